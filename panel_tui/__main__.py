@@ -1,0 +1,5 @@
+"""Allow ``python -m panel_tui``."""
+
+from panel_tui.cli import main
+
+raise SystemExit(main())

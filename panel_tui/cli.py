@@ -1,0 +1,103 @@
+"""Command line: argument parsing, Rich tables for people, ``--json`` for scripts.
+
+Exit codes: 0 success; 1 a check failed (a log that does not verify); 2 bad input or a refused
+decision (nothing written). Errors are one message naming file, place and fix, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from panel_tui.core.errors import InputError, RuleRefused
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _err(message: str) -> None:
+    from panel_tui.core.display import visible
+
+    print(f"panel-tui: {visible(message, keep_newlines=True)}", file=sys.stderr)
+
+
+def _print_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+# --- rate / check ---------------------------------------------------------------------------
+
+def cmd_rate(args: argparse.Namespace) -> int:
+    from panel_tui.core.session import load_session
+
+    session = load_session(args.path)
+    rating = session.rating
+    if args.json:
+        from panel_tui.core.report import rating_json
+
+        _print_json(rating_json(rating))
+    else:
+        from panel_tui.cli_render import render_rating
+
+        render_rating(_console(), rating)
+    if session.log_problem:
+        _err(f"{session.log_problem} (ratings shown are from the inspection alone)")
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from panel_tui.core.inspection import load_inspection
+
+    insp = load_inspection(args.path)
+    print(f"{insp.path}: valid ({insp.framework.id}, {len(insp.standards)} standards)")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="panel-tui", description="Ratings panel tool: rate, decide, verify, audit.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("rate", help="rate an inspection (session folder or inspection.toml)")
+    s.add_argument("path", type=Path)
+    s.add_argument("--json", action="store_true", help="machine-readable output (format panel-tui/rate/1)")
+    s.set_defaults(func=cmd_rate)
+
+    s = sub.add_parser("check", help="validate an inspection file only")
+    s.add_argument("path", type=Path)
+    s.set_defaults(func=cmd_check)
+
+    try:
+        from panel_tui.cli_log import add_log_commands
+    except ImportError:  # pragma: no cover - during early development only
+        pass
+    else:
+        add_log_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return func(args)
+    except InputError as exc:
+        _err(f"error: {exc}")
+        return EXIT_BAD_INPUT
+    except RuleRefused as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130

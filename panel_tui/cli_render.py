@@ -1,0 +1,45 @@
+"""Rich renderings for the command line. User text goes in as ``Text``, never as markup."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from panel_tui.core.display import one_line
+from panel_tui.core.engine import Rating, display_percent
+
+
+def render_rating(console: Console, r: Rating) -> None:
+    insp = r.inspection
+    title = Text(f"{one_line(insp.service)} — {r.framework.id}, fieldwork {insp.fieldwork}")
+    table = Table(title=title, title_justify="left")
+    for col, kw in (("Std", {}), ("Name", {}), ("Lowest", {"justify": "right"}), ("Cases", {"justify": "right"}),
+                    ("Computed", {}), ("Final", {}), ("Flags", {})):
+        table.add_column(col, **kw)
+    for s in r.standards:
+        lowest = display_percent(s.lowest_percent) if s.lowest_percent is not None else "—"
+        if s.kind == "judgement":
+            lowest = "proposed" if not s.not_rated else "—"
+        cases = str(s.cases) if s.cases is not None else ("—" if s.kind == "judgement" else "n/k")
+        final = s.final
+        if s.final != s.computed:
+            final += " (changed)"
+        name = s.name + ("" if s.counted else " (not counted)")
+        table.add_row(s.id, name, lowest, cases, s.computed, final, Text(", ".join(f.short for f in s.flags)))
+    console.print(table)
+    line = f"Score {r.computed_score}/{r.max_score} computed, {r.computed_overall}"
+    if r.score != r.computed_score or r.overall != r.computed_overall:
+        line += f"; final {r.score}/{r.max_score}, {r.overall}"
+    else:
+        line += f"; final the same"
+    console.print(Text(line))
+    if r.overall_flip_distance is not None:
+        n = r.overall_flip_distance
+        console.print(Text(f"{n} answer{'s' if n != 1 else ''} from {r.overall_flip_to} overall (computed ratings)"))
+    flagged = [s for s in r.standards if s.flags]
+    if flagged:
+        console.print(Text(f"{len(flagged)} standard(s) for the panel to consider:"))
+        for s in flagged:
+            for f in s.flags:
+                console.print(Text(f"  {s.id} {f.name}: {f.reason}"))

@@ -1,0 +1,46 @@
+"""Making user text safe to show: control and bidi characters become visible symbols.
+
+User text (rationales, names, service names) is shown literally everywhere. This module turns
+characters that a terminal would act on into harmless visible stand-ins; callers must still pass
+the result as plain text (``rich.text.Text``, ``markup=False``), never as markup.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_C0 = {i: chr(0x2400 + i) for i in range(0x20)}  # ␀ .. ␟ (ESC -> ␛)
+_C0[0x7F] = "␡"
+_BIDI = {0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x061C}
+
+
+def visible(text: str, keep_newlines: bool = False) -> str:
+    """Replace control, C1 and bidi-override characters with visible symbols.
+
+    Newlines may be kept for multi-line display; tabs become a single visible arrow. The mapping
+    is for display only: the stored text is never changed.
+    """
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif ch == "\t":
+            out.append("⇥")
+        elif o in _C0:
+            out.append(_C0[o])
+        elif 0x80 <= o <= 0x9F:
+            out.append(f"<U+{o:04X}>")
+        elif o in _BIDI or unicodedata.category(ch) in ("Cs", "Co"):
+            out.append(f"<U+{o:04X}>")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    """Visible text on one line (newlines shown as ⏎), optionally cut with an ellipsis."""
+    s = visible(text).replace("␊", "⏎")
+    if width is not None and len(s) > width:
+        s = s[: max(0, width - 1)] + "…"
+    return s

@@ -1,0 +1,305 @@
+"""The rating engine: bands, scores, overall rating, discretion flags and flip distances.
+
+Pure functions over an Inspection and its Framework. Everything numeric is exact (Fractions);
+rounding happens only for display. The UI and the command line call this; neither computes a band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Mapping
+
+from panel_tui.core.framework import NOT_RATED, Framework, Standard
+from panel_tui.core.inspection import Inspection, QuestionData, StandardData
+from panel_tui.core.stats import (
+    round_half_up,
+    wilson,
+    yes_lost_to_fall_below,
+    yes_needed_to_reach,
+)
+
+UPLIFT = "uplift"
+LOWERING = "lowering"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A reason the panel must consider discretion, with the direction(s) it supports."""
+
+    name: str  # near-boundary | one-case | small-sample
+    directions: tuple[str, ...]
+    reason: str
+    short: str  # a word/symbol label for tables: never colour alone
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    text: str
+    percent: Fraction
+    yes: int | None
+    relevant: int | None
+    band: str
+    lowest: bool
+    wilson: tuple[float, float] | None
+    spans: list[str] | None
+    to_next_band: int | None
+    to_drop: int | None
+
+
+@dataclass
+class StandardResult:
+    id: str
+    name: str
+    domain: str
+    kind: str
+    counted: bool
+    computed: str
+    final: str
+    computed_score: int | None
+    score: int | None
+    proposed: str | None = None
+    not_rated: str | None = None
+    lowest_percent: Fraction | None = None
+    lowest_questions: list[str] = field(default_factory=list)
+    cases: int | None = None
+    flags: list[Flag] = field(default_factory=list)
+    flip_distance: int | None = None
+    questions: list[QuestionResult] = field(default_factory=list)
+    not_applicable: list[str] = field(default_factory=list)
+
+    @property
+    def flag_names(self) -> list[str]:
+        return [f.name for f in self.flags]
+
+    @property
+    def directions(self) -> set[str]:
+        """Directions of change any flag supports (what discretion may do within the criteria)."""
+        return {d for f in self.flags for d in f.directions}
+
+
+@dataclass
+class Rating:
+    inspection: Inspection
+    framework: Framework
+    standards: list[StandardResult]
+    computed_score: int
+    computed_overall: str
+    score: int
+    max_score: int
+    overall: str
+    overall_flip_distance: int | None
+    overall_flip_to: str | None
+
+    def standard(self, sid: str) -> StandardResult:
+        return next(s for s in self.standards if s.id == sid)
+
+
+def pct_text(p: Fraction) -> str:
+    """Exact percentage, shortest honest form: 62.5, 66.67, 75."""
+    v = round(p, 2)
+    return f"{float(v):.2f}".rstrip("0").rstrip(".")
+
+
+# --- per-standard helpers -------------------------------------------------------------------
+
+def _band_of_questions(fw: Framework, percents: list[Fraction]) -> int:
+    return fw.band_for(min(percents))
+
+
+def cost_up(fw: Framework, qs: tuple[QuestionData, ...], target: int) -> int | None:
+    """Fewest No->Yes answers to bring every key question to band ``target`` or above."""
+    need = fw.bands[target].min_percent
+    total = 0
+    for q in qs:
+        if q.percent >= need:
+            continue
+        if not q.has_counts:
+            return None
+        k = yes_needed_to_reach(need, q.yes, q.relevant)  # type: ignore[arg-type]
+        if k is None:
+            return None
+        total += k
+    return total
+
+
+def cost_down(fw: Framework, qs: tuple[QuestionData, ...], target: int) -> int | None:
+    """Fewest Yes->No answers to bring the standard down to band ``target`` or below."""
+    if any(not q.has_counts for q in qs):
+        return None
+    limit = fw.bands[target + 1].min_percent
+    options = [yes_lost_to_fall_below(limit, q.yes, q.relevant) for q in qs]  # type: ignore[arg-type]
+    known = [k for k in options if k is not None]
+    return min(known) if known else None
+
+
+def _flip_distance(fw: Framework, qs: tuple[QuestionData, ...], band: int) -> int | None:
+    sides = []
+    if band < len(fw.bands) - 1:
+        sides.append(cost_up(fw, qs, band + 1))
+    if band > 0:
+        sides.append(cost_down(fw, qs, band - 1))
+    known = [s for s in sides if s is not None]
+    if not known:
+        return None
+    if len(known) < len(sides) and min(known) > 1:
+        return None  # the unknown side could be nearer: no guess
+    return min(known)
+
+
+def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_qs: list[QuestionData]) -> list[Flag]:
+    rules = fw.discretion
+    top = len(fw.bands) - 1
+    flags: list[Flag] = []
+    ids = ", ".join(q.id for q in lowest_qs)
+    # near-boundary
+    for boundary in fw.boundaries:
+        gap = abs(lowest - boundary)
+        if gap <= rules.near_boundary_points:
+            above = lowest >= boundary
+            other = fw.band_for(boundary - Fraction(1, 1000)) if above else fw.band_for(boundary)
+            direction = LOWERING if above else UPLIFT
+            where = "above" if lowest > boundary else ("at" if lowest == boundary else "below")
+            gap_txt = f"{pct_text(gap)} points {where}" if gap else "exactly at"
+            flags.append(Flag(
+                "near-boundary", (direction,),
+                f"lowest key question {ids} at {pct_text(lowest)}% is {gap_txt} the {pct_text(boundary)}% boundary: "
+                f"{'an uplift' if direction == UPLIFT else 'a lowering'} to {fw.bands[other].name} is in question",
+                f"{'▲' if direction == UPLIFT else '▼'} near {pct_text(boundary)}",
+            ))
+    # one-case
+    if rules.one_case:
+        changes: list[tuple[str, int, int]] = []
+        for q in sd.questions:
+            if not q.has_counts:
+                continue
+            for delta in (1, -1):
+                y = q.yes + delta  # type: ignore[operator]
+                if not 0 <= y <= q.relevant:  # type: ignore[operator]
+                    continue
+                percents = [Fraction(100 * y, q.relevant) if o is q else o.percent for o in sd.questions]
+                nb = _band_of_questions(fw, percents)
+                if nb != band:
+                    changes.append((q.id, delta, nb))
+        if changes:
+            dirs = tuple(d for d in (UPLIFT, LOWERING) if any((nb > band) == (d == UPLIFT) for _, _, nb in changes))
+            parts = [
+                f"one {'more' if delta > 0 else 'fewer'} 'Yes' in {qid} would make it {fw.bands[nb].name}"
+                for qid, delta, nb in changes
+            ]
+            arrows = "".join(a for d, a in ((UPLIFT, "▲"), (LOWERING, "▼")) if d in dirs)
+            flags.append(Flag("one-case", dirs, "; ".join(parts), f"1 case {arrows}"))
+    # small-sample
+    small = [q for q in lowest_qs if q.relevant is not None and q.relevant <= rules.small_sample_cases]
+    if small:
+        dirs = tuple(d for d, ok in ((UPLIFT, band < top), (LOWERING, band > 0)) if ok)
+        each = ", ".join(f"{q.id} on {q.relevant} case{'s' if q.relevant != 1 else ''}" for q in small)
+        flags.append(Flag(
+            "small-sample", dirs,
+            f"the rating rests on a small sample: lowest key question {each} "
+            f"({rules.small_sample_cases} or fewer)",
+            f"≤{rules.small_sample_cases} cases",
+        ))
+    return flags
+
+
+def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fraction) -> QuestionResult:
+    b = fw.band_for(q.percent)
+    top = len(fw.bands) - 1
+    n = q.relevant
+    interval = spans = None
+    if n:
+        interval = wilson(q.percent / 100 * n, n)
+        lo_b, hi_b = fw.band_for(Fraction(str(interval[0]))), fw.band_for(Fraction(str(interval[1])))
+        spans = fw.band_names[lo_b: hi_b + 1]
+    to_next = to_drop = None
+    if q.has_counts:
+        if b < top:
+            to_next = yes_needed_to_reach(fw.bands[b + 1].min_percent, q.yes, q.relevant)  # type: ignore[arg-type]
+        if b > 0:
+            to_drop = yes_lost_to_fall_below(fw.bands[b].min_percent, q.yes, q.relevant)  # type: ignore[arg-type]
+    text = next((x.text for x in fs.questions if x.id == q.id), "")
+    return QuestionResult(q.id, text, q.percent, q.yes, q.relevant, fw.bands[b].name, q.percent == lowest,
+                          interval, spans, to_next, to_drop)
+
+
+def rate_standard(fw: Framework, fs: Standard, sd: StandardData, final: str | None = None) -> StandardResult:
+    """Rate one standard; ``final`` is the band a decision set (None keeps the computed one)."""
+    if sd.not_rated is not None:
+        return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, NOT_RATED, NOT_RATED, None, None,
+                              not_rated=sd.not_rated)
+    if fs.kind == "judgement":
+        b = fw.band_index(sd.proposed)  # type: ignore[arg-type]
+        fb = fw.band_index(final) if final else b
+        return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[fb].name,
+                              fw.bands[b].score, fw.bands[fb].score, proposed=sd.proposed)
+    lowest = min(q.percent for q in sd.questions)
+    lowest_qs = [q for q in sd.questions if q.percent == lowest]
+    b = fw.band_for(lowest)
+    fb = fw.band_index(final) if final else b
+    counts = [q.relevant for q in lowest_qs if q.relevant is not None]
+    return StandardResult(
+        fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[fb].name,
+        fw.bands[b].score, fw.bands[fb].score,
+        lowest_percent=lowest,
+        lowest_questions=[q.id for q in lowest_qs],
+        cases=min(counts) if len(counts) == len(lowest_qs) else None,
+        flags=_flags(fw, sd, b, lowest, lowest_qs),
+        flip_distance=_flip_distance(fw, sd.questions, b),
+        questions=[_question_result(fw, fs, q, lowest) for q in sd.questions],
+        not_applicable=list(sd.not_applicable),
+    )
+
+
+def _overall_flip(fw: Framework, insp: Inspection, results: list[StandardResult], score: int) -> tuple[int | None, str | None]:
+    """Fewest case answers that would change the computed overall rating, and the rating it would become."""
+    options: list[list[tuple[int, int]]] = []  # per standard: (score delta, cost)
+    for r in results:
+        if not r.counted or r.kind != "cases" or r.not_rated:
+            continue
+        qs = insp.standards[r.id].questions
+        if any(not q.has_counts for q in qs):
+            return None, None
+        b = fw.band_index(r.computed)
+        opts = [(0, 0)]
+        for t in range(len(fw.bands)):
+            if t == b:
+                continue
+            cost = cost_up(fw, qs, t) if t > b else cost_down(fw, qs, t)
+            if cost is not None:
+                opts.append((fw.bands[t].score - fw.bands[b].score, cost))
+        options.append(opts)
+    best: dict[int, int] = {0: 0}
+    for opts in options:
+        nxt: dict[int, int] = {}
+        for d0, c0 in best.items():
+            for d, c in opts:
+                key = d0 + d
+                if key not in nxt or c0 + c < nxt[key]:
+                    nxt[key] = c0 + c
+        best = nxt
+    current = fw.overall_for(score)
+    found: tuple[int, str] | None = None
+    for delta, cost in best.items():
+        name = fw.overall_for(score + delta)
+        if name != current and (found is None or cost < found[0]):
+            found = (cost, name)
+    return (found[0], found[1]) if found else (None, None)
+
+
+def rate(insp: Inspection, finals: Mapping[str, str] | None = None) -> Rating:
+    """Rate an inspection. ``finals`` maps standard id -> band set by the decision log."""
+    fw = insp.framework
+    finals = finals or {}
+    results = [rate_standard(fw, fs, insp.standards[fs.id], finals.get(fs.id)) for fs in fw.standards]
+    computed = sum(r.computed_score for r in results if r.counted and r.computed_score is not None)
+    final = sum(r.score for r in results if r.counted and r.score is not None)
+    flip, flip_to = _overall_flip(fw, insp, results, computed)
+    return Rating(insp, fw, results, computed, fw.overall_for(computed), final, fw.max_score, fw.overall_for(final),
+                  flip, flip_to)
+
+
+def display_percent(p: Fraction) -> str:
+    """Whole-percent display, half up: 62.5 -> '63%'."""
+    return f"{round_half_up(p)}%"

@@ -1,0 +1,191 @@
+"""Inspection frameworks as data: standards, bands, scores, overall thresholds, discretion triggers.
+
+Every rule the engine applies comes from a framework file in ``panel_tui/frameworks``; the code
+only knows how to read them. A framework is never edited in place: a changed one is a new id,
+and decision logs record the SHA-256 of the file they were made under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from panel_tui.core.errors import InputError
+from panel_tui.core.tomlfile import decode_text, parse_toml
+
+FRAMEWORK_DIR = Path(__file__).resolve().parent.parent / "frameworks"
+NOT_RATED = "Not rated"
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    min_percent: Fraction
+    score: int
+    label: str
+
+
+@dataclass(frozen=True)
+class OverallBand:
+    name: str
+    min_score: int
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    domain: str
+    name: str
+    kind: str  # "cases" or "judgement"
+    counted: bool
+    questions: tuple[Question, ...]
+
+    @property
+    def is_cases(self) -> bool:
+        return self.kind == "cases"
+
+
+@dataclass(frozen=True)
+class Discretion:
+    near_boundary_points: Fraction
+    one_case: bool
+    small_sample_cases: int
+    steps: int
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    title: str
+    bands: tuple[Band, ...]  # lowest first
+    overall: tuple[OverallBand, ...]  # lowest first
+    discretion: Discretion
+    domains: dict[str, str]
+    standards: tuple[Standard, ...]
+    sha256: str
+    path: Path
+
+    @property
+    def band_names(self) -> list[str]:
+        return [b.name for b in self.bands]
+
+    def standard(self, sid: str) -> Standard | None:
+        return next((s for s in self.standards if s.id == sid), None)
+
+    def band_index(self, name: str) -> int:
+        return self.band_names.index(name)
+
+    def band_for(self, percent: Fraction) -> int:
+        """Index of the band a % 'Yes' falls in, on the exact value (no rounding first)."""
+        idx = 0
+        for i, band in enumerate(self.bands):
+            if percent >= band.min_percent:
+                idx = i
+        return idx
+
+    @property
+    def boundaries(self) -> list[Fraction]:
+        return [b.min_percent for b in self.bands[1:]]
+
+    @property
+    def max_score(self) -> int:
+        return sum(self.bands[-1].score for s in self.standards if s.counted)
+
+    def overall_for(self, score: int) -> str:
+        name = self.overall[0].name
+        for ob in self.overall:
+            if score >= ob.min_score:
+                name = ob.name
+        return name
+
+
+def available() -> list[str]:
+    """Ids of the bundled frameworks."""
+    return sorted(p.stem for p in FRAMEWORK_DIR.glob("*.toml"))
+
+
+def _req(table: dict, key: str, typ: type | tuple[type, ...], path: Path, place: str):
+    if key not in table:
+        raise InputError(path, place, f"missing key '{key}'.", f"add {key} to the framework file.")
+    value = table[key]
+    if not isinstance(value, typ) or isinstance(value, bool) and typ is not bool:
+        raise InputError(path, place, f"'{key}' has the wrong type ({type(value).__name__}).")
+    return value
+
+
+def parse_framework(data: bytes, path: Path) -> Framework:
+    """Build a Framework from file bytes, checking the structure the engine relies on."""
+    doc = parse_toml(decode_text(data, path, "framework file"), path, "framework file")
+    head = _req(doc, "framework", dict, path, "[framework]")
+    bands = tuple(
+        Band(
+            _req(b, "name", str, path, "[[band]]"),
+            Fraction(str(_req(b, "min_percent", (int, float), path, "[[band]]"))),
+            _req(b, "score", int, path, "[[band]]"),
+            b.get("label", ""),
+        )
+        for b in _req(doc, "band", list, path, "[[band]]")
+    )
+    if not bands or bands[0].min_percent != 0 or any(a.min_percent >= b.min_percent for a, b in zip(bands, bands[1:])):
+        raise InputError(path, "[[band]]", "bands must start at 0% and rise strictly.")
+    overall = tuple(
+        OverallBand(_req(o, "name", str, path, "[[overall]]"), _req(o, "min_score", int, path, "[[overall]]"))
+        for o in _req(doc, "overall", list, path, "[[overall]]")
+    )
+    disc = _req(doc, "discretion", dict, path, "[discretion]")
+    discretion = Discretion(
+        Fraction(str(_req(disc, "near_boundary_points", (int, float), path, "[discretion]"))),
+        bool(disc.get("one_case", True)),
+        _req(disc, "small_sample_cases", int, path, "[discretion]"),
+        int(disc.get("steps", 1)),
+    )
+    domains = {d["id"]: d["name"] for d in doc.get("domain", [])}
+    standards = []
+    for s in _req(doc, "standard", list, path, "[[standard]]"):
+        sid = _req(s, "id", str, path, "[[standard]]")
+        place = f"standard {sid}"
+        kind = _req(s, "kind", str, path, place)
+        if kind not in ("cases", "judgement"):
+            raise InputError(path, place, f"kind '{kind}' is not 'cases' or 'judgement'.")
+        qs = tuple(Question(_req(q, "id", str, path, place), q.get("text", "")) for q in s.get("question", []))
+        if kind == "cases" and not qs:
+            raise InputError(path, place, "a case-based standard needs key questions.")
+        standards.append(
+            Standard(sid, str(s.get("domain", sid.split(".")[0])), _req(s, "name", str, path, place), kind,
+                     bool(s.get("counted", True)), qs)
+        )
+    return Framework(
+        id=_req(head, "id", str, path, "[framework]"),
+        title=head.get("title", ""),
+        bands=bands,
+        overall=overall,
+        discretion=discretion,
+        domains=domains,
+        standards=tuple(standards),
+        sha256=hashlib.sha256(data).hexdigest(),
+        path=path,
+    )
+
+
+@lru_cache(maxsize=None)
+def load_framework(framework_id: str) -> Framework:
+    """Load a bundled framework by id; an unknown id names the ones that exist."""
+    path = FRAMEWORK_DIR / f"{framework_id}.toml"
+    if "/" in framework_id or "\\" in framework_id or not path.is_file():
+        raise InputError(
+            None, None, f"unknown framework '{framework_id}'.",
+            f"use one of: {', '.join(available())}.",
+        )
+    fw = parse_framework(path.read_bytes(), path)
+    if fw.id != framework_id:
+        raise InputError(path, "[framework]", f"id '{fw.id}' does not match the file name.")
+    return fw

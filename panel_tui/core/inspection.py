@@ -1,0 +1,262 @@
+"""The inspection file (``inspection.toml``): what inspectors found, validated against a framework.
+
+Validation is strict on purpose: a typo in a key or a count that contradicts its percentage would
+silently change a rating, so each is an error that names the file, the place and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from panel_tui.core.errors import InputError
+from panel_tui.core.framework import Framework, load_framework
+from panel_tui.core.tomlfile import line_of, load_toml
+
+INSPECTION_FILE = "inspection.toml"
+LOG_FILE = "decisions.toml"
+CONTRADICTION_POINTS = Fraction(1, 2)  # counts and a published percent may differ by rounding only
+
+_INSPECTION_KEYS = {"service", "framework", "fieldwork", "published", "lead_inspector", "source"}
+_STANDARD_KEYS = {"id", "proposed", "not_rated", "question"}
+_QUESTION_KEYS = {"id", "relevant", "yes", "percent"}
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    """One key question's finding. ``percent`` is exact: yes/relevant, or the published figure."""
+
+    id: str
+    percent: Fraction
+    relevant: int | None
+    yes: int | None
+
+    @property
+    def has_counts(self) -> bool:
+        return self.relevant is not None and self.yes is not None
+
+
+@dataclass(frozen=True)
+class StandardData:
+    id: str
+    proposed: str | None = None
+    not_rated: str | None = None
+    questions: tuple[QuestionData, ...] = ()
+    not_applicable: tuple[str, ...] = ()  # questions with relevant = 0
+
+
+@dataclass
+class Inspection:
+    path: Path
+    sha256: str
+    service: str
+    framework: Framework
+    fieldwork: str
+    published: str | None
+    lead_inspector: str | None
+    source: str | None
+    standards: dict[str, StandardData] = field(default_factory=dict)
+
+    @property
+    def session_dir(self) -> Path:
+        return self.path.parent
+
+
+def resolve_inspection_path(path: Path | str) -> Path:
+    """Accept a session folder or its inspection.toml."""
+    p = Path(path)
+    if p.is_dir():
+        return p / INSPECTION_FILE
+    return p
+
+
+def _date_text(value: Any, path: Path, place: str, key: str) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        return value  # a month, where the report gives no day ("Fieldwork started: June 2019")
+    raise InputError(path, place, f"'{key}' must be a date such as 2020-09-07 (or a month as \"2019-06\").",
+                     f"write {key} = 2020-09-07.")
+
+
+def _check_keys(table: dict, allowed: set[str], path: Path, place: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise InputError(path, place, f"unknown key '{key}'.", f"use only: {', '.join(sorted(allowed))}.")
+
+
+def _count(q: dict, key: str, path: Path, place: str) -> int | None:
+    if key not in q:
+        return None
+    v = q[key]
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise InputError(path, place, f"'{key}' must be a whole number of cases, not {v!r}.")
+    if v < 0:
+        raise InputError(path, place, f"'{key}' is negative ({v}).", "counts are zero or more.")
+    return v
+
+
+def _band(value: Any, fw: Framework, path: Path, place: str, key: str) -> str:
+    if not isinstance(value, str) or value not in fw.band_names:
+        raise InputError(path, place, f"'{key}' is {value!r}, not a band name.",
+                         f"use one of: {', '.join(fw.band_names)}.")
+    return value
+
+
+def _question(q: Any, fw_std, path: Path, text: str) -> QuestionData | None:
+    if not isinstance(q, dict) or not isinstance(q.get("id"), str):
+        raise InputError(path, f"standard {fw_std.id}", "each [[standard.question]] needs an id string.")
+    qid = q["id"]
+    line = line_of(text, "id", qid)
+    place = (f"line {line}, " if line else "") + f"standard {fw_std.id}, question {qid}"
+    valid = [x.id for x in fw_std.questions]
+    if qid not in valid:
+        raise InputError(path, place, f"unknown key question '{qid}' for standard {fw_std.id}.",
+                         f"use one of: {', '.join(valid)}.")
+    _check_keys(q, _QUESTION_KEYS, path, place)
+    relevant = _count(q, "relevant", path, place)
+    yes = _count(q, "yes", path, place)
+    pct: Fraction | None = None
+    if "percent" in q:
+        v = q["percent"]
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise InputError(path, place, f"'percent' must be a number, not {v!r}.")
+        pct = Fraction(str(v))
+        if not 0 <= pct <= 100:
+            raise InputError(path, place, f"percent {v} is outside 0-100.", "give % 'Yes' from 0 to 100.")
+    if yes is not None and relevant is None:
+        raise InputError(path, place, "'yes' is given without 'relevant'.", "add relevant = number of cases the question applied to.")
+    if relevant is not None and yes is not None and yes > relevant:
+        raise InputError(path, place, f"yes ({yes}) is more than relevant ({relevant}).",
+                         "yes counts cases answered 'Yes' among the relevant ones.")
+    if relevant == 0:
+        if yes or pct is not None:
+            raise InputError(path, place, "relevant = 0 (question did not apply) but a result is given.",
+                             "remove yes/percent, or correct relevant.")
+        return None
+    if relevant is not None and yes is not None:
+        exact = Fraction(100 * yes, relevant)
+        if pct is not None and abs(pct - exact) >= CONTRADICTION_POINTS:
+            raise InputError(
+                path, place,
+                f"percent {float(pct):g} contradicts {yes} of {relevant} ({float(exact):.2f}%).",
+                "correct the counts or the percent, or give only one of them.",
+            )
+        return QuestionData(qid, exact, relevant, yes)
+    if pct is None:
+        raise InputError(path, place, "no result: give relevant and yes, or percent.",
+                         "add relevant = N and yes = N (or percent = P).")
+    return QuestionData(qid, pct, relevant, None)
+
+
+def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) -> Inspection:
+    """Validate a parsed inspection file against its framework."""
+    _check_keys(doc, {"inspection", "standard"}, path, "top level")
+    head = doc.get("inspection")
+    if not isinstance(head, dict):
+        raise InputError(path, None, "missing [inspection] table.", "add [inspection] with service, framework and fieldwork.")
+    _check_keys(head, _INSPECTION_KEYS, path, "[inspection]")
+    for key in ("service", "framework", "fieldwork"):
+        if key not in head:
+            raise InputError(path, "[inspection]", f"missing '{key}'.", f"add {key} = ... to [inspection].")
+    if not isinstance(head["service"], str) or not head["service"].strip():
+        raise InputError(path, "[inspection]", "'service' must be the service's name.")
+    if not isinstance(head["framework"], str):
+        raise InputError(path, "[inspection]", "'framework' must be a framework id string.")
+    try:
+        fw = load_framework(head["framework"])
+    except InputError as exc:
+        raise InputError(path, "[inspection] framework", exc.problem, exc.fix) from None
+    fieldwork = _date_text(head["fieldwork"], path, "[inspection]", "fieldwork")
+    published = _date_text(head["published"], path, "[inspection]", "published") if "published" in head else None
+    for key in ("lead_inspector", "source"):
+        if key in head and not isinstance(head[key], str):
+            raise InputError(path, "[inspection]", f"'{key}' must be a string.")
+
+    standards: dict[str, StandardData] = {}
+    raw = doc.get("standard", [])
+    if not isinstance(raw, list):
+        raise InputError(path, "standard", "'standard' must be an array of tables ([[standard]]).")
+    valid_ids = [s.id for s in fw.standards]
+    for s in raw:
+        if not isinstance(s, dict) or not isinstance(s.get("id"), str):
+            raise InputError(path, "[[standard]]", "each [[standard]] needs an id string.")
+        sid = s["id"]
+        line = line_of(text, "id", sid)
+        place = (f"line {line}, " if line else "") + f"standard {sid}"
+        fs = fw.standard(sid)
+        if fs is None:
+            raise InputError(path, place, f"unknown standard '{sid}' for framework {fw.id}.",
+                             f"use one of: {', '.join(valid_ids)}.")
+        if sid in standards:
+            raise InputError(path, place, f"standard {sid} is given twice.", "merge the two [[standard]] tables.")
+        _check_keys(s, _STANDARD_KEYS, path, place)
+        not_rated = s.get("not_rated")
+        if not_rated is not None:
+            if fs.counted:
+                raise InputError(path, place, f"standard {sid} counts towards the overall score and cannot be left unrated.",
+                                 "give its findings, or remove not_rated.")
+            if not isinstance(not_rated, str) or not not_rated.strip():
+                raise InputError(path, place, "'not_rated' must give the reason as text.")
+            if "proposed" in s or "question" in s:
+                raise InputError(path, place, "a standard left unrated has no proposed band or questions.",
+                                 "remove not_rated or the findings.")
+            standards[sid] = StandardData(sid, not_rated=not_rated)
+            continue
+        if fs.kind == "judgement":
+            if "question" in s:
+                raise InputError(path, place, f"{sid} is a judgement standard; it has no key question counts.",
+                                 "give proposed = \"<band>\" only.")
+            if "proposed" not in s:
+                raise InputError(path, place, f"judgement standard {sid} has no proposed band.",
+                                 f"add proposed = one of: {', '.join(fw.band_names)}.")
+            standards[sid] = StandardData(sid, proposed=_band(s["proposed"], fw, path, place, "proposed"))
+            continue
+        if "proposed" in s:
+            raise InputError(path, place, f"{sid} is case-based: its band comes from the key questions.",
+                             "remove proposed.")
+        qs_raw = s.get("question")
+        if not isinstance(qs_raw, list) or not qs_raw:
+            raise InputError(path, place, f"case-based standard {sid} has no key questions.",
+                             f"add [[standard.question]] tables for {', '.join(q.id for q in fs.questions)}.")
+        seen: dict[str, QuestionData | None] = {}
+        for q in qs_raw:
+            qd = _question(q, fs, path, text)
+            qid = q["id"]
+            if qid in seen:
+                raise InputError(path, place, f"key question {qid} is given twice.")
+            seen[qid] = qd
+        missing = [q.id for q in fs.questions if q.id not in seen]
+        if missing:
+            raise InputError(path, place, f"key question(s) missing: {', '.join(missing)}.",
+                             "add them (relevant = 0 if a question did not apply).")
+        present = tuple(seen[q.id] for q in fs.questions if seen[q.id] is not None)
+        if not present:
+            raise InputError(path, place, f"no key question of {sid} applied (all relevant = 0).",
+                             "a case-based standard needs at least one applicable key question.")
+        excluded = tuple(q.id for q in fs.questions if seen[q.id] is None)
+        standards[sid] = StandardData(sid, questions=present, not_applicable=excluded)
+    missing_std = [x for x in valid_ids if x not in standards]
+    if missing_std:
+        raise InputError(path, None, f"standard(s) missing: {', '.join(missing_std)}.",
+                         f"add a [[standard]] for each ({fw.id} has {len(valid_ids)}).")
+    ordered = {sid: standards[sid] for sid in valid_ids}
+    return Inspection(
+        path=path, sha256=hashlib.sha256(data).hexdigest(), service=head["service"], framework=fw,
+        fieldwork=fieldwork, published=published, lead_inspector=head.get("lead_inspector"),
+        source=head.get("source"), standards=ordered,
+    )
+
+
+def load_inspection(path: Path | str) -> Inspection:
+    """Load and validate ``inspection.toml`` from a session folder or the file itself."""
+    p = resolve_inspection_path(path)
+    doc, data, text = load_toml(p, "inspection file")
+    return parse_inspection(doc, data, text, p)

@@ -1,0 +1,103 @@
+"""Each discretion flag with a positive and a negative case, and the extra figures."""
+
+from __future__ import annotations
+
+from panel_tui.core.engine import rate
+from panel_tui.core.inspection import load_inspection
+from tests.helpers import all_good_cases, inspection_text, write_inspection
+
+
+def standard(tmp_path, sid, qs, name="s"):
+    d = write_inspection(tmp_path, inspection_text(all_good_cases({sid: qs})), name)
+    return rate(load_inspection(d)).standard(sid)
+
+
+def flag(s, name):
+    return next((f for f in s.flags if f.name == name), None)
+
+
+def test_near_boundary_below_boundary_is_an_uplift(tmp_path):
+    s = standard(tmp_path, "2.2", [(20, 12), (20, 20), (20, 20)])  # 60%: 5 points below 65
+    f = flag(s, "near-boundary")
+    assert f and f.directions == ("uplift",) and "65%" in f.reason and "Good" in f.reason
+
+
+def test_near_boundary_above_boundary_is_a_lowering(tmp_path):
+    s = standard(tmp_path, "2.2", [(20, 17), (20, 20), (20, 20)])  # 85%: 5 points above 80
+    f = flag(s, "near-boundary")
+    assert f and f.directions == ("lowering",) and "Good" in f.reason
+
+
+def test_near_boundary_negative_just_outside_five_points(tmp_path):
+    s = standard(tmp_path, "2.2", [(100, 59), (20, 20), (20, 20)])  # 59%: 6 below 65, 9 above 50
+    assert flag(s, "near-boundary") is None
+
+
+def test_one_case_positive_names_question_and_band(tmp_path):
+    s = standard(tmp_path, "2.2", [(8, 8), (8, 5), (8, 6)])
+    f = flag(s, "one-case")
+    assert f and "2.2.2" in f.reason and "Good" in f.reason and "uplift" in f.directions
+
+
+def test_one_case_negative_with_a_large_sample(tmp_path):
+    s = standard(tmp_path, "2.1", [(100, 72), (100, 90), (100, 90)])
+    assert flag(s, "one-case") is None
+
+
+def test_one_case_needs_counts(tmp_path):
+    s = standard(tmp_path, "2.1", [66, 90, 90])
+    assert flag(s, "one-case") is None
+
+
+def test_small_sample_positive_and_negative(tmp_path):
+    s = standard(tmp_path, "3.4", [(5, 5), (1, 1)], "a")
+    f = flag(s, "small-sample")
+    assert f and "3.4.2 on 1 case" in f.reason and f.directions == ("lowering",)
+    s2 = standard(tmp_path, "3.4", [(6, 6), (6, 6)], "b")
+    assert flag(s2, "small-sample") is None
+
+
+def test_small_sample_only_looks_at_the_lowest_question(tmp_path):
+    s = standard(tmp_path, "2.4", [(3, 3), (20, 14), (20, 18)])  # lowest is 2.4.2 on 20 cases
+    assert flag(s, "small-sample") is None
+
+
+def test_to_next_band_and_to_drop(tmp_path):
+    s = standard(tmp_path, "2.2", [(8, 8), (8, 5), (8, 6)])
+    q = next(q for q in s.questions if q.id == "2.2.2")  # 5/8 = 62.5%
+    assert q.to_next_band == 1  # 6/8 = 75% Good
+    assert q.to_drop == 2  # 3/8 = 37.5% Inadequate (4/8 = 50% still RI)
+    top = next(q for q in s.questions if q.id == "2.2.1")
+    assert top.to_next_band is None and top.to_drop == 2  # 6/8 = 75% drops below 80
+
+
+def test_wilson_interval_and_spans(tmp_path):
+    s = standard(tmp_path, "2.2", [(8, 8), (8, 5), (8, 6)])
+    q = next(q for q in s.questions if q.id == "2.2.2")
+    lo, hi = q.wilson
+    assert abs(lo - 30.57) < 0.01 and abs(hi - 86.32) < 0.01
+    assert q.spans == ["Inadequate", "Requires improvement", "Good", "Outstanding"]
+
+
+def test_flip_distance_of_a_standard(tmp_path):
+    s = standard(tmp_path, "2.2", [(8, 8), (8, 5), (8, 6)])
+    assert s.flip_distance == 1
+    s2 = standard(tmp_path, "2.3", [(20, 20), (20, 20), (20, 20)], "b")
+    assert s2.flip_distance == 5  # 20/20 -> 15/20 = 75% drops below 80
+
+
+def test_overall_flip_distance_carries_through_the_score(tmp_path):
+    # 2018 framework, judgement all Good (8) + 8 case standards at 80% Outstanding (24) = 32, Outstanding.
+    d = write_inspection(tmp_path, inspection_text(all_good_cases()))
+    r = rate(load_inspection(d))
+    assert r.computed_score == 32 and r.computed_overall == "Outstanding"
+    # dropping one standard to Good gives 31 (still Outstanding); two are needed: 1 answer each.
+    assert r.overall_flip_distance == 2 and r.overall_flip_to == "Good"
+
+
+def test_stockton_reasons_are_explained(sessions_dir):
+    r = rate(load_inspection(sessions_dir / "stockton-2021"))
+    s32 = r.standard("3.2")
+    assert set(s32.flag_names) == {"near-boundary", "one-case", "small-sample"}
+    assert all(f.reason for f in s32.flags)
+    assert r.overall_flip_distance == 1 and r.overall_flip_to == "Good"
