@@ -75,12 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path", type=Path)
     s.set_defaults(func=cmd_check)
 
-    try:
-        from panel_tui.cli_log import add_log_commands
-    except ImportError:  # pragma: no cover - during early development only
-        pass
-    else:
-        add_log_commands(sub)
+    from panel_tui.cli_log import add_log_commands
+
+    add_log_commands(sub)
     return p
 
 

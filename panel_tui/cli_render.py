@@ -43,3 +43,47 @@ def render_rating(console: Console, r: Rating) -> None:
         for s in flagged:
             for f in s.flags:
                 console.print(Text(f"  {s.id} {f.name}: {f.reason}"))
+
+
+def entry_summary(e: dict) -> str:
+    """One line describing an entry; user text made visible, never markup."""
+    kind = e.get("kind")
+    sid = e.get("standard", "")
+    if kind == "attendance":
+        text = f"chair {e.get('chair')}; members {', '.join(e.get('members', [])) or '—'}"
+    elif kind in ("discretion", "proposal"):
+        text = f"{sid} {e.get('from')} → {e.get('to')}: {e.get('rationale')}"
+    elif kind == "declined":
+        text = f"{sid} kept {e.get('band')}: {e.get('reason')}"
+    elif kind == "ratification":
+        text = f"{sid} {e.get('from')} → {e.get('to')}" + (f": {e['reason']}" if e.get("reason") else "")
+    elif kind == "retraction":
+        text = f"retracts entry {e.get('retracts')}: {e.get('reason')}"
+    elif kind == "sign-off":
+        text = f"{e.get('score')}/{e.get('max_score')} {e.get('overall')} ({e.get('entry_count')} entries before)"
+    elif kind == "dissent":
+        text = f"{e.get('member')} dissents" + (f" from entry {e['about']}" if e.get("about") else "") + f": {e.get('reason')}"
+    else:
+        text = str(e.get("reason", ""))
+    return one_line(text, 120)
+
+
+def render_log(console: Console, state) -> None:
+    table = Table(title=Text(f"{state.path}"), title_justify="left")
+    for col in ("#", "At", "Kind", "By", "Entry", "Status"):
+        table.add_column(col)
+    for e in state.entries:
+        if e["seq"] in state.retracted:
+            status = f"retracted by {state.retracted[e['seq']]}"
+        elif not state.is_effective(e):
+            status = "superseded"
+        else:
+            status = "stands"
+        table.add_row(str(e["seq"]), str(e.get("at", "")), str(e.get("kind")), Text(one_line(str(e.get("by", "")), 30)),
+                      Text(entry_summary(e)), status)
+    console.print(table)
+    if state.problem:
+        console.print(Text(f"✗ does not verify: {state.problem}"))
+    else:
+        status = f"signed off at entry {state.sign_off_seq}" if state.signed_off else "not signed off"
+        console.print(Text(f"✓ intact, head {state.head}, {status}"))

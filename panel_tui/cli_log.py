@@ -1,0 +1,175 @@
+"""Command-line subcommands that write and read the decision log (one per entry kind)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
+    from panel_tui.core.inspection import load_inspection, resolve_inspection_path
+    from panel_tui.core.log import append_entry
+
+    insp_path = resolve_inspection_path(args.path)
+    insp = load_inspection(insp_path)
+    entry = append_entry(insp_path.parent, insp, kind, fields)
+    print(f"recorded entry {entry['seq']} ({kind}) hash {entry['hash']}")
+    return EXIT_OK
+
+
+def cmd_decide(a: argparse.Namespace) -> int:
+    return _record(a, "discretion", {"standard": a.standard, "to": a.to, "rationale": a.rationale, "by": a.by,
+                                     "other_evidence": a.other_evidence, "outside_reason": a.outside_criteria})
+
+
+def cmd_decline(a: argparse.Namespace) -> int:
+    return _record(a, "declined", {"standard": a.standard, "reason": a.reason, "by": a.by})
+
+
+def cmd_ratify(a: argparse.Namespace) -> int:
+    return _record(a, "ratification", {"standard": a.standard, "to": a.to, "reason": a.reason, "by": a.by})
+
+
+def cmd_propose(a: argparse.Namespace) -> int:
+    return _record(a, "proposal", {"standard": a.standard, "to": a.to, "rationale": a.rationale, "by": a.by})
+
+
+def cmd_attend(a: argparse.Namespace) -> int:
+    return _record(a, "attendance", {"chair": a.chair, "members": a.member or [], "by": a.by or a.chair})
+
+
+def cmd_retract(a: argparse.Namespace) -> int:
+    return _record(a, "retraction", {"retracts": a.seq, "reason": a.reason, "by": a.by})
+
+
+def cmd_sign_off(a: argparse.Namespace) -> int:
+    return _record(a, "sign-off", {"by": a.by})
+
+
+def cmd_reopen(a: argparse.Namespace) -> int:
+    return _record(a, "reopen", {"reason": a.reason, "by": a.by})
+
+
+def cmd_dissent(a: argparse.Namespace) -> int:
+    return _record(a, "dissent", {"member": a.member, "about": a.about, "reason": a.reason, "by": a.by or a.member})
+
+
+def cmd_verify(a: argparse.Namespace) -> int:
+    from panel_tui.core.inspection import LOG_FILE, load_inspection, resolve_inspection_path
+    from panel_tui.core.log import check_head, read_state
+
+    insp_path = resolve_inspection_path(a.path)
+    insp = load_inspection(insp_path)
+    log_path = insp_path.parent / LOG_FILE
+    if not log_path.exists():
+        print(f"panel-tui: {log_path}: missing log: no decisions.toml in this session.", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    state = read_state(log_path, insp)
+    if state.problem:
+        print(f"panel-tui: verify failed: {state.problem}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    if a.head:
+        problem = check_head(state, a.head)
+        if problem:
+            print(f"panel-tui: verify failed: {log_path}: {problem}", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+    n = len(state.entries)
+    status = f"signed off at entry {state.sign_off_seq}" if state.signed_off else "not signed off"
+    print(f"{log_path}: intact, {n} entr{'y' if n == 1 else 'ies'}, head {state.head}, {status}")
+    return EXIT_OK
+
+
+def cmd_log(a: argparse.Namespace) -> int:
+    from panel_tui.core.inspection import LOG_FILE, load_inspection, resolve_inspection_path
+    from panel_tui.core.log import read_state
+
+    insp_path = resolve_inspection_path(a.path)
+    insp = load_inspection(insp_path)
+    log_path = insp_path.parent / LOG_FILE
+    if not log_path.exists():
+        if a.json:
+            print(json.dumps({"format": "panel-tui/log/1", "log": None, "entries": [], "verified": False,
+                              "problem": "no log"}))
+        else:
+            print(f"{log_path}: no decisions recorded yet.")
+        return EXIT_OK
+    state = read_state(log_path, insp)
+    if a.json:
+        doc = {"format": "panel-tui/log/1", "log": state.header, "entries": state.entries,
+               "effective": [e["seq"] for e in state.entries if state.is_effective(e)],
+               "verified": state.problem is None, "problem": state.problem, "head": state.head,
+               "signed_off": state.signed_off}
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
+    else:
+        from rich.console import Console
+
+        from panel_tui.cli_render import render_log
+
+        render_log(Console(highlight=False), state)
+    if state.problem:
+        print(f"panel-tui: verify failed: {state.problem}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
+def add_log_commands(sub: argparse._SubParsersAction) -> None:
+    def p(name: str, func, help: str, by_required: bool = True) -> argparse.ArgumentParser:
+        s = sub.add_parser(name, help=help)
+        s.add_argument("path", type=Path)
+        s.add_argument("--by", required=by_required, help="who makes this entry")
+        s.set_defaults(func=func)
+        return s
+
+    s = p("decide", cmd_decide, "record professional discretion (one band step)")
+    s.add_argument("--standard", required=True)
+    s.add_argument("--to", required=True, help="the band after discretion")
+    s.add_argument("--rationale", required=True)
+    s.add_argument("--other-evidence", help="other compelling evidence (required for small-sample standards)")
+    s.add_argument("--outside-criteria", metavar="REASON", help="go ahead where no flag supports this direction")
+
+    s = p("decline", cmd_decline, "record that the panel considered a flagged standard and kept its band")
+    s.add_argument("--standard", required=True)
+    s.add_argument("--reason", required=True)
+
+    s = p("ratify", cmd_ratify, "confirm (or change) a judgement standard's proposed band")
+    s.add_argument("--standard", required=True)
+    s.add_argument("--to", help="the band, when changing the proposed one")
+    s.add_argument("--reason")
+
+    s = p("propose", cmd_propose, "record a lead inspector's prepared discretion case")
+    s.add_argument("--standard", required=True)
+    s.add_argument("--to", required=True)
+    s.add_argument("--rationale", required=True)
+
+    s = p("attend", cmd_attend, "record the chair and members present", by_required=False)
+    s.add_argument("--chair", required=True)
+    s.add_argument("--member", action="append", help="repeat for each member")
+
+    s = p("retract", cmd_retract, "withdraw an earlier entry (nothing is deleted)")
+    s.add_argument("--seq", type=int, required=True)
+    s.add_argument("--reason", required=True)
+
+    p("sign-off", cmd_sign_off, "seal the session with its final ratings")
+
+    s = p("reopen", cmd_reopen, "reopen a signed-off session")
+    s.add_argument("--reason", required=True)
+
+    s = p("dissent", cmd_dissent, "record a member's dissent", by_required=False)
+    s.add_argument("--member", required=True)
+    s.add_argument("--about", type=int, help="the entry dissented from")
+    s.add_argument("--reason", required=True)
+
+    s = sub.add_parser("verify", help="verify a session's decision log")
+    s.add_argument("path", type=Path)
+    s.add_argument("--head", help="a head hash recorded elsewhere (minutes, exported record)")
+    s.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser("log", help="show a session's decision log")
+    s.add_argument("path", type=Path)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_log)
