@@ -510,6 +510,8 @@ def append_entry(session_dir: Path, insp: Inspection, kind: str, fields: dict[st
             state = LogState(path, header=tomllib.loads(tomli_w.dumps({"log": header}))["log"])
             existing = tomli_w.dumps({"log": header}).encode("utf-8")
         entry = build_entry(state, rating, kind, fields)
+        for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a writer that was killed
+            stale.unlink(missing_ok=True)
         chunk = tomli_w.dumps({"entry": [entry]}).encode("utf-8")
         sep = b"" if existing.endswith(b"\n\n") else (b"\n" if existing.endswith(b"\n") else b"\n\n")
         atomic_write(path, existing + sep + chunk)
