@@ -62,6 +62,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_open(args: argparse.Namespace) -> int:
+    """Validate first (a bad file is a message, not a crash), then start the app."""
+    from panel_tui.core.session import load_session
+
+    session = load_session(args.path) if args.path is not None else None
+    from panel_tui.app import PanelApp
+
+    PanelApp(args.path, session=session, sessions_root=args.sessions).run()
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="panel-tui", description="Ratings panel tool: rate, decide, verify, audit.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -70,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path", type=Path)
     s.add_argument("--json", action="store_true", help="machine-readable output (format panel-tui/rate/1)")
     s.set_defaults(func=cmd_rate)
+
+    s = sub.add_parser("open", help="open the meeting app on a session (or pick one)")
+    s.add_argument("path", type=Path, nargs="?")
+    s.add_argument("--sessions", type=Path, default=Path("sessions"), help="folder to pick sessions from")
+    s.set_defaults(func=cmd_open)
 
     s = sub.add_parser("check", help="validate an inspection file only")
     s.add_argument("path", type=Path)
@@ -85,9 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return EXIT_OK
+    if func is None:  # `panel-tui` alone: pick a session under ./sessions
+        args = parser.parse_args(["open"])
+        func = args.func
     try:
         return func(args)
     except InputError as exc:

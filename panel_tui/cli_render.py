@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from panel_tui.core.display import one_line
+from panel_tui.core.display import entry_summary, one_line
 from panel_tui.core.engine import Rating, display_percent
 
 
@@ -43,29 +43,6 @@ def render_rating(console: Console, r: Rating) -> None:
         for s in flagged:
             for f in s.flags:
                 console.print(Text(f"  {s.id} {f.name}: {f.reason}"))
-
-
-def entry_summary(e: dict) -> str:
-    """One line describing an entry; user text made visible, never markup."""
-    kind = e.get("kind")
-    sid = e.get("standard", "")
-    if kind == "attendance":
-        text = f"chair {e.get('chair')}; members {', '.join(e.get('members', [])) or '—'}"
-    elif kind in ("discretion", "proposal"):
-        text = f"{sid} {e.get('from')} → {e.get('to')}: {e.get('rationale')}"
-    elif kind == "declined":
-        text = f"{sid} kept {e.get('band')}: {e.get('reason')}"
-    elif kind == "ratification":
-        text = f"{sid} {e.get('from')} → {e.get('to')}" + (f": {e['reason']}" if e.get("reason") else "")
-    elif kind == "retraction":
-        text = f"retracts entry {e.get('retracts')}: {e.get('reason')}"
-    elif kind == "sign-off":
-        text = f"{e.get('score')}/{e.get('max_score')} {e.get('overall')} ({e.get('entry_count')} entries before)"
-    elif kind == "dissent":
-        text = f"{e.get('member')} dissents" + (f" from entry {e['about']}" if e.get("about") else "") + f": {e.get('reason')}"
-    else:
-        text = str(e.get("reason", ""))
-    return one_line(text, 120)
 
 
 def render_log(console: Console, state) -> None:

@@ -44,3 +44,26 @@ def one_line(text: str, width: int | None = None) -> str:
     if width is not None and len(s) > width:
         s = s[: max(0, width - 1)] + "…"
     return s
+
+
+def entry_summary(e: dict) -> str:
+    """One line describing an entry; user text made visible, never markup."""
+    kind = e.get("kind")
+    sid = e.get("standard", "")
+    if kind == "attendance":
+        text = f"chair {e.get('chair')}; members {', '.join(e.get('members', [])) or '—'}"
+    elif kind in ("discretion", "proposal"):
+        text = f"{sid} {e.get('from')} → {e.get('to')}: {e.get('rationale')}"
+    elif kind == "declined":
+        text = f"{sid} kept {e.get('band')}: {e.get('reason')}"
+    elif kind == "ratification":
+        text = f"{sid} {e.get('from')} → {e.get('to')}" + (f": {e['reason']}" if e.get("reason") else "")
+    elif kind == "retraction":
+        text = f"retracts entry {e.get('retracts')}: {e.get('reason')}"
+    elif kind == "sign-off":
+        text = f"{e.get('score')}/{e.get('max_score')} {e.get('overall')} ({e.get('entry_count')} entries before)"
+    elif kind == "dissent":
+        text = f"{e.get('member')} dissents" + (f" from entry {e['about']}" if e.get("about") else "") + f": {e.get('reason')}"
+    else:
+        text = str(e.get("reason", ""))
+    return one_line(text, 120)

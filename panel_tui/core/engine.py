@@ -199,7 +199,7 @@ def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_
             "small-sample", dirs,
             f"the rating rests on a small sample: lowest key question {each} "
             f"({rules.small_sample_cases} or fewer)",
-            f"≤{rules.small_sample_cases} cases",
+            f"≤{rules.small_sample_cases}",
         ))
     return flags
 
@@ -298,6 +298,30 @@ def rate(insp: Inspection, finals: Mapping[str, str] | None = None) -> Rating:
     flip, flip_to = _overall_flip(fw, insp, results, computed)
     return Rating(insp, fw, results, computed, fw.overall_for(computed), final, fw.max_score, fw.overall_for(final),
                   flip, flip_to)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A band discretion may move a standard to, and whether any flag supports that direction."""
+
+    band: str
+    direction: str
+    supported: bool
+
+
+def discretion_targets(fw: Framework, s: StandardResult) -> list[Target]:
+    """Bands within the framework's step limit of the computed band, up first."""
+    if s.kind != "cases" or s.not_rated:
+        return []
+    b = fw.band_index(s.computed)
+    out = []
+    for step in range(fw.discretion.steps, 0, -1):
+        if b + step < len(fw.bands):
+            out.append(Target(fw.bands[b + step].name, UPLIFT, UPLIFT in s.directions))
+    for step in range(1, fw.discretion.steps + 1):
+        if b - step >= 0:
+            out.append(Target(fw.bands[b - step].name, LOWERING, LOWERING in s.directions))
+    return out
 
 
 def display_percent(p: Fraction) -> str:

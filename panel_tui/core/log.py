@@ -489,6 +489,25 @@ def build_entry(state: LogState, rating: Rating, kind: str, fields: dict[str, An
     return e
 
 
+def preview_entry(session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Build and validate an entry against the log as it is now, writing nothing.
+
+    Forms use this to show a refusal inside the form, keeping what was typed; the write itself
+    validates again under the lock.
+    """
+    import tomli_w
+
+    path = session_dir / LOG_FILE
+    rating = rate(insp)
+    if path.exists():
+        state = read_state(path, insp, rating)
+        if state.problem:
+            raise RuleRefused("log-does-not-verify", f"{state.problem} Nothing can be written.")
+    else:
+        state = LogState(path, header=tomllib.loads(tomli_w.dumps({"log": new_header(insp)}))["log"])
+    return build_entry(state, rating, kind, fields)
+
+
 def append_entry(session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and append one entry, on disk (fsynced) before returning it.
 

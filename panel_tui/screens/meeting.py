@@ -1,0 +1,347 @@
+"""The meeting screen: standards, evidence and every panel action on one screen.
+
+The screen calls the core for everything: ratings and flags come from the engine, rules and
+writes from the log. Each action opens an EntryForm; the form's commit writes the entry (on disk,
+fsynced) and only then does the screen reload and say "recorded".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from panel_tui.core import agenda
+from panel_tui.core.engine import StandardResult, discretion_targets
+from panel_tui.core.session import Session, load_session
+from panel_tui.widgets.detail import StandardDetail
+from panel_tui.widgets.safe import plain
+from panel_tui.widgets.standards_table import COMPACT_WIDTH, StandardsTable
+from panel_tui.widgets.summary import SessionSummary
+
+NARROW = 120  # below this width the evidence pane goes under the table
+
+
+class MeetingScreen(Screen):
+    """One session in a ratings meeting (or a lead inspector preparing for it)."""
+
+    BINDINGS = [
+        Binding("d", "discretion", "Discretion", id="meeting.discretion", tooltip="Move the selected standard one band, with a rationale"),
+        Binding("k", "keep", "Keep", id="meeting.keep", tooltip="Record that the panel considered it and kept the band"),
+        Binding("r", "ratify", "Ratify", id="meeting.ratify", tooltip="Ratify or change a judgement standard's proposed band"),
+        Binding("p", "propose", "Propose", id="meeting.propose", tooltip="Lead inspector's prepared discretion case"),
+        Binding("u", "retract", "Undo", id="meeting.retract", tooltip="Retract an entry (nothing is deleted)"),
+        Binding("a", "attendance", "Attend", id="meeting.attendance", tooltip="Record the chair and members present"),
+        Binding("x", "dissent", "Dissent", id="meeting.dissent", show=False, tooltip="Record a member's dissent"),
+        Binding("n", "next", "Next", id="meeting.next", tooltip="Next standard still needing the panel"),
+        Binding("l", "log", "Log", id="meeting.log", tooltip="All entries, verification and head hash"),
+        Binding("s", "sign_off", "Sign off", id="meeting.sign_off", tooltip="Seal the session with its final ratings"),
+        Binding("o", "reopen", "Reopen", id="meeting.reopen", tooltip="Reopen a signed-off session with a reason"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SessionSummary(id="summary")
+        yield Static("", id="banner")
+        with Horizontal(id="body"):
+            yield StandardsTable(id="standards")
+            yield StandardDetail(id="detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one(StandardsTable).focus()
+        state = self.session.log
+        if self.writable_for("attendance", quiet=True) and (state is None or state.attendance is None):
+            self.call_after_refresh(self.action_attendance)
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+        compact = event.size.width < COMPACT_WIDTH
+        table = self.query_one(StandardsTable)
+        if compact != table.compact:
+            table.show(self.session, compact)
+
+    def refresh_view(self) -> None:
+        s = self.session
+        self.query_one(SessionSummary).show(s)
+        banner = self.query_one("#banner", Static)
+        if s.log_problem:
+            banner.update(plain(f"✗ The decision log does not verify, so this session is read-only and shows the "
+                                f"inspection alone. {s.log_problem}"))
+            banner.add_class("-shown")
+        else:
+            banner.remove_class("-shown")
+        self.query_one(StandardsTable).show(s)
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        self.query_one(StandardDetail).show(self.session, self.query_one(StandardsTable).selected_id)
+
+    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.session.log
+        signed = bool(state and state.signed_off and not self.session.log_problem)
+        if action == "reopen":
+            return signed
+        if action == "sign_off":
+            return not signed
+        return True
+
+    # --- helpers ------------------------------------------------------------------------
+
+    @property
+    def selected(self) -> StandardResult | None:
+        sid = self.query_one(StandardsTable).selected_id
+        return self.session.rating.standard(sid) if sid else None
+
+    @property
+    def chair(self) -> str:
+        state = self.session.log
+        if state and state.attendance and not self.session.log_problem:
+            return str(state.attendance.get("chair", ""))
+        return ""
+
+    def writable_for(self, kind: str, quiet: bool = False) -> bool:
+        s = self.session
+        problem = None
+        if s.log_problem:
+            problem = "Read-only: the decision log does not verify (see the banner)."
+        elif s.log and s.log.signed_off and kind != "reopen":
+            problem = f"Read-only: signed off at entry {s.log.sign_off_seq}. Reopen (o) with a reason first."
+        if problem and not quiet:
+            self.notify(problem, severity="warning", markup=False)
+        return problem is None
+
+    def commit(self, kind: str, fields: dict[str, Any]) -> dict:
+        """Write one entry through the core. Returns after the entry is on disk."""
+        from panel_tui.core.inspection import load_inspection
+        from panel_tui.core.log import append_entry
+
+        insp = load_inspection(self.session.dir)  # the file as it is now: a changed one fails verify
+        return append_entry(self.session.dir, insp, kind, fields)
+
+    def open_form(self, kind: str, title: str, intro: Text | None, fields: list,
+                  to_entry, confirm: str = "Record") -> None:
+        from panel_tui.modals.entry_form import EntryForm
+
+        def done(entry: dict | None) -> None:
+            if entry is None:
+                return
+            self.session = load_session(self.session.dir)
+            self.refresh_view()
+            what = f"Recorded entry {entry['seq']} ({entry['kind']}"
+            what += f", {entry['standard']})" if entry.get("standard") else ")"
+            self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False)
+
+        self.app.push_screen(EntryForm(title, intro, fields, lambda v: self.commit(kind, to_entry(v)), confirm), done)
+
+    def need_selected(self, kinds: tuple[str, ...], what: str) -> StandardResult | None:
+        s = self.selected
+        if s is None:
+            return None
+        if s.not_rated:
+            self.notify(f"{s.id} is not rated: nothing to decide.", severity="warning", markup=False)
+            return None
+        if s.kind not in kinds:
+            hint = "use r to ratify it" if s.kind == "judgement" else "use d (discretion) or k (keep)"
+            self.notify(f"{s.id} is a {'judgement' if s.kind == 'judgement' else 'case-based'} standard: {hint}.",
+                        severity="warning", markup=False)
+            return None
+        return s
+
+    def flag_intro(self, s: StandardResult) -> Text:
+        t = Text()
+        t.append(f"{s.id} {s.name}: computed {s.computed}, final {s.final}\n", style="bold")
+        for f in s.flags:
+            t.append(f"⚑ {f.name}: {f.reason}\n")
+        if not s.flags and s.kind == "cases":
+            t.append("No discretion flag: this standard does not meet the criteria for discretion.\n")
+        return t
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_discretion(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        s = self.need_selected(("cases",), "discretion")
+        if s is None or not self.writable_for("discretion"):
+            return
+        targets = discretion_targets(self.session.rating.framework, s)
+        unsupported = {t.band for t in targets if not t.supported}
+        options = [(f"{t.band} ({t.direction}{'' if t.supported else ' — outside the criteria'})", t.band)
+                   for t in targets]
+        default = next((t.band for t in targets if t.supported), targets[0].band)
+        fields = [
+            FormField("to", "Target band (one step)", "select", options, value=default),
+            FormField("rationale", "Rationale (required, at least 20 characters)", "area"),
+            FormField("other_evidence", "Other compelling evidence (required: the rating rests on 5 cases or fewer)",
+                      "area", visible=lambda v, s=s: "small-sample" in s.flag_names),
+            FormField("outside_reason", "Reason for going outside the criteria (required)", "area",
+                      note="⚠ WARNING: no flag supports this change. It will be recorded as outside the criteria.",
+                      visible=lambda v: v.get("to") in unsupported),
+            FormField("by", "Decided by", value=self.chair),
+        ]
+        self.open_form("discretion", f"Discretion on {s.id} {s.name}", self.flag_intro(s), fields,
+                       lambda v, sid=s.id: {"standard": sid, **v})
+
+    def action_keep(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        s = self.need_selected(("cases",), "keep")
+        if s is None or not self.writable_for("declined"):
+            return
+        fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area"),
+                  FormField("by", "Decided by", value=self.chair)]
+        self.open_form("declined", f"Keep {s.id} {s.name} at {s.computed}", self.flag_intro(s), fields,
+                       lambda v, sid=s.id: {"standard": sid, **v})
+
+    def action_ratify(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        s = self.need_selected(("judgement",), "ratify")
+        if s is None or not self.writable_for("ratification"):
+            return
+        bands = self.session.rating.framework.band_names
+        proposed = s.proposed or ""
+        fields = [
+            FormField("to", "Rating", "select", [(b + (" (proposed)" if b == proposed else ""), b) for b in bands],
+                      value=proposed),
+            FormField("reason", "Reason for changing the proposed band (required)", "area",
+                      visible=lambda v: v.get("to") != proposed),
+            FormField("by", "Ratified by", value=self.chair),
+        ]
+        intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.")
+        self.open_form("ratification", f"Ratify {s.id} {s.name}", intro, fields,
+                       lambda v, sid=s.id: {"standard": sid, **v})
+
+    def action_propose(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        s = self.need_selected(("cases",), "propose")
+        if s is None or not self.writable_for("proposal"):
+            return
+        targets = discretion_targets(self.session.rating.framework, s)
+        fields = [
+            FormField("to", "Proposed band", "select",
+                      [(f"{t.band} ({t.direction}{'' if t.supported else ', no flag supports it'})", t.band) for t in targets]),
+            FormField("rationale", "The case for the panel (required)", "area"),
+            FormField("by", "Proposed by", value=self.session.inspection.lead_inspector or ""),
+        ]
+        self.open_form("proposal", f"Prepare a case on {s.id} {s.name}", self.flag_intro(s), fields,
+                       lambda v, sid=s.id: {"standard": sid, **v})
+
+    def action_retract(self) -> None:
+        from panel_tui.core.display import entry_summary
+        from panel_tui.core.log import UNRETRACTABLE
+        from panel_tui.modals.entry_form import FormField
+
+        if not self.writable_for("retraction"):
+            return
+        state = self.session.log
+        entries = [e for e in (state.entries if state else []) if e["kind"] not in UNRETRACTABLE
+                   and e["seq"] not in state.retracted]  # type: ignore[union-attr]
+        if not entries:
+            self.notify("There is no entry to retract.", severity="warning", markup=False)
+            return
+        options = [(f"#{e['seq']} {e['kind']}: {entry_summary(e)[:60]}", str(e["seq"])) for e in reversed(entries)]
+        fields = [FormField("retracts", "Entry to retract", "select", options),
+                  FormField("reason", "Reason (required)", "area"),
+                  FormField("by", "Retracted by", value=self.chair)]
+        self.open_form("retraction", "Retract an entry (it stays in the log, marked retracted)", None, fields,
+                       lambda v: {**v, "retracts": int(v["retracts"])})
+
+    def action_attendance(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        if not self.writable_for("attendance"):
+            return
+        state = self.session.log
+        prev = state.attendance if state and state.attendance else {}
+        fields = [FormField("chair", "Chair", value=str(prev.get("chair", ""))),
+                  FormField("members", "Members present (one per line)", "lines", value="\n".join(prev.get("members", [])))]
+        self.open_form("attendance", "Attendance", Text("Who is present at this ratings panel?"), fields,
+                       lambda v: {**v, "by": v.get("chair", "")})
+
+    def action_dissent(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        if not self.writable_for("dissent"):
+            return
+        state = self.session.log
+        options = [("(the panel's conclusions generally)", "")] + [
+            (f"#{e['seq']} {e['kind']} {e.get('standard', '')}", str(e["seq"])) for e in reversed(state.entries if state else [])]
+        fields = [FormField("member", "Member dissenting"), FormField("about", "About", "select", options),
+                  FormField("reason", "Reason (required)", "area")]
+        self.open_form("dissent", "Record a dissent", None, fields,
+                       lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})
+
+    def action_next(self) -> None:
+        table = self.query_one(StandardsTable)
+        state = self.session.log if not self.session.log_problem else None
+        sid = agenda.next_on_agenda(state, self.session.rating, table.selected_id)
+        if sid is None:
+            self.notify("Nothing left on the agenda: every standard is ratified, decided or needs nothing.",
+                        markup=False)
+            return
+        table.move_cursor(row=table.get_row_index(sid))
+
+    def action_log(self) -> None:
+        from panel_tui.screens.log_view import LogScreen
+
+        self.app.push_screen(LogScreen(self.session))
+
+    def action_sign_off(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        if not self.writable_for("sign-off"):
+            return
+        state = self.session.log
+        r = self.session.rating
+        t = Text()
+        t.append(f"Final ratings: {r.score}/{r.max_score}, {r.overall}\n\n", style="bold")
+        for s in r.standards:
+            change = "" if s.final == s.computed else f"  (computed {s.computed})"
+            t.append(f"  {s.id:<4} {s.name:<28} {s.final}{change}\n")
+        from panel_tui.core.log import LogState
+
+        missing = (state or LogState(self.session.log_path)).missing_for_sign_off(r)
+        if missing:
+            t.append("\nNot ready to sign off:\n", style="bold")
+            for m in missing:
+                t.append(f"  ✗ {m}\n")
+        else:
+            t.append("\n✓ Everything the panel must consider has been recorded. After sign-off the session is "
+                     "read-only until reopened with a reason.\n")
+        fields = [FormField("by", "Signed off by", value=self.chair)]
+        self.open_form("sign-off", "Sign off the session", t, fields, lambda v: v, confirm="Sign off")
+
+    def action_reopen(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        if not self.writable_for("reopen"):
+            return
+        fields = [FormField("reason", "Reason for reopening (required)", "area"),
+                  FormField("by", "Reopened by", value=self.chair)]
+        self.open_form("reopen", "Reopen the signed-off session", None, fields, lambda v: v)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """Palette entries for this screen, titled with a group prefix."""
+        for b in self.BINDINGS:
+            assert isinstance(b, Binding)
+            if self.check_action(b.action, ()) is False:
+                continue
+            yield SystemCommand(f"Panel: {b.description}", b.tooltip or b.description,
+                                getattr(self, f"action_{b.action}"))

@@ -1,0 +1,101 @@
+"""The evidence for one standard: key questions, ruler, interval, what one case would do, the log."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from panel_tui.core import agenda
+from panel_tui.core.display import entry_summary
+from panel_tui.core.engine import display_percent, pct_text
+from panel_tui.core.session import Session
+from panel_tui.widgets.ruler import ruler
+from panel_tui.widgets.safe import para, plain
+
+
+def entry_line(e: dict, state) -> Text:
+    mark = ""
+    if e["seq"] in state.retracted:
+        mark = f" [retracted by {state.retracted[e['seq']]}]"
+    elif not state.is_effective(e):
+        mark = " [superseded]"
+    t = Text(f"#{e['seq']} {e['kind']}{mark} · {e.get('at', '')} · by ")
+    t.append_text(plain(e.get("by", "")))
+    t.append("\n   ")
+    t.append_text(Text(entry_summary(e)))
+    return t
+
+
+def detail_text(session: Session, sid: str) -> Text:
+    r = session.rating
+    s = r.standard(sid)
+    fw = r.framework
+    state = session.log if not session.log_problem else None
+    t = Text()
+    t.append(f"{s.id} {s.name}", style="bold")
+    t.append(f"  ({'case-based' if s.kind == 'cases' else 'judgement'}{'' if s.counted else ', not counted'})\n")
+    if s.not_rated:
+        t.append("Not rated: ")
+        t.append_text(para(s.not_rated))
+        return t
+    status = agenda.status(state, s)
+    t.append(f"Computed {s.computed} → final {s.final}   [{status}]\n", style="bold")
+    if s.kind == "judgement":
+        t.append(f"Lead inspector's proposed band: {s.proposed}.\n")
+        if status == agenda.TO_RATIFY:
+            t.append("Press r to ratify it or change it with a reason.\n")
+    else:
+        low = ", ".join(s.lowest_questions)
+        cases = f", {s.cases} case{'s' if s.cases != 1 else ''}" if s.cases is not None else ", cases not published"
+        t.append(f"Lowest key question {low} at {pct_text(s.lowest_percent)}%{cases}.")  # type: ignore[arg-type]
+        if s.flip_distance is not None:
+            t.append(f" {s.flip_distance} answer{'s' if s.flip_distance != 1 else ''} would change the band.")
+        t.append("\n")
+        if s.flags:
+            t.append("\nFor the panel:\n", style="bold")
+            for f in s.flags:
+                t.append(f"⚑ {f.name} ({'/'.join(f.directions)}): ", style="bold")
+                t.append(f"{f.reason}\n")
+        t.append("\nKey questions:\n", style="bold")
+        for q in s.questions:
+            t.append(f"{'▶' if q.lowest else ' '} {q.id} ", style="bold" if q.lowest else "")
+            t.append(f"{q.text}\n")
+            figure = (f"{q.yes} of {q.relevant} = {pct_text(q.percent)}%" if q.yes is not None
+                      else f"{pct_text(q.percent)}% (base {'of ' + str(q.relevant) if q.relevant else 'not published'})")
+            t.append(f"    {figure} ({display_percent(q.percent)}) → {q.band}\n")
+            t.append("    ")
+            t.append_text(ruler(q.percent, fw.boundaries, q.wilson))
+            t.append("\n")
+            extra = []
+            if q.wilson:
+                extra.append(f"95% interval {q.wilson[0]:.1f}–{q.wilson[1]:.1f}% spans {', '.join(q.spans or [])}")
+            if q.to_next_band is not None:
+                extra.append(f"+{q.to_next_band} Yes for the next band")
+            if q.to_drop is not None:
+                extra.append(f"−{q.to_drop} Yes drops a band")
+            if extra:
+                t.append("    " + "; ".join(extra) + "\n", style="dim")
+        if s.not_applicable:
+            t.append(f"  Not applicable in any case: {', '.join(s.not_applicable)}\n", style="dim")
+    if state is not None:
+        entries = state.for_standard(sid)
+        if entries:
+            t.append("\nLog entries:\n", style="bold")
+            for e in entries:
+                t.append_text(entry_line(e, state))
+                t.append("\n")
+    return t
+
+
+class StandardDetail(VerticalScroll):
+    """Scrollable evidence pane; content is plain Text (user text never becomes markup)."""
+
+    can_focus = True
+
+    def compose(self):
+        yield Static(id="detail-body")
+
+    def show(self, session: Session, sid: str | None) -> None:
+        body = self.query_one("#detail-body", Static)
+        body.update(detail_text(session, sid) if sid else Text("No standard selected."))

@@ -1,0 +1,75 @@
+"""Helpers for Pilot tests: run an app, paste text like a user, watch notifications."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Awaitable, Callable
+
+from textual import events
+
+from panel_tui.app import PanelApp
+from panel_tui.modals.entry_form import EntryForm
+
+
+def run_app(session_dir: Path | None, script: Callable[[PanelApp, object], Awaitable[None]],
+            size: tuple[int, int] = (120, 40), **kwargs) -> PanelApp:
+    """Run ``script(app, pilot)`` against a real PanelApp; notifications are recorded with the log
+    file's bytes at the moment each one was shown (a decision must be on disk by then)."""
+    app = PanelApp(session_dir, **kwargs)
+    app.seen = []  # (message, log bytes when shown)
+    original = app.notify
+
+    def notify(message, **kw):
+        log = Path(session_dir) / "decisions.toml" if session_dir else None
+        app.seen.append((message, log.read_bytes() if log and log.exists() else b""))
+        return original(message, **kw)
+
+    app.notify = notify  # type: ignore[method-assign]
+
+    async def go() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await script(app, pilot)
+
+    asyncio.run(go())
+    return app
+
+
+async def paste(pilot, text: str) -> None:
+    """Paste into the focused widget, as a user pasting from the clipboard."""
+    pilot.app.post_message(events.Paste(text))  # as the terminal driver delivers a paste
+    await pilot.pause()
+
+
+async def fill(pilot, field: str, text: str) -> None:
+    """Focus a form field by name and paste text into it (replacing what is there)."""
+    form = pilot.app.screen
+    assert isinstance(form, EntryForm), f"expected a form, got {type(form).__name__}"
+    w = form.query_one(f"#f-{field}")
+    w.focus()
+    await pilot.pause()
+    if hasattr(w, "clear"):
+        w.clear()
+    await paste(pilot, text)
+
+
+async def dismiss_attendance(pilot, chair: str = "Helen Davies", members: str = "Maria Jerram\nSam Okafor") -> None:
+    """A fresh session asks for attendance first; answer it."""
+    await fill(pilot, "chair", chair)
+    await fill(pilot, "members", members)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def select_standard(pilot, sid: str) -> None:
+    from panel_tui.widgets.standards_table import StandardsTable
+
+    table = pilot.app.screen.query_one(StandardsTable)
+    table.move_cursor(row=table.get_row_index(sid))
+    table.focus()
+    await pilot.pause()
+
+
+def form_error(app) -> str:
+    return str(app.screen.query_one("#form-error").render())

@@ -1,0 +1,374 @@
+"""Pilot tests for the meeting screen: every binding and form path, refusals included."""
+
+from __future__ import annotations
+
+import tomllib
+
+from panel_tui.modals.entry_form import EntryForm
+from panel_tui.screens.help import HelpScreen
+from panel_tui.screens.log_view import LogScreen
+from panel_tui.screens.meeting import MeetingScreen
+from panel_tui.widgets.standards_table import StandardsTable
+from tests.ui.pilot import dismiss_attendance, fill, form_error, run_app, select_standard
+
+WHY = "Planning for safety fell short only on contingency; the rest was good."
+
+
+def entries(d):
+    p = d / "decisions.toml"
+    return tomllib.loads(p.read_text(encoding="utf-8")).get("entry", []) if p.exists() else []
+
+
+def test_attendance_is_asked_first_and_recorded_before_notify(stockton_fresh):
+    async def script(app, pilot):
+        assert isinstance(app.screen, EntryForm)
+        await dismiss_attendance(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+
+    app = run_app(stockton_fresh, script)
+    es = entries(stockton_fresh)
+    assert es[0]["kind"] == "attendance" and es[0]["chair"] == "Helen Davies"
+    assert es[0]["members"] == ["Maria Jerram", "Sam Okafor"]
+    msg, on_disk = app.seen[-1]
+    assert "Recorded entry 1 (attendance)" in msg and b'kind = "attendance"' in on_disk
+
+
+def test_cancel_writes_nothing(stockton_fresh):
+    async def script(app, pilot):
+        await fill(pilot, "chair", "Someone")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+
+    run_app(stockton_fresh, script)
+    assert not (stockton_fresh / "decisions.toml").exists()
+
+
+def test_discretion_uplift_updates_score_live(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "2.2")
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EntryForm)
+        assert form.query_one("#f-to").value == "Good"
+        assert form.query_one("#f-by").value == "Helen Davies"  # defaults to the chair
+        assert not form.query_one("#row-other_evidence").display  # not a small sample
+        assert not form.query_one("#row-outside_reason").display
+        await fill(pilot, "rationale", WHY)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        summary = str(app.screen.query_one("#summary").render())
+        assert "Final 32/36 Outstanding" in summary and "computed 31/36" in summary
+
+    app = run_app(stockton_fresh, script)
+    e = entries(stockton_fresh)[-1]
+    assert (e["kind"], e["standard"], e["from"], e["to"], e["rationale"]) == ("discretion", "2.2", "Requires improvement", "Good", WHY)
+    msg, on_disk = app.seen[-1]
+    assert "Recorded entry 2 (discretion, 2.2)" in msg and WHY.encode() in on_disk
+
+
+def test_refused_rationale_is_shown_in_the_form_and_kept(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "2.2")
+        await pilot.press("d")
+        await pilot.pause()
+        await fill(pilot, "rationale", "tbc")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryForm)  # still open
+        assert "placeholder" in form_error(app)
+        assert app.screen.query_one("#f-rationale").text == "tbc"  # nothing lost
+
+    run_app(stockton_fresh, script)
+    assert [e["kind"] for e in entries(stockton_fresh)] == ["attendance"]
+
+
+def test_small_sample_needs_other_evidence(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "3.2")
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#row-other_evidence").display
+        form.query_one("#f-to").focus()
+        await pilot.press("enter", "down", "enter")  # Outstanding (uplift) -> Requires improvement (lowering)
+        await pilot.pause()
+        assert form.query_one("#f-to").value == "Requires improvement"
+        await fill(pilot, "rationale", WHY)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "other compelling evidence" in form_error(app)
+        await fill(pilot, "other_evidence", "The service's own audit found the same contingency gap.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+
+    run_app(stockton_fresh, script)
+    e = entries(stockton_fresh)[-1]
+    assert e["standard"] == "3.2" and e["to"] == "Requires improvement" and "audit" in e["other_evidence"]
+
+
+def test_unflagged_standard_warns_and_needs_outside_reason(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "2.3")
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#row-outside_reason").display  # the only target is outside the criteria
+        assert "WARNING" in str(form.query_one("#row-outside_reason .form-note").render())
+        assert "No discretion flag" in str(form.query_one("#form-intro").render())
+        await fill(pilot, "rationale", WHY)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "outside-criteria reason" in form_error(app)
+        await fill(pilot, "outside_reason", "Wider evidence of inconsistent delivery in the interviews.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    run_app(stockton_fresh, script)
+    e = entries(stockton_fresh)[-1]
+    assert e["outside_criteria"] is True and e["standard"] == "2.3"
+
+
+def test_discretion_on_a_judgement_standard_points_to_ratify(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "1.1")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+
+    app = run_app(stockton_fresh, script)
+    assert "use r to ratify" in app.seen[-1][0]
+
+
+def test_ratify_and_change_with_keyboard(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "1.1")
+        await pilot.press("r")
+        await pilot.pause()
+        form = app.screen
+        assert not form.query_one("#row-reason").display  # confirming the proposed band needs no reason
+        form.query_one("#f-to").focus()
+        await pilot.press("enter", "down", "enter")  # Good -> Outstanding
+        await pilot.pause()
+        assert form.query_one("#f-to").value == "Outstanding"
+        assert form.query_one("#row-reason").display
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "reason for changing" in form_error(app)
+        await fill(pilot, "reason", "Board evidence showed stronger leadership than proposed.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await select_standard(pilot, "1.2")
+        await pilot.press("r", "ctrl+s")
+        await pilot.pause()
+
+    run_app(stockton_fresh, script)
+    es = entries(stockton_fresh)
+    assert (es[1]["standard"], es[1]["to"]) == ("1.1", "Outstanding")
+    assert (es[2]["standard"], es[2]["from"], es[2]["to"]) == ("1.2", "Outstanding", "Outstanding")
+
+
+def test_keep_propose_dissent_and_retract(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "2.1")
+        await pilot.press("k")
+        await pilot.pause()
+        await fill(pilot, "reason", "Good reflects the assessments seen.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await select_standard(pilot, "2.2")
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen.query_one("#f-by").value == "Maria Jerram"  # the lead inspector
+        await fill(pilot, "rationale", WHY)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        table = app.screen.query_one(StandardsTable)
+        assert "proposed" in str(table.get_cell("2.2", "status"))
+        await pilot.press("x")
+        await pilot.pause()
+        await fill(pilot, "member", "Sam Okafor")
+        await fill(pilot, "reason", "I would keep Requires improvement on 2.2.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.screen.query_one("#f-retracts").value == "4"  # the latest entry first
+        await fill(pilot, "reason", "Dissent was recorded against the wrong entry.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    run_app(stockton_fresh, script)
+    kinds = [(e["kind"], e.get("retracts")) for e in entries(stockton_fresh)]
+    assert kinds == [("attendance", None), ("declined", None), ("proposal", None), ("dissent", None), ("retraction", 4)]
+
+
+def test_next_walks_the_agenda(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "1.4")
+        await pilot.press("n")
+        await pilot.pause()
+        table = app.screen.query_one(StandardsTable)
+        assert table.selected_id == "2.1"
+        await pilot.press("n")
+        await pilot.pause()
+        assert table.selected_id == "2.2"
+        await pilot.press("n")
+        await pilot.pause()
+        assert table.selected_id == "2.4"  # 2.3 needs nothing
+
+    run_app(stockton_fresh, script)
+
+
+def test_log_view_and_help(stockton_copy):
+    async def script(app, pilot):
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LogScreen)
+        status = str(app.screen.query_one("#log-status").render())
+        assert "✓ intact" in status and "13 entries" in status and "head " in status
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+
+    run_app(stockton_copy, script)
+
+
+def test_sign_off_refused_then_sealed_then_reopened(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Not ready to sign off" in str(app.screen.query_one("#form-intro").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "1.1 is not ratified" in form_error(app)
+        await pilot.press("escape")
+        for sid in ("1.1", "1.2", "1.3", "1.4"):
+            await select_standard(pilot, sid)
+            await pilot.press("r", "ctrl+s")
+            await pilot.pause()
+        for sid in ("2.1", "2.4", "3.1", "3.2", "3.3", "3.4"):
+            await select_standard(pilot, sid)
+            await pilot.press("k")
+            await pilot.pause()
+            await fill(pilot, "reason", "The computed band reflects the evidence.")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        await select_standard(pilot, "2.2")
+        await pilot.press("d")
+        await pilot.pause()
+        await fill(pilot, "rationale", WHY)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        intro = str(app.screen.query_one("#form-intro").render())
+        assert "Final ratings: 32/36, Outstanding" in intro and "✓ Everything" in intro
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "SIGNED OFF" in str(app.screen.query_one("#summary").render())
+        await pilot.press("k")  # read-only now
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        assert "Read-only: signed off" in app.seen[-1][0]
+        await pilot.press("o")
+        await pilot.pause()
+        await fill(pilot, "reason", "The service reported a data error in one case.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "open" in str(app.screen.query_one("#summary").render())
+
+    run_app(stockton_fresh, script)
+    es = entries(stockton_fresh)
+    so = next(e for e in es if e["kind"] == "sign-off")
+    assert (so["score"], so["overall"], so["entry_count"]) == (32, "Outstanding", so["seq"] - 1)
+    assert es[-1]["kind"] == "reopen"
+
+
+def test_tampered_log_opens_read_only_with_the_problem(stockton_copy):
+    log = stockton_copy / "decisions.toml"
+    log.write_text(log.read_text().replace("eight cases", "all cases"))
+
+    async def script(app, pilot):
+        banner = str(app.screen.query_one("#banner").render())
+        assert "does not verify" in banner and "hash mismatch" in banner
+        assert "LOG DOES NOT VERIFY" in str(app.screen.query_one("#summary").render())
+        await select_standard(pilot, "2.1")
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+
+    before = log.read_bytes()
+    app = run_app(stockton_copy, script)
+    assert "Read-only" in app.seen[-1][0] and log.read_bytes() == before
+
+
+def test_user_text_is_shown_literally(stockton_fresh):
+    hostile = "[bold red]X[/] [@click=app.quit]q[/] \x1b[2J\x1b]0;title\x07 done with it"
+
+    async def script(app, pilot):
+        await dismiss_attendance(pilot, chair="[b]Chair[/b]")
+        await select_standard(pilot, "2.2")
+        await pilot.press("d")
+        await pilot.pause()
+        await fill(pilot, "rationale", hostile)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail-body").render())
+        assert "[bold red]X[/]" in detail and "[@click=app.quit]q[/]" in detail
+        assert "␛[2J" in detail and "\x1b" not in detail
+        assert "[b]Chair[/b]" in detail
+
+    run_app(stockton_fresh, script)
+    assert entries(stockton_fresh)[-1]["rationale"] == hostile  # stored exactly
+
+
+def test_command_palette_offers_the_panel_actions(stockton_copy):
+    async def script(app, pilot):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Panel: Discretion" in titles and "Panel: Sign off" not in titles  # signed off already
+        assert "Panel: Reopen" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Panel: Log")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LogScreen)
+
+    run_app(stockton_copy, script)
+
+
+def test_narrow_terminal_compacts_the_table(stockton_copy):
+    async def script(app, pilot):
+        table = app.screen.query_one(StandardsTable)
+        assert table.compact and "computed" not in [c.value for c in table.columns]
+        assert "-narrow" in app.screen.classes
+
+    run_app(stockton_copy, script, size=(80, 24))
+
+
+def test_quit(stockton_copy):
+    async def script(app, pilot):
+        await pilot.press("q")
+        await pilot.pause()
+
+    app = run_app(stockton_copy, script)
+    assert app.return_code == 0

@@ -1,0 +1,70 @@
+"""Screen snapshots on the Stockton session (pytest-textual-snapshot), at explicit sizes.
+
+The clock is frozen and the session is a fixed copy, so the screens are deterministic. Update
+with ``pytest tests/ui/test_snapshots.py --snapshot-update`` after a deliberate change, and look
+at the report before committing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from panel_tui.app import PanelApp
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def fresh(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("PANEL_TUI_FROZEN_TIME", "2020-10-20T10:00:00Z")
+    d = tmp_path / "stockton"
+    d.mkdir()
+    shutil.copy(ROOT / "sessions" / "stockton-2021" / "inspection.toml", d)
+    from panel_tui.core.inspection import load_inspection
+    from panel_tui.core.log import append_entry
+
+    insp = load_inspection(d)
+    append_entry(d, insp, "attendance", {"chair": "Helen Davies", "members": ["Maria Jerram"], "by": "Helen Davies"})
+    return d
+
+
+class TestStocktonScreens:
+    def test_main_screen_wide(self, snap_compare, fresh):
+        async def go(pilot):
+            await pilot.press("down", "down", "down", "down", "down")  # 2.2 Planning
+
+        assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(160, 48))
+
+    def test_main_screen_80x24(self, snap_compare, fresh):
+        async def go(pilot):
+            await pilot.press("down", "down", "down", "down", "down")
+
+        assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(80, 24))
+
+    def test_discretion_form(self, snap_compare, fresh):
+        async def go(pilot):
+            await pilot.press("down", "down", "down", "down", "down", "d")
+            await pilot.pause()
+
+        assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(120, 40))
+
+    def test_sign_off_summary(self, snap_compare, fresh):
+        from panel_tui.core.inspection import load_inspection
+        from panel_tui.core.log import append_entry
+
+        insp = load_inspection(fresh)
+        for sid in ("1.1", "1.2", "1.3", "1.4"):
+            append_entry(fresh, insp, "ratification", {"standard": sid, "by": "Helen Davies"})
+        for sid in ("2.1", "2.4", "3.1", "3.2", "3.3", "3.4"):
+            append_entry(fresh, insp, "declined", {"standard": sid, "reason": "The computed band stands.", "by": "Helen Davies"})
+        append_entry(fresh, insp, "discretion", {"standard": "2.2", "to": "Good", "by": "Helen Davies",
+                                                 "rationale": "Safety planning fell short only on contingency."})
+
+        async def go(pilot):
+            await pilot.press("s")
+            await pilot.pause()
+
+        assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(120, 40))
