@@ -83,7 +83,9 @@ class EntryForm(ModalScreen[dict | None]):
 
     def on_mount(self) -> None:
         self._update_visibility()
-        first = next((f for f in self.fields if self._is_visible(f)), None)
+        # start where typing is needed: the first visible text field (a select already has a default)
+        visible = [f for f in self.fields if self._is_visible(f)]
+        first = next((f for f in visible if f.kind != "select"), visible[0] if visible else None)
         if first is not None:
             self.query_one(f"#f-{first.name}").focus()
 

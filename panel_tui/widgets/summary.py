@@ -16,11 +16,11 @@ def summary_text(session: Session) -> Text:
     t.append(f"  ·  {r.framework.id}  ·  fieldwork {insp.fieldwork}")
     t.append("\n")
     t.append(f"Final {r.score}/{r.max_score} {r.overall}", style="bold")
-    t.append(f" (computed {r.computed_score}/{r.max_score} {r.computed_overall})")
+    t.append(f" (computed {r.computed_score}/{r.max_score} {r.computed_overall}")
     if r.overall_flip_distance is not None:
         n = r.overall_flip_distance
-        t.append(f" · {n} answer{'s' if n != 1 else ''} from {r.overall_flip_to}")
-    t.append(" · ")
+        t.append(f", {n} answer{'s' if n != 1 else ''} from {r.overall_flip_to}")
+    t.append(") · ")
     state = session.log
     if session.log_problem:
         t.append("✗ LOG DOES NOT VERIFY — read-only", style="bold reverse")
