@@ -21,10 +21,10 @@ from panel_tui.core.engine import StandardResult, discretion_targets
 from panel_tui.core.session import Session, load_session
 from panel_tui.widgets.detail import StandardDetail
 from panel_tui.widgets.safe import plain
-from panel_tui.widgets.standards_table import COMPACT_WIDTH, StandardsTable
+from panel_tui.widgets.standards_table import StandardsTable
 from panel_tui.widgets.summary import SessionSummary
 
-NARROW = 120  # below this width the evidence pane goes under the table
+NARROW = 140  # below this width the evidence pane goes under the table
 
 
 class MeetingScreen(Screen):
@@ -67,10 +67,6 @@ class MeetingScreen(Screen):
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
-        compact = event.size.width < COMPACT_WIDTH
-        table = self.query_one(StandardsTable)
-        if compact != table.compact:
-            table.show(self.session, compact)
 
     def refresh_view(self) -> None:
         s = self.session

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from rich.text import Text
 
-WIDTH = 41  # 0..100 in steps of 2.5 points
+WIDTH = 21  # 0..100 in steps of 5 points: short enough for a narrow evidence pane
 
 
 def _pos(pct: float) -> int:

@@ -20,7 +20,7 @@ STATUS_LABEL = {
     agenda.NOTHING: ("– none", "dim"),
     agenda.NOT_RATED: ("not rated", "dim"),
 }
-COMPACT_WIDTH = 110  # below this the table drops the Computed column and shortens labels
+FULL_WIDTH = 118  # the table's own width needed for every column at full length
 
 
 def compact_flag(short: str) -> str:
@@ -32,13 +32,22 @@ class StandardsTable(DataTable):
     """One row per standard, keyed by standard id."""
 
     compact = False
+    _session: Session | None = None
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
 
+    def on_resize(self) -> None:
+        """Narrower than every column needs: drop Computed (it is in the evidence pane) and shorten."""
+        compact = self.size.width < FULL_WIDTH
+        if compact != self.compact and self._session is not None:
+            self.show(self._session, compact)
+        self.compact = compact
+
     def show(self, session: Session, compact: bool | None = None) -> None:
         keep = self.cursor_row
+        self._session = session
         if compact is not None:
             self.compact = compact
         self.clear(columns=True)

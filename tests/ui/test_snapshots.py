@@ -68,3 +68,13 @@ class TestStocktonScreens:
             await pilot.pause()
 
         assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(120, 40))
+
+
+class TestThemes:
+    def test_main_screen_light_theme(self, snap_compare, fresh):
+        async def go(pilot):
+            pilot.app.theme = "textual-light"
+            await pilot.press("down", "down", "down", "down", "down")
+            await pilot.pause()
+
+        assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(120, 36))
