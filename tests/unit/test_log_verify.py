@@ -161,3 +161,24 @@ def test_log_json_lists_entries_and_effective(sessions_dir):
     kinds = [e["kind"] for e in doc["entries"]]
     assert kinds.count("declined") == 6 and kinds.count("discretion") == 1 and kinds[-1] == "sign-off"
     assert doc["entries"][-1]["entry_count"] == 12 and doc["entries"][-1]["score"] == 32
+
+
+def test_framework_changed_is_reported(stockton_copy, tmp_path, monkeypatch):
+    """A bundled framework edited in place no longer matches framework_sha256 in the log."""
+    import shutil
+
+    from panel_tui.core import framework as fwmod
+    from panel_tui.core.inspection import load_inspection
+    from panel_tui.core.log import read_state
+
+    alt = tmp_path / "frameworks"
+    shutil.copytree(fwmod.FRAMEWORK_DIR, alt)
+    p = alt / "hmip-yos-2018.toml"
+    p.write_text(p.read_text().replace("near_boundary_points = 5", "near_boundary_points = 6"))
+    monkeypatch.setattr(fwmod, "FRAMEWORK_DIR", alt)
+    fwmod.load_framework.cache_clear()
+    try:
+        state = read_state(stockton_copy / "decisions.toml", load_inspection(stockton_copy))
+    finally:
+        fwmod.load_framework.cache_clear()
+    assert state.problem and "framework changed" in state.problem
