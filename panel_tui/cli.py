@@ -94,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     from panel_tui.cli_log import add_log_commands
 
     add_log_commands(sub)
+
+    from panel_tui.cli_audit import add_audit_commands
+
+    add_audit_commands(sub)
     return p
 
 

@@ -6,7 +6,7 @@ rounding happens only for display. The UI and the command line call this; neithe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Mapping
 
@@ -211,7 +211,7 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
     interval = spans = None
     if n:
         interval = wilson(q.percent / 100 * n, n)
-        lo_b, hi_b = fw.band_for(Fraction(str(interval[0]))), fw.band_for(Fraction(str(interval[1])))
+        lo_b, hi_b = fw.band_for_float(interval[0]), fw.band_for_float(interval[1])
         spans = fw.band_names[lo_b: hi_b + 1]
     to_next = to_drop = None
     if q.has_counts:
@@ -288,16 +288,37 @@ def _overall_flip(fw: Framework, insp: Inspection, results: list[StandardResult]
     return (found[0], found[1]) if found else (None, None)
 
 
-def rate(insp: Inspection, finals: Mapping[str, str] | None = None) -> Rating:
-    """Rate an inspection. ``finals`` maps standard id -> band set by the decision log."""
+def _rate_computed(insp: Inspection) -> Rating:
     fw = insp.framework
-    finals = finals or {}
-    results = [rate_standard(fw, fs, insp.standards[fs.id], finals.get(fs.id)) for fs in fw.standards]
+    results = [rate_standard(fw, fs, insp.standards[fs.id]) for fs in fw.standards]
     computed = sum(r.computed_score for r in results if r.counted and r.computed_score is not None)
-    final = sum(r.score for r in results if r.counted and r.score is not None)
     flip, flip_to = _overall_flip(fw, insp, results, computed)
-    return Rating(insp, fw, results, computed, fw.overall_for(computed), final, fw.max_score, fw.overall_for(final),
-                  flip, flip_to)
+    overall = fw.overall_for(computed)
+    return Rating(insp, fw, results, computed, overall, computed, fw.max_score, overall, flip, flip_to)
+
+
+def with_finals(r: Rating, finals: Mapping[str, str]) -> Rating:
+    """The same analysis with the final bands a decision log set (cheap: nothing is re-analysed)."""
+    fw = r.framework
+    standards = []
+    for s in r.standards:
+        band = finals.get(s.id)
+        if band is not None and not s.not_rated:
+            s = replace(s, final=band, score=fw.bands[fw.band_index(band)].score)
+        standards.append(s)
+    score = sum(s.score for s in standards if s.counted and s.score is not None)
+    return replace(r, standards=standards, score=score, overall=fw.overall_for(score))
+
+
+def rate(insp: Inspection, finals: Mapping[str, str] | None = None) -> Rating:
+    """Rate an inspection. ``finals`` maps standard id -> band set by the decision log.
+
+    The analysis of an inspection is computed once and kept on it; finals are applied on top.
+    """
+    computed = insp.cache.get("rating")
+    if computed is None:
+        computed = insp.cache["rating"] = _rate_computed(insp)
+    return with_finals(computed, finals) if finals else computed
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ class InputError(Exception):
     """
 
     file: Path | str | None
-    place: str | None
+    place: object | None  # a str, or anything whose str() names the place (computed lazily)
     problem: str
     fix: str | None = None
 

@@ -61,10 +61,22 @@ class Inspection:
     lead_inspector: str | None
     source: str | None
     standards: dict[str, StandardData] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived results (the engine's)
 
     @property
     def session_dir(self) -> Path:
         return self.path.parent
+
+
+class _Place:
+    """Where in the file, worked out only when an error is actually reported (line search is slow)."""
+
+    def __init__(self, text: str, item_id: str, label: str) -> None:
+        self.text, self.item_id, self.label = text, item_id, label
+
+    def __str__(self) -> str:
+        line = line_of(self.text, "id", self.item_id)
+        return (f"line {line}, " if line else "") + self.label
 
 
 def resolve_inspection_path(path: Path | str) -> Path:
@@ -75,7 +87,7 @@ def resolve_inspection_path(path: Path | str) -> Path:
     return p
 
 
-def _date_text(value: Any, path: Path, place: str, key: str) -> str:
+def _date_text(value: Any, path: Path, place: object, key: str) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -86,13 +98,13 @@ def _date_text(value: Any, path: Path, place: str, key: str) -> str:
                      f"write {key} = 2020-09-07.")
 
 
-def _check_keys(table: dict, allowed: set[str], path: Path, place: str) -> None:
+def _check_keys(table: dict, allowed: set[str], path: Path, place: object) -> None:
     for key in table:
         if key not in allowed:
             raise InputError(path, place, f"unknown key '{key}'.", f"use only: {', '.join(sorted(allowed))}.")
 
 
-def _count(q: dict, key: str, path: Path, place: str) -> int | None:
+def _count(q: dict, key: str, path: Path, place: object) -> int | None:
     if key not in q:
         return None
     v = q[key]
@@ -103,7 +115,7 @@ def _count(q: dict, key: str, path: Path, place: str) -> int | None:
     return v
 
 
-def _band(value: Any, fw: Framework, path: Path, place: str, key: str) -> str:
+def _band(value: Any, fw: Framework, path: Path, place: object, key: str) -> str:
     if not isinstance(value, str) or value not in fw.band_names:
         raise InputError(path, place, f"'{key}' is {value!r}, not a band name.",
                          f"use one of: {', '.join(fw.band_names)}.")
@@ -114,8 +126,7 @@ def _question(q: Any, fw_std, path: Path, text: str) -> QuestionData | None:
     if not isinstance(q, dict) or not isinstance(q.get("id"), str):
         raise InputError(path, f"standard {fw_std.id}", "each [[standard.question]] needs an id string.")
     qid = q["id"]
-    line = line_of(text, "id", qid)
-    place = (f"line {line}, " if line else "") + f"standard {fw_std.id}, question {qid}"
+    place = _Place(text, qid, f"standard {fw_std.id}, question {qid}")
     valid = [x.id for x in fw_std.questions]
     if qid not in valid:
         raise InputError(path, place, f"unknown key question '{qid}' for standard {fw_std.id}.",
@@ -189,8 +200,7 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         if not isinstance(s, dict) or not isinstance(s.get("id"), str):
             raise InputError(path, "[[standard]]", "each [[standard]] needs an id string.")
         sid = s["id"]
-        line = line_of(text, "id", sid)
-        place = (f"line {line}, " if line else "") + f"standard {sid}"
+        place = _Place(text, sid, f"standard {sid}")
         fs = fw.standard(sid)
         if fs is None:
             raise InputError(path, place, f"unknown standard '{sid}' for framework {fw.id}.",

@@ -27,9 +27,16 @@ def wilson(successes: Fraction, n: int, z: float = Z95) -> tuple[float, float]:
     return round(max(0.0, centre - half) * 100, 2), round(min(1.0, centre + half) * 100, 2)
 
 
+def _ceil_share(min_percent: Fraction, relevant: int) -> int:
+    """ceil(min_percent * relevant / 100) in integers (exact, and fast)."""
+    num = min_percent.numerator * relevant
+    den = min_percent.denominator * 100
+    return -(-num // den)
+
+
 def yes_needed_to_reach(min_percent: Fraction, yes: int, relevant: int) -> int | None:
     """Further 'Yes' answers (No -> Yes) for yes/relevant to reach min_percent; None if impossible."""
-    target = math.ceil(min_percent * relevant / 100)
+    target = _ceil_share(min_percent, relevant)
     if target > relevant:
         return None
     return max(0, target - yes)
@@ -37,7 +44,7 @@ def yes_needed_to_reach(min_percent: Fraction, yes: int, relevant: int) -> int |
 
 def yes_lost_to_fall_below(min_percent: Fraction, yes: int, relevant: int) -> int | None:
     """Fewer 'Yes' answers (Yes -> No) for yes/relevant to fall below min_percent; None if impossible."""
-    highest_below = math.ceil(min_percent * relevant / 100) - 1
+    highest_below = _ceil_share(min_percent, relevant) - 1
     if highest_below < 0:
         return None
     return max(0, yes - highest_below)

@@ -42,11 +42,13 @@ class MeetingScreen(Screen):
         Binding("l", "log", "Log", id="meeting.log", tooltip="All entries, verification and head hash"),
         Binding("s", "sign_off", "Sign off", id="meeting.sign_off", tooltip="Seal the session with its final ratings"),
         Binding("o", "reopen", "Reopen", id="meeting.reopen", tooltip="Reopen a signed-off session with a reason"),
+        Binding("escape", "back", "Back", id="meeting.back", tooltip="Back to the audit"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, read_only: str | None = None) -> None:
         super().__init__()
         self.session = session
+        self.read_only = read_only  # why this session may not be written from here (e.g. the audit)
 
     # --- layout -------------------------------------------------------------------------
 
@@ -90,6 +92,11 @@ class MeetingScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.session.log
         signed = bool(state and state.signed_off and not self.session.log_problem)
+        if action == "back":
+            return self.read_only is not None
+        if self.read_only and action in ("discretion", "keep", "ratify", "propose", "retract", "attendance",
+                                         "dissent", "sign_off", "reopen"):
+            return False
         if action == "reopen":
             return signed
         if action == "sign_off":
@@ -113,7 +120,9 @@ class MeetingScreen(Screen):
     def writable_for(self, kind: str, quiet: bool = False) -> bool:
         s = self.session
         problem = None
-        if s.log_problem:
+        if self.read_only:
+            problem = f"Read-only: {self.read_only}."
+        elif s.log_problem:
             problem = "Read-only: the decision log does not verify (see the banner)."
         elif s.log and s.log.signed_off and kind != "reopen":
             problem = f"Read-only: signed off at entry {s.log.sign_off_seq}. Reopen (o) with a reason first."
@@ -283,6 +292,10 @@ class MeetingScreen(Screen):
                   FormField("reason", "Reason (required)", "area")]
         self.open_form("dissent", "Record a dissent", None, fields,
                        lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})
+
+    def action_back(self) -> None:
+        if self.read_only:
+            self.app.pop_screen()
 
     def action_next(self) -> None:
         table = self.query_one(StandardsTable)

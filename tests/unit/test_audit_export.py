@@ -1,0 +1,167 @@
+"""Audit across sessions and the panel-record export, on a fixture set with known answers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from panel_tui.core.audit import precedents, run_audit
+from panel_tui.core.inspection import load_inspection
+from panel_tui.core.log import append_entry
+
+WHY = "The panel weighed the case files and the interviews together."
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def fixture_root(tmp_path_factory, ) -> Path:
+    src = Path(__file__).resolve().parents[2] / "sessions"
+    root = tmp_path_factory.mktemp("audit") / "all"
+    (root / "2019").mkdir(parents=True)
+    (root / "2021" / "north").mkdir(parents=True)
+    shutil.copytree(src / "leeds-2019", root / "2019" / "leeds")
+    shutil.copytree(src / "stockton-2021", root / "2021" / "north" / "stockton")
+    shutil.copytree(src / "hammersmith-2022", root / "hammersmith")
+    shutil.copytree(src / "lincolnshire-2023", root / "lincolnshire")
+    # tampered log
+    shutil.copytree(src / "stockton-2021", root / "tampered")
+    log = root / "tampered" / "decisions.toml"
+    log.write_text(log.read_text().replace("eight cases", "all cases"))
+    # inspection changed after the log
+    shutil.copytree(src / "stockton-2021", root / "changed")
+    p = root / "changed" / "inspection.toml"
+    p.write_text(p.read_text() + "\n# edited later\n")
+    # malformed inspection
+    (root / "malformed").mkdir()
+    (root / "malformed" / "inspection.toml").write_text("[inspection\nservice = 'x'\n")
+    # no log
+    (root / "fresh").mkdir()
+    shutil.copy(src / "stockton-2021" / "inspection.toml", root / "fresh")
+    # a session with an outside-criteria lowering and a flagged lowering
+    d = root / "custom"
+    d.mkdir()
+    shutil.copy(src / "stockton-2021" / "inspection.toml", d)
+    insp = load_inspection(d)
+    append_entry(d, insp, "attendance", {"chair": "C", "members": [], "by": "C"})
+    append_entry(d, insp, "discretion", {"standard": "2.3", "to": "Good", "rationale": WHY, "by": "C",
+                                         "outside_reason": "Interviews showed delivery was uneven."})
+    append_entry(d, insp, "discretion", {"standard": "3.2", "to": "Requires improvement", "rationale": WHY, "by": "C",
+                                         "other_evidence": "The service's own audit agreed."})
+    return root
+
+
+def test_audit_json_sessions_and_status(fixture_root):
+    before = sorted((p, p.stat().st_mtime_ns) for p in fixture_root.rglob("*"))
+    proc = cli("audit", fixture_root, "--json")
+    assert proc.returncode == 0, proc.stderr
+    after = sorted((p, p.stat().st_mtime_ns) for p in fixture_root.rglob("*"))
+    assert before == after  # read-only: not even a lock file
+    doc = json.loads(proc.stdout)  # progress never lands in the JSON
+    status = {s["path"]: s["log_status"] for s in doc["sessions"]}
+    assert status["2021/north/stockton"] == "intact" and status["2019/leeds"] == "intact"
+    assert status["fresh"] == "no log" and status["custom"] == "intact"
+    assert status["changed"] == "inspection changed"
+    assert status["tampered"].startswith("broken at entry 7:") and "hash mismatch" in status["tampered"]
+    assert status["malformed"].startswith("unreadable:") and "line 1" in status["malformed"]
+    s = next(s for s in doc["sessions"] if s["path"] == "2021/north/stockton")
+    assert (s["score"], s["overall"], s["signed_off"], s["lead_inspector"]) == (32, "Outstanding", True, "Maria Jerram")
+    t = next(s for s in doc["sessions"] if s["path"] == "tampered")
+    assert t["score"] == 31  # a broken log's decisions are not applied
+
+
+def test_audit_figures_have_the_known_answers(fixture_root):
+    f = run_audit(fixture_root).figures
+    assert f["flagged_standards"] == 30  # 16 in the four examples + 7 fresh + 7 custom (broken logs left out)
+    assert f["flagged_with_discretion"] == 2 and f["flagged_declined"] == 15
+    assert f["flagged_never_considered"] == 13
+    assert "fresh 2.2" in f["never_considered"] and "custom 2.2" in f["never_considered"]
+    assert (f["uplifts"], f["lowerings"], f["outside_criteria"]) == (1, 2, 1)
+    assert f["small_sample_without_other_evidence"] == 0
+    assert f["sessions_unreadable_or_broken"] == 3  # tampered, inspection changed, malformed
+    assert f["final_differs_from_computed"] == 3
+    assert f["by_framework"]["hmip-yjs-2021"]["flagged_standards"] == 6
+    assert f["by_inspector"]["Mike Lane"]["flagged_standards"] == 6
+    assert f["by_year"]["2020"]["uplifts"] == 1
+
+
+def test_audit_decisions_table(fixture_root):
+    doc = json.loads(cli("audit", fixture_root, "--json").stdout)
+    d22 = [d for d in doc["decisions"] if d["standard"] == "2.2" and d["kind"] == "discretion"]
+    assert len(d22) == 1 and d22[0]["session"] == "2021/north/stockton" and d22[0]["direction"] == "uplift"
+    assert d22[0]["flags"] == ["near-boundary", "one-case"]
+    out = [d for d in doc["decisions"] if d["outside_criteria"]]
+    assert [(d["session"], d["standard"], d["direction"]) for d in out] == [("custom", "2.3", "lowering")]
+    assert not [d for d in doc["decisions"] if d["session"] == "tampered"]
+
+
+def test_audit_csv(fixture_root, tmp_path):
+    proc = cli("audit", fixture_root, "--csv", tmp_path / "out")
+    assert proc.returncode == 0
+    rows = {n: list(csv.DictReader(open(tmp_path / "out" / f"{n}.csv"))) for n in ("sessions", "decisions", "figures")}
+    assert len(rows["sessions"]) == 9
+    assert any(r["standard"] == "2.2" and r["kind"] == "discretion" for r in rows["decisions"])
+    assert {"scope": "all", "group": "", "figure": "uplifts", "value": "1"} in rows["figures"]
+
+
+def test_precedents_find_similar_earlier_decisions(fixture_root):
+    audit = run_audit(fixture_root)
+    found = precedents(audit, "2.2", 60.0, 8, exclude="fresh")
+    assert [(d["session"], d["kind"], d["to"]) for d in found] == [("2021/north/stockton", "discretion", "Good")]
+    assert precedents(audit, "2.2", 90.0, 8) == []
+
+
+def test_export_stockton_in_three_formats(sessions_dir, tmp_path):
+    head = cli("verify", sessions_dir / "stockton-2021").stdout.split("head ")[1].split(",")[0]
+    md = cli("export", sessions_dir / "stockton-2021", "--format", "md").stdout
+    assert "32 of 36, Outstanding" in md and head in md
+    assert "| 2.2 | Planning | 2.2.2: 5 of 8 cases (62.5%) | Requires improvement | **Good** |" in md
+    assert "2.2 Planning: Professional discretion (Requires improvement → Good)" in md
+    assert "3.4.2: 1 of 1 case (100%), small sample (5 cases or fewer)" in md
+    out = tmp_path / "record.html"
+    proc = cli("export", sessions_dir / "stockton-2021", "--format", "html", "-o", out)
+    assert proc.returncode == 0
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "32 of 36, Outstanding" in page and head in page
+    assert "<link" not in page and "src=" not in page and "http" not in page  # self-contained
+    assert "@media print" in page
+    rows = list(csv.DictReader(cli("export", sessions_dir / "stockton-2021", "--format", "csv").stdout.splitlines()))
+    r22 = next(r for r in rows if r["standard"] == "2.2")
+    assert (r22["computed"], r22["final"], r22["decision"], r22["score"]) == ("Requires improvement", "Good", "discretion", "32")
+    published = {"1.1": "Good", "2.1": "Good", "2.2": "Good", "3.2": "Good"}
+    assert all(next(r for r in rows if r["standard"] == k)["final"] == v for k, v in published.items())
+
+
+def test_export_percent_only_base_not_published(sessions_dir):
+    md = cli("export", sessions_dir / "leeds-2019").stdout
+    assert "2.2.2: 56% (base not published)" in md and "16 of 36, Requires improvement" in md
+
+
+def test_export_refuses_a_broken_log(fixture_root):
+    proc = cli("export", fixture_root / "tampered")
+    assert proc.returncode == 2 and "does not verify" in proc.stderr and proc.stdout == ""
+
+
+def test_export_with_no_log(fixture_root):
+    md = cli("export", fixture_root / "fresh").stdout
+    assert "No decisions recorded" in md and "31 of 36, Outstanding" in md
+
+
+def test_export_escapes_user_text(stockton_fresh):
+    insp = load_inspection(stockton_fresh)
+    append_entry(stockton_fresh, insp, "attendance", {"chair": "<script>alert(1)</script>", "members": [], "by": "x"})
+    append_entry(stockton_fresh, insp, "discretion", {"standard": "2.2", "to": "Good", "by": "x",
+                                                      "rationale": "[link](javascript:x) | <b>bold</b> \x1b[2J enough"})
+    page = cli("export", stockton_fresh, "--format", "html").stdout
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;" in page and "␛[2J" in page
+    md = cli("export", stockton_fresh).stdout
+    assert "\\[link\\](javascript:x) \\| \\<b\\>" in md
