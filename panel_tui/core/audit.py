@@ -224,6 +224,25 @@ def precedents(audit: Audit, standard: str, lowest_percent: float | None, cases:
     return [d for _, d in out[:limit]]
 
 
+MAX_SIBLINGS = 200  # beyond this the meeting app does not scan (use `panel-tui audit`)
+
+
+def sibling_precedents(session_dir: Path, standard: str, lowest_percent: float | None,
+                       cases: int | None) -> tuple[list[dict[str, Any]], str | None]:
+    """Precedents from the other sessions in the same sessions folder, and a note when not scanned."""
+    parent = session_dir.parent
+    folders, _ = find_sessions(parent)
+    others = [f for f in folders if f.resolve() != session_dir.resolve()]
+    if not others:
+        return [], None
+    if len(others) > MAX_SIBLINGS:
+        return [], f"{len(others)} other sessions: too many to scan here; use panel-tui audit for precedents."
+    sessions = [load_record(f, parent) for f in others]
+    decisions = [d for rec in sessions for d in decisions_of(rec)]
+    audit = Audit(parent, sessions, decisions, {}, [])
+    return precedents(audit, standard, lowest_percent, cases), None
+
+
 class Progress:
     """Progress to a stream, only once scanning has taken longer than a moment."""
 

@@ -199,8 +199,31 @@ class MeetingScreen(Screen):
                       visible=lambda v: v.get("to") in unsupported),
             FormField("by", "Decided by", value=self.chair),
         ]
-        self.open_form("discretion", f"Discretion on {s.id} {s.name}", self.flag_intro(s), fields,
+        intro = self.flag_intro(s)
+        intro.append_text(self.precedents_text(s))
+        self.open_form("discretion", f"Discretion on {s.id} {s.name}", intro, fields,
                        lambda v, sid=s.id: {"standard": sid, **v})
+
+    def precedents_text(self, s: StandardResult) -> Text:
+        """Earlier decisions on the same standard in sibling sessions, similar % and sample."""
+        from panel_tui.core.audit import sibling_precedents
+        from panel_tui.core.display import one_line
+        from panel_tui.core.stats import two_dp
+
+        lowest = two_dp(s.lowest_percent) if s.lowest_percent is not None else None
+        found, note = sibling_precedents(self.session.dir, s.id, lowest, s.cases)
+        t = Text()
+        if note:
+            t.append(f"\nPrecedents: {note}\n", style="dim")
+        if not found:
+            return t
+        t.append("\nPrecedents (same standard, lowest within 5 points, similar sample):\n", style="bold")
+        for d in found[:5]:
+            base = f"{d['lowest_percent']}%" + (f" of {d['cases']}" if d["cases"] else "")
+            t.append(f"  {d['session']} #{d['seq']} {d['kind']} {d['from']} → {d['to']} ({base}): ")
+            t.append(one_line(str(d["rationale"] or ""), 90))
+            t.append("\n")
+        return t
 
     def action_keep(self) -> None:
         from panel_tui.modals.entry_form import FormField

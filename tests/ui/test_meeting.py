@@ -372,3 +372,24 @@ def test_quit(stockton_copy):
 
     app = run_app(stockton_copy, script)
     assert app.return_code == 0
+
+
+def test_discretion_form_shows_precedents_from_sibling_sessions(tmp_path, sessions_dir):
+    import shutil
+
+    root = tmp_path / "sessions"
+    root.mkdir()
+    shutil.copytree(sessions_dir / "stockton-2021", root / "stockton-2021")
+    d = root / "another"
+    d.mkdir()
+    shutil.copy(sessions_dir / "stockton-2021" / "inspection.toml", d)
+
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "2.2")
+        await pilot.press("d")
+        await pilot.pause()
+        intro = str(app.screen.query_one("#form-intro").render())
+        assert "Precedents" in intro and "stockton-2021 #7 discretion Requires improvement → Good (62.5% of 8)" in intro
+
+    run_app(d, script)
