@@ -50,14 +50,8 @@ def render_log(console: Console, state) -> None:
     for col in ("#", "At", "Kind", "By", "Entry", "Status"):
         table.add_column(col)
     for e in state.entries:
-        if e["seq"] in state.retracted:
-            status = f"retracted by {state.retracted[e['seq']]}"
-        elif not state.is_effective(e):
-            status = "superseded"
-        else:
-            status = "stands"
         table.add_row(str(e["seq"]), str(e.get("at", "")), str(e.get("kind")), Text(one_line(str(e.get("by", "")), 30)),
-                      Text(entry_summary(e)), status)
+                      Text(entry_summary(e)), state.status_of(e))
     console.print(table)
     if state.problem:
         console.print(Text(f"✗ does not verify: {state.problem}"))

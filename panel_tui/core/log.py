@@ -107,6 +107,12 @@ class LogState:
             return bool(self.attendance) and self.attendance.get("seq") == seq
         return True
 
+    def status_of(self, e: dict[str, Any]) -> str:
+        """'retracted by N', 'superseded' or 'stands': one wording for every view of the log."""
+        if e["seq"] in self.retracted:
+            return f"retracted by {self.retracted[e['seq']]}"
+        return "stands" if self.is_effective(e) else "superseded"
+
     def missing_for_sign_off(self, rating: Rating) -> list[str]:
         """What must still be recorded before sign-off, in agenda order."""
         missing = []

@@ -47,13 +47,10 @@ class LogScreen(Screen):
         table = self.query_one("#log-table", DataTable)
         for col in ("#", "At", "Kind", "By", "Entry", "Status"):
             table.add_column(col, key=col)
+        marks = {"stands": "✓", "superseded": "–"}
         for e in (state.entries if state else []):
-            if e["seq"] in state.retracted:
-                st = f"✗ retracted by {state.retracted[e['seq']]}"
-            elif not state.is_effective(e):
-                st = "– superseded"
-            else:
-                st = "✓ stands"
+            status = state.status_of(e)
+            st = f"{marks.get(status, '✗')} {status}"
             table.add_row(Text(str(e["seq"])), Text(str(e.get("at", ""))), Text(str(e.get("kind", ""))),
                           plain(e.get("by", "")), Text(entry_summary(e)[:70]), Text(st), key=str(e["seq"]))
         if table.row_count:

@@ -15,11 +15,8 @@ from panel_tui.widgets.safe import para, plain
 
 
 def entry_line(e: dict, state) -> Text:
-    mark = ""
-    if e["seq"] in state.retracted:
-        mark = f" [retracted by {state.retracted[e['seq']]}]"
-    elif not state.is_effective(e):
-        mark = " [superseded]"
+    status = state.status_of(e)
+    mark = "" if status == "stands" else f" [{status}]"
     t = Text(f"#{e['seq']} {e['kind']}{mark} · {e.get('at', '')} · by ")
     t.append_text(plain(e.get("by", "")))
     t.append("\n   ")
