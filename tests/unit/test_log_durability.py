@@ -36,7 +36,10 @@ def test_sigkill_at_random_moments_loses_nothing_reported(stockton_fresh):
         lines: list[str] = []
         reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")))
         reader.start()
-        time.sleep(0.35 + rng.random() * 0.5)  # import time + a random part of the append loop
+        deadline = time.monotonic() + 30
+        while not lines and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.01)  # wait until the writer is appending (imports take a moment)
+        time.sleep(rng.random() * 0.3)  # then kill it at a random moment of the append loop
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         reader.join()
@@ -48,7 +51,7 @@ def test_sigkill_at_random_moments_loses_nothing_reported(stockton_fresh):
         on_disk = {e["seq"]: e["hash"] for e in state.entries}
         for seq, h in reported.items():
             assert on_disk.get(seq) == h, f"round {round_no}: entry {seq} reported recorded but not on disk"
-    assert len(reported) > 12  # the writers really did write between kills
+    assert len(reported) >= 12  # every round wrote before it was killed
     leftovers = [p for p in stockton_fresh.iterdir() if p.name.startswith(".decisions.toml.tmp")]
     assert len(leftovers) <= 1  # a killed writer may leave one temp file; the next writer clears it
 
