@@ -108,7 +108,7 @@ class AuditApp(App):
             values = fixed.get(key) or sorted({v for d in audit.decisions for v in
                                                (d["flags"] if key == "flag" else [d.get(key)]) if v not in (None, "")},
                                               key=str)
-            self.query_one(f"#filter-{key}", Select).set_options([(str(v), str(v)) for v in values])
+            self.query_one(f"#filter-{key}", Select).set_options([(plain(v), str(v)) for v in values])
         self.fill_decisions()
         self.query_one("#figures", Static).update(self.figures_text())
 

@@ -74,7 +74,8 @@ class EntryForm(ModalScreen[dict | None]):
     def _widget(self, f: FormField):
         wid = f"f-{f.name}"
         if f.kind == "select":
-            return Select(f.options, value=f.value or f.options[0][1], allow_blank=False, id=wid)
+            options = [(Text(label), value) for label, value in f.options]  # labels may hold user text: never markup
+            return Select(options, value=f.value or f.options[0][1], allow_blank=False, id=wid)
         if f.kind in ("area", "lines"):
             area = TextArea(f.value, id=wid, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
             area.placeholder = f.placeholder

@@ -393,3 +393,15 @@ def test_discretion_form_shows_precedents_from_sibling_sessions(tmp_path, sessio
         assert "Precedents" in intro and "stockton-2021 #7 discretion Requires improvement → Good (62.5% of 8)" in intro
 
     run_app(d, script)
+
+
+def test_retract_choices_show_user_text_literally(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot, chair="[@click=app.quit]Chair[/]")
+        await pilot.press("u")
+        await pilot.pause()
+        select = app.screen.query_one("#f-retracts")
+        prompt = str(select._options[0][0])
+        assert "[@click=app.quit]Chair[/]" in prompt
+
+    run_app(stockton_fresh, script)
