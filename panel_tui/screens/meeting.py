@@ -149,7 +149,7 @@ class MeetingScreen(Screen):
             self.refresh_view()
             what = f"Recorded entry {entry['seq']} ({entry['kind']}"
             what += f", {entry['standard']})" if entry.get("standard") else ")"
-            self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False)
+            self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
 
         self.app.push_screen(EntryForm(title, intro, fields, lambda v: self.commit(kind, to_entry(v)), confirm), done)
 
