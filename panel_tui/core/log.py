@@ -495,23 +495,16 @@ def build_entry(state: LogState, rating: Rating, kind: str, fields: dict[str, An
     return e
 
 
-def preview_entry(session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Build and validate an entry against the log as it is now, writing nothing.
-
-    Forms use this to show a refusal inside the form, keeping what was typed; the write itself
-    validates again under the lock.
-    """
+def _state_for_writing(path: Path, insp: Inspection, rating: Rating) -> LogState:
+    """The log's state to build the next entry on; refuses a log that does not verify."""
     import tomli_w
 
-    path = session_dir / LOG_FILE
-    rating = rate(insp)
     if path.exists():
         state = read_state(path, insp, rating)
         if state.problem:
-            raise RuleRefused("log-does-not-verify", f"{state.problem} Nothing can be written.")
-    else:
-        state = LogState(path, header=tomllib.loads(tomli_w.dumps({"log": new_header(insp)}))["log"])
-    return build_entry(state, rating, kind, fields)
+            raise RuleRefused("log-does-not-verify", f"{state.problem} Nothing was written.")
+        return state
+    return LogState(path, header=tomllib.loads(tomli_w.dumps({"log": new_header(insp)}))["log"])
 
 
 def append_entry(session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -525,15 +518,8 @@ def append_entry(session_dir: Path, insp: Inspection, kind: str, fields: dict[st
     path = session_dir / LOG_FILE
     with session_lock(path):
         rating = rate(insp)
-        if path.exists():
-            state = read_state(path, insp, rating)
-            if state.problem:
-                raise RuleRefused("log-does-not-verify", f"{state.problem} Nothing was written.")
-            existing = path.read_bytes()
-        else:
-            header = new_header(insp)
-            state = LogState(path, header=tomllib.loads(tomli_w.dumps({"log": header}))["log"])
-            existing = tomli_w.dumps({"log": header}).encode("utf-8")
+        state = _state_for_writing(path, insp, rating)
+        existing = path.read_bytes() if path.exists() else tomli_w.dumps({"log": state.header}).encode("utf-8")
         entry = build_entry(state, rating, kind, fields)
         for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a writer that was killed
             stale.unlink(missing_ok=True)
