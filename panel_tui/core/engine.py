@@ -224,24 +224,22 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
                           interval, spans, to_next, to_drop)
 
 
-def rate_standard(fw: Framework, fs: Standard, sd: StandardData, final: str | None = None) -> StandardResult:
-    """Rate one standard; ``final`` is the band a decision set (None keeps the computed one)."""
+def rate_standard(fw: Framework, fs: Standard, sd: StandardData) -> StandardResult:
+    """Rate one standard; its final band starts as the computed one (``with_finals`` applies the log)."""
     if sd.not_rated is not None:
         return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, NOT_RATED, NOT_RATED, None, None,
                               not_rated=sd.not_rated)
     if fs.kind == "judgement":
         b = fw.band_index(sd.proposed)  # type: ignore[arg-type]
-        fb = fw.band_index(final) if final else b
-        return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[fb].name,
-                              fw.bands[b].score, fw.bands[fb].score, proposed=sd.proposed)
+        return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[b].name,
+                              fw.bands[b].score, fw.bands[b].score, proposed=sd.proposed)
     lowest = min(q.percent for q in sd.questions)
     lowest_qs = [q for q in sd.questions if q.percent == lowest]
     b = fw.band_for(lowest)
-    fb = fw.band_index(final) if final else b
     counts = [q.relevant for q in lowest_qs if q.relevant is not None]
     return StandardResult(
-        fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[fb].name,
-        fw.bands[b].score, fw.bands[fb].score,
+        fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[b].name,
+        fw.bands[b].score, fw.bands[b].score,
         lowest_percent=lowest,
         lowest_questions=[q.id for q in lowest_qs],
         cases=min(counts) if len(counts) == len(lowest_qs) else None,
