@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from panel_tui.core.engine import Rating, rate
+from panel_tui.core.engine import Rating, direction, rate
 from panel_tui.core.errors import InputError
 from panel_tui.core.inspection import LOG_FILE, load_inspection
 from panel_tui.core.log import LogState, read_state
@@ -82,12 +82,11 @@ def load_record(folder: Path, root: Path) -> SessionRecord:
     return rec
 
 
-def direction(rating: Rating, frm: str | None, to: str | None) -> str | None:
+def _direction(rating: Rating, frm: str | None, to: str | None) -> str | None:
     names = rating.framework.band_names
     if frm not in names or to not in names:
         return None
-    a, b = names.index(frm), names.index(to)  # type: ignore[arg-type]
-    return "uplift" if b > a else ("lowering" if b < a else "none")
+    return direction(rating.framework, frm, to)  # type: ignore[arg-type]
 
 
 def decisions_of(rec: SessionRecord) -> list[dict[str, Any]]:
@@ -104,7 +103,7 @@ def decisions_of(rec: SessionRecord) -> list[dict[str, Any]]:
         ev = e.get("evidence", {})
         out.append({
             "session": rec.path, "seq": e["seq"], "kind": e["kind"], "standard": e.get("standard"),
-            "from": frm, "to": to, "direction": direction(r, frm, to),
+            "from": frm, "to": to, "direction": _direction(r, frm, to),
             "flags": ev.get("flags", r.standard(e["standard"]).flag_names if e.get("standard") else []),
             "outside_criteria": bool(e.get("outside_criteria", False)),
             "other_evidence": e.get("other_evidence"), "by": e.get("by"), "at": e.get("at"),

@@ -319,6 +319,12 @@ def rate(insp: Inspection, finals: Mapping[str, str] | None = None) -> Rating:
     return with_finals(computed, finals) if finals else computed
 
 
+def direction(fw: Framework, frm: str, to: str) -> str:
+    """'uplift', 'lowering' or 'none' for a change of band from ``frm`` to ``to``."""
+    step = fw.band_index(to) - fw.band_index(frm)
+    return UPLIFT if step > 0 else (LOWERING if step < 0 else "none")
+
+
 @dataclass(frozen=True)
 class Target:
     """A band discretion may move a standard to, and whether any flag supports that direction."""

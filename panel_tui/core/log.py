@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from panel_tui.core.clock import now_rfc3339
-from panel_tui.core.engine import Rating, StandardResult, rate
+from panel_tui.core.engine import Rating, StandardResult, direction, rate
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.filelock import atomic_write, session_lock
 from panel_tui.core.inspection import LOG_FILE, Inspection
@@ -183,7 +183,7 @@ def _one_step(rating: Rating, s: StandardResult, to: int, base: str) -> str:
         raise RuleRefused("one-step", f"discretion moves {s.id} at most {fw.discretion.steps} band step from {base} "
                                       f"(to {fw.bands[frm + 1].name if frm + 1 < len(fw.bands) else '-'} or "
                                       f"{fw.bands[frm - 1].name if frm > 0 else '-'}).")
-    return "uplift" if step > 0 else "lowering"
+    return direction(fw, base, fw.bands[to].name)
 
 
 def evidence_of(s: StandardResult) -> dict[str, Any]:
