@@ -36,7 +36,6 @@ PLACEHOLDERS = {"n/a", "na", "tbc", "tbd", "todo", "none", "nil", "-", "--", "..
 KINDS = ("attendance", "proposal", "discretion", "declined", "ratification", "retraction", "sign-off", "reopen",
          "dissent")
 UNRETRACTABLE = {"sign-off", "reopen", "retraction"}
-_LOG_KEYS = {"format", "inspection_sha256", "framework", "framework_sha256", "created", "service"}
 
 
 def canonical_hash(table: dict[str, Any]) -> str:
@@ -200,6 +199,13 @@ def evidence_of(s: StandardResult) -> dict[str, Any]:
     return ev
 
 
+def sign_off_record(state: LogState, rating: Rating) -> dict[str, Any]:
+    """What a sign-off seals: final ratings, score, overall and the entries before it."""
+    final = rate(rating.inspection, state.finals)
+    return {"ratings": {s.id: s.final for s in final.standards}, "score": final.score,
+            "max_score": final.max_score, "overall": final.overall, "entry_count": len(state.entries)}
+
+
 def _latest(group: dict[str, dict[str, Any]], sid: str) -> int | None:
     e = group.get(sid)
     return e["seq"] if e else None
@@ -285,11 +291,7 @@ def validate(state: LogState, rating: Rating, e: dict[str, Any]) -> None:
         missing = state.missing_for_sign_off(rating)
         if missing:
             raise RuleRefused("sign-off-incomplete", "cannot sign off: " + "; ".join(missing) + ".")
-        final = rate(rating.inspection, state.finals)
-        expect = {"score": final.score, "max_score": final.max_score, "overall": final.overall,
-                  "entry_count": len(state.entries),
-                  "ratings": {s.id: s.final for s in final.standards}}
-        for key, value in expect.items():
+        for key, value in sign_off_record(state, rating).items():
             if e.get(key) != value:
                 raise RuleRefused("sign-off-record", f"sign-off {key} must be {value!r}, not {e.get(key)!r}.")
     elif kind == "reopen":
@@ -483,9 +485,7 @@ def build_entry(state: LogState, rating: Rating, kind: str, fields: dict[str, An
         if latest is not None:
             e["supersedes"] = latest
     if kind == "sign-off":
-        final = rate(rating.inspection, state.finals)
-        e.update({"ratings": {s.id: s.final for s in final.standards}, "score": final.score,
-                  "max_score": final.max_score, "overall": final.overall, "entry_count": len(state.entries)})
+        e.update(sign_off_record(state, rating))
     if kind == "discretion" and e.get("outside_reason"):
         e["outside_criteria"] = True
     validate(state, rating, e)
