@@ -60,16 +60,14 @@ def cmd_dissent(a: argparse.Namespace) -> int:
 
 
 def cmd_verify(a: argparse.Namespace) -> int:
-    from panel_tui.core.inspection import LOG_FILE, load_inspection, resolve_inspection_path
-    from panel_tui.core.log import check_head, read_state
+    from panel_tui.core.log import check_head
+    from panel_tui.core.session import load_session
 
-    insp_path = resolve_inspection_path(a.path)
-    insp = load_inspection(insp_path)
-    log_path = insp_path.parent / LOG_FILE
-    if not log_path.exists():
+    session = load_session(a.path)
+    log_path, state = session.log_path, session.log
+    if state is None:
         print(f"panel-tui: {log_path}: missing log: no decisions.toml in this session.", file=sys.stderr)
         return EXIT_CHECK_FAILED
-    state = read_state(log_path, insp)
     if state.problem:
         print(f"panel-tui: verify failed: {state.problem}", file=sys.stderr)
         return EXIT_CHECK_FAILED
@@ -85,20 +83,17 @@ def cmd_verify(a: argparse.Namespace) -> int:
 
 
 def cmd_log(a: argparse.Namespace) -> int:
-    from panel_tui.core.inspection import LOG_FILE, load_inspection, resolve_inspection_path
-    from panel_tui.core.log import read_state
+    from panel_tui.core.session import load_session
 
-    insp_path = resolve_inspection_path(a.path)
-    insp = load_inspection(insp_path)
-    log_path = insp_path.parent / LOG_FILE
-    if not log_path.exists():
+    session = load_session(a.path)
+    log_path, state = session.log_path, session.log
+    if state is None:
         if a.json:
             print(json.dumps({"format": "panel-tui/log/1", "log": None, "entries": [], "verified": False,
                               "problem": "no log"}))
         else:
             print(f"{log_path}: no decisions recorded yet.")
         return EXIT_OK
-    state = read_state(log_path, insp)
     if a.json:
         doc = {"format": "panel-tui/log/1", "log": state.header, "entries": state.entries,
                "effective": [e["seq"] for e in state.entries if state.is_effective(e)],
