@@ -18,7 +18,6 @@ from panel_tui.core.errors import InputError
 from panel_tui.core.inspection import LOG_FILE, load_inspection
 from panel_tui.core.log import LogState, read_state
 from panel_tui.core.sessions_dir import find_sessions
-from panel_tui.core.stats import two_dp
 
 AUDIT_FORMAT = "panel-tui/audit/1"
 DECISION_KINDS = ("discretion", "declined", "ratification", "proposal")
@@ -254,8 +253,3 @@ class Progress:
         if done == total or done % 50 == 0 or not self.shown:
             self.write(f"\rscanning sessions: {done}/{total}" + ("\n" if done == total else ""))
             self.shown = True
-
-
-def lowest_as_float(rating: Rating, sid: str) -> float | None:
-    s = rating.standard(sid)
-    return two_dp(s.lowest_percent) if s.lowest_percent is not None else None

@@ -153,7 +153,7 @@ class MeetingScreen(Screen):
 
         self.app.push_screen(EntryForm(title, intro, fields, lambda v: self.commit(kind, to_entry(v)), confirm), done)
 
-    def need_selected(self, kinds: tuple[str, ...], what: str) -> StandardResult | None:
+    def need_selected(self, kinds: tuple[str, ...]) -> StandardResult | None:
         s = self.selected
         if s is None:
             return None
@@ -181,7 +181,7 @@ class MeetingScreen(Screen):
     def action_discretion(self) -> None:
         from panel_tui.modals.entry_form import FormField
 
-        s = self.need_selected(("cases",), "discretion")
+        s = self.need_selected(("cases",))
         if s is None or not self.writable_for("discretion"):
             return
         targets = discretion_targets(self.session.rating.framework, s)
@@ -228,7 +228,7 @@ class MeetingScreen(Screen):
     def action_keep(self) -> None:
         from panel_tui.modals.entry_form import FormField
 
-        s = self.need_selected(("cases",), "keep")
+        s = self.need_selected(("cases",))
         if s is None or not self.writable_for("declined"):
             return
         fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area"),
@@ -239,7 +239,7 @@ class MeetingScreen(Screen):
     def action_ratify(self) -> None:
         from panel_tui.modals.entry_form import FormField
 
-        s = self.need_selected(("judgement",), "ratify")
+        s = self.need_selected(("judgement",))
         if s is None or not self.writable_for("ratification"):
             return
         bands = self.session.rating.framework.band_names
@@ -258,7 +258,7 @@ class MeetingScreen(Screen):
     def action_propose(self) -> None:
         from panel_tui.modals.entry_form import FormField
 
-        s = self.need_selected(("cases",), "propose")
+        s = self.need_selected(("cases",))
         if s is None or not self.writable_for("proposal"):
             return
         targets = discretion_targets(self.session.rating.framework, s)
