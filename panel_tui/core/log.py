@@ -57,6 +57,7 @@ class LogState:
     problem: str | None = None
     problem_entry: int | None = None
     torn: bool = False
+    raw: bytes | None = field(default=None, repr=False)  # the bytes that were verified (a writer appends to them)
     retracted: dict[int, int] = field(default_factory=dict)  # seq -> seq of the retraction
     signed_off: bool = False
     sign_off_seq: int | None = None
@@ -367,6 +368,7 @@ def read_state(path: Path, insp: Inspection, rating: Rating | None = None) -> Lo
     state = LogState(path)
     try:
         data = read_bytes(path, "decision log", MAX_LOG_BYTES)
+        state.raw = data
         text = decode_text(data, path, "decision log")
     except InputError as exc:
         return _fail(state, f"unreadable log: {exc}")
@@ -519,7 +521,7 @@ def append_entry(session_dir: Path, insp: Inspection, kind: str, fields: dict[st
     with session_lock(path):
         rating = rate(insp)
         state = _state_for_writing(path, insp, rating)
-        existing = path.read_bytes() if path.exists() else tomli_w.dumps({"log": state.header}).encode("utf-8")
+        existing = state.raw if state.raw is not None else tomli_w.dumps({"log": state.header}).encode("utf-8")
         entry = build_entry(state, rating, kind, fields)
         for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a writer that was killed
             stale.unlink(missing_ok=True)
