@@ -73,6 +73,7 @@ def load_record(folder: Path, root: Path) -> SessionRecord:
     if state is None:
         rec.rating = computed
     else:
+        state.raw = None  # the audit never writes: do not hold every log's bytes
         rec.state = state
         rec.log_status = _status(state)
         rec.rating = rate(insp, state.finals) if state.problem is None else computed
