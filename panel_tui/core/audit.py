@@ -16,7 +16,7 @@ from typing import Any, Callable
 from panel_tui.core.engine import Rating, direction, rate
 from panel_tui.core.errors import InputError
 from panel_tui.core.inspection import LOG_FILE, load_inspection
-from panel_tui.core.log import LogState, read_state
+from panel_tui.core.log import LogState, percent_value, read_state
 from panel_tui.core.sessions_dir import find_sessions
 
 AUDIT_FORMAT = "panel-tui/audit/1"
@@ -108,7 +108,7 @@ def decisions_of(rec: SessionRecord) -> list[dict[str, Any]]:
             "outside_criteria": bool(e.get("outside_criteria", False)),
             "other_evidence": e.get("other_evidence"), "by": e.get("by"), "at": e.get("at"),
             "rationale": e.get("rationale", e.get("reason")),
-            "lowest_percent": ev.get("lowest_percent"), "cases": ev.get("cases"),
+            "lowest_percent": percent_value(ev.get("lowest_percent")), "cases": ev.get("cases"),
             "effective": st.is_effective(e), "framework": rec.framework, "lead_inspector": rec.lead_inspector,
             "year": rec.year,
         })

@@ -46,7 +46,7 @@ def meeting(d):
 
 def test_discretion_changes_the_final_rating(stockton_fresh):
     e = rec(stockton_fresh, "discretion", standard="2.2", to="Good", rationale=WHY)
-    assert e["from"] == "Requires improvement" and e["evidence"]["lowest_percent"] == 62.5
+    assert e["from"] == "Requires improvement" and e["evidence"]["lowest_percent"] == "62.50"
     assert e["evidence"]["flags"] == ["near-boundary", "one-case"]
     s = load_session(stockton_fresh)
     assert s.rating.standard("2.2").final == "Good" and s.rating.score == 32
