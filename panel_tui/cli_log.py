@@ -17,7 +17,7 @@ def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
 
     insp_path = resolve_inspection_path(args.path)
     insp = load_inspection(insp_path)
-    entry = append_entry(insp_path.parent, insp, kind, fields)
+    entry = append_entry(insp_path.parent, insp, kind, fields, expect_head=args.expect_head)
     print(f"recorded entry {entry['seq']} ({kind}) hash {entry['hash']}")
     return EXIT_OK
 
@@ -117,6 +117,9 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:
         s = sub.add_parser(name, help=help)
         s.add_argument("path", type=Path)
         s.add_argument("--by", required=by_required, help="who makes this entry")
+        s.add_argument("--expect-head", metavar="HASH",
+                       help="the head this entry was prepared on (the last entry's hash, the [log] table's hash for "
+                            "an empty log, or 'none' when there is no log yet); refused if the log has moved on")
         s.set_defaults(func=func)
         return s
 

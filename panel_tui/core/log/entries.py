@@ -27,6 +27,7 @@ LOG_FORMAT_V1 = "panel-tui/decisions/1"
 LOG_FORMAT_V2 = "panel-tui/decisions/2"
 LOG_FORMATS = (LOG_FORMAT_V1, LOG_FORMAT_V2)
 LOG_FORMAT = LOG_FORMAT_V2  # what new logs are written in
+NO_LOG = "none"  # the head of a session with no decisions.toml yet (``--expect-head none``)
 
 Entry = dict[str, Any]  # an entry as parsed, after its shape was checked against the TypedDicts below
 

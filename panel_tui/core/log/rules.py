@@ -158,7 +158,9 @@ def _is_v1(state: LogState) -> bool:
 
 
 def _check_evidence(state: LogState, e: Entry, s: StandardResult) -> None:
-    expected = evidence_of(s, LOG_FORMAT_V1 if _is_v1(state) else "")
+    expected = state.evidence_cache.get(s.id)
+    if expected is None:
+        expected = state.evidence_cache[s.id] = evidence_of(s, LOG_FORMAT_V1 if _is_v1(state) else "")
     found = e.get("evidence")
     if found == expected:
         return

@@ -48,6 +48,8 @@ class LogState:
     sign_off_seq: int | None = None
     # (group, standard id or "") -> seqs of its unretracted entries, oldest first; the last stands
     stacks: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
+    # standard id -> the evidence the inspection gives it (the inspection is fixed for a log)
+    evidence_cache: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     # --- what stands ----------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from panel_tui.core.log.entries import (
     DISCRETION,
     LOG_FORMAT,
     LOG_FORMAT_V1,
+    NO_LOG,
     PROPOSAL,
     RATIFICATION,
     SIGN_OFF,
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from panel_tui.core.engine import Rating
     from panel_tui.core.inspection import Inspection
 
-NO_LOG = "none"  # the head of a session with no decisions.toml yet (``--expect-head none``)
 
 
 class StaleView(RuleRefused):
