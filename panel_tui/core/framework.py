@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from panel_tui.core.errors import InputError
 from panel_tui.core.tomlfile import decode_text, parse_toml
@@ -134,7 +135,7 @@ def available() -> list[str]:
     return sorted(p.stem for p in FRAMEWORK_DIR.glob("*.toml"))
 
 
-def _req(table: dict, key: str, typ: type | tuple[type, ...], path: Path, place: str):
+def _req(table: dict[str, Any], key: str, typ: type | tuple[type, ...], path: Path, place: str) -> Any:
     if key not in table:
         raise InputError(path, place, f"missing key '{key}'.", f"add {key} to the framework file.")
     value = table[key]

@@ -123,7 +123,7 @@ class LogState:
         if group is None:
             return True
         stack = self.stacks.get((group, e.get("standard") or ""))
-        return bool(stack) and stack[-1] == seq
+        return stack is not None and bool(stack) and stack[-1] == seq
 
     def status_of(self, e: Entry) -> str:
         """'retracted by N', 'superseded' or 'stands': one wording for every view of the log."""
