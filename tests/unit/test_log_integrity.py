@@ -331,3 +331,19 @@ def test_retraction_restores_the_entry_before_it_even_when_buried(stockton_fresh
     state = read_state(stockton_fresh / "decisions.toml", insp)
     assert state.panel["2.2"]["seq"] == d1["seq"]  # k1 was retracted, so d1 stands again
     assert [state.status_of(e) for e in state.entries[1:4]] == ["stands", "retracted by 5", "retracted by 6"]
+
+
+def test_racing_writers_on_the_same_head_exactly_one_lands(stockton_fresh):
+    """Eight processes prepared on the same head submit at once: one is recorded, seven are refused."""
+    assert cli("attend", stockton_fresh, "--chair", "C", "--member", "A", "--member", "B").returncode == 0
+    head = load_doc(stockton_fresh)["entry"][-1]["hash"]
+    procs = [subprocess.Popen([sys.executable, "-m", "panel_tui", "dissent", str(stockton_fresh), "--member", f"M{i}",
+                               "--reason", f"Member {i} reads the planning evidence differently.",
+                               "--expect-head", head], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i in range(8)]
+    results = [(p.wait(), p.stderr.read()) for p in procs]
+    assert sorted(rc for rc, _ in results) == [0] + [2] * 7
+    assert all("stale-view" in err for rc, err in results if rc == 2)
+    doc = load_doc(stockton_fresh)
+    assert len(doc["entry"]) == 2
+    assert read_state(stockton_fresh / "decisions.toml", load_inspection(stockton_fresh)).problem is None
