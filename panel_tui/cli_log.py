@@ -89,16 +89,20 @@ def cmd_log(a: argparse.Namespace) -> int:
     log_path, state = session.log_path, session.log
     if state is None:
         if a.json:
-            print(json.dumps({"format": "panel-tui/log/1", "log": None, "entries": [], "verified": False,
-                              "problem": "no log"}))
+            print(json.dumps({"format": "panel-tui/log/2", "log": None, "entries": [], "verified": False,
+                              "problem": "no log", "proposals": []}))
         else:
             print(f"{log_path}: no decisions recorded yet.")
         return EXIT_OK
     if a.json:
-        doc = {"format": "panel-tui/log/1", "log": state.header, "entries": state.entries,
+        doc = {"format": "panel-tui/log/2", "log": state.header, "entries": state.entries,
                "effective": [e["seq"] for e in state.entries if state.is_effective(e)],
                "verified": state.problem is None, "problem": state.problem, "head": state.head,
-               "signed_off": state.signed_off}
+               "signed_off": state.signed_off,
+               "proposals": [{"seq": e["seq"], "standard": e.get("standard"), "to": e.get("to"), "by": e.get("by"),
+                              "outcome": state.outcome_of(e),
+                              "answered_by": (state.answer_to(e) or {}).get("seq")}
+                             for e in state.entries if e["kind"] == "proposal"]}
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
     else:
         from rich.console import Console

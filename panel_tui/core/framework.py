@@ -64,12 +64,20 @@ class Discretion:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """Who must be present for the panel's decisions to stand (this tool's policy, as data)."""
+
+    quorum_members: int  # members present besides the chair
+
+
+@dataclass(frozen=True)
 class Framework:
     id: str
     title: str
     bands: tuple[Band, ...]  # lowest first
     overall: tuple[OverallBand, ...]  # lowest first
     discretion: Discretion
+    panel: Panel
     domains: dict[str, str]
     standards: tuple[Standard, ...]
     sha256: str
@@ -170,6 +178,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         _req(disc, "small_sample_cases", int, path, "[discretion]"),
         int(disc.get("steps", 1)),
     )
+    panel = Panel(_req(_req(doc, "panel", dict, path, "[panel]"), "quorum_members", int, path, "[panel]"))
     domains = {d["id"]: d["name"] for d in doc.get("domain", [])}
     standards = []
     for s in _req(doc, "standard", list, path, "[[standard]]"):
@@ -191,6 +200,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         bands=bands,
         overall=overall,
         discretion=discretion,
+        panel=panel,
         domains=domains,
         standards=tuple(standards),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -106,7 +106,7 @@ def _blank_reason(es):
 
 def _retract_sign_off(es):
     _insert_before_sign_off(es, {"kind": "retraction", "retracts": len(es) + 1,  # a later entry: none yet
-                                 "reason": "Retracting the sign-off ahead of time.", "by": "X"})
+                                 "reason": "Retracting the sign-off ahead of time.", "by": "Ratings panel chair"})
 
 
 def _ratify_case_standard(es):
@@ -168,7 +168,8 @@ SHAPE_FORGERIES = {
     "members not a list": (_set("attendance", "members", "Ann, Bob"), "'members' must be a list"),
     "by missing": (lambda es: es[0].pop("by"), "missing key(s) 'by'"),
     "retracts as text": (lambda es: _insert_before_sign_off(es, {"kind": "retraction", "retracts": "7",
-                                                                 "reason": "Recorded in error.", "by": "C"}),
+                                                                 "reason": "Recorded in error.",
+                                                                 "by": "Ratings panel chair"}),
                          "'retracts' must be an integer"),
     "negative count": (_evidence("cases", -8), "out of range"),
     "evidence as text": (_set("discretion", "evidence", "junk", "2.2"), "'evidence' must be a table"),
@@ -337,7 +338,7 @@ def test_racing_writers_on_the_same_head_exactly_one_lands(stockton_fresh):
     """Eight processes prepared on the same head submit at once: one is recorded, seven are refused."""
     assert cli("attend", stockton_fresh, "--chair", "C", "--member", "A", "--member", "B").returncode == 0
     head = load_doc(stockton_fresh)["entry"][-1]["hash"]
-    procs = [subprocess.Popen([sys.executable, "-m", "panel_tui", "dissent", str(stockton_fresh), "--member", f"M{i}",
+    procs = [subprocess.Popen([sys.executable, "-m", "panel_tui", "dissent", str(stockton_fresh), "--member", "A",
                                "--reason", f"Member {i} reads the planning evidence differently.",
                                "--expect-head", head], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for i in range(8)]

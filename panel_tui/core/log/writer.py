@@ -108,6 +108,9 @@ def build_entry(state: LogState, rating: Rating, kind: str, fields: dict[str, An
             standing = state.standing(kind, sid)
             if standing is not None:
                 e["supersedes"] = standing["seq"]
+            proposal = state.standing(PROPOSAL, sid)
+            if proposal is not None and log_format != LOG_FORMAT_V1:
+                e["answers"] = proposal["seq"]
     if kind == RATIFICATION and known:
         s = rating.standard(sid)  # type: ignore[arg-type]
         e.setdefault("from", s.proposed)
