@@ -71,8 +71,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     session = load_session(args.path) if args.path is not None else None
     from panel_tui.app import PanelApp
 
-    PanelApp(args.path, session=session, sessions_root=args.sessions).run()
-    return EXIT_OK
+    app = PanelApp(args.path, session=session, sessions_root=args.sessions)
+    app.run()
+    return app.return_code or EXIT_OK  # a crash in the app is never a success
 
 
 def build_parser() -> argparse.ArgumentParser:
