@@ -11,6 +11,13 @@ from typing import Any
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
+def _say(text: str, err: bool = False) -> None:
+    """One line to the terminal; a path or a value from a file cannot steer it (control chars shown)."""
+    from panel_tui.core.display import visible
+
+    print(visible(text), file=sys.stderr if err else sys.stdout)
+
+
 def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
     from panel_tui.core.inspection import load_inspection, resolve_inspection_path
     from panel_tui.core.log import append_entry
@@ -66,19 +73,19 @@ def cmd_verify(a: argparse.Namespace) -> int:
     session = load_session(a.path)
     log_path, state = session.log_path, session.log
     if state is None:
-        print(f"panel-tui: {log_path}: missing log: no decisions.toml in this session.", file=sys.stderr)
+        _say(f"panel-tui: {log_path}: missing log: no decisions.toml in this session.", err=True)
         return EXIT_CHECK_FAILED
     if state.problem:
-        print(f"panel-tui: verify failed: {state.problem}", file=sys.stderr)
+        _say(f"panel-tui: verify failed: {state.problem}", err=True)
         return EXIT_CHECK_FAILED
     if a.head:
         problem = check_head(state, a.head)
         if problem:
-            print(f"panel-tui: verify failed: {log_path}: {problem}", file=sys.stderr)
+            _say(f"panel-tui: verify failed: {log_path}: {problem}", err=True)
             return EXIT_CHECK_FAILED
     n = len(state.entries)
     status = f"signed off at entry {state.sign_off_seq}" if state.signed_off else "not signed off"
-    print(f"{log_path}: intact, {n} entr{'y' if n == 1 else 'ies'}, head {state.head}, {status}")
+    _say(f"{log_path}: intact, {n} entr{'y' if n == 1 else 'ies'}, head {state.head}, {status}")
     return EXIT_OK
 
 
@@ -92,7 +99,7 @@ def cmd_log(a: argparse.Namespace) -> int:
             print(json.dumps({"format": "panel-tui/log/2", "log": None, "entries": [], "verified": False,
                               "problem": "no log", "proposals": []}))
         else:
-            print(f"{log_path}: no decisions recorded yet.")
+            _say(f"{log_path}: no decisions recorded yet.")
         return EXIT_OK
     if a.json:
         doc = {"format": "panel-tui/log/2", "log": state.header, "entries": state.entries,
@@ -111,7 +118,7 @@ def cmd_log(a: argparse.Namespace) -> int:
 
         render_log(Console(highlight=False), state)
     if state.problem:
-        print(f"panel-tui: verify failed: {state.problem}", file=sys.stderr)
+        _say(f"panel-tui: verify failed: {state.problem}", err=True)
         return EXIT_CHECK_FAILED
     return EXIT_OK
 

@@ -20,7 +20,7 @@ def sessions_dir() -> Path:
 def stockton_copy(tmp_path: Path) -> Path:
     """A writable copy of the Stockton session (inspection and log)."""
     dst = tmp_path / "stockton-2021"
-    shutil.copytree(SESSIONS / "stockton-2021", dst)
+    shutil.copytree(SESSIONS / "stockton-2021", dst, ignore=shutil.ignore_patterns("*.lock"))
     return dst
 
 

@@ -290,7 +290,7 @@ class MeetingScreen(Screen):
         t.append("\nPrecedents (same standard, lowest within 5 points, similar sample):\n", style="bold")
         for d in found[:5]:
             base = f"{d['lowest_percent']}%" + (f" of {d['cases']}" if d["cases"] else "")
-            t.append(f"  {d['session']} #{d['seq']} {d['kind']} {d['from']} → {d['to']} ({base}): ")
+            t.append(one_line(f"  {d['session']} #{d['seq']} {d['kind']} {d['from']} → {d['to']} ({base}): "))
             t.append(one_line(str(d["rationale"] or ""), 90))
             t.append("\n")
         return t
