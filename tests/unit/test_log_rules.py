@@ -237,3 +237,10 @@ def test_a_decision_answers_the_standing_proposal(stockton_met):
 def test_no_answers_without_a_proposal(stockton_met):
     e = rec(stockton_met, "declined", standard="2.1", reason="Kept after discussion.")
     assert "answers" not in e
+
+
+@pytest.mark.parametrize("text", ["\u200b" * 25, "\u2060\ufeff" * 12 + " ", "\u202e\u202d" * 15])
+def test_invisible_text_is_refused_as_blank(stockton_met, text):
+    assert "blank" in refused(stockton_met, "discretion", "text-required", standard="2.2", to="Good", rationale=text)
+    refused(stockton_met, "attendance", "by-required", chair=text, members=["A", "B"])
+    refused(stockton_met, "declined", "by-required", standard="2.1", reason="Kept after discussion.", by=text)

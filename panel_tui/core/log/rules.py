@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from panel_tui.core.display import has_visible_text
 from panel_tui.core.engine import Rating, StandardResult, direction, rate
 from panel_tui.core.errors import RuleRefused
 from panel_tui.core.log.entries import (
@@ -48,8 +49,8 @@ def check_text(value: Any, name: str, minimum: int) -> str:
     if len(value) > MAX_TEXT:
         raise RuleRefused("text-too-long", f"{name} is {len(value):,} characters; the limit is {MAX_TEXT:,}.")
     stripped = value.strip()
-    if not stripped:
-        raise RuleRefused("text-required", f"{name} is blank.")
+    if not stripped or not has_visible_text(stripped):
+        raise RuleRefused("text-required", f"{name} is blank (only spaces, zero-width or control characters).")
     if stripped.lower().rstrip(".") in PLACEHOLDERS:
         raise RuleRefused("text-placeholder", f"{name} '{stripped}' is a placeholder; say why.")
     if len(stripped) < minimum:
@@ -58,8 +59,9 @@ def check_text(value: Any, name: str, minimum: int) -> str:
 
 
 def check_name(value: Any, name: str = "by") -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise RuleRefused("by-required", f"'{name}' (who made this entry) is required.")
+    if not isinstance(value, str) or not value.strip() or not has_visible_text(value):
+        raise RuleRefused("by-required", f"'{name}' (who made this entry) is required: a name with visible "
+                                         "letters, not only spaces, zero-width or control characters.")
     if "\x00" in value or len(value) > 200:
         raise RuleRefused("by-invalid", f"'{name}' must be a name of at most 200 characters without NUL.")
     return value
