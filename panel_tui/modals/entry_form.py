@@ -102,6 +102,7 @@ class EntryForm(ModalScreen[Any]):
         return Input(f.value, placeholder=f.placeholder, id=wid)
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast from the last entry must not cover this form's fields
         self.initial = self.values()
         self._restore_draft()
         self._update_visibility()
