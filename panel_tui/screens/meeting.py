@@ -34,6 +34,8 @@ class MeetingScreen(Screen):
         Binding("d", "discretion", "Discretion", id="meeting.discretion", tooltip="Move the selected standard one band, with a rationale"),
         Binding("k", "keep", "Keep", id="meeting.keep", tooltip="Record that the panel considered it and kept the band"),
         Binding("r", "ratify", "Ratify", id="meeting.ratify", tooltip="Ratify or change a judgement standard's proposed band"),
+        Binding("R", "ratify_all", "Ratify all", id="meeting.ratify_all", show=False,
+                tooltip="Ratify every remaining judgement standard as proposed (one entry each)"),
         Binding("p", "propose", "Propose", id="meeting.propose", tooltip="Lead inspector's prepared discretion case"),
         Binding("u", "retract", "Undo", id="meeting.retract", tooltip="Retract an entry (nothing is deleted)"),
         Binding("a", "attendance", "Attend", id="meeting.attendance", tooltip="Record the chair and members present"),
@@ -99,7 +101,7 @@ class MeetingScreen(Screen):
         signed = bool(state and state.signed_off and not self.session.log_problem)
         if action == "back":
             return self.read_only is not None
-        if self.read_only and action in ("discretion", "keep", "ratify", "propose", "retract", "attendance",
+        if self.read_only and action in ("discretion", "keep", "ratify", "ratify_all", "propose", "retract", "attendance",
                                          "dissent", "sign_off", "reopen"):
             return False
         if action == "reopen":
@@ -143,17 +145,17 @@ class MeetingScreen(Screen):
         state = self.session.log
         return state.head if state is not None and state.head else NO_LOG
 
-    def record(self, kind: str, fields: dict[str, Any], head: str) -> Any:
-        """Write one entry through the core (run in the form's thread worker). Returns after the
-        entry is on disk; refused if the log is no longer at ``head``."""
+    def record(self, items: list[tuple[str, dict[str, Any]]], head: str) -> Any:
+        """Write entries through the core, all or none (run in the form's thread worker). Returns
+        after they are on disk; refused if the log is no longer at ``head``."""
         from panel_tui.core.inspection import load_inspection
-        from panel_tui.core.log.writer import append
+        from panel_tui.core.log.writer import append_all
 
         self.writing += 1
         try:
             insp = load_inspection(self.session.dir)  # the file as it is now: a changed one fails verify
-            result = append(self.session.dir, insp, kind, fields, expect_head=head)
-            self.own_hashes.add(result.entry["hash"])
+            result = append_all(self.session.dir, insp, items, expect_head=head)
+            self.own_hashes.update(e["hash"] for e in result.entries)
             return result
         finally:
             self.writing -= 1
@@ -205,7 +207,8 @@ class MeetingScreen(Screen):
         prepared = {"head": self.view_head}  # the view this form was opened on
 
         def write(values: dict[str, Any]) -> Any:  # in a worker thread
-            return self.record(kind, to_entry(values), prepared["head"])
+            fields = to_entry(values)  # one entry's fields, or (kind, fields) for several in one write
+            return self.record(fields if isinstance(fields, list) else [(kind, fields)], prepared["head"])
 
         def stale(_exc: Exception) -> str:  # on the UI thread
             self.adopt(load_session(self.session.dir))
@@ -217,9 +220,13 @@ class MeetingScreen(Screen):
             if result is None:
                 return
             self.adopt(session_after(self.session, result.state))
-            entry = result.entry
-            what = f"Recorded entry {entry['seq']} ({entry['kind']}"
-            what += f", {entry['standard']})" if entry.get("standard") else ")"
+            if len(result.entries) == 1:
+                entry = result.entries[0]
+                what = f"Recorded entry {entry['seq']} ({entry['kind']}"
+                what += f", {entry['standard']})" if entry.get("standard") else ")"
+            else:
+                first, last = result.entries[0]["seq"], result.entries[-1]["seq"]
+                what = f"Recorded entries {first}-{last} ({', '.join(str(e.get('standard')) for e in result.entries)})"
             self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
 
         self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
@@ -326,6 +333,26 @@ class MeetingScreen(Screen):
         intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.")
         self.open_form("ratification", f"Ratify {s.id} {s.name}", intro, fields,
                        lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
+
+    def action_ratify_all(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        if not self.writable_for("ratification"):
+            return
+        todo = agenda.to_ratify(self.session.log if not self.session.log_problem else None, self.session.rating)
+        if not todo:
+            self.notify("Every judgement standard is ratified already.", markup=False)
+            return
+        r = self.session.rating
+        intro = Text("Ratify as the lead inspector proposed (one entry each, recorded together):\n\n", style="bold")
+        for sid in todo:
+            s = r.standard(sid)
+            intro.append(f"  {s.id:<4} {s.name:<32} {s.proposed}\n", style="")
+        intro.append("\nTo change a proposed band, use r on that standard instead.", style="")
+        fields = [FormField("by", "Ratified by", value=self.chair)]
+        self.open_form("ratification", f"Ratify {len(todo)} judgement standards as proposed", intro, fields,
+                       lambda v, ids=tuple(todo): [("ratification", {"standard": sid, "by": v.get("by", "")})
+                                                   for sid in ids], confirm="Ratify all")
 
     def action_propose(self) -> None:
         from panel_tui.modals.entry_form import FormField
