@@ -40,6 +40,10 @@ class MeetingScreen(Screen):
         Binding("u", "retract", "Undo", id="meeting.retract", tooltip="Retract an entry (nothing is deleted)"),
         Binding("a", "attendance", "Attend", id="meeting.attendance", tooltip="Record the chair and members present"),
         Binding("x", "dissent", "Dissent", id="meeting.dissent", show=False, tooltip="Record a member's dissent"),
+        Binding("c", "paragraph", "Paragraph", id="meeting.paragraph", show=False,
+                tooltip="The report paragraph for the selected standard's decision, copied to the clipboard"),
+        Binding("e", "export", "Export", id="meeting.export", show=False,
+                tooltip="Write the panel record (Markdown and HTML) into the session folder"),
         Binding("n", "next", "Next", id="meeting.next", tooltip="Next standard still needing the panel"),
         Binding("l", "log", "Log", id="meeting.log", tooltip="All entries, verification and head hash"),
         Binding("s", "sign_off", "Sign off", id="meeting.sign_off", tooltip="Seal the session with its final ratings"),
@@ -414,6 +418,42 @@ class MeetingScreen(Screen):
                   FormField("reason", "Reason (required)", "area")]
         self.open_form("dissent", "Record a dissent", None, fields,
                        lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})
+
+    def action_paragraph(self) -> None:
+        from panel_tui.core.paragraph import report_paragraph
+        from panel_tui.screens.paragraph import ParagraphScreen
+
+        s = self.selected
+        state = self.session.log if not self.session.log_problem else None
+        if s is None:
+            return
+        entry = None
+        if state is not None:
+            entry = state.panel.get(s.id) or state.ratified.get(s.id)
+        text = report_paragraph(self.session.rating.framework, s, entry)
+        if text is None:
+            self.notify(f"{s.id} has no standing decision yet: nothing to report.", severity="warning", markup=False)
+            return
+        self.app.push_screen(ParagraphScreen(f"Report paragraph: {s.id} {s.name}", text))
+
+    def action_export(self) -> None:
+        """The panel record beside the log, as the export command writes it (read-only to the log)."""
+        from panel_tui.core.errors import InputError
+        from panel_tui.core.export import build_record, render
+        from panel_tui.core.outputs import write_output
+
+        try:
+            record = build_record(self.session.dir)
+            written = []
+            for fmt in ("md", "html"):
+                path = self.session.dir / f"panel-record.{fmt}"
+                write_output(path, render(record, fmt).encode("utf-8"), [self.session.dir])
+                written.append(path.name)
+        except InputError as exc:
+            self.notify(f"Not exported: {exc}", severity="error", markup=False, timeout=8)
+            return
+        self.notify(f"Wrote {' and '.join(written)} in {self.session.dir} (head {record['head'] or 'none'}).",
+                    title="Exported", markup=False, timeout=6)
 
     def action_back(self) -> None:
         if self.read_only:
