@@ -43,6 +43,9 @@ def render_rating(console: Console, r: Rating) -> None:
         for s in flagged:
             for f in s.flags:
                 console.print(Text(f"  {s.id} {f.name}: {f.reason}"))
+    for s in r.standards:
+        for note in s.notes:
+            console.print(Text(f"  {s.id} note: {note}"))
 
 
 def render_log(console: Console, state) -> None:

@@ -8,7 +8,7 @@ and decision logs record the SHA-256 of the file they were made under.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -60,6 +60,9 @@ class Discretion:
     one_case: bool
     small_sample_cases: int
     steps: int
+    # where a % is published without its base and one answer flips the band for only some of
+    # the bases it allows: "note" (told in the evidence, no flag) or "flag" (a one-case flag)
+    one_case_possible: str = "note"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Framework:
     standards: tuple[Standard, ...]
     sha256: str
     path: Path
+    # domain id -> which published sample its cases come from ("court", "out_of_court")
+    domain_samples: dict[str, str] = field(default_factory=dict)
 
     @property
     def band_names(self) -> list[str]:
@@ -143,6 +148,12 @@ def _req(table: dict, key: str, typ: type | tuple[type, ...], path: Path, place:
     return value
 
 
+def _one_of(value: object, allowed: tuple[str, ...], path: Path, place: str) -> str:
+    if value not in allowed:
+        raise InputError(path, place, f"{value!r} is not one of: {', '.join(allowed)}.")
+    return value  # type: ignore[return-value]
+
+
 def parse_framework(data: bytes, path: Path) -> Framework:
     """Build a Framework from file bytes, checking the structure the engine relies on."""
     doc = parse_toml(decode_text(data, path, "framework file"), path, "framework file")
@@ -168,8 +179,10 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         bool(disc.get("one_case", True)),
         _req(disc, "small_sample_cases", int, path, "[discretion]"),
         int(disc.get("steps", 1)),
+        _one_of(disc.get("one_case_possible", "note"), ("note", "flag"), path, "[discretion] one_case_possible"),
     )
     domains = {d["id"]: d["name"] for d in doc.get("domain", [])}
+    domain_samples = {d["id"]: d["sample"] for d in doc.get("domain", []) if isinstance(d.get("sample"), str)}
     standards = []
     for s in _req(doc, "standard", list, path, "[[standard]]"):
         sid = _req(s, "id", str, path, "[[standard]]")
@@ -194,6 +207,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         standards=tuple(standards),
         sha256=hashlib.sha256(data).hexdigest(),
         path=path,
+        domain_samples=domain_samples,
     )
 
 

@@ -54,6 +54,8 @@ def detail_text(session: Session, sid: str) -> Text:
             for f in s.flags:
                 t.append(f"⚑ {f.name} ({'/'.join(f.directions)}): ", style="bold")
                 t.append(f"{f.reason}\n")
+        for note in s.notes:
+            t.append(f"\nNote: {note}\n", style="dim")
         t.append("\nKey questions:\n", style="bold")
         for q in s.questions:
             t.append(f"{'▶' if q.lowest else ' '} {q.id} ", style="bold" if q.lowest else "")

@@ -26,7 +26,7 @@ PUBLISHED = {
     "leeds-2019": {
         "ratings": {"1.1": RI, "1.2": G, "1.3": G, "1.4": G, "2.1": RI, "2.2": RI, "2.3": G, "2.4": RI,
                     "3.1": I, "3.2": I, "3.3": RI, "3.4": O},
-        "score": 16, "overall": RI,
+        "score": None, "overall": RI,  # the report publishes no score: 16/36 is this tool's sum
     },
     "hammersmith-2022": {
         "ratings": {"1.1": G, "1.2": G, "1.3": O, "1.4": G, "2.1": O, "2.2": O, "2.3": O, "2.4": O,
@@ -61,7 +61,8 @@ def test_final_ratings_match_the_published_report(sessions_dir, slug):
     doc = rate_json(sessions_dir / slug)
     pub = PUBLISHED[slug]
     assert {s["id"]: s["final"] for s in doc["standards"]} == pub["ratings"]
-    assert doc["score"] == pub["score"]
+    if pub["score"] is not None:
+        assert doc["score"] == pub["score"]
     assert doc["overall"] == pub["overall"]
     assert doc["max_score"] == 36
 
