@@ -24,6 +24,16 @@ def entry_line(e: dict, state) -> Text:
     return t
 
 
+def _framework_questions(t: Text, fw, sid: str) -> Text:
+    """The framework's key questions for a judgement standard (what a proposal rests on)."""
+    fs = fw.standard(sid)
+    if fs is not None and fs.kind == "judgement" and fs.questions:
+        t.append("\nKey questions (framework):\n", style="bold")
+        for q in fs.questions:
+            t.append(f"  {q.id} {q.text}\n")
+    return t
+
+
 def detail_text(session: Session, sid: str) -> Text:
     r = session.rating
     s = r.standard(sid)
@@ -36,12 +46,21 @@ def detail_text(session: Session, sid: str) -> Text:
         t.append("Not rated: ")
         t.append_text(para(s.not_rated))
         return t
+    if s.awaiting:
+        if s.kind == "judgement":
+            t.append("Awaiting proposal: the lead inspector has not yet proposed a band.\n", style="bold")
+        else:
+            t.append(f"Awaiting figures for {', '.join(s.awaiting)}: the standard is not rated until every "
+                     "key question has its figures.\n", style="bold")
+        t.append("The overall rating is incomplete until then; panel-tui check lists what is missing.\n")
+        return _framework_questions(t, fw, sid)
     status = agenda.status(state, s)
     t.append(f"Computed {s.computed} → final {s.final}   [{status}]\n", style="bold")
     if s.kind == "judgement":
         t.append(f"Lead inspector's proposed band: {s.proposed}.\n")
         if status == agenda.TO_RATIFY:
             t.append("Press r to ratify it or change it with a reason.\n")
+        _framework_questions(t, fw, sid)
     else:
         low = ", ".join(s.lowest_questions)
         cases = f", {s.cases} case{'s' if s.cases != 1 else ''}" if s.cases is not None else ", cases not published"
