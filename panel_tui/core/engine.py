@@ -14,6 +14,8 @@ from panel_tui.core.bases import Base, consistent_bases
 from panel_tui.core.framework import NOT_RATED, Framework, Standard
 from panel_tui.core.inspection import Inspection, QuestionData, StandardData
 from panel_tui.core.stats import (
+    DESIGN_MARGIN_POINTS,
+    Z80,
     round_half_up,
     wilson,
     yes_lost_to_fall_below,
@@ -51,10 +53,20 @@ class QuestionResult:
     relevant: int | None
     band: str
     lowest: bool
-    wilson: tuple[float, float] | None
+    wilson: tuple[float, float] | None  # this tool's statistic: the 95% Wilson interval
     spans: list[str] | None
     to_next_band: int | None
     to_drop: int | None
+    # the 80%-confidence Wilson interval, beside the inspectorate's sample design (80%, 5 points)
+    interval80: tuple[float, float] | None = None
+
+    @property
+    def within_design_margin(self) -> bool | None:
+        """Whether the 80% interval stays within the 5-point margin the samples are designed for."""
+        if self.interval80 is None:
+            return None
+        p = float(self.percent)
+        return max(p - self.interval80[0], self.interval80[1] - p) <= DESIGN_MARGIN_POINTS
 
 
 @dataclass
@@ -273,9 +285,10 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
     b = fw.band_for(q.percent)
     top = len(fw.bands) - 1
     n = q.relevant
-    interval = spans = None
+    interval = spans = interval80 = None
     if n:
         interval = wilson(q.percent / 100 * n, n)
+        interval80 = wilson(q.percent / 100 * n, n, Z80)
         lo_b, hi_b = fw.band_for_float(interval[0]), fw.band_for_float(interval[1])
         spans = fw.band_names[lo_b: hi_b + 1]
     to_next = to_drop = None
@@ -286,7 +299,7 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
             to_drop = yes_lost_to_fall_below(fw.bands[b].min_percent, q.yes, q.relevant)  # type: ignore[arg-type]
     text = next((x.text for x in fs.questions if x.id == q.id), "")
     return QuestionResult(q.id, text, q.percent, q.yes, q.relevant, fw.bands[b].name, q.percent == lowest,
-                          interval, spans, to_next, to_drop)
+                          interval, spans, to_next, to_drop, interval80)
 
 
 def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | None = None) -> StandardResult:

@@ -65,6 +65,20 @@ class Discretion:
     one_case_possible: str = "note"
 
 
+OWNERS = ("inspectorate", "panel-tui")
+
+
+@dataclass(frozen=True)
+class RuleNote:
+    """Whose a rule is: the inspectorate's (with its published source) or this tool's policy."""
+
+    id: str
+    owner: str  # "inspectorate" | "panel-tui"
+    source: str = ""
+    in_force: str = ""  # from when the sources show the rule applied ("" where they do not say)
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class Framework:
     id: str
@@ -78,6 +92,10 @@ class Framework:
     path: Path
     # domain id -> which published sample its cases come from ("court", "out_of_court")
     domain_samples: dict[str, str] = field(default_factory=dict)
+    rules: tuple[RuleNote, ...] = ()
+
+    def rule(self, rid: str) -> RuleNote | None:
+        return next((r for r in self.rules if r.id == rid), None)
 
     @property
     def band_names(self) -> list[str]:
@@ -154,6 +172,23 @@ def _one_of(value: object, allowed: tuple[str, ...], path: Path, place: str) -> 
     return value  # type: ignore[return-value]
 
 
+def _rule_notes(doc: dict, path: Path) -> tuple[RuleNote, ...]:
+    notes: list[RuleNote] = []
+    for r in doc.get("rule", []):
+        rid = _req(r, "id", str, path, "[[rule]]")
+        place = f"rule {rid}"
+        owner = _one_of(_req(r, "owner", str, path, place), OWNERS, path, place)
+        extra = {k: r.get(k, "") for k in ("source", "in_force", "note")}
+        if any(not isinstance(v, str) for v in extra.values()):
+            raise InputError(path, place, "source, in_force and note must be strings.")
+        if owner == "inspectorate" and not extra["source"]:
+            raise InputError(path, place, "an inspectorate rule needs its source.", "cite the published document.")
+        if any(n.id == rid for n in notes):
+            raise InputError(path, place, f"rule {rid} is given twice.")
+        notes.append(RuleNote(rid, owner, **extra))
+    return tuple(notes)
+
+
 def parse_framework(data: bytes, path: Path) -> Framework:
     """Build a Framework from file bytes, checking the structure the engine relies on."""
     doc = parse_toml(decode_text(data, path, "framework file"), path, "framework file")
@@ -208,6 +243,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         sha256=hashlib.sha256(data).hexdigest(),
         path=path,
         domain_samples=domain_samples,
+        rules=_rule_notes(doc, path),
     )
 
 

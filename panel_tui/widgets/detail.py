@@ -87,7 +87,12 @@ def detail_text(session: Session, sid: str) -> Text:
             t.append("\n")
             extra = []
             if q.wilson:
-                extra.append(f"95% interval {q.wilson[0]:.1f}–{q.wilson[1]:.1f}% spans {', '.join(q.spans or [])}")
+                extra.append(f"panel-tui's 95% Wilson interval {q.wilson[0]:.1f}–{q.wilson[1]:.1f}% spans "
+                             f"{', '.join(q.spans or [])}")
+            if q.interval80:
+                margin = "within" if q.within_design_margin else "wider than"
+                extra.append(f"80% interval {q.interval80[0]:.1f}–{q.interval80[1]:.1f}% ({margin} the 5-point "
+                             "margin the inspectorate designs samples for)")
             if q.to_next_band is not None:
                 extra.append(f"+{q.to_next_band} Yes for the next band")
             if q.to_drop is not None:
