@@ -14,6 +14,7 @@ import io
 import os
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from panel_tui.core.errors import InputError
@@ -272,3 +273,36 @@ def import_cases(session: Path | str, case_file: Path) -> ImportResult:
     _atomic_write(folder / CASES_FILE, _cases_csv(merged))
     _atomic_write(insp_path, new_text)
     return ImportResult(checked, merged, counts)
+
+
+# --- which cases would flip a band -----------------------------------------------------------
+
+def cases_that_flip(fw: Framework, s, table: CaseTable | None) -> list[str]:
+    """Lines for the evidence: the cases whose one answer, the other way, would change the band.
+
+    ``s`` is the engine's StandardResult. Kept answers are used only where they still give the
+    inspection's counts; a mismatch is said, not papered over.
+    """
+    if table is None or s.kind != "cases" or s.not_rated or s.awaiting:
+        return []
+    band = fw.band_index(s.computed)
+    counts = table.counts()
+    lines = []
+    for q in s.questions:
+        if q.id not in counts or q.yes is None:
+            continue
+        if counts[q.id] != (q.relevant, q.yes):
+            lines.append(f"{q.id}: cases.csv gives {counts[q.id][1]} of {counts[q.id][0]}, the inspection "
+                         f"{q.yes} of {q.relevant}: the kept answers are out of date")
+            continue
+        for delta, answer, other in ((1, NO, YES), (-1, YES, NO)):
+            y = q.yes + delta
+            if not 0 <= y <= q.relevant:
+                continue
+            percents = [Fraction(100 * y, q.relevant) if o is q else o.percent for o in s.questions]
+            nb = fw.band_for(min(percents))
+            if nb != band:
+                cases = table.answered(q.id, answer)
+                shown = ", ".join(cases[:8]) + (f" and {len(cases) - 8} more" if len(cases) > 8 else "")
+                lines.append(f"{q.id}: any one of {shown} ({answer}) answered {other} would make it {fw.bands[nb].name}")
+    return lines

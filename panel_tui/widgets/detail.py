@@ -24,6 +24,20 @@ def entry_line(e: dict, state) -> Text:
     return t
 
 
+def _flipping_cases(session: Session, s) -> list[str]:
+    """From the session's kept case answers, if any (a missing or unreadable file says so)."""
+    from panel_tui.core.cases import CASES_FILE, cases_that_flip, load_cases
+    from panel_tui.core.errors import InputError
+
+    if not (session.dir / CASES_FILE).exists():
+        return []
+    try:
+        table = load_cases(session.dir, session.rating.framework)
+    except InputError as exc:
+        return [f"cases.csv cannot be read: {exc}"]
+    return cases_that_flip(session.rating.framework, s, table)
+
+
 def _framework_questions(t: Text, fw, sid: str) -> Text:
     """The framework's key questions for a judgement standard (what a proposal rests on)."""
     fs = fw.standard(sid)
@@ -75,6 +89,13 @@ def detail_text(session: Session, sid: str) -> Text:
                 t.append(f"{f.reason}\n")
         for note in s.notes:
             t.append(f"\nNote: {note}\n", style="dim")
+        flips = _flipping_cases(session, s)
+        if flips:
+            t.append("\nCases that would flip the band (cases.csv):\n", style="bold")
+            for line in flips:
+                t.append("  ")
+                t.append_text(plain(line))
+                t.append("\n")
         t.append("\nKey questions:\n", style="bold")
         for q in s.questions:
             t.append(f"{'▶' if q.lowest else ' '} {q.id} ", style="bold" if q.lowest else "")

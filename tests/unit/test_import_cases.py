@@ -200,3 +200,28 @@ def test_a_damaged_xlsx_is_a_message(tmp_path, session):
     p = write(tmp_path, "not a zip", "cases.xlsx")
     proc = cli("import-cases", session, p)
     assert proc.returncode == 2 and "is not a readable .xlsx workbook" in proc.stderr
+
+
+def test_evidence_names_the_cases_that_would_flip_the_band(tmp_path, session):
+    from panel_tui.core.cases import cases_that_flip, load_cases
+    from panel_tui.core.session import load_session
+    from panel_tui.widgets.detail import detail_text
+
+    cli("import-cases", session, write(tmp_path, "case,2.1.1,2.1.2,2.1.3\nC1,Yes,Y,n/a\nC2,no,yes,\nC3,Y,N,Yes\n"))
+    s = load_session(session)
+    lines = cases_that_flip(s.rating.framework, s.rating.standard("2.1"), load_cases(session, s.rating.framework))
+    assert "2.1.1: any one of C1, C3 (Yes) answered No would make it Inadequate" in lines
+    assert "2.1.3: any one of C3 (Yes) answered No would make it Inadequate" in lines
+    assert "Cases that would flip the band" in detail_text(s, "2.1").plain
+
+
+def test_out_of_date_case_answers_are_said_not_used(tmp_path, session):
+    from panel_tui.core.cases import cases_that_flip, load_cases
+    from panel_tui.core.session import load_session
+
+    cli("import-cases", session, write(tmp_path, "case,2.1.1,2.1.2,2.1.3\nC1,Yes,Y,Y\nC2,no,yes,Y\nC3,Y,N,Yes\n"))
+    p = session / "inspection.toml"
+    p.write_text(p.read_text(encoding="utf-8").replace("relevant = 3\nyes = 2", "relevant = 3\nyes = 3", 1), encoding="utf-8")
+    s = load_session(session)
+    lines = cases_that_flip(s.rating.framework, s.rating.standard("2.1"), load_cases(session, s.rating.framework))
+    assert any("2.1.1: cases.csv gives 2 of 3, the inspection 3 of 3" in ln for ln in lines)
