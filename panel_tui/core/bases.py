@@ -10,11 +10,9 @@ asks whether one answer would change the band for all of them ("certain") or onl
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from functools import lru_cache
 from fractions import Fraction
-
-HALF = Fraction(1, 2)
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,8 @@ class Base:
         return f"{self.yes}/{self.relevant}"
 
 
-def consistent_bases(percent: Fraction, max_relevant: int, exact_relevant: int | None = None) -> list[Base]:
+@lru_cache(maxsize=4096)  # the same published figures recur across questions and sessions
+def consistent_bases(percent: Fraction, max_relevant: int, exact_relevant: int | None = None) -> tuple[Base, ...]:
     """Every yes/relevant (1 <= relevant <= max_relevant) consistent with a published percent.
 
     A whole-number percent is taken as rounded half up (84.6 and 85.4 both publish as 85); any
@@ -42,15 +41,16 @@ def consistent_bases(percent: Fraction, max_relevant: int, exact_relevant: int |
     whole = percent.denominator == 1
     sizes = [exact_relevant] if exact_relevant else range(1, max_relevant + 1)
     out: list[Base] = []
+    if whole:
+        p2 = 2 * percent.numerator  # integers only: this runs for every question of every session
+        for n in sizes:
+            # p - 1/2 <= 100 y / n < p + 1/2  <=>  (2p - 1) n <= 200 y < (2p + 1) n
+            first = max(0, -(-((p2 - 1) * n) // 200))
+            last = min(n, ((p2 + 1) * n - 1) // 200)
+            out.extend(Base(y, n) for y in range(first, last + 1))
+        return tuple(out)
     for n in sizes:
-        if whole:
-            low = (percent - HALF) * n / 100  # yes >= low
-            high = (percent + HALF) * n / 100  # yes < high
-            first = max(0, math.ceil(low))
-            for y in range(first, min(n, math.ceil(high) - 1) + 1):
-                out.append(Base(y, n))
-        else:
-            y = percent * n / 100
-            if y.denominator == 1 and 0 <= y <= n:
-                out.append(Base(int(y), n))
-    return out
+        y = percent * n / 100
+        if y.denominator == 1 and 0 <= y <= n:
+            out.append(Base(int(y), n))
+    return tuple(out)

@@ -172,13 +172,15 @@ def _flip_distance(fw: Framework, qs: tuple[QuestionData, ...], band: int) -> in
 
 
 def _one_case_from_percent(fw: Framework, sd: StandardData, q: QuestionData, band: int,
-                           most: int) -> list[tuple[int, list[int], list[Base], list[Base]]]:
+                           most: int) -> list[tuple[int, list[int], list[Base], tuple[Base, ...]]]:
     """For a question known only by its published %: per direction, the bases where one answer flips.
 
     Returns (delta, bands it would become, flipping bases, all consistent bases) for each
     direction where at least one base consistent with the percent and ``most`` cases flips.
     """
     bases = consistent_bases(q.percent, most, q.relevant)
+    others = [o.percent for o in sd.questions if o is not q]
+    cap = fw.band_for(min(others)) if others else len(fw.bands) - 1  # the other questions' ceiling
     out = []
     for delta in (1, -1):
         flips: list[Base] = []
@@ -187,8 +189,7 @@ def _one_case_from_percent(fw: Framework, sd: StandardData, q: QuestionData, ban
             y = base.yes + delta
             if not 0 <= y <= base.relevant:
                 continue
-            percents = [Fraction(100 * y, base.relevant) if o is q else o.percent for o in sd.questions]
-            nb = _band_of_questions(fw, percents)
+            nb = min(cap, fw.band_for(Fraction(100 * y, base.relevant)))
             if nb != band:
                 flips.append(base)
                 to.add(nb)
@@ -197,7 +198,7 @@ def _one_case_from_percent(fw: Framework, sd: StandardData, q: QuestionData, ban
     return out
 
 
-def _bases_text(q: QuestionData, which: list[Base], bases: list[Base], most: int) -> str:
+def _bases_text(q: QuestionData, which: list[Base], bases: tuple[Base, ...], most: int) -> str:
     """Why a percent-only one-case is certain or only possible, naming the bases."""
     of = f"of {q.relevant} cases" if q.relevant else f"of at most {most} cases"
     listed = ", ".join(map(str, which[:4])) + (", ..." if len(which) > 4 else "")
@@ -287,8 +288,9 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
     n = q.relevant
     interval = spans = interval80 = None
     if n:
-        interval = wilson(q.percent / 100 * n, n)
-        interval80 = wilson(q.percent / 100 * n, n, Z80)
+        successes = q.yes if q.yes is not None else q.percent / 100 * n
+        interval = wilson(successes, n)
+        interval80 = wilson(successes, n, Z80)
         lo_b, hi_b = fw.band_for_float(interval[0]), fw.band_for_float(interval[1])
         spans = fw.band_names[lo_b: hi_b + 1]
     to_next = to_drop = None

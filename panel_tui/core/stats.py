@@ -20,7 +20,7 @@ def two_dp(value: Fraction) -> float:
     return float(round(value, 2))
 
 
-def wilson(successes: Fraction, n: int, z: float = Z95) -> tuple[float, float]:
+def wilson(successes: Fraction | int, n: int, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a proportion, as percentages (two decimals)."""
     p = float(successes) / n
     denom = 1 + z * z / n

@@ -40,7 +40,7 @@ def test_all_bases_found_against_a_brute_force_search():
     for p in (0, 7, 50, 56, 62, 77, 92, 100):
         brute = [Base(y, n) for n in range(1, 29) for y in range(n + 1)
                  if int(Fraction(100 * y, n) + Fraction(1, 2)) == p]
-        assert consistent_bases(Fraction(p), 28) == brute
+        assert list(consistent_bases(Fraction(p), 28)) == brute
 
 
 def test_a_fractional_percent_is_exact_and_a_given_base_fixes_n():
