@@ -189,7 +189,7 @@ def _one_case_from_percent(fw: Framework, sd: StandardData, q: QuestionData, ban
             y = base.yes + delta
             if not 0 <= y <= base.relevant:
                 continue
-            nb = min(cap, fw.band_for(Fraction(100 * y, base.relevant)))
+            nb = min(cap, fw.band_for_ratio(100 * y, base.relevant))
             if nb != band:
                 flips.append(base)
                 to.add(nb)

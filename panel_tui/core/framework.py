@@ -117,7 +117,10 @@ class Framework:
         Compared as integer cross-products: exact like Fraction comparison, without its cost
         (the audit rates thousands of sessions).
         """
-        n, d = percent.numerator, percent.denominator
+        return self.band_for_ratio(percent.numerator, percent.denominator)
+
+    def band_for_ratio(self, n: int, d: int) -> int:
+        """Band index of the percentage n/d (e.g. 100*yes / relevant), without building a Fraction."""
         idx = 0
         for i, (mn, md) in enumerate(self._band_mins):
             if n * md >= mn * d:
