@@ -139,6 +139,7 @@ def _band(value: Any, fw: Framework, path: Path, place: object, key: str) -> str
     return value
 
 
+MAX_SAMPLE = 1_000  # far above any inspection's case sample (Leeds: 42); bounds the search over bases
 AWAITING = "awaiting"  # a key question listed by id alone: its figures are still to come
 
 
@@ -152,8 +153,9 @@ def _samples(value: Any, fw: Framework, path: Path) -> dict[str, int]:
         if key not in names:
             raise InputError(path, "[inspection.sample]", f"unknown sample '{key}' for framework {fw.id}.",
                              f"use only: {', '.join(names)}.")
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise InputError(path, "[inspection.sample]", f"sample {key} must be a whole number of cases, 1 or more, not {n!r}.")
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SAMPLE:
+            raise InputError(path, "[inspection.sample]", f"sample {key} must be a whole number of cases from 1 to "
+                             f"{MAX_SAMPLE:,}, not {n!r}.", "give the number of cases the report says were inspected.")
         out[key] = n
     return out
 

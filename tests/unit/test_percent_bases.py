@@ -96,7 +96,7 @@ def test_relevant_above_the_sample_is_refused(tmp_path):
         _session(tmp_path, {"3.1": [(8, 8), (5, 5), (5, 5)]}, sample="court = 13, out_of_court = 5")
 
 
-@pytest.mark.parametrize("sample", ["court = 0", "court = 1.5", "crown = 4", "court = true"])
+@pytest.mark.parametrize("sample", ["court = 0", "court = 1.5", "crown = 4", "court = true", "court = 1001"])
 def test_bad_sample_sizes_are_refused(tmp_path, sample):
     with pytest.raises(InputError, match="sample"):
         _session(tmp_path, {}, sample=sample)
@@ -124,3 +124,10 @@ def test_no_other_certain_one_case_in_the_percent_sessions(sessions_dir, slug):
     r = rate(load_inspection(sessions_dir / slug))
     flagged = {s.id for s in r.standards if any(f.name == "one-case" for f in s.flags)}
     assert flagged == set(CERTAIN_IN_THE_REPORTS[slug])
+
+
+def test_the_largest_sample_allowed_still_rates(tmp_path):
+    r = _session(tmp_path, {"2.3": [85, 92, 100]}, sample="court = 1000, out_of_court = 1000")
+    s = r.standard("2.3")
+    # with up to 1,000 cases, 85% no longer pins the base: one fewer 'Yes' flips only some bases
+    assert one_case(r, "2.3") is None and any("one-case possible" in n for n in s.notes)
