@@ -42,3 +42,27 @@ def test_awaiting_shown_in_words_and_nothing_to_decide(tmp_path):
     assert any("2.2 is awaiting figures: nothing to decide yet." == m for m in messages)
     assert any("1.1 is awaiting proposal: nothing to decide yet." == m for m in messages)
     assert not (d / "decisions.toml").exists()
+
+
+def test_imported_cases_named_in_the_evidence_pane(tmp_path):
+    from panel_tui.core.cases import import_cases
+
+    d = tmp_path / "imported"
+    write_new_session(d, "hmip-yjs-2021", "Test YJS", "2024-05-13")
+    answers = tmp_path / "answers.csv"
+    answers.write_text("case,2.1.1,2.1.2,2.1.3\nC1,Yes,Yes,N/A\nC2,No,Yes,\nC3,Yes,No,Yes\n", encoding="utf-8")
+    import_cases(d, answers)
+
+    async def script(app, pilot):
+        if isinstance(app.screen, EntryForm):
+            await pilot.press("escape")
+            await pilot.pause()
+        await select_standard(pilot, "2.1")
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "Cases that would flip the band (cases.csv)" in body
+        assert "2.1.1: any one of C1, C3 (Yes) answered No would make it Inadequate" in body
+        assert "80% interval" in body and "95% Wilson interval" in body
+        table = app.screen.query_one(StandardsTable)
+        assert "needs panel" in str(table.get_cell("2.1", "status"))
+
+    run_app(d, script)
