@@ -16,7 +16,7 @@ from typing import Any, Callable
 from panel_tui.core.engine import Rating, direction, rate
 from panel_tui.core.errors import InputError
 from panel_tui.core.inspection import LOG_FILE, load_inspection
-from panel_tui.core.log import LogState, read_state
+from panel_tui.core.log import LogState, percent_value, read_state
 from panel_tui.core.sessions_dir import find_sessions
 
 AUDIT_FORMAT = "panel-tui/audit/1"
@@ -58,8 +58,22 @@ def _status(state: LogState) -> str:
     return f"unreadable: {state.problem}"
 
 
+# What a session's own files can make go wrong while it is read: listed as the session's problem,
+# never raised, so one bad session (or a bad sibling in the precedents scan) stops nothing.
+UNREADABLE = (InputError, OSError, RecursionError, ValueError, ArithmeticError)
+
+
 def load_record(folder: Path, root: Path) -> SessionRecord:
     rec = SessionRecord(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder))
+    try:
+        return _load_record(folder, rec)
+    except UNREADABLE as exc:
+        fresh = SessionRecord(rec.path)
+        fresh.log_status = f"unreadable: {exc if isinstance(exc, InputError) else type(exc).__name__ + ': ' + str(exc)}"
+        return fresh
+
+
+def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
     try:
         insp = load_inspection(folder)
     except InputError as exc:
@@ -86,7 +100,7 @@ def _direction(rating: Rating, frm: str | None, to: str | None) -> str | None:
     names = rating.framework.band_names
     if frm not in names or to not in names:
         return None
-    return direction(rating.framework, frm, to)  # type: ignore[arg-type]
+    return direction(rating.framework, frm, to)
 
 
 def decisions_of(rec: SessionRecord) -> list[dict[str, Any]]:
@@ -108,7 +122,7 @@ def decisions_of(rec: SessionRecord) -> list[dict[str, Any]]:
             "outside_criteria": bool(e.get("outside_criteria", False)),
             "other_evidence": e.get("other_evidence"), "by": e.get("by"), "at": e.get("at"),
             "rationale": e.get("rationale", e.get("reason")),
-            "lowest_percent": ev.get("lowest_percent"), "cases": ev.get("cases"),
+            "lowest_percent": percent_value(ev.get("lowest_percent")), "cases": ev.get("cases"),
             "effective": st.is_effective(e), "framework": rec.framework, "lead_inspector": rec.lead_inspector,
             "year": rec.year,
         })

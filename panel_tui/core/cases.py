@@ -10,6 +10,7 @@ every other key stay as they were; the result is validated before anything is wr
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import os
 import re
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from panel_tui.core.engine import StandardResult
 from panel_tui.core.errors import InputError
 from panel_tui.core.framework import Framework
 from panel_tui.core.inspection import LOG_FILE, Inspection, load_inspection, parse_inspection, resolve_inspection_path
@@ -61,7 +63,7 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
 
 def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     try:
-        import openpyxl  # optional extra: pip install 'panel-tui[xlsx]'
+        openpyxl = importlib.import_module("openpyxl")  # optional extra: pip install 'panel-tui[xlsx]'
     except ImportError:
         raise InputError(path, None, "reading .xlsx needs the optional openpyxl package.",
                          "pip install 'panel-tui[xlsx]', or save the sheet as CSV.") from None
@@ -277,7 +279,7 @@ def import_cases(session: Path | str, case_file: Path) -> ImportResult:
 
 # --- which cases would flip a band -----------------------------------------------------------
 
-def cases_that_flip(fw: Framework, s, table: CaseTable | None) -> list[str]:
+def cases_that_flip(fw: Framework, s: StandardResult, table: CaseTable | None) -> list[str]:
     """Lines for the evidence: the cases whose one answer, the other way, would change the band.
 
     ``s`` is the engine's StandardResult. Kept answers are used only where they still give the
@@ -289,7 +291,7 @@ def cases_that_flip(fw: Framework, s, table: CaseTable | None) -> list[str]:
     counts = table.counts()
     lines = []
     for q in s.questions:
-        if q.id not in counts or q.yes is None:
+        if q.id not in counts or q.yes is None or q.relevant is None:
             continue
         if counts[q.id] != (q.relevant, q.yes):
             lines.append(f"{q.id}: cases.csv gives {counts[q.id][1]} of {counts[q.id][0]}, the inspection "

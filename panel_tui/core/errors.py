@@ -22,7 +22,7 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = str(self.file) if self.file is not None else ""
         if self.place:
-            where = f"{where}: {self.place}" if where else self.place
+            where = f"{where}: {self.place}" if where else str(self.place)
         text = f"{where}: {self.problem}" if where else self.problem
         if self.fix:
             text += f" Fix: {self.fix}"
@@ -32,10 +32,11 @@ class InputError(Exception):
 class RuleRefused(Exception):
     """A decision the log's rules do not allow; nothing was written."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
+        self.field = field  # the entry field at fault, so a form can put the message beside it
 
     def __str__(self) -> str:
         return f"refused ({self.rule}): {self.message}"

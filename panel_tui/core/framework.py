@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from panel_tui.core.errors import InputError
 from panel_tui.core.tomlfile import decode_text, parse_toml
@@ -80,12 +81,20 @@ class RuleNote:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """Who must be present for the panel's decisions to stand (this tool's policy, as data)."""
+
+    quorum_members: int  # members present besides the chair
+
+
+@dataclass(frozen=True)
 class Framework:
     id: str
     title: str
     bands: tuple[Band, ...]  # lowest first
     overall: tuple[OverallBand, ...]  # lowest first
     discretion: Discretion
+    panel: Panel
     domains: dict[str, str]
     standards: tuple[Standard, ...]
     sha256: str
@@ -160,7 +169,7 @@ def available() -> list[str]:
     return sorted(p.stem for p in FRAMEWORK_DIR.glob("*.toml"))
 
 
-def _req(table: dict, key: str, typ: type | tuple[type, ...], path: Path, place: str):
+def _req(table: dict[str, Any], key: str, typ: type | tuple[type, ...], path: Path, place: str) -> Any:
     if key not in table:
         raise InputError(path, place, f"missing key '{key}'.", f"add {key} to the framework file.")
     value = table[key]
@@ -170,12 +179,12 @@ def _req(table: dict, key: str, typ: type | tuple[type, ...], path: Path, place:
 
 
 def _one_of(value: object, allowed: tuple[str, ...], path: Path, place: str) -> str:
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise InputError(path, place, f"{value!r} is not one of: {', '.join(allowed)}.")
-    return value  # type: ignore[return-value]
+    return value
 
 
-def _rule_notes(doc: dict, path: Path) -> tuple[RuleNote, ...]:
+def _rule_notes(doc: dict[str, Any], path: Path) -> tuple[RuleNote, ...]:
     notes: list[RuleNote] = []
     for r in doc.get("rule", []):
         rid = _req(r, "id", str, path, "[[rule]]")
@@ -219,6 +228,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         int(disc.get("steps", 1)),
         _one_of(disc.get("one_case_possible", "note"), ("note", "flag"), path, "[discretion] one_case_possible"),
     )
+    panel = Panel(_req(_req(doc, "panel", dict, path, "[panel]"), "quorum_members", int, path, "[panel]"))
     domains = {d["id"]: d["name"] for d in doc.get("domain", [])}
     domain_samples = {d["id"]: d["sample"] for d in doc.get("domain", []) if isinstance(d.get("sample"), str)}
     standards = []
@@ -241,6 +251,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         bands=bands,
         overall=overall,
         discretion=discretion,
+        panel=panel,
         domains=domains,
         standards=tuple(standards),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import tomli_w
 
+from panel_tui.core.display import has_visible_text
 from panel_tui.core.errors import InputError
 from panel_tui.core.framework import Framework, load_framework
 from panel_tui.core.inspection import INSPECTION_FILE
@@ -34,7 +35,7 @@ def _comment(text: str) -> str:
 
 
 def _name(value: str, what: str, flag: str) -> str:
-    if not value or not value.strip():
+    if not value or not has_visible_text(value):
         raise InputError(None, flag, f"the {what} is blank.", f"give {flag} NAME.")
     if len(value) > MAX_NAME or any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise InputError(None, flag, f"the {what} must be one line of at most {MAX_NAME} characters.",

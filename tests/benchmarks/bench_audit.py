@@ -35,7 +35,7 @@ print(n)
 def make_sessions(root: Path, count: int) -> int:
     from panel_tui.core.engine import rate
     from panel_tui.core.inspection import load_inspection
-    from panel_tui.core.log import LogState, apply, build_entry, new_header
+    from panel_tui.core.log import LogState, build_entry, new_header, render_log
 
     template = (ROOT / "sessions" / "stockton-2021" / "inspection.toml").read_text(encoding="utf-8")
     total = 0
@@ -53,7 +53,7 @@ def make_sessions(root: Path, count: int) -> int:
 
         def add(kind, **fields):
             e = build_entry(state, r, kind, {"by": "Chair", **fields})
-            apply(state, e)
+            state.apply(e)
 
         add("attendance", chair="Chair", members=["A", "B"])
         for sid in ("1.1", "1.2", "1.3", "1.4"):
@@ -67,7 +67,7 @@ def make_sessions(root: Path, count: int) -> int:
         while len(state.entries) < 19:
             add("dissent", member="B", reason=why)
         add("sign-off")
-        (d / "decisions.toml").write_text(tomli_w.dumps({"log": header, "entry": state.entries}), encoding="utf-8")
+        (d / "decisions.toml").write_bytes(render_log(header, state.entries))
         total += len(state.entries)
     return total
 

@@ -44,7 +44,7 @@ def test_every_rule_says_whose_it_is(fw_id):
     for rid in ("bands", "lowest-key-question", "overall", "discretion.near_boundary_points",
                 "discretion.one_case", "discretion.small_sample_cases"):
         assert owners[rid] == "inspectorate" and fw.rule(rid).source
-    for rid in ("discretion.steps", "flag-directions", "quorum", "discretion.one_case_possible", "wilson-interval"):
+    for rid in ("discretion.steps", "flag-directions", "panel.quorum_members", "discretion.one_case_possible", "wilson-interval"):
         assert owners[rid] == "panel-tui" and fw.rule(rid).note
     for rid in ("discretion.near_boundary_points", "discretion.one_case", "discretion.small_sample_cases"):
         assert fw.rule(rid).in_force  # dated per framework

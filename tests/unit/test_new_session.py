@@ -88,6 +88,7 @@ def test_complete_session_checks_clean(sessions_dir):
     (["--fieldwork", "13/05/2024"], "--fieldwork: '13/05/2024' is not a date"),
     (["--fieldwork", "2024-02-30"], "is not a date"),
     (["--service", "  "], "--service: the service name is blank"),
+    (["--service", "\u200b\u200b"], "--service: the service name is blank"),  # zero-width only
     (["--service", "A\nB"], "one line"),
     (["--lead-inspector", ""], "--lead-inspector: the lead inspector's name is blank"),
 ])

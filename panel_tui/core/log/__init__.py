@@ -1,0 +1,32 @@
+"""The decision log (``decisions.toml``): hash-chained entries, replayed under the panel's rules.
+
+Four jobs, one module each: ``entries`` (kinds and typed shapes), ``chain`` (hashing and the
+canonical bytes), ``schema`` (strict shapes), ``rules`` (what an entry may say), ``state`` (the
+log replayed), ``reader`` (verify in one pass) and ``writer`` (append under the lock, on the
+view it was prepared on). Nothing is ever edited or deleted: undo is a ``retraction`` entry.
+See docs/formats.md for a verifier's view.
+"""
+
+from panel_tui.core.log.chain import canonical_hash, canonical_json, render_log
+from panel_tui.core.log.entries import KINDS, LOG_FORMAT, LOG_FORMAT_V1, LOG_FORMAT_V2, UNRETRACTABLE, Entry
+from panel_tui.core.log.reader import MAX_LOG_BYTES, check_head, read_state, replay, verify_bytes
+from panel_tui.core.log.rules import (
+    MIN_RATIONALE,
+    MIN_REASON,
+    check_name,
+    check_text,
+    evidence_of,
+    percent_value,
+    sign_off_record,
+    validate,
+)
+from panel_tui.core.log.state import LogState
+from panel_tui.core.log.entries import NO_LOG
+from panel_tui.core.log.writer import Appended, StaleView, append, append_entry, build_entry, describe, new_header
+
+__all__ = [
+    "KINDS", "LOG_FORMAT", "LOG_FORMAT_V1", "LOG_FORMAT_V2", "MAX_LOG_BYTES", "MIN_RATIONALE", "MIN_REASON", "NO_LOG",
+    "UNRETRACTABLE", "Appended", "Entry", "LogState", "StaleView", "append", "append_entry", "build_entry",
+    "canonical_hash", "canonical_json", "check_head", "check_name", "check_text", "describe", "evidence_of",
+    "new_header", "percent_value", "read_state", "render_log", "replay", "sign_off_record", "validate", "verify_bytes",
+]

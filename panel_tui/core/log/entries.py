@@ -1,0 +1,117 @@
+"""What a log entry may hold: kind names, one TypedDict per kind, and the canonical key order.
+
+The TypedDicts are the schema: ``schema.py`` checks every entry read from disk against them
+(allowed keys, required keys, types), and the canonical TOML layout writes keys in the order
+declared here. A new field is a new format version, never a silent addition.
+"""
+
+
+
+from typing import Any, NotRequired, TypedDict
+
+ATTENDANCE = "attendance"
+PROPOSAL = "proposal"
+DISCRETION = "discretion"
+DECLINED = "declined"
+RATIFICATION = "ratification"
+RETRACTION = "retraction"
+DISSENT = "dissent"
+SIGN_OFF = "sign-off"
+REOPEN = "reopen"
+
+KINDS = (ATTENDANCE, PROPOSAL, DISCRETION, DECLINED, RATIFICATION, RETRACTION, SIGN_OFF, REOPEN, DISSENT)
+UNRETRACTABLE = frozenset({SIGN_OFF, REOPEN, RETRACTION})
+PANEL_KINDS = (DISCRETION, DECLINED)  # the panel's decision on a case-based standard: one stands per standard
+# made by someone present (format 2): refused before attendance, and from anyone not present
+BY_PRESENT = (DISCRETION, DECLINED, RATIFICATION, RETRACTION, DISSENT, SIGN_OFF, REOPEN)
+OUTCOMES = ("pending", "accepted", "declined", "withdrawn")  # what became of a proposal
+
+LOG_FORMAT_V1 = "panel-tui/decisions/1"
+LOG_FORMAT_V2 = "panel-tui/decisions/2"
+LOG_FORMATS = (LOG_FORMAT_V1, LOG_FORMAT_V2)
+LOG_FORMAT = LOG_FORMAT_V2  # what new logs are written in
+NO_LOG = "none"  # the head of a session with no decisions.toml yet (``--expect-head none``)
+
+Entry = dict[str, Any]  # an entry as parsed, after its shape was checked against the TypedDicts below
+
+
+class Header(TypedDict):
+    """The ``[log]`` table: what the decisions were made on (hashed as the chain's start)."""
+
+    format: str
+    service: str
+    inspection_sha256: str
+    framework: str
+    framework_sha256: str
+    created: str
+
+
+class QuestionEvidence(TypedDict):
+    """One key question's figure (format 2): the % as an exact two-decimal string, and its base."""
+
+    id: str
+    percent: str
+    yes: NotRequired[int]
+    relevant: NotRequired[int]
+
+
+class Evidence(TypedDict):
+    """The figures a discretion or keep decision was made on (format 2: no floats anywhere)."""
+
+    computed: str
+    lowest_percent: NotRequired[str]
+    lowest_questions: NotRequired[list[str]]
+    cases: NotRequired[int]
+    flags: list[str]
+    flip_distance: NotRequired[int]
+    questions: NotRequired[list[QuestionEvidence]]
+
+
+class EvidenceV1(TypedDict):
+    """Format 1 evidence: ``lowest_percent`` was a float (kept so old logs still verify)."""
+
+    computed: str
+    lowest_percent: NotRequired[float]
+    lowest_questions: NotRequired[list[str]]
+    cases: NotRequired[int]
+    flags: list[str]
+    flip_distance: NotRequired[int]
+
+
+class EntryHead(TypedDict):
+    seq: int
+    at: str
+    kind: str
+
+
+class EntryTail(TypedDict):
+    by: str
+    replayed_from: NotRequired[str]
+    prev: str
+    hash: str
+
+
+# Fields of each kind, between the head and the tail. ``from`` is a Python keyword, hence the
+# functional syntax.
+AttendanceFields = TypedDict("AttendanceFields", {"chair": str, "members": list[str]})
+ProposalFields = TypedDict("ProposalFields", {"standard": str, "from": str, "to": str, "rationale": str})
+DiscretionFields = TypedDict("DiscretionFields", {
+    "standard": str, "from": str, "to": str, "rationale": str,
+    "other_evidence": NotRequired[str], "outside_criteria": NotRequired[bool], "outside_reason": NotRequired[str],
+    "supersedes": NotRequired[int], "answers": NotRequired[int], "evidence": Evidence})
+DeclinedFields = TypedDict("DeclinedFields", {
+    "standard": str, "band": str, "reason": str, "supersedes": NotRequired[int], "answers": NotRequired[int],
+    "evidence": Evidence})
+RatificationFields = TypedDict("RatificationFields", {
+    "standard": str, "from": str, "to": str, "reason": NotRequired[str], "supersedes": NotRequired[int]})
+RetractionFields = TypedDict("RetractionFields", {"retracts": int, "reason": str})
+DissentFields = TypedDict("DissentFields", {"member": str, "about": NotRequired[int], "reason": str})
+SignOffFields = TypedDict("SignOffFields", {
+    "ratings": dict[str, str], "score": int, "max_score": int, "overall": str, "entry_count": int})
+ReopenFields = TypedDict("ReopenFields", {"reason": str})
+
+FIELDS: dict[str, type] = {
+    ATTENDANCE: AttendanceFields, PROPOSAL: ProposalFields, DISCRETION: DiscretionFields,
+    DECLINED: DeclinedFields, RATIFICATION: RatificationFields, RETRACTION: RetractionFields,
+    DISSENT: DissentFields, SIGN_OFF: SignOffFields, REOPEN: ReopenFields,
+}

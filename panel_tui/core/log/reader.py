@@ -1,0 +1,193 @@
+"""Reading a log: parse, check every entry's shape, chain and rules, then the file's exact bytes.
+
+One pass, in order; the first problem found is the one reported, so a tampered entry is never
+hidden behind a torn tail after it, and a comment or re-layout (valid TOML, valid hashes) still
+fails as "not in canonical form".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from panel_tui.core.errors import InputError, RuleRefused
+from panel_tui.core.log.chain import canonical_hash, first_difference, render_log
+from panel_tui.core.log.entries import LOG_FORMATS
+from panel_tui.core.log.rules import validate
+from panel_tui.core.log.schema import ShapeError, check_entry, check_header
+from panel_tui.core.log.state import LogState
+from panel_tui.core.tomlfile import decode_text, limit_problem, read_bytes
+
+if TYPE_CHECKING:
+    from panel_tui.core.engine import Rating
+    from panel_tui.core.inspection import Inspection
+
+MAX_LOG_BYTES = 64 * 1024 * 1024
+ENTRY_HEADER = re.compile(rb"^\[\[entry\]\][ \t]*\r?$", re.M)
+
+
+def _fail(state: LogState, message: str, entry: int | None = None) -> LogState:
+    state.problem, state.problem_entry = message, entry
+    return state
+
+
+def read_state(path: Path, insp: Inspection, rating: Rating | None = None) -> LogState:
+    """Read, verify and replay a log. Problems are reported in ``state.problem``, never raised."""
+    state = LogState(path)
+    try:
+        data = read_bytes(path, "decision log", MAX_LOG_BYTES)
+    except (InputError, OSError) as exc:
+        return _fail(state, f"unreadable log: {exc}")
+    return verify_bytes(state, data, insp, rating)
+
+
+def verify_bytes(state: LogState, data: bytes, insp: Inspection, rating: Rating | None = None) -> LogState:
+    """Verify ``data`` as the log at ``state.path``: parse, replay, then the canonical bytes."""
+    path = state.path
+    try:
+        text = decode_text(data, path, "decision log")
+    except InputError as exc:
+        return _fail(state, f"unreadable log: {exc}")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return _torn_or_unparseable(state, data, insp, rating, exc)
+    except (RecursionError, ValueError) as exc:  # tomllib lets int()'s digit limit through as ValueError
+        place, problem = limit_problem(exc, text)
+        return _fail(state, f"{path}: {place + ': ' if place else ''}unparseable log: {problem}. Nothing was overwritten.")
+    replay(state, doc, insp, rating)
+    if state.problem is None:
+        _check_canonical(state, data)
+    if state.problem is None:
+        state.raw = data
+    return state
+
+
+def _torn_or_unparseable(state: LogState, data: bytes, insp: Inspection, rating: Rating | None,
+                         exc: Exception) -> LogState:
+    """A parse error: a torn tail only if every complete entry before the last header verifies."""
+    path = state.path
+    starts = [m.start() for m in ENTRY_HEADER.finditer(data)]
+    if starts:
+        cut = starts[-1]
+        try:
+            prefix_doc = tomllib.loads(data[:cut].decode("utf-8"))
+        except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
+            prefix_doc = None
+        if prefix_doc is not None:
+            line = data.count(b"\n", 0, cut) + 1
+            replay(state, prefix_doc, insp, rating)
+            if state.problem is None:
+                _check_canonical(state, data[:cut].removesuffix(b"\n"), torn_at=line)
+            if state.problem is not None:
+                state.problem += f" The last entry (from line {line}) is also incomplete."
+                return state
+            state.torn = True
+            return _fail(state, f"{path}: torn tail: the last entry (from line {line}) is incomplete, as if a write "
+                                f"was cut off; the {len(state.entries)} entries before it verify. Nothing was "
+                                "overwritten. Fix: restore the file from a backup, or remove the incomplete lines "
+                                f"from line {line} after checking what they were.")
+    return _fail(state, f"{path}: unparseable log: {exc}. Nothing was overwritten.")
+
+
+def _check_canonical(state: LogState, data: bytes, torn_at: int | None = None) -> None:
+    assert state.header is not None
+    expected = render_log(state.header, state.entries)
+    if data == expected:
+        return
+    line = first_difference(data, expected)
+    entry = data.count(b"\n[[entry]]\n", 0, _offset_of_line(data, line)) or None
+    found = data.split(b"\n")[line - 1][:60].decode("utf-8", "replace") if line <= data.count(b"\n") + 1 else ""
+    _fail(state, f"{state.path}: not in canonical form at line {line} ({found!r}): the file is not exactly what "
+                 "panel-tui writes (a comment, a re-layout or an edit). Its entries' hashes may still match, but a "
+                 "decision log must be byte-for-byte the writer's output. Fix: restore the file from a backup or "
+                 "its git history; nothing was overwritten.", entry)
+
+
+def _offset_of_line(data: bytes, line: int) -> int:
+    pos = 0
+    for _ in range(line - 1):
+        pos = data.find(b"\n", pos) + 1
+        if pos == 0:
+            return len(data)
+    return pos
+
+
+def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Rating | None = None) -> LogState:
+    """Check the header and every entry in order (shape, seq, chain, hash, rules) and fold it in."""
+    from panel_tui.core.engine import rate
+
+    path = state.path
+    extra = set(doc) - {"log", "entry"}
+    if extra:
+        return _fail(state, f"{path}: unexpected top-level key(s): {', '.join(sorted(extra))} (only [log] and [[entry]]).")
+    header = doc.get("log")
+    if not isinstance(header, dict):
+        return _fail(state, f"{path}: missing [log] table.")
+    if header.get("format") not in LOG_FORMATS:
+        return _fail(state, f"{path}: unknown log format {header.get('format')!r} (this version reads "
+                            f"{', '.join(LOG_FORMATS)}).")
+    try:
+        check_header(header)
+    except ShapeError as exc:
+        return _fail(state, f"{path}: {exc}")
+    state.header = header
+    log_format = str(header["format"])
+    if header["inspection_sha256"] != insp.sha256:
+        return _fail(state, f"{path}: inspection changed: {insp.path.name} no longer matches the file the decisions "
+                            f"were made on (sha256 {str(header['inspection_sha256'])[:12]}…, now {insp.sha256[:12]}…).")
+    fw = insp.framework
+    if header["framework"] != fw.id:
+        return _fail(state, f"{path}: framework changed: the log was made under {header['framework']!r}, "
+                            f"the inspection names {fw.id!r}.")
+    if header["framework_sha256"] != fw.sha256:
+        return _fail(state, f"{path}: framework changed: {fw.id} no longer matches the rules the decisions were "
+                            "made under (framework_sha256 differs).")
+    entries = doc.get("entry", [])
+    if not isinstance(entries, list):
+        return _fail(state, f"{path}: 'entry' must be an array of tables.")
+    rating = rating or rate(insp)
+    prev = canonical_hash(header)
+    for i, e in enumerate(entries, 1):
+        if not isinstance(e, dict):
+            return _fail(state, f"{path}: entry {i} is not a table.", i)
+        try:
+            check_entry(e, i, log_format)
+        except ShapeError as exc:
+            return _fail(state, f"{path}: {exc} No writer of panel-tui produces this: the entry was made or "
+                                "changed by hand.", i)
+        if e["seq"] != i:
+            return _fail(state, f"{path}: entry {i}: seq gap or reorder (found seq {e['seq']!r}, expected {i}).", i)
+        if e["prev"] != prev:
+            return _fail(state, f"{path}: entry {i}: broken chain (prev does not match the hash of entry {i - 1}"
+                                f"{' (the [log] table)' if i == 1 else ''}).", i)
+        if e["hash"] != canonical_hash(e):
+            return _fail(state, f"{path}: entry {i}: hash mismatch (the entry was changed after it was written).", i)
+        if state.signed_off and e["kind"] != "reopen":
+            return _fail(state, f"{path}: entry {i}: entries after sign-off (entry {state.sign_off_seq}) without a reopen.", i)
+        try:
+            validate(state, rating, e)
+        except RuleRefused as exc:
+            return _fail(state, f"{path}: entry {i}: breaks the log's rules: {exc.message}", i)
+        state.apply(e)
+        prev = e["hash"]
+    return state
+
+
+def check_head(state: LogState, head: str) -> str | None:
+    """Compare with a head hash recorded elsewhere; a problem message, or None when it matches."""
+    head = head.strip().lower()
+    if state.head == head:
+        return None
+    later_entries = state.since(head)
+    if later_entries is not None:
+        later = len(later_entries)
+        at = len(state.entries) - later
+        return (f"the recorded head is {'the [log] table' if at == 0 else f'entry {at}'}; {later} "
+                f"entr{'y' if later == 1 else 'ies'} {'was' if later == 1 else 'were'} added after it "
+                f"(up to entry {len(state.entries)}).")
+    return (f"the recorded head {head[:16]}… is not in this log, which ends at entry {len(state.entries)} "
+            f"(head {str(state.head)[:16]}…): entries after the recorded head are missing (the tail was cut off) "
+            "or the log was rewritten.")

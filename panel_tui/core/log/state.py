@@ -1,0 +1,195 @@
+"""The log replayed: what stands now, folded one entry at a time in constant time per entry.
+
+Each group (the panel's decisions on a standard, its ratifications, its proposals, the
+attendance) keeps a stack of its unretracted entries, so a retraction restores the entry before
+it without rescanning the log: verify stays linear however long the keep/retract chains get.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from panel_tui.core.log.chain import canonical_hash
+from panel_tui.core.log.entries import (
+    ATTENDANCE,
+    DECLINED,
+    DISCRETION,
+    PROPOSAL,
+    RATIFICATION,
+    REOPEN,
+    RETRACTION,
+    SIGN_OFF,
+    Entry,
+)
+
+if TYPE_CHECKING:
+    from panel_tui.core.engine import Rating
+
+# kind -> the group whose latest unretracted entry stands
+GROUP_OF = {DISCRETION: "panel", DECLINED: "panel", RATIFICATION: "ratified", PROPOSAL: "proposals",
+            ATTENDANCE: "attendance"}
+
+
+@dataclass
+class LogState:
+    """The log replayed: what stands now, and the first problem found if it does not verify."""
+
+    path: Path
+    header: dict[str, Any] | None = None
+    entries: list[Entry] = field(default_factory=list)
+    problem: str | None = None
+    problem_entry: int | None = None
+    torn: bool = False
+    raw: bytes | None = field(default=None, repr=False)  # the verified bytes (a writer appends to them)
+    retracted: dict[int, int] = field(default_factory=dict)  # seq -> seq of the retraction
+    signed_off: bool = False
+    sign_off_seq: int | None = None
+    # (group, standard id or "") -> seqs of its unretracted entries, oldest first; the last stands
+    stacks: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
+    # standard id -> the evidence the inspection gives it (the inspection is fixed for a log)
+    evidence_cache: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    # --- what stands ----------------------------------------------------------------------
+
+    def _standing(self, group: str) -> dict[str, Entry]:
+        return {sid: self.entries[stack[-1] - 1] for (g, sid), stack in self.stacks.items() if g == group and stack}
+
+    @property
+    def panel(self) -> dict[str, Entry]:
+        """Standard id -> the standing discretion or declined entry."""
+        return self._standing("panel")
+
+    @property
+    def ratified(self) -> dict[str, Entry]:
+        return self._standing("ratified")
+
+    @property
+    def proposals(self) -> dict[str, Entry]:
+        return self._standing("proposals")
+
+    @property
+    def attendance(self) -> Entry | None:
+        stack = self.stacks.get(("attendance", ""))
+        return self.entries[stack[-1] - 1] if stack else None
+
+    def standing(self, kind: str, sid: str | None) -> Entry | None:
+        """The standing entry of the group ``kind`` belongs to, for one standard."""
+        stack = self.stacks.get((GROUP_OF[kind], sid or ""))
+        return self.entries[stack[-1] - 1] if stack else None
+
+    @property
+    def head(self) -> str | None:
+        if self.entries:
+            return str(self.entries[-1]["hash"])
+        return canonical_hash(self.header) if self.header else None
+
+    @property
+    def next_seq(self) -> int:
+        return len(self.entries) + 1
+
+    @property
+    def finals(self) -> dict[str, str]:
+        """Standard id -> final band from the effective entries."""
+        out = {sid: str(e["to"]) for sid, e in self.ratified.items()}
+        for sid, e in self.panel.items():
+            if e["kind"] == DISCRETION:
+                out[sid] = str(e["to"])
+        return out
+
+    def entry(self, seq: int) -> Entry | None:
+        return self.entries[seq - 1] if 1 <= seq <= len(self.entries) else None
+
+    def for_standard(self, sid: str) -> list[Entry]:
+        return [e for e in self.entries if e.get("standard") == sid]
+
+    @property
+    def present(self) -> list[str]:
+        """The chair and members of the standing attendance, as recorded."""
+        a = self.attendance
+        return [str(a["chair"]), *map(str, a.get("members", []))] if a else []
+
+    def answer_to(self, proposal: Entry) -> Entry | None:
+        """The standing discretion or keep that answers a proposal, if any."""
+        decision = self.standing(DISCRETION, proposal.get("standard"))
+        return decision if decision is not None and decision.get("answers") == proposal["seq"] else None
+
+    def outcome_of(self, proposal: Entry) -> str:
+        """pending, accepted, declined or withdrawn (retracted, or replaced by a later proposal)."""
+        if proposal["seq"] in self.retracted or not self.is_effective(proposal):
+            return "withdrawn"
+        answer = self.answer_to(proposal)
+        if answer is None:
+            return "pending"
+        return "accepted" if answer["kind"] == DISCRETION and answer.get("to") == proposal.get("to") else "declined"
+
+    def since(self, head: str | None) -> list[Entry] | None:
+        """Entries recorded after ``head``; None when ``head`` is not in this log at all."""
+        if head == self.head:
+            return []
+        if self.header is not None and head == canonical_hash(self.header):
+            return list(self.entries)
+        for e in self.entries:
+            if e["hash"] == head:
+                return self.entries[e["seq"]:]
+        return None
+
+    def is_effective(self, e: Entry) -> bool:
+        seq = e["seq"]
+        if seq in self.retracted:
+            return False
+        group = GROUP_OF.get(e["kind"])
+        if group is None:
+            return True
+        stack = self.stacks.get((group, e.get("standard") or ""))
+        return stack is not None and bool(stack) and stack[-1] == seq
+
+    def status_of(self, e: Entry) -> str:
+        """'retracted by N', 'superseded' or 'stands' (a proposal: its outcome): one wording for every view."""
+        if e["kind"] == PROPOSAL and e["seq"] not in self.retracted:
+            outcome = self.outcome_of(e)
+            answer = self.answer_to(e)
+            return f"{outcome} (entry {answer['seq']})" if answer is not None else outcome
+        if e["seq"] in self.retracted:
+            return f"retracted by {self.retracted[e['seq']]}"
+        return "stands" if self.is_effective(e) else "superseded"
+
+    def missing_for_sign_off(self, rating: Rating) -> list[str]:
+        """What must still be recorded before sign-off, in agenda order."""
+        missing = []
+        if not self.attendance:
+            missing.append("attendance is not recorded")
+        ratified, panel = self.ratified, self.panel
+        for s in rating.standards:
+            if s.not_rated:
+                continue
+            if s.kind == "judgement" and s.id not in ratified:
+                missing.append(f"{s.id} is not ratified")
+            elif s.kind == "cases" and s.flags and s.id not in panel:
+                missing.append(f"{s.id} is flagged ({', '.join(s.flag_names)}) with no discretion or declined entry")
+        return missing
+
+    # --- folding --------------------------------------------------------------------------
+
+    def apply(self, e: Entry) -> None:
+        """Fold one (valid) entry into the state: O(1) but for retracting a buried entry."""
+        kind, seq = e["kind"], e["seq"]
+        self.entries.append(e)
+        group = GROUP_OF.get(kind)
+        if group is not None:
+            self.stacks.setdefault((group, e.get("standard") or ""), []).append(seq)
+        elif kind == RETRACTION:
+            target = self.entries[e["retracts"] - 1]
+            self.retracted[target["seq"]] = seq
+            tgroup = GROUP_OF.get(target["kind"])
+            if tgroup is not None:
+                stack = self.stacks[(tgroup, target.get("standard") or "")]
+                if stack and stack[-1] == target["seq"]:
+                    stack.pop()  # the usual case: undoing the standing entry
+                else:
+                    stack.remove(target["seq"])
+        elif kind == SIGN_OFF:
+            self.signed_off, self.sign_off_seq = True, seq
+        elif kind == REOPEN:
+            self.signed_off, self.sign_off_seq = False, None
