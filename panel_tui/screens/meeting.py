@@ -243,6 +243,9 @@ class MeetingScreen(Screen):
         if s.not_rated:
             self.notify(f"{s.id} is not rated: nothing to decide.", severity="warning", markup=False)
             return None
+        if s.awaiting:
+            self.notify(f"{s.id} is {s.computed.lower()}: nothing to decide yet.", severity="warning", markup=False)
+            return None
         if s.kind not in kinds:
             hint = "use r to ratify it" if s.kind == "judgement" else "use d (discretion) or k (keep)"
             self.notify(f"{s.id} is a {'judgement' if s.kind == 'judgement' else 'case-based'} standard: {hint}.",

@@ -138,7 +138,8 @@ def test_count_limit_is_documented_and_the_limit_itself_is_accepted(tmp_path, ca
     assert f"{MAX_COUNT:,}" in (Path(__file__).parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
     d = fresh(tmp_path)
     p = d / "inspection.toml"
-    p.write_text(p.read_text().replace("relevant = 8\nyes = 5\n", f"relevant = {MAX_COUNT}\nyes = 5\n", 1))
+    text = p.read_text().replace("sample = { court = 8, out_of_court = 5 }\n", "")  # no published sample to cap it
+    p.write_text(text.replace("relevant = 8\nyes = 5\n", f"relevant = {MAX_COUNT}\nyes = 5\n", 1))
     code, out, err = run(capsys, "check", d)
     assert code == 0, err
 
