@@ -303,3 +303,96 @@ def test_escape_sequence_in_a_path_argument_is_shown_not_sent():
     proc = _cli(b"check", b"evil\x1b]0;PWNED\x07\x1b[2J")
     assert proc.returncode == 2 and b"\x1b" not in proc.stderr and b"\x07" not in proc.stderr
     assert "␛]0;PWNED␇␛[2J".encode() in proc.stderr
+
+
+# --- folder trees ---------------------------------------------------------------------------
+
+def _deep_tree(base: Path, levels: int) -> Path:
+    """``levels`` nested one-letter folders, made relative to stay under PATH_MAX."""
+    old = os.getcwd()
+    os.chdir(base)
+    try:
+        for _ in range(levels):
+            os.mkdir("a")
+            os.chdir("a")
+        shutil.copy(STOCKTON / "inspection.toml", "inspection.toml")
+    finally:
+        os.chdir(old)
+    return base
+
+
+def test_audit_of_a_tree_deeper_than_the_recursion_limit(tmp_path, capsys):
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copytree(STOCKTON, root / "stockton")
+    _deep_tree(root, sys.getrecursionlimit() + 200)
+    code, out, err = run(capsys, "audit", root, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert [s["path"] for s in doc["sessions"] if s["service"]] == ["stockton"]
+    refused = [s for s in doc["sessions"] if s["service"] is None]
+    assert len(refused) == 1 and "deeper than 32 folder levels" in refused[0]["log_status"]
+
+
+def test_sessions_at_the_depth_limit_are_found(tmp_path):
+    from panel_tui.core.sessions_dir import MAX_DEPTH, find_sessions
+
+    _deep_tree(tmp_path, MAX_DEPTH)
+    found, problems = find_sessions(tmp_path, recursive=True)
+    assert len(found) == 1 and len(found[0].relative_to(tmp_path).parts) == MAX_DEPTH and problems == []
+
+
+def test_unreadable_folder_in_the_tree_is_listed(tmp_path, monkeypatch):
+    from panel_tui.core import sessions_dir
+
+    (tmp_path / "locked").mkdir()
+    shutil.copytree(STOCKTON, tmp_path / "ok")
+    real = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(sessions_dir.os, "scandir", scandir)
+    found, problems = sessions_dir.find_sessions(tmp_path, recursive=True)
+    assert [f.name for f in found] == ["ok"]
+    assert problems == [f"{tmp_path / 'locked'}: refused, cannot be read (Permission denied)"]
+
+
+def test_symlinked_sessions_are_refused_at_any_depth(tmp_path):
+    from panel_tui.core.sessions_dir import find_sessions
+
+    shutil.copytree(STOCKTON, tmp_path / "real" / "s")
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "deep" / "er" / "link").symlink_to(tmp_path / "real" / "s")
+    (tmp_path / "loop").symlink_to(tmp_path)  # never followed
+    found, problems = find_sessions(tmp_path, recursive=True)
+    assert found == [tmp_path / "real" / "s"]
+    assert problems == [f"{tmp_path / 'deep' / 'er' / 'link'}: refused, a symlinked session folder or file"]
+
+
+# --- text with nothing visible ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("", False), ("   \t\n", False), ("\u200b" * 25, False), ("\u200c\u200d\u2060\ufeff", False),
+    ("\u202e\u2066\u061c", False), ("\x00\x1b\x7f\x85", False), ("\u3164\u2800\u115f", False),
+    ("\u0301\u0301", False), ("\U000e0041", False), ("a", True), ("\u200bx\u200b", True), ("é", True),
+    ("中文", True), ("👍", True), ("٣", True), (".", True),
+])
+def test_has_visible_text(text, expected):
+    from panel_tui.core.display import has_visible_text
+
+    assert has_visible_text(text) is expected
+
+
+@pytest.mark.parametrize("key,value", [("service", "\u200b" * 25), ("service", " \u3164 "),
+                                       ("lead_inspector", "\u200b\u200d")])
+def test_invisible_names_in_an_inspection_are_refused(tmp_path, capsys, key, value):
+    d = fresh(tmp_path)
+    p = d / "inspection.toml"
+    text = p.read_text(encoding="utf-8")
+    text = re.sub(rf'^{key} = ".*"$', f'{key} = "{value}"', text, count=1, flags=re.M)
+    p.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", d)
+    assert_one_message(code, err, 2, "[inspection]", f"'{key}'", "visible text")
