@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -321,12 +322,35 @@ def _deep_tree(base: Path, levels: int) -> Path:
     return base
 
 
-def test_audit_of_a_tree_deeper_than_the_recursion_limit(tmp_path, capsys):
-    root = tmp_path / "root"
-    root.mkdir()
+def _remove_deep_tree(base: Path) -> None:
+    """Remove the chain bottom-up without recursion (shutil.rmtree in 3.11 recurses, and so would
+    pytest's clean-up of its temporary folders at exit)."""
+    old = os.getcwd()
+    os.chdir(base)
+    try:
+        depth = 0
+        while os.path.isdir("a"):
+            os.chdir("a")
+            depth += 1
+        for name in os.listdir("."):
+            os.remove(name)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("a")
+    finally:
+        os.chdir(old)
+
+
+def test_audit_of_a_tree_deeper_than_the_recursion_limit(capsys):
+    # Outside pytest's tmp_path: its clean-up of old runs (shutil.rmtree) would recurse into it.
+    root = Path(tempfile.mkdtemp(prefix="panel-tui-deep-"))
     shutil.copytree(STOCKTON, root / "stockton")
-    _deep_tree(root, sys.getrecursionlimit() + 200)
-    code, out, err = run(capsys, "audit", root, "--json")
+    try:
+        _deep_tree(root, sys.getrecursionlimit() + 200)
+        code, out, err = run(capsys, "audit", root, "--json")
+    finally:
+        _remove_deep_tree(root)
+        shutil.rmtree(root)
     assert code == 0, err
     doc = json.loads(out)
     assert [s["path"] for s in doc["sessions"] if s["service"]] == ["stockton"]
