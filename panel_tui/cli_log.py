@@ -24,7 +24,7 @@ def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
 
     insp_path = resolve_inspection_path(args.path)
     insp = load_inspection(insp_path)
-    entry = append_entry(insp_path.parent, insp, kind, fields)
+    entry = append_entry(insp_path.parent, insp, kind, fields, expect_head=args.expect_head)
     print(f"recorded entry {entry['seq']} ({kind}) hash {entry['hash']}")
     return EXIT_OK
 
@@ -96,16 +96,20 @@ def cmd_log(a: argparse.Namespace) -> int:
     log_path, state = session.log_path, session.log
     if state is None:
         if a.json:
-            print(json.dumps({"format": "panel-tui/log/1", "log": None, "entries": [], "verified": False,
-                              "problem": "no log"}))
+            print(json.dumps({"format": "panel-tui/log/2", "log": None, "entries": [], "verified": False,
+                              "problem": "no log", "proposals": []}))
         else:
             _say(f"{log_path}: no decisions recorded yet.")
         return EXIT_OK
     if a.json:
-        doc = {"format": "panel-tui/log/1", "log": state.header, "entries": state.entries,
+        doc = {"format": "panel-tui/log/2", "log": state.header, "entries": state.entries,
                "effective": [e["seq"] for e in state.entries if state.is_effective(e)],
                "verified": state.problem is None, "problem": state.problem, "head": state.head,
-               "signed_off": state.signed_off}
+               "signed_off": state.signed_off,
+               "proposals": [{"seq": e["seq"], "standard": e.get("standard"), "to": e.get("to"), "by": e.get("by"),
+                              "outcome": state.outcome_of(e),
+                              "answered_by": (state.answer_to(e) or {}).get("seq")}
+                             for e in state.entries if e["kind"] == "proposal"]}
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
     else:
         from rich.console import Console
@@ -124,6 +128,9 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:
         s = sub.add_parser(name, help=help)
         s.add_argument("path", type=Path)
         s.add_argument("--by", required=by_required, help="who makes this entry")
+        s.add_argument("--expect-head", metavar="HASH",
+                       help="the head this entry was prepared on (the last entry's hash, the [log] table's hash for "
+                            "an empty log, or 'none' when there is no log yet); refused if the log has moved on")
         s.set_defaults(func=func)
         return s
 

@@ -100,7 +100,7 @@ def _direction(rating: Rating, frm: str | None, to: str | None) -> str | None:
     names = rating.framework.band_names
     if frm not in names or to not in names:
         return None
-    return direction(rating.framework, frm, to)  # type: ignore[arg-type]
+    return direction(rating.framework, frm, to)
 
 
 def decisions_of(rec: SessionRecord) -> list[dict[str, Any]]:

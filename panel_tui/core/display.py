@@ -7,6 +7,8 @@ the result as plain text (``rich.text.Text``, ``markup=False``), never as markup
 
 from __future__ import annotations
 
+from typing import Any
+
 import unicodedata
 
 _C0 = {i: chr(0x2400 + i) for i in range(0x20)}  # ␀ .. ␟ (ESC -> ␛)
@@ -72,7 +74,7 @@ def one_line(text: str, width: int | None = None) -> str:
     return s
 
 
-def entry_summary(e: dict) -> str:
+def entry_summary(e: dict[str, Any]) -> str:
     """One line describing an entry; user text made visible, never markup."""
     kind = e.get("kind")
     sid = e.get("standard", "")

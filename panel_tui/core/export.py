@@ -64,7 +64,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
                 "outside_reason": e.get("outside_reason"), "from": e.get("from", e.get("band")),
                 "to": e.get("to", e.get("band"))},
         })
-    dissents = [e for e in (st.entries if st else []) if e["kind"] == "dissent" and e["seq"] not in st.retracted]
+    dissents = [e for e in (st.entries if st else []) if e["kind"] == "dissent" and st and e["seq"] not in st.retracted]
     return {
         "format": RECORD_FORMAT, "service": insp.service, "framework": r.framework.id, "fieldwork": insp.fieldwork,
         "published": insp.published, "lead_inspector": insp.lead_inspector, "source": insp.source,

@@ -101,13 +101,13 @@ def _date_text(value: Any, path: Path, place: object, key: str) -> str:
                      f"write {key} = 2020-09-07.")
 
 
-def _check_keys(table: dict, allowed: set[str], path: Path, place: object) -> None:
+def _check_keys(table: dict[str, Any], allowed: set[str], path: Path, place: object) -> None:
     for key in table:
         if key not in allowed:
             raise InputError(path, place, f"unknown key '{key}'.", f"use only: {', '.join(sorted(allowed))}.")
 
 
-def _count(q: dict, key: str, path: Path, place: object) -> int | None:
+def _count(q: dict[str, Any], key: str, path: Path, place: object) -> int | None:
     if key not in q:
         return None
     v = q[key]
@@ -128,7 +128,7 @@ def _band(value: Any, fw: Framework, path: Path, place: object, key: str) -> str
     return value
 
 
-def _question(q: Any, fw_std, path: Path, text: str) -> QuestionData | None:
+def _question(q: Any, fw_std: Any, path: Path, text: str) -> QuestionData | None:
     if not isinstance(q, dict) or not isinstance(q.get("id"), str):
         raise InputError(path, f"standard {fw_std.id}", "each [[standard.question]] needs an id string.")
     qid = q["id"]
@@ -257,7 +257,7 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         if missing:
             raise InputError(path, place, f"key question(s) missing: {', '.join(missing)}.",
                              "add them (relevant = 0 if a question did not apply).")
-        present = tuple(seen[q.id] for q in fs.questions if seen[q.id] is not None)
+        present = tuple(qd for q in fs.questions if (qd := seen[q.id]) is not None)
         if not present:
             raise InputError(path, place, f"no key question of {sid} applied (all relevant = 0).",
                              "a case-based standard needs at least one applicable key question.")

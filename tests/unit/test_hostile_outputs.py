@@ -138,7 +138,7 @@ def hostile_session(tmp_path: Path) -> Path:
     d.mkdir(parents=True)
     shutil.copy(STOCKTON / "inspection.toml", d / "inspection.toml")
     insp = load_inspection(d)
-    append_entry(d, insp, "attendance", {"chair": DDE, "members": [ESC, "-Member"], "by": DDE})
+    append_entry(d, insp, "attendance", {"chair": DDE, "members": [ESC, "-Member", "-Chair"], "by": DDE})
     append_entry(d, insp, "ratification", {"standard": "1.1", "to": "Outstanding", "reason": PLUS, "by": ESC})
     append_entry(d, insp, "declined", {"standard": "2.1", "reason": MINUS, "by": DDE})
     append_entry(d, insp, "discretion", {"standard": "2.2", "to": "Good", "rationale": HYPERLINK, "by": "-Chair",
