@@ -420,3 +420,40 @@ def test_invisible_names_in_an_inspection_are_refused(tmp_path, capsys, key, val
     p.write_text(text, encoding="utf-8")
     code, out, err = run(capsys, "check", d)
     assert_one_message(code, err, 2, "[inspection]", f"'{key}'", "visible text")
+
+
+def test_a_huge_unknown_id_or_key_gives_a_short_message(tmp_path, capsys):
+    d = fresh(tmp_path)
+    p = d / "inspection.toml"
+    p.write_text(p.read_text().replace('id = "2.2"', 'id = "' + "9" * 1_000_000 + '"', 1))
+    code, out, err = run(capsys, "check", d)
+    assert_one_message(code, err, 2, "unknown standard '999", "…'")
+    assert len(err) < 400
+    p.write_text(p.read_text().replace('"' + "9" * 1_000_000 + '"', '"2.2"').replace(
+        'relevant = 8\nyes = 5\n', "relevant = 8\nyes = 5\n" + "k" * 100_000 + " = 1\n", 1))
+    code, out, err = run(capsys, "check", d)
+    assert_one_message(code, err, 2, "unknown key 'kkk")
+    assert len(err) < 400
+
+
+# --- the apps' exit codes ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("command,module,cls", [("audit", "panel_tui.audit_app", "AuditApp"),
+                                                ("open", "panel_tui.app", "PanelApp")])
+def test_an_app_that_crashed_does_not_exit_0(tmp_path, capsys, monkeypatch, command, module, cls):
+    import importlib
+
+    class Crashed:
+        """Stands in for the Textual app: ``run`` returns after an unhandled error, as Textual does."""
+
+        return_code = None
+
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def run(self) -> None:
+            self.return_code = 1
+
+    monkeypatch.setattr(importlib.import_module(module), cls, Crashed)
+    code, out, err = run(capsys, command, with_log(tmp_path))
+    assert code == 1
