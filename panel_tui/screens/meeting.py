@@ -198,7 +198,8 @@ class MeetingScreen(Screen):
                         title="New entries", severity="warning", markup=False, timeout=10)
 
     def open_form(self, kind: str, title: str, intro: Text | None, fields: list,
-                  to_entry, confirm: str = "Record") -> None:
+                  to_entry, confirm: str = "Record", standard: str | None = None) -> None:
+        from panel_tui.core.drafts import draft_key
         from panel_tui.core.session import session_after
         from panel_tui.modals.entry_form import EntryForm
 
@@ -222,7 +223,8 @@ class MeetingScreen(Screen):
             what += f", {entry['standard']})" if entry.get("standard") else ")"
             self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
 
-        self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale), done)
+        self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
+                                       drafts=(self.session.dir, draft_key(kind, standard))), done)
 
     def need_selected(self, kinds: tuple[str, ...]) -> StandardResult | None:
         s = self.selected
@@ -273,7 +275,7 @@ class MeetingScreen(Screen):
         intro = self.flag_intro(s)
         intro.append_text(self.precedents_text(s))
         self.open_form("discretion", f"Discretion on {s.id} {s.name}", intro, fields,
-                       lambda v, sid=s.id: {"standard": sid, **v})
+                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
 
     def precedents_text(self, s: StandardResult) -> Text:
         """Earlier decisions on the same standard in sibling sessions, similar % and sample."""
@@ -305,7 +307,7 @@ class MeetingScreen(Screen):
         fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area"),
                   FormField("by", "Decided by", value=self.chair)]
         self.open_form("declined", f"Keep {s.id} {s.name} at {s.computed}", self.flag_intro(s), fields,
-                       lambda v, sid=s.id: {"standard": sid, **v})
+                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
 
     def action_ratify(self) -> None:
         from panel_tui.modals.entry_form import FormField
@@ -324,7 +326,7 @@ class MeetingScreen(Screen):
         ]
         intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.")
         self.open_form("ratification", f"Ratify {s.id} {s.name}", intro, fields,
-                       lambda v, sid=s.id: {"standard": sid, **v})
+                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
 
     def action_propose(self) -> None:
         from panel_tui.modals.entry_form import FormField
@@ -340,7 +342,7 @@ class MeetingScreen(Screen):
             FormField("by", "Proposed by", value=self.session.inspection.lead_inspector or ""),
         ]
         self.open_form("proposal", f"Prepare a case on {s.id} {s.name}", self.flag_intro(s), fields,
-                       lambda v, sid=s.id: {"standard": sid, **v})
+                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
 
     def action_retract(self) -> None:
         from panel_tui.core.display import entry_summary
