@@ -69,7 +69,7 @@ DEEP_TABLE = "x = " + "{a=" * 3000 + "1" + "}" * 3000 + "\n"
 
 
 @pytest.mark.parametrize("deep", [DEEP_ARRAY, DEEP_TABLE], ids=["array-5000", "inline-table-3000"])
-@pytest.mark.parametrize("command", ["check", "rate", "verify", "log", "export"])
+@pytest.mark.parametrize("command", ["check", "rate", "verify", "log", "export", "open"])
 def test_deep_inspection_is_refused_by_every_reader(tmp_path, capsys, deep, command):
     d = with_log(tmp_path)
     p = d / "inspection.toml"
