@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from panel_tui.core.display import has_visible_text, shown
+from panel_tui.core.display import has_visible_text, one_line, shown
 from panel_tui.core.errors import InputError
 from panel_tui.core.framework import Framework, load_framework
 from panel_tui.core.tomlfile import line_of, load_toml
@@ -121,7 +121,7 @@ def _date_text(value: Any, path: Path, place: object, key: str) -> str:
 def _check_keys(table: dict[str, Any], allowed: set[str], path: Path, place: object) -> None:
     for key in table:
         if key not in allowed:
-            raise InputError(path, place, f"unknown key '{key}'.", f"use only: {', '.join(sorted(allowed))}.")
+            raise InputError(path, place, f"unknown key '{one_line(key, 40)}'.", f"use only: {', '.join(sorted(allowed))}.")
 
 
 def _count(q: dict[str, Any], key: str, path: Path, place: object) -> int | None:
@@ -140,7 +140,7 @@ def _count(q: dict[str, Any], key: str, path: Path, place: object) -> int | None
 
 def _band(value: Any, fw: Framework, path: Path, place: object, key: str) -> str:
     if not isinstance(value, str) or value not in fw.band_names:
-        raise InputError(path, place, f"'{key}' is {value!r}, not a band name.",
+        raise InputError(path, place, f"'{key}' is {shown(value)}, not a band name.",
                          f"use one of: {', '.join(fw.band_names)}.")
     return value
 
@@ -170,10 +170,10 @@ def _question(q: Any, fw_std: Any, path: Path, text: str) -> QuestionData | str 
     if not isinstance(q, dict) or not isinstance(q.get("id"), str):
         raise InputError(path, f"standard {fw_std.id}", "each [[standard.question]] needs an id string.")
     qid = q["id"]
-    place = _Place(text, qid, f"standard {fw_std.id}, question {qid}")
+    place = _Place(text, qid, f"standard {fw_std.id}, question {one_line(qid, 40)}")
     valid = [x.id for x in fw_std.questions]
     if qid not in valid:
-        raise InputError(path, place, f"unknown key question '{qid}' for standard {fw_std.id}.",
+        raise InputError(path, place, f"unknown key question '{one_line(qid, 40)}' for standard {fw_std.id}.",
                          f"use one of: {', '.join(valid)}.")
     _check_keys(q, _QUESTION_KEYS, path, place)
     if set(q) == {"id"}:
@@ -251,10 +251,10 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         if not isinstance(s, dict) or not isinstance(s.get("id"), str):
             raise InputError(path, "[[standard]]", "each [[standard]] needs an id string.")
         sid = s["id"]
-        place = _Place(text, sid, f"standard {sid}")
+        place = _Place(text, sid, f"standard {one_line(sid, 40)}")
         fs = fw.standard(sid)
         if fs is None:
-            raise InputError(path, place, f"unknown standard '{sid}' for framework {fw.id}.",
+            raise InputError(path, place, f"unknown standard '{one_line(sid, 40)}' for framework {fw.id}.",
                              f"use one of: {', '.join(valid_ids)}.")
         if sid in standards:
             raise InputError(path, place, f"standard {sid} is given twice.", "merge the two [[standard]] tables.")
