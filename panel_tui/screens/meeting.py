@@ -255,6 +255,24 @@ class MeetingScreen(Screen):
             return None
         return s
 
+    def by_field(self, label: str, name: str = "by") -> Any:
+        """Who makes the entry: chosen from the attendance (chair first) once it stands."""
+        from panel_tui.modals.entry_form import FormField
+
+        state = self.session.log if not self.session.log_problem else None
+        present = state.present if state is not None else []
+        if not present:
+            return FormField(name, label, value=self.chair)
+        return FormField(name, label, "select", [(p, p) for p in present], value=present[0])
+
+    def pending_proposal(self, s: StandardResult) -> dict | None:
+        """The lead inspector's proposal on ``s`` that no standing decision has answered yet."""
+        state = self.session.log if not self.session.log_problem else None
+        if state is None:
+            return None
+        p = state.proposals.get(s.id)
+        return p if p is not None and state.outcome_of(p) == "pending" else None
+
     def flag_intro(self, s: StandardResult) -> Text:
         t = Text()
         t.append(f"{s.id} {s.name}: computed {s.computed}, final {s.final}\n", style="bold")
@@ -277,17 +295,25 @@ class MeetingScreen(Screen):
         options = [(f"{t.band} ({t.direction}{'' if t.supported else ' — outside the criteria'})", t.band)
                    for t in targets]
         default = next((t.band for t in targets if t.supported), targets[0].band)
+        proposal = self.pending_proposal(s)
+        if proposal is not None and proposal.get("to") in {t.band for t in targets}:
+            default = str(proposal["to"])
         fields = [
             FormField("to", "Target band (one step)", "select", options, value=default),
-            FormField("rationale", "Rationale (required, at least 20 characters)", "area"),
+            FormField("rationale", "Rationale (required, at least 20 characters)", "area",
+                      value=str(proposal["rationale"]) if proposal else ""),
             FormField("other_evidence", "Other compelling evidence (required: the rating rests on 5 cases or fewer)",
                       "area", visible=lambda v, s=s: "small-sample" in s.flag_names),
             FormField("outside_reason", "Reason for going outside the criteria (required)", "area",
                       note="⚠ WARNING: no flag supports this change. It will be recorded as outside the criteria.",
                       visible=lambda v: v.get("to") in unsupported),
-            FormField("by", "Decided by", value=self.chair),
+            self.by_field("Decided by"),
         ]
         intro = self.flag_intro(s)
+        if proposal is not None:
+            intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}, by ", style="bold")
+            intro.append_text(plain(proposal.get("by", ""), style="bold"))
+            intro.append("): its case is below to adopt or edit. Recording this answers the proposal.\n", style="bold")
         intro.append_text(self.precedents_text(s))
         self.open_form("discretion", f"Discretion on {s.id} {s.name}", intro, fields,
                        lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
@@ -320,8 +346,13 @@ class MeetingScreen(Screen):
         if s is None or not self.writable_for("declined"):
             return
         fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area"),
-                  FormField("by", "Decided by", value=self.chair)]
-        self.open_form("declined", f"Keep {s.id} {s.name} at {s.computed}", self.flag_intro(s), fields,
+                  self.by_field("Decided by")]
+        intro = self.flag_intro(s)
+        proposal = self.pending_proposal(s)
+        if proposal is not None:
+            intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}): keeping "
+                         f"{s.computed} declines that proposal, and the log records that it answers it.\n", style="bold")
+        self.open_form("declined", f"Keep {s.id} {s.name} at {s.computed}", intro, fields,
                        lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
 
     def action_ratify(self) -> None:
@@ -337,7 +368,7 @@ class MeetingScreen(Screen):
                       value=proposed),
             FormField("reason", "Reason for changing the proposed band (required)", "area",
                       visible=lambda v: v.get("to") != proposed),
-            FormField("by", "Ratified by", value=self.chair),
+            self.by_field("Ratified by"),
         ]
         intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.")
         self.open_form("ratification", f"Ratify {s.id} {s.name}", intro, fields,
@@ -358,7 +389,7 @@ class MeetingScreen(Screen):
             s = r.standard(sid)
             intro.append(f"  {s.id:<4} {s.name:<32} {s.proposed}\n", style="")
         intro.append("\nTo change a proposed band, use r on that standard instead.", style="")
-        fields = [FormField("by", "Ratified by", value=self.chair)]
+        fields = [self.by_field("Ratified by")]
         self.open_form("ratification", f"Ratify {len(todo)} judgement standards as proposed", intro, fields,
                        lambda v, ids=tuple(todo): [("ratification", {"standard": sid, "by": v.get("by", "")})
                                                    for sid in ids], confirm="Ratify all")
@@ -395,7 +426,7 @@ class MeetingScreen(Screen):
         options = [(f"#{e['seq']} {e['kind']}: {entry_summary(e)[:60]}", str(e["seq"])) for e in reversed(entries)]
         fields = [FormField("retracts", "Entry to retract", "select", options),
                   FormField("reason", "Reason (required)", "area"),
-                  FormField("by", "Retracted by", value=self.chair)]
+                  self.by_field("Retracted by")]
         self.open_form("retraction", "Retract an entry (it stays in the log, marked retracted)", None, fields,
                        lambda v: {**v, "retracts": int(v["retracts"])})
 
@@ -419,7 +450,7 @@ class MeetingScreen(Screen):
         state = self.session.log
         options = [("(the panel's conclusions generally)", "")] + [
             (f"#{e['seq']} {e['kind']} {e.get('standard', '')}", str(e["seq"])) for e in reversed(state.entries if state else [])]
-        fields = [FormField("member", "Member dissenting"), FormField("about", "About", "select", options),
+        fields = [self.by_field("Member dissenting", "member"), FormField("about", "About", "select", options),
                   FormField("reason", "Reason (required)", "area")]
         self.open_form("dissent", "Record a dissent", None, fields,
                        lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})
@@ -501,7 +532,7 @@ class MeetingScreen(Screen):
         else:
             t.append("\n✓ Everything the panel must consider has been recorded. After sign-off the session is "
                      "read-only until reopened with a reason.\n")
-        fields = [FormField("by", "Signed off by", value=self.chair)]
+        fields = [self.by_field("Signed off by")]
         self.open_form("sign-off", "Sign off the session", t, fields, lambda v: v, confirm="Sign off")
 
     def action_reopen(self) -> None:
@@ -510,7 +541,7 @@ class MeetingScreen(Screen):
         if not self.writable_for("reopen"):
             return
         fields = [FormField("reason", "Reason for reopening (required)", "area"),
-                  FormField("by", "Reopened by", value=self.chair)]
+                  self.by_field("Reopened by")]
         self.open_form("reopen", "Reopen the signed-off session", None, fields, lambda v: v)
 
     def commands(self) -> Iterable[SystemCommand]:

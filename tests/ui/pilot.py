@@ -54,6 +54,17 @@ async def fill(pilot, field: str, text: str) -> None:
     await paste(pilot, text)
 
 
+async def choose(pilot, field: str, value: str) -> None:
+    """Pick a value in a form's dropdown (names present, bands), as a user choosing from the list."""
+    from textual.widgets import Select
+
+    form = pilot.app.screen
+    w = form.query_one(f"#f-{field}", Select)
+    assert any(v == value for _, v in w._options), f"{value!r} is not offered in {field}"
+    w.value = value
+    await pilot.pause()
+
+
 async def submit(pilot) -> None:
     """ctrl+s in a form, then wait for the write (a thread worker) and its callback."""
     await pilot.press("ctrl+s")

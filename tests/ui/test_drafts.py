@@ -8,7 +8,7 @@ import tomllib
 from panel_tui.core.drafts import DRAFTS_FILE, get_draft
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.screens.meeting import MeetingScreen
-from tests.ui.pilot import dismiss_attendance, fill, run_app, select_standard, submit
+from tests.ui.pilot import choose, dismiss_attendance, fill, run_app, select_standard, submit
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
 
@@ -93,23 +93,35 @@ def test_ctrl_d_discards_the_draft(stockton_fresh):
 def test_refusal_moves_the_cursor_to_the_field_at_fault(stockton_fresh):
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        await select_standard(pilot, "2.2")
+        await select_standard(pilot, "3.2")  # a small sample: other evidence is required
         await pilot.press("d")
         await pilot.pause()
         await fill(pilot, "rationale", WHY)
-        await fill(pilot, "by", "Someone Else")
         await submit(pilot)
         form = app.screen
         assert isinstance(form, EntryForm)
-        assert app.focused is form.query_one("#f-by")
-        beside = str(form.query_one("#err-by").render())
-        assert "not recorded as present" in beside and "Helen Davies" in beside
-        await fill(pilot, "by", "Maria Jerram")
+        assert app.focused is form.query_one("#f-other_evidence")
+        beside = str(form.query_one("#err-other_evidence").render())
+        assert "other compelling evidence" in beside and "required" in beside
+        await fill(pilot, "other_evidence", "The service's own audit found the same gap.")
+        await choose(pilot, "by", "Maria Jerram")  # the names offered are the panel present
         await submit(pilot)
         assert isinstance(app.screen, MeetingScreen)
 
     run_app(stockton_fresh, script)
     assert entries(stockton_fresh)[-1]["by"] == "Maria Jerram"
+
+
+def test_who_decides_is_chosen_from_the_attendance(stockton_fresh):
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "2.2")
+        await pilot.press("d")
+        await pilot.pause()
+        offered = [v for _, v in app.screen.query_one("#f-by")._options]
+        assert offered == ["Helen Davies", "Maria Jerram", "Sam Okafor"]
+
+    run_app(stockton_fresh, script)
 
 
 def test_quorum_refusal_points_at_the_members(stockton_fresh):

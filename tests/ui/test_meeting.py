@@ -9,7 +9,7 @@ from panel_tui.screens.help import HelpScreen
 from panel_tui.screens.log_view import LogScreen
 from panel_tui.screens.meeting import MeetingScreen
 from panel_tui.widgets.standards_table import StandardsTable
-from tests.ui.pilot import submit, dismiss_attendance, fill, form_error, run_app, select_standard
+from tests.ui.pilot import choose, submit, dismiss_attendance, fill, form_error, run_app, select_standard
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
 
@@ -187,7 +187,7 @@ def test_keep_propose_dissent_and_retract(stockton_fresh):
         assert "proposed" in str(table.get_cell("2.2", "status"))
         await pilot.press("x")
         await pilot.pause()
-        await fill(pilot, "member", "Sam Okafor")
+        await choose(pilot, "member", "Sam Okafor")
         await fill(pilot, "reason", "I would keep Requires improvement on 2.2.")
         await submit(pilot)
         await pilot.press("u")
@@ -409,3 +409,33 @@ def test_retract_choices_show_user_text_literally(stockton_fresh):
         assert "[@click=app.quit]Chair[/]" in prompt
 
     run_app(stockton_fresh, script)
+
+
+def test_a_proposal_prefills_discretion_and_is_answered(stockton_fresh):
+    """The lead inspector proposed lowering 3.2: d opens on that band with the case to adopt or edit,
+    and the decision records which proposal it answers."""
+    from panel_tui.core.inspection import load_inspection
+    from panel_tui.core.log import append_entry
+
+    case = "Contingency planning was missing in most out-of-court cases; Requires improvement is fairer."
+
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        append_entry(stockton_fresh, load_inspection(stockton_fresh), "proposal",
+                     {"standard": "3.2", "to": "Requires improvement", "rationale": case, "by": "Maria Jerram"})
+        await pilot.pause(1.3)  # the screen picks up the proposal recorded elsewhere
+        await select_standard(pilot, "3.2")
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#f-to").value == "Requires improvement"
+        assert form.query_one("#f-rationale").text == case
+        assert "The lead inspector proposed Requires improvement (entry 2" in str(form.query_one("#form-intro").render())
+        await fill(pilot, "other_evidence", "The service's own audit found the same gap.")
+        await submit(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+        assert app.screen.session.log.outcome_of(app.screen.session.log.entry(2)) == "accepted"
+
+    run_app(stockton_fresh, script)
+    e = entries(stockton_fresh)[-1]
+    assert (e["kind"], e["to"], e["answers"], e["rationale"]) == ("discretion", "Requires improvement", 2, case)
