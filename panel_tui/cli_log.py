@@ -19,6 +19,9 @@ def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
     insp = load_inspection(insp_path)
     entry = append_entry(insp_path.parent, insp, kind, fields)
     print(f"recorded entry {entry['seq']} ({kind}) hash {entry['hash']}")
+    from panel_tui.cli_git import report_commit  # issue 14: commit the entry when the session is in git
+
+    report_commit(insp_path.parent, entry)
     return EXIT_OK
 
 
@@ -68,17 +71,28 @@ def cmd_verify(a: argparse.Namespace) -> int:
     if state is None:
         print(f"panel-tui: {log_path}: missing log: no decisions.toml in this session.", file=sys.stderr)
         return EXIT_CHECK_FAILED
+    from panel_tui.cli_git import git_verify  # issue 14: the log's history in git, and --against REF
+
+    git_failures, git_notes = git_verify(session.dir, getattr(a, "against", None))
     if state.problem:
         print(f"panel-tui: verify failed: {state.problem}", file=sys.stderr)
+        for line in git_failures:
+            print(f"panel-tui: verify failed: {line}", file=sys.stderr)
         return EXIT_CHECK_FAILED
     if a.head:
         problem = check_head(state, a.head)
         if problem:
             print(f"panel-tui: verify failed: {log_path}: {problem}", file=sys.stderr)
             return EXIT_CHECK_FAILED
+    for line in git_failures:
+        print(f"panel-tui: verify failed: {line}", file=sys.stderr)
+    if git_failures:
+        return EXIT_CHECK_FAILED
     n = len(state.entries)
     status = f"signed off at entry {state.sign_off_seq}" if state.signed_off else "not signed off"
     print(f"{log_path}: intact, {n} entr{'y' if n == 1 else 'ies'}, head {state.head}, {status}")
+    for line in git_notes:
+        print(f"  {line}")
     return EXIT_OK
 
 
