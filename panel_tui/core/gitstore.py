@@ -239,7 +239,7 @@ def entry_line(e: dict[str, Any]) -> str:
     elif kind == "sign-off":
         parts.append(f"{e.get('overall')} {e.get('score')}/{e.get('max_score')}")
     elif kind == "dissent":
-        parts.append(f"by {e.get('member')}")
+        parts.append(f"of {e.get('member')}")
     return _one_line(" ".join(parts), 120)
 
 
@@ -590,8 +590,11 @@ def ahead_behind(root: Path, up: str) -> tuple[int, int]:
     return int(a), int(b)
 
 
-def sync_state(session_dir: Path) -> str:
-    """One phrase for the app's header, from the last fetch (no network): never colour alone."""
+def sync_state(session_dir: Path, short: bool = False) -> str:
+    """One phrase for the app's header, from the last fetch (no network): never colour alone.
+
+    ``short`` leaves out the upstream's name ("2 ahead", "diverged 2/1") for a narrow header.
+    """
     if not enabled():
         return "git off"
     if git_path() is None:
@@ -606,14 +609,15 @@ def sync_state(session_dir: Path) -> str:
             state = "no upstream"
         else:
             ahead, behind = ahead_behind(root, up)
+            to = "" if short else f" {up}"
             if ahead and behind:
-                state = f"diverged from {up} ({ahead} here, {behind} there)"
+                state = f"diverged {ahead}/{behind}" if short else f"diverged from {up} ({ahead} here, {behind} there)"
             elif ahead:
-                state = f"{ahead} ahead of {up}"
+                state = f"{ahead} ahead" + (f" of{to}" if to else "")
             elif behind:
-                state = f"{behind} behind {up}"
+                state = f"{behind} behind{to}"
             else:
-                state = f"in step with {up}"
+                state = "in step" + (f" with{to}" if to else "")
     except GitFailed:
         return "git: unreadable state"
     return state + (", uncommitted entries" if pending else "")

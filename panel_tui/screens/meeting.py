@@ -136,7 +136,13 @@ class MeetingScreen(Screen):
         from panel_tui.core.log import append_entry
 
         insp = load_inspection(self.session.dir)  # the file as it is now: a changed one fails verify
-        return append_entry(self.session.dir, insp, kind, fields)
+        entry = append_entry(self.session.dir, insp, kind, fields)
+        from panel_tui.core.gitstore import commit_entry  # issue 14: the entry a commit when in git
+
+        outcome = commit_entry(self.session.dir, entry)
+        if outcome.failed:
+            self.notify(f"Entry {entry['seq']} is recorded, but {outcome.message}", severity="warning", markup=False)
+        return entry
 
     def open_form(self, kind: str, title: str, intro: Text | None, fields: list,
                   to_entry, confirm: str = "Record") -> None:

@@ -224,9 +224,9 @@ def test_diverged_logs_are_refused_naming_each_side_and_nothing_changes(shared: 
     r = cli("sync", sb)
     assert r.returncode == 2
     assert "sessions/stockton/decisions.toml: both sides recorded after entry 1" in r.stderr
-    assert "here:  entry 2 dissent by Bea Office by Bea Office" in r.stderr
-    assert "entry 3 dissent by Bea Office" in r.stderr
-    assert "origin/main: entry 2 dissent by Ann Office" in r.stderr
+    assert "here:  entry 2 dissent of Bea Office by Bea Office" in r.stderr
+    assert "entry 3 dissent of Bea Office" in r.stderr
+    assert "origin/main: entry 2 dissent of Ann Office" in r.stderr
     assert "sync --replay" in r.stderr
     assert git(shared.b, "rev-parse", "HEAD") == before_head
     assert (sb / "decisions.toml").read_bytes() == before_log
