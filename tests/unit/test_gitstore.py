@@ -381,3 +381,106 @@ def test_audit_reports_a_session_whose_history_was_rewritten(shared: Shared) -> 
 def test_tag_names_are_valid_refs() -> None:
     assert gitstore.tag_name("sessions/stockton 2021", 7) == "panel/sessions/stockton-2021/sign-off-7"
     assert gitstore.tag_name("a..b/.hidden/x.lock", 1) == "panel/a-b/hidden/x-lock/sign-off-1"
+
+
+# --- accepted rewrites, concurrency, pieces ---------------------------------------------------------
+
+def drop_last_entry_and_commit(shared: Shared, s: Path) -> str:
+    text = (s / "decisions.toml").read_text()
+    (s / "decisions.toml").write_text(text[: text.rindex("\n[[entry]]\n")])
+    git(shared.a, "commit", "-q", "-am", "rebuild the log")
+    return git(shared.a, "rev-parse", "HEAD")
+
+
+def test_a_rewrite_is_accepted_only_when_listed_in_the_committed_file(shared: Shared) -> None:
+    s = shared.session(shared.a)
+    attend(s)
+    dissent(s, "Bob Member", 1)
+    sha = drop_last_entry_and_commit(shared, s)
+    accepted = shared.a / gitstore.ACCEPTED_FILE
+    accepted.write_text(f'[[rewrite]]\ncommit = "{sha[:12]}"\npath = "sessions/*/decisions.toml"\n'
+                        'reason = "examples rebuilt for a new format"\n')
+    assert cli("verify", s).returncode == 1  # not committed yet: not on the record
+    git(shared.a, "add", gitstore.ACCEPTED_FILE)
+    git(shared.a, "commit", "-q", "-m", "accept the rebuild")
+    r = cli("verify", s)
+    assert r.returncode == 0, r.stderr
+    assert "drops entry 2" in r.stdout and "accepted in .panel-tui-accepted.toml: examples rebuilt" in r.stdout
+    accepted.write_text(f'[[rewrite]]\ncommit = "{sha[:12]}"\npath = "other/*"\nreason = "elsewhere"\n')
+    git(shared.a, "commit", "-q", "-am", "narrow the acceptance")
+    assert cli("verify", s).returncode == 1  # the path glob does not cover this session
+
+
+def test_the_core_git_module_imports_no_ui() -> None:
+    code = ("import sys, panel_tui.core.gitstore; bad = [m for m in ('textual', 'rich') if m in sys.modules]; "
+            "sys.exit(1 if bad else 0)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from panel_tui.core import gitstore
+from panel_tui.core.inspection import load_inspection
+from panel_tui.core.log import append_entry
+session, who, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+insp = load_inspection(session)
+for i in range(n):
+    e = append_entry(session, insp, "dissent", {"member": who, "reason": f"{who} dissent number {i} here", "by": who})
+    out = gitstore.commit_entry(session, e)
+    assert not out.failed, out.message
+"""
+
+
+def test_concurrent_writers_in_one_repository_leave_every_entry_committed(shared: Shared) -> None:
+    s1 = shared.session(shared.a)
+    s2 = shared.a / "sessions" / "second"
+    shutil.copytree(s1, s2)
+    git(shared.a, "add", ".")
+    git(shared.a, "commit", "-q", "-m", "second session")
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(d), who, "8"], stderr=subprocess.PIPE, text=True)
+             for d, who in ((s1, "Ann"), (s1, "Bob"), (s2, "Cat"))]
+    for p in procs:
+        assert p.wait(timeout=120) == 0, p.stderr.read() if p.stderr else ""
+    assert git(shared.a, "status", "--porcelain", "--untracked-files=all") == ""
+    assert len(log_entries(s1)) == 16 and len(log_entries(s2)) == 8
+    assert cli("verify", s1).returncode == 0 and cli("verify", s2).returncode == 0
+
+
+def test_replay_fields_renumber_references_and_keep_the_old_hash() -> None:
+    e = {"seq": 5, "at": "2026-11-24T10:00:00Z", "kind": "retraction", "retracts": 4, "reason": "wrong standard",
+         "by": "Ann", "prev": "p" * 64, "hash": "h" * 64}
+    assert gitstore.replay_fields(e, {4: 7}) == {"at": "2026-11-24T10:00:00Z", "retracts": 7,
+                                                 "reason": "wrong standard", "by": "Ann", "replayed_from": "h" * 64}
+    assert gitstore.replay_fields(e, {})["retracts"] == 4  # an entry both sides share keeps its number
+    with pytest.raises(gitstore.RuleRefused, match="kept aside"):
+        gitstore.replay_fields(e, {4: None})
+
+
+def test_extension_problems_are_named() -> None:
+    h = {"format": "x"}
+    e = [{"seq": i, "hash": str(i)} for i in (1, 2, 3)]
+    V = gitstore.LogVersion
+    assert gitstore.extension_problem(V(h, e[:2]), V(h, e)) is None
+    assert gitstore.extension_problem(V(h, e), V(h, e[:1])).startswith("drops entries 2-3")
+    assert gitstore.extension_problem(V(h, e), V(h, [e[0], e[2], e[1]])).startswith("reorders entries")
+    assert gitstore.extension_problem(V(h, e), V(h, [e[0], {"seq": 2, "hash": "x"}, e[2]])).startswith("changes entry 2")
+    assert gitstore.extension_problem(V(h, e), V({"format": "y"}, e)) == "changes the [log] table (a different log)"
+    assert gitstore.extension_problem(V(h, e), V(h, e[:1]), accounted={"2", "3"}) is None
+
+
+def test_replay_when_both_offices_started_the_log_on_their_own(shared: Shared) -> None:
+    sa, sb = shared.session(shared.a), shared.session(shared.b)
+    attend(sa)
+    assert cli("sync", sa).returncode == 0
+    mine = record(sb, "proposal", standard="2.2", to="Good", rationale="The lead inspector's case for an uplift here",
+                  by="Lee Inspector")
+    r = cli("sync", sb)
+    assert r.returncode == 2 and "both sides recorded a log of their own" in r.stderr
+    r = cli("sync", sb, "--replay")
+    assert r.returncode == 0, r.stderr
+    entries = log_entries(sb)
+    assert [e["kind"] for e in entries] == ["attendance", "proposal"]
+    assert entries[1]["replayed_from"] == mine["hash"]
+    assert cli("verify", sb).returncode == 0
+    assert cli("sync", sa).returncode == 0 and log_entries(sa) == entries
