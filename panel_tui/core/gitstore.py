@@ -182,6 +182,18 @@ def blob(root: Path, rev: str, rel: str) -> bytes | None:
     return blobs(root, [f"{rev}:{rel}"])[f"{rev}:{rel}"]
 
 
+def appends_entries(old: bytes, new: bytes) -> bool:
+    """The fast, sufficient test: ``new`` is ``old`` plus whole ``[[entry]]`` tables after it.
+
+    TOML cannot reopen an earlier ``[[entry]]`` element or the ``[log]`` table once a new element
+    has begun, so bytes appended after an entry header can only add entries. Anything else is
+    parsed and compared entry by entry (:func:`extension_problem`).
+    """
+    if new == old:
+        return True
+    return new.startswith(old) and new[len(old):len(old) + 11] == b"\n[[entry]]\n" and b"[[entry]]" in old
+
+
 def common_prefix(a: LogVersion, b: LogVersion) -> int:
     if a.header != b.header:
         return 0
@@ -506,33 +518,48 @@ def check_history(session_dir: Path) -> tuple[str | None, list[HistoryProblem]]:
         sha, *parents = ids.split()
         commits.append((sha, parents, author, date))
     specs = sorted({f"{c}:{rel}" for sha, parents, _, _ in commits for c in (sha, *parents)})
-    contents = blobs(root, specs)
-    versions = {spec.split(":", 1)[0]: parse_version(data) for spec, data in contents.items()}
+    contents = {spec.split(":", 1)[0]: data for spec, data in blobs(root, specs).items()}
+    parsed: dict[str, LogVersion | None] = {}
+
+    def version(sha: str) -> LogVersion | None:
+        if sha not in parsed:
+            parsed[sha] = parse_version(contents.get(sha))
+        return parsed[sha]
+
     problems = []
     for sha, parents, author, date in reversed(commits):
-        new = versions.get(sha)
+        new_bytes = contents.get(sha)
         for parent in parents:
-            old = versions.get(parent)
-            if old is None:
+            old_bytes = contents.get(parent)
+            if old_bytes is None:
                 continue
-            if new is None:
-                problems.append(HistoryProblem(sha, author, date, f"deletes the log ({len(old.entries)} entries)"))
+            if new_bytes is None:
+                problems.append(HistoryProblem(sha, author, date, f"deletes the log ({len(version(parent).entries)} "  # type: ignore[union-attr]
+                                                                  "entries)"))
                 continue
+            if appends_entries(old_bytes, new_bytes):
+                continue
+            new = version(sha)
+            assert new is not None
             accounted = _accounted(root, sha, rel, new) if len(parents) > 1 else set()
-            problem = extension_problem(old, new, accounted)
+            problem = extension_problem(version(parent), new, accounted)  # type: ignore[arg-type]
             if problem:
                 problems.append(HistoryProblem(sha, author, date, problem))
     rewrites = accepted_rewrites(root) if problems else []
     for p in problems:
         p.accepted = _acceptance(rewrites, p.commit, rel)
-    head = versions.get(commits[0][0]) if commits else None
+    head_sha = commits[0][0] if commits else None
+    head_bytes = contents.get(head_sha) if head_sha else None
     working_path = root / rel
-    if head is not None and working_path.exists():
-        problem = extension_problem(head, parse_version(working_path.read_bytes()) or LogVersion(None, []))
-        if problem:
-            problems.append(HistoryProblem("working tree", "", "", problem))
-    elif head is not None and head.entries:
-        problems.append(HistoryProblem("working tree", "", "", f"is missing (HEAD has {len(head.entries)} entries)"))
+    if head_bytes is not None and working_path.exists():
+        working_bytes = working_path.read_bytes()
+        if not appends_entries(head_bytes, working_bytes):
+            problem = extension_problem(version(head_sha),  # type: ignore[arg-type]
+                                        parse_version(working_bytes) or LogVersion(None, []))
+            if problem:
+                problems.append(HistoryProblem("working tree", "", "", problem))
+    elif head_bytes is not None:
+        problems.append(HistoryProblem("working tree", "", "", "is missing (its last commit has a log)"))
     return rel, problems
 
 

@@ -1,0 +1,80 @@
+"""Benchmark: what git costs a recorded entry, and what the history check costs verify.
+
+Run: python tests/benchmarks/bench_git.py [N]. Builds a throwaway repository in a temporary folder
+(private git config, never the user's), records N entries with and without a commit each, then
+times `panel-tui verify` (whole process, best of 5) on the session with git on and off
+(PANEL_TUI_GIT=0), so each figure sits beside its reference from the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from panel_tui.core import gitstore
+from panel_tui.core.inspection import load_inspection
+from panel_tui.core.log import append_entry
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def record(session: Path, n: int, commit: bool) -> float:
+    insp = load_inspection(session)
+    t0 = time.perf_counter()
+    for i in range(n):
+        e = append_entry(session, insp, "dissent", {"member": "Ann", "reason": f"Dissent number {i} on planning",
+                                                    "by": "Ann"})
+        if commit:
+            assert gitstore.commit_entry(session, e).status == "committed"
+    return (time.perf_counter() - t0) / n
+
+
+def verify_time(session: Path, env: dict[str, str], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "panel_tui", "verify", str(session)], env=env, check=True,
+                       capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        cfg = base / "gitconfig"
+        cfg.write_text("[init]\n\tdefaultBranch = main\n[user]\n\tname = Bench\n\temail = bench@example.invalid\n")
+        os.environ.update({"GIT_CONFIG_GLOBAL": str(cfg), "GIT_CONFIG_NOSYSTEM": "1"})
+        repo = base / "repo"
+        session = repo / "s"
+        session.mkdir(parents=True)
+        shutil.copy(ROOT / "sessions" / "stockton-2021" / "inspection.toml", session)
+        git(repo, "init", "-q")
+        git(repo, "add", ".")
+        git(repo, "commit", "-q", "-m", "inspection")
+        plain = base / "plain"
+        plain.mkdir()
+        shutil.copy(ROOT / "sessions" / "stockton-2021" / "inspection.toml", plain)
+        t_plain = record(plain, n, commit=False)
+        t_git = record(session, n, commit=True)
+        print(f"record one entry (append_entry), {n} entries: {t_plain * 1000:.1f} ms outside git, "
+              f"{t_git * 1000:.1f} ms with its commit ({t_git / t_plain:.1f}x)")
+        on = dict(os.environ)
+        off = {**os.environ, "PANEL_TUI_GIT": "0"}
+        v_off, v_on = verify_time(session, off), verify_time(session, on)
+        print(f"verify, {n} entries in {n} commits (whole process, best of 5): {v_off * 1000:.0f} ms without the "
+              f"history check, {v_on * 1000:.0f} ms with it ({v_on / v_off:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
