@@ -85,9 +85,8 @@ def sync_in_background(app: App, screen: Screen) -> None:
         app.call_from_thread(done, message, severity)
 
     def done(message: str, severity: str) -> None:
-        if hasattr(screen, "refresh_view"):
-            screen.session = load_session(session_dir)  # type: ignore[attr-defined]
-            screen.refresh_view()
+        if hasattr(screen, "check_disk"):  # the meeting screen's own refresh names the entries that arrived
+            screen.check_disk()
         app.notify(message, title="Git sync", severity=severity, markup=False,  # type: ignore[arg-type]
                    timeout=10 if severity == "error" else 5)
 

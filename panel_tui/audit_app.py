@@ -16,7 +16,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Select, Static, TabbedContent, TabPane
 
-from panel_tui.core.audit import DECISION_KINDS, Audit, run_audit
+from panel_tui.core.audit import DECISION_KINDS, UNREADABLE, Audit, run_audit
+from panel_tui.core.display import one_line
+from panel_tui.core.errors import InputError
 from panel_tui.widgets.safe import para, plain
 
 FILTERS = [("kind", "Kind"), ("standard", "Standard"), ("direction", "Direction"), ("flag", "Flag"),
@@ -54,7 +56,7 @@ class AuditApp(App):
         self.audit: Audit | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Audit of {self.root} — scanning…"), id="audit-status")
+        yield Static(plain(f"Audit of {self.root} — scanning…"), id="audit-status")
         with TabbedContent(id="audit-tabs"):
             with TabPane("Sessions", id="tab-sessions"):
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
@@ -83,24 +85,37 @@ class AuditApp(App):
     def scan(self) -> None:
         def progress(done: int, total: int) -> None:
             self.call_from_thread(self.query_one("#audit-status", Static).update,
-                                  Text(f"Audit of {self.root} — scanning {done}/{total} sessions…"))
+                                  plain(f"Audit of {self.root} — scanning {done}/{total} sessions…"))
 
-        audit = run_audit(self.root, progress)
+        try:
+            audit = run_audit(self.root, progress)
+        except UNREADABLE as exc:  # the folder itself: shown as such, and the app goes on
+            self.call_from_thread(self.scan_failed, exc)
+            return
         self.call_from_thread(self.show_audit, audit)
+
+    def scan_failed(self, exc: BaseException) -> None:
+        from panel_tui.core.tomlfile import os_error
+
+        if isinstance(exc, OSError):
+            exc = os_error(exc, self.root, "the audit folder", "read")
+        message = f"✗ Audit of {self.root} failed: {exc if isinstance(exc, InputError) else type(exc).__name__}"
+        self.query_one("#audit-status", Static).update(plain(message))
+        self.notify(one_line(message), severity="error", markup=False, timeout=10)
 
     def show_audit(self, audit: Audit) -> None:
         self.audit = audit
         f = audit.figures
-        self.query_one("#audit-status", Static).update(Text(
+        self.query_one("#audit-status", Static).update(plain(
             f"Audit of {self.root}: {f['sessions']} sessions, {len(audit.decisions)} decisions, "
             f"{f['flagged_never_considered']} flagged standard(s) never considered, "
             f"{f['sessions_unreadable_or_broken']} unreadable or broken"))
         table = self.query_one("#sessions", DataTable)
         for s in audit.sessions:
             ok = s.log_status in ("intact", "no log")
-            table.add_row(plain(s.path), plain(s.service or "—"), Text(s.framework or "—"), Text(s.fieldwork or "—"),
+            table.add_row(plain(s.path), plain(s.service or "—"), plain(s.framework or "—"), plain(s.fieldwork or "—"),
                           plain(s.lead_inspector or "—"),
-                          Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), Text(s.overall or "—"),
+                          Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), plain(s.overall or "—"),
                           Text("✓ yes" if s.signed_off else "– no"),
                           plain(("✓ " if ok else "✗ ") + s.log_status, "" if ok else "bold"), key=s.path)
         fixed = {"kind": list(DECISION_KINDS), "direction": ["uplift", "lowering", "none"]}
@@ -157,11 +172,11 @@ class AuditApp(App):
         table = self.query_one("#decisions", DataTable)
         table.clear()
         for i, d in enumerate(self.filtered()):
-            table.add_row(plain(d["session"]), Text(str(d["seq"])), Text(d["kind"]), Text(str(d["standard"])),
-                          Text(str(d["from"])), Text(str(d["to"])),
+            table.add_row(plain(d["session"]), plain(d["seq"]), plain(d["kind"]), plain(d["standard"]),
+                          plain(d["from"]), plain(d["to"]),
                           Text({"uplift": "▲ up", "lowering": "▼ down"}.get(d["direction"] or "", "–")),
-                          Text(", ".join(d["flags"])), Text("⚠ yes" if d["outside_criteria"] else ""),
-                          plain(d["by"] or ""), Text(str(d["at"])), key=f"{d['session']}#{d['seq']}")
+                          plain(", ".join(map(str, d["flags"]))), Text("⚠ yes" if d["outside_criteria"] else ""),
+                          plain(d["by"] or ""), plain(d["at"]), key=f"{d['session']}#{d['seq']}")
         self.show_decision()
 
     def on_select_changed(self, _: Select.Changed) -> None:
@@ -185,9 +200,9 @@ class AuditApp(App):
         if d is None:
             body.update(Text("No decision matches the filters." if self.audit else ""))
             return
-        t = Text()
-        t.append(f"{d['session']} entry {d['seq']}: {d['kind']} on {d['standard']} ({d['from']} → {d['to']})\n",
-                 style="bold")
+        t = plain(f"{d['session']} entry {d['seq']}: {d['kind']} on {d['standard']} ({d['from']} → {d['to']})",
+                  "bold")
+        t.append("\n")
         if d["lowest_percent"] is not None:
             t.append(f"Evidence: lowest {d['lowest_percent']}%" + (f" of {d['cases']} cases" if d["cases"] else "") + "\n")
         t.append("Rationale: ")
@@ -205,7 +220,6 @@ class AuditApp(App):
         self.action_open_session()
 
     def action_open_session(self) -> None:
-        from panel_tui.core.errors import InputError
         from panel_tui.core.session import load_session
         from panel_tui.screens.meeting import MeetingScreen
 
@@ -222,7 +236,7 @@ class AuditApp(App):
             return
         try:
             session = load_session(self.root / rel)
-        except InputError as exc:
-            self.notify(str(exc), severity="error", markup=False, timeout=10)
+        except UNREADABLE as exc:
+            self.notify(one_line(str(exc)), severity="error", markup=False, timeout=10)
             return
         self.push_screen(MeetingScreen(session, read_only="opened from the audit"))

@@ -57,8 +57,10 @@ def cmd_rate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from panel_tui.core.inspection import load_inspection
 
+    from panel_tui.core.display import visible
+
     insp = load_inspection(args.path)
-    print(f"{insp.path}: valid ({insp.framework.id}, {len(insp.standards)} standards)")
+    print(f"{visible(str(insp.path))}: valid ({insp.framework.id}, {len(insp.standards)} standards)")
     return EXIT_OK
 
 
@@ -69,8 +71,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     session = load_session(args.path) if args.path is not None else None
     from panel_tui.app import PanelApp
 
-    PanelApp(args.path, session=session, sessions_root=args.sessions).run()
-    return EXIT_OK
+    app = PanelApp(args.path, session=session, sessions_root=args.sessions)
+    app.run()
+    return app.return_code or EXIT_OK  # a crash in the app is never a success
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,20 +108,57 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _safe_streams() -> None:
+    """A file name that is not UTF-8 (or a lone surrogate in a value) is printed escaped, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot be reconfigured
+                pass
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse text arguments that are not UTF-8 (Python hands them over as lone surrogates).
+
+    Paths may be any bytes the file system allows; a name, a reason or a rationale must be text
+    that can be stored in a UTF-8 log and shown.
+    """
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if isinstance(v, str) and any(0xD800 <= ord(ch) <= 0xDFFF for ch in v):
+                raise InputError(None, f"argument --{name.replace('_', '-')}", "is not valid UTF-8 text.",
+                                 "retype it (check the terminal's encoding is UTF-8).")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Every failure is one message and an exit code, never a traceback."""
+    _safe_streams()
     parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:  # `panel-tui` alone: pick a session under ./sessions
-        args = parser.parse_args(["open"])
-        func = args.func
     try:
+        args = parser.parse_args(argv)
+        func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+        if func is None:  # `panel-tui` alone: pick a session under ./sessions
+            args = parser.parse_args(["open"])
+            func = args.func
+        _check_text_arguments(args)
         return func(args)
     except InputError as exc:
         _err(f"error: {exc}")
         return EXIT_BAD_INPUT
     except RuleRefused as exc:
         _err(str(exc))
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # permission denied, a folder where a file should be, a full disk
+        from panel_tui.core.tomlfile import os_error
+
+        _err(f"error: {os_error(exc, exc.filename or '', 'a file', 'use')}")
+        return EXIT_BAD_INPUT
+    except RecursionError:
+        _err("error: an input is nested too deeply (a folder tree or a file) to be read. "
+             "Fix: check that the path is the right one.")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -11,34 +12,45 @@ from pathlib import Path
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
+CSV_FILES = ("sessions.csv", "decisions.csv", "figures.csv")
+
+
+def _csv_bytes(rows: list[list[object]]) -> bytes:
+    """Rows as CSV; every cell through the spreadsheet guard (no formula runs, no raw control chars)."""
+    from panel_tui.core.outputs import spreadsheet_safe
+
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    for row in rows:
+        w.writerow([spreadsheet_safe(c) for c in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def _cell(v: object) -> object:
+    return ";".join(str(x) for x in v) if isinstance(v, list) else v
+
+
 def write_csvs(audit, out: Path) -> list[Path]:
     """sessions.csv, decisions.csv and figures.csv (figures as scope, group, figure, value)."""
-    out.mkdir(parents=True, exist_ok=True)
+    from panel_tui.core.outputs import check_output_folder, make_output_folder, write_output
+
+    paths = check_output_folder(out, CSV_FILES)
     doc = audit.json()
-    paths = []
-    for name, rows in (("sessions", doc["sessions"]), ("decisions", doc["decisions"])):
-        p = out / f"{name}.csv"
+    tables: list[list[list[object]]] = []
+    for rows in (doc["sessions"], doc["decisions"]):
         keys = list(rows[0].keys()) if rows else []
-        with open(p, "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=keys)
-            w.writeheader()
-            for r in rows:
-                w.writerow({k: (";".join(v) if isinstance(v, list) else v) for k, v in r.items()})
-        paths.append(p)
-    p = out / "figures.csv"
-    with open(p, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["scope", "group", "figure", "value"])
-        figs = doc["figures"]
-        for k, v in figs.items():
-            if isinstance(v, int):
-                w.writerow(["all", "", k, v])
-        for scope in ("by_framework", "by_inspector", "by_year"):
-            for group, counts in figs[scope].items():
-                for k, v in counts.items():
-                    w.writerow([scope.removeprefix("by_"), group, k, v])
-    paths.append(p)
-    return paths
+        tables.append([keys] + [[_cell(r.get(k)) for k in keys] for r in rows])
+    figs = doc["figures"]
+    fig_rows: list[list[object]] = [["scope", "group", "figure", "value"]]
+    fig_rows += [["all", "", k, v] for k, v in figs.items() if isinstance(v, int)]
+    for scope in ("by_framework", "by_inspector", "by_year"):
+        for group, counts in figs[scope].items():
+            fig_rows += [[scope.removeprefix("by_"), group, k, v] for k, v in counts.items()]
+    tables.append(fig_rows)
+    make_output_folder(out)
+    for p, rows in zip(paths, tables):
+        write_output(out / p.name, _csv_bytes(rows))
+    return [out / name for name in CSV_FILES]
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
@@ -48,15 +60,22 @@ def cmd_audit(a: argparse.Namespace) -> int:
     root = a.dir
     if not root.is_dir():
         raise InputError(root, None, "not a folder.", "give the folder that holds the sessions.")
+    if a.csv:
+        from panel_tui.core.outputs import check_output_folder
+
+        check_output_folder(a.csv, CSV_FILES)  # before the scan: a bad path fails at once
     if not (a.json or a.csv):
         from panel_tui.audit_app import AuditApp
 
-        AuditApp(root).run()
-        return EXIT_OK
+        app = AuditApp(root)
+        app.run()
+        return app.return_code or EXIT_OK  # a crash in the app is never a success
     audit = run_audit(root, Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush())))
     if a.csv:
+        from panel_tui.core.display import visible
+
         for p in write_csvs(audit, a.csv):
-            print(f"wrote {p}", file=sys.stderr)
+            print(f"wrote {visible(str(p))}", file=sys.stderr)
     if a.json:
         sys.stdout.write(json.dumps(audit.json(), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
@@ -65,13 +84,20 @@ def cmd_audit(a: argparse.Namespace) -> int:
 def cmd_export(a: argparse.Namespace) -> int:
     from panel_tui.core.export import build_record, render
 
+    from panel_tui.core.inspection import resolve_inspection_path
+
+    if a.output:
+        from panel_tui.core.outputs import check_output_file
+
+        check_output_file(a.output, [resolve_inspection_path(a.path).parent])  # before any work
     record = build_record(a.path)
     text = render(record, a.format)
     if a.output:
-        from panel_tui.core.filelock import atomic_write
+        from panel_tui.core.display import visible
+        from panel_tui.core.outputs import write_output
 
-        atomic_write(a.output, text.encode("utf-8"))
-        print(f"wrote {a.output} (head {record['head'] or 'none'})", file=sys.stderr)
+        write_output(a.output, text.encode("utf-8"), [resolve_inspection_path(a.path).parent])
+        print(f"wrote {visible(str(a.output))} (head {record['head'] or 'none'})", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK

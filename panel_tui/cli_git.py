@@ -37,10 +37,14 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
 
     rel, problems = check_history(session_dir)
     failures = [p.line(rel or "decisions.toml") for p in problems if not p.accepted]
-    notes = [f"history in git: {p.line(rel or 'decisions.toml')}" for p in problems if p.accepted]
+    accepted = [p for p in problems if p.accepted]
+    notes = []
     if rel is not None and not failures:
-        notes.append(f"history in git: every committed version of {rel} extends the one before it"
-                     + (" (but for the accepted rewrites above)" if notes else ""))
+        notes.append(f"history in git: every committed version of {rel} extends the one before it")
+        if accepted:
+            notes[-1] += (f", but for {len(accepted)} rewrite{'s' if len(accepted) != 1 else ''} accepted in "
+                          f".panel-tui-accepted.toml ({accepted[0].accepted}): "
+                          + ", ".join(f"{p.commit[:10]} {p.problem}" for p in accepted))
     if against:
         problem = check_against(session_dir, against)  # InputError (exit 2) for a bad REF
         if problem:

@@ -11,13 +11,20 @@ from typing import Any
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
+def _say(text: str, err: bool = False) -> None:
+    """One line to the terminal; a path or a value from a file cannot steer it (control chars shown)."""
+    from panel_tui.core.display import visible
+
+    print(visible(text), file=sys.stderr if err else sys.stdout)
+
+
 def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
     from panel_tui.core.inspection import load_inspection, resolve_inspection_path
     from panel_tui.core.log import append_entry
 
     insp_path = resolve_inspection_path(args.path)
     insp = load_inspection(insp_path)
-    entry = append_entry(insp_path.parent, insp, kind, fields)
+    entry = append_entry(insp_path.parent, insp, kind, fields, expect_head=args.expect_head)
     print(f"recorded entry {entry['seq']} ({kind}) hash {entry['hash']}")
     from panel_tui.cli_git import report_commit  # issue 14: commit the entry when the session is in git
 
@@ -69,30 +76,30 @@ def cmd_verify(a: argparse.Namespace) -> int:
     session = load_session(a.path)
     log_path, state = session.log_path, session.log
     if state is None:
-        print(f"panel-tui: {log_path}: missing log: no decisions.toml in this session.", file=sys.stderr)
+        _say(f"panel-tui: {log_path}: missing log: no decisions.toml in this session.", err=True)
         return EXIT_CHECK_FAILED
     from panel_tui.cli_git import git_verify  # issue 14: the log's history in git, and --against REF
 
     git_failures, git_notes = git_verify(session.dir, getattr(a, "against", None))
     if state.problem:
-        print(f"panel-tui: verify failed: {state.problem}", file=sys.stderr)
+        _say(f"panel-tui: verify failed: {state.problem}", err=True)
         for line in git_failures:
-            print(f"panel-tui: verify failed: {line}", file=sys.stderr)
+            _say(f"panel-tui: verify failed: {line}", err=True)
         return EXIT_CHECK_FAILED
     if a.head:
         problem = check_head(state, a.head)
         if problem:
-            print(f"panel-tui: verify failed: {log_path}: {problem}", file=sys.stderr)
+            _say(f"panel-tui: verify failed: {log_path}: {problem}", err=True)
             return EXIT_CHECK_FAILED
     for line in git_failures:
-        print(f"panel-tui: verify failed: {line}", file=sys.stderr)
+        _say(f"panel-tui: verify failed: {line}", err=True)
     if git_failures:
         return EXIT_CHECK_FAILED
     n = len(state.entries)
     status = f"signed off at entry {state.sign_off_seq}" if state.signed_off else "not signed off"
-    print(f"{log_path}: intact, {n} entr{'y' if n == 1 else 'ies'}, head {state.head}, {status}")
+    _say(f"{log_path}: intact, {n} entr{'y' if n == 1 else 'ies'}, head {state.head}, {status}")
     for line in git_notes:
-        print(f"  {line}")
+        _say(f"  {line}")
     return EXIT_OK
 
 
@@ -103,16 +110,20 @@ def cmd_log(a: argparse.Namespace) -> int:
     log_path, state = session.log_path, session.log
     if state is None:
         if a.json:
-            print(json.dumps({"format": "panel-tui/log/1", "log": None, "entries": [], "verified": False,
-                              "problem": "no log"}))
+            print(json.dumps({"format": "panel-tui/log/2", "log": None, "entries": [], "verified": False,
+                              "problem": "no log", "proposals": []}))
         else:
-            print(f"{log_path}: no decisions recorded yet.")
+            _say(f"{log_path}: no decisions recorded yet.")
         return EXIT_OK
     if a.json:
-        doc = {"format": "panel-tui/log/1", "log": state.header, "entries": state.entries,
+        doc = {"format": "panel-tui/log/2", "log": state.header, "entries": state.entries,
                "effective": [e["seq"] for e in state.entries if state.is_effective(e)],
                "verified": state.problem is None, "problem": state.problem, "head": state.head,
-               "signed_off": state.signed_off}
+               "signed_off": state.signed_off,
+               "proposals": [{"seq": e["seq"], "standard": e.get("standard"), "to": e.get("to"), "by": e.get("by"),
+                              "outcome": state.outcome_of(e),
+                              "answered_by": (state.answer_to(e) or {}).get("seq")}
+                             for e in state.entries if e["kind"] == "proposal"]}
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
     else:
         from rich.console import Console
@@ -121,7 +132,7 @@ def cmd_log(a: argparse.Namespace) -> int:
 
         render_log(Console(highlight=False), state)
     if state.problem:
-        print(f"panel-tui: verify failed: {state.problem}", file=sys.stderr)
+        _say(f"panel-tui: verify failed: {state.problem}", err=True)
         return EXIT_CHECK_FAILED
     return EXIT_OK
 
@@ -131,6 +142,9 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:
         s = sub.add_parser(name, help=help)
         s.add_argument("path", type=Path)
         s.add_argument("--by", required=by_required, help="who makes this entry")
+        s.add_argument("--expect-head", metavar="HASH",
+                       help="the head this entry was prepared on (the last entry's hash, the [log] table's hash for "
+                            "an empty log, or 'none' when there is no log yet); refused if the log has moved on")
         s.set_defaults(func=func)
         return s
 

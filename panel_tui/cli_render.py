@@ -46,15 +46,16 @@ def render_rating(console: Console, r: Rating) -> None:
 
 
 def render_log(console: Console, state) -> None:
-    table = Table(title=Text(f"{state.path}"), title_justify="left")
+    table = Table(title=Text(one_line(str(state.path))), title_justify="left")
     for col in ("#", "At", "Kind", "By", "Entry", "Status"):
         table.add_column(col)
-    for e in state.entries:
-        table.add_row(str(e["seq"]), str(e.get("at", "")), str(e.get("kind")), Text(one_line(str(e.get("by", "")), 30)),
-                      Text(entry_summary(e)), state.status_of(e))
+    for e in state.entries:  # every cell is Text: a value from the file is never read as markup
+        table.add_row(Text(one_line(str(e.get("seq")))), Text(one_line(str(e.get("at", "")), 30)),
+                      Text(one_line(str(e.get("kind")), 20)), Text(one_line(str(e.get("by", "")), 30)),
+                      Text(entry_summary(e)), Text(one_line(state.status_of(e))))
     console.print(table)
     if state.problem:
-        console.print(Text(f"✗ does not verify: {state.problem}"))
+        console.print(Text(f"✗ does not verify: {one_line(state.problem)}"))
     else:
         status = f"signed off at entry {state.sign_off_seq}" if state.signed_off else "not signed off"
         console.print(Text(f"✓ intact, head {state.head}, {status}"))

@@ -58,8 +58,22 @@ def _status(state: LogState) -> str:
     return f"unreadable: {state.problem}"
 
 
+# What a session's own files can make go wrong while it is read: listed as the session's problem,
+# never raised, so one bad session (or a bad sibling in the precedents scan) stops nothing.
+UNREADABLE = (InputError, OSError, RecursionError, ValueError, ArithmeticError)
+
+
 def load_record(folder: Path, root: Path) -> SessionRecord:
     rec = SessionRecord(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder))
+    try:
+        return _load_record(folder, rec)
+    except UNREADABLE as exc:
+        fresh = SessionRecord(rec.path)
+        fresh.log_status = f"unreadable: {exc if isinstance(exc, InputError) else type(exc).__name__ + ': ' + str(exc)}"
+        return fresh
+
+
+def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
     try:
         insp = load_inspection(folder)
     except InputError as exc:
@@ -90,7 +104,7 @@ def _direction(rating: Rating, frm: str | None, to: str | None) -> str | None:
     names = rating.framework.band_names
     if frm not in names or to not in names:
         return None
-    return direction(rating.framework, frm, to)  # type: ignore[arg-type]
+    return direction(rating.framework, frm, to)
 
 
 def decisions_of(rec: SessionRecord) -> list[dict[str, Any]]:

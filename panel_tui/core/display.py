@@ -7,6 +7,8 @@ the result as plain text (``rich.text.Text``, ``markup=False``), never as markup
 
 from __future__ import annotations
 
+from typing import Any
+
 import unicodedata
 
 _C0 = {i: chr(0x2400 + i) for i in range(0x20)}  # ␀ .. ␟ (ESC -> ␛)
@@ -38,6 +40,32 @@ def visible(text: str, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
+# Characters that draw nothing on their own: fillers and blanks that Unicode files under letters or
+# symbols, so a category test alone would call them visible.
+_BLANK_GLYPHS = {0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E, 0x034F}
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"}
+
+
+def has_visible_text(text: str) -> bool:
+    """True when ``text`` has at least one character that draws something on its own.
+
+    Whitespace, zero-width characters (U+200B-U+200D, U+2060, U+FEFF, ...), bidi and other format
+    or control characters, lone combining marks and blank fillers (U+3164, U+2800) do not count: a
+    name or a rationale of 25 x U+200B looks empty to every reader, so it is refused as empty.
+    """
+    for ch in text:
+        if ord(ch) in _BLANK_GLYPHS:
+            continue
+        if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES:
+            return True
+    return False
+
+
+def shown(value: object, width: int = 40) -> str:
+    """A value from a file quoted for an error message: repr, control characters visible, cut short."""
+    return one_line(repr(value), width)
+
+
 def one_line(text: str, width: int | None = None) -> str:
     """Visible text on one line (newlines shown as ⏎), optionally cut with an ellipsis."""
     s = visible(text).replace("␊", "⏎")
@@ -46,7 +74,7 @@ def one_line(text: str, width: int | None = None) -> str:
     return s
 
 
-def entry_summary(e: dict) -> str:
+def entry_summary(e: dict[str, Any]) -> str:
     """One line describing an entry; user text made visible, never markup."""
     kind = e.get("kind")
     sid = e.get("standard", "")

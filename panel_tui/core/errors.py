@@ -22,7 +22,7 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = str(self.file) if self.file is not None else ""
         if self.place:
-            where = f"{where}: {self.place}" if where else self.place
+            where = f"{where}: {self.place}" if where else str(self.place)
         text = f"{where}: {self.problem}" if where else self.problem
         if self.fix:
             text += f" Fix: {self.fix}"

@@ -64,7 +64,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
                 "outside_reason": e.get("outside_reason"), "from": e.get("from", e.get("band")),
                 "to": e.get("to", e.get("band"))},
         })
-    dissents = [e for e in (st.entries if st else []) if e["kind"] == "dissent" and e["seq"] not in st.retracted]
+    dissents = [e for e in (st.entries if st else []) if e["kind"] == "dissent" and st and e["seq"] not in st.retracted]
     return {
         "format": RECORD_FORMAT, "service": insp.service, "framework": r.framework.id, "fieldwork": insp.fieldwork,
         "published": insp.published, "lead_inspector": insp.lead_inspector, "source": insp.source,
@@ -135,7 +135,7 @@ def to_markdown(rec: dict[str, Any]) -> str:
             lines += ["", f"Other compelling evidence: {md(d['other_evidence'])}"]
         if d["outside_reason"]:
             lines += ["", f"Outside the discretion criteria: {md(d['outside_reason'])}"]
-        lines += ["", f"Entry {d['seq']}, by {md(d['by'])}, {d['at']}.", ""]
+        lines += ["", f"Entry {d['seq']}, by {md(d['by'])}, {md(d['at'])}.", ""]
     if not any_decision:
         lines.append("No decisions recorded.")
     for x in rec["dissents"]:
@@ -209,17 +209,20 @@ def to_html(rec: dict[str, Any]) -> str:
 # --- CSV -----------------------------------------------------------------------------------
 
 def to_csv(rec: dict[str, Any]) -> str:
+    """One row per standard; every cell through the spreadsheet guard (formula prefix, visible controls)."""
+    from panel_tui.core.outputs import spreadsheet_safe
+
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["service", "framework", "standard", "name", "counted", "evidence", "computed", "final", "flags",
                 "decision", "decision_seq", "by", "rationale", "score", "max_score", "overall", "head"])
     for s in rec["standards"]:
         d = s["decision"] or {}
-        w.writerow([visible(rec["service"]), rec["framework"], s["id"], s["name"], s["counted"], s["evidence"],
-                    s["computed"], s["final"], ";".join(s["flags"]), d.get("kind", "no decisions recorded"
-                    if not rec["decisions_recorded"] else ""), d.get("seq", ""), visible(str(d.get("by") or "")),
-                    visible(str(d.get("rationale") or ""), keep_newlines=True), rec["score"], rec["max_score"],
-                    rec["overall"], rec["head"] or ""])
+        row = [rec["service"], rec["framework"], s["id"], s["name"], s["counted"], s["evidence"],
+               s["computed"], s["final"], ";".join(s["flags"]), d.get("kind", "no decisions recorded"
+               if not rec["decisions_recorded"] else ""), d.get("seq", ""), str(d.get("by") or ""),
+               str(d.get("rationale") or ""), rec["score"], rec["max_score"], rec["overall"], rec["head"] or ""]
+        w.writerow([spreadsheet_safe(c) for c in row])
     return buf.getvalue()
 
 

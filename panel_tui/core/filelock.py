@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from panel_tui.core.errors import InputError
+from panel_tui.core.tomlfile import os_error
 
 LOCK_WAIT_SECONDS = 5.0
 
@@ -18,7 +19,13 @@ LOCK_WAIT_SECONDS = 5.0
 def session_lock(log_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """Exclusive flock on ``<log>.lock``; waits up to ``wait`` seconds, then fails clearly."""
     lock_path = log_path.with_name(log_path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    if lock_path.is_dir() and not lock_path.is_symlink():
+        raise InputError(lock_path, None, "the lock file is a folder, so no writer can lock this session; nothing was written.",
+                         f"remove the folder {lock_path.name} (panel-tui creates the lock file itself).")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise os_error(exc, lock_path, "the session's lock file", "write") from None
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -33,7 +40,10 @@ def session_lock(log_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[No
                         "try again in a moment; if it persists, check for a stuck panel-tui process.",
                     ) from None
                 time.sleep(0.02)
-        yield
+        try:
+            yield
+        except OSError as exc:  # a write under the lock: unwritable folder, a folder where a file goes
+            raise os_error(exc, log_path, "the decision log", "write") from None
     finally:
         os.close(fd)  # closing releases the flock
 

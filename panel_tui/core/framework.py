@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from panel_tui.core.errors import InputError
 from panel_tui.core.tomlfile import decode_text, parse_toml
@@ -63,12 +64,20 @@ class Discretion:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """Who must be present for the panel's decisions to stand (this tool's policy, as data)."""
+
+    quorum_members: int  # members present besides the chair
+
+
+@dataclass(frozen=True)
 class Framework:
     id: str
     title: str
     bands: tuple[Band, ...]  # lowest first
     overall: tuple[OverallBand, ...]  # lowest first
     discretion: Discretion
+    panel: Panel
     domains: dict[str, str]
     standards: tuple[Standard, ...]
     sha256: str
@@ -134,7 +143,7 @@ def available() -> list[str]:
     return sorted(p.stem for p in FRAMEWORK_DIR.glob("*.toml"))
 
 
-def _req(table: dict, key: str, typ: type | tuple[type, ...], path: Path, place: str):
+def _req(table: dict[str, Any], key: str, typ: type | tuple[type, ...], path: Path, place: str) -> Any:
     if key not in table:
         raise InputError(path, place, f"missing key '{key}'.", f"add {key} to the framework file.")
     value = table[key]
@@ -169,6 +178,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         _req(disc, "small_sample_cases", int, path, "[discretion]"),
         int(disc.get("steps", 1)),
     )
+    panel = Panel(_req(_req(doc, "panel", dict, path, "[panel]"), "quorum_members", int, path, "[panel]"))
     domains = {d["id"]: d["name"] for d in doc.get("domain", [])}
     standards = []
     for s in _req(doc, "standard", list, path, "[[standard]]"):
@@ -190,6 +200,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         bands=bands,
         overall=overall,
         discretion=discretion,
+        panel=panel,
         domains=domains,
         standards=tuple(standards),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -10,10 +10,12 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from panel_tui.core.display import has_visible_text, shown
 from panel_tui.core.errors import InputError
 from panel_tui.core.framework import Framework, load_framework
 from panel_tui.core.tomlfile import line_of, load_toml
@@ -21,6 +23,7 @@ from panel_tui.core.tomlfile import line_of, load_toml
 INSPECTION_FILE = "inspection.toml"
 LOG_FILE = "decisions.toml"
 CONTRADICTION_POINTS = Fraction(1, 2)  # counts and a published percent may differ by rounding only
+MAX_COUNT = 100_000  # cases in one inspection's sample: real ones hold tens; more is a typo or an attack
 
 _INSPECTION_KEYS = {"service", "framework", "fieldwork", "published", "lead_inspector", "source"}
 _STANDARD_KEYS = {"id", "proposed", "not_rated", "question"}
@@ -98,20 +101,23 @@ def _date_text(value: Any, path: Path, place: object, key: str) -> str:
                      f"write {key} = 2020-09-07.")
 
 
-def _check_keys(table: dict, allowed: set[str], path: Path, place: object) -> None:
+def _check_keys(table: dict[str, Any], allowed: set[str], path: Path, place: object) -> None:
     for key in table:
         if key not in allowed:
             raise InputError(path, place, f"unknown key '{key}'.", f"use only: {', '.join(sorted(allowed))}.")
 
 
-def _count(q: dict, key: str, path: Path, place: object) -> int | None:
+def _count(q: dict[str, Any], key: str, path: Path, place: object) -> int | None:
     if key not in q:
         return None
     v = q[key]
     if isinstance(v, bool) or not isinstance(v, int):
-        raise InputError(path, place, f"'{key}' must be a whole number of cases, not {v!r}.")
+        raise InputError(path, place, f"'{key}' must be a whole number of cases, not {shown(v)}.")
     if v < 0:
         raise InputError(path, place, f"'{key}' is negative ({v}).", "counts are zero or more.")
+    if v > MAX_COUNT:
+        raise InputError(path, place, f"'{key}' is {v:,}, over the {MAX_COUNT:,}-case limit.",
+                         "give the number of cases in the inspection's sample.")
     return v
 
 
@@ -122,7 +128,7 @@ def _band(value: Any, fw: Framework, path: Path, place: object, key: str) -> str
     return value
 
 
-def _question(q: Any, fw_std, path: Path, text: str) -> QuestionData | None:
+def _question(q: Any, fw_std: Any, path: Path, text: str) -> QuestionData | None:
     if not isinstance(q, dict) or not isinstance(q.get("id"), str):
         raise InputError(path, f"standard {fw_std.id}", "each [[standard.question]] needs an id string.")
     qid = q["id"]
@@ -137,11 +143,11 @@ def _question(q: Any, fw_std, path: Path, text: str) -> QuestionData | None:
     pct: Fraction | None = None
     if "percent" in q:
         v = q["percent"]
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise InputError(path, place, f"'percent' must be a number, not {v!r}.")
-        pct = Fraction(str(v))
-        if not 0 <= pct <= 100:
+        if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
+            raise InputError(path, place, f"'percent' must be a number, not {shown(v)}.")
+        if not 0 <= v <= 100:  # compared before Fraction(): the boundary has bounded its digits
             raise InputError(path, place, f"percent {v} is outside 0-100.", "give % 'Yes' from 0 to 100.")
+        pct = Fraction(v)
     if yes is not None and relevant is None:
         raise InputError(path, place, "'yes' is given without 'relevant'.", "add relevant = number of cases the question applied to.")
     if relevant is not None and yes is not None and yes > relevant:
@@ -177,8 +183,9 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
     for key in ("service", "framework", "fieldwork"):
         if key not in head:
             raise InputError(path, "[inspection]", f"missing '{key}'.", f"add {key} = ... to [inspection].")
-    if not isinstance(head["service"], str) or not head["service"].strip():
-        raise InputError(path, "[inspection]", "'service' must be the service's name.")
+    if not isinstance(head["service"], str) or not has_visible_text(head["service"]):
+        raise InputError(path, "[inspection]", "'service' must be the service's name (visible text).",
+                         'write service = "<the name on the report>".')
     if not isinstance(head["framework"], str):
         raise InputError(path, "[inspection]", "'framework' must be a framework id string.")
     try:
@@ -190,6 +197,9 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
     for key in ("lead_inspector", "source"):
         if key in head and not isinstance(head[key], str):
             raise InputError(path, "[inspection]", f"'{key}' must be a string.")
+        if key == "lead_inspector" and key in head and not has_visible_text(head[key]):
+            raise InputError(path, "[inspection]", "'lead_inspector' has no visible text.",
+                             "write the inspector's name, or leave the key out.")
 
     standards: dict[str, StandardData] = {}
     raw = doc.get("standard", [])
@@ -213,7 +223,7 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
             if fs.counted:
                 raise InputError(path, place, f"standard {sid} counts towards the overall score and cannot be left unrated.",
                                  "give its findings, or remove not_rated.")
-            if not isinstance(not_rated, str) or not not_rated.strip():
+            if not isinstance(not_rated, str) or not has_visible_text(not_rated):
                 raise InputError(path, place, "'not_rated' must give the reason as text.")
             if "proposed" in s or "question" in s:
                 raise InputError(path, place, "a standard left unrated has no proposed band or questions.",
@@ -247,7 +257,7 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         if missing:
             raise InputError(path, place, f"key question(s) missing: {', '.join(missing)}.",
                              "add them (relevant = 0 if a question did not apply).")
-        present = tuple(seen[q.id] for q in fs.questions if seen[q.id] is not None)
+        present = tuple(qd for q in fs.questions if (qd := seen[q.id]) is not None)
         if not present:
             raise InputError(path, place, f"no key question of {sid} applied (all relevant = 0).",
                              "a case-based standard needs at least one applicable key question.")
@@ -268,5 +278,5 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
 def load_inspection(path: Path | str) -> Inspection:
     """Load and validate ``inspection.toml`` from a session folder or the file itself."""
     p = resolve_inspection_path(path)
-    doc, data, text = load_toml(p, "inspection file")
+    doc, data, text = load_toml(p, "inspection file", parse_float=Decimal)
     return parse_inspection(doc, data, text, p)

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from panel_tui.core.engine import Rating, rate
 from panel_tui.core.inspection import LOG_FILE, Inspection, load_inspection, resolve_inspection_path
+
+if TYPE_CHECKING:
+    from panel_tui.core.log.state import LogState
 
 
 @dataclass
@@ -19,7 +23,7 @@ class Session:
     dir: Path
     inspection: Inspection
     rating: Rating
-    log: object | None = None  # panel_tui.core.log.LogState when a decisions.toml exists
+    log: LogState | None = None  # the replayed decisions.toml, when one exists
     log_problem: str | None = None
 
     @property
@@ -41,3 +45,8 @@ def load_session(path: Path | str) -> Session:
     if state.problem:
         return Session(session_dir, insp, rate(insp), state, state.problem)
     return Session(session_dir, insp, rate(insp, state.finals), state)
+
+
+def session_after(session: Session, state: LogState) -> Session:
+    """The session once an entry was appended: the writer's verified state, no second read of the log."""
+    return Session(session.dir, session.inspection, rate(session.inspection, state.finals), state)

@@ -1,30 +1,57 @@
-"""Reading user TOML files safely: size cap, text check, BOM, and errors with line and column."""
+"""Reading user TOML files safely: the one boundary every file a user hands us passes.
+
+Size cap, text check, BOM, nesting depth, numbers that are finite and of sane size, and every
+error with the file, the line and the fix. Nothing past this boundary has to fear a
+RecursionError, a NaN, an ``inf`` or an integer of thousands of digits.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from panel_tui.core.errors import InputError
 
 MAX_BYTES = 4 * 1024 * 1024  # an inspection or a long log is far below this; anything bigger is a mistake
+MAX_DEPTH = 16  # tables and arrays inside each other: an inspection needs 3, a decision log 5
+MAX_INT = 2**53 - 1  # any integer beyond this loses digits in JSON (and no count is near it)
+MAX_DECIMAL_PLACES = 30  # a percent with more places than this is not a published figure
+MAX_INTEGER_DIGITS = 15  # digits before the point of a TOML float
+
+_OPEN = "[{"
+_CLOSE = "]}"
 
 
 def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file's bytes, refusing missing, non-regular and oversized files before parsing."""
-    if not path.exists():
-        raise InputError(path, None, f"{what} not found.", "check the path.")
-    if not path.is_file():
-        raise InputError(path, None, f"{what} is not a regular file.", "give the file or its session folder.")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(
-            path, None, f"{what} is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed.",
-            "check that this is the right file.",
-        )
-    return path.read_bytes()
+    """Read a file's bytes, refusing missing, non-regular, unreadable and oversized files before parsing."""
+    try:
+        if not path.exists():
+            raise InputError(path, None, f"{what} not found.", "check the path.")
+        if not path.is_file():
+            raise InputError(path, None, f"{what} is not a regular file.", "give the file or its session folder.")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                path, None, f"{what} is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed.",
+                "check that this is the right file.",
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise os_error(exc, path, what, "read") from None
+
+
+def os_error(exc: OSError, path: Path | str, what: str, doing: str) -> InputError:
+    """An operating-system error as one line: what could not be done to which file, and why."""
+    reason = exc.strerror or type(exc).__name__
+    fix = {13: "check the file's permissions (or run as a user who may %s it)." % doing,
+           1: "check the file's permissions.", 21: "give a file, not a folder.",
+           36: "use a shorter path.", 28: "free some disk space.", 30: "write somewhere that is not read-only."}
+    return InputError(exc.filename if exc.filename is not None else path, None,
+                      f"cannot {doing} {what}: {reason}.", fix.get(exc.errno or 0, "check the path and try again."))
 
 
 def decode_text(data: bytes, path: Path, what: str) -> str:
@@ -39,23 +66,144 @@ def decode_text(data: bytes, path: Path, what: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def parse_toml(text: str, path: Path, what: str) -> dict[str, Any]:
-    """Parse TOML, turning tomllib's error into one naming file, line and column."""
+def deep_line(text: str, limit: int = MAX_DEPTH) -> int | None:
+    """The line where brackets and braces (outside strings and comments) first nest past ``limit``.
+
+    Run only when a file is already known to be too deep, so its cost never falls on a good file.
+    """
+    depth, line, i, n = 0, 1, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        elif ch == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        elif ch in "\"'":
+            quote = text[i:i + 3] if text.startswith(ch * 3, i) else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                if text[j] == "\\" and ch == '"':
+                    j += 1
+                elif text[j] == "\n" and len(quote) == 1:
+                    break
+                j += 1
+            line += text.count("\n", i, j)
+            i = j + len(quote)
+            continue
+        elif ch in _OPEN:
+            depth += 1
+            if depth > limit:
+                return line
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
+def _long_digits_line(text: str) -> int | None:
+    m = re.search(r"[0-9_]{4000,}", text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def limit_problem(exc: BaseException, text: str) -> tuple[str | None, str]:
+    """For a RecursionError or ValueError out of tomllib: the line (if found) and what is wrong."""
+    if isinstance(exc, RecursionError):
+        line = deep_line(text)
+        return (f"line {line}" if line else None,
+                f"nested too deeply (more than {MAX_DEPTH} arrays or tables inside each other)")
+    line = _long_digits_line(text)
+    return (f"line {line}" if line else None, "a number has thousands of digits")
+
+
+def _too_deep(path: Path, what: str, place: str | None) -> InputError:
+    return InputError(path, place, f"{what} is nested too deeply (more than {MAX_DEPTH} arrays or tables inside "
+                                   "each other); not read.", "check that this is the right file: no panel file nests so deep.")
+
+
+def _depth_and_numbers(doc: dict[str, Any], path: Path, what: str, text: str) -> None:
+    """One pass over the parsed document (no recursion): depth, and every number finite and sane."""
+    stack: list[tuple[Any, int, str, str]] = [(doc, 1, "", "")]
+    while stack:
+        node, depth, where, key = stack.pop()
+        if depth > MAX_DEPTH:
+            line = deep_line(text)
+            raise _too_deep(path, what, f"line {line}" if line else where or None)
+        items = [(f"{where}.{k}" if where else str(k), str(k), v) for k, v in node.items()] if isinstance(node, dict) \
+            else [(f"{where}[{i}]", key, v) for i, v in enumerate(node, 1)]
+        for child_where, child_key, v in items:
+            if isinstance(v, (dict, list)):
+                stack.append((v, depth + 1, child_where, child_key))
+            elif not isinstance(v, bool) and isinstance(v, (int, float, Decimal)):
+                problem = number_problem(v)
+                if problem:
+                    line = _line_of_bad_number(text, child_key)
+                    raise InputError(path, f"{'line ' + str(line) + ', ' if line else ''}{child_where}",
+                                     f"'{child_key}' {problem}.", "write the figure as published (a plain number).")
+
+
+def number_problem(v: int | float | Decimal) -> str | None:
+    """Why a number from a file cannot be a figure (None when it can)."""
+    if isinstance(v, int):
+        return None if -MAX_INT <= v <= MAX_INT else f"is a {len(str(abs(v)))}-digit number, beyond any count"
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return f"is {v}, not a number"
+        return None
+    if not v.is_finite():
+        return f"is {v}, not a number"
+    sign, digits, exponent = v.as_tuple()
+    assert isinstance(exponent, int)
+    if exponent < -MAX_DECIMAL_PLACES:
+        return f"has more than {MAX_DECIMAL_PLACES} decimal places"
+    if v != 0 and v.adjusted() >= MAX_INTEGER_DIGITS:
+        return f"is {v:.3E}, far beyond any figure"
+    return None
+
+
+def _line_of_bad_number(text: str, key: str) -> int | None:
+    """The line of the first ``key = <number>`` whose number is refused (best effort, for the message)."""
+    for m in re.finditer(rf"(?:^|[\s{{,]){re.escape(key)}\s*=\s*([-+]?[0-9A-Za-z_.+-]+)", text, re.M):
+        try:
+            v = tomllib.loads(f"v = {m.group(1)}", parse_float=Decimal)["v"]
+        except (ValueError, RecursionError):
+            return text.count("\n", 0, m.start(1)) + 1
+        if isinstance(v, (int, Decimal)) and not isinstance(v, bool) and number_problem(v):
+            return text.count("\n", 0, m.start(1)) + 1
+    return None
+
+
+def parse_toml(text: str, path: Path, what: str, parse_float: Callable[[str], Any] = float) -> dict[str, Any]:
+    """Parse TOML behind the boundary: errors name file, line and column; depth and numbers checked.
+
+    ``parse_float=Decimal`` keeps a figure's exact digits (``64.99999999999999999`` is not 65).
+    """
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text, parse_float=parse_float)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         place = f"line {m.group(1)}, column {m.group(2)}" if m else None
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg).rstrip(".")
         raise InputError(path, place, f"{what} is not valid TOML: {problem}.", "correct the TOML syntax there.") from None
+    except RecursionError:
+        line = deep_line(text)
+        raise _too_deep(path, what, f"line {line}" if line else None) from None
+    except ValueError:  # int() refuses over 4,300 digits; tomllib lets its ValueError through
+        line = _long_digits_line(text)
+        raise InputError(path, f"line {line}" if line else None, f"{what} has a number thousands of digits long; not read.",
+                         "write the figure as published.") from None
+    _depth_and_numbers(doc, path, what, text)
+    return doc
 
 
-def load_toml(path: Path, what: str, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], bytes, str]:
+def load_toml(path: Path, what: str, max_bytes: int = MAX_BYTES,
+              parse_float: Callable[[str], Any] = float) -> tuple[dict[str, Any], bytes, str]:
     """Read, decode and parse; return the table, the raw bytes (for hashing) and the text."""
     data = read_bytes(path, what, max_bytes)
     text = decode_text(data, path, what)
-    return parse_toml(text, path, what), data, text
+    return parse_toml(text, path, what, parse_float), data, text
 
 
 def line_of(text: str, key: str, value: str) -> int | None:

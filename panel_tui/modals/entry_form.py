@@ -1,8 +1,11 @@
 """One modal form for every log entry: it collects fields, the caller's ``commit`` writes.
 
 The form never loses what was typed: a refusal (from the core's rules, or from the write itself)
-is shown inside the form and the form stays open. It dismisses with the written entry only after
-``commit`` returned, i.e. after the entry is on disk.
+is shown inside the form and the form stays open. ``commit`` runs in a thread worker (the lock
+wait and the fsync never freeze the screen) while the form says "Recording…"; it dismisses with
+the result only after ``commit`` returned, i.e. after the entry is on disk. When the log moved on
+since the form opened (another process recorded an entry), ``on_stale`` refreshes the caller's
+view and the form shows what arrived, so the chair re-submits knowingly.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from panel_tui.core.errors import InputError, RuleRefused
+from panel_tui.core.log.writer import StaleView
 from panel_tui.widgets.safe import para
 
 Values = dict[str, Any]
@@ -37,8 +42,8 @@ class FormField:
     visible: Callable[[Values], bool] | None = None
 
 
-class EntryForm(ModalScreen[dict | None]):
-    """A ModalScreen form. ``commit(values)`` writes and returns the entry, or raises a refusal."""
+class EntryForm(ModalScreen[Any]):
+    """A ModalScreen form. ``commit(values)`` writes and returns the result, or raises a refusal."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close the form; nothing is written"),
@@ -46,13 +51,16 @@ class EntryForm(ModalScreen[dict | None]):
     ]
 
     def __init__(self, title: str, intro: Text | None, fields: list[FormField],
-                 commit: Callable[[Values], dict], confirm_label: str = "Confirm") -> None:
+                 commit: Callable[[Values], Any], confirm_label: str = "Confirm",
+                 on_stale: Callable[[StaleView], str] | None = None) -> None:
         super().__init__()
         self.form_title = title
         self.intro = intro
         self.fields = fields
         self.commit = commit
         self.confirm_label = confirm_label
+        self.on_stale = on_stale
+        self.recording = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
@@ -119,15 +127,45 @@ class EntryForm(ModalScreen[dict | None]):
         self.query_one("#form-error").add_class("-shown")
 
     def action_submit(self) -> None:
+        if self.recording:
+            return  # one write at a time: a second ctrl+s while recording is ignored
         vals = {f.name: v for f, v in zip(self.fields, self.values().values()) if self._is_visible(f)}
+        self.recording = True
+        self.query_one("#form-error").remove_class("-shown")
+        self.query_one("#confirm", Button).label = "Recording… (writing to disk)"
+        self._record(vals)
+
+    @work(thread=True, exclusive=True, group="record")
+    def _record(self, vals: Values) -> None:
+        """Write in a thread; hand the result or the refusal back to the UI thread."""
         try:
-            entry = self.commit(vals)
-        except (RuleRefused, InputError) as exc:
-            self.show_error(exc.message if isinstance(exc, RuleRefused) else str(exc))
+            result = self.commit(vals)
+        except (RuleRefused, InputError, OSError) as exc:
+            self.app.call_from_thread(self._refused, exc)
             return
-        self.dismiss(entry)
+        self.app.call_from_thread(self._recorded, result)
+
+    def _recorded(self, result: Any) -> None:
+        self.recording = False
+        self.dismiss(result)
+
+    def _refused(self, exc: Exception) -> None:
+        self.recording = False
+        self.query_one("#confirm", Button).label = f"{self.confirm_label} (ctrl+s)"
+        if isinstance(exc, StaleView) and self.on_stale is not None:
+            self.show_error(f"{exc.message} {self.on_stale(exc)}")
+        elif isinstance(exc, RuleRefused):
+            self.show_error(exc.message)
+        elif isinstance(exc, OSError):
+            self.show_error(f"could not write the log: {exc.strerror or exc} ({exc.filename}). Nothing was "
+                            "recorded; your text is still here.")
+        else:
+            self.show_error(str(exc))
 
     def action_cancel(self) -> None:
+        if self.recording:
+            self.notify("Recording in progress: wait until it is on disk.", severity="warning", markup=False)
+            return
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

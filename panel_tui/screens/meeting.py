@@ -49,6 +49,9 @@ class MeetingScreen(Screen):
         super().__init__()
         self.session = session
         self.read_only = read_only  # why this session may not be written from here (e.g. the audit)
+        self.writing = 0  # writes in progress from this screen (the disk check waits for them)
+        self.own_hashes: set[str] = set()  # entries this screen recorded (not news when the disk check sees them)
+        self.disk_signature: tuple[int, int, int] | None = None
 
     # --- layout -------------------------------------------------------------------------
 
@@ -61,6 +64,8 @@ class MeetingScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.disk_signature = self._signature()
+        self.set_interval(1.0, self.check_disk)
         self.refresh_view()
         self.query_one(StandardsTable).focus()
         state = self.session.log
@@ -130,34 +135,100 @@ class MeetingScreen(Screen):
             self.notify(problem, severity="warning", markup=False)
         return problem is None
 
-    def commit(self, kind: str, fields: dict[str, Any]) -> dict:
-        """Write one entry through the core. Returns after the entry is on disk."""
+    @property
+    def view_head(self) -> str:
+        """The head of the log this screen shows: what every write from here is prepared on."""
+        from panel_tui.core.log.entries import NO_LOG
+
+        state = self.session.log
+        return state.head if state is not None and state.head else NO_LOG
+
+    def record(self, kind: str, fields: dict[str, Any], head: str) -> Any:
+        """Write one entry through the core (run in the form's thread worker). Returns after the
+        entry is on disk; refused if the log is no longer at ``head``."""
         from panel_tui.core.inspection import load_inspection
-        from panel_tui.core.log import append_entry
+        from panel_tui.core.log.writer import append
 
-        insp = load_inspection(self.session.dir)  # the file as it is now: a changed one fails verify
-        entry = append_entry(self.session.dir, insp, kind, fields)
-        from panel_tui.core.gitstore import commit_entry  # issue 14: the entry a commit when in git
+        self.writing += 1
+        try:
+            insp = load_inspection(self.session.dir)  # the file as it is now: a changed one fails verify
+            result = append(self.session.dir, insp, kind, fields, expect_head=head)
+            self.own_hashes.add(result.entry["hash"])
+            from panel_tui.core.gitstore import commit_entry  # issue 14: the entry a commit when in git
 
-        outcome = commit_entry(self.session.dir, entry)
-        if outcome.failed:
-            self.notify(f"Entry {entry['seq']} is recorded, but {outcome.message}", severity="warning", markup=False)
-        return entry
+            self.git_outcome = commit_entry(self.session.dir, result.entry)
+            return result
+        finally:
+            self.writing -= 1
+
+    def adopt(self, session: Session) -> None:
+        """Show ``session`` and remember the log's file signature as seen."""
+        self.session = session
+        self.disk_signature = self._signature()
+        self.refresh_view()
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.session.log_path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def check_disk(self) -> None:
+        """Every second: has another process changed the log? Then refresh and say what arrived."""
+        if self.writing or self._signature() == self.disk_signature:
+            return
+        old_head = self.view_head
+        self.adopt(load_session(self.session.dir))
+        state = self.session.log
+        if self.session.log_problem:
+            self.notify(f"The decision log changed on disk and no longer verifies: {self.session.log_problem}",
+                        title="Log changed", severity="error", markup=False, timeout=10)
+            return
+        if state is None:
+            return
+        arrived = state.since(old_head) if old_head != "none" else list(state.entries)
+        from panel_tui.core.log.writer import describe
+
+        if arrived is None:
+            self.notify("The decision log was replaced on disk by a different log; the screen now shows it.",
+                        title="Log changed", severity="warning", markup=False, timeout=10)
+            return
+        news = [e for e in arrived if e["hash"] not in self.own_hashes]
+        if news:
+            self.notify("Recorded elsewhere: " + "; ".join(describe(e) for e in news),
+                        title="New entries", severity="warning", markup=False, timeout=10)
 
     def open_form(self, kind: str, title: str, intro: Text | None, fields: list,
                   to_entry, confirm: str = "Record") -> None:
+        from panel_tui.core.session import session_after
         from panel_tui.modals.entry_form import EntryForm
 
-        def done(entry: dict | None) -> None:
-            if entry is None:
+        prepared = {"head": self.view_head}  # the view this form was opened on
+
+        def write(values: dict[str, Any]) -> Any:  # in a worker thread
+            return self.record(kind, to_entry(values), prepared["head"])
+
+        def stale(_exc: Exception) -> str:  # on the UI thread
+            self.adopt(load_session(self.session.dir))
+            prepared["head"] = self.view_head
+            return ("The screen behind this form now shows them. Press ctrl+s again to record this on the "
+                    "current log, or esc to cancel.")
+
+        def done(result: Any) -> None:
+            if result is None:
                 return
-            self.session = load_session(self.session.dir)
-            self.refresh_view()
+            self.adopt(session_after(self.session, result.state))
+            entry = result.entry
             what = f"Recorded entry {entry['seq']} ({entry['kind']}"
             what += f", {entry['standard']})" if entry.get("standard") else ")"
             self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
+            outcome = getattr(self, "git_outcome", None)  # issue 14: a commit that failed says what to do
+            if outcome is not None and outcome.failed:
+                self.notify(f"Entry {entry['seq']} is on disk, but {outcome.message}", title="Git", severity="warning",
+                            markup=False, timeout=10)
 
-        self.app.push_screen(EntryForm(title, intro, fields, lambda v: self.commit(kind, to_entry(v)), confirm), done)
+        self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale), done)
 
     def need_selected(self, kinds: tuple[str, ...]) -> StandardResult | None:
         s = self.selected
@@ -226,7 +297,7 @@ class MeetingScreen(Screen):
         t.append("\nPrecedents (same standard, lowest within 5 points, similar sample):\n", style="bold")
         for d in found[:5]:
             base = f"{d['lowest_percent']}%" + (f" of {d['cases']}" if d["cases"] else "")
-            t.append(f"  {d['session']} #{d['seq']} {d['kind']} {d['from']} → {d['to']} ({base}): ")
+            t.append(one_line(f"  {d['session']} #{d['seq']} {d['kind']} {d['from']} → {d['to']} ({base}): "))
             t.append(one_line(str(d["rationale"] or ""), 90))
             t.append("\n")
         return t

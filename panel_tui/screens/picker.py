@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -23,7 +22,7 @@ class PickerScreen(Screen):
         self.root = root
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Sessions under {self.root} — enter to open"), id="picker-title")
+        yield Static(plain(f"Sessions under {self.root} — enter to open"), id="picker-title")
         yield OptionList(id="picker")
         yield Footer()
 
@@ -35,19 +34,20 @@ class PickerScreen(Screen):
         for msg in problems:
             options.add_option(Option(plain(f"✗ {msg}"), disabled=True))
         if not found:
-            options.add_option(Option(Text(f"No sessions found under {self.root}."), disabled=True))
+            options.add_option(Option(plain(f"No sessions found under {self.root}."), disabled=True))
         if found:
             options.highlighted = 0
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        from panel_tui.core.errors import InputError
+        from panel_tui.core.audit import UNREADABLE
+        from panel_tui.core.display import one_line
         from panel_tui.core.session import load_session
         from panel_tui.screens.meeting import MeetingScreen
 
         try:
             session = load_session(Path(event.option.id or ""))
-        except InputError as exc:
-            self.notify(str(exc), severity="error", markup=False, timeout=10)
+        except UNREADABLE as exc:  # a broken session is a message; the picker stays open
+            self.notify(one_line(str(exc)), severity="error", markup=False, timeout=10)
             return
         self.app.push_screen(MeetingScreen(session))

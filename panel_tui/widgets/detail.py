@@ -17,7 +17,7 @@ from panel_tui.widgets.safe import para, plain
 def entry_line(e: dict, state) -> Text:
     status = state.status_of(e)
     mark = "" if status == "stands" else f" [{status}]"
-    t = Text(f"#{e['seq']} {e['kind']}{mark} · {e.get('at', '')} · by ")
+    t = plain(f"#{e['seq']} {e['kind']}{mark} · {e.get('at', '')} · by ")
     t.append_text(plain(e.get("by", "")))
     t.append("\n   ")
     t.append_text(Text(entry_summary(e)))

@@ -29,6 +29,7 @@ def git(cwd: Path, *args: str) -> None:
 
 def record(session: Path, n: int, commit: bool) -> float:
     insp = load_inspection(session)
+    append_entry(session, insp, "attendance", {"chair": "Ann", "members": ["Bob", "Cat"], "by": "Ann"})
     t0 = time.perf_counter()
     for i in range(n):
         e = append_entry(session, insp, "dissent", {"member": "Ann", "reason": f"Dissent number {i} on planning",

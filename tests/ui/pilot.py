@@ -54,12 +54,18 @@ async def fill(pilot, field: str, text: str) -> None:
     await paste(pilot, text)
 
 
+async def submit(pilot) -> None:
+    """ctrl+s in a form, then wait for the write (a thread worker) and its callback."""
+    await pilot.press("ctrl+s")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def dismiss_attendance(pilot, chair: str = "Helen Davies", members: str = "Maria Jerram\nSam Okafor") -> None:
     """A fresh session asks for attendance first; answer it."""
     await fill(pilot, "chair", chair)
     await fill(pilot, "members", members)
-    await pilot.press("ctrl+s")
-    await pilot.pause()
+    await submit(pilot)
 
 
 async def select_standard(pilot, sid: str) -> None:

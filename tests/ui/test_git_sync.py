@@ -47,7 +47,8 @@ def test_an_entry_recorded_in_the_app_is_a_commit_and_the_header_says_ahead(shar
 
 def test_palette_sync_pulls_the_other_offices_entries_into_the_open_session(shared: Shared) -> None:
     sa, sb = shared.session(shared.a), shared.session(shared.b)
-    entry = append_entry(sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": [], "by": "Ann Chair"})
+    entry = append_entry(sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": ["Bob", "Cat"],
+                                                                  "by": "Ann Chair"})
     assert gitstore.commit_entry(sa, entry).status == "committed"
     gitstore.sync(sa)
     seen = {}
@@ -76,7 +77,7 @@ def test_palette_sync_pulls_the_other_offices_entries_into_the_open_session(shar
 def test_palette_sync_refusal_is_shown_and_changes_nothing(shared: Shared) -> None:
     sa, sb = shared.session(shared.a), shared.session(shared.b)
     for s, who in ((sa, "Ann Chair"), (sb, "Bea Chair")):
-        entry = append_entry(s, load_inspection(s), "attendance", {"chair": who, "members": [], "by": who})
+        entry = append_entry(s, load_inspection(s), "attendance", {"chair": who, "members": ["Bob", "Cat"], "by": who})
         gitstore.commit_entry(s, entry)
     gitstore.sync(sa)
     before = (sb / "decisions.toml").read_bytes()

@@ -9,7 +9,7 @@ from panel_tui.screens.help import HelpScreen
 from panel_tui.screens.log_view import LogScreen
 from panel_tui.screens.meeting import MeetingScreen
 from panel_tui.widgets.standards_table import StandardsTable
-from tests.ui.pilot import dismiss_attendance, fill, form_error, run_app, select_standard
+from tests.ui.pilot import submit, dismiss_attendance, fill, form_error, run_app, select_standard
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
 
@@ -57,8 +57,7 @@ def test_discretion_uplift_updates_score_live(stockton_fresh):
         assert not form.query_one("#row-other_evidence").display  # not a small sample
         assert not form.query_one("#row-outside_reason").display
         await fill(pilot, "rationale", WHY)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         assert isinstance(app.screen, MeetingScreen)
         summary = str(app.screen.query_one("#summary").render())
         assert "Final 32/36 Outstanding" in summary and "computed 31/36" in summary
@@ -77,8 +76,7 @@ def test_refused_rationale_is_shown_in_the_form_and_kept(stockton_fresh):
         await pilot.press("d")
         await pilot.pause()
         await fill(pilot, "rationale", "tbc")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         assert isinstance(app.screen, EntryForm)  # still open
         assert "placeholder" in form_error(app)
         assert app.screen.query_one("#f-rationale").text == "tbc"  # nothing lost
@@ -100,12 +98,10 @@ def test_small_sample_needs_other_evidence(stockton_fresh):
         await pilot.pause()
         assert form.query_one("#f-to").value == "Requires improvement"
         await fill(pilot, "rationale", WHY)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         assert "other compelling evidence" in form_error(app)
         await fill(pilot, "other_evidence", "The service's own audit found the same contingency gap.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         assert isinstance(app.screen, MeetingScreen)
 
     run_app(stockton_fresh, script)
@@ -124,12 +120,10 @@ def test_unflagged_standard_warns_and_needs_outside_reason(stockton_fresh):
         assert "WARNING" in str(form.query_one("#row-outside_reason .form-note").render())
         assert "No discretion flag" in str(form.query_one("#form-intro").render())
         await fill(pilot, "rationale", WHY)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         assert "outside-criteria reason" in form_error(app)
         await fill(pilot, "outside_reason", "Wider evidence of inconsistent delivery in the interviews.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
 
     run_app(stockton_fresh, script)
     e = entries(stockton_fresh)[-1]
@@ -161,15 +155,13 @@ def test_ratify_and_change_with_keyboard(stockton_fresh):
         await pilot.pause()
         assert form.query_one("#f-to").value == "Outstanding"
         assert form.query_one("#row-reason").display
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         assert "reason for changing" in form_error(app)
         await fill(pilot, "reason", "Board evidence showed stronger leadership than proposed.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         await select_standard(pilot, "1.2")
-        await pilot.press("r", "ctrl+s")
-        await pilot.pause()
+        await pilot.press("r")
+        await submit(pilot)
 
     run_app(stockton_fresh, script)
     es = entries(stockton_fresh)
@@ -184,29 +176,25 @@ def test_keep_propose_dissent_and_retract(stockton_fresh):
         await pilot.press("k")
         await pilot.pause()
         await fill(pilot, "reason", "Good reflects the assessments seen.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         await select_standard(pilot, "2.2")
         await pilot.press("p")
         await pilot.pause()
         assert app.screen.query_one("#f-by").value == "Maria Jerram"  # the lead inspector
         await fill(pilot, "rationale", WHY)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         table = app.screen.query_one(StandardsTable)
         assert "proposed" in str(table.get_cell("2.2", "status"))
         await pilot.press("x")
         await pilot.pause()
         await fill(pilot, "member", "Sam Okafor")
         await fill(pilot, "reason", "I would keep Requires improvement on 2.2.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         await pilot.press("u")
         await pilot.pause()
         assert app.screen.query_one("#f-retracts").value == "4"  # the latest entry first
         await fill(pilot, "reason", "Dissent was recorded against the wrong entry.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
 
     run_app(stockton_fresh, script)
     kinds = [(e["kind"], e.get("retracts")) for e in entries(stockton_fresh)]
@@ -256,33 +244,29 @@ def test_sign_off_refused_then_sealed_then_reopened(stockton_fresh):
         await pilot.press("s")
         await pilot.pause()
         assert "Not ready to sign off" in str(app.screen.query_one("#form-intro").render())
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         assert "1.1 is not ratified" in form_error(app)
         await pilot.press("escape")
         for sid in ("1.1", "1.2", "1.3", "1.4"):
             await select_standard(pilot, sid)
-            await pilot.press("r", "ctrl+s")
-            await pilot.pause()
+            await pilot.press("r")
+            await submit(pilot)
         for sid in ("2.1", "2.4", "3.1", "3.2", "3.3", "3.4"):
             await select_standard(pilot, sid)
             await pilot.press("k")
             await pilot.pause()
             await fill(pilot, "reason", "The computed band reflects the evidence.")
-            await pilot.press("ctrl+s")
-            await pilot.pause()
+            await submit(pilot)
         await select_standard(pilot, "2.2")
         await pilot.press("d")
         await pilot.pause()
         await fill(pilot, "rationale", WHY)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         await pilot.press("s")
         await pilot.pause()
         intro = str(app.screen.query_one("#form-intro").render())
         assert "Final ratings: 32/36, Outstanding" in intro and "✓ Everything" in intro
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         assert "SIGNED OFF" in str(app.screen.query_one("#summary").render())
         await pilot.press("k")  # read-only now
         await pilot.pause()
@@ -291,8 +275,7 @@ def test_sign_off_refused_then_sealed_then_reopened(stockton_fresh):
         await pilot.press("o")
         await pilot.pause()
         await fill(pilot, "reason", "The service reported a data error in one case.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         assert "open" in str(app.screen.query_one("#summary").render())
 
     run_app(stockton_fresh, script)
@@ -329,8 +312,7 @@ def test_user_text_is_shown_literally(stockton_fresh):
         await pilot.press("d")
         await pilot.pause()
         await fill(pilot, "rationale", hostile)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await submit(pilot)
         detail = str(app.screen.query_one("#detail-body").render())
         assert "[bold red]X[/]" in detail and "[@click=app.quit]q[/]" in detail
         assert "␛[2J" in detail and "\x1b" not in detail

@@ -27,7 +27,7 @@ def fresh(tmp_path, monkeypatch) -> Path:
     from panel_tui.core.log import append_entry
 
     insp = load_inspection(d)
-    append_entry(d, insp, "attendance", {"chair": "Helen Davies", "members": ["Maria Jerram"], "by": "Helen Davies"})
+    append_entry(d, insp, "attendance", {"chair": "Helen Davies", "members": ["Maria Jerram", "Sam Okafor"], "by": "Helen Davies"})
     return d
 
 

@@ -52,7 +52,7 @@ def fixture_root(tmp_path_factory, ) -> Path:
     d.mkdir()
     shutil.copy(src / "stockton-2021" / "inspection.toml", d)
     insp = load_inspection(d)
-    append_entry(d, insp, "attendance", {"chair": "C", "members": [], "by": "C"})
+    append_entry(d, insp, "attendance", {"chair": "C", "members": ["A", "B"], "by": "C"})
     append_entry(d, insp, "discretion", {"standard": "2.3", "to": "Good", "rationale": WHY, "by": "C",
                                          "outside_reason": "Interviews showed delivery was uneven."})
     append_entry(d, insp, "discretion", {"standard": "3.2", "to": "Requires improvement", "rationale": WHY, "by": "C",
@@ -158,8 +158,8 @@ def test_export_with_no_log(fixture_root):
 
 def test_export_escapes_user_text(stockton_fresh):
     insp = load_inspection(stockton_fresh)
-    append_entry(stockton_fresh, insp, "attendance", {"chair": "<script>alert(1)</script>", "members": [], "by": "x"})
-    append_entry(stockton_fresh, insp, "discretion", {"standard": "2.2", "to": "Good", "by": "x",
+    append_entry(stockton_fresh, insp, "attendance", {"chair": "<script>alert(1)</script>", "members": ["A", "B"], "by": "x"})
+    append_entry(stockton_fresh, insp, "discretion", {"standard": "2.2", "to": "Good", "by": "A",
                                                       "rationale": "[link](javascript:x) | <b>bold</b> \x1b[2J enough"})
     page = cli("export", stockton_fresh, "--format", "html").stdout
     assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;" in page and "␛[2J" in page

@@ -32,8 +32,11 @@ def record(session: Path, kind: str, **fields: object) -> dict:
     return entry
 
 
+MEMBERS = ["Bob Member", "Cat Member", "Ann Office", "Bea Office"]  # everyone who records in these tests
+
+
 def attend(session: Path, chair: str = "Ann Chair") -> dict:
-    return record(session, "attendance", chair=chair, members=["Bob Member"], by=chair)
+    return record(session, "attendance", chair=chair, members=MEMBERS, by=chair)
 
 
 def dissent(session: Path, who: str, n: int) -> dict:
@@ -66,22 +69,26 @@ def complete_meeting(session: Path) -> None:
 
 def test_each_cli_entry_is_one_commit_authored_by_its_by(shared: Shared) -> None:
     s = shared.session(shared.a)
-    r = cli("attend", s, "--chair", "Ann <Chair>", "--member", "Bob")
+    r = cli("attend", s, "--chair", "Ann Chair", "--member", "Bob <Member>", "--member", "Cat Member")
     assert r.returncode == 0, r.stderr
     assert "committed" in r.stdout
     r = cli("decide", s, "--standard", "2.2", "--to", "Good", "--rationale",
             "Practice seen in the cases was consistently good", "--by", "Ann Chair")
     assert r.returncode == 0, r.stderr
+    r = cli("dissent", s, "--member", "Bob <Member>", "--reason", "The sample is too small to move the band")
+    assert r.returncode == 0, r.stderr
     subjects = git(shared.a, "log", "--format=%s|%an|%ae|%cn").splitlines()
-    assert subjects[0] == ("sessions/stockton: entry 2 discretion 2.2 Requires improvement -> Good|Ann Chair|"
+    assert subjects[0] == "sessions/stockton: entry 3 dissent of Bob <Member>|Bob Member|" + gitstore.AUTHOR_EMAIL + \
+        "|Office Laptop"  # git forbids < and > in a name: left out of the author, kept in the message
+    assert subjects[1] == ("sessions/stockton: entry 2 discretion 2.2 Requires improvement -> Good|Ann Chair|"
                            f"{gitstore.AUTHOR_EMAIL}|Office Laptop")
-    assert subjects[1].startswith("sessions/stockton: entry 1 attendance|Ann Chair|")  # <, > left out of the name
+    assert subjects[2].startswith("sessions/stockton: entry 1 attendance|Ann Chair|")
     # only decisions.toml: nothing else in the commit, nothing left to commit, lock file ignored
     assert git(shared.a, "show", "--name-only", "--format=", "HEAD") == "sessions/stockton/decisions.toml"
     assert (s / "decisions.toml.lock").exists()
     assert git(shared.a, "status", "--porcelain", "--untracked-files=all") == ""
     # the author date is the entry's time
-    at = log_entries(s)[1]["at"]
+    at = log_entries(s)[2]["at"]
     assert git(shared.a, "log", "-1", "--format=%aI").replace("+00:00", "Z") == at
 
 
@@ -105,7 +112,7 @@ def test_other_staged_changes_stay_staged_and_out_of_the_entry_commit(shared: Sh
 
 
 def test_outside_a_work_tree_nothing_changes(stockton_fresh: Path, isolated_git: Path) -> None:
-    r = cli("attend", stockton_fresh, "--chair", "Ann Chair")
+    r = cli("attend", stockton_fresh, "--chair", "Ann Chair", "--member", "Bob", "--member", "Cat")
     assert r.returncode == 0 and "committed" not in r.stdout and r.stderr == ""
     assert not (stockton_fresh / ".git").exists()
     r = cli("verify", stockton_fresh)
@@ -158,7 +165,7 @@ def test_git_missing_from_path_keeps_the_entry_and_says_what_to_do(shared: Share
     bare_bin = tmp_path / "bin"
     bare_bin.mkdir()
     env = {**os.environ, "PATH": str(bare_bin)}
-    r = cli("attend", s, "--chair", "Ann Chair", env=env)
+    r = cli("attend", s, "--chair", "Ann Chair", "--member", "Bob", "--member", "Cat", env=env)
     assert r.returncode == 0
     assert "recorded entry 1" in r.stdout
     assert "git is not on PATH" in r.stderr and "panel-tui sync" in r.stderr
@@ -177,7 +184,7 @@ def test_a_failing_commit_keeps_the_entry_and_says_what_to_do(shared: Shared) ->
     hook.write_text("#!/bin/sh\necho 'policy: no commits today' >&2\nexit 1\n")
     hook.chmod(0o755)
     s = shared.session(shared.a)
-    r = cli("attend", s, "--chair", "Ann Chair")
+    r = cli("attend", s, "--chair", "Ann Chair", "--member", "Bob", "--member", "Cat")
     assert r.returncode == 0
     assert "policy: no commits today" in r.stderr and "the entry is safe" in r.stderr
     assert len(log_entries(s)) == 1
@@ -405,7 +412,8 @@ def test_a_rewrite_is_accepted_only_when_listed_in_the_committed_file(shared: Sh
     git(shared.a, "commit", "-q", "-m", "accept the rebuild")
     r = cli("verify", s)
     assert r.returncode == 0, r.stderr
-    assert "drops entry 2" in r.stdout and "accepted in .panel-tui-accepted.toml: examples rebuilt" in r.stdout
+    assert "but for 1 rewrite accepted in .panel-tui-accepted.toml (examples rebuilt for a new format)" in r.stdout
+    assert "drops entry 2" in r.stdout
     accepted.write_text(f'[[rewrite]]\ncommit = "{sha[:12]}"\npath = "other/*"\nreason = "elsewhere"\n')
     git(shared.a, "commit", "-q", "-am", "narrow the acceptance")
     assert cli("verify", s).returncode == 1  # the path glob does not cover this session
@@ -438,12 +446,14 @@ def test_concurrent_writers_in_one_repository_leave_every_entry_committed(shared
     shutil.copytree(s1, s2)
     git(shared.a, "add", ".")
     git(shared.a, "commit", "-q", "-m", "second session")
+    attend(s1)
+    attend(s2)
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(d), who, "8"], stderr=subprocess.PIPE, text=True)
-             for d, who in ((s1, "Ann"), (s1, "Bob"), (s2, "Cat"))]
+             for d, who in ((s1, "Ann Office"), (s1, "Bob Member"), (s2, "Cat Member"))]
     for p in procs:
         assert p.wait(timeout=120) == 0, p.stderr.read() if p.stderr else ""
     assert git(shared.a, "status", "--porcelain", "--untracked-files=all") == ""
-    assert len(log_entries(s1)) == 16 and len(log_entries(s2)) == 8
+    assert len(log_entries(s1)) == 17 and len(log_entries(s2)) == 9
     assert cli("verify", s1).returncode == 0 and cli("verify", s2).returncode == 0
 
 

@@ -44,65 +44,65 @@ def meeting(d):
         rec(d, "declined", standard=sid, reason="Considered; the computed band stands.")
 
 
-def test_discretion_changes_the_final_rating(stockton_fresh):
-    e = rec(stockton_fresh, "discretion", standard="2.2", to="Good", rationale=WHY)
+def test_discretion_changes_the_final_rating(stockton_met):
+    e = rec(stockton_met, "discretion", standard="2.2", to="Good", rationale=WHY)
     assert e["from"] == "Requires improvement" and e["evidence"]["lowest_percent"] == "62.50"
     assert e["evidence"]["flags"] == ["near-boundary", "one-case"]
-    s = load_session(stockton_fresh)
+    s = load_session(stockton_met)
     assert s.rating.standard("2.2").final == "Good" and s.rating.score == 32
 
 
-def test_discretion_more_than_one_step_is_refused(stockton_fresh):
-    msg = refused(stockton_fresh, "discretion", "one-step", standard="2.2", to="Outstanding", rationale=WHY)
+def test_discretion_more_than_one_step_is_refused(stockton_met):
+    msg = refused(stockton_met, "discretion", "one-step", standard="2.2", to="Outstanding", rationale=WHY)
     assert "Good or Inadequate" in msg
 
 
 @pytest.mark.parametrize("text,rule", [("n/a", "text-placeholder"), ("TBC", "text-placeholder"), ("   ", "text-required"),
                                        ("too short", "text-too-short"), ("a\x00" * 20, "text-nul"),
                                        ("x" * 10_001, "text-too-long")])
-def test_rationale_must_be_real(stockton_fresh, text, rule):
-    refused(stockton_fresh, "discretion", rule, standard="2.2", to="Good", rationale=text)
+def test_rationale_must_be_real(stockton_met, text, rule):
+    refused(stockton_met, "discretion", rule, standard="2.2", to="Good", rationale=text)
 
 
 def test_by_is_required(stockton_fresh):
     refused(stockton_fresh, "discretion", "by-required", standard="2.2", to="Good", rationale=WHY, by=" ")
 
 
-def test_small_sample_needs_other_evidence(stockton_fresh):
-    msg = refused(stockton_fresh, "discretion", "text-required", standard="3.2", to="Requires improvement", rationale=WHY)
+def test_small_sample_needs_other_evidence(stockton_met):
+    msg = refused(stockton_met, "discretion", "text-required", standard="3.2", to="Requires improvement", rationale=WHY)
     assert "other compelling evidence" in msg
-    rec(stockton_fresh, "discretion", standard="3.2", to="Requires improvement", rationale=WHY,
+    rec(stockton_met, "discretion", standard="3.2", to="Requires improvement", rationale=WHY,
         other_evidence="Case audit by the service showed the same gap in contingency planning.")
 
 
-def test_unflagged_standard_needs_outside_criteria(stockton_fresh):
-    msg = refused(stockton_fresh, "discretion", "outside-criteria", standard="2.3", to="Good", rationale=WHY)
+def test_unflagged_standard_needs_outside_criteria(stockton_met):
+    msg = refused(stockton_met, "discretion", "outside-criteria", standard="2.3", to="Good", rationale=WHY)
     assert "no discretion flag" in msg
-    e = rec(stockton_fresh, "discretion", standard="2.3", to="Good", rationale=WHY,
+    e = rec(stockton_met, "discretion", standard="2.3", to="Good", rationale=WHY,
             outside_reason="The panel found wider evidence of inconsistent delivery.")
     assert e["outside_criteria"] is True
 
 
-def test_direction_no_flag_supports_is_refused(stockton_fresh):
+def test_direction_no_flag_supports_is_refused(stockton_met):
     # 2.2 is flagged for an uplift only; a lowering is outside the criteria
-    msg = refused(stockton_fresh, "discretion", "outside-criteria", standard="2.2", to="Inadequate", rationale=WHY)
+    msg = refused(stockton_met, "discretion", "outside-criteria", standard="2.2", to="Inadequate", rationale=WHY)
     assert "lowering" in msg
 
 
-def test_judgement_standard_is_ratified_not_discretioned(stockton_fresh):
-    refused(stockton_fresh, "discretion", "judgement-standard", standard="1.1", to="Outstanding", rationale=WHY)
-    refused(stockton_fresh, "ratification", "text-required", standard="1.1", to="Outstanding")
-    e = rec(stockton_fresh, "ratification", standard="1.1", to="Outstanding", reason="Board evidence was stronger than proposed.")
-    assert e["from"] == "Good" and load_session(stockton_fresh).rating.standard("1.1").final == "Outstanding"
+def test_judgement_standard_is_ratified_not_discretioned(stockton_met):
+    refused(stockton_met, "discretion", "judgement-standard", standard="1.1", to="Outstanding", rationale=WHY)
+    refused(stockton_met, "ratification", "text-required", standard="1.1", to="Outstanding")
+    e = rec(stockton_met, "ratification", standard="1.1", to="Outstanding", reason="Board evidence was stronger than proposed.")
+    assert e["from"] == "Good" and load_session(stockton_met).rating.standard("1.1").final == "Outstanding"
 
 
-def test_unknown_standard_and_band(stockton_fresh):
-    assert "use one of: 1.1" in refused(stockton_fresh, "discretion", "unknown-standard", standard="9.9", to="Good", rationale=WHY)
-    assert "Requires improvement" in refused(stockton_fresh, "discretion", "unknown-band", standard="2.2", to="Goood", rationale=WHY)
+def test_unknown_standard_and_band(stockton_met):
+    assert "use one of: 1.1" in refused(stockton_met, "discretion", "unknown-standard", standard="9.9", to="Good", rationale=WHY)
+    assert "Requires improvement" in refused(stockton_met, "discretion", "unknown-band", standard="2.2", to="Goood", rationale=WHY)
 
 
-def test_later_decision_supersedes_and_retraction_restores(stockton_fresh):
-    d = stockton_fresh
+def test_later_decision_supersedes_and_retraction_restores(stockton_met):
+    d = stockton_met
     first = rec(d, "declined", standard="2.2", reason="Requires improvement fairly reflects planning.")
     second = rec(d, "discretion", standard="2.2", to="Good", rationale=WHY)
     assert second["supersedes"] == first["seq"]
@@ -140,8 +140,8 @@ def test_retracting_attendance_blocks_sign_off(stockton_fresh):
     assert "attendance is not recorded" in refused(d, "sign-off", "sign-off-incomplete")
 
 
-def test_dissent_is_recorded_without_changing_ratings(stockton_fresh):
-    d = stockton_fresh
+def test_dissent_is_recorded_without_changing_ratings(stockton_met):
+    d = stockton_met
     e = rec(d, "discretion", standard="2.2", to="Good", rationale=WHY)
     rec(d, "dissent", member="B", about=e["seq"], reason="I would have kept Requires improvement.", by="B")
     assert load_session(d).rating.score == 32
@@ -152,19 +152,19 @@ def test_dissent_is_recorded_without_changing_ratings(stockton_fresh):
     "[bold red]X[/] [link='https://x']x[/link] [@click=app.quit]x[/]", "ends with a backslash \\",
     "\u202eright-to-left override text here",
 ])
-def test_hostile_text_is_stored_exactly(stockton_fresh, text):
+def test_hostile_text_is_stored_exactly(stockton_met, text):
     text = text if len(text.strip()) >= 20 else text + " padding to twenty chars"
-    e = rec(stockton_fresh, "discretion", standard="2.2", to="Good", rationale=text)
-    doc = tomllib.loads((stockton_fresh / "decisions.toml").read_text(encoding="utf-8"))
-    assert len(doc["entry"]) == 1 and doc["entry"][0]["rationale"] == text
-    assert state(stockton_fresh).problem is None and e["rationale"] == text
+    e = rec(stockton_met, "discretion", standard="2.2", to="Good", rationale=text)
+    doc = tomllib.loads((stockton_met / "decisions.toml").read_text(encoding="utf-8"))
+    assert len(doc["entry"]) == 2 and doc["entry"][-1]["rationale"] == text
+    assert state(stockton_met).problem is None and e["rationale"] == text
 
 
-def test_refused_command_exits_2_and_writes_nothing(stockton_fresh):
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "decide", str(stockton_fresh), "--standard", "2.2",
+def test_refused_command_exits_2_and_writes_nothing(stockton_met):
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "decide", str(stockton_met), "--standard", "2.2",
                            "--to", "Outstanding", "--rationale", WHY, "--by", "Chair"], capture_output=True, text=True)
     assert proc.returncode == 2 and "one-step" in proc.stderr and "Traceback" not in proc.stderr
-    assert not (stockton_fresh / "decisions.toml").exists()
+    assert len(state(stockton_met).entries) == 1
 
 
 def test_cli_records_and_prints_seq_and_hash(stockton_fresh):
@@ -172,3 +172,75 @@ def test_cli_records_and_prints_seq_and_hash(stockton_fresh):
                            "--member", "M1", "--member", "M2"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("recorded entry 1 (attendance) hash ")
     assert state(stockton_fresh).attendance["members"] == ["M1", "M2"]
+
+
+# --- attendance is the source of names (format 2) ------------------------------------------------
+
+def test_quorum_is_framework_data_and_refused_below_it(stockton_fresh):
+    msg = refused(stockton_fresh, "attendance", "quorum", chair="Chair", members=["A"])
+    assert "at least 2 members" in msg and "hmip-yos-2018" in msg
+    refused(stockton_fresh, "attendance", "quorum", chair="Chair", members=[])
+    assert "named twice" in refused(stockton_fresh, "attendance", "attendance-duplicate",
+                                    chair="Tom Baker", members=["A", "tom  baker"])
+    rec(stockton_fresh, "attendance", chair="Chair", members=["A", "B"])
+
+
+def test_before_attendance_only_proposals(stockton_fresh):
+    assert "record who is present first" in refused(stockton_fresh, "declined", "no-attendance", standard="2.1",
+                                                    reason="Kept after discussion.")
+    refused(stockton_fresh, "dissent", "no-attendance", member="B", reason="I disagree with this outcome.")
+    rec(stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="Maria Jerram")
+
+
+def test_names_must_be_present(stockton_met):
+    msg = refused(stockton_met, "discretion", "not-present", standard="2.2", to="Good", rationale=WHY, by="Someone Else")
+    assert "the panel present is: Chair, A, B" in msg
+    msg = refused(stockton_met, "dissent", "not-present", member="Tom Bakr", reason="I disagree with this outcome.", by="A")
+    assert "member 'Tom Bakr'" in msg
+    rec(stockton_met, "discretion", standard="2.2", to="Good", rationale=WHY, by="chair")  # case and spaces aside
+    rec(stockton_met, "attendance", chair="Chair", members=["A", "B", "Tom Baker"], by="Chair")  # an arrival
+    rec(stockton_met, "dissent", member="Tom Baker", reason="I would have kept it as computed.", by="Tom Baker")
+    rec(stockton_met, "attendance", chair="Chair", members=["A", "Tom Baker"], by="Chair")  # B left
+    refused(stockton_met, "declined", "not-present", standard="2.1", reason="Kept after discussion.", by="B")
+
+
+def test_cli_lists_the_names_present(stockton_met):
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "decline", str(stockton_met), "--standard", "2.1",
+                           "--reason", "Kept after discussion.", "--by", "Tom Bakr"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "not-present" in proc.stderr and "Chair, A, B" in proc.stderr
+
+
+# --- proposals answered ------------------------------------------------------------------------
+
+def test_a_decision_answers_the_standing_proposal(stockton_met):
+    d = stockton_met
+    p = rec(d, "proposal", standard="2.2", to="Good", rationale=WHY, by="Maria Jerram")
+    assert state(d).outcome_of(state(d).entry(p["seq"])) == "pending"
+    kept = rec(d, "declined", standard="2.2", reason="Requires improvement fairly reflects planning.")
+    assert kept["answers"] == p["seq"]
+    st = state(d)
+    assert st.outcome_of(st.entry(p["seq"])) == "declined"
+    up = rec(d, "discretion", standard="2.2", to="Good", rationale=WHY)
+    assert up["answers"] == p["seq"] and up["supersedes"] == kept["seq"]
+    st = state(d)
+    assert st.outcome_of(st.entry(p["seq"])) == "accepted"
+    rec(d, "retraction", retracts=up["seq"], reason="Recorded in error.")
+    st = state(d)
+    assert st.outcome_of(st.entry(p["seq"])) == "declined"  # the keep stands again
+    rec(d, "retraction", retracts=p["seq"], reason="The lead inspector withdrew it.")
+    st = state(d)
+    assert st.outcome_of(st.entry(p["seq"])) == "withdrawn"
+    later = rec(d, "declined", standard="2.2", reason="Kept, with no case before the panel.")
+    assert "answers" not in later
+
+
+def test_no_answers_without_a_proposal(stockton_met):
+    e = rec(stockton_met, "declined", standard="2.1", reason="Kept after discussion.")
+    assert "answers" not in e
+
+
+@pytest.mark.parametrize("text", ["\u200b" * 25, "\u2060\ufeff" * 12 + " ", "\u202e\u202d" * 15])
+def test_invisible_text_is_refused_as_blank(stockton_met, text):
+    assert "blank" in refused(stockton_met, "discretion", "text-required", standard="2.2", to="Good", rationale=text)
+    refused(stockton_met, "attendance", "by-required", chair=text, members=["A", "B"])
+    refused(stockton_met, "declined", "by-required", standard="2.1", reason="Kept after discussion.", by=text)

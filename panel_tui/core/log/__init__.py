@@ -21,7 +21,8 @@ from panel_tui.core.log.rules import (
     validate,
 )
 from panel_tui.core.log.state import LogState
-from panel_tui.core.log.writer import NO_LOG, Appended, StaleView, append, append_entry, build_entry, describe, new_header
+from panel_tui.core.log.entries import NO_LOG
+from panel_tui.core.log.writer import Appended, StaleView, append, append_entry, build_entry, describe, new_header
 
 __all__ = [
     "KINDS", "LOG_FORMAT", "LOG_FORMAT_V1", "LOG_FORMAT_V2", "MAX_LOG_BYTES", "MIN_RATIONALE", "MIN_REASON", "NO_LOG",

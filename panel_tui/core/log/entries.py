@@ -22,11 +22,15 @@ REOPEN = "reopen"
 KINDS = (ATTENDANCE, PROPOSAL, DISCRETION, DECLINED, RATIFICATION, RETRACTION, SIGN_OFF, REOPEN, DISSENT)
 UNRETRACTABLE = frozenset({SIGN_OFF, REOPEN, RETRACTION})
 PANEL_KINDS = (DISCRETION, DECLINED)  # the panel's decision on a case-based standard: one stands per standard
+# made by someone present (format 2): refused before attendance, and from anyone not present
+BY_PRESENT = (DISCRETION, DECLINED, RATIFICATION, RETRACTION, DISSENT, SIGN_OFF, REOPEN)
+OUTCOMES = ("pending", "accepted", "declined", "withdrawn")  # what became of a proposal
 
 LOG_FORMAT_V1 = "panel-tui/decisions/1"
 LOG_FORMAT_V2 = "panel-tui/decisions/2"
 LOG_FORMATS = (LOG_FORMAT_V1, LOG_FORMAT_V2)
 LOG_FORMAT = LOG_FORMAT_V2  # what new logs are written in
+NO_LOG = "none"  # the head of a session with no decisions.toml yet (``--expect-head none``)
 
 Entry = dict[str, Any]  # an entry as parsed, after its shape was checked against the TypedDicts below
 
@@ -94,9 +98,10 @@ ProposalFields = TypedDict("ProposalFields", {"standard": str, "from": str, "to"
 DiscretionFields = TypedDict("DiscretionFields", {
     "standard": str, "from": str, "to": str, "rationale": str,
     "other_evidence": NotRequired[str], "outside_criteria": NotRequired[bool], "outside_reason": NotRequired[str],
-    "supersedes": NotRequired[int], "evidence": Evidence})
+    "supersedes": NotRequired[int], "answers": NotRequired[int], "evidence": Evidence})
 DeclinedFields = TypedDict("DeclinedFields", {
-    "standard": str, "band": str, "reason": str, "supersedes": NotRequired[int], "evidence": Evidence})
+    "standard": str, "band": str, "reason": str, "supersedes": NotRequired[int], "answers": NotRequired[int],
+    "evidence": Evidence})
 RatificationFields = TypedDict("RatificationFields", {
     "standard": str, "from": str, "to": str, "reason": NotRequired[str], "supersedes": NotRequired[int]})
 RetractionFields = TypedDict("RetractionFields", {"retracts": int, "reason": str})

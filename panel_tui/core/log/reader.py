@@ -18,7 +18,7 @@ from panel_tui.core.log.entries import LOG_FORMATS
 from panel_tui.core.log.rules import validate
 from panel_tui.core.log.schema import ShapeError, check_entry, check_header
 from panel_tui.core.log.state import LogState
-from panel_tui.core.tomlfile import decode_text, read_bytes
+from panel_tui.core.tomlfile import decode_text, limit_problem, read_bytes
 
 if TYPE_CHECKING:
     from panel_tui.core.engine import Rating
@@ -54,8 +54,9 @@ def verify_bytes(state: LogState, data: bytes, insp: Inspection, rating: Rating 
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return _torn_or_unparseable(state, data, insp, rating, exc)
-    except RecursionError:
-        return _fail(state, f"{path}: unparseable log: nested too deeply to be a decision log. Nothing was overwritten.")
+    except (RecursionError, ValueError) as exc:  # tomllib lets int()'s digit limit through as ValueError
+        place, problem = limit_problem(exc, text)
+        return _fail(state, f"{path}: {place + ': ' if place else ''}unparseable log: {problem}. Nothing was overwritten.")
     replay(state, doc, insp, rating)
     if state.problem is None:
         _check_canonical(state, data)
@@ -73,7 +74,7 @@ def _torn_or_unparseable(state: LogState, data: bytes, insp: Inspection, rating:
         cut = starts[-1]
         try:
             prefix_doc = tomllib.loads(data[:cut].decode("utf-8"))
-        except (tomllib.TOMLDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
             prefix_doc = None
         if prefix_doc is not None:
             line = data.count(b"\n", 0, cut) + 1

@@ -11,10 +11,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from panel_tui.core.display import has_visible_text
 from panel_tui.core.engine import Rating, StandardResult, direction, rate
 from panel_tui.core.errors import RuleRefused
 from panel_tui.core.log.entries import (
     ATTENDANCE,
+    BY_PRESENT,
     DECLINED,
     DISCRETION,
     DISSENT,
@@ -47,8 +49,8 @@ def check_text(value: Any, name: str, minimum: int) -> str:
     if len(value) > MAX_TEXT:
         raise RuleRefused("text-too-long", f"{name} is {len(value):,} characters; the limit is {MAX_TEXT:,}.")
     stripped = value.strip()
-    if not stripped:
-        raise RuleRefused("text-required", f"{name} is blank.")
+    if not stripped or not has_visible_text(stripped):
+        raise RuleRefused("text-required", f"{name} is blank (only spaces, zero-width or control characters).")
     if stripped.lower().rstrip(".") in PLACEHOLDERS:
         raise RuleRefused("text-placeholder", f"{name} '{stripped}' is a placeholder; say why.")
     if len(stripped) < minimum:
@@ -57,11 +59,46 @@ def check_text(value: Any, name: str, minimum: int) -> str:
 
 
 def check_name(value: Any, name: str = "by") -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise RuleRefused("by-required", f"'{name}' (who made this entry) is required.")
+    if not isinstance(value, str) or not value.strip() or not has_visible_text(value):
+        raise RuleRefused("by-required", f"'{name}' (who made this entry) is required: a name with visible "
+                                         "letters, not only spaces, zero-width or control characters.")
     if "\x00" in value or len(value) > 200:
         raise RuleRefused("by-invalid", f"'{name}' must be a name of at most 200 characters without NUL.")
     return value
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names match when equal but for case and runs of spaces ("Tom  baker" is "Tom Baker")."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _check_present(state: LogState, value: Any, role: str) -> None:
+    present = state.present
+    if not any(same_name(str(value), p) for p in present):
+        raise RuleRefused("not-present", f"{role} {value!r} is not recorded as present; the panel present is: "
+                                         f"{', '.join(present)}. Use one of these names, or record attendance again "
+                                         "if someone arrived.")
+
+
+def _check_attendance(rating: Rating, e: Entry, quorum: bool) -> None:
+    """Names present once each; from format 2, a chair and the framework's quorum of members."""
+    chair = check_name(e.get("chair"), "chair")
+    members = e.get("members", [])
+    if not isinstance(members, list):
+        raise RuleRefused("members", "members must be a list of names.")
+    for m in members:
+        check_name(m, "member")
+    if not quorum:
+        return
+    names = [chair, *members]
+    for i, a in enumerate(names):
+        if any(same_name(a, b) for b in names[:i]):
+            raise RuleRefused("attendance-duplicate", f"{a!r} is named twice; name each person present once.")
+    needed = rating.framework.panel.quorum_members
+    if len(members) < needed:
+        raise RuleRefused("quorum", f"a panel needs a chair and at least {needed} members present (quorum, "
+                                    f"framework {rating.framework.id}); {len(members)} member"
+                                    f"{'' if len(members) == 1 else 's'} named.")
 
 
 def _std(rating: Rating, sid: Any) -> StandardResult:
@@ -153,12 +190,24 @@ def _check_supersedes(state: LogState, e: Entry, s: StandardResult, what: str) -
                                         f"not {e.get('supersedes')!r}.")
 
 
+def _check_answers(state: LogState, e: Entry, s: StandardResult) -> None:
+    """A decision on a standard with a standing proposal answers it, and says so."""
+    proposal = state.standing(PROPOSAL, s.id)
+    expected = _seq_of(proposal) if not _is_v1(state) else e.get("answers")
+    if e.get("answers") != expected:
+        named = f"entry {expected}" if expected is not None else "nothing (no proposal stands; leave it out)"
+        raise RuleRefused("answers", f"'answers' must name the standing proposal on {s.id}: {named}, "
+                                     f"not {e.get('answers')!r}.")
+
+
 def _is_v1(state: LogState) -> bool:
     return bool(state.header) and state.header.get("format") == LOG_FORMAT_V1  # type: ignore[union-attr]
 
 
 def _check_evidence(state: LogState, e: Entry, s: StandardResult) -> None:
-    expected = evidence_of(s, LOG_FORMAT_V1 if _is_v1(state) else "")
+    expected = state.evidence_cache.get(s.id)
+    if expected is None:
+        expected = state.evidence_cache[s.id] = evidence_of(s, LOG_FORMAT_V1 if _is_v1(state) else "")
     found = e.get("evidence")
     if found == expected:
         return
@@ -179,13 +228,16 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
     if state.signed_off and kind != REOPEN:
         raise RuleRefused("signed-off", f"the session was signed off at entry {state.sign_off_seq}; "
                                         "only 'reopen' (with a reason) is accepted.")
+    v2 = not _is_v1(state)
+    if v2 and kind in BY_PRESENT and not (kind == SIGN_OFF and state.attendance is None):
+        if state.attendance is None:  # (a sign-off lists attendance among what is missing instead)
+            raise RuleRefused("no-attendance", "record who is present first (attendance: a chair and members); "
+                                               "before the meeting only the lead inspector's proposals are recorded.")
+        _check_present(state, e.get("by"), "by")
+        if kind == DISSENT:
+            _check_present(state, e.get("member"), "member")
     if kind == ATTENDANCE:
-        check_name(e.get("chair"), "chair")
-        members = e.get("members", [])
-        if not isinstance(members, list):
-            raise RuleRefused("members", "members must be a list of names.")
-        for m in members:
-            check_name(m, "member")
+        _check_attendance(rating, e, quorum=v2)
     elif kind in (DISCRETION, PROPOSAL):
         s = _std(rating, e.get("standard"))
         base = s.computed
@@ -211,6 +263,7 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
                                                           "(--outside-criteria REASON) to go ahead.")
                 check_text(e.get("outside_reason"), "outside-criteria reason", MIN_REASON)
             _check_supersedes(state, e, s, "decision")
+            _check_answers(state, e, s)
             _check_evidence(state, e, s)
     elif kind == DECLINED:
         s = _std(rating, e.get("standard"))
@@ -220,6 +273,7 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
             raise RuleRefused("band", f"'band' must be the computed band kept, {s.computed!r}.")
         check_text(e.get("reason"), "reason", MIN_REASON)
         _check_supersedes(state, e, s, "decision")
+        _check_answers(state, e, s)
         _check_evidence(state, e, s)
     elif kind == RATIFICATION:
         s = _std(rating, e.get("standard"))

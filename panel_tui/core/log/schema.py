@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 import typing
-from typing import Any, NotRequired, get_args, get_origin
+from typing import Any, Callable, NotRequired, get_args, get_origin
 
 from panel_tui.core.log.entries import (
     FIELDS,
@@ -53,42 +53,66 @@ def _type_name(tp: Any) -> str:
     return {int: "an integer", str: "a string", bool: "a boolean (true/false)", float: "a number"}.get(tp, str(tp))
 
 
-def _check_value(value: Any, tp: Any, where: str, key: str) -> None:
+Checker = Callable[[Any, str, str], None]
+
+
+@functools.cache
+def _checker(tp: Any) -> Checker:
+    """A compiled check for one declared type: verify reads every entry, so no typing calls per value."""
     if get_origin(tp) is NotRequired:
-        tp = get_args(tp)[0]
+        return _checker(get_args(tp)[0])
     origin = get_origin(tp)
+    name = _type_name(tp)
+
+    def wrong(value: Any, where: str, key: str) -> None:
+        raise ShapeError(f"{where}: '{key}' must be {name}, not {type(value).__name__} {value!r:.40}.")
+
     if tp is bool:
-        ok = isinstance(value, bool)
+        def check(value: Any, where: str, key: str) -> None:
+            if type(value) is not bool:
+                wrong(value, where, key)
     elif tp is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        if ok and not 0 <= value <= MAX_INT:
-            raise ShapeError(f"{where}: '{key}' = {value} is out of range (0 to {MAX_INT}).")
+        def check(value: Any, where: str, key: str) -> None:
+            if type(value) is not int:
+                wrong(value, where, key)
+            if not 0 <= value <= MAX_INT:
+                raise ShapeError(f"{where}: '{key}' = {value} is out of range (0 to {MAX_INT}).")
     elif tp is float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        def check(value: Any, where: str, key: str) -> None:
+            if type(value) not in (int, float):
+                wrong(value, where, key)
     elif tp is str:
-        ok = isinstance(value, str)
-        if ok and key in TIME_KEYS:
-            _check_time(value, where, key)
-        if ok and key in HEX_KEYS and not HEX64.match(value):
-            raise ShapeError(f"{where}: '{key}' must be 64 lowercase hex digits (a SHA-256).")
+        def check(value: Any, where: str, key: str) -> None:
+            if type(value) is not str:
+                wrong(value, where, key)
+            if key in TIME_KEYS:
+                _check_time(value, where, key)
+            elif key in HEX_KEYS and not HEX64.match(value):
+                raise ShapeError(f"{where}: '{key}' must be 64 lowercase hex digits (a SHA-256).")
     elif origin is list:
-        ok = isinstance(value, list)
-        if ok:
-            for i, item in enumerate(value, 1):
-                _check_value(item, get_args(tp)[0], f"{where}: '{key}' item {i}", key)
+        item = _checker(get_args(tp)[0])
+
+        def check(value: Any, where: str, key: str) -> None:
+            if type(value) is not list:
+                wrong(value, where, key)
+            for i, v in enumerate(value, 1):
+                item(v, f"{where}: '{key}' item {i}", key)
     elif origin is dict:
-        ok = isinstance(value, dict)
-        if ok:
+        val = _checker(get_args(tp)[1])
+
+        def check(value: Any, where: str, key: str) -> None:
+            if type(value) is not dict:
+                wrong(value, where, key)
             for k, v in value.items():
-                _check_value(v, get_args(tp)[1], f"{where}: '{key}'", str(k))
+                val(v, f"{where}: '{key}'", str(k))
     elif typing.is_typeddict(tp):
-        ok = isinstance(value, dict)
-        if ok:
+        def check(value: Any, where: str, key: str) -> None:
+            if type(value) is not dict:
+                wrong(value, where, key)
             check_table(value, tp, f"{where}: '{key}'")
     else:  # pragma: no cover - a TypedDict used a type this checker does not know
         raise TypeError(f"schema type {tp!r} not supported")
-    if not ok:
-        raise ShapeError(f"{where}: '{key}' must be {_type_name(tp)}, not {type(value).__name__} {value!r:.40}.")
+    return check
 
 
 def _check_time(value: str, where: str, key: str) -> None:
@@ -96,36 +120,45 @@ def _check_time(value: str, where: str, key: str) -> None:
         raise ShapeError(f"{where}: '{key}' must be an RFC 3339 UTC time like 2026-11-23T14:05:00Z, "
                          f"not {value!r:.40}.")
     try:
-        dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+        dt.datetime.fromisoformat(value[:-1])
     except ValueError:
         raise ShapeError(f"{where}: '{key}' {value!r} is not a real date and time.") from None
 
 
+def _check_fields(table: dict[str, Any], checks: dict[str, Checker], required: frozenset[str],
+                  where: str, what: str) -> None:
+    for k, v in table.items():
+        check = checks.get(k)
+        if check is None:
+            unknown = [k for k in table if k not in checks]
+            raise ShapeError(f"{where}: unknown key(s) {', '.join(repr(k) for k in unknown)}; "
+                             f"{what}: {', '.join(checks)}.")
+        check(v, where, k)
+    if not required <= table.keys():
+        missing = [k for k in checks if k in required and k not in table]
+        raise ShapeError(f"{where}: missing key(s) {', '.join(repr(k) for k in missing)}.")
+
+
+@functools.cache
+def _table_checks(td: type) -> dict[str, Checker]:
+    return {k: _checker(tp) for k, tp in _hints(td).items()}
+
+
 def check_table(table: dict[str, Any], td: type, where: str) -> None:
     """Keys must be the TypedDict's, required ones present, each value of its declared type."""
-    hints = _hints(td)
-    unknown = [k for k in table if k not in hints]
-    if unknown:
-        raise ShapeError(f"{where}: unknown key(s) {', '.join(repr(k) for k in unknown)}; "
-                         f"allowed: {', '.join(hints)}.")
-    required = _required(td)
-    missing = [k for k in hints if k in required and k not in table]
-    if missing:
-        raise ShapeError(f"{where}: missing key(s) {', '.join(repr(k) for k in missing)}.")
-    for k, v in table.items():
-        _check_value(v, hints[k], where, k)
+    _check_fields(table, _table_checks(td), _required(td), where, "allowed")
 
 
-def _entry_schema(kind: str, v1: bool) -> tuple[dict[str, Any], frozenset[str]]:
-    hints: dict[str, Any] = {}
+def _entry_schema(kind: str, v1: bool) -> tuple[dict[str, Checker], frozenset[str]]:
+    checks: dict[str, Checker] = {}
     required: set[str] = set()
     for td in (EntryHead, FIELDS[kind], EntryTail):
-        h = _hints(td)
-        if v1:
-            h = {k: (EvidenceV1 if tp is Evidence else tp) for k, tp in h.items() if k != "replayed_from"}
-        hints.update(h)
+        for k, tp in _hints(td).items():
+            if v1 and k == "replayed_from":
+                continue
+            checks[k] = _checker(EvidenceV1 if (v1 and tp is Evidence) else tp)
         required |= _required(td)
-    return hints, frozenset(required)
+    return checks, frozenset(required)
 
 
 _SCHEMAS = {(kind, v1): _entry_schema(kind, v1) for kind in KINDS for v1 in (False, True)}
@@ -134,19 +167,10 @@ _SCHEMAS = {(kind, v1): _entry_schema(kind, v1) for kind in KINDS for v1 in (Fal
 def check_entry(e: dict[str, Any], n: int, log_format: str) -> None:
     """Raise ShapeError naming the field when entry ``n`` is not of its kind's shape."""
     kind = e.get("kind")
-    where = f"entry {n}"
     if kind not in KINDS:
-        raise ShapeError(f"{where}: unknown kind {kind!r}; the kinds are: {', '.join(KINDS)}.")
-    hints, required = _SCHEMAS[(kind, log_format == LOG_FORMAT_V1)]
-    unknown = [k for k in e if k not in hints]
-    if unknown:
-        raise ShapeError(f"{where} ({kind}): unknown key(s) {', '.join(repr(k) for k in unknown)}; "
-                         f"a {kind} entry holds: {', '.join(hints)}.")
-    missing = [k for k in hints if k in required and k not in e]
-    if missing:
-        raise ShapeError(f"{where} ({kind}): missing key(s) {', '.join(repr(k) for k in missing)}.")
-    for k, v in e.items():
-        _check_value(v, hints[k], f"{where} ({kind})", k)
+        raise ShapeError(f"entry {n}: unknown kind {kind!r}; the kinds are: {', '.join(KINDS)}.")
+    checks, required = _SCHEMAS[(kind, log_format == LOG_FORMAT_V1)]
+    _check_fields(e, checks, required, f"entry {n} ({kind})", f"a {kind} entry holds")
 
 
 def check_header(header: dict[str, Any]) -> None:

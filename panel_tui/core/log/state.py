@@ -48,6 +48,8 @@ class LogState:
     sign_off_seq: int | None = None
     # (group, standard id or "") -> seqs of its unretracted entries, oldest first; the last stands
     stacks: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
+    # standard id -> the evidence the inspection gives it (the inspection is fixed for a log)
+    evidence_cache: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     # --- what stands ----------------------------------------------------------------------
 
@@ -102,6 +104,26 @@ class LogState:
     def for_standard(self, sid: str) -> list[Entry]:
         return [e for e in self.entries if e.get("standard") == sid]
 
+    @property
+    def present(self) -> list[str]:
+        """The chair and members of the standing attendance, as recorded."""
+        a = self.attendance
+        return [str(a["chair"]), *map(str, a.get("members", []))] if a else []
+
+    def answer_to(self, proposal: Entry) -> Entry | None:
+        """The standing discretion or keep that answers a proposal, if any."""
+        decision = self.standing(DISCRETION, proposal.get("standard"))
+        return decision if decision is not None and decision.get("answers") == proposal["seq"] else None
+
+    def outcome_of(self, proposal: Entry) -> str:
+        """pending, accepted, declined or withdrawn (retracted, or replaced by a later proposal)."""
+        if proposal["seq"] in self.retracted or not self.is_effective(proposal):
+            return "withdrawn"
+        answer = self.answer_to(proposal)
+        if answer is None:
+            return "pending"
+        return "accepted" if answer["kind"] == DISCRETION and answer.get("to") == proposal.get("to") else "declined"
+
     def since(self, head: str | None) -> list[Entry] | None:
         """Entries recorded after ``head``; None when ``head`` is not in this log at all."""
         if head == self.head:
@@ -121,10 +143,14 @@ class LogState:
         if group is None:
             return True
         stack = self.stacks.get((group, e.get("standard") or ""))
-        return bool(stack) and stack[-1] == seq
+        return stack is not None and bool(stack) and stack[-1] == seq
 
     def status_of(self, e: Entry) -> str:
-        """'retracted by N', 'superseded' or 'stands': one wording for every view of the log."""
+        """'retracted by N', 'superseded' or 'stands' (a proposal: its outcome): one wording for every view."""
+        if e["kind"] == PROPOSAL and e["seq"] not in self.retracted:
+            outcome = self.outcome_of(e)
+            answer = self.answer_to(e)
+            return f"{outcome} (entry {answer['seq']})" if answer is not None else outcome
         if e["seq"] in self.retracted:
             return f"retracted by {self.retracted[e['seq']]}"
         return "stands" if self.is_effective(e) else "superseded"

@@ -23,6 +23,7 @@ from panel_tui.core.log.entries import (
     DISCRETION,
     LOG_FORMAT,
     LOG_FORMAT_V1,
+    NO_LOG,
     PROPOSAL,
     RATIFICATION,
     SIGN_OFF,
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from panel_tui.core.engine import Rating
     from panel_tui.core.inspection import Inspection
 
-NO_LOG = "none"  # the head of a session with no decisions.toml yet (``--expect-head none``)
 
 
 class StaleView(RuleRefused):
@@ -108,6 +108,9 @@ def build_entry(state: LogState, rating: Rating, kind: str, fields: dict[str, An
             standing = state.standing(kind, sid)
             if standing is not None:
                 e["supersedes"] = standing["seq"]
+            proposal = state.standing(PROPOSAL, sid)
+            if proposal is not None and log_format != LOG_FORMAT_V1:
+                e["answers"] = proposal["seq"]
     if kind == RATIFICATION and known:
         s = rating.standard(sid)  # type: ignore[arg-type]
         e.setdefault("from", s.proposed)

@@ -1,0 +1,120 @@
+"""Where panel-tui may write a file it was asked to (``export -o``, ``audit --csv``), and how.
+
+An output path comes from the command line, so it is checked like any other input: it must not
+be a folder (or, for ``audit --csv``, a file), its folder must exist, and it must never be one of
+the files panel-tui keeps in a session folder. Paths are compared resolved (through symlinks) and
+by identity (hard links), so ``-o S/decisions.toml``, a symlink to it or a hard link to it are all
+refused with the file left byte for byte as it was.
+
+Cells bound for a spreadsheet pass :func:`spreadsheet_safe`, the OWASP rule against formula
+injection: a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with
+``'`` so Excel or LibreOffice shows it as text and never runs it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from panel_tui.core.display import visible
+from panel_tui.core.errors import InputError
+from panel_tui.core.filelock import atomic_write
+from panel_tui.core.tomlfile import os_error
+
+# Files panel-tui keeps in a session folder; no output may ever replace one.
+OWNED_NAMES = frozenset({"inspection.toml", "decisions.toml", "decisions.toml.lock", "decisions.drafts.toml",
+                         "cases.csv"})
+OWNED_PREFIXES = (".decisions.toml.tmp-", ".decisions.drafts.toml.tmp-")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_owned_name(name: str) -> bool:
+    return name in OWNED_NAMES or name.startswith(OWNED_PREFIXES)
+
+
+def _owned_files(folders: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for folder in folders:
+        try:
+            out += [p for p in folder.iterdir() if is_owned_name(p.name)]
+        except OSError:
+            continue
+    return out
+
+
+def check_output_file(path: Path, protect: Iterable[Path] = ()) -> Path:
+    """Refuse an output file path that is a folder, has no folder, or is a file panel-tui owns.
+
+    ``protect`` names session folders whose owned files must not be reached by any name (hard
+    links included). Returns the path to write.
+    """
+    try:
+        if path.is_dir():
+            raise InputError(path, None, "is a folder; the output must be a file.",
+                             f"give a file name inside it, e.g. {path / 'record.md'}.")
+        parent = path.parent
+        if not parent.is_dir():
+            raise InputError(path, None, f"its folder {parent} does not exist; nothing was written.",
+                             "create the folder first, or give another path.")
+        resolved = path.resolve()
+        if is_owned_name(path.name) or is_owned_name(resolved.name):
+            raise _owned(path)
+        if path.exists():
+            for owned in _owned_files([*protect, resolved.parent]):
+                if os.path.samefile(owned, path):
+                    raise _owned(path)
+    except OSError as exc:
+        raise os_error(exc, path, "the output path", "write") from None
+    return path
+
+
+def _owned(path: Path) -> InputError:
+    return InputError(path, None, "is a file panel-tui keeps in a session folder (the inspection, the decision "
+                                  "log, its lock or drafts); an export never writes over it. Nothing was written.",
+                      "give another output path, e.g. record.md.")
+
+
+def check_output_folder(path: Path, file_names: Iterable[str]) -> list[Path]:
+    """For ``audit --csv OUT``: OUT may exist only as a folder, its parent must exist, and none of
+    the files to be written there may be a file panel-tui owns. Returns the file paths."""
+    try:
+        if path.exists() and not path.is_dir():
+            raise InputError(path, None, "exists and is not a folder; --csv writes three CSV files into a folder.",
+                             "give a new or existing folder, not a file.")
+        if not path.parent.is_dir():
+            raise InputError(path, None, f"its folder {path.parent} does not exist; nothing was written.",
+                             "create the folder first, or give another path.")
+    except OSError as exc:
+        raise os_error(exc, path, "the output folder", "write") from None
+    return [check_output_file(path / name) if path.is_dir() else path / name for name in file_names]
+
+
+def write_output(path: Path, data: bytes, protect: Iterable[Path] = ()) -> None:
+    """Check the path, then write atomically; an OS refusal is one message naming the file."""
+    check_output_file(path, protect)
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise os_error(exc, path, "the output file", "write") from None
+
+
+def make_output_folder(path: Path) -> None:
+    try:
+        path.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise os_error(exc, path, "the output folder", "create") from None
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that no spreadsheet runs or lets steer a terminal.
+
+    Numbers, booleans and None pass unchanged. Text starting with ``= + - @``, tab or CR gets a
+    leading ``'`` (OWASP); control and bidi characters become visible symbols (newlines are kept,
+    as CSV quotes them).
+    """
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    text = str(value)
+    safe = visible(text, keep_newlines=True)
+    return "'" + safe if text.startswith(FORMULA_STARTS) else safe

@@ -1,0 +1,78 @@
+// An independent verifier for panel-tui decision logs (format panel-tui/decisions/2), written in
+// JavaScript from docs/formats.md alone: no panel-tui code, only a TOML parser.
+// Usage: node verify.mjs SESSION_DIR   -> prints "ok <entries> <head>" (exit 0) or the problem (exit 1)
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "smol-toml";
+
+// Keys in ascending Unicode code point order (not UTF-16 code units, JavaScript's default sort).
+function byCodePoint(a, b) {
+  const x = Array.from(a), y = Array.from(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+// Canonical JSON: no whitespace, keys by code point, strings as JSON.stringify writes them
+// (only '"', '\' and U+0000-U+001F escaped), integers in decimal; anything else is not allowed.
+function canon(v) {
+  if (Array.isArray(v)) return "[" + v.map(canon).join(",") + "]";
+  if (typeof v === "object" && v !== null) {
+    return "{" + Object.keys(v).sort(byCodePoint).map((k) => JSON.stringify(k) + ":" + canon(v[k])).join(",") + "}";
+  }
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
+    return String(v);
+  }
+  if (typeof v === "string" || typeof v === "boolean") return JSON.stringify(v);
+  throw new Error(`value of type ${typeof v} cannot be hashed`);
+}
+
+export function H(table) {
+  const body = { ...table };
+  delete body.hash;
+  return createHash("sha256").update(Buffer.from(canon(body), "utf8")).digest("hex");
+}
+
+function verify(dir) {
+  const doc = parse(readFileSync(join(dir, "decisions.toml"), "utf8"));
+  const extra = Object.keys(doc).filter((k) => k !== "log" && k !== "entry");
+  if (extra.length) return `extra top-level keys: ${extra}`;
+  const log = doc.log;
+  if (log.format !== "panel-tui/decisions/2") return `not format 2: ${log.format}`;
+  const insp = createHash("sha256").update(readFileSync(join(dir, "inspection.toml"))).digest("hex");
+  if (insp !== log.inspection_sha256) return "inspection changed";
+  let prev = H(log), signed = false;
+  const entries = doc.entry || [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i], n = i + 1;
+    if (e.seq !== n) return `entry ${n}: seq`;
+    if (e.prev !== prev) return `entry ${n}: chain`;
+    if (e.hash !== H(e)) return `entry ${n}: hash`;
+    if (signed && e.kind !== "reopen") return `entry ${n}: after sign-off`;
+    if (e.kind === "sign-off") signed = true;
+    if (e.kind === "reopen") signed = false;
+    prev = e.hash;
+  }
+  return `ok ${entries.length} ${prev}`;
+}
+
+if (process.argv[2] === "--hash") {
+  // node verify.mjs --hash '<json of a table>': the hash of one table, for the docs' test vectors
+  const table = JSON.parse(process.argv[3]);
+  const body = { ...table };
+  delete body.hash;
+  process.stdout.write(H(table) + "\n" + canon(body) + "\n");
+} else {
+  let result;
+  try {
+    result = verify(process.argv[2]);
+  } catch (err) {
+    result = `error: ${err.message}`;
+  }
+  console.log(result);
+  process.exit(result.startsWith("ok ") ? 0 : 1);
+}
