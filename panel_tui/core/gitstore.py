@@ -97,6 +97,8 @@ def work_tree(path: Path) -> Path | None:
     if not enabled() or git_path() is None:
         return None
     folder = path if path.is_dir() else path.parent
+    if not _has_dot_git(folder.resolve()) and "GIT_DIR" not in os.environ and "GIT_WORK_TREE" not in os.environ:
+        return None  # no subprocess for a session outside git (the audit asks for every session)
     proc = _git(folder, "rev-parse", "--show-toplevel", check=False)
     if proc.returncode != 0:
         return None
