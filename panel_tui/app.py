@@ -71,7 +71,7 @@ def git_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
 def sync_in_background(app: App, screen: Screen) -> None:
     """Run the sync in a thread (the network may be slow); pulled entries then show at once."""
     from panel_tui.core.errors import InputError, RuleRefused
-    from panel_tui.core.gitstore import sync
+    from panel_tui.core.gitstore import GitFailed, sync
 
     session_dir = screen.session.dir  # type: ignore[attr-defined]
     app.notify("Syncing with the shared repository…", title="Git", markup=False, timeout=2)
@@ -80,7 +80,7 @@ def sync_in_background(app: App, screen: Screen) -> None:
         try:
             report = sync(session_dir)
             message, severity = "\n".join(report.lines[-6:]), "information"
-        except (InputError, RuleRefused) as exc:
+        except (InputError, RuleRefused, GitFailed) as exc:
             message, severity = (exc.message if isinstance(exc, RuleRefused) else str(exc)), "error"
         app.call_from_thread(done, message, severity)
 

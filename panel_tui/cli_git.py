@@ -55,9 +55,14 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
 
 
 def cmd_sync(a: argparse.Namespace) -> int:
-    from panel_tui.core.gitstore import sync
+    from panel_tui.core.gitstore import GitFailed, sync
 
-    sync(a.path, replay=a.replay, progress=lambda line: _err(line), passthrough=True, prompt=True)
+    try:
+        sync(a.path, replay=a.replay, progress=lambda line: _err(line), passthrough=True, prompt=True)
+    except GitFailed as exc:  # a git step no rule of ours foresaw: its own words, and nothing is lost
+        _err(f"error: {exc.command} failed: {exc.detail} Recorded entries are on disk and in your commits; "
+             "fix what git names, then run `panel-tui sync` again.")
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 

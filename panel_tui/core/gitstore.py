@@ -269,7 +269,8 @@ def author_name(by: Any) -> str:
 
 
 def _session_name(root: Path, session_dir: Path) -> str:
-    return _rel(root, session_dir) or "."
+    """The session's path inside the repository (its folder name when it is the repository itself)."""
+    return _rel(root, session_dir) or session_dir.resolve().name
 
 
 def tag_name(session: str, seq: int) -> str:
@@ -368,8 +369,14 @@ def _commit_log(root: Path, session_dir: Path, rel: str, subject_note: str = "")
     out = CommitOutcome("committed", f"committed {sha[:10]}: {subject}", commit=sha)
     for e in new:
         if e.get("kind") == "sign-off":
-            out.tag = _tag_sign_off(root, session, e, sha)
-            out.message += f"; tagged {out.tag}"
+            try:
+                out.tag = _tag_sign_off(root, session, e, sha)
+                out.message += f"; tagged {out.tag}"
+            except GitFailed as exc:  # the entry and its commit stand; only the tag is missing
+                out.status = "failed"
+                out.message = (f"committed {sha[:10]} ({subject}), but the sign-off tag was not made: "
+                               f"{_one_line(exc.detail, 300)}. Fix: `git -C {root} tag -a "
+                               f"{tag_name(session, int(e['seq']))} {sha[:10]}` once the cause is fixed.")
     return out
 
 
@@ -740,7 +747,12 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
                                         f"`git -C {root} push -u origin {branch}` once.")
     remote = up.split("/", 1)[0]
     _say(progress, report, f"fetching from {remote}…")
-    _run_net(root, ["fetch", remote], passthrough, prompt)
+    try:
+        _run_net(root, ["fetch", remote], passthrough, prompt)
+    except GitFailed as exc:
+        raise GitRefused("fetch", f"git fetch from {remote} failed: {_one_line(exc.detail, 300)} Nothing was "
+                                  "changed; your entries are committed here. Sync again when the remote is "
+                                  "reachable.") from None
     ahead, behind = ahead_behind(root, up)
     if ahead and behind:
         logs, others = diverged_logs(root, up)
@@ -865,8 +877,11 @@ def _replay(root: Path, up: str, logs: list[Divergence], others: list[str], prog
     _git(root, "commit", "-q", "-m", subject, "-m", "\n".join(summary))
     sha = _out(root, "rev-parse", "HEAD")
     for session, e in tags:
-        name = _tag_sign_off(root, session, e, sha)
-        _say(progress, report, f"tagged {name}")
+        try:
+            _say(progress, report, f"tagged {_tag_sign_off(root, session, e, sha)}")
+        except GitFailed as exc:
+            _say(progress, report, f"warning: the sign-off tag for entry {e['seq']} was not made: "
+                                   f"{_one_line(exc.detail, 200)}")
     _say(progress, report, f"committed {sha[:10]}: {subject}")
 
 

@@ -494,3 +494,22 @@ def test_replay_when_both_offices_started_the_log_on_their_own(shared: Shared) -
     assert entries[1]["replayed_from"] == mine["hash"]
     assert cli("verify", sb).returncode == 0
     assert cli("sync", sa).returncode == 0 and log_entries(sa) == entries
+
+
+def test_an_unreachable_remote_is_a_message_and_changes_nothing(shared: Shared) -> None:
+    s = shared.session(shared.a)
+    attend(s)
+    head = git(shared.a, "rev-parse", "HEAD")
+    shared.remote.rename(shared.remote.with_name("moved.git"))
+    r = cli("sync", s)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "git fetch from origin failed" in r.stderr and "your entries are committed here" in r.stderr
+    assert git(shared.a, "rev-parse", "HEAD") == head
+
+
+def test_first_entry_in_a_repository_with_no_commit_yet(stockton_fresh: Path, isolated_git: Path) -> None:
+    git(stockton_fresh, "init", "-q")
+    attend(stockton_fresh)
+    assert git(stockton_fresh, "log", "--format=%s") == "stockton-fresh: entry 1 attendance"
+    assert git(stockton_fresh, "status", "--porcelain") == "?? inspection.toml"
+    assert cli("verify", stockton_fresh).returncode == 0
