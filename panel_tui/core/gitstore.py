@@ -270,7 +270,8 @@ def author_name(by: Any) -> str:
 
 def _session_name(root: Path, session_dir: Path) -> str:
     """The session's path inside the repository (its folder name when it is the repository itself)."""
-    return _rel(root, session_dir) or session_dir.resolve().name
+    rel = _rel(root, session_dir)
+    return session_dir.resolve().name if rel in ("", ".") else rel
 
 
 def tag_name(session: str, seq: int) -> str:
