@@ -19,6 +19,7 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import AbstractSet as Set
 from typing import Any, Callable
 
 from panel_tui.core.errors import InputError, RuleRefused
@@ -164,7 +165,8 @@ def blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
     if not specs:
         return {}
     proc = _git(root, "cat-file", "--batch", input=("\n".join(specs) + "\n").encode("utf-8"))
-    data, pos, out = proc.stdout, 0, {}
+    data, pos = proc.stdout, 0
+    out: dict[str, bytes | None] = {}
     for spec in specs:
         nl = data.index(b"\n", pos)
         header = data[pos:nl].decode("utf-8", "replace").split()
@@ -211,7 +213,7 @@ def _span(first: int, last: int) -> str:
     return f"entry {first}" if first == last else f"entries {first}-{last}"
 
 
-def extension_problem(old: LogVersion, new: LogVersion, accounted: set[str] = frozenset()) -> str | None:  # type: ignore[assignment]
+def extension_problem(old: LogVersion, new: LogVersion, accounted: Set[str] = frozenset()) -> str | None:
     """Why ``new`` does not extend ``old`` (same header, same entries first), or None.
 
     ``accounted``: hashes of entries that ``new`` re-recorded (``replayed_from``) or kept aside;
@@ -860,7 +862,8 @@ def _replay(root: Path, up: str, logs: list[Divergence], others: list[str], prog
     if _git(root, "rev-parse", "--verify", "-q", "MERGE_HEAD", check=False).returncode != 0:
         detail = (merge.stderr or merge.stdout).decode("utf-8", "replace").strip()
         raise GitRefused("merge", f"git would not start the merge: {detail} Nothing was changed.")
-    summary, tags = [], []
+    summary: list[str] = []
+    tags: list[tuple[str, dict[str, Any]]] = []
     try:
         for d in logs:
             summary += _replay_one(root, up, d, progress, report, tags)
