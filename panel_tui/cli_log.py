@@ -24,12 +24,22 @@ def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
 
     insp_path = resolve_inspection_path(args.path)
     insp = load_inspection(insp_path)
+    for key in ("to",):  # band names in any case: "good", "requires  improvement"
+        if isinstance(fields.get(key), str):
+            fields[key] = band_spelling(insp.framework.band_names, fields[key])
     entry = append_entry(insp_path.parent, insp, kind, fields, expect_head=args.expect_head)
     print(f"recorded entry {entry['seq']} ({kind}) hash {entry['hash']}")
     from panel_tui.cli_git import report_commit  # issue 14: commit the entry when the session is in git
 
     report_commit(insp_path.parent, entry)
     return EXIT_OK
+
+
+def band_spelling(names: list[str], typed: str) -> str:
+    """The framework's spelling of a band typed in any case or spacing; unknown text is left for the
+    rules to refuse (they list the bands)."""
+    key = " ".join(typed.split()).casefold()
+    return next((n for n in names if n.casefold() == key), typed)
 
 
 def cmd_decide(a: argparse.Namespace) -> int:
@@ -42,7 +52,39 @@ def cmd_decline(a: argparse.Namespace) -> int:
 
 
 def cmd_ratify(a: argparse.Namespace) -> int:
+    if a.all_proposed:
+        return _ratify_all(a)
+    if not a.standard:
+        from panel_tui.core.errors import InputError
+
+        raise InputError(None, "ratify", "name a standard (--standard ID) or ratify every remaining one as "
+                                         "proposed (--all-proposed).", "add --standard or --all-proposed.")
     return _record(a, "ratification", {"standard": a.standard, "to": a.to, "reason": a.reason, "by": a.by})
+
+
+def _ratify_all(a: argparse.Namespace) -> int:
+    """Every judgement standard not yet ratified, as proposed: one entry each, in one write."""
+    from panel_tui.core.inspection import load_inspection, resolve_inspection_path
+    from panel_tui.core.log.writer import append_all
+    from panel_tui.core.session import load_session
+
+    insp_path = resolve_inspection_path(a.path)
+    session = load_session(insp_path)
+    from panel_tui.core.agenda import to_ratify
+
+    state = session.log if not session.log_problem else None
+    todo = [("ratification", {"standard": sid, "by": a.by}) for sid in to_ratify(state, session.rating)]
+    if not todo:
+        print("nothing to ratify: every judgement standard is ratified already")
+        return EXIT_OK
+    done = append_all(insp_path.parent, load_inspection(insp_path), todo, expect_head=a.expect_head)
+    for e in done.entries:
+        print(f"recorded entry {e['seq']} (ratification {e['standard']} {e['to']}) hash {e['hash']}")
+    from panel_tui.cli_git import report_commit  # issue 14: one commit for the one all-or-nothing write
+
+    report_commit(insp_path.parent, done.entries[-1])
+    return EXIT_OK
+
 
 
 def cmd_propose(a: argparse.Namespace) -> int:
@@ -160,7 +202,9 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--reason", required=True)
 
     s = p("ratify", cmd_ratify, "confirm (or change) a judgement standard's proposed band")
-    s.add_argument("--standard", required=True)
+    s.add_argument("--standard")
+    s.add_argument("--all-proposed", action="store_true",
+                   help="ratify every judgement standard not yet ratified, as proposed (one entry each, one write)")
     s.add_argument("--to", help="the band, when changing the proposed one")
     s.add_argument("--reason")
 

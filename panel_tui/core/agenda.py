@@ -39,6 +39,11 @@ def needs_panel(state: LogState | None, s: StandardResult) -> bool:
     return status(state, s) in (NEEDS_PANEL, TO_RATIFY, PROPOSED)
 
 
+def to_ratify(state: LogState | None, rating: Rating) -> list[str]:
+    """Judgement standards still to ratify, in the framework's order (for "ratify all as proposed")."""
+    return [s.id for s in rating.standards if s.kind == "judgement" and status(state, s) == TO_RATIFY]
+
+
 def agenda(state: LogState | None, rating: Rating) -> list[str]:
     """Standard ids still needing the panel, in the framework's order."""
     return [s.id for s in rating.standards if needs_panel(state, s)]

@@ -95,3 +95,34 @@ def entry_summary(e: dict[str, Any]) -> str:
     else:
         text = str(e.get("reason", ""))
     return one_line(text, 120)
+
+
+# One vocabulary for what the panel did, shared by the exports, the log views and the audit.
+OUTCOME_WORDS = {
+    "discretion": "Professional discretion applied",
+    "declined": "Considered; band kept",
+    "ratification": "Ratified",
+    "proposal": "Proposed by the lead inspector",
+    "attendance": "Attendance",
+    "retraction": "Retracted an entry",
+    "dissent": "Dissent",
+    "sign-off": "Signed off",
+    "reopen": "Reopened",
+}
+
+
+def local_time(at: object, zone: str) -> str:
+    """A stored UTC time ("2020-10-14T09:04:37Z") as the meeting clock shows it: "14 Oct 2020 10:04 BST".
+
+    Anything that is not such a time is shown as it is (made visible), never guessed at.
+    """
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    text = str(at)
+    try:
+        when = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+        local = when.astimezone(ZoneInfo(zone))
+    except (ValueError, KeyError, OSError):
+        return visible(text)
+    return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"

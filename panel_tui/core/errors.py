@@ -32,10 +32,11 @@ class InputError(Exception):
 class RuleRefused(Exception):
     """A decision the log's rules do not allow; nothing was written."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
+        self.field = field  # the entry field at fault, so a form can put the message beside it
 
     def __str__(self) -> str:
         return f"refused ({self.rule}): {self.message}"

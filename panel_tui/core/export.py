@@ -13,12 +13,13 @@ import io
 from pathlib import Path
 from typing import Any
 
-from panel_tui.core.display import visible
+from panel_tui.core.display import OUTCOME_WORDS, entry_summary, local_time, visible
 from panel_tui.core.engine import StandardResult, pct_text
 from panel_tui.core.errors import InputError
+from panel_tui.core.log.state import LogState
 from panel_tui.core.session import load_session
 
-RECORD_FORMAT = "panel-tui/record/1"
+RECORD_FORMAT = "panel-tui/record/2"
 
 
 def evidence_text(s: StandardResult, small: int) -> str:
@@ -40,14 +41,22 @@ def evidence_text(s: StandardResult, small: int) -> str:
     return text
 
 
+def _ref(st: LogState, seq: Any) -> dict[str, Any] | None:
+    """What an entry number points at, for dissents and retractions: its seq, kind and standard."""
+    e = st.entry(seq) if isinstance(seq, int) and not isinstance(seq, bool) else None
+    return None if e is None else {"seq": e["seq"], "kind": e["kind"], "standard": e.get("standard")}
+
+
 def build_record(path: Path | str) -> dict[str, Any]:
+    """The panel record as data (format ``panel-tui/record/2``): every entry, in one vocabulary."""
     session = load_session(path)
     if session.log_problem:
         raise InputError(session.log_path, None, f"the decision log does not verify, so no record is exported: "
                                                  f"{session.log_problem}", "run panel-tui verify and resolve it first.")
     r, insp, st = session.rating, session.inspection, session.log
+    zone = r.framework.panel.timezone
     small = r.framework.discretion.small_sample_cases
-    standing = {}
+    standing: dict[str, Any] = {}
     if st is not None:
         standing.update(st.ratified)
         standing.update(st.panel)
@@ -59,32 +68,135 @@ def build_record(path: Path | str) -> dict[str, Any]:
             "final": s.final, "evidence": evidence_text(s, small), "flags": s.flag_names,
             "reasons": [f.reason for f in s.flags], "not_rated": s.not_rated,
             "decision": None if e is None else {
-                "seq": e["seq"], "kind": e["kind"], "by": e.get("by"), "at": e.get("at"),
+                "seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], "by": e.get("by"),
+                "at": e.get("at"), "at_local": local_time(e.get("at"), zone),
                 "rationale": e.get("rationale", e.get("reason")), "other_evidence": e.get("other_evidence"),
                 "outside_reason": e.get("outside_reason"), "from": e.get("from", e.get("band")),
-                "to": e.get("to", e.get("band"))},
+                "to": e.get("to", e.get("band")), "answers": e.get("answers")},
         })
-    dissents = [e for e in (st.entries if st else []) if e["kind"] == "dissent" and st and e["seq"] not in st.retracted]
+    entries: list[dict[str, Any]] = []
+    for e in st.entries if st is not None else []:
+        status = st.status_of(e)  # type: ignore[union-attr]
+        row = {"seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], "standard": e.get("standard"),
+               "by": e.get("by"), "at": e.get("at"), "at_local": local_time(e.get("at"), zone), "status": status,
+               "text": e.get("rationale", e.get("reason")), "summary": entry_summary(e)}
+        if e["kind"] == "dissent":
+            row.update(member=e.get("member"), about=_ref(st, e.get("about")))  # type: ignore[arg-type]
+        if e["kind"] == "retraction":
+            row.update(retracts=_ref(st, e.get("retracts")))  # type: ignore[arg-type]
+        if e["kind"] == "proposal":
+            row.update(to=e.get("to"), outcome_of_proposal=st.outcome_of(e),  # type: ignore[union-attr]
+                       answered_by=(st.answer_to(e) or {}).get("seq"))  # type: ignore[union-attr]
+        entries.append(row)
+    sign_off = None
+    if st is not None and st.signed_off and st.sign_off_seq is not None:
+        so = st.entry(st.sign_off_seq) or {}
+        sign_off = {"seq": so.get("seq"), "by": so.get("by"), "at": so.get("at"),
+                    "at_local": local_time(so.get("at"), zone)}
     return {
         "format": RECORD_FORMAT, "service": insp.service, "framework": r.framework.id, "fieldwork": insp.fieldwork,
         "published": insp.published, "lead_inspector": insp.lead_inspector, "source": insp.source,
+        "timezone": zone,
         "attendance": None if not (st and st.attendance) else {"chair": st.attendance.get("chair"),
                                                              "members": st.attendance.get("members", [])},
         "decisions_recorded": st is not None and bool(st.entries),
         "signed_off": bool(st and st.signed_off), "sign_off_seq": st.sign_off_seq if st else None,
+        "sign_off": sign_off,
         "standards": standards,
-        "dissents": [{"seq": e["seq"], "member": e.get("member"), "about": e.get("about"), "reason": e.get("reason")}
-                     for e in dissents],
+        "proposals": [x for x in entries if x["kind"] == "proposal"],
+        "dissents": [x for x in entries if x["kind"] == "dissent" and not x["status"].startswith("retracted")],
+        "retractions": [x for x in entries if x["kind"] == "retraction"],
+        "entries_list": entries,
         "computed_score": r.computed_score, "computed_overall": r.computed_overall,
         "score": r.score, "max_score": r.max_score, "overall": r.overall,
         "entries": len(st.entries) if st else 0, "head": st.head if st and st.entries else None,
     }
 
 
-# --- Markdown ------------------------------------------------------------------------------
+# --- one document, three renderings ---------------------------------------------------------
+# The record is laid out once as blocks; Markdown and HTML only differ in how a block is written
+# and how text is escaped (all text is escaped: formatting comes from the block kinds alone).
+
+Block = tuple[str, Any]  # ("h1"|"h2"|"h3"|"p"|"strong-p"|"li"|"code-p"|"table", payload)
+
+
+def _ref_text(ref: dict[str, Any] | None) -> str:
+    if not ref:
+        return "the panel's conclusions generally"
+    return f"entry {ref['seq']} ({OUTCOME_WORDS.get(ref['kind'], ref['kind']).lower()}" + \
+        (f", standard {ref['standard']})" if ref.get("standard") else ")")
+
+
+def blocks(rec: dict[str, Any]) -> list[Block]:
+    out: list[Block] = [("h1", f"Ratings panel record: {rec['service']}")]
+    facts = [f"Framework: {rec['framework']}; fieldwork {rec['fieldwork']}"
+             + (f"; published {rec['published']}" if rec["published"] else "")]
+    if rec["lead_inspector"]:
+        facts.append(f"Lead inspector: {rec['lead_inspector']}")
+    att = rec["attendance"]
+    if att:
+        facts.append(f"Panel: chair {att['chair']}; members {', '.join(att['members']) or 'none'}")
+    facts.append(f"Times are shown in the meeting's time zone ({rec['timezone']}); the log stores UTC.")
+    out += [("li", f) for f in facts]
+    out.append(("strong-p", f"Overall: {rec['score']} of {rec['max_score']}, {rec['overall']} (computed "
+                            f"{rec['computed_score']} of {rec['max_score']}, {rec['computed_overall']})"))
+    if not rec["decisions_recorded"]:
+        out.append(("strong-p", "No decisions recorded: the ratings below are computed from the inspection alone."))
+    else:
+        so = rec["sign_off"]
+        out.append(("p", f"Signed off by {so['by']} on {so['at_local']} (entry {so['seq']})." if so
+                    else "NOT signed off: the record below is not final."))
+        out.append(("code-p", f"Log: {rec['entries']} entries; head hash {rec['head']} "
+                              "(check it with: panel-tui verify SESSION --head HASH)"))
+    out.append(("h2", "Ratings"))
+    out.append(("table", (["Standard", "Name", "Evidence (lowest key question)", "Computed", "Final", "Flags"],
+                          [[s["id"], s["name"] + ("" if s["counted"] else " (not counted)"), s["evidence"],
+                            s["computed"], s["final"] + ("" if s["final"] == s["computed"] else " (changed)"),
+                            ", ".join(s["flags"]) or "—"] for s in rec["standards"]])))
+    out.append(("h2", "Decisions that stand"))
+    shown = False
+    for s in rec["standards"]:
+        d = s["decision"]
+        if not d:
+            continue
+        shown = True
+        out.append(("h3", f"{s['id']} {s['name']}: {d['outcome']} ({d['from']} → {d['to']})"))
+        out.append(("p", f"Evidence: {s['evidence']}. Flags: {', '.join(s['flags']) or 'none'}."))
+        out += [("li", reason) for reason in s["reasons"]]
+        for label, key in (("Rationale", "rationale"), ("Other compelling evidence", "other_evidence"),
+                           ("Outside the discretion criteria", "outside_reason")):
+            if d[key]:
+                out.append(("p", f"{label}: {d[key]}"))
+        answers = f"; answers the proposal in entry {d['answers']}" if d.get("answers") else ""
+        out.append(("p", f"Entry {d['seq']}, by {d['by']}, {d['at_local']}{answers}."))
+    if not shown:
+        out.append(("p", "No decisions recorded."))
+    if rec["proposals"]:
+        out.append(("h2", "Proposals and what became of them"))
+        for x in rec["proposals"]:
+            answered = f" by entry {x['answered_by']}" if x["answered_by"] else ""
+            out.append(("li", f"Entry {x['seq']}: {x['standard']} to {x['to']}, proposed by {x['by']} on "
+                              f"{x['at_local']}: {x['outcome_of_proposal']}{answered}. Case: {x['text']}"))
+    if rec["dissents"]:
+        out.append(("h2", "Dissents"))
+        for x in rec["dissents"]:
+            out.append(("li", f"Entry {x['seq']}: {x['member']} dissents from {_ref_text(x['about'])} "
+                              f"({x['at_local']}): {x['text']}"))
+    if rec["retractions"]:
+        out.append(("h2", "Retractions"))
+        for x in rec["retractions"]:
+            out.append(("li", f"Entry {x['seq']}: {x['by']} retracted {_ref_text(x['retracts'])} on "
+                              f"{x['at_local']}. Reason: {x['text']}"))
+    if rec["entries_list"]:
+        out.append(("h2", "Every entry, in order"))
+        out.append(("table", (["Entry", "Time", "What", "Standard", "By", "Status"],
+                              [[str(x["seq"]), x["at_local"], x["outcome"], x["standard"] or "—", x["by"],
+                                x["status"]] for x in rec["entries_list"]])))
+    return out
+
 
 def md(text: Any) -> str:
-    """User text for Markdown: control characters visible, Markdown and HTML syntax escaped."""
+    """Text for Markdown: control characters visible, Markdown and HTML syntax escaped."""
     s = visible(str(text), keep_newlines=True)
     out = []
     for ch in s:
@@ -93,58 +205,28 @@ def md(text: Any) -> str:
 
 
 def to_markdown(rec: dict[str, Any]) -> str:
-    lines = [f"# Ratings panel record: {md(rec['service'])}", ""]  # generated text is not escaped
-    lines.append(f"- Framework: {rec['framework']}; fieldwork {rec['fieldwork']}"
-                 + (f"; published {rec['published']}" if rec["published"] else ""))
-    if rec["lead_inspector"]:
-        lines.append(f"- Lead inspector: {md(rec['lead_inspector'])}")
-    att = rec["attendance"]
-    if att:
-        lines.append(f"- Panel: chair {md(att['chair'])}; members {', '.join(md(m) for m in att['members']) or 'none'}")
-    lines.append(f"- Overall: **{rec['score']} of {rec['max_score']}, {rec['overall']}**"
-                 f" (computed {rec['computed_score']} of {rec['max_score']}, {rec['computed_overall']})")
-    if not rec["decisions_recorded"]:
-        lines.append("- **No decisions recorded**: the ratings below are computed from the inspection alone.")
-    else:
-        lines.append(f"- Log: {rec['entries']} entries, {'signed off' if rec['signed_off'] else 'NOT signed off'}; "
-                     f"head hash `{rec['head']}`")
-    lines += ["", "## Ratings", "", "| Standard | Name | Evidence (lowest key question) | Computed | Final | Flags |",
-              "|---|---|---|---|---|---|"]
-    for s in rec["standards"]:
-        final = s["final"] if s["final"] == s["computed"] else f"**{s['final']}**"
-        name = s["name"] + ("" if s["counted"] else " (not counted)")
-        lines.append(f"| {s['id']} | {name} | {s['evidence']} | {s['computed']} | {final} | "
-                     f"{', '.join(s['flags']) or '—'} |")
-    lines += ["", "## Decisions", ""]
-    any_decision = False
-    for s in rec["standards"]:
-        d = s["decision"]
-        if not d:
-            continue
-        any_decision = True
-        head = {"discretion": "Professional discretion", "declined": "Considered, band kept",
-                "ratification": "Ratified"}.get(d["kind"], d["kind"])
-        lines.append(f"### {s['id']} {s['name']}: {head} ({d['from']} → {d['to']})")
-        lines.append("")
-        lines.append(f"Evidence: {s['evidence']}. Flags: {', '.join(s['flags']) or 'none'}.")
-        for reason in s["reasons"]:
-            lines.append(f"- {md(reason)}")
-        if d["rationale"]:
-            lines += ["", f"Rationale: {md(d['rationale'])}"]
-        if d["other_evidence"]:
-            lines += ["", f"Other compelling evidence: {md(d['other_evidence'])}"]
-        if d["outside_reason"]:
-            lines += ["", f"Outside the discretion criteria: {md(d['outside_reason'])}"]
-        lines += ["", f"Entry {d['seq']}, by {md(d['by'])}, {md(d['at'])}.", ""]
-    if not any_decision:
-        lines.append("No decisions recorded.")
-    for x in rec["dissents"]:
-        lines += ["", f"Dissent (entry {x['seq']}) by {md(x['member'])}: {md(x['reason'])}"]
-    lines.append("")
-    return "\n".join(lines)
+    lines: list[str] = []
+    for kind, x in blocks(rec):
+        if kind in ("h1", "h2", "h3"):
+            lines += ["", "#" * int(kind[1]) + " " + md(x), ""]
+        elif kind == "li":
+            lines.append(f"- {md(x)}")
+        elif kind == "p":
+            lines += ["", md(x), ""]
+        elif kind == "strong-p":
+            lines += ["", f"**{md(x)}**", ""]
+        elif kind == "code-p":
+            lines += ["", f"`{visible(str(x))}`", ""]
+        elif kind == "table":
+            head, rows = x
+            lines += ["", "| " + " | ".join(md(c) for c in head) + " |", "|" + "---|" * len(head)]
+            lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
+            lines.append("")
+    text = "\n".join(lines).strip("\n")
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text + "\n"
 
-
-# --- HTML ----------------------------------------------------------------------------------
 
 def h(text: Any) -> str:
     return html.escape(visible(str(text), keep_newlines=True)).replace("\n", "<br>")
@@ -152,77 +234,79 @@ def h(text: Any) -> str:
 
 CSS = """body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;color:#111;line-height:1.4}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:.25rem .5rem;text-align:left;
-vertical-align:top}th{background:#eee}.changed{font-weight:bold}code{word-break:break-all}
+vertical-align:top}th{background:#eee}code{word-break:break-all}
 @media print{body{margin:0;max-width:none}h2,h3{page-break-after:avoid}tr{page-break-inside:avoid}}"""
 
 
 def to_html(rec: dict[str, Any]) -> str:
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>Ratings panel record: {h(rec['service'])}</title>", f"<style>{CSS}</style></head><body>",
-           f"<h1>Ratings panel record: {h(rec['service'])}</h1>", "<ul>",
-           f"<li>Framework {h(rec['framework'])}; fieldwork {h(rec['fieldwork'])}"
-           + (f"; published {h(rec['published'])}" if rec["published"] else "") + "</li>"]
-    if rec["lead_inspector"]:
-        out.append(f"<li>Lead inspector: {h(rec['lead_inspector'])}</li>")
-    if rec["attendance"]:
-        att = rec["attendance"]
-        out.append(f"<li>Panel: chair {h(att['chair'])}; members {h(', '.join(att['members']) or 'none')}</li>")
-    out.append(f"<li>Overall: <strong>{rec['score']} of {rec['max_score']}, {h(rec['overall'])}</strong> "
-               f"(computed {rec['computed_score']} of {rec['max_score']}, {h(rec['computed_overall'])})</li>")
-    if not rec["decisions_recorded"]:
-        out.append("<li><strong>No decisions recorded</strong>: ratings computed from the inspection alone.</li>")
-    else:
-        out.append(f"<li>Log: {rec['entries']} entries, {'signed off' if rec['signed_off'] else 'NOT signed off'}; "
-                   f"head hash <code>{h(rec['head'])}</code></li>")
-    out += ["</ul>", "<h2>Ratings</h2>", "<table><tr><th>Standard</th><th>Name</th><th>Evidence (lowest key question)"
-            "</th><th>Computed</th><th>Final</th><th>Flags</th></tr>"]
-    for s in rec["standards"]:
-        changed = s["final"] != s["computed"]
-        final = f'<span class="changed">{h(s["final"])} (changed)</span>' if changed else h(s["final"])
-        out.append(f"<tr><td>{h(s['id'])}</td><td>{h(s['name'])}{'' if s['counted'] else ' (not counted)'}</td>"
-                   f"<td>{h(s['evidence'])}</td><td>{h(s['computed'])}</td><td>{final}</td>"
-                   f"<td>{h(', '.join(s['flags']) or '—')}</td></tr>")
-    out += ["</table>", "<h2>Decisions</h2>"]
-    shown = False
-    for s in rec["standards"]:
-        d = s["decision"]
-        if not d:
-            continue
-        shown = True
-        out.append(f"<h3>{h(s['id'])} {h(s['name'])}: {h(d['kind'])} ({h(d['from'])} → {h(d['to'])})</h3>")
-        out.append(f"<p>Evidence: {h(s['evidence'])}. Flags: {h(', '.join(s['flags']) or 'none')}.</p>")
-        if s["reasons"]:
-            out.append("<ul>" + "".join(f"<li>{h(x)}</li>" for x in s["reasons"]) + "</ul>")
-        for label, key in (("Rationale", "rationale"), ("Other compelling evidence", "other_evidence"),
-                           ("Outside the discretion criteria", "outside_reason")):
-            if d[key]:
-                out.append(f"<p><strong>{label}:</strong> {h(d[key])}</p>")
-        out.append(f"<p>Entry {d['seq']}, by {h(d['by'])}, {h(d['at'])}.</p>")
-    if not shown:
-        out.append("<p>No decisions recorded.</p>")
-    for x in rec["dissents"]:
-        out.append(f"<p><strong>Dissent</strong> (entry {x['seq']}) by {h(x['member'])}: {h(x['reason'])}</p>")
+           f"<title>Ratings panel record: {h(rec['service'])}</title>", f"<style>{CSS}</style></head><body>"]
+    in_list = False
+    for kind, x in blocks(rec):
+        if kind == "li" and not in_list:
+            out.append("<ul>")
+            in_list = True
+        elif kind != "li" and in_list:
+            out.append("</ul>")
+            in_list = False
+        if kind in ("h1", "h2", "h3"):
+            out.append(f"<{kind}>{h(x)}</{kind}>")
+        elif kind == "li":
+            out.append(f"<li>{h(x)}</li>")
+        elif kind == "p":
+            out.append(f"<p>{h(x)}</p>")
+        elif kind == "strong-p":
+            out.append(f"<p><strong>{h(x)}</strong></p>")
+        elif kind == "code-p":
+            out.append(f"<p><code>{h(x)}</code></p>")
+        elif kind == "table":
+            head, rows = x
+            out.append("<table><tr>" + "".join(f"<th>{h(c)}</th>" for c in head) + "</tr>")
+            out += ["<tr>" + "".join(f"<td>{h(c)}</td>" for c in row) + "</tr>" for row in rows]
+            out.append("</table>")
+    if in_list:
+        out.append("</ul>")
     out.append("</body></html>\n")
     return "\n".join(out)
 
 
 # --- CSV -----------------------------------------------------------------------------------
 
+CSV_COLUMNS = ["row", "service", "framework", "standard", "name", "counted", "evidence", "computed", "final",
+               "flags", "decision", "decision_seq", "seq", "at", "by", "status", "concerns", "text", "score",
+               "max_score", "overall", "head"]
+
+
 def to_csv(rec: dict[str, Any]) -> str:
-    """One row per standard; every cell through the spreadsheet guard (formula prefix, visible controls)."""
+    """A row per standard ("standard"), then a row per entry ("entry") and the sign-off ("sign-off");
+    every cell through the spreadsheet guard (formula prefix, visible controls)."""
     from panel_tui.core.outputs import spreadsheet_safe
 
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["service", "framework", "standard", "name", "counted", "evidence", "computed", "final", "flags",
-                "decision", "decision_seq", "by", "rationale", "score", "max_score", "overall", "head"])
+    w.writerow(CSV_COLUMNS)
+    common = {"service": rec["service"], "framework": rec["framework"], "score": rec["score"],
+              "max_score": rec["max_score"], "overall": rec["overall"], "head": rec["head"] or ""}
+
+    def row(**cells: Any) -> None:
+        values = {**common, **cells}
+        w.writerow([spreadsheet_safe("" if values.get(c) is None else values.get(c)) for c in CSV_COLUMNS])
+
     for s in rec["standards"]:
         d = s["decision"] or {}
-        row = [rec["service"], rec["framework"], s["id"], s["name"], s["counted"], s["evidence"],
-               s["computed"], s["final"], ";".join(s["flags"]), d.get("kind", "no decisions recorded"
-               if not rec["decisions_recorded"] else ""), d.get("seq", ""), str(d.get("by") or ""),
-               str(d.get("rationale") or ""), rec["score"], rec["max_score"], rec["overall"], rec["head"] or ""]
-        w.writerow([spreadsheet_safe(c) for c in row])
+        row(row="standard", standard=s["id"], name=s["name"], counted=s["counted"], evidence=s["evidence"],
+            computed=s["computed"], final=s["final"], flags=";".join(s["flags"]),
+            decision=d.get("outcome", "" if rec["decisions_recorded"] else "No decisions recorded"),
+            decision_seq=d.get("seq"), at=d.get("at_local"), by=d.get("by"), text=d.get("rationale"))
+    for x in rec["entries_list"]:
+        concerns = x.get("about") or x.get("retracts")
+        status = x["status"]
+        row(row="entry", seq=x["seq"], standard=x["standard"], decision=x["outcome"], at=x["at_local"],
+            by=x.get("member") or x["by"], status=status, concerns=_ref_text(concerns) if x["kind"] in
+            ("dissent", "retraction") else "", text=x["text"] or x["summary"])
+    if rec["sign_off"]:
+        so = rec["sign_off"]
+        row(row="sign-off", seq=so["seq"], decision=OUTCOME_WORDS["sign-off"], at=so["at_local"], by=so["by"])
     return buf.getvalue()
 
 

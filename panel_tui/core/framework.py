@@ -13,6 +13,7 @@ from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from panel_tui.core.errors import InputError
 from panel_tui.core.tomlfile import decode_text, parse_toml
@@ -68,6 +69,7 @@ class Panel:
     """Who must be present for the panel's decisions to stand (this tool's policy, as data)."""
 
     quorum_members: int  # members present besides the chair
+    timezone: str  # the meeting clock: entries are stored in UTC and shown in this zone
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,13 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         _req(disc, "small_sample_cases", int, path, "[discretion]"),
         int(disc.get("steps", 1)),
     )
-    panel = Panel(_req(_req(doc, "panel", dict, path, "[panel]"), "quorum_members", int, path, "[panel]"))
+    panel_t = _req(doc, "panel", dict, path, "[panel]")
+    panel = Panel(_req(panel_t, "quorum_members", int, path, "[panel]"), _req(panel_t, "timezone", str, path, "[panel]"))
+    try:
+        ZoneInfo(panel.timezone)
+    except (ValueError, KeyError, OSError):
+        raise InputError(path, "[panel]", f"timezone {panel.timezone!r} is not a known time zone.",
+                         "use an IANA name such as Europe/London.") from None
     domains = {d["id"]: d["name"] for d in doc.get("domain", [])}
     standards = []
     for s in _req(doc, "standard", list, path, "[[standard]]"):

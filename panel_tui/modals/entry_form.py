@@ -11,6 +11,7 @@ view and the form shows what arrived, so the chair re-submits knowingly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from panel_tui.core.errors import InputError, RuleRefused
@@ -46,14 +48,21 @@ class EntryForm(ModalScreen[Any]):
     """A ModalScreen form. ``commit(values)`` writes and returns the result, or raises a refusal."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close the form; nothing is written"),
+        Binding("escape", "cancel", "Close", id="form.cancel",
+                tooltip="Close the form; nothing is recorded, typed text is kept as a draft"),
         Binding("ctrl+s", "submit", "Confirm", id="form.confirm", tooltip="Record the entry (written to disk first)"),
+        Binding("ctrl+g", "discard", "Discard draft", id="form.discard",
+                tooltip="Close the form and throw away what was typed in it"),
     ]
 
     def __init__(self, title: str, intro: Text | None, fields: list[FormField],
                  commit: Callable[[Values], Any], confirm_label: str = "Confirm",
-                 on_stale: Callable[[StaleView], str] | None = None) -> None:
+                 on_stale: Callable[[StaleView], str] | None = None,
+                 drafts: tuple[Path, str] | None = None) -> None:
+        """``drafts`` = (session folder, draft key): typed text is kept there until recorded."""
         super().__init__()
+        self.drafts = drafts
+        self._save_timer: Timer | None = None
         self.form_title = title
         self.intro = intro
         self.fields = fields
@@ -74,6 +83,8 @@ class EntryForm(ModalScreen[Any]):
                         if f.note:
                             yield Static(Text(f.note), classes="form-note")
                         yield self._widget(f)
+                        yield Static("", id=f"err-{f.name}", classes="field-error")
+            yield Static("", id="form-draft")
             yield Static("", id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Button(f"{self.confirm_label} (ctrl+s)", id="confirm", variant="primary")
@@ -91,6 +102,9 @@ class EntryForm(ModalScreen[Any]):
         return Input(f.value, placeholder=f.placeholder, id=wid)
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast from the last entry must not cover this form's fields
+        self.initial = self.values()
+        self._restore_draft()
         self._update_visibility()
         # start where typing is needed: the first visible text field (a select already has a default)
         visible = [f for f in self.fields if self._is_visible(f)]
@@ -122,9 +136,82 @@ class EntryForm(ModalScreen[Any]):
     def on_select_changed(self, _: Select.Changed) -> None:
         self._update_visibility()
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, field: str | None = None) -> None:
+        """The message at the bottom, and beside the field at fault, which gets the focus and is scrolled to."""
+        for w in self.query(".field-error"):
+            w.remove_class("-shown")
         self.query_one("#form-error", Static).update(para(f"✗ {message}"))
         self.query_one("#form-error").add_class("-shown")
+        if field is None or not any(f.name == field and self._is_visible(f) for f in self.fields):
+            return
+        beside = self.query_one(f"#err-{field}", Static)
+        beside.update(para(f"✗ {message}"))
+        beside.add_class("-shown")
+        widget = self.query_one(f"#f-{field}")
+        widget.focus()
+        self.call_after_refresh(self.query_one(f"#row-{field}").scroll_visible, animate=False)
+
+    # --- drafts: no typed word lost ---------------------------------------------------------
+
+    def typed(self) -> bool:
+        """Has anything been typed beyond the values the form opened with?"""
+        now = self.values()
+        return any(now.get(f.name) != self.initial.get(f.name) and now.get(f.name) not in ("", [])
+                   for f in self.fields if f.kind != "select")
+
+    def _restore_draft(self) -> None:
+        if self.drafts is None:
+            return
+        from panel_tui.core.drafts import get_draft
+
+        found = get_draft(*self.drafts)
+        if found is None:
+            return
+        values, saved = found
+        for f in self.fields:
+            v = values.get(f.name)
+            if v is None:
+                continue
+            w = self.query_one(f"#f-{f.name}")
+            if isinstance(w, Select):
+                if any(value == v for _, value in f.options):
+                    w.value = v
+            elif isinstance(w, TextArea):
+                w.text = "\n".join(v) if isinstance(v, list) else v
+            elif isinstance(w, Input) and isinstance(v, str):
+                w.value = v
+        note = self.query_one("#form-draft", Static)
+        note.update(para(f"✎ Draft restored (typed {saved}, not yet recorded). ctrl+g discards it."))
+        note.add_class("-shown")
+
+    def _save_draft_now(self) -> None:
+        if self.drafts is None or self.recording:
+            return
+        from panel_tui.core.drafts import clear_draft, save_draft
+
+        try:
+            if self.typed():
+                save_draft(self.drafts[0], self.drafts[1], {k: v for k, v in self.values().items()
+                                                            if isinstance(v, (str, list))})
+            else:
+                clear_draft(*self.drafts)
+        except OSError as exc:
+            self.notify(f"Could not keep a draft: {exc.strerror or exc}. Your text is still in the form.",
+                        severity="warning", markup=False)
+
+    def on_text_area_changed(self, _: TextArea.Changed) -> None:
+        self._schedule_draft()
+
+    def on_input_changed(self, _: Input.Changed) -> None:
+        self._schedule_draft()
+
+    def _schedule_draft(self) -> None:
+        """Save a moment after typing pauses, so a crash loses at most the last second."""
+        if self.drafts is None or not self.is_mounted:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(0.8, self._save_draft_now)
 
     def action_submit(self) -> None:
         if self.recording:
@@ -147,6 +234,15 @@ class EntryForm(ModalScreen[Any]):
 
     def _recorded(self, result: Any) -> None:
         self.recording = False
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if self.drafts is not None:
+            from panel_tui.core.drafts import clear_draft
+
+            try:
+                clear_draft(*self.drafts)
+            except OSError:
+                pass  # the entry is on disk; a stale draft is only shown as a draft next time
         self.dismiss(result)
 
     def _refused(self, exc: Exception) -> None:
@@ -155,7 +251,7 @@ class EntryForm(ModalScreen[Any]):
         if isinstance(exc, StaleView) and self.on_stale is not None:
             self.show_error(f"{exc.message} {self.on_stale(exc)}")
         elif isinstance(exc, RuleRefused):
-            self.show_error(exc.message)
+            self.show_error(exc.message, exc.field)
         elif isinstance(exc, OSError):
             self.show_error(f"could not write the log: {exc.strerror or exc} ({exc.filename}). Nothing was "
                             "recorded; your text is still here.")
@@ -166,6 +262,28 @@ class EntryForm(ModalScreen[Any]):
         if self.recording:
             self.notify("Recording in progress: wait until it is on disk.", severity="warning", markup=False)
             return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if self.typed():
+            if self.drafts is not None:
+                self._save_draft_now()
+                self.notify("Nothing recorded. What you typed is kept as a draft: open the same form to go on "
+                            "(ctrl+g there discards it).", title="Draft kept", markup=False, timeout=5)
+            else:
+                self.notify("Nothing recorded; what you typed was not kept.", severity="warning", markup=False)
+        self.dismiss(None)
+
+    def action_discard(self) -> None:
+        """Close and throw away the typed text (and its draft): the one way to lose it, on purpose."""
+        if self.recording:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if self.drafts is not None:
+            from panel_tui.core.drafts import clear_draft
+
+            clear_draft(*self.drafts)
+        self.notify("Draft discarded; nothing recorded.", markup=False, timeout=3)
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -17,9 +17,12 @@ HELP = """panel-tui — keys on the meeting screen
   u        undo = retract an entry      a   attendance (chair, members)
   x        record a member's dissent    l   the log: entries, verification, head hash
   s        sign off (summary first)     o   reopen after sign-off, with reason
+  R        ratify all as proposed       c   the report paragraph (copied)
+  e        export the record (md, html) into the session folder
   ctrl+p   command palette              ?   this help           q   quit
 
-In a form: tab moves between fields, ctrl+s records, esc cancels (nothing written).
+In a form: tab moves between fields, ctrl+s records, esc closes (nothing written; what you typed is
+kept as a draft for that form), ctrl+g discards the draft.
 
 Flags (the panel must consider discretion):
   ▲/▼ near 65   lowest key question within 5 points of a band boundary (▲ uplift, ▼ lowering)

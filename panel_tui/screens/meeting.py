@@ -34,10 +34,16 @@ class MeetingScreen(Screen):
         Binding("d", "discretion", "Discretion", id="meeting.discretion", tooltip="Move the selected standard one band, with a rationale"),
         Binding("k", "keep", "Keep", id="meeting.keep", tooltip="Record that the panel considered it and kept the band"),
         Binding("r", "ratify", "Ratify", id="meeting.ratify", tooltip="Ratify or change a judgement standard's proposed band"),
+        Binding("R", "ratify_all", "Ratify all", id="meeting.ratify_all", show=False,
+                tooltip="Ratify every remaining judgement standard as proposed (one entry each)"),
         Binding("p", "propose", "Propose", id="meeting.propose", tooltip="Lead inspector's prepared discretion case"),
         Binding("u", "retract", "Undo", id="meeting.retract", tooltip="Retract an entry (nothing is deleted)"),
         Binding("a", "attendance", "Attend", id="meeting.attendance", tooltip="Record the chair and members present"),
         Binding("x", "dissent", "Dissent", id="meeting.dissent", show=False, tooltip="Record a member's dissent"),
+        Binding("c", "paragraph", "Paragraph", id="meeting.paragraph", show=False,
+                tooltip="The report paragraph for the selected standard's decision, copied to the clipboard"),
+        Binding("e", "export", "Export", id="meeting.export", show=False,
+                tooltip="Write the panel record (Markdown and HTML) into the session folder"),
         Binding("n", "next", "Next", id="meeting.next", tooltip="Next standard still needing the panel"),
         Binding("l", "log", "Log", id="meeting.log", tooltip="All entries, verification and head hash"),
         Binding("s", "sign_off", "Sign off", id="meeting.sign_off", tooltip="Seal the session with its final ratings"),
@@ -99,7 +105,7 @@ class MeetingScreen(Screen):
         signed = bool(state and state.signed_off and not self.session.log_problem)
         if action == "back":
             return self.read_only is not None
-        if self.read_only and action in ("discretion", "keep", "ratify", "propose", "retract", "attendance",
+        if self.read_only and action in ("discretion", "keep", "ratify", "ratify_all", "propose", "retract", "attendance",
                                          "dissent", "sign_off", "reopen"):
             return False
         if action == "reopen":
@@ -143,20 +149,20 @@ class MeetingScreen(Screen):
         state = self.session.log
         return state.head if state is not None and state.head else NO_LOG
 
-    def record(self, kind: str, fields: dict[str, Any], head: str) -> Any:
-        """Write one entry through the core (run in the form's thread worker). Returns after the
-        entry is on disk; refused if the log is no longer at ``head``."""
+    def record(self, items: list[tuple[str, dict[str, Any]]], head: str) -> Any:
+        """Write entries through the core, all or none (run in the form's thread worker). Returns
+        after they are on disk; refused if the log is no longer at ``head``."""
         from panel_tui.core.inspection import load_inspection
-        from panel_tui.core.log.writer import append
+        from panel_tui.core.log.writer import append_all
 
         self.writing += 1
         try:
             insp = load_inspection(self.session.dir)  # the file as it is now: a changed one fails verify
-            result = append(self.session.dir, insp, kind, fields, expect_head=head)
-            self.own_hashes.add(result.entry["hash"])
-            from panel_tui.core.gitstore import commit_entry  # issue 14: the entry a commit when in git
+            result = append_all(self.session.dir, insp, items, expect_head=head)
+            self.own_hashes.update(e["hash"] for e in result.entries)
+            from panel_tui.core.gitstore import commit_entry  # issue 14: the entries a commit when in git
 
-            self.git_outcome = commit_entry(self.session.dir, result.entry)
+            self.git_outcome = commit_entry(self.session.dir, result.entries[-1])
             return result
         finally:
             self.writing -= 1
@@ -200,14 +206,16 @@ class MeetingScreen(Screen):
                         title="New entries", severity="warning", markup=False, timeout=10)
 
     def open_form(self, kind: str, title: str, intro: Text | None, fields: list,
-                  to_entry, confirm: str = "Record") -> None:
+                  to_entry, confirm: str = "Record", standard: str | None = None) -> None:
+        from panel_tui.core.drafts import draft_key
         from panel_tui.core.session import session_after
         from panel_tui.modals.entry_form import EntryForm
 
         prepared = {"head": self.view_head}  # the view this form was opened on
 
         def write(values: dict[str, Any]) -> Any:  # in a worker thread
-            return self.record(kind, to_entry(values), prepared["head"])
+            fields = to_entry(values)  # one entry's fields, or (kind, fields) for several in one write
+            return self.record(fields if isinstance(fields, list) else [(kind, fields)], prepared["head"])
 
         def stale(_exc: Exception) -> str:  # on the UI thread
             self.adopt(load_session(self.session.dir))
@@ -219,16 +227,21 @@ class MeetingScreen(Screen):
             if result is None:
                 return
             self.adopt(session_after(self.session, result.state))
-            entry = result.entry
-            what = f"Recorded entry {entry['seq']} ({entry['kind']}"
-            what += f", {entry['standard']})" if entry.get("standard") else ")"
+            if len(result.entries) == 1:
+                entry = result.entries[0]
+                what = f"Recorded entry {entry['seq']} ({entry['kind']}"
+                what += f", {entry['standard']})" if entry.get("standard") else ")"
+            else:
+                first, last = result.entries[0]["seq"], result.entries[-1]["seq"]
+                what = f"Recorded entries {first}-{last} ({', '.join(str(e.get('standard')) for e in result.entries)})"
             self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
             outcome = getattr(self, "git_outcome", None)  # issue 14: a commit that failed says what to do
             if outcome is not None and outcome.failed:
-                self.notify(f"Entry {entry['seq']} is on disk, but {outcome.message}", title="Git", severity="warning",
-                            markup=False, timeout=10)
+                self.notify(f"Entry {result.entries[-1]['seq']} is on disk, but {outcome.message}", title="Git",
+                            severity="warning", markup=False, timeout=10)
 
-        self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale), done)
+        self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
+                                       drafts=(self.session.dir, draft_key(kind, standard))), done)
 
     def need_selected(self, kinds: tuple[str, ...]) -> StandardResult | None:
         s = self.selected
@@ -279,7 +292,7 @@ class MeetingScreen(Screen):
         intro = self.flag_intro(s)
         intro.append_text(self.precedents_text(s))
         self.open_form("discretion", f"Discretion on {s.id} {s.name}", intro, fields,
-                       lambda v, sid=s.id: {"standard": sid, **v})
+                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
 
     def precedents_text(self, s: StandardResult) -> Text:
         """Earlier decisions on the same standard in sibling sessions, similar % and sample."""
@@ -311,7 +324,7 @@ class MeetingScreen(Screen):
         fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area"),
                   FormField("by", "Decided by", value=self.chair)]
         self.open_form("declined", f"Keep {s.id} {s.name} at {s.computed}", self.flag_intro(s), fields,
-                       lambda v, sid=s.id: {"standard": sid, **v})
+                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
 
     def action_ratify(self) -> None:
         from panel_tui.modals.entry_form import FormField
@@ -330,7 +343,27 @@ class MeetingScreen(Screen):
         ]
         intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.")
         self.open_form("ratification", f"Ratify {s.id} {s.name}", intro, fields,
-                       lambda v, sid=s.id: {"standard": sid, **v})
+                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
+
+    def action_ratify_all(self) -> None:
+        from panel_tui.modals.entry_form import FormField
+
+        if not self.writable_for("ratification"):
+            return
+        todo = agenda.to_ratify(self.session.log if not self.session.log_problem else None, self.session.rating)
+        if not todo:
+            self.notify("Every judgement standard is ratified already.", markup=False)
+            return
+        r = self.session.rating
+        intro = Text("Ratify as the lead inspector proposed (one entry each, recorded together):\n\n", style="bold")
+        for sid in todo:
+            s = r.standard(sid)
+            intro.append(f"  {s.id:<4} {s.name:<32} {s.proposed}\n", style="")
+        intro.append("\nTo change a proposed band, use r on that standard instead.", style="")
+        fields = [FormField("by", "Ratified by", value=self.chair)]
+        self.open_form("ratification", f"Ratify {len(todo)} judgement standards as proposed", intro, fields,
+                       lambda v, ids=tuple(todo): [("ratification", {"standard": sid, "by": v.get("by", "")})
+                                                   for sid in ids], confirm="Ratify all")
 
     def action_propose(self) -> None:
         from panel_tui.modals.entry_form import FormField
@@ -346,7 +379,7 @@ class MeetingScreen(Screen):
             FormField("by", "Proposed by", value=self.session.inspection.lead_inspector or ""),
         ]
         self.open_form("proposal", f"Prepare a case on {s.id} {s.name}", self.flag_intro(s), fields,
-                       lambda v, sid=s.id: {"standard": sid, **v})
+                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
 
     def action_retract(self) -> None:
         from panel_tui.core.display import entry_summary
@@ -392,6 +425,42 @@ class MeetingScreen(Screen):
                   FormField("reason", "Reason (required)", "area")]
         self.open_form("dissent", "Record a dissent", None, fields,
                        lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})
+
+    def action_paragraph(self) -> None:
+        from panel_tui.core.paragraph import report_paragraph
+        from panel_tui.screens.paragraph import ParagraphScreen
+
+        s = self.selected
+        state = self.session.log if not self.session.log_problem else None
+        if s is None:
+            return
+        entry = None
+        if state is not None:
+            entry = state.panel.get(s.id) or state.ratified.get(s.id)
+        text = report_paragraph(self.session.rating.framework, s, entry)
+        if text is None:
+            self.notify(f"{s.id} has no standing decision yet: nothing to report.", severity="warning", markup=False)
+            return
+        self.app.push_screen(ParagraphScreen(f"Report paragraph: {s.id} {s.name}", text))
+
+    def action_export(self) -> None:
+        """The panel record beside the log, as the export command writes it (read-only to the log)."""
+        from panel_tui.core.errors import InputError
+        from panel_tui.core.export import build_record, render
+        from panel_tui.core.outputs import write_output
+
+        try:
+            record = build_record(self.session.dir)
+            written = []
+            for fmt in ("md", "html"):
+                path = self.session.dir / f"panel-record.{fmt}"
+                write_output(path, render(record, fmt).encode("utf-8"), [self.session.dir])
+                written.append(path.name)
+        except InputError as exc:
+            self.notify(f"Not exported: {exc}", severity="error", markup=False, timeout=8)
+            return
+        self.notify(f"Wrote {' and '.join(written)} in {self.session.dir} (head {record['head'] or 'none'}).",
+                    title="Exported", markup=False, timeout=6)
 
     def action_back(self) -> None:
         if self.read_only:

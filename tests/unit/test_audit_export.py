@@ -124,8 +124,8 @@ def test_export_stockton_in_three_formats(sessions_dir, tmp_path):
     head = cli("verify", sessions_dir / "stockton-2021").stdout.split("head ")[1].split(",")[0]
     md = cli("export", sessions_dir / "stockton-2021", "--format", "md").stdout
     assert "32 of 36, Outstanding" in md and head in md
-    assert "| 2.2 | Planning | 2.2.2: 5 of 8 cases (62.5%) | Requires improvement | **Good** |" in md
-    assert "2.2 Planning: Professional discretion (Requires improvement → Good)" in md
+    assert "| 2.2 | Planning | 2.2.2: 5 of 8 cases (62.5%) | Requires improvement | Good (changed) |" in md
+    assert "2.2 Planning: Professional discretion applied (Requires improvement → Good)" in md
     assert "3.4.2: 1 of 1 case (100%), small sample (5 cases or fewer)" in md
     out = tmp_path / "record.html"
     proc = cli("export", sessions_dir / "stockton-2021", "--format", "html", "-o", out)
@@ -135,10 +135,14 @@ def test_export_stockton_in_three_formats(sessions_dir, tmp_path):
     assert "<link" not in page and "src=" not in page and "http" not in page  # self-contained
     assert "@media print" in page
     rows = list(csv.DictReader(cli("export", sessions_dir / "stockton-2021", "--format", "csv").stdout.splitlines()))
-    r22 = next(r for r in rows if r["standard"] == "2.2")
-    assert (r22["computed"], r22["final"], r22["decision"], r22["score"]) == ("Requires improvement", "Good", "discretion", "32")
+    r22 = next(r for r in rows if r["standard"] == "2.2" and r["row"] == "standard")
+    assert (r22["computed"], r22["final"], r22["decision"], r22["score"]) == (
+        "Requires improvement", "Good", "Professional discretion applied", "32")
     published = {"1.1": "Good", "2.1": "Good", "2.2": "Good", "3.2": "Good"}
     assert all(next(r for r in rows if r["standard"] == k)["final"] == v for k, v in published.items())
+    signed = [r for r in rows if r["row"] == "sign-off"]
+    assert len(signed) == 1 and signed[0]["by"] == "Ratings panel chair" and signed[0]["at"].endswith(("BST", "GMT"))
+    assert len([r for r in rows if r["row"] == "entry"]) == 13
 
 
 def test_export_percent_only_base_not_published(sessions_dir):
@@ -165,3 +169,48 @@ def test_export_escapes_user_text(stockton_fresh):
     assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;" in page and "␛[2J" in page
     md = cli("export", stockton_fresh).stdout
     assert "\\[link\\](javascript:x) \\| \\<b\\>" in md
+
+
+def test_export_is_a_complete_record_in_one_vocabulary(stockton_met):
+    """Who signed off and when, every dissent with what it concerns, every retraction with its reason,
+    proposals with their outcomes; the same words in every format; times in the meeting's zone."""
+    import os
+
+    d = stockton_met
+    insp = load_inspection(d)
+
+    def rec(kind, at, **fields):
+        os.environ["PANEL_TUI_FROZEN_TIME"] = at
+        try:
+            return append_entry(d, insp, kind, {"by": "Chair", **fields})
+        finally:
+            del os.environ["PANEL_TUI_FROZEN_TIME"]
+
+    p = rec("proposal", "2026-07-01T09:01:00Z", standard="3.2", to="Requires improvement", rationale=WHY, by="Lead")
+    for sid in ("1.1", "1.2", "1.3", "1.4"):
+        rec("ratification", "2026-07-01T09:02:00Z", standard=sid)
+    for sid in ("2.1", "2.4", "3.1", "3.3", "3.4"):
+        rec("declined", "2026-07-01T09:03:00Z", standard=sid, reason="Considered; the computed band stands.")
+    wrong = rec("declined", "2026-07-01T09:04:00Z", standard="2.2", reason="Kept at first, in error.")
+    rec("retraction", "2026-07-01T09:05:00Z", retracts=wrong["seq"], reason="Recorded before the discussion ended.")
+    up = rec("discretion", "2026-07-01T09:06:00Z", standard="2.2", to="Good", rationale=WHY)
+    rec("declined", "2026-07-01T09:07:00Z", standard="3.2", reason="The panel keeps Good: contingency was the only gap.")
+    rec("dissent", "2026-07-01T09:08:00Z", member="B", about=up["seq"], reason="I would have kept Requires improvement.", by="B")
+    so = rec("sign-off", "2026-12-01T15:30:00Z")
+    md = cli("export", d).stdout
+    assert f"Signed off by Chair on 1 Dec 2026 15:30 GMT (entry {so['seq']})." in md
+    assert f"Entry {p['seq']}: 3.2 to Requires improvement, proposed by Lead on 1 Jul 2026 10:01 BST: declined by entry" in md
+    assert (f"B dissents from entry {up['seq']} (professional discretion applied, standard 2.2)") in md
+    assert (f"Chair retracted entry {wrong['seq']} (considered; band kept, standard 2.2) on 1 Jul 2026 10:05 BST. "
+            "Reason: Recorded before the discussion ended.") in md
+    assert "Every entry, in order" in md and f"retracted by {wrong['seq'] + 1}" in md
+    page = cli("export", d, "--format", "html").stdout
+    for words in ("Considered; band kept", "Professional discretion applied", "Ratified", "Signed off by Chair"):
+        assert words in md and words in page
+    assert "<h3>2.1 Assessment: Considered; band kept (Good → Good)</h3>" in page  # one wording for a kept band
+    assert "### 2.1 Assessment: Considered; band kept (Good → Good)" in md
+    rows = list(csv.DictReader(cli("export", d, "--format", "csv").stdout.splitlines()))
+    dissent = next(r for r in rows if r["row"] == "entry" and r["decision"] == "Dissent")
+    assert dissent["concerns"].startswith(f"entry {up['seq']}") and "2.2" in dissent["concerns"]
+    retraction = next(r for r in rows if r["row"] == "entry" and r["decision"] == "Retracted an entry")
+    assert retraction["text"] == "Recorded before the discussion ended."

@@ -513,3 +513,15 @@ def test_first_entry_in_a_repository_with_no_commit_yet(stockton_fresh: Path, is
     assert git(stockton_fresh, "log", "--format=%s") == "stockton-fresh: entry 1 attendance"
     assert git(stockton_fresh, "status", "--porcelain") == "?? inspection.toml"
     assert cli("verify", stockton_fresh).returncode == 0
+
+
+def test_ratify_all_proposed_is_one_commit_naming_its_entries(shared: Shared) -> None:
+    s = shared.session(shared.a)
+    attend(s)
+    r = cli("ratify", s, "--all-proposed", "--by", "Ann Chair")
+    assert r.returncode == 0, r.stderr
+    assert "committed" in r.stdout
+    assert git(shared.a, "log", "-1", "--format=%s") == "sessions/stockton: entries 2-5"
+    body = git(shared.a, "log", "-1", "--format=%b")
+    assert "entry 2 ratification 1.1 Good -> Good by Ann Chair" in body and "entry 5 ratification 1.4" in body
+    assert git(shared.a, "status", "--porcelain") == ""

@@ -244,3 +244,35 @@ def test_invisible_text_is_refused_as_blank(stockton_met, text):
     assert "blank" in refused(stockton_met, "discretion", "text-required", standard="2.2", to="Good", rationale=text)
     refused(stockton_met, "attendance", "by-required", chair=text, members=["A", "B"])
     refused(stockton_met, "declined", "by-required", standard="2.1", reason="Kept after discussion.", by=text)
+
+
+def test_cli_ratify_all_proposed_in_one_write(stockton_met):
+    run = lambda *a: subprocess.run([sys.executable, "-m", "panel_tui", *map(str, a)], capture_output=True, text=True)  # noqa: E731
+    assert run("ratify", stockton_met, "--standard", "1.2", "--by", "Chair").returncode == 0
+    proc = run("ratify", stockton_met, "--all-proposed", "--by", "A")
+    assert proc.returncode == 0, proc.stderr
+    assert [ln.split()[3:5] for ln in proc.stdout.splitlines()] == [["(ratification", "1.1"], ["(ratification", "1.3"],
+                                                                    ["(ratification", "1.4"]]
+    st = state(stockton_met)
+    assert sorted(st.ratified) == ["1.1", "1.2", "1.3", "1.4"] and st.ratified["1.1"]["by"] == "A"
+    again = run("ratify", stockton_met, "--all-proposed", "--by", "A")
+    assert again.returncode == 0 and "nothing to ratify" in again.stdout
+
+
+def test_cli_ratify_all_is_all_or_nothing(stockton_met):
+    before = (stockton_met / "decisions.toml").read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "ratify", str(stockton_met), "--all-proposed",
+                           "--by", "Not Present"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "entry 1 of 4" in proc.stderr and "Nothing was written" in proc.stderr
+    assert (stockton_met / "decisions.toml").read_bytes() == before
+
+
+def test_cli_band_names_in_any_case(stockton_met):
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "decide", str(stockton_met), "--standard", "2.2",
+                           "--to", "good", "--rationale", WHY, "--by", "Chair"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert state(stockton_met).panel["2.2"]["to"] == "Good"
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "ratify", str(stockton_met), "--standard", "1.1",
+                           "--to", "OUTSTANDING", "--reason", "Board evidence was stronger.", "--by", "Chair"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and state(stockton_met).ratified["1.1"]["to"] == "Outstanding"

@@ -40,30 +40,38 @@ PLACEHOLDERS = {"n/a", "na", "tbc", "tbd", "todo", "none", "nil", "-", "--", "..
                 "as above", "see above", "see notes", "no comment", "ok", "agreed", "fine", "same"}
 
 
-def check_text(value: Any, name: str, minimum: int) -> str:
+def check_text(value: Any, name: str, minimum: int, field: str | None = None) -> str:
     """A rationale or reason: real words, not a placeholder, no NUL, not a pasted document."""
+    field = field or name
     if not isinstance(value, str):
-        raise RuleRefused("text-required", f"{name} is required.")
+        raise RuleRefused("text-required", f"{name} is required.", field)
     if "\x00" in value:
-        raise RuleRefused("text-nul", f"{name} contains a NUL character; remove it.")
+        raise RuleRefused("text-nul", f"{name} contains a NUL character; remove it.", field)
     if len(value) > MAX_TEXT:
-        raise RuleRefused("text-too-long", f"{name} is {len(value):,} characters; the limit is {MAX_TEXT:,}.")
+        raise RuleRefused("text-too-long", f"{name} is {len(value):,} characters; the limit is {MAX_TEXT:,}.", field)
     stripped = value.strip()
     if not stripped or not has_visible_text(stripped):
-        raise RuleRefused("text-required", f"{name} is blank (only spaces, zero-width or control characters).")
+        raise RuleRefused("text-required", f"{name} is blank (only spaces, zero-width or control characters).", field)
     if stripped.lower().rstrip(".") in PLACEHOLDERS:
-        raise RuleRefused("text-placeholder", f"{name} '{stripped}' is a placeholder; say why.")
+        raise RuleRefused("text-placeholder", f"{name} '{stripped}' is a placeholder; say why.", field)
     if len(stripped) < minimum:
-        raise RuleRefused("text-too-short", f"{name} must be at least {minimum} characters (has {len(stripped)}).")
+        raise RuleRefused("text-too-short", f"{name} must be at least {minimum} characters (has {len(stripped)}).", field)
     return value
 
 
-def check_name(value: Any, name: str = "by") -> str:
+NAME_LABELS = {"by": "the name of who makes this entry", "chair": "the chair's name", "member": "a member's name"}
+
+
+def check_name(value: Any, name: str = "by", field: str | None = None) -> str:
+    """A person's name: visible letters, no NUL, not a paragraph."""
+    label = NAME_LABELS.get(name, name)
+    field = field or ("members" if name == "member" else name)
     if not isinstance(value, str) or not value.strip() or not has_visible_text(value):
-        raise RuleRefused("by-required", f"'{name}' (who made this entry) is required: a name with visible "
-                                         "letters, not only spaces, zero-width or control characters.")
+        raise RuleRefused("by-required", f"{label[0].upper()}{label[1:]} is required: a name with visible "
+                                         "letters, not only spaces, zero-width or control characters.", field)
     if "\x00" in value or len(value) > 200:
-        raise RuleRefused("by-invalid", f"'{name}' must be a name of at most 200 characters without NUL.")
+        raise RuleRefused("by-invalid", f"{label[0].upper()}{label[1:]} must be at most 200 characters, "
+                                        "without NUL.", field)
     return value
 
 
@@ -77,7 +85,7 @@ def _check_present(state: LogState, value: Any, role: str) -> None:
     if not any(same_name(str(value), p) for p in present):
         raise RuleRefused("not-present", f"{role} {value!r} is not recorded as present; the panel present is: "
                                          f"{', '.join(present)}. Use one of these names, or record attendance again "
-                                         "if someone arrived.")
+                                         "if someone arrived.", role)
 
 
 def _check_attendance(rating: Rating, e: Entry, quorum: bool) -> None:
@@ -93,12 +101,13 @@ def _check_attendance(rating: Rating, e: Entry, quorum: bool) -> None:
     names = [chair, *members]
     for i, a in enumerate(names):
         if any(same_name(a, b) for b in names[:i]):
-            raise RuleRefused("attendance-duplicate", f"{a!r} is named twice; name each person present once.")
+            raise RuleRefused("attendance-duplicate", f"{a!r} is named twice; name each person present once.",
+                              "members")
     needed = rating.framework.panel.quorum_members
     if len(members) < needed:
         raise RuleRefused("quorum", f"a panel needs a chair and at least {needed} members present (quorum, "
                                     f"framework {rating.framework.id}); {len(members)} member"
-                                    f"{'' if len(members) == 1 else 's'} named.")
+                                    f"{'' if len(members) == 1 else 's'} named.", "members")
 
 
 def _std(rating: Rating, sid: Any) -> StandardResult:
@@ -116,7 +125,7 @@ def _std(rating: Rating, sid: Any) -> StandardResult:
 def _band(rating: Rating, value: Any, name: str = "to") -> int:
     names = rating.framework.band_names
     if value not in names:
-        raise RuleRefused("unknown-band", f"{name} {value!r} is not a band; use one of: {', '.join(names)}.")
+        raise RuleRefused("unknown-band", f"{name} {value!r} is not a band; use one of: {', '.join(names)}.", name)
     return names.index(value)
 
 
@@ -250,7 +259,8 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
         check_text(e.get("rationale"), "rationale", MIN_RATIONALE)
         if kind == DISCRETION:
             if "small-sample" in s.flag_names:
-                check_text(e.get("other_evidence"), "other compelling evidence (small sample)", MIN_REASON)
+                check_text(e.get("other_evidence"), "other compelling evidence (small sample)", MIN_REASON,
+                           "other_evidence")
             if way in s.directions:
                 if not _is_v1(state) and ("outside_criteria" in e or "outside_reason" in e):
                     raise RuleRefused("outside-criteria", f"{s.id}'s flags support a {way}: it is within the "
@@ -260,8 +270,8 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
                     why = ("has no discretion flag" if not s.flags else
                            f"has no flag supporting a {way} (flags: {', '.join(s.flag_names)})")
                     raise RuleRefused("outside-criteria", f"{s.id} {why}; record an outside-criteria reason "
-                                                          "(--outside-criteria REASON) to go ahead.")
-                check_text(e.get("outside_reason"), "outside-criteria reason", MIN_REASON)
+                                                          "(--outside-criteria REASON) to go ahead.", "outside_reason")
+                check_text(e.get("outside_reason"), "outside-criteria reason", MIN_REASON, "outside_reason")
             _check_supersedes(state, e, s, "decision")
             _check_answers(state, e, s)
             _check_evidence(state, e, s)
@@ -284,7 +294,7 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
             raise RuleRefused("from", f"'from' must be the proposed band {s.proposed!r}.")
         to = _band(rating, e.get("to"))
         if to != rating.framework.band_index(s.proposed):  # type: ignore[arg-type]
-            check_text(e.get("reason"), "reason for changing the proposed band", MIN_REASON)
+            check_text(e.get("reason"), "reason for changing the proposed band", MIN_REASON, "reason")
         _check_supersedes(state, e, s, "ratification")
     elif kind == RETRACTION:
         target = e.get("retracts")
@@ -297,7 +307,7 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
             raise RuleRefused("retracted", f"entry {target} was already retracted by entry {state.retracted[target]}.")
         check_text(e.get("reason"), "reason", MIN_REASON)
     elif kind == DISSENT:
-        check_name(e.get("member"), "member")
+        check_name(e.get("member"), "member", "member")
         about = e.get("about")
         if about is not None and (isinstance(about, bool) or not isinstance(about, int) or state.entry(about) is None):
             raise RuleRefused("about", f"there is no entry {about!r} to dissent from.")

@@ -152,6 +152,20 @@ def append(session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any
     was built on, or NO_LOG) must still be the head, or the write is refused with the new entries
     named. The new bytes are parsed and compared with what was meant before they replace the file.
     """
+    done = append_all(session_dir, insp, [(kind, fields)], expect_head)
+    return Appended(done.entries[0], done.state)
+
+
+@dataclass
+class AppendedAll:
+    entries: list[Entry]
+    state: LogState
+
+
+def append_all(session_dir: Path, insp: Inspection, items: list[tuple[str, dict[str, Any]]],
+               expect_head: str | None = None) -> AppendedAll:
+    """Append several entries in one write: all of them are recorded, or none (each validated on the
+    state the ones before it leave, e.g. ratifying every judgement standard as proposed)."""
     from panel_tui.core.engine import rate
     from panel_tui.core.inspection import LOG_FILE
 
@@ -164,27 +178,37 @@ def append(session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any
             current = state.head if existed else NO_LOG
             if expect_head.strip().lower() != current:
                 raise StaleView(expect_head.strip().lower(), state, existed)
-        entry = build_entry(state, rating, kind, fields)
         assert state.raw is not None and state.header is not None
         v1 = state.header["format"] == LOG_FORMAT_V1
-        new = state.raw + b"\n" + render_entry(entry, v1)
-        _check_written(new, state, entry)
+        before = len(state.entries)
+        new = state.raw
+        try:
+            for kind, fields in items:
+                entry = build_entry(state, rating, kind, fields)
+                new += b"\n" + render_entry(entry, v1)
+                state.apply(entry)
+        except RuleRefused as exc:
+            if len(items) > 1:
+                exc.message = f"entry {len(state.entries) - before + 1} of {len(items)}: {exc.message} Nothing was written."
+            raise
+        added = state.entries[before:]
+        _check_written(new, state)
         for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a writer that was killed
             stale.unlink(missing_ok=True)
         atomic_write(path, new)
-    state.apply(entry)
     state.raw = new
-    return Appended(entry, state)
+    return AppendedAll(added, state)
 
 
-def _check_written(new: bytes, state: LogState, entry: Entry) -> None:
-    """The bytes about to replace the log must parse back to exactly the entries meant."""
+def _check_written(new: bytes, state: LogState) -> None:
+    """The bytes about to replace the log must parse back to exactly the entries meant (``state``,
+    with the new entries applied)."""
     try:
         doc = tomllib.loads(new.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:  # pragma: no cover - would be a writer bug
         raise RuleRefused("write-check", f"the new log would not parse ({exc}); nothing was written.") from None
     assert state.header is not None
-    if doc != {"log": state.header, "entry": [*state.entries, entry]}:  # pragma: no cover - a writer bug
+    if doc != {"log": state.header, "entry": state.entries}:  # pragma: no cover - a writer bug
         raise RuleRefused("write-check", "the new log would not read back as written; nothing was written.")
 
 
