@@ -525,3 +525,10 @@ def test_ratify_all_proposed_is_one_commit_naming_its_entries(shared: Shared) ->
     body = git(shared.a, "log", "-1", "--format=%b")
     assert "entry 2 ratification 1.1 Good -> Good by Ann Chair" in body and "entry 5 ratification 1.4" in body
     assert git(shared.a, "status", "--porcelain") == ""
+
+
+def test_opening_a_session_in_git_hides_the_drafts_file_before_any_entry(shared: Shared) -> None:
+    s = shared.session(shared.b)
+    assert gitstore.sync_state(s, short=True) == "in step"  # what the app's header asks on opening
+    (s / gitstore.DRAFTS_FILE).write_text("draft = 1\n")
+    assert git(shared.b, "status", "--porcelain", "--untracked-files=all") == ""

@@ -98,20 +98,27 @@ def _rel(root: Path, path: Path) -> str:
     return path.resolve().relative_to(root.resolve()).as_posix()
 
 
+_IGNORE_CHECKED: set[Path] = set()
+
+
 def ensure_ignored(root: Path) -> None:
     """Make the lock, drafts and temporary files of every session invisible to ``git status``.
 
     Written to the clone's own ``info/exclude`` (never a tracked file), once, and only when the
-    repository's .gitignore does not already cover them.
+    repository's .gitignore does not already cover them. Checked once per process and clone.
     """
+    if root in _IGNORE_CHECKED:
+        return
     exclude = Path(_out(root, "rev-parse", "--git-path", "info/exclude"))
     if not exclude.is_absolute():
         exclude = root / exclude
     text = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
     if IGNORE_MARK in text:
+        _IGNORE_CHECKED.add(root)
         return
     probe = [f"x/{name.replace('*', '1')}" for name in IGNORED]
     proc = _git(root, "check-ignore", "--no-index", "--stdin", input="\n".join(probe).encode(), check=False)
+    _IGNORE_CHECKED.add(root)
     if len(proc.stdout.decode().split()) == len(probe):
         return
     exclude.parent.mkdir(parents=True, exist_ok=True)

@@ -63,6 +63,7 @@ def sync_state(session_dir: Path, short: bool = False) -> str:
     if root is None:
         return "not in git"
     try:
+        ensure_ignored(root)  # before any entry: the app's drafts file must not show as untracked
         pending = bool(pending_logs(root))
         up = upstream(root)
         if up is None:
