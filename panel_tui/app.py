@@ -87,6 +87,8 @@ def sync_in_background(app: App, screen: Screen) -> None:
     def done(message: str, severity: str) -> None:
         if hasattr(screen, "check_disk"):  # the meeting screen's own refresh names the entries that arrived
             screen.check_disk()
+        if hasattr(screen, "refresh_view"):  # and the header's sync state, even when no entry arrived
+            screen.refresh_view()
         app.notify(message, title="Git sync", severity=severity, markup=False,  # type: ignore[arg-type]
                    timeout=10 if severity == "error" else 5)
 

@@ -111,3 +111,26 @@ def test_no_git_sync_command_outside_git(stockton_fresh, isolated_git) -> None:
     assert "⇅ not in git" in seen["header"]
     assert "Git: Sync" not in seen["commands"]
     assert os.environ.get("PANEL_TUI_GIT") is None
+
+
+def test_palette_sync_that_only_pushes_updates_the_header(shared: Shared) -> None:
+    sa = shared.session(shared.a)
+    entry = append_entry(sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": ["Bob", "Cat"],
+                                                                  "by": "Ann Chair"})
+    gitstore.commit_entry(sa, entry)
+    seen = {}
+
+    async def script(app, pilot):
+        seen["before"] = header(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Git: Sync")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Git sync" == (n.title or "") for n in app._notifications))
+        await pilot.pause()
+        seen["after"] = header(app)
+
+    run_app(sa, script)
+    assert "⇅ 1 ahead" in seen["before"] and "⇅ in step" in seen["after"]
+    assert git(shared.remote, "log", "-1", "--format=%s", "main") == "sessions/stockton: entry 1 attendance"
