@@ -33,13 +33,15 @@ def report_commit(session_dir: Path, entry: dict[str, Any]) -> None:
 
 def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[str]]:
     """The git checks of `verify`: (failure lines, notes); outside git, nothing to check."""
-    from panel_tui.core.gitstore import check_against, check_history
+    from panel_tui.core.gitstore import check_against, check_history, committed
 
     rel, problems = check_history(session_dir)
     failures = [p.line(rel or "decisions.toml") for p in problems if not p.accepted]
     accepted = [p for p in problems if p.accepted]
     notes = []
-    if rel is not None and not failures:
+    if rel is not None and not failures and not committed(session_dir, rel):
+        notes.append(f"history in git: {rel} is not committed yet (`panel-tui sync` commits it)")
+    elif rel is not None and not failures:
         notes.append(f"history in git: every committed version of {rel} extends the one before it")
         if accepted:
             notes[-1] += (f", but for {len(accepted)} rewrite{'s' if len(accepted) != 1 else ''} accepted in "

@@ -532,3 +532,12 @@ def test_opening_a_session_in_git_hides_the_drafts_file_before_any_entry(shared:
     assert gitstore.sync_state(s, short=True) == "in step"  # what the app's header asks on opening
     (s / gitstore.DRAFTS_FILE).write_text("draft = 1\n")
     assert git(shared.b, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_verify_says_when_the_log_is_not_committed_yet(shared: Shared) -> None:
+    s = shared.session(shared.a)
+    r = cli("attend", s, "--chair", "Ann Chair", "--member", "Bob", "--member", "Cat",
+            env={**os.environ, "PANEL_TUI_GIT": "0"})
+    assert r.returncode == 0 and "committed" not in r.stdout
+    r = cli("verify", s)
+    assert r.returncode == 0 and "is not committed yet" in r.stdout

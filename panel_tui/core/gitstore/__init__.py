@@ -16,6 +16,7 @@ from panel_tui.core.gitstore.history import (
     accepted_rewrites,
     check_against,
     check_history,
+    committed,
     history_status,
 )
 from panel_tui.core.gitstore.run import (
@@ -58,7 +59,7 @@ __all__ = [
     "ACCEPTED_FILE", "AUTHOR_EMAIL", "DISABLE_ENV", "DRAFTS_FILE", "REFUSED_FILE", "CommitOutcome", "Divergence",
     "GitFailed", "GitRefused", "HistoryProblem", "LogVersion", "RuleRefused", "SyncReport", "accepted_rewrites",
     "ahead_behind", "appends_entries", "author_name", "blob", "blobs", "check_against", "check_history",
-    "commit_entry", "commit_pending", "common_prefix", "diverged_logs", "enabled", "ensure_ignored", "entry_line",
+    "commit_entry", "commit_pending", "committed", "common_prefix", "diverged_logs", "enabled", "ensure_ignored", "entry_line",
     "extension_problem", "git_path", "history_status", "parse_version", "pending_logs", "replay_fields",
     "signing_configured", "sync", "sync_state", "tag_name", "upstream", "work_tree",
 ]

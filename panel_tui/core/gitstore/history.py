@@ -152,6 +152,12 @@ def check_history(session_dir: Path) -> tuple[str | None, list[HistoryProblem]]:
     return rel, problems
 
 
+def committed(session_dir: Path, rel: str) -> bool:
+    """Whether HEAD holds the session's log at all (a note for verify, not a failure)."""
+    root = work_tree(session_dir)
+    return root is not None and blob(root, "HEAD", rel) is not None
+
+
 def history_status(session_dir: Path) -> str | None:
     """The audit's word on a session whose git history does not extend itself, or None."""
     try:
