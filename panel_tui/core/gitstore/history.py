@@ -95,10 +95,13 @@ def check_history(session_dir: Path) -> tuple[str | None, list[HistoryProblem]]:
     if root is None:
         return None, []
     rel = _rel(root, session_dir / LOG_FILE)
-    if _git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0:
-        return rel, []
-    graph = _out(root, "log", "--full-history", "--parents", "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI", "HEAD",
-                 "--", rel)
+    log = _git(root, "log", "--full-history", "--parents", "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI", "HEAD", "--",
+               rel, check=False)
+    if log.returncode != 0:
+        if _git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0:
+            return rel, []  # a repository with no commit yet
+        raise GitFailed(("log", rel), log)
+    graph = log.stdout.decode("utf-8", "replace").strip()
     commits = []
     for record in graph.split("\x1e"):
         if not record.strip():

@@ -73,25 +73,45 @@ def _out(root: Path, *args: str) -> str:
     return _git(root, *args).stdout.decode("utf-8", "replace").strip()
 
 
-def _has_dot_git(path: Path) -> bool:
-    """Whether ``path`` or a parent holds ``.git`` (used when git itself is missing)."""
+def _nearest_git(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` holding ``.git``, found without running git."""
     for p in (path, *path.parents):
         if (p / ".git").exists():
-            return True
-    return False
+            return p
+    return None
+
+
+def _has_dot_git(path: Path) -> bool:
+    """Whether ``path`` or a parent holds ``.git`` (used when git itself is missing)."""
+    return _nearest_git(path) is not None
+
+
+_ROOTS: dict[Path, Path] = {}  # folder holding a .git directory -> its work tree's top (asked once)
 
 
 def work_tree(path: Path) -> Path | None:
-    """The top of the git work tree holding ``path``, or None (outside one, disabled, or no git)."""
+    """The top of the git work tree holding ``path``, or None (outside one, disabled, or no git).
+
+    No subprocess for a folder with no ``.git`` above it, and one per clone after that: the
+    audit asks for every session.
+    """
     if not enabled() or git_path() is None:
         return None
-    folder = path if path.is_dir() else path.parent
-    if not _has_dot_git(folder.resolve()) and "GIT_DIR" not in os.environ and "GIT_WORK_TREE" not in os.environ:
-        return None  # no subprocess for a session outside git (the audit asks for every session)
+    folder = (path if path.is_dir() else path.parent).resolve()
+    near = _nearest_git(folder)
+    plain = "GIT_DIR" not in os.environ and "GIT_WORK_TREE" not in os.environ
+    if near is None and plain:
+        return None
+    cacheable = plain and near is not None and (near / ".git").is_dir()
+    if cacheable and near in _ROOTS:
+        return _ROOTS[near]
     proc = _git(folder, "rev-parse", "--show-toplevel", check=False)
     if proc.returncode != 0:
         return None
-    return Path(proc.stdout.decode("utf-8", "replace").strip())
+    root = Path(proc.stdout.decode("utf-8", "replace").strip())
+    if cacheable:
+        _ROOTS[near] = root  # type: ignore[index]
+    return root
 
 
 def _rel(root: Path, path: Path) -> str:
