@@ -1,9 +1,10 @@
 """Benchmark: what git costs a recorded entry, and what the history check costs verify.
 
-Run: python tests/benchmarks/bench_git.py [N]. Builds a throwaway repository in a temporary folder
-(private git config, never the user's), records N entries with and without a commit each, then
-times `panel-tui verify` (whole process, best of 5) on the session with git on and off
-(PANEL_TUI_GIT=0), so each figure sits beside its reference from the same run.
+Run: python tests/benchmarks/bench_git.py [N] [SESSIONS]. Builds throwaway repositories in a
+temporary folder (private git config, never the user's), records N entries with and without a
+commit each, times `panel-tui verify` on that session, and `panel-tui audit --json` over SESSIONS
+sessions committed in one repository, each with git on and off (PANEL_TUI_GIT=0): whole
+processes, best of 5 (verify) or 3 (audit), so each figure sits beside its reference.
 """
 
 from __future__ import annotations
@@ -49,8 +50,34 @@ def verify_time(session: Path, env: dict[str, str], runs: int = 5) -> float:
     return min(times)
 
 
+def best_of(cmd: list[str], env: dict[str, str], cwd: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=env, cwd=cwd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def audit_figures(base: Path, count: int) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_audit import make_sessions
+
+    repo = base / "audit"
+    make_sessions(repo / "sessions", count)
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "sessions")
+    cmd = [sys.executable, "-m", "panel_tui", "audit", "sessions", "--json"]
+    off = best_of(cmd, {**os.environ, "PANEL_TUI_GIT": "0"}, repo, 3)
+    on = best_of(cmd, dict(os.environ), repo, 3)
+    print(f"audit --json, {count} sessions in one repository (best of 3): {off:.2f} s without the history check, "
+          f"{on:.2f} s with it ({on / off:.2f}x)")
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    sessions = int(sys.argv[2]) if len(sys.argv) > 2 else 300
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         cfg = base / "gitconfig"
@@ -75,6 +102,7 @@ def main() -> None:
         v_off, v_on = verify_time(session, off), verify_time(session, on)
         print(f"verify, {n} entries in {n} commits (whole process, best of 5): {v_off * 1000:.0f} ms without the "
               f"history check, {v_on * 1000:.0f} ms with it ({v_on / v_off:.2f}x)")
+        audit_figures(base, sessions)
 
 
 if __name__ == "__main__":
