@@ -60,6 +60,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from panel_tui.core.display import visible
 
     insp = load_inspection(args.path)
+    missing = insp.missing()
+    if missing:
+        print(f"{visible(str(insp.path))}: valid but incomplete ({insp.framework.id}, {len(missing)} standard(s) awaiting):")
+        for line in missing:
+            print(f"  {visible(line)}")
+        return EXIT_CHECK_FAILED
     print(f"{visible(str(insp.path))}: valid ({insp.framework.id}, {len(insp.standards)} standards)")
     return EXIT_OK
 
@@ -98,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_log_commands(sub)
 
+    from panel_tui.cli_data import add_data_commands; add_data_commands(sub)  # noqa: E702 (new, import-cases)
     from panel_tui.cli_audit import add_audit_commands
 
     add_audit_commands(sub)

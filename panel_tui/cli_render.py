@@ -20,7 +20,7 @@ def render_rating(console: Console, r: Rating) -> None:
     for s in r.standards:
         lowest = display_percent(s.lowest_percent) if s.lowest_percent is not None else "—"
         if s.kind == "judgement":
-            lowest = "proposed" if not s.not_rated else "—"
+            lowest = "proposed" if not s.not_rated and not s.awaiting else "—"
         cases = str(s.cases) if s.cases is not None else ("—" if s.kind == "judgement" else "n/k")
         final = s.final
         if s.final != s.computed:
@@ -28,7 +28,11 @@ def render_rating(console: Console, r: Rating) -> None:
         name = s.name + ("" if s.counted else " (not counted)")
         table.add_row(s.id, name, lowest, cases, s.computed, final, Text(", ".join(f.short for f in s.flags)))
     console.print(table)
-    line = f"Score {r.computed_score}/{r.max_score} computed, {r.computed_overall}"
+    waiting = [s.id for s in r.standards if s.awaiting]
+    if waiting:
+        console.print(Text(f"Incomplete: {len(waiting)} standard(s) awaiting figures or a proposal "
+                           f"({', '.join(waiting)}); panel-tui check lists what is missing."))
+    line = f"Score {r.computed_score}/{r.max_score} computed" + (" so far" if waiting else "") + f", {r.computed_overall}"
     if r.score != r.computed_score or r.overall != r.computed_overall:
         line += f"; final {r.score}/{r.max_score}, {r.overall}"
     else:
@@ -43,6 +47,9 @@ def render_rating(console: Console, r: Rating) -> None:
         for s in flagged:
             for f in s.flags:
                 console.print(Text(f"  {s.id} {f.name}: {f.reason}"))
+    for s in r.standards:
+        for note in s.notes:
+            console.print(Text(f"  {s.id} note: {note}"))
 
 
 def render_log(console: Console, state) -> None:

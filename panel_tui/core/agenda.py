@@ -18,11 +18,15 @@ DECLINED = "declined"
 RATIFIED = "ratified"
 NOTHING = "nothing needed"
 NOT_RATED = "not rated"
+AWAITING_FIGURES = "awaiting figures"
+AWAITING_PROPOSAL = "awaiting proposal"
 
 
 def status(state: LogState | None, s: StandardResult) -> str:
     if s.not_rated:
         return NOT_RATED
+    if s.awaiting:  # nothing for the panel until the figures or the proposal are in
+        return AWAITING_FIGURES if s.kind == "cases" else AWAITING_PROPOSAL
     ok = state is not None and state.problem is None
     if s.kind == "judgement":
         return RATIFIED if ok and s.id in state.ratified else TO_RATIFY  # type: ignore[union-attr]

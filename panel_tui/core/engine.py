@@ -10,9 +10,12 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Mapping
 
+from panel_tui.core.bases import Base, consistent_bases
 from panel_tui.core.framework import NOT_RATED, Framework, Standard
 from panel_tui.core.inspection import Inspection, QuestionData, StandardData
 from panel_tui.core.stats import (
+    DESIGN_MARGIN_POINTS,
+    Z80,
     round_half_up,
     wilson,
     yes_lost_to_fall_below,
@@ -21,6 +24,11 @@ from panel_tui.core.stats import (
 
 UPLIFT = "uplift"
 LOWERING = "lowering"
+AWAITING_FIGURES = "Awaiting figures"
+AWAITING_PROPOSAL = "Awaiting proposal"
+INCOMPLETE = "Incomplete"  # the overall rating while any counted standard is awaiting figures or a proposal
+CERTAIN = "certain"
+POSSIBLE = "possible"
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,9 @@ class Flag:
     directions: tuple[str, ...]
     reason: str
     short: str  # a word/symbol label for tables: never colour alone
+    # "certain" where the counts are known (or every base a published % allows agrees),
+    # "possible" where only some of the bases consistent with a published % would change the band
+    certainty: str = CERTAIN
 
 
 @dataclass
@@ -42,10 +53,20 @@ class QuestionResult:
     relevant: int | None
     band: str
     lowest: bool
-    wilson: tuple[float, float] | None
+    wilson: tuple[float, float] | None  # this tool's statistic: the 95% Wilson interval
     spans: list[str] | None
     to_next_band: int | None
     to_drop: int | None
+    # the 80%-confidence Wilson interval, beside the inspectorate's sample design (80%, 5 points)
+    interval80: tuple[float, float] | None = None
+
+    @property
+    def within_design_margin(self) -> bool | None:
+        """Whether the 80% interval stays within the 5-point margin the samples are designed for."""
+        if self.interval80 is None:
+            return None
+        p = float(self.percent)
+        return max(p - self.interval80[0], self.interval80[1] - p) <= DESIGN_MARGIN_POINTS
 
 
 @dataclass
@@ -68,6 +89,8 @@ class StandardResult:
     flip_distance: int | None = None
     questions: list[QuestionResult] = field(default_factory=list)
     not_applicable: list[str] = field(default_factory=list)
+    awaiting: list[str] = field(default_factory=list)  # key questions awaiting figures ("proposal" for judgement)
+    notes: list[str] = field(default_factory=list)  # findings below a flag (a one-case that is only possible)
 
     @property
     def flag_names(self) -> list[str]:
@@ -148,7 +171,45 @@ def _flip_distance(fw: Framework, qs: tuple[QuestionData, ...], band: int) -> in
     return min(known)
 
 
-def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_qs: list[QuestionData]) -> list[Flag]:
+def _one_case_from_percent(fw: Framework, sd: StandardData, q: QuestionData, band: int,
+                           most: int) -> list[tuple[int, list[int], list[Base], tuple[Base, ...]]]:
+    """For a question known only by its published %: per direction, the bases where one answer flips.
+
+    Returns (delta, bands it would become, flipping bases, all consistent bases) for each
+    direction where at least one base consistent with the percent and ``most`` cases flips.
+    """
+    bases = consistent_bases(q.percent, most, q.relevant)
+    others = [o.percent for o in sd.questions if o is not q]
+    cap = fw.band_for(min(others)) if others else len(fw.bands) - 1  # the other questions' ceiling
+    out = []
+    for delta in (1, -1):
+        flips: list[Base] = []
+        to: set[int] = set()
+        for base in bases:
+            y = base.yes + delta
+            if not 0 <= y <= base.relevant:
+                continue
+            nb = min(cap, fw.band_for_ratio(100 * y, base.relevant))
+            if nb != band:
+                flips.append(base)
+                to.add(nb)
+        if flips:
+            out.append((delta, sorted(to), flips, bases))
+    return out
+
+
+def _bases_text(q: QuestionData, which: list[Base], bases: tuple[Base, ...], most: int) -> str:
+    """Why a percent-only one-case is certain or only possible, naming the bases."""
+    of = f"of {q.relevant} cases" if q.relevant else f"of at most {most} cases"
+    listed = ", ".join(map(str, which[:4])) + (", ..." if len(which) > 4 else "")
+    if len(which) == len(bases):
+        return f"certain: {pct_text(q.percent)}% {of} can only be {listed}" if len(bases) == 1 else \
+            f"certain: every base {pct_text(q.percent)}% {of} allows ({listed})"
+    return f"possible: {len(which)} of the {len(bases)} bases {pct_text(q.percent)}% {of} allows ({listed})"
+
+
+def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_qs: list[QuestionData],
+           sample: int | None = None, notes: list[str] | None = None) -> list[Flag]:
     rules = fw.discretion
     top = len(fw.bands) - 1
     flags: list[Flag] = []
@@ -171,8 +232,14 @@ def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_
     # one-case
     if rules.one_case:
         changes: list[tuple[str, int, int]] = []
+        derived: list[tuple[str, int, list[int], str, bool]] = []  # qid, delta, bands, why, certain
         for q in sd.questions:
             if not q.has_counts:
+                if sample is not None or q.relevant is not None:
+                    most = q.relevant or sample
+                    for delta, to, which, bases in _one_case_from_percent(fw, sd, q, band, most):  # type: ignore[arg-type]
+                        derived.append((q.id, delta, to, _bases_text(q, which, bases, most),  # type: ignore[arg-type]
+                                        len(which) == len(bases)))
                 continue
             for delta in (1, -1):
                 y = q.yes + delta  # type: ignore[operator]
@@ -182,14 +249,25 @@ def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_
                 nb = _band_of_questions(fw, percents)
                 if nb != band:
                     changes.append((q.id, delta, nb))
-        if changes:
-            dirs = tuple(d for d in (UPLIFT, LOWERING) if any((nb > band) == (d == UPLIFT) for _, _, nb in changes))
+        if changes or derived:
+            moves = [nb for _, _, nb in changes] + [nb for _, _, to, _, _ in derived for nb in to]
+            dirs = tuple(d for d in (UPLIFT, LOWERING) if any((nb > band) == (d == UPLIFT) for nb in moves))
             parts = [
                 f"one {'more' if delta > 0 else 'fewer'} 'Yes' in {qid} would make it {fw.bands[nb].name}"
                 for qid, delta, nb in changes
+            ] + [
+                f"one {'more' if delta > 0 else 'fewer'} 'Yes' in {qid} would make it "
+                f"{' or '.join(fw.bands[nb].name for nb in to)} ({why})"
+                for qid, delta, to, why, _ in derived
             ]
+            certain = bool(changes) or any(c for *_, c in derived)
             arrows = "".join(a for d, a in ((UPLIFT, "▲"), (LOWERING, "▼")) if d in dirs)
-            flags.append(Flag("one-case", dirs, "; ".join(parts), f"1 case {arrows}"))
+            if certain or rules.one_case_possible == "flag":
+                flags.append(Flag("one-case", dirs, "; ".join(parts), f"1 case {arrows}" + ("" if certain else "?"),
+                                  CERTAIN if certain else POSSIBLE))
+            elif notes is not None:
+                notes.append("one-case possible, not flagged (the framework's one_case_possible = "
+                              f"\"{rules.one_case_possible}\"): " + "; ".join(parts))
     # small-sample
     small = [q for q in lowest_qs if q.relevant is not None and q.relevant <= rules.small_sample_cases]
     if small:
@@ -208,9 +286,11 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
     b = fw.band_for(q.percent)
     top = len(fw.bands) - 1
     n = q.relevant
-    interval = spans = None
+    interval = spans = interval80 = None
     if n:
-        interval = wilson(q.percent / 100 * n, n)
+        successes = q.yes if q.yes is not None else q.percent / 100 * n
+        interval = wilson(successes, n)
+        interval80 = wilson(successes, n, Z80)
         lo_b, hi_b = fw.band_for_float(interval[0]), fw.band_for_float(interval[1])
         spans = fw.band_names[lo_b: hi_b + 1]
     to_next = to_drop = None
@@ -221,14 +301,22 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
             to_drop = yes_lost_to_fall_below(fw.bands[b].min_percent, q.yes, q.relevant)  # type: ignore[arg-type]
     text = next((x.text for x in fs.questions if x.id == q.id), "")
     return QuestionResult(q.id, text, q.percent, q.yes, q.relevant, fw.bands[b].name, q.percent == lowest,
-                          interval, spans, to_next, to_drop)
+                          interval, spans, to_next, to_drop, interval80)
 
 
-def rate_standard(fw: Framework, fs: Standard, sd: StandardData) -> StandardResult:
-    """Rate one standard; its final band starts as the computed one (``with_finals`` applies the log)."""
+def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | None = None) -> StandardResult:
+    """Rate one standard; its final band starts as the computed one (``with_finals`` applies the log).
+
+    ``sample`` is the published number of cases in the standard's sample: with it, a question known
+    only by its % 'Yes' is checked for one-case against every base that percent allows.
+    """
     if sd.not_rated is not None:
         return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, NOT_RATED, NOT_RATED, None, None,
                               not_rated=sd.not_rated)
+    if sd.awaiting or sd.awaiting_proposal:
+        label = AWAITING_FIGURES if sd.awaiting else AWAITING_PROPOSAL
+        return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, label, label, None, None,
+                              awaiting=list(sd.awaiting) or ["proposal"])
     if fs.kind == "judgement":
         b = fw.band_index(sd.proposed)  # type: ignore[arg-type]
         return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[b].name,
@@ -237,16 +325,19 @@ def rate_standard(fw: Framework, fs: Standard, sd: StandardData) -> StandardResu
     lowest_qs = [q for q in sd.questions if q.percent == lowest]
     b = fw.band_for(lowest)
     counts = [q.relevant for q in lowest_qs if q.relevant is not None]
+    notes: list[str] = []
+    flags = _flags(fw, sd, b, lowest, lowest_qs, sample, notes)
     return StandardResult(
         fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[b].name,
         fw.bands[b].score, fw.bands[b].score,
         lowest_percent=lowest,
         lowest_questions=[q.id for q in lowest_qs],
         cases=min(counts) if len(counts) == len(lowest_qs) else None,
-        flags=_flags(fw, sd, b, lowest, lowest_qs),
+        flags=flags,
         flip_distance=_flip_distance(fw, sd.questions, b),
         questions=[_question_result(fw, fs, q, lowest) for q in sd.questions],
         not_applicable=list(sd.not_applicable),
+        notes=notes,
     )
 
 
@@ -254,6 +345,8 @@ def _overall_flip(fw: Framework, insp: Inspection, results: list[StandardResult]
     """Fewest case answers that would change the computed overall rating, and the rating it would become."""
     options: list[list[tuple[int, int]]] = []  # per standard: (score delta, cost)
     for r in results:
+        if r.awaiting:
+            return None, None
         if not r.counted or r.kind != "cases" or r.not_rated:
             continue
         qs = insp.standards[r.id].questions
@@ -288,10 +381,11 @@ def _overall_flip(fw: Framework, insp: Inspection, results: list[StandardResult]
 
 def _rate_computed(insp: Inspection) -> Rating:
     fw = insp.framework
-    results = [rate_standard(fw, fs, insp.standards[fs.id]) for fs in fw.standards]
+    results = [rate_standard(fw, fs, insp.standards[fs.id], insp.samples.get(fw.domain_samples.get(fs.domain, "")))
+               for fs in fw.standards]
     computed = sum(r.computed_score for r in results if r.counted and r.computed_score is not None)
     flip, flip_to = _overall_flip(fw, insp, results, computed)
-    overall = fw.overall_for(computed)
+    overall = INCOMPLETE if any(r.awaiting and r.counted for r in results) else fw.overall_for(computed)
     return Rating(insp, fw, results, computed, overall, computed, fw.max_score, overall, flip, flip_to)
 
 
@@ -301,11 +395,12 @@ def with_finals(r: Rating, finals: Mapping[str, str]) -> Rating:
     standards = []
     for s in r.standards:
         band = finals.get(s.id)
-        if band is not None and not s.not_rated:
+        if band is not None and not s.not_rated and not s.awaiting:
             s = replace(s, final=band, score=fw.bands[fw.band_index(band)].score)
         standards.append(s)
     score = sum(s.score for s in standards if s.counted and s.score is not None)
-    return replace(r, standards=standards, score=score, overall=fw.overall_for(score))
+    overall = INCOMPLETE if r.computed_overall == INCOMPLETE else fw.overall_for(score)
+    return replace(r, standards=standards, score=score, overall=overall)
 
 
 def rate(insp: Inspection, finals: Mapping[str, str] | None = None) -> Rating:
@@ -336,7 +431,7 @@ class Target:
 
 def discretion_targets(fw: Framework, s: StandardResult) -> list[Target]:
     """Bands within the framework's step limit of the computed band, up first."""
-    if s.kind != "cases" or s.not_rated:
+    if s.kind != "cases" or s.not_rated or s.awaiting:
         return []
     b = fw.band_index(s.computed)
     out = []

@@ -24,6 +24,8 @@ RECORD_FORMAT = "panel-tui/record/2"
 
 def evidence_text(s: StandardResult, small: int) -> str:
     """The lowest key question's figure with its base."""
+    if s.awaiting:
+        return s.computed.lower()  # "awaiting figures" / "awaiting proposal"
     if s.kind != "cases" or s.not_rated:
         return "proposed by the lead inspector" if s.kind == "judgement" and not s.not_rated else "—"
     lowest = [q for q in s.questions if q.id in s.lowest_questions]

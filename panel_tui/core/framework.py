@@ -8,7 +8,7 @@ and decision logs record the SHA-256 of the file they were made under.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -62,6 +62,23 @@ class Discretion:
     one_case: bool
     small_sample_cases: int
     steps: int
+    # where a % is published without its base and one answer flips the band for only some of
+    # the bases it allows: "note" (told in the evidence, no flag) or "flag" (a one-case flag)
+    one_case_possible: str = "note"
+
+
+OWNERS = ("inspectorate", "panel-tui")
+
+
+@dataclass(frozen=True)
+class RuleNote:
+    """Whose a rule is: the inspectorate's (with its published source) or this tool's policy."""
+
+    id: str
+    owner: str  # "inspectorate" | "panel-tui"
+    source: str = ""
+    in_force: str = ""  # from when the sources show the rule applied ("" where they do not say)
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,12 @@ class Framework:
     standards: tuple[Standard, ...]
     sha256: str
     path: Path
+    # domain id -> which published sample its cases come from ("court", "out_of_court")
+    domain_samples: dict[str, str] = field(default_factory=dict)
+    rules: tuple[RuleNote, ...] = ()
+
+    def rule(self, rid: str) -> RuleNote | None:
+        return next((r for r in self.rules if r.id == rid), None)
 
     @property
     def band_names(self) -> list[str]:
@@ -105,7 +128,10 @@ class Framework:
         Compared as integer cross-products: exact like Fraction comparison, without its cost
         (the audit rates thousands of sessions).
         """
-        n, d = percent.numerator, percent.denominator
+        return self.band_for_ratio(percent.numerator, percent.denominator)
+
+    def band_for_ratio(self, n: int, d: int) -> int:
+        """Band index of the percentage n/d (e.g. 100*yes / relevant), without building a Fraction."""
         idx = 0
         for i, (mn, md) in enumerate(self._band_mins):
             if n * md >= mn * d:
@@ -154,6 +180,29 @@ def _req(table: dict[str, Any], key: str, typ: type | tuple[type, ...], path: Pa
     return value
 
 
+def _one_of(value: object, allowed: tuple[str, ...], path: Path, place: str) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise InputError(path, place, f"{value!r} is not one of: {', '.join(allowed)}.")
+    return value
+
+
+def _rule_notes(doc: dict[str, Any], path: Path) -> tuple[RuleNote, ...]:
+    notes: list[RuleNote] = []
+    for r in doc.get("rule", []):
+        rid = _req(r, "id", str, path, "[[rule]]")
+        place = f"rule {rid}"
+        owner = _one_of(_req(r, "owner", str, path, place), OWNERS, path, place)
+        extra = {k: r.get(k, "") for k in ("source", "in_force", "note")}
+        if any(not isinstance(v, str) for v in extra.values()):
+            raise InputError(path, place, "source, in_force and note must be strings.")
+        if owner == "inspectorate" and not extra["source"]:
+            raise InputError(path, place, "an inspectorate rule needs its source.", "cite the published document.")
+        if any(n.id == rid for n in notes):
+            raise InputError(path, place, f"rule {rid} is given twice.")
+        notes.append(RuleNote(rid, owner, **extra))
+    return tuple(notes)
+
+
 def parse_framework(data: bytes, path: Path) -> Framework:
     """Build a Framework from file bytes, checking the structure the engine relies on."""
     doc = parse_toml(decode_text(data, path, "framework file"), path, "framework file")
@@ -179,6 +228,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         bool(disc.get("one_case", True)),
         _req(disc, "small_sample_cases", int, path, "[discretion]"),
         int(disc.get("steps", 1)),
+        _one_of(disc.get("one_case_possible", "note"), ("note", "flag"), path, "[discretion] one_case_possible"),
     )
     panel_t = _req(doc, "panel", dict, path, "[panel]")
     panel = Panel(_req(panel_t, "quorum_members", int, path, "[panel]"), _req(panel_t, "timezone", str, path, "[panel]"))
@@ -188,6 +238,7 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         raise InputError(path, "[panel]", f"timezone {panel.timezone!r} is not a known time zone.",
                          "use an IANA name such as Europe/London.") from None
     domains = {d["id"]: d["name"] for d in doc.get("domain", [])}
+    domain_samples = {d["id"]: d["sample"] for d in doc.get("domain", []) if isinstance(d.get("sample"), str)}
     standards = []
     for s in _req(doc, "standard", list, path, "[[standard]]"):
         sid = _req(s, "id", str, path, "[[standard]]")
@@ -213,6 +264,8 @@ def parse_framework(data: bytes, path: Path) -> Framework:
         standards=tuple(standards),
         sha256=hashlib.sha256(data).hexdigest(),
         path=path,
+        domain_samples=domain_samples,
+        rules=_rule_notes(doc, path),
     )
 
 

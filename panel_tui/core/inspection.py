@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from panel_tui.core.display import has_visible_text, shown
+from panel_tui.core.display import has_visible_text, one_line, shown
 from panel_tui.core.errors import InputError
 from panel_tui.core.framework import Framework, load_framework
 from panel_tui.core.tomlfile import line_of, load_toml
@@ -25,7 +25,7 @@ LOG_FILE = "decisions.toml"
 CONTRADICTION_POINTS = Fraction(1, 2)  # counts and a published percent may differ by rounding only
 MAX_COUNT = 100_000  # cases in one inspection's sample: real ones hold tens; more is a typo or an attack
 
-_INSPECTION_KEYS = {"service", "framework", "fieldwork", "published", "lead_inspector", "source"}
+_INSPECTION_KEYS = {"service", "framework", "fieldwork", "published", "lead_inspector", "source", "sample"}
 _STANDARD_KEYS = {"id", "proposed", "not_rated", "question"}
 _QUESTION_KEYS = {"id", "relevant", "yes", "percent"}
 
@@ -51,6 +51,12 @@ class StandardData:
     not_rated: str | None = None
     questions: tuple[QuestionData, ...] = ()
     not_applicable: tuple[str, ...] = ()  # questions with relevant = 0
+    awaiting: tuple[str, ...] = ()  # key questions whose figures are not in yet (id only in the file)
+
+    @property
+    def awaiting_proposal(self) -> bool:
+        """A judgement standard the lead inspector has not yet proposed a band for."""
+        return self.not_rated is None and not self.questions and not self.awaiting and self.proposed is None
 
 
 @dataclass
@@ -64,11 +70,22 @@ class Inspection:
     lead_inspector: str | None
     source: str | None
     standards: dict[str, StandardData] = field(default_factory=dict)
+    samples: dict[str, int] = field(default_factory=dict)  # cases inspected per sample ("court": 13), as published
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived results (the engine's)
 
     @property
     def session_dir(self) -> Path:
         return self.path.parent
+
+    def missing(self) -> list[str]:
+        """What is still to come before the inspection can be rated in full, in framework order."""
+        out = []
+        for sid, sd in self.standards.items():
+            if sd.awaiting:
+                out.append(f"{sid}: awaiting figures for {', '.join(sd.awaiting)}")
+            elif sd.awaiting_proposal:
+                out.append(f"{sid}: awaiting the lead inspector's proposal")
+        return out
 
 
 class _Place:
@@ -104,7 +121,7 @@ def _date_text(value: Any, path: Path, place: object, key: str) -> str:
 def _check_keys(table: dict[str, Any], allowed: set[str], path: Path, place: object) -> None:
     for key in table:
         if key not in allowed:
-            raise InputError(path, place, f"unknown key '{key}'.", f"use only: {', '.join(sorted(allowed))}.")
+            raise InputError(path, place, f"unknown key '{one_line(key, 40)}'.", f"use only: {', '.join(sorted(allowed))}.")
 
 
 def _count(q: dict[str, Any], key: str, path: Path, place: object) -> int | None:
@@ -123,21 +140,44 @@ def _count(q: dict[str, Any], key: str, path: Path, place: object) -> int | None
 
 def _band(value: Any, fw: Framework, path: Path, place: object, key: str) -> str:
     if not isinstance(value, str) or value not in fw.band_names:
-        raise InputError(path, place, f"'{key}' is {value!r}, not a band name.",
+        raise InputError(path, place, f"'{key}' is {shown(value)}, not a band name.",
                          f"use one of: {', '.join(fw.band_names)}.")
     return value
 
 
-def _question(q: Any, fw_std: Any, path: Path, text: str) -> QuestionData | None:
+MAX_SAMPLE = 1_000  # far above any inspection's case sample (Leeds: 42); bounds the search over bases
+AWAITING = "awaiting"  # a key question listed by id alone: its figures are still to come
+
+
+def _samples(value: Any, fw: Framework, path: Path) -> dict[str, int]:
+    """[inspection.sample]: cases inspected per sample, as the report gives them."""
+    names = sorted(set(fw.domain_samples.values()))
+    if not isinstance(value, dict):
+        raise InputError(path, "[inspection] sample", "'sample' must be a table such as { court = 13, out_of_court = 13 }.")
+    out = {}
+    for key, n in value.items():
+        if key not in names:
+            raise InputError(path, "[inspection.sample]", f"unknown sample '{key}' for framework {fw.id}.",
+                             f"use only: {', '.join(names)}.")
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SAMPLE:
+            raise InputError(path, "[inspection.sample]", f"sample {key} must be a whole number of cases from 1 to "
+                             f"{MAX_SAMPLE:,}, not {n!r}.", "give the number of cases the report says were inspected.")
+        out[key] = n
+    return out
+
+
+def _question(q: Any, fw_std: Any, path: Path, text: str) -> QuestionData | str | None:
     if not isinstance(q, dict) or not isinstance(q.get("id"), str):
         raise InputError(path, f"standard {fw_std.id}", "each [[standard.question]] needs an id string.")
     qid = q["id"]
-    place = _Place(text, qid, f"standard {fw_std.id}, question {qid}")
+    place = _Place(text, qid, f"standard {fw_std.id}, question {one_line(qid, 40)}")
     valid = [x.id for x in fw_std.questions]
     if qid not in valid:
-        raise InputError(path, place, f"unknown key question '{qid}' for standard {fw_std.id}.",
+        raise InputError(path, place, f"unknown key question '{one_line(qid, 40)}' for standard {fw_std.id}.",
                          f"use one of: {', '.join(valid)}.")
     _check_keys(q, _QUESTION_KEYS, path, place)
+    if set(q) == {"id"}:
+        return AWAITING  # figures not in yet: shown as "awaiting figures", never rated
     relevant = _count(q, "relevant", path, place)
     yes = _count(q, "yes", path, place)
     pct: Fraction | None = None
@@ -200,6 +240,7 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         if key == "lead_inspector" and key in head and not has_visible_text(head[key]):
             raise InputError(path, "[inspection]", "'lead_inspector' has no visible text.",
                              "write the inspector's name, or leave the key out.")
+    samples = _samples(head["sample"], fw, path) if "sample" in head else {}
 
     standards: dict[str, StandardData] = {}
     raw = doc.get("standard", [])
@@ -210,10 +251,10 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         if not isinstance(s, dict) or not isinstance(s.get("id"), str):
             raise InputError(path, "[[standard]]", "each [[standard]] needs an id string.")
         sid = s["id"]
-        place = _Place(text, sid, f"standard {sid}")
+        place = _Place(text, sid, f"standard {one_line(sid, 40)}")
         fs = fw.standard(sid)
         if fs is None:
-            raise InputError(path, place, f"unknown standard '{sid}' for framework {fw.id}.",
+            raise InputError(path, place, f"unknown standard '{one_line(sid, 40)}' for framework {fw.id}.",
                              f"use one of: {', '.join(valid_ids)}.")
         if sid in standards:
             raise InputError(path, place, f"standard {sid} is given twice.", "merge the two [[standard]] tables.")
@@ -235,8 +276,8 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
                 raise InputError(path, place, f"{sid} is a judgement standard; it has no key question counts.",
                                  "give proposed = \"<band>\" only.")
             if "proposed" not in s:
-                raise InputError(path, place, f"judgement standard {sid} has no proposed band.",
-                                 f"add proposed = one of: {', '.join(fw.band_names)}.")
+                standards[sid] = StandardData(sid)  # awaiting the lead inspector's proposal
+                continue
             standards[sid] = StandardData(sid, proposed=_band(s["proposed"], fw, path, place, "proposed"))
             continue
         if "proposed" in s:
@@ -246,7 +287,7 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         if not isinstance(qs_raw, list) or not qs_raw:
             raise InputError(path, place, f"case-based standard {sid} has no key questions.",
                              f"add [[standard.question]] tables for {', '.join(q.id for q in fs.questions)}.")
-        seen: dict[str, QuestionData | None] = {}
+        seen: dict[str, QuestionData | str | None] = {}
         for q in qs_raw:
             qd = _question(q, fs, path, text)
             qid = q["id"]
@@ -257,7 +298,18 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         if missing:
             raise InputError(path, place, f"key question(s) missing: {', '.join(missing)}.",
                              "add them (relevant = 0 if a question did not apply).")
-        present = tuple(qd for q in fs.questions if (qd := seen[q.id]) is not None)
+        waiting = tuple(q.id for q in fs.questions if seen[q.id] == AWAITING)
+        present = tuple(qd for q in fs.questions if isinstance(qd := seen[q.id], QuestionData))
+        sample = samples.get(fw.domain_samples.get(fs.domain, ""))
+        for qd in present:
+            if sample is not None and qd.relevant is not None and qd.relevant > sample:
+                raise InputError(path, _Place(text, qd.id, f"standard {sid}, question {qd.id}"),
+                                 f"relevant ({qd.relevant}) is more than the {sample} cases in the "
+                                 f"{fw.domain_samples[fs.domain]} sample.", "correct relevant or [inspection.sample].")
+        if waiting:
+            standards[sid] = StandardData(sid, questions=present, awaiting=waiting,
+                                          not_applicable=tuple(q.id for q in fs.questions if seen[q.id] is None))
+            continue
         if not present:
             raise InputError(path, place, f"no key question of {sid} applied (all relevant = 0).",
                              "a case-based standard needs at least one applicable key question.")
@@ -271,7 +323,7 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
     return Inspection(
         path=path, sha256=hashlib.sha256(data).hexdigest(), service=head["service"], framework=fw,
         fieldwork=fieldwork, published=published, lead_inspector=head.get("lead_inspector"),
-        source=head.get("source"), standards=ordered,
+        source=head.get("source"), standards=ordered, samples=samples,
     )
 
 

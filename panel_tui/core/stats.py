@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-Z95 = 1.959963984540054
+Z95 = 1.959963984540054  # this tool's interval (Wilson, 95%): not the inspectorate's statistic
+Z80 = 1.2815515655446004  # the inspectorate sets case samples for 80% confidence, a 5-point margin
+DESIGN_MARGIN_POINTS = 5
 
 
 def round_half_up(value: Fraction) -> int:
@@ -18,7 +20,7 @@ def two_dp(value: Fraction) -> float:
     return float(round(value, 2))
 
 
-def wilson(successes: Fraction, n: int, z: float = Z95) -> tuple[float, float]:
+def wilson(successes: Fraction | int, n: int, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a proportion, as percentages (two decimals)."""
     p = float(successes) / n
     denom = 1 + z * z / n

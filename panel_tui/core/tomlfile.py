@@ -66,39 +66,25 @@ def decode_text(data: bytes, path: Path, what: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+# Strings and comments as whole tokens (skipped at C speed), brackets one by one.
+_TOKENS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|[\[\]{}]''',
+                     re.S)
+
+
 def deep_line(text: str, limit: int = MAX_DEPTH) -> int | None:
     """The line where brackets and braces (outside strings and comments) first nest past ``limit``.
 
     Run only when a file is already known to be too deep, so its cost never falls on a good file.
     """
-    depth, line, i, n = 0, 1, 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\n":
-            line += 1
-        elif ch == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        elif ch in "\"'":
-            quote = text[i:i + 3] if text.startswith(ch * 3, i) else ch
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                if text[j] == "\\" and ch == '"':
-                    j += 1
-                elif text[j] == "\n" and len(quote) == 1:
-                    break
-                j += 1
-            line += text.count("\n", i, j)
-            i = j + len(quote)
-            continue
-        elif ch in _OPEN:
+    depth = 0
+    for m in _TOKENS.finditer(text):
+        ch = m.group()
+        if ch in _OPEN:
             depth += 1
             if depth > limit:
-                return line
+                return text.count("\n", 0, m.start()) + 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        i += 1
     return None
 
 

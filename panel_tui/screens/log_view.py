@@ -35,7 +35,7 @@ class LogScreen(Screen):
         state = s.log
         status = Text()
         if state is None:
-            status.append(f"No decisions recorded yet ({s.log_path}).")
+            status.append_text(plain(f"No decisions recorded yet ({s.log_path})."))
         elif s.log_problem:
             status.append("✗ DOES NOT VERIFY: ", style="bold")
             status.append_text(plain(s.log_problem))
@@ -51,7 +51,7 @@ class LogScreen(Screen):
         for e in (state.entries if state else []):
             status = state.status_of(e)
             st = f"{marks.get(status, '✗')} {status}"
-            table.add_row(Text(str(e["seq"])), Text(str(e.get("at", ""))), Text(str(e.get("kind", ""))),
+            table.add_row(plain(e["seq"]), plain(e.get("at", "")), plain(e.get("kind", "")),
                           plain(e.get("by", "")), Text(entry_summary(e)[:70]), Text(st), key=str(e["seq"]))
         if table.row_count:
             table.move_cursor(row=table.row_count - 1)
@@ -64,7 +64,7 @@ class LogScreen(Screen):
         e = state.entry(int(event.row_key.value))
         t = Text()
         for k, v in e.items():
-            t.append(f"{k}: ", style="bold")
+            t.append_text(plain(f"{k}: ", "bold"))
             t.append_text(para(v if isinstance(v, str) else repr(v)))
             t.append("\n")
         self.query_one("#log-entry-body", Static).update(t)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from panel_tui.core import agenda
+from panel_tui.core.display import one_line
 from panel_tui.core.engine import StandardResult, discretion_targets
 from panel_tui.core.session import Session, load_session
 from panel_tui.widgets.detail import StandardDetail
@@ -188,7 +189,7 @@ class MeetingScreen(Screen):
         self.adopt(load_session(self.session.dir))
         state = self.session.log
         if self.session.log_problem:
-            self.notify(f"The decision log changed on disk and no longer verifies: {self.session.log_problem}",
+            self.notify(one_line(f"The decision log changed on disk and no longer verifies: {self.session.log_problem}"),
                         title="Log changed", severity="error", markup=False, timeout=10)
             return
         if state is None:
@@ -202,7 +203,7 @@ class MeetingScreen(Screen):
             return
         news = [e for e in arrived if e["hash"] not in self.own_hashes]
         if news:
-            self.notify("Recorded elsewhere: " + "; ".join(describe(e) for e in news),
+            self.notify(one_line("Recorded elsewhere: " + "; ".join(describe(e) for e in news)),
                         title="New entries", severity="warning", markup=False, timeout=10)
 
     def open_form(self, kind: str, title: str, intro: Text | None, fields: list,
@@ -249,6 +250,9 @@ class MeetingScreen(Screen):
             return None
         if s.not_rated:
             self.notify(f"{s.id} is not rated: nothing to decide.", severity="warning", markup=False)
+            return None
+        if s.awaiting:
+            self.notify(f"{s.id} is {s.computed.lower()}: nothing to decide yet.", severity="warning", markup=False)
             return None
         if s.kind not in kinds:
             hint = "use r to ratify it" if s.kind == "judgement" else "use d (discretion) or k (keep)"

@@ -24,6 +24,30 @@ def entry_line(e: dict, state) -> Text:
     return t
 
 
+def _flipping_cases(session: Session, s) -> list[str]:
+    """From the session's kept case answers, if any (a missing or unreadable file says so)."""
+    from panel_tui.core.cases import CASES_FILE, cases_that_flip, load_cases
+    from panel_tui.core.errors import InputError
+
+    if not (session.dir / CASES_FILE).exists():
+        return []
+    try:
+        table = load_cases(session.dir, session.rating.framework)
+    except InputError as exc:
+        return [f"cases.csv cannot be read: {exc}"]
+    return cases_that_flip(session.rating.framework, s, table)
+
+
+def _framework_questions(t: Text, fw, sid: str) -> Text:
+    """The framework's key questions for a judgement standard (what a proposal rests on)."""
+    fs = fw.standard(sid)
+    if fs is not None and fs.kind == "judgement" and fs.questions:
+        t.append("\nKey questions (framework):\n", style="bold")
+        for q in fs.questions:
+            t.append(f"  {q.id} {q.text}\n")
+    return t
+
+
 def detail_text(session: Session, sid: str) -> Text:
     r = session.rating
     s = r.standard(sid)
@@ -36,12 +60,21 @@ def detail_text(session: Session, sid: str) -> Text:
         t.append("Not rated: ")
         t.append_text(para(s.not_rated))
         return t
+    if s.awaiting:
+        if s.kind == "judgement":
+            t.append("Awaiting proposal: the lead inspector has not yet proposed a band.\n", style="bold")
+        else:
+            t.append(f"Awaiting figures for {', '.join(s.awaiting)}: the standard is not rated until every "
+                     "key question has its figures.\n", style="bold")
+        t.append("The overall rating is incomplete until then; panel-tui check lists what is missing.\n")
+        return _framework_questions(t, fw, sid)
     status = agenda.status(state, s)
     t.append(f"Computed {s.computed} → final {s.final}   [{status}]\n", style="bold")
     if s.kind == "judgement":
         t.append(f"Lead inspector's proposed band: {s.proposed}.\n")
         if status == agenda.TO_RATIFY:
             t.append("Press r to ratify it or change it with a reason.\n")
+        _framework_questions(t, fw, sid)
     else:
         low = ", ".join(s.lowest_questions)
         cases = f", {s.cases} case{'s' if s.cases != 1 else ''}" if s.cases is not None else ", cases not published"
@@ -54,6 +87,15 @@ def detail_text(session: Session, sid: str) -> Text:
             for f in s.flags:
                 t.append(f"⚑ {f.name} ({'/'.join(f.directions)}): ", style="bold")
                 t.append(f"{f.reason}\n")
+        for note in s.notes:
+            t.append(f"\nNote: {note}\n", style="dim")
+        flips = _flipping_cases(session, s)
+        if flips:
+            t.append("\nCases that would flip the band (cases.csv):\n", style="bold")
+            for line in flips:
+                t.append("  ")
+                t.append_text(plain(line))
+                t.append("\n")
         t.append("\nKey questions:\n", style="bold")
         for q in s.questions:
             t.append(f"{'▶' if q.lowest else ' '} {q.id} ", style="bold" if q.lowest else "")
@@ -66,7 +108,12 @@ def detail_text(session: Session, sid: str) -> Text:
             t.append("\n")
             extra = []
             if q.wilson:
-                extra.append(f"95% interval {q.wilson[0]:.1f}–{q.wilson[1]:.1f}% spans {', '.join(q.spans or [])}")
+                extra.append(f"panel-tui's 95% Wilson interval {q.wilson[0]:.1f}–{q.wilson[1]:.1f}% spans "
+                             f"{', '.join(q.spans or [])}")
+            if q.interval80:
+                margin = "within" if q.within_design_margin else "wider than"
+                extra.append(f"80% interval {q.interval80[0]:.1f}–{q.interval80[1]:.1f}% ({margin} the 5-point "
+                             "margin the inspectorate designs samples for)")
             if q.to_next_band is not None:
                 extra.append(f"+{q.to_next_band} Yes for the next band")
             if q.to_drop is not None:

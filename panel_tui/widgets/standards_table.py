@@ -19,6 +19,8 @@ STATUS_LABEL = {
     agenda.RATIFIED: ("✓ ratified", ""),
     agenda.NOTHING: ("– none", "dim"),
     agenda.NOT_RATED: ("not rated", "dim"),
+    agenda.AWAITING_FIGURES: ("… awaiting figures", "italic"),
+    agenda.AWAITING_PROPOSAL: ("… awaiting proposal", "italic"),
 }
 FULL_WIDTH = 118  # the table's own width needed for every column at full length
 
@@ -58,12 +60,14 @@ class StandardsTable(DataTable):
                 self.add_column(label, key=key)
         state = session.log if not session.log_problem else None
         for s in session.rating.standards:
-            if s.kind == "judgement":
+            if s.awaiting:
+                lowest = Text("—", style="dim")
+            elif s.kind == "judgement":
                 lowest = Text("proposed" if not s.not_rated else "—", style="dim")
             else:
                 pct = display_percent(s.lowest_percent)  # type: ignore[arg-type]
                 lowest = Text(f"{pct} of {s.cases}" if s.cases is not None else pct)
-            final = Text(short_band(s.final))
+            final = Text("awaiting" if s.awaiting else short_band(s.final))
             if s.score is not None and s.computed_score is not None and s.score != s.computed_score:
                 final = Text(("▲ " if s.score > s.computed_score else "▼ ") + short_band(s.final), style="bold")
             label, style = STATUS_LABEL[agenda.status(state, s)]
@@ -71,7 +75,8 @@ class StandardsTable(DataTable):
             if self.compact and len(name) > 13:
                 name = name[:12] + "…"
             flags = Text(", ".join(compact_flag(f.short) if self.compact else f.short for f in s.flags))
-            cells = [Text(s.id), Text(name), lowest, Text(short_band(s.computed)), final, flags, Text(label, style=style)]
+            computed = Text("awaiting" if s.awaiting else short_band(s.computed))
+            cells = [Text(s.id), Text(name), lowest, computed, final, flags, Text(label, style=style)]
             if self.compact:
                 del cells[3]
             self.add_row(*cells, key=s.id)

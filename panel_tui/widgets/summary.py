@@ -17,8 +17,14 @@ def summary_text(session: Session, sync: str | None = None) -> Text:
     if sync:  # issue 14: where this session stands against the shared repository (a word, not a colour)
         t.append(f"  ·  ⇅ {sync}")
     t.append("\n")
-    t.append(f"Final {r.score}/{r.max_score} {r.overall}", style="bold")
-    t.append(f" (computed {r.computed_score}/{r.max_score} {r.computed_overall}")
+    waiting = [s.id for s in r.standards if s.awaiting]
+    if waiting:
+        t.append(f"Incomplete: {len(waiting)} standard{'s' if len(waiting) != 1 else ''} awaiting figures or a proposal",
+                 style="bold")
+        t.append(f" (score so far {r.score}/{r.max_score}")
+    else:
+        t.append(f"Final {r.score}/{r.max_score} {r.overall}", style="bold")
+        t.append(f" (computed {r.computed_score}/{r.max_score} {r.computed_overall}")
     if r.overall_flip_distance is not None:
         n = r.overall_flip_distance
         t.append(f", {n} answer{'s' if n != 1 else ''} from {r.overall_flip_to}")

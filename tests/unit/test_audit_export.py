@@ -147,6 +147,7 @@ def test_export_stockton_in_three_formats(sessions_dir, tmp_path):
 
 def test_export_percent_only_base_not_published(sessions_dir):
     md = cli("export", sessions_dir / "leeds-2019").stdout
+    # 16 of 36 is this tool's sum of Leeds's published ratings: the report publishes no score
     assert "2.2.2: 56% (base not published)" in md and "16 of 36, Requires improvement" in md
 
 

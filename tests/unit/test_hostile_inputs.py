@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,7 @@ DEEP_TABLE = "x = " + "{a=" * 3000 + "1" + "}" * 3000 + "\n"
 
 
 @pytest.mark.parametrize("deep", [DEEP_ARRAY, DEEP_TABLE], ids=["array-5000", "inline-table-3000"])
-@pytest.mark.parametrize("command", ["check", "rate", "verify", "log", "export"])
+@pytest.mark.parametrize("command", ["check", "rate", "verify", "log", "export", "open"])
 def test_deep_inspection_is_refused_by_every_reader(tmp_path, capsys, deep, command):
     d = with_log(tmp_path)
     p = d / "inspection.toml"
@@ -138,7 +139,8 @@ def test_count_limit_is_documented_and_the_limit_itself_is_accepted(tmp_path, ca
     assert f"{MAX_COUNT:,}" in (Path(__file__).parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
     d = fresh(tmp_path)
     p = d / "inspection.toml"
-    p.write_text(p.read_text().replace("relevant = 8\nyes = 5\n", f"relevant = {MAX_COUNT}\nyes = 5\n", 1))
+    text = p.read_text().replace("sample = { court = 8, out_of_court = 5 }\n", "")  # no published sample to cap it
+    p.write_text(text.replace("relevant = 8\nyes = 5\n", f"relevant = {MAX_COUNT}\nyes = 5\n", 1))
     code, out, err = run(capsys, "check", d)
     assert code == 0, err
 
@@ -303,3 +305,156 @@ def test_escape_sequence_in_a_path_argument_is_shown_not_sent():
     proc = _cli(b"check", b"evil\x1b]0;PWNED\x07\x1b[2J")
     assert proc.returncode == 2 and b"\x1b" not in proc.stderr and b"\x07" not in proc.stderr
     assert "␛]0;PWNED␇␛[2J".encode() in proc.stderr
+
+
+# --- folder trees ---------------------------------------------------------------------------
+
+def _deep_tree(base: Path, levels: int) -> Path:
+    """``levels`` nested one-letter folders, made relative to stay under PATH_MAX."""
+    old = os.getcwd()
+    os.chdir(base)
+    try:
+        for _ in range(levels):
+            os.mkdir("a")
+            os.chdir("a")
+        shutil.copy(STOCKTON / "inspection.toml", "inspection.toml")
+    finally:
+        os.chdir(old)
+    return base
+
+
+def _remove_deep_tree(base: Path) -> None:
+    """Remove the chain bottom-up without recursion (shutil.rmtree in 3.11 recurses, and so would
+    pytest's clean-up of its temporary folders at exit)."""
+    old = os.getcwd()
+    os.chdir(base)
+    try:
+        depth = 0
+        while os.path.isdir("a"):
+            os.chdir("a")
+            depth += 1
+        for name in os.listdir("."):
+            os.remove(name)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("a")
+    finally:
+        os.chdir(old)
+
+
+def test_audit_of_a_tree_deeper_than_the_recursion_limit(capsys):
+    # Outside pytest's tmp_path: its clean-up of old runs (shutil.rmtree) would recurse into it.
+    root = Path(tempfile.mkdtemp(prefix="panel-tui-deep-"))
+    shutil.copytree(STOCKTON, root / "stockton")
+    try:
+        _deep_tree(root, sys.getrecursionlimit() + 200)
+        code, out, err = run(capsys, "audit", root, "--json")
+    finally:
+        _remove_deep_tree(root)
+        shutil.rmtree(root)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert [s["path"] for s in doc["sessions"] if s["service"]] == ["stockton"]
+    refused = [s for s in doc["sessions"] if s["service"] is None]
+    assert len(refused) == 1 and "deeper than 32 folder levels" in refused[0]["log_status"]
+
+
+def test_sessions_at_the_depth_limit_are_found(tmp_path):
+    from panel_tui.core.sessions_dir import MAX_DEPTH, find_sessions
+
+    _deep_tree(tmp_path, MAX_DEPTH)
+    found, problems = find_sessions(tmp_path, recursive=True)
+    assert len(found) == 1 and len(found[0].relative_to(tmp_path).parts) == MAX_DEPTH and problems == []
+
+
+def test_unreadable_folder_in_the_tree_is_listed(tmp_path, monkeypatch):
+    from panel_tui.core import sessions_dir
+
+    (tmp_path / "locked").mkdir()
+    shutil.copytree(STOCKTON, tmp_path / "ok")
+    real = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(sessions_dir.os, "scandir", scandir)
+    found, problems = sessions_dir.find_sessions(tmp_path, recursive=True)
+    assert [f.name for f in found] == ["ok"]
+    assert problems == [f"{tmp_path / 'locked'}: refused, cannot be read (Permission denied)"]
+
+
+def test_symlinked_sessions_are_refused_at_any_depth(tmp_path):
+    from panel_tui.core.sessions_dir import find_sessions
+
+    shutil.copytree(STOCKTON, tmp_path / "real" / "s")
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "deep" / "er" / "link").symlink_to(tmp_path / "real" / "s")
+    (tmp_path / "loop").symlink_to(tmp_path)  # never followed
+    found, problems = find_sessions(tmp_path, recursive=True)
+    assert found == [tmp_path / "real" / "s"]
+    assert problems == [f"{tmp_path / 'deep' / 'er' / 'link'}: refused, a symlinked session folder or file"]
+
+
+# --- text with nothing visible ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("", False), ("   \t\n", False), ("\u200b" * 25, False), ("\u200c\u200d\u2060\ufeff", False),
+    ("\u202e\u2066\u061c", False), ("\x00\x1b\x7f\x85", False), ("\u3164\u2800\u115f", False),
+    ("\u0301\u0301", False), ("\U000e0041", False), ("a", True), ("\u200bx\u200b", True), ("é", True),
+    ("中文", True), ("👍", True), ("٣", True), (".", True),
+])
+def test_has_visible_text(text, expected):
+    from panel_tui.core.display import has_visible_text
+
+    assert has_visible_text(text) is expected
+
+
+@pytest.mark.parametrize("key,value", [("service", "\u200b" * 25), ("service", " \u3164 "),
+                                       ("lead_inspector", "\u200b\u200d")])
+def test_invisible_names_in_an_inspection_are_refused(tmp_path, capsys, key, value):
+    d = fresh(tmp_path)
+    p = d / "inspection.toml"
+    text = p.read_text(encoding="utf-8")
+    text = re.sub(rf'^{key} = ".*"$', f'{key} = "{value}"', text, count=1, flags=re.M)
+    p.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", d)
+    assert_one_message(code, err, 2, "[inspection]", f"'{key}'", "visible text")
+
+
+def test_a_huge_unknown_id_or_key_gives_a_short_message(tmp_path, capsys):
+    d = fresh(tmp_path)
+    p = d / "inspection.toml"
+    p.write_text(p.read_text().replace('id = "2.2"', 'id = "' + "9" * 1_000_000 + '"', 1))
+    code, out, err = run(capsys, "check", d)
+    assert_one_message(code, err, 2, "unknown standard '999", "…'")
+    assert len(err) < 400
+    p.write_text(p.read_text().replace('"' + "9" * 1_000_000 + '"', '"2.2"').replace(
+        'relevant = 8\nyes = 5\n', "relevant = 8\nyes = 5\n" + "k" * 100_000 + " = 1\n", 1))
+    code, out, err = run(capsys, "check", d)
+    assert_one_message(code, err, 2, "unknown key 'kkk")
+    assert len(err) < 400
+
+
+# --- the apps' exit codes ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("command,module,cls", [("audit", "panel_tui.audit_app", "AuditApp"),
+                                                ("open", "panel_tui.app", "PanelApp")])
+def test_an_app_that_crashed_does_not_exit_0(tmp_path, capsys, monkeypatch, command, module, cls):
+    import importlib
+
+    class Crashed:
+        """Stands in for the Textual app: ``run`` returns after an unhandled error, as Textual does."""
+
+        return_code = None
+
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def run(self) -> None:
+            self.return_code = 1
+
+    monkeypatch.setattr(importlib.import_module(module), cls, Crashed)
+    code, out, err = run(capsys, command, with_log(tmp_path))
+    assert code == 1

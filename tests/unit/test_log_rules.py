@@ -276,3 +276,17 @@ def test_cli_band_names_in_any_case(stockton_met):
                            "--to", "OUTSTANDING", "--reason", "Board evidence was stronger.", "--by", "Chair"],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and state(stockton_met).ratified["1.1"]["to"] == "Outstanding"
+
+
+def test_no_entry_on_an_incomplete_inspection(tmp_path):
+    """A log freezes its inspection by hash: nothing is recorded while figures or proposals are awaited."""
+    d = tmp_path / "new"
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "new", str(d), "--framework", "hmip-yos-2018",
+                           "--service", "Test YOS", "--fieldwork", "2026-01-12"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    for kind, fields in (("attendance", {"chair": "C", "members": ["A", "B"]}),
+                         ("proposal", {"standard": "2.2", "to": "Good", "rationale": WHY}),
+                         ("ratification", {"standard": "1.1"})):
+        msg = refused(d, kind, "inspection-incomplete", **fields)
+        assert "awaiting" in msg and "panel-tui check" in msg
+    assert not (d / "decisions.toml").exists()

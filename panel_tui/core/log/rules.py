@@ -234,6 +234,12 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
     if kind not in KINDS:
         raise RuleRefused("unknown-kind", f"unknown entry kind {kind!r}; use one of: {', '.join(KINDS)}.")
     check_name(e.get("by"))
+    missing = rating.inspection.missing()
+    if missing and not _is_v1(state):
+        raise RuleRefused("inspection-incomplete", "the inspection is not complete ("
+                          + "; ".join(missing[:3]) + ("; …" if len(missing) > 3 else "")
+                          + "), and a decision log freezes the inspection it is made on. Complete inspection.toml "
+                            "first (panel-tui check lists what is missing), then record.")
     if state.signed_off and kind != REOPEN:
         raise RuleRefused("signed-off", f"the session was signed off at entry {state.sign_off_seq}; "
                                         "only 'reopen' (with a reason) is accepted.")
