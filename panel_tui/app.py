@@ -45,7 +45,8 @@ class PanelApp(App):
         from panel_tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            text = getattr(self.screen, "HELP_TEXT", None)
+            self.push_screen(HelpScreen(text) if text else HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -36,11 +36,17 @@ Press esc or ? to close."""
 
 
 class HelpScreen(ModalScreen[None]):
+    """Help for the screen it was opened from (its ``HELP_TEXT``), the meeting's keys by default."""
+
     BINDINGS = [Binding("escape,question_mark,q", "dismiss_help", "Close", id="help.close")]
+
+    def __init__(self, text: str = HELP) -> None:
+        super().__init__()
+        self.text = text
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(Text(HELP))
+            yield Static(Text(self.text))
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

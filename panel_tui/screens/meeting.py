@@ -37,9 +37,9 @@ class MeetingScreen(Screen):
         Binding("r", "ratify", "Ratify", id="meeting.ratify", tooltip="Ratify or change a judgement standard's proposed band"),
         Binding("R", "ratify_all", "Ratify all", id="meeting.ratify_all", show=False,
                 tooltip="Ratify every remaining judgement standard as proposed (one entry each)"),
-        Binding("p", "propose", "Propose", id="meeting.propose", tooltip="Lead inspector's prepared discretion case"),
-        Binding("u", "retract", "Undo", id="meeting.retract", tooltip="Retract an entry (nothing is deleted)"),
-        Binding("a", "attendance", "Attend", id="meeting.attendance", tooltip="Record the chair and members present"),
+        Binding("p", "propose", "Propose", show=False, id="meeting.propose", tooltip="Lead inspector's prepared discretion case"),
+        Binding("u", "retract", "Undo", show=False, id="meeting.retract", tooltip="Retract an entry (nothing is deleted)"),
+        Binding("a", "attendance", "Attend", show=False, id="meeting.attendance", tooltip="Record the chair and members present"),
         Binding("x", "dissent", "Dissent", id="meeting.dissent", show=False, tooltip="Record a member's dissent"),
         Binding("c", "paragraph", "Paragraph", id="meeting.paragraph", show=False,
                 tooltip="The report paragraph for the selected standard's decision, copied to the clipboard"),
@@ -49,13 +49,14 @@ class MeetingScreen(Screen):
         Binding("l", "log", "Log", id="meeting.log", tooltip="All entries, verification and head hash"),
         Binding("s", "sign_off", "Sign off", id="meeting.sign_off", tooltip="Seal the session with its final ratings"),
         Binding("o", "reopen", "Reopen", id="meeting.reopen", tooltip="Reopen a signed-off session with a reason"),
-        Binding("escape", "back", "Back", id="meeting.back", tooltip="Back to the audit"),
+        Binding("escape", "back", "Back", id="meeting.back", tooltip="Back to the list this session was opened from"),
     ]
 
-    def __init__(self, session: Session, read_only: str | None = None) -> None:
+    def __init__(self, session: Session, read_only: str | None = None, back_to: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.read_only = read_only  # why this session may not be written from here (e.g. the audit)
+        self.back_to = back_to or ("the audit" if read_only else None)  # what Esc returns to, if anything
         self.writing = 0  # writes in progress from this screen (the disk check waits for them)
         self.own_hashes: set[str] = set()  # entries this screen recorded (not news when the disk check sees them)
         self.disk_signature: tuple[int, int, int] | None = None
@@ -105,7 +106,7 @@ class MeetingScreen(Screen):
         state = self.session.log
         signed = bool(state and state.signed_off and not self.session.log_problem)
         if action == "back":
-            return self.read_only is not None
+            return self.back_to is not None
         if self.read_only and action in ("discretion", "keep", "ratify", "ratify_all", "propose", "retract", "attendance",
                                          "dissent", "sign_off", "reopen"):
             return False
@@ -467,7 +468,7 @@ class MeetingScreen(Screen):
                     title="Exported", markup=False, timeout=6)
 
     def action_back(self) -> None:
-        if self.read_only:
+        if self.back_to is not None:
             self.app.pop_screen()
 
     def action_next(self) -> None:

@@ -16,10 +16,3 @@ def para(text: object, style: str = "") -> Text:
     """Multi-line user text (newlines kept), safe to put in any widget."""
     return Text(visible(str(text), keep_newlines=True), style=style)
 
-
-def short_band(name: str) -> str:
-    """A compact band label for narrow tables: 'Requires improvement' -> 'Req. improv.'."""
-    words = name.split()
-    if len(name) <= 12 or len(words) < 2:
-        return name
-    return f"{words[0][:3]}. {words[1][:6]}."

@@ -8,7 +8,6 @@ from textual.widgets import DataTable
 from panel_tui.core import agenda
 from panel_tui.core.engine import display_percent
 from panel_tui.core.session import Session
-from panel_tui.widgets.safe import short_band
 
 STATUS_LABEL = {
     agenda.NEEDS_PANEL: ("● needs panel", "bold"),
@@ -22,7 +21,8 @@ STATUS_LABEL = {
     agenda.AWAITING_FIGURES: ("… awaiting figures", "italic"),
     agenda.AWAITING_PROPOSAL: ("… awaiting proposal", "italic"),
 }
-FULL_WIDTH = 118  # the table's own width needed for every column at full length
+FULL_WIDTH = 118  # the table's own width for every column at full length
+NAME_WIDTH = 96  # below this the name column goes too (the evidence pane names the standard)
 
 
 def compact_flag(short: str) -> str:
@@ -31,9 +31,17 @@ def compact_flag(short: str) -> str:
 
 
 class StandardsTable(DataTable):
-    """One row per standard, keyed by standard id."""
+    """One row per standard, keyed by standard id.
 
-    compact = False
+    Column widths are set from the cells themselves when the rows are built, not measured later
+    by the table: a table filled while a form covers the screen was painted before the table's
+    own measuring ran, and its rows stayed cut to the headers' widths (the squash seen after the
+    attendance form). At any width every row keeps its id, lowest %, cases, final band in full
+    words, flags and status word; narrower, Computed and then the name (both in the evidence pane)
+    are left out rather than cut.
+    """
+
+    layout_width = 0  # the width the columns were last chosen for
     _session: Session | None = None
 
     def on_mount(self) -> None:
@@ -41,24 +49,21 @@ class StandardsTable(DataTable):
         self.zebra_stripes = True
 
     def on_resize(self) -> None:
-        """Narrower than every column needs: drop Computed (it is in the evidence pane) and shorten."""
-        compact = self.size.width < FULL_WIDTH
-        if compact != self.compact and self._session is not None:
-            self.show(self._session, compact)
-        self.compact = compact
+        if self._session is not None and self._mode(self.size.width) != self._mode(self.layout_width):
+            self.show(self._session)
+
+    @staticmethod
+    def _mode(width: int) -> str:
+        return "full" if width >= FULL_WIDTH else ("named" if width >= NAME_WIDTH else "narrow")
 
     def show(self, session: Session, compact: bool | None = None) -> None:
         keep = self.cursor_row
         self._session = session
-        if compact is not None:
-            self.compact = compact
-        self.clear(columns=True)
-        cols = [("Std", "id"), ("Standard", "name"), ("Lowest", "lowest"), ("Computed", "computed"),
-                ("Final", "final"), ("Flags", "flags"), ("Status", "status")]
-        for label, key in cols:
-            if not (self.compact and key == "computed"):
-                self.add_column(label, key=key)
+        width = self.size.width or self.app.size.width
+        self.layout_width = width
+        mode = self._mode(width)
         state = session.log if not session.log_problem else None
+        rows: list[list[Text]] = []
         for s in session.rating.standards:
             if s.awaiting:
                 lowest = Text("—", style="dim")
@@ -67,19 +72,27 @@ class StandardsTable(DataTable):
             else:
                 pct = display_percent(s.lowest_percent)  # type: ignore[arg-type]
                 lowest = Text(f"{pct} of {s.cases}" if s.cases is not None else pct)
-            final = Text("awaiting" if s.awaiting else short_band(s.final))
+            final = Text("awaiting" if s.awaiting else s.final)
             if s.score is not None and s.computed_score is not None and s.score != s.computed_score:
-                final = Text(("▲ " if s.score > s.computed_score else "▼ ") + short_band(s.final), style="bold")
+                final = Text(("▲ " if s.score > s.computed_score else "▼ ") + s.final, style="bold")
             label, style = STATUS_LABEL[agenda.status(state, s)]
             name = s.name if s.counted else f"{s.name} (not counted)"
-            if self.compact and len(name) > 13:
+            if mode == "named" and len(name) > 13:
                 name = name[:12] + "…"
-            flags = Text(", ".join(compact_flag(f.short) if self.compact else f.short for f in s.flags))
-            computed = Text("awaiting" if s.awaiting else short_band(s.computed))
-            cells = [Text(s.id), Text(name), lowest, computed, final, flags, Text(label, style=style)]
-            if self.compact:
-                del cells[3]
-            self.add_row(*cells, key=s.id)
+            flags = Text(", ".join(compact_flag(f.short) if mode != "full" else f.short for f in s.flags))
+            computed = Text("awaiting" if s.awaiting else s.computed)
+            rows.append([Text(s.id), Text(name), lowest, computed, final, flags, Text(label, style=style)])
+        cols = [("Std", "id"), ("Standard", "name"), ("Lowest", "lowest"), ("Computed", "computed"),
+                ("Final", "final"), ("Flags", "flags"), ("Status", "status")]
+        drop = {"full": set(), "named": {"computed"}, "narrow": {"computed", "name"}}[mode]
+        keep_cols = [i for i, (_, key) in enumerate(cols) if key not in drop]
+        self.clear(columns=True)
+        for i in keep_cols:
+            label, key = cols[i]
+            widest = max([len(label)] + [r[i].cell_len for r in rows])
+            self.add_column(label, key=key, width=widest)
+        for s, cells in zip(session.rating.standards, rows):
+            self.add_row(*(cells[i] for i in keep_cols), key=s.id)
         if self.row_count:
             self.move_cursor(row=min(max(keep, 0), self.row_count - 1))
 

@@ -339,12 +339,34 @@ def test_command_palette_offers_the_panel_actions(stockton_copy):
 
 
 def test_narrow_terminal_compacts_the_table(stockton_copy):
+    """At 80x24 every row keeps id, lowest % and cases, the final band in full words, flags and status,
+    nothing cut; Computed and the name (both in the evidence pane) go."""
     async def script(app, pilot):
         table = app.screen.query_one(StandardsTable)
-        assert table.compact and "computed" not in [c.value for c in table.columns]
+        assert [c.value for c in table.columns] == ["id", "lowest", "final", "flags", "status"]
         assert "-narrow" in app.screen.classes
+        widths = {c.key.value: c.width for c in table.columns.values()}
+        for s in app.screen.session.rating.standards:
+            row = [str(x) for x in table.get_row(s.id)]
+            assert s.final in row[2] and row[4].split(" ", 1)[1] in ("ratified", "declined", "decided", "none")
+            assert all(len(cell) <= widths[key] for cell, key in zip(row, ["id", "lowest", "final", "flags", "status"]))
+        assert sum(widths.values()) + 2 * len(widths) <= 80
+        footer = app.screen.query_one("Footer")
+        keys = [k for k, b in footer.screen.active_bindings.items() if b.binding.show]  # shown in the footer
+        assert {"s", "q", "question_mark"} <= set(keys) or {"o", "q", "question_mark"} <= set(keys)
 
     run_app(stockton_copy, script, size=(80, 24))
+
+
+def test_the_table_is_not_squashed_after_the_attendance_form(stockton_fresh):
+    """The rows painted behind the attendance form keep their full widths once it closes."""
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        table = app.screen.query_one(StandardsTable)
+        line = table.render_line(1).text  # the first row, as painted
+        assert "Governance a" in line and "to ratify" in line and "proposed" in line
+
+    run_app(stockton_fresh, script, size=(100, 30))
 
 
 def test_quit(stockton_copy):
