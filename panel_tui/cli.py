@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     from panel_tui.cli_audit import add_audit_commands
 
     add_audit_commands(sub)
+
+    from panel_tui.cli_git import add_git_commands  # after the log commands: it extends `verify`
+
+    add_git_commands(sub)
     return p
 
 

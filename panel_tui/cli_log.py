@@ -29,6 +29,9 @@ def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
             fields[key] = band_spelling(insp.framework.band_names, fields[key])
     entry = append_entry(insp_path.parent, insp, kind, fields, expect_head=args.expect_head)
     print(f"recorded entry {entry['seq']} ({kind}) hash {entry['hash']}")
+    from panel_tui.cli_git import report_commit  # issue 14: commit the entry when the session is in git
+
+    report_commit(insp_path.parent, entry)
     return EXIT_OK
 
 
@@ -77,6 +80,9 @@ def _ratify_all(a: argparse.Namespace) -> int:
     done = append_all(insp_path.parent, load_inspection(insp_path), todo, expect_head=a.expect_head)
     for e in done.entries:
         print(f"recorded entry {e['seq']} (ratification {e['standard']} {e['to']}) hash {e['hash']}")
+    from panel_tui.cli_git import report_commit  # issue 14: one commit for the one all-or-nothing write
+
+    report_commit(insp_path.parent, done.entries[-1])
     return EXIT_OK
 
 
@@ -114,17 +120,28 @@ def cmd_verify(a: argparse.Namespace) -> int:
     if state is None:
         _say(f"panel-tui: {log_path}: missing log: no decisions.toml in this session.", err=True)
         return EXIT_CHECK_FAILED
+    from panel_tui.cli_git import git_verify  # issue 14: the log's history in git, and --against REF
+
+    git_failures, git_notes = git_verify(session.dir, getattr(a, "against", None))
     if state.problem:
         _say(f"panel-tui: verify failed: {state.problem}", err=True)
+        for line in git_failures:
+            _say(f"panel-tui: verify failed: {line}", err=True)
         return EXIT_CHECK_FAILED
     if a.head:
         problem = check_head(state, a.head)
         if problem:
             _say(f"panel-tui: verify failed: {log_path}: {problem}", err=True)
             return EXIT_CHECK_FAILED
+    for line in git_failures:
+        _say(f"panel-tui: verify failed: {line}", err=True)
+    if git_failures:
+        return EXIT_CHECK_FAILED
     n = len(state.entries)
     status = f"signed off at entry {state.sign_off_seq}" if state.signed_off else "not signed off"
     _say(f"{log_path}: intact, {n} entr{'y' if n == 1 else 'ies'}, head {state.head}, {status}")
+    for line in git_notes:
+        _say(f"  {line}")
     return EXIT_OK
 
 

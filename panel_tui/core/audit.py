@@ -90,6 +90,10 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
         state.raw = None  # the audit never writes: do not hold every log's bytes
         rec.state = state
         rec.log_status = _status(state)
+        if state.problem is None:  # issue 14: in git, a history that dropped or changed entries
+            from panel_tui.core.gitstore import history_status
+
+            rec.log_status = history_status(folder) or rec.log_status
         rec.rating = rate(insp, state.finals) if state.problem is None else computed
         rec.signed_off = state.signed_off and state.problem is None
     rec.score, rec.max_score, rec.overall = rec.rating.score, rec.rating.max_score, rec.rating.overall

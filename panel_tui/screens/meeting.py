@@ -162,6 +162,9 @@ class MeetingScreen(Screen):
             insp = load_inspection(self.session.dir)  # the file as it is now: a changed one fails verify
             result = append_all(self.session.dir, insp, items, expect_head=head)
             self.own_hashes.update(e["hash"] for e in result.entries)
+            from panel_tui.core.gitstore import commit_entry  # issue 14: the entries a commit when in git
+
+            self.git_outcome = commit_entry(self.session.dir, result.entries[-1])
             return result
         finally:
             self.writing -= 1
@@ -234,6 +237,10 @@ class MeetingScreen(Screen):
                 first, last = result.entries[0]["seq"], result.entries[-1]["seq"]
                 what = f"Recorded entries {first}-{last} ({', '.join(str(e.get('standard')) for e in result.entries)})"
             self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
+            outcome = getattr(self, "git_outcome", None)  # issue 14: a commit that failed says what to do
+            if outcome is not None and outcome.failed:
+                self.notify(f"Entry {result.entries[-1]['seq']} is on disk, but {outcome.message}", title="Git",
+                            severity="warning", markup=False, timeout=10)
 
         self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
                                        drafts=(self.session.dir, draft_key(kind, standard))), done)

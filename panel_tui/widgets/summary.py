@@ -9,11 +9,13 @@ from panel_tui.core.session import Session
 from panel_tui.widgets.safe import plain
 
 
-def summary_text(session: Session) -> Text:
+def summary_text(session: Session, sync: str | None = None) -> Text:
     r, insp = session.rating, session.inspection
     t = Text()
     t.append_text(plain(insp.service, "bold"))
     t.append(f"  ·  {r.framework.id}  ·  fieldwork {insp.fieldwork}")
+    if sync:  # issue 14: where this session stands against the shared repository (a word, not a colour)
+        t.append(f"  ·  ⇅ {sync}")
     t.append("\n")
     waiting = [s.id for s in r.standards if s.awaiting]
     if waiting:
@@ -44,4 +46,6 @@ class SessionSummary(Static):
     """Two lines at the top of the meeting screen."""
 
     def show(self, session: Session) -> None:
-        self.update(summary_text(session))
+        from panel_tui.core.gitstore import sync_state  # a few ms: read from the last fetch, no network
+
+        self.update(summary_text(session, sync_state(session.dir, short=True)))

@@ -1,0 +1,171 @@
+"""Running git: the one place a subprocess is started, and where a session sits in a work tree.
+
+Only the ``git`` command is used, so the user's configuration, credentials, hooks and signing
+keys apply; ``PANEL_TUI_GIT=0`` turns all of it off.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+from panel_tui.core.errors import InputError, RuleRefused
+from panel_tui.core.inspection import LOG_FILE
+
+AUTHOR_EMAIL = "decision-log@panel-tui.invalid"  # author of an entry's commit: "<by> <this>"
+DRAFTS_FILE = "decisions.drafts.toml"
+REFUSED_FILE = "decisions.refused.toml"
+ACCEPTED_FILE = ".panel-tui-accepted.toml"  # at the work tree's top: rewrites accepted on the record
+IGNORED = (f"{LOG_FILE}.lock", DRAFTS_FILE, f".{LOG_FILE}.tmp-*")
+IGNORE_MARK = "# panel-tui: a session's lock, drafts and temporary files are never shared"
+DISABLE_ENV = "PANEL_TUI_GIT"  # "0" turns the git integration off (nothing is committed)
+INDEX_LOCK_WAIT = 5.0  # seconds to wait for another git process holding the index lock
+
+
+class GitRefused(RuleRefused):
+    """A sync that would lose or rewrite something; nothing was changed (exit 2)."""
+
+
+Progress = Callable[[str], None]
+
+
+def git_path() -> str | None:
+    return shutil.which("git")
+
+
+def enabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "1").strip().lower() not in ("0", "off", "no", "false")
+
+
+def _git(root: Path, *args: str, input: bytes | None = None, check: bool = True,
+         passthrough: bool = False, prompt: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git -C root args``. ``passthrough`` lets git's progress reach our stderr."""
+    exe = git_path()
+    if exe is None:
+        raise InputError(None, None, "git is not on PATH.", "install git (or fix PATH) and run the command again.")
+    full_env = dict(os.environ)
+    if not prompt:
+        full_env["GIT_TERMINAL_PROMPT"] = "0"
+    if env:
+        full_env.update(env)
+    proc = subprocess.run([exe, "-C", str(root), *args], input=input, env=full_env,
+                          stdout=subprocess.PIPE, stderr=None if passthrough else subprocess.PIPE)
+    if check and proc.returncode != 0:
+        raise GitFailed(args, proc)
+    return proc
+
+
+class GitFailed(Exception):
+    """A git command exited non-zero; ``detail`` is its own message."""
+
+    def __init__(self, args: tuple[str, ...], proc: subprocess.CompletedProcess[bytes]) -> None:
+        self.command = "git " + " ".join(args)
+        err = (proc.stderr or b"").decode("utf-8", "replace").strip()
+        out = (proc.stdout or b"").decode("utf-8", "replace").strip()
+        self.detail = err or out or f"exit status {proc.returncode}"
+        super().__init__(f"{self.command}: {self.detail}")
+
+
+def _out(root: Path, *args: str) -> str:
+    return _git(root, *args).stdout.decode("utf-8", "replace").strip()
+
+
+def _nearest_git(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` holding ``.git``, found without running git."""
+    for p in (path, *path.parents):
+        if (p / ".git").exists():
+            return p
+    return None
+
+
+def _has_dot_git(path: Path) -> bool:
+    """Whether ``path`` or a parent holds ``.git`` (used when git itself is missing)."""
+    return _nearest_git(path) is not None
+
+
+_ROOTS: dict[Path, Path] = {}  # folder holding a .git directory -> its work tree's top (asked once)
+
+
+def work_tree(path: Path) -> Path | None:
+    """The top of the git work tree holding ``path``, or None (outside one, disabled, or no git).
+
+    No subprocess for a folder with no ``.git`` above it, and one per clone after that: the
+    audit asks for every session.
+    """
+    if not enabled() or git_path() is None:
+        return None
+    folder = (path if path.is_dir() else path.parent).resolve()
+    near = _nearest_git(folder)
+    plain = "GIT_DIR" not in os.environ and "GIT_WORK_TREE" not in os.environ
+    if near is None and plain:
+        return None
+    cacheable = plain and near is not None and (near / ".git").is_dir()
+    if cacheable and near in _ROOTS:
+        return _ROOTS[near]
+    proc = _git(folder, "rev-parse", "--show-toplevel", check=False)
+    if proc.returncode != 0:
+        return None
+    root = Path(proc.stdout.decode("utf-8", "replace").strip())
+    if cacheable:
+        _ROOTS[near] = root  # type: ignore[index]
+    return root
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+_IGNORE_CHECKED: set[Path] = set()
+
+
+def ensure_ignored(root: Path) -> None:
+    """Make the lock, drafts and temporary files of every session invisible to ``git status``.
+
+    Written to the clone's own ``info/exclude`` (never a tracked file), once, and only when the
+    repository's .gitignore does not already cover them. Checked once per process and clone.
+    """
+    if root in _IGNORE_CHECKED:
+        return
+    exclude = Path(_out(root, "rev-parse", "--git-path", "info/exclude"))
+    if not exclude.is_absolute():
+        exclude = root / exclude
+    text = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
+    if IGNORE_MARK in text:
+        _IGNORE_CHECKED.add(root)
+        return
+    probe = [f"x/{name.replace('*', '1')}" for name in IGNORED]
+    proc = _git(root, "check-ignore", "--no-index", "--stdin", input="\n".join(probe).encode(), check=False)
+    _IGNORE_CHECKED.add(root)
+    if len(proc.stdout.decode().split()) == len(probe):
+        return
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    block = "\n".join([IGNORE_MARK, *(f"**/{name}" for name in IGNORED)]) + "\n"
+    exclude.write_text(text + ("" if not text or text.endswith("\n") else "\n") + block, encoding="utf-8")
+
+def blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
+    """Many ``rev:path`` contents in one ``git cat-file --batch`` (None where there is none)."""
+    if not specs:
+        return {}
+    proc = _git(root, "cat-file", "--batch", input=("\n".join(specs) + "\n").encode("utf-8"))
+    data, pos = proc.stdout, 0
+    out: dict[str, bytes | None] = {}
+    for spec in specs:
+        nl = data.index(b"\n", pos)
+        header = data[pos:nl].decode("utf-8", "replace").split()
+        pos = nl + 1
+        if len(header) == 3 and header[1] == "blob":
+            size = int(header[2])
+            out[spec] = data[pos:pos + size]
+            pos += size + 1
+        else:
+            out[spec] = None
+            if len(header) == 3:  # a tree or commit at that path: skip its body
+                pos += int(header[2]) + 1
+    return out
+
+
+def blob(root: Path, rev: str, rel: str) -> bytes | None:
+    return blobs(root, [f"{rev}:{rel}"])[f"{rev}:{rel}"]

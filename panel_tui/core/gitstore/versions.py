@@ -1,0 +1,140 @@
+"""Committed versions of a log compared, and the names entries and sessions get in git.
+
+A version is read as plain TOML (no rules: an old commit may predate the inspection file as it
+is now); the test is on entries, so a drop, a change and a reorder are each named. The one-line
+entry descriptions, author names and tag names used by commits, tags and messages live here too.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import AbstractSet as Set
+from typing import Any
+
+from panel_tui.core.gitstore.run import _rel
+
+
+@dataclass
+class LogVersion:
+    """One version of a decisions.toml: its [log] table and entries (None when it does not parse)."""
+
+    header: dict[str, Any] | None
+    entries: list[dict[str, Any]]
+    problem: str | None = None
+
+    @property
+    def hashes(self) -> list[str]:
+        return [str(e.get("hash")) for e in self.entries]
+
+
+def parse_version(data: bytes | None) -> LogVersion | None:
+    if data is None:
+        return None
+    try:
+        doc = tomllib.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return LogVersion(None, [], f"does not parse ({exc})")
+    entries = doc.get("entry", [])
+    header = doc.get("log")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries) or not isinstance(header, dict):
+        return LogVersion(None, [], "is not a decision log")
+    return LogVersion(header, entries)
+
+def appends_entries(old: bytes, new: bytes) -> bool:
+    """The fast, sufficient test: ``new`` is ``old`` plus whole ``[[entry]]`` tables after it.
+
+    TOML cannot reopen an earlier ``[[entry]]`` element or the ``[log]`` table once a new element
+    has begun, so bytes appended after an entry header can only add entries. Anything else is
+    parsed and compared entry by entry (:func:`extension_problem`).
+    """
+    if new == old:
+        return True
+    return new.startswith(old) and new[len(old):len(old) + 11] == b"\n[[entry]]\n" and b"[[entry]]" in old
+
+
+def common_prefix(a: LogVersion, b: LogVersion) -> int:
+    if a.header != b.header:
+        return 0
+    n = 0
+    for x, y in zip(a.entries, b.entries):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _span(first: int, last: int) -> str:
+    return f"entry {first}" if first == last else f"entries {first}-{last}"
+
+
+def extension_problem(old: LogVersion, new: LogVersion, accounted: Set[str] = frozenset()) -> str | None:
+    """Why ``new`` does not extend ``old`` (same header, same entries first), or None.
+
+    ``accounted``: hashes of entries that ``new`` re-recorded (``replayed_from``) or kept aside;
+    an entry of ``old`` among them is not lost (a ``sync --replay`` merge).
+    """
+    if new.problem:
+        return new.problem
+    if old.problem or old.header is None:
+        return None
+    k = common_prefix(old, new)
+    rest = [e for e in old.entries[k:] if str(e.get("hash")) not in accounted]
+    if not rest:
+        return None
+    if old.header != new.header:
+        return "changes the [log] table (a different log)"
+    new_hashes = new.hashes
+    first = old.entries[k]
+    if k >= len(new.entries):
+        return f"drops {_span(k + 1, len(old.entries))} (had {len(old.entries)}, now {len(new.entries)})"
+    if str(first.get("hash")) in new_hashes:
+        return f"reorders entries (entry {k + 1} is now at position {new_hashes.index(str(first.get('hash'))) + 1})"
+    return f"changes entry {k + 1} (was: {entry_line(first)})"
+
+
+def entry_line(e: dict[str, Any]) -> str:
+    """'entry 7 discretion 2.2 Requires improvement -> Good': the subject of an entry's commit."""
+    parts = [f"entry {e.get('seq')} {e.get('kind')}"]
+    if e.get("standard"):
+        parts.append(str(e["standard"]))
+    kind = e.get("kind")
+    if kind in ("discretion", "proposal", "ratification"):
+        parts.append(f"{e.get('from')} -> {e.get('to')}")
+    elif kind == "declined":
+        parts.append(f"kept {e.get('band')}")
+    elif kind == "retraction":
+        parts.append(f"of entry {e.get('retracts')}")
+    elif kind == "sign-off":
+        parts.append(f"{e.get('overall')} {e.get('score')}/{e.get('max_score')}")
+    elif kind == "dissent":
+        parts.append(f"of {e.get('member')}")
+    return _one_line(" ".join(parts), 120)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = re.sub(r"\s+", " ", "".join(ch if ch.isprintable() else " " for ch in text)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def author_name(by: Any) -> str:
+    """An entry's ``by`` as a git author name (git forbids <, > and newlines in a name)."""
+    name = _one_line(re.sub(r"[<>]", " ", str(by or "")), 100).strip(" .,:;'\"\\")
+    return name or "unknown"
+
+
+def _session_name(root: Path, session_dir: Path) -> str:
+    """The session's path inside the repository (its folder name when it is the repository itself)."""
+    rel = _rel(root, session_dir)
+    return session_dir.resolve().name if rel in ("", ".") else rel
+
+
+def tag_name(session: str, seq: int) -> str:
+    """``panel/<session>/sign-off-<seq>``, made a valid ref name (spaces and the like become '-')."""
+    parts = []
+    for part in session.split("/"):
+        part = re.sub(r"[\x00-\x20~^:?*\[\\\x7f]|@\{|\.\.", "-", part).strip(".") or "-"
+        parts.append(re.sub(r"\.lock$", "-lock", part))
+    return f"panel/{'/'.join(parts)}/sign-off-{seq}"
