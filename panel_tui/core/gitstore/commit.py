@@ -137,13 +137,15 @@ def _commit_log(root: Path, session_dir: Path, rel: str, subject_note: str = "")
 
 
 def _with_index_retry(call: Callable[[], Any]) -> Any:
-    """Another git process (the user's, or a second writer) may hold the index lock briefly."""
+    """Another git process (the user's, or a writer of another session in the same repository) may
+    hold the index lock or be moving HEAD for a moment: wait and try again, then give up clearly."""
     deadline = time.monotonic() + INDEX_LOCK_WAIT
     while True:
         try:
             return call()
         except GitFailed as exc:
-            if "index.lock" not in exc.detail or time.monotonic() > deadline:
+            busy = "index.lock" in exc.detail or "cannot lock ref" in exc.detail
+            if not busy or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
 
