@@ -58,9 +58,13 @@ class EntryForm(ModalScreen[Any]):
     def __init__(self, title: str, intro: Text | None, fields: list[FormField],
                  commit: Callable[[Values], Any], confirm_label: str = "Confirm",
                  on_stale: Callable[[StaleView], str] | None = None,
-                 drafts: tuple[Path, str] | None = None) -> None:
-        """``drafts`` = (session folder, draft key): typed text is kept there until recorded."""
+                 drafts: tuple[Path, str] | None = None,
+                 follow_up: tuple[str, Callable[[], Text]] | None = None) -> None:
+        """``drafts`` = (session folder, draft key): typed text is kept there until recorded.
+        ``follow_up`` = (placeholder, slow function): shown under the intro once a thread worker has
+        run it (e.g. precedents from sibling sessions), so the form opens at once."""
         super().__init__()
+        self.follow_up = follow_up
         self.drafts = drafts
         self._save_timer: Timer | None = None
         self.form_title = title
@@ -77,6 +81,8 @@ class EntryForm(ModalScreen[Any]):
             with VerticalScroll(id="form-body"):
                 if self.intro is not None:
                     yield Static(self.intro, id="form-intro")
+                if self.follow_up is not None:
+                    yield Static(Text(self.follow_up[0], style="dim"), id="form-follow-up")
                 for f in self.fields:
                     with Vertical(id=f"row-{f.name}", classes="form-row"):
                         yield Label(Text(f.label), classes="form-label")
@@ -103,6 +109,8 @@ class EntryForm(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # a toast from the last entry must not cover this form's fields
+        if self.follow_up is not None:
+            self._run_follow_up(self.follow_up[1])
         self.initial = self.values()
         self._restore_draft()
         self._update_visibility()
@@ -221,6 +229,22 @@ class EntryForm(ModalScreen[Any]):
         self.query_one("#form-error").remove_class("-shown")
         self.query_one("#confirm", Button).label = "Recording… (writing to disk)"
         self._record(vals)
+
+    @work(thread=True, exclusive=True, group="follow-up")
+    def _run_follow_up(self, slow: Callable[[], Text]) -> None:
+        """Off the UI thread; dropped if the form has closed meanwhile (the worker is cancelled with it)."""
+        from textual.worker import get_current_worker
+
+        try:
+            text = slow()
+        except Exception as exc:  # a broken sibling session must not break the form
+            text = Text(f"(not available: {exc})", style="dim")
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_follow_up, text)
+
+    def _show_follow_up(self, text: Text) -> None:
+        if self.is_mounted:
+            self.query_one("#form-follow-up", Static).update(text)
 
     @work(thread=True, exclusive=True, group="record")
     def _record(self, vals: Values) -> None:

@@ -208,7 +208,7 @@ class MeetingScreen(Screen):
                         title="New entries", severity="warning", markup=False, timeout=10)
 
     def open_form(self, kind: str, title: str, intro: Text | None, fields: list,
-                  to_entry, confirm: str = "Record", standard: str | None = None) -> None:
+                  to_entry, confirm: str = "Record", standard: str | None = None, follow_up: Any = None) -> None:
         from panel_tui.core.drafts import draft_key
         from panel_tui.core.session import session_after
         from panel_tui.modals.entry_form import EntryForm
@@ -243,7 +243,7 @@ class MeetingScreen(Screen):
                             severity="warning", markup=False, timeout=10)
 
         self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
-                                       drafts=(self.session.dir, draft_key(kind, standard))), done)
+                                       drafts=(self.session.dir, draft_key(kind, standard)), follow_up=follow_up), done)
 
     def need_selected(self, kinds: tuple[str, ...]) -> StandardResult | None:
         s = self.selected
@@ -321,9 +321,9 @@ class MeetingScreen(Screen):
             intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}, by ", style="bold")
             intro.append_text(plain(proposal.get("by", ""), style="bold"))
             intro.append("): its case is below to adopt or edit. Recording this answers the proposal.\n", style="bold")
-        intro.append_text(self.precedents_text(s))
         self.open_form("discretion", f"Discretion on {s.id} {s.name}", intro, fields,
-                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
+                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id,
+                       follow_up=("Precedents: looking in sibling sessions…", lambda s=s: self.precedents_text(s)))
 
     def precedents_text(self, s: StandardResult) -> Text:
         """Earlier decisions on the same standard in sibling sessions, similar % and sample."""
@@ -334,6 +334,8 @@ class MeetingScreen(Screen):
         lowest = two_dp(s.lowest_percent) if s.lowest_percent is not None else None
         found, note = sibling_precedents(self.session.dir, s.id, lowest, s.cases)
         t = Text()
+        if not found and not note:
+            return Text("No precedents: no sibling session decided this standard on similar figures.", style="dim")
         if note:
             t.append(f"\nPrecedents: {note}\n", style="dim")
         if not found:

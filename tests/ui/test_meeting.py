@@ -393,10 +393,46 @@ def test_discretion_form_shows_precedents_from_sibling_sessions(tmp_path, sessio
         await select_standard(pilot, "2.2")
         await pilot.press("d")
         await pilot.pause()
-        intro = str(app.screen.query_one("#form-intro").render())
-        assert "Precedents" in intro and "stockton-2021 #7 discretion Requires improvement → Good (62.5% of 8)" in intro
+        form = app.screen
+        assert isinstance(form, EntryForm)  # open at once; the scan runs in a worker
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        found = str(form.query_one("#form-follow-up").render())
+        assert "Precedents" in found and "stockton-2021 #7 discretion Requires improvement → Good (62.5% of 8)" in found
 
     run_app(d, script)
+
+
+def test_precedents_scan_never_blocks_and_is_dropped_when_the_form_closes(stockton_fresh, monkeypatch):
+    import threading
+
+    import panel_tui.core.audit as audit
+
+    release = threading.Event()
+
+    def slow(*args, **kwargs):
+        release.wait(5)
+        return [], None
+
+    monkeypatch.setattr(audit, "sibling_precedents", slow)
+
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "2.2")
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EntryForm)  # the form is up while the scan is still running
+        assert "looking in sibling sessions" in str(form.query_one("#form-follow-up").render())
+        await fill(pilot, "rationale", WHY)  # and typing works meanwhile
+        await pilot.press("escape")
+        await pilot.pause()
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+
+    run_app(stockton_fresh, script)
 
 
 def test_retract_choices_show_user_text_literally(stockton_fresh):
