@@ -150,7 +150,9 @@ def test_precedents_show_a_hostile_sibling_name_and_skip_a_broken_sibling(tmp_pa
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, EntryForm)
-        intro = str(app.screen.query_one("#form-intro").render())
+        await app.workers.wait_for_complete()  # the precedents scan runs in a worker
+        await pilot.pause()
+        intro = str(app.screen.query_one("#form-follow-up").render())
         assert f"{SHOWN} #7 discretion" in intro
         _no_raw_control(intro)
 

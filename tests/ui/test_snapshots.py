@@ -48,6 +48,8 @@ class TestStocktonScreens:
         async def go(pilot):
             await pilot.press("down", "down", "down", "down", "down", "d")
             await pilot.pause()
+            await pilot.app.workers.wait_for_complete()  # the precedents scan, so the picture is stable
+            await pilot.pause()
 
         assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(120, 40))
 
