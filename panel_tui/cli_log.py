@@ -172,7 +172,7 @@ def cmd_log(a: argparse.Namespace) -> int:
 
         from panel_tui.cli_render import render_log
 
-        render_log(Console(highlight=False), state)
+        render_log(Console(highlight=False), state, session.rating.framework.panel.timezone)
     if state.problem:
         _say(f"panel-tui: verify failed: {state.problem}", err=True)
         return EXIT_CHECK_FAILED

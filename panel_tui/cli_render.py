@@ -52,14 +52,17 @@ def render_rating(console: Console, r: Rating) -> None:
             console.print(Text(f"  {s.id} note: {note}"))
 
 
-def render_log(console: Console, state) -> None:
+def render_log(console: Console, state, zone: str = "UTC") -> None:
+    """The log as a table; times in the meeting's zone (stored UTC), every cell plain Text."""
+    from panel_tui.core.display import local_time, status_mark
+
     table = Table(title=Text(one_line(str(state.path))), title_justify="left")
     for col in ("#", "At", "Kind", "By", "Entry", "Status"):
         table.add_column(col)
     for e in state.entries:  # every cell is Text: a value from the file is never read as markup
-        table.add_row(Text(one_line(str(e.get("seq")))), Text(one_line(str(e.get("at", "")), 30)),
+        table.add_row(Text(one_line(str(e.get("seq")))), Text(one_line(local_time(e.get("at", ""), zone), 30)),
                       Text(one_line(str(e.get("kind")), 20)), Text(one_line(str(e.get("by", "")), 30)),
-                      Text(entry_summary(e)), Text(one_line(state.status_of(e))))
+                      Text(entry_summary(e)), Text(one_line(status_mark(state.status_of(e)))))
     console.print(table)
     if state.problem:
         console.print(Text(f"✗ does not verify: {one_line(state.problem)}"))

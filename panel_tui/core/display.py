@@ -126,3 +126,11 @@ def local_time(at: object, zone: str) -> str:
     except (ValueError, KeyError, OSError):
         return visible(text)
     return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
+
+
+def status_mark(status: str) -> str:
+    """A symbol beside an entry's status word (never colour alone): ✓ stands, – superseded or
+    withdrawn, ✗ retracted, ◐ a proposal still pending, ✓ a proposal accepted or answered."""
+    word = status.split(" ", 1)[0]
+    return {"stands": "✓", "superseded": "–", "retracted": "✗", "pending": "◐", "accepted": "✓",
+            "declined": "✓", "withdrawn": "–"}.get(word, "·") + " " + status

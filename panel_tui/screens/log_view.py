@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from panel_tui.core.display import entry_summary
+from panel_tui.core.display import entry_summary, local_time, status_mark
 from panel_tui.core.session import Session
 from panel_tui.widgets.safe import para, plain
 
@@ -47,11 +47,10 @@ class LogScreen(Screen):
         table = self.query_one("#log-table", DataTable)
         for col in ("#", "At", "Kind", "By", "Entry", "Status"):
             table.add_column(col, key=col)
-        marks = {"stands": "✓", "superseded": "–"}
+        zone = s.rating.framework.panel.timezone
         for e in (state.entries if state else []):
-            status = state.status_of(e)
-            st = f"{marks.get(status, '✗')} {status}"
-            table.add_row(plain(e["seq"]), plain(e.get("at", "")), plain(e.get("kind", "")),
+            st = status_mark(state.status_of(e))
+            table.add_row(plain(e["seq"]), plain(local_time(e.get("at", ""), zone)), plain(e.get("kind", "")),
                           plain(e.get("by", "")), Text(entry_summary(e)[:70]), Text(st), key=str(e["seq"]))
         if table.row_count:
             table.move_cursor(row=table.row_count - 1)

@@ -31,3 +31,24 @@ def test_lowering_kept_and_ratified_changed(stockton_met):
     assert rat == ("The ratings panel rated Standard 1.1 'Governance and leadership' 'Outstanding', changing the lead "
                    "inspector's proposed 'Good'. Board evidence was stronger.")
     assert report_paragraph(fw, s.rating.standard("2.3"), None) is None
+
+
+def test_local_time_and_status_marks():
+    from panel_tui.core.display import local_time, status_mark
+
+    assert local_time("2020-10-14T09:04:37Z", "Europe/London") == "14 Oct 2020 10:04 BST"
+    assert local_time("2021-01-14T09:04:37Z", "Europe/London") == "14 Jan 2021 09:04 GMT"
+    assert local_time("\x1b]0;x\x07", "Europe/London") == "␛]0;x␇"  # not a time: shown, never guessed
+    assert [status_mark(s) for s in ("stands", "superseded", "retracted by 5", "pending", "accepted (entry 9)")] == [
+        "✓ stands", "– superseded", "✗ retracted by 5", "◐ pending", "✓ accepted (entry 9)"]
+
+
+def test_cli_log_shows_meeting_time_and_proposal_outcome(stockton_met):
+    import subprocess
+    import sys
+
+    insp = load_inspection(stockton_met)
+    append_entry(stockton_met, insp, "proposal", {"standard": "2.2", "to": "Good", "rationale": WHY, "by": "Lead"})
+    out = subprocess.run([sys.executable, "-m", "panel_tui", "log", str(stockton_met)], capture_output=True,
+                         text=True).stdout
+    assert "◐ pending" in out and ("GMT" in out or "BST" in out)
