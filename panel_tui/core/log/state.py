@@ -156,18 +156,23 @@ class LogState:
         return "stands" if self.is_effective(e) else "superseded"
 
     def missing_for_sign_off(self, rating: Rating) -> list[str]:
-        """What must still be recorded before sign-off, in agenda order."""
+        """What must still be recorded before sign-off, in agenda order: the agenda's own "needs the
+        panel", so the app's status column, ``n`` and the sign-off check cannot disagree."""
+        from panel_tui.core import agenda  # (agenda reads this state; imported here to avoid a cycle)
+
         missing = []
         if not self.attendance:
             missing.append("attendance is not recorded")
-        ratified, panel = self.ratified, self.panel
         for s in rating.standards:
-            if s.not_rated:
-                continue
-            if s.kind == "judgement" and s.id not in ratified:
+            status = agenda.status(self, s)
+            if status == agenda.TO_RATIFY:
                 missing.append(f"{s.id} is not ratified")
-            elif s.kind == "cases" and s.flags and s.id not in panel:
-                missing.append(f"{s.id} is flagged ({', '.join(s.flag_names)}) with no discretion or declined entry")
+            elif status in (agenda.NEEDS_PANEL, agenda.PROPOSED):
+                pending = "; a proposal awaits the panel's answer" if status == agenda.PROPOSED else ""
+                missing.append(f"{s.id} is flagged ({', '.join(s.flag_names)}) with no discretion or declined "
+                               f"entry{pending}")
+            elif status in (agenda.AWAITING_FIGURES, agenda.AWAITING_PROPOSAL):
+                missing.append(f"{s.id} is {status}")
         return missing
 
     # --- folding --------------------------------------------------------------------------
