@@ -15,6 +15,7 @@ from typing import AbstractSet as Set
 from typing import Any
 
 from panel_tui.core.gitstore.run import _rel
+from panel_tui.core.log.entries import entry_line as entry_line  # re-exported for the other gitstore modules
 
 
 @dataclass
@@ -93,25 +94,6 @@ def extension_problem(old: LogVersion, new: LogVersion, accounted: Set[str] = fr
     if str(first.get("hash")) in new_hashes:
         return f"reorders entries (entry {k + 1} is now at position {new_hashes.index(str(first.get('hash'))) + 1})"
     return f"changes entry {k + 1} (was: {entry_line(first)})"
-
-
-def entry_line(e: dict[str, Any]) -> str:
-    """'entry 7 discretion 2.2 Requires improvement -> Good': the subject of an entry's commit."""
-    parts = [f"entry {e.get('seq')} {e.get('kind')}"]
-    if e.get("standard"):
-        parts.append(str(e["standard"]))
-    kind = e.get("kind")
-    if kind in ("discretion", "proposal", "ratification"):
-        parts.append(f"{e.get('from')} -> {e.get('to')}")
-    elif kind == "declined":
-        parts.append(f"kept {e.get('band')}")
-    elif kind == "retraction":
-        parts.append(f"of entry {e.get('retracts')}")
-    elif kind == "sign-off":
-        parts.append(f"{e.get('overall')} {e.get('score')}/{e.get('max_score')}")
-    elif kind == "dissent":
-        parts.append(f"of {e.get('member')}")
-    return _one_line(" ".join(parts), 120)
 
 
 def _one_line(text: str, limit: int = 200) -> str:

@@ -115,3 +115,25 @@ FIELDS: dict[str, type] = {
     DECLINED: DeclinedFields, RATIFICATION: RatificationFields, RETRACTION: RetractionFields,
     DISSENT: DissentFields, SIGN_OFF: SignOffFields, REOPEN: ReopenFields,
 }
+
+
+def entry_line(e: dict[str, Any]) -> str:
+    """'entry 7 discretion 2.2 Requires improvement -> Good': one line naming an entry (messages,
+    commit subjects). Reads with .get throughout: it also names entries of logs that do not verify."""
+    from panel_tui.core.display import one_line
+
+    parts = [f"entry {e.get('seq')} {e.get('kind')}"]
+    if e.get("standard"):
+        parts.append(str(e["standard"]))
+    kind = e.get("kind")
+    if kind in (DISCRETION, PROPOSAL, RATIFICATION):
+        parts.append(f"{e.get('from')} -> {e.get('to')}")
+    elif kind == DECLINED:
+        parts.append(f"kept {e.get('band')}")
+    elif kind == RETRACTION:
+        parts.append(f"of entry {e.get('retracts')}")
+    elif kind == SIGN_OFF:
+        parts.append(f"{e.get('overall')} {e.get('score')}/{e.get('max_score')}")
+    elif kind == DISSENT:
+        parts.append(f"of {e.get('member')}")
+    return one_line(" ".join(parts), 120)

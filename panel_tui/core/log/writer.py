@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from panel_tui.core.clock import now_rfc3339
+from panel_tui.core.display import one_line
 from panel_tui.core.errors import RuleRefused
 from panel_tui.core.filelock import atomic_write, session_lock
 from panel_tui.core.log.chain import canonical_hash, render_entry, render_header
@@ -28,6 +29,7 @@ from panel_tui.core.log.entries import (
     RATIFICATION,
     SIGN_OFF,
     Entry,
+    entry_line,
 )
 from panel_tui.core.log.reader import read_state
 from panel_tui.core.log.rules import evidence_of, sign_off_record, validate
@@ -61,18 +63,8 @@ class StaleView(RuleRefused):
 
 
 def describe(e: Entry) -> str:
-    """One line naming an entry, for messages: 'entry 7 discretion 2.2 Requires improvement -> Good by X'."""
-    parts = [f"entry {e['seq']} {e['kind']}"]
-    if e.get("standard"):
-        parts.append(str(e["standard"]))
-    if e["kind"] in (DISCRETION, PROPOSAL, RATIFICATION):
-        parts.append(f"{e.get('from')} -> {e.get('to')}")
-    elif e["kind"] == DECLINED:
-        parts.append(f"kept {e.get('band')}")
-    elif e.get("retracts"):
-        parts.append(f"of entry {e['retracts']}")
-    parts.append(f"by {e.get('by')}")
-    return " ".join(parts)
+    """One line naming an entry and who made it: 'entry 7 discretion 2.2 Requires improvement -> Good by X'."""
+    return f"{entry_line(e)} by {one_line(str(e.get('by')), 60)}"
 
 
 @dataclass
