@@ -31,6 +31,7 @@ def build(session: Path, pairs: int) -> Path:
     insp = load_inspection(session)
     rating = rate(insp)
     state = LogState(session / "decisions.toml", header=new_header(insp))
+    state.apply(build_entry(state, rating, "attendance", {"chair": "Chair", "members": ["A", "B"], "by": "Chair"}))
     for i in range(pairs):
         keep = build_entry(state, rating, "declined", {"standard": "2.2", "by": "Chair",
                                                       "reason": f"Kept after discussion number {i}."})

@@ -348,3 +348,20 @@ def test_racing_writers_on_the_same_head_exactly_one_lands(stockton_fresh):
     doc = load_doc(stockton_fresh)
     assert len(doc["entry"]) == 2
     assert read_state(stockton_fresh / "decisions.toml", load_inspection(stockton_fresh)).problem is None
+
+
+def test_reordered_evidence_in_a_later_entry_on_the_same_standard_is_not_canonical(stockton_met):
+    """verify renders each standard's evidence once; a later entry's evidence laid out differently is
+    still caught (same values, same hash, other bytes)."""
+    insp = load_inspection(stockton_met)
+    for i in range(3):
+        append_entry(stockton_met, insp, "declined", {"standard": "2.1", "reason": f"{REASON} Round {i}.", "by": "A"})
+    log = stockton_met / "decisions.toml"
+    text = log.read_text(encoding="utf-8")
+    last = text.rindex("[entry.evidence]\ncomputed = \"Good\"\n")
+    moved = text[:last] + text[last:].replace('computed = "Good"\n', "", 1).replace(
+        "cases = 8\n", 'cases = 8\ncomputed = "Good"\n', 1)
+    assert tomllib.loads(moved) == tomllib.loads(text)  # the same values
+    log.write_text(moved, encoding="utf-8")
+    msg = problem(stockton_met)
+    assert "not in canonical form" in msg and "entry 4" in msg

@@ -88,8 +88,25 @@ def render_header(header: dict[str, Any]) -> bytes:
     return tomli_w.dumps({"log": header if v1 else _order(_HEADER_ORDER, header)}).encode("utf-8")
 
 
-def render_entry(e: dict[str, Any], v1: bool = False) -> bytes:
-    """One entry's canonical chunk (``[[entry]]`` ... ), to follow a blank line."""
+def render_entry(e: dict[str, Any], v1: bool = False,
+                 evidence_chunks: dict[Any, bytes] | None = None) -> bytes:
+    """One entry's canonical chunk (``[[entry]]`` ... ), to follow a blank line.
+
+    ``evidence_chunks`` (verify only): the rendered ``[entry.evidence]`` tail per standard, reused
+    for every entry on that standard. Sound only once every entry's evidence has been checked equal
+    to its standard's recomputed figures (replay does that), so equal tables render alike.
+    """
+    evidence = e.get("evidence")
+    if evidence_chunks is not None and not v1 and isinstance(evidence, dict):
+        key = e.get("standard")
+        cached = evidence_chunks.get(key)
+        if cached is not None:
+            return render_entry({k: v for k, v in e.items() if k != "evidence"}) + cached
+        full = render_entry(e)
+        at = full.find(b"\n[entry.evidence]\n")
+        if at >= 0:
+            evidence_chunks[key] = full[at:]
+        return full
     table = ordered_entry(e, v1)
     fast = _fast_entry(table)
     return (fast if fast is not None else tomli_w.dumps({"entry": [table]})).encode("utf-8")
@@ -182,10 +199,15 @@ def _fast_entry(e: dict[str, Any]) -> str | None:
     return "".join(lines)
 
 
-def render_log(header: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
-    """The whole canonical file: the header, then each entry after one blank line."""
+def render_log(header: dict[str, Any], entries: list[dict[str, Any]], evidence_verified: bool = False) -> bytes:
+    """The whole canonical file: the header, then each entry after one blank line.
+
+    ``evidence_verified``: every entry's evidence was checked equal to its standard's figures, so
+    each standard's evidence is rendered once (see :func:`render_entry`).
+    """
     v1 = header.get("format") == LOG_FORMAT_V1
-    return b"\n".join([render_header(header), *(render_entry(e, v1) for e in entries)])
+    chunks: dict[Any, bytes] | None = {} if evidence_verified else None
+    return b"\n".join([render_header(header), *(render_entry(e, v1, chunks) for e in entries)])
 
 
 def first_difference(actual: bytes, expected: bytes) -> int:

@@ -94,13 +94,14 @@ def _torn_or_unparseable(state: LogState, data: bytes, insp: Inspection, rating:
 
 def _check_canonical(state: LogState, data: bytes, torn_at: int | None = None) -> None:
     assert state.header is not None
-    expected = render_log(state.header, state.entries)
+    expected = render_log(state.header, state.entries, evidence_verified=True)  # replay checked the evidence
     if data == expected:
         return
     line = first_difference(data, expected)
     entry = data.count(b"\n[[entry]]\n", 0, _offset_of_line(data, line)) or None
     found = data.split(b"\n")[line - 1][:60].decode("utf-8", "replace") if line <= data.count(b"\n") + 1 else ""
-    _fail(state, f"{state.path}: not in canonical form at line {line} ({found!r}): the file is not exactly what "
+    where = f" (entry {entry})" if entry else " (the [log] table)"
+    _fail(state, f"{state.path}: not in canonical form at line {line}{where} ({found!r}): the file is not exactly what "
                  "panel-tui writes (a comment, a re-layout or an edit). Its entries' hashes may still match, but a "
                  "decision log must be byte-for-byte the writer's output. Fix: restore the file from a backup or "
                  "its git history; nothing was overwritten.", entry)
