@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from panel_tui.core import agenda
 from panel_tui.core.display import one_line
-from panel_tui.core.engine import StandardResult, discretion_targets
+from panel_tui.core.engine import StandardResult
 from panel_tui.core.session import Session, load_session
 from panel_tui.widgets.detail import StandardDetail
 from panel_tui.widgets.safe import plain
@@ -262,129 +262,40 @@ class MeetingScreen(Screen):
             return None
         return s
 
-    def by_field(self, label: str, name: str = "by") -> Any:
-        """Who makes the entry: chosen from the attendance (chair first) once it stands."""
-        from panel_tui.modals.entry_form import FormField
+    def context(self) -> Any:
+        from panel_tui.modals.forms import Context
 
-        state = self.session.log if not self.session.log_problem else None
-        present = state.present if state is not None else []
-        if not present:
-            return FormField(name, label, value=self.chair)
-        return FormField(name, label, "select", [(p, p) for p in present], value=present[0])
+        return Context(self.session, self.chair)
 
-    def pending_proposal(self, s: StandardResult) -> dict | None:
-        """The lead inspector's proposal on ``s`` that no standing decision has answered yet."""
-        state = self.session.log if not self.session.log_problem else None
-        if state is None:
-            return None
-        p = state.proposals.get(s.id)
-        return p if p is not None and state.outcome_of(p) == "pending" else None
+    def open_spec(self, spec: Any) -> None:
+        self.open_form(spec.kind, spec.title, spec.intro, spec.fields, spec.to_entry, spec.confirm, spec.standard,
+                       spec.follow_up)
 
-    def flag_intro(self, s: StandardResult) -> Text:
-        t = Text()
-        t.append(f"{s.id} {s.name}: computed {s.computed}, final {s.final}\n", style="bold")
-        for f in s.flags:
-            t.append(f"⚑ {f.name}: {f.reason}\n")
-        if not s.flags and s.kind == "cases":
-            t.append("No discretion flag: this standard does not meet the criteria for discretion.\n")
-        return t
-
-    # --- actions ------------------------------------------------------------------------
+    # --- actions: check the action applies, then open its form (defined in modals/forms.py) --
 
     def action_discretion(self) -> None:
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
         s = self.need_selected(("cases",))
-        if s is None or not self.writable_for("discretion"):
-            return
-        targets = discretion_targets(self.session.rating.framework, s)
-        unsupported = {t.band for t in targets if not t.supported}
-        options = [(f"{t.band} ({t.direction}{'' if t.supported else ' — outside the criteria'})", t.band)
-                   for t in targets]
-        default = next((t.band for t in targets if t.supported), targets[0].band)
-        proposal = self.pending_proposal(s)
-        if proposal is not None and proposal.get("to") in {t.band for t in targets}:
-            default = str(proposal["to"])
-        fields = [
-            FormField("to", "Target band (one step)", "select", options, value=default),
-            FormField("rationale", "Rationale (required, at least 20 characters)", "area",
-                      value=str(proposal["rationale"]) if proposal else ""),
-            FormField("other_evidence", "Other compelling evidence (required: the rating rests on 5 cases or fewer)",
-                      "area", visible=lambda v, s=s: "small-sample" in s.flag_names),
-            FormField("outside_reason", "Reason for going outside the criteria (required)", "area",
-                      note="⚠ WARNING: no flag supports this change. It will be recorded as outside the criteria.",
-                      visible=lambda v: v.get("to") in unsupported),
-            self.by_field("Decided by"),
-        ]
-        intro = self.flag_intro(s)
-        if proposal is not None:
-            intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}, by ", style="bold")
-            intro.append_text(plain(proposal.get("by", ""), style="bold"))
-            intro.append("): its case is below to adopt or edit. Recording this answers the proposal.\n", style="bold")
-        self.open_form("discretion", f"Discretion on {s.id} {s.name}", intro, fields,
-                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id,
-                       follow_up=("Precedents: looking in sibling sessions…", lambda s=s: self.precedents_text(s)))
-
-    def precedents_text(self, s: StandardResult) -> Text:
-        """Earlier decisions on the same standard in sibling sessions, similar % and sample."""
-        from panel_tui.core.audit import sibling_precedents
-        from panel_tui.core.display import one_line
-        from panel_tui.core.stats import two_dp
-
-        lowest = two_dp(s.lowest_percent) if s.lowest_percent is not None else None
-        found, note = sibling_precedents(self.session.dir, s.id, lowest, s.cases)
-        t = Text()
-        if not found and not note:
-            return Text("No precedents: no sibling session decided this standard on similar figures.", style="dim")
-        if note:
-            t.append(f"\nPrecedents: {note}\n", style="dim")
-        if not found:
-            return t
-        t.append("\nPrecedents (same standard, lowest within 5 points, similar sample):\n", style="bold")
-        for d in found[:5]:
-            base = f"{d['lowest_percent']}%" + (f" of {d['cases']}" if d["cases"] else "")
-            t.append(one_line(f"  {d['session']} #{d['seq']} {d['kind']} {d['from']} → {d['to']} ({base}): "))
-            t.append(one_line(str(d["rationale"] or ""), 90))
-            t.append("\n")
-        return t
+        if s is not None and self.writable_for("discretion"):
+            self.open_spec(forms.discretion(self.context(), s))
 
     def action_keep(self) -> None:
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
         s = self.need_selected(("cases",))
-        if s is None or not self.writable_for("declined"):
-            return
-        fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area"),
-                  self.by_field("Decided by")]
-        intro = self.flag_intro(s)
-        proposal = self.pending_proposal(s)
-        if proposal is not None:
-            intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}): keeping "
-                         f"{s.computed} declines that proposal, and the log records that it answers it.\n", style="bold")
-        self.open_form("declined", f"Keep {s.id} {s.name} at {s.computed}", intro, fields,
-                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
+        if s is not None and self.writable_for("declined"):
+            self.open_spec(forms.keep(self.context(), s))
 
     def action_ratify(self) -> None:
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
         s = self.need_selected(("judgement",))
-        if s is None or not self.writable_for("ratification"):
-            return
-        bands = self.session.rating.framework.band_names
-        proposed = s.proposed or ""
-        fields = [
-            FormField("to", "Rating", "select", [(b + (" (proposed)" if b == proposed else ""), b) for b in bands],
-                      value=proposed),
-            FormField("reason", "Reason for changing the proposed band (required)", "area",
-                      visible=lambda v: v.get("to") != proposed),
-            self.by_field("Ratified by"),
-        ]
-        intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.")
-        self.open_form("ratification", f"Ratify {s.id} {s.name}", intro, fields,
-                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
+        if s is not None and self.writable_for("ratification"):
+            self.open_spec(forms.ratify(self.context(), s))
 
     def action_ratify_all(self) -> None:
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
         if not self.writable_for("ratification"):
             return
@@ -392,77 +303,37 @@ class MeetingScreen(Screen):
         if not todo:
             self.notify("Every judgement standard is ratified already.", markup=False)
             return
-        r = self.session.rating
-        intro = Text("Ratify as the lead inspector proposed (one entry each, recorded together):\n\n", style="bold")
-        for sid in todo:
-            s = r.standard(sid)
-            intro.append(f"  {s.id:<4} {s.name:<32} {s.proposed}\n", style="")
-        intro.append("\nTo change a proposed band, use r on that standard instead.", style="")
-        fields = [self.by_field("Ratified by")]
-        self.open_form("ratification", f"Ratify {len(todo)} judgement standards as proposed", intro, fields,
-                       lambda v, ids=tuple(todo): [("ratification", {"standard": sid, "by": v.get("by", "")})
-                                                   for sid in ids], confirm="Ratify all")
+        self.open_spec(forms.ratify_all(self.context(), todo))
 
     def action_propose(self) -> None:
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
         s = self.need_selected(("cases",))
-        if s is None or not self.writable_for("proposal"):
-            return
-        targets = discretion_targets(self.session.rating.framework, s)
-        fields = [
-            FormField("to", "Proposed band", "select",
-                      [(f"{t.band} ({t.direction}{'' if t.supported else ', no flag supports it'})", t.band) for t in targets]),
-            FormField("rationale", "The case for the panel (required)", "area"),
-            FormField("by", "Proposed by", value=self.session.inspection.lead_inspector or ""),
-        ]
-        self.open_form("proposal", f"Prepare a case on {s.id} {s.name}", self.flag_intro(s), fields,
-                       lambda v, sid=s.id: {"standard": sid, **v}, standard=s.id)
+        if s is not None and self.writable_for("proposal"):
+            self.open_spec(forms.propose(self.context(), s))
 
     def action_retract(self) -> None:
-        from panel_tui.core.display import entry_summary
-        from panel_tui.core.log import UNRETRACTABLE
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
         if not self.writable_for("retraction"):
             return
-        state = self.session.log
-        entries = [e for e in (state.entries if state else []) if e["kind"] not in UNRETRACTABLE
-                   and e["seq"] not in state.retracted]  # type: ignore[union-attr]
-        if not entries:
+        spec = forms.retract(self.context())
+        if spec is None:
             self.notify("There is no entry to retract.", severity="warning", markup=False)
             return
-        options = [(f"#{e['seq']} {e['kind']}: {entry_summary(e)[:60]}", str(e["seq"])) for e in reversed(entries)]
-        fields = [FormField("retracts", "Entry to retract", "select", options),
-                  FormField("reason", "Reason (required)", "area"),
-                  self.by_field("Retracted by")]
-        self.open_form("retraction", "Retract an entry (it stays in the log, marked retracted)", None, fields,
-                       lambda v: {**v, "retracts": int(v["retracts"])})
+        self.open_spec(spec)
 
     def action_attendance(self) -> None:
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
-        if not self.writable_for("attendance"):
-            return
-        state = self.session.log
-        prev = state.attendance if state and state.attendance else {}
-        fields = [FormField("chair", "Chair", value=str(prev.get("chair", ""))),
-                  FormField("members", "Members present (one per line)", "lines", value="\n".join(prev.get("members", [])))]
-        self.open_form("attendance", "Attendance", Text("Who is present at this ratings panel?"), fields,
-                       lambda v: {**v, "by": v.get("chair", "")})
+        if self.writable_for("attendance"):
+            self.open_spec(forms.attendance(self.context()))
 
     def action_dissent(self) -> None:
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
-        if not self.writable_for("dissent"):
-            return
-        state = self.session.log
-        options = [("(the panel's conclusions generally)", "")] + [
-            (f"#{e['seq']} {e['kind']} {e.get('standard', '')}", str(e["seq"])) for e in reversed(state.entries if state else [])]
-        fields = [self.by_field("Member dissenting", "member"), FormField("about", "About", "select", options),
-                  FormField("reason", "Reason (required)", "area")]
-        self.open_form("dissent", "Record a dissent", None, fields,
-                       lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})
+        if self.writable_for("dissent"):
+            self.open_spec(forms.dissent(self.context()))
 
     def action_paragraph(self) -> None:
         from panel_tui.core.paragraph import report_paragraph
@@ -520,38 +391,16 @@ class MeetingScreen(Screen):
         self.app.push_screen(LogScreen(self.session))
 
     def action_sign_off(self) -> None:
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
-        if not self.writable_for("sign-off"):
-            return
-        state = self.session.log
-        r = self.session.rating
-        t = Text()
-        t.append(f"Final ratings: {r.score}/{r.max_score}, {r.overall}\n\n", style="bold")
-        for s in r.standards:
-            change = "" if s.final == s.computed else f"  (computed {s.computed})"
-            t.append(f"  {s.id:<4} {s.name:<28} {s.final}{change}\n")
-        from panel_tui.core.log import LogState
-
-        missing = (state or LogState(self.session.log_path)).missing_for_sign_off(r)
-        if missing:
-            t.append("\nNot ready to sign off:\n", style="bold")
-            for m in missing:
-                t.append(f"  ✗ {m}\n")
-        else:
-            t.append("\n✓ Everything the panel must consider has been recorded. After sign-off the session is "
-                     "read-only until reopened with a reason.\n")
-        fields = [self.by_field("Signed off by")]
-        self.open_form("sign-off", "Sign off the session", t, fields, lambda v: v, confirm="Sign off")
+        if self.writable_for("sign-off"):
+            self.open_spec(forms.sign_off(self.context()))
 
     def action_reopen(self) -> None:
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals import forms
 
-        if not self.writable_for("reopen"):
-            return
-        fields = [FormField("reason", "Reason for reopening (required)", "area"),
-                  self.by_field("Reopened by")]
-        self.open_form("reopen", "Reopen the signed-off session", None, fields, lambda v: v)
+        if self.writable_for("reopen"):
+            self.open_spec(forms.reopen(self.context()))
 
     def commands(self) -> Iterable[SystemCommand]:
         """Palette entries for this screen, titled with a group prefix."""

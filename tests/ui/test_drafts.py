@@ -135,3 +135,21 @@ def test_quorum_refusal_points_at_the_members(stockton_fresh):
 
     run_app(stockton_fresh, script)
     assert not (stockton_fresh / "decisions.toml").exists()
+
+
+def test_sign_off_refusal_is_above_the_fold_at_80x24(stockton_fresh):
+    """What is missing comes first in the sign-off form, so it is on screen at 80x24 without scrolling."""
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        form = app.screen
+        intro = form.query_one("#form-intro")
+        lines = str(intro.render()).splitlines()
+        at = next(i for i, ln in enumerate(lines) if "Not ready to sign off" in ln)
+        assert at <= 2 and "1.1 is not ratified" in lines[at + 1]
+        assert intro.region.y + at + 1 < 24  # on screen
+        await submit(pilot)  # refused: the message says so, in the form
+        assert isinstance(app.screen, EntryForm) and "cannot sign off" in str(form.query_one("#form-error").render())
+
+    run_app(stockton_fresh, script, size=(80, 24))

@@ -1,0 +1,244 @@
+"""The nine entry forms of the meeting: which fields each asks, what it shows, and what it records.
+
+Each builder takes the session as the meeting screen shows it and returns a FormSpec; the screen
+only checks that the action applies and opens the spec in an EntryForm. Kept apart from the screen
+so a form's fields can be read (and tested) in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from rich.text import Text
+
+from panel_tui.core.engine import StandardResult, discretion_targets
+from panel_tui.core.session import Session
+from panel_tui.modals.entry_form import FormField
+from panel_tui.widgets.safe import plain
+
+ToEntry = Callable[[dict[str, Any]], Any]  # form values -> an entry's fields, or [(kind, fields), ...]
+
+
+@dataclass
+class FormSpec:
+    kind: str
+    title: str
+    intro: Text | None
+    fields: list[FormField]
+    to_entry: ToEntry
+    confirm: str = "Record"
+    standard: str | None = None  # the standard it is about (drafts are kept per form and standard)
+    follow_up: tuple[str, Callable[[], Text]] | None = None  # slow extra text, filled in by a worker
+
+
+@dataclass
+class Context:
+    """What every form needs from the screen: the session shown and who chairs."""
+
+    session: Session
+    chair: str = ""
+    state: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.state = self.session.log if not self.session.log_problem else None
+
+
+def by_field(ctx: Context, label: str, name: str = "by") -> FormField:
+    """Who makes the entry: chosen from the attendance (chair first) once it stands."""
+    present = ctx.state.present if ctx.state is not None else []
+    if not present:
+        return FormField(name, label, value=ctx.chair)
+    return FormField(name, label, "select", [(p, p) for p in present], value=present[0])
+
+
+def pending_proposal(ctx: Context, s: StandardResult) -> dict[str, Any] | None:
+    """The lead inspector's proposal on ``s`` that no standing decision has answered yet."""
+    if ctx.state is None:
+        return None
+    p = ctx.state.proposals.get(s.id)
+    return p if p is not None and ctx.state.outcome_of(p) == "pending" else None
+
+
+def flag_intro(s: StandardResult) -> Text:
+    t = Text()
+    t.append(f"{s.id} {s.name}: computed {s.computed}, final {s.final}\n", style="bold")
+    for f in s.flags:
+        t.append(f"⚑ {f.name}: {f.reason}\n")
+    if not s.flags and s.kind == "cases":
+        t.append("No discretion flag: this standard does not meet the criteria for discretion.\n")
+    return t
+
+
+def precedents_text(ctx: Context, s: StandardResult) -> Text:
+    """Earlier decisions on the same standard in sibling sessions, similar % and sample (slow: a worker runs it)."""
+    from panel_tui.core.audit import sibling_precedents
+    from panel_tui.core.display import one_line
+    from panel_tui.core.stats import two_dp
+
+    lowest = two_dp(s.lowest_percent) if s.lowest_percent is not None else None
+    found, note = sibling_precedents(ctx.session.dir, s.id, lowest, s.cases)
+    t = Text()
+    if not found and not note:
+        return Text("No precedents: no sibling session decided this standard on similar figures.", style="dim")
+    if note:
+        t.append(f"\nPrecedents: {note}\n", style="dim")
+    if not found:
+        return t
+    t.append("\nPrecedents (same standard, lowest within 5 points, similar sample):\n", style="bold")
+    for d in found[:5]:
+        base = f"{d['lowest_percent']}%" + (f" of {d['cases']}" if d["cases"] else "")
+        t.append(one_line(f"  {d['session']} #{d['seq']} {d['kind']} {d['from']} → {d['to']} ({base}): "))
+        t.append(one_line(str(d["rationale"] or ""), 90))
+        t.append("\n")
+    return t
+
+
+def _for_standard(sid: str) -> ToEntry:
+    return lambda v: {"standard": sid, **v}
+
+
+def discretion(ctx: Context, s: StandardResult) -> FormSpec:
+    targets = discretion_targets(ctx.session.rating.framework, s)
+    unsupported = {t.band for t in targets if not t.supported}
+    options = [(f"{t.band} ({t.direction}{'' if t.supported else ' — outside the criteria'})", t.band)
+               for t in targets]
+    default = next((t.band for t in targets if t.supported), targets[0].band)
+    proposal = pending_proposal(ctx, s)
+    if proposal is not None and proposal.get("to") in {t.band for t in targets}:
+        default = str(proposal["to"])
+    fields = [
+        FormField("to", "Target band (one step)", "select", options, value=default),
+        FormField("rationale", "Rationale (required, at least 20 characters)", "area",
+                  value=str(proposal["rationale"]) if proposal else ""),
+        FormField("other_evidence", "Other compelling evidence (required: the rating rests on 5 cases or fewer)",
+                  "area", visible=lambda v: "small-sample" in s.flag_names),
+        FormField("outside_reason", "Reason for going outside the criteria (required)", "area",
+                  note="⚠ WARNING: no flag supports this change. It will be recorded as outside the criteria.",
+                  visible=lambda v: v.get("to") in unsupported),
+        by_field(ctx, "Decided by"),
+    ]
+    intro = flag_intro(s)
+    if proposal is not None:
+        intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}, by ", style="bold")
+        intro.append_text(plain(proposal.get("by", ""), style="bold"))
+        intro.append("): its case is below to adopt or edit. Recording this answers the proposal.\n", style="bold")
+    return FormSpec("discretion", f"Discretion on {s.id} {s.name}", intro, fields, _for_standard(s.id),
+                    standard=s.id,
+                    follow_up=("Precedents: looking in sibling sessions…", lambda: precedents_text(ctx, s)))
+
+
+def keep(ctx: Context, s: StandardResult) -> FormSpec:
+    fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area"),
+              by_field(ctx, "Decided by")]
+    intro = flag_intro(s)
+    proposal = pending_proposal(ctx, s)
+    if proposal is not None:
+        intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}): keeping "
+                     f"{s.computed} declines that proposal, and the log records that it answers it.\n", style="bold")
+    return FormSpec("declined", f"Keep {s.id} {s.name} at {s.computed}", intro, fields, _for_standard(s.id),
+                    standard=s.id)
+
+
+def ratify(ctx: Context, s: StandardResult) -> FormSpec:
+    bands = ctx.session.rating.framework.band_names
+    proposed = s.proposed or ""
+    fields = [
+        FormField("to", "Rating", "select", [(b + (" (proposed)" if b == proposed else ""), b) for b in bands],
+                  value=proposed),
+        FormField("reason", "Reason for changing the proposed band (required)", "area",
+                  visible=lambda v: v.get("to") != proposed),
+        by_field(ctx, "Ratified by"),
+    ]
+    intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.")
+    return FormSpec("ratification", f"Ratify {s.id} {s.name}", intro, fields, _for_standard(s.id), standard=s.id)
+
+
+def ratify_all(ctx: Context, todo: list[str]) -> FormSpec:
+    r = ctx.session.rating
+    intro = Text("Ratify as the lead inspector proposed (one entry each, recorded together):\n\n", style="bold")
+    for sid in todo:
+        s = r.standard(sid)
+        intro.append(f"  {s.id:<4} {s.name:<32} {s.proposed}\n", style="")
+    intro.append("\nTo change a proposed band, use r on that standard instead.", style="")
+    ids = tuple(todo)
+    return FormSpec("ratification", f"Ratify {len(todo)} judgement standards as proposed", intro,
+                    [by_field(ctx, "Ratified by")],
+                    lambda v: [("ratification", {"standard": sid, "by": v.get("by", "")}) for sid in ids],
+                    confirm="Ratify all")
+
+
+def propose(ctx: Context, s: StandardResult) -> FormSpec:
+    targets = discretion_targets(ctx.session.rating.framework, s)
+    fields = [
+        FormField("to", "Proposed band", "select",
+                  [(f"{t.band} ({t.direction}{'' if t.supported else ', no flag supports it'})", t.band) for t in targets]),
+        FormField("rationale", "The case for the panel (required)", "area"),
+        FormField("by", "Proposed by", value=ctx.session.inspection.lead_inspector or ""),
+    ]
+    return FormSpec("proposal", f"Prepare a case on {s.id} {s.name}", flag_intro(s), fields, _for_standard(s.id),
+                    standard=s.id)
+
+
+def retract(ctx: Context) -> FormSpec | None:
+    """None when there is nothing left to retract."""
+    from panel_tui.core.display import entry_summary
+    from panel_tui.core.log import UNRETRACTABLE
+
+    state = ctx.state
+    entries = [e for e in (state.entries if state else []) if e["kind"] not in UNRETRACTABLE
+               and e["seq"] not in state.retracted]
+    if not entries:
+        return None
+    options = [(f"#{e['seq']} {e['kind']}: {entry_summary(e)[:60]}", str(e["seq"])) for e in reversed(entries)]
+    fields = [FormField("retracts", "Entry to retract", "select", options),
+              FormField("reason", "Reason (required)", "area"),
+              by_field(ctx, "Retracted by")]
+    return FormSpec("retraction", "Retract an entry (it stays in the log, marked retracted)", None, fields,
+                    lambda v: {**v, "retracts": int(v["retracts"])})
+
+
+def attendance(ctx: Context) -> FormSpec:
+    prev = ctx.state.attendance if ctx.state is not None and ctx.state.attendance else {}
+    fields = [FormField("chair", "Chair", value=str(prev.get("chair", ""))),
+              FormField("members", "Members present (one per line)", "lines",
+                        value="\n".join(prev.get("members", [])))]
+    return FormSpec("attendance", "Attendance", Text("Who is present at this ratings panel?"), fields,
+                    lambda v: {**v, "by": v.get("chair", "")})
+
+
+def dissent(ctx: Context) -> FormSpec:
+    state = ctx.state
+    options = [("(the panel's conclusions generally)", "")] + [
+        (f"#{e['seq']} {e['kind']} {e.get('standard', '')}", str(e["seq"])) for e in reversed(state.entries if state else [])]
+    fields = [by_field(ctx, "Member dissenting", "member"), FormField("about", "About", "select", options),
+              FormField("reason", "Reason (required)", "area")]
+    return FormSpec("dissent", "Record a dissent", None, fields,
+                    lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})
+
+
+def sign_off(ctx: Context) -> FormSpec:
+    from panel_tui.core.log import LogState
+
+    r = ctx.session.rating
+    t = Text()
+    t.append(f"Final ratings: {r.score}/{r.max_score}, {r.overall}\n\n", style="bold")
+    missing = (ctx.state or LogState(ctx.session.log_path)).missing_for_sign_off(r)
+    if missing:  # first, so it is above the fold at 80x24
+        t.append("Not ready to sign off:\n", style="bold")
+        for m in missing:
+            t.append(f"  ✗ {m}\n")
+        t.append("\n")
+    else:
+        t.append("✓ Everything the panel must consider has been recorded. After sign-off the session is "
+                 "read-only until reopened with a reason.\n\n")
+    for s in r.standards:
+        change = "" if s.final == s.computed else f"  (computed {s.computed})"
+        t.append(f"  {s.id:<4} {s.name:<28} {s.final}{change}\n")
+    return FormSpec("sign-off", "Sign off the session", t, [by_field(ctx, "Signed off by")], lambda v: v,
+                    confirm="Sign off")
+
+
+def reopen(ctx: Context) -> FormSpec:
+    fields = [FormField("reason", "Reason for reopening (required)", "area"), by_field(ctx, "Reopened by")]
+    return FormSpec("reopen", "Reopen the signed-off session", None, fields, lambda v: v)
