@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from panel_tui.core import agenda
 from panel_tui.core.display import entry_summary
@@ -132,14 +135,60 @@ def detail_text(session: Session, sid: str) -> Text:
     return t
 
 
-class StandardDetail(VerticalScroll):
-    """Scrollable evidence pane; content is plain Text (user text never becomes markup)."""
+class StandardDetail(ScrollView, can_focus=True):
+    """Scrollable evidence pane, drawn line by line: moving the cursor in the table swaps the lines
+    shown (cached per standard until the session changes) without a layout pass of the screen,
+    which was most of a cursor move's cost. Content is plain Text (user text never becomes markup).
+    """
 
-    can_focus = True
+    DEFAULT_CSS = """
+    StandardDetail { overflow-x: hidden; }
+    """
 
-    def compose(self):
-        yield Static(id="detail-body")
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._session: Session | None = None
+        self._sid: str | None = None
+        self._texts: dict[str, Text] = {}  # standard id -> its evidence, for self._session
+        self._text: Text = Text()
+        self._strips: list[Strip] = []
+        self._width = 0
+
+    @property
+    def text(self) -> Text:
+        """What the pane shows (tests read it)."""
+        return self._text
 
     def show(self, session: Session, sid: str | None) -> None:
-        body = self.query_one("#detail-body", Static)
-        body.update(detail_text(session, sid) if sid else Text("No standard selected."))
+        if session is not self._session:
+            self._session, self._texts = session, {}
+        if sid is None:
+            text = Text("No standard selected.")
+        else:
+            text = self._texts.get(sid)
+            if text is None:
+                text = self._texts[sid] = detail_text(session, sid)
+        if sid != self._sid:
+            self.scroll_to(0, 0, animate=False)
+        self._sid, self._text = sid, text
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        width = max(1, self.scrollable_content_region.width or self.size.width)
+        self._width = width
+        console = self.app.console
+        options = console.options.update_width(width)
+        lines = console.render_lines(self._text, options, style=self.rich_style, pad=True)
+        self._strips = [Strip(line, width) for line in lines]
+        self.virtual_size = Size(width, len(self._strips))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if (self.scrollable_content_region.width or self.size.width) != self._width:
+            self._lay_out()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        if 0 <= index < len(self._strips):
+            return self._strips[index]
+        return Strip.blank(self._width, self.rich_style)

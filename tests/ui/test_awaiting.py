@@ -58,7 +58,7 @@ def test_imported_cases_named_in_the_evidence_pane(tmp_path):
             await pilot.press("escape")
             await pilot.pause()
         await select_standard(pilot, "2.1")
-        body = str(app.screen.query_one("#detail-body").render())
+        body = str(app.screen.query_one("#detail").text)
         assert "Cases that would flip the band (cases.csv)" in body
         assert "2.1.1: any one of C1, C3 (Yes) answered No would make it Inadequate" in body
         assert "80% interval" in body and "95% Wilson interval" in body

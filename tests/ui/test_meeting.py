@@ -313,7 +313,7 @@ def test_user_text_is_shown_literally(stockton_fresh):
         await pilot.pause()
         await fill(pilot, "rationale", hostile)
         await submit(pilot)
-        detail = str(app.screen.query_one("#detail-body").render())
+        detail = str(app.screen.query_one("#detail").text)
         assert "[bold red]X[/]" in detail and "[@click=app.quit]q[/]" in detail
         assert "␛[2J" in detail and "\x1b" not in detail
         assert "[b]Chair[/b]" in detail
