@@ -14,7 +14,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from panel_tui.core import agenda
 from panel_tui.core.display import one_line
@@ -75,7 +75,11 @@ class MeetingScreen(Screen):
         self.disk_signature = self._signature()
         self.set_interval(1.0, self.check_disk)
         self.refresh_view()
-        self.query_one(StandardsTable).focus()
+        table = self.query_one(StandardsTable)
+        table.focus()
+        self.watch(table, "selected", self.on_selected_standard, init=False)
+        self.call_after_refresh(self.query_one(StandardDetail).prepare, self.session,
+                                [s.id for s in self.session.rating.standards])
         state = self.session.log
         if self.writable_for("attendance", quiet=True) and (state is None or state.attendance is None):
             self.call_after_refresh(self.action_attendance)
@@ -96,11 +100,13 @@ class MeetingScreen(Screen):
         self.query_one(StandardsTable).show(s)
         self.show_detail()
 
-    def show_detail(self) -> None:
-        self.query_one(StandardDetail).show(self.session, self.query_one(StandardsTable).selected_id)
+    def show_detail(self, coalesce: bool = False) -> None:
+        self.query_one(StandardDetail).show(self.session, self.query_one(StandardsTable).selected_id,
+                                            coalesce=coalesce)
 
-    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
-        self.show_detail()
+    def on_selected_standard(self, _sid: str | None) -> None:
+        """The cursor moved: the evidence follows in the same frame (see StandardsTable.selected)."""
+        self.show_detail(coalesce=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.session.log

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from panel_tui.core import agenda
-from panel_tui.core.display import entry_summary
+from panel_tui.core.display import entry_summary, local_time, status_mark
 from panel_tui.core.engine import display_percent, pct_text
 from panel_tui.core.session import Session
 from panel_tui.widgets.ruler import ruler
 from panel_tui.widgets.safe import para, plain
 
 
-def entry_line(e: dict, state) -> Text:
-    status = state.status_of(e)
-    mark = "" if status == "stands" else f" [{status}]"
-    t = plain(f"#{e['seq']} {e['kind']}{mark} · {e.get('at', '')} · by ")
+def entry_line(e: dict, state, zone: str) -> Text:
+    """One log entry under the evidence: its status with a symbol (a proposal: its outcome and the
+    entry that answered it), the meeting's local time, who, and what it says."""
+    t = plain(f"#{e['seq']} {e['kind']} [{status_mark(state.status_of(e))}] · {local_time(e.get('at', ''), zone)} · by ")
     t.append_text(plain(e.get("by", "")))
     t.append("\n   ")
     t.append_text(Text(entry_summary(e)))
@@ -130,19 +131,21 @@ def detail_text(session: Session, sid: str) -> Text:
         if entries:
             t.append("\nLog entries:\n", style="bold")
             for e in entries:
-                t.append_text(entry_line(e, state))
+                t.append_text(entry_line(e, state, fw.panel.timezone))
                 t.append("\n")
     return t
 
 
 class StandardDetail(ScrollView, can_focus=True):
-    """Scrollable evidence pane, drawn line by line: moving the cursor in the table swaps the lines
-    shown (cached per standard until the session changes) without a layout pass of the screen,
-    which was most of a cursor move's cost. Content is plain Text (user text never becomes markup).
+    """Scrollable evidence pane, drawn line by line from strips rendered once per standard and
+    width (until the session changes). A cursor move swaps the strips shown and repaints this pane
+    alone: no widget is mounted and the screen is not laid out again, which was most of a move's
+    cost. A move to a standard not yet rendered is coalesced: under key repeat only the last one is
+    rendered. Content is plain Text (user text never becomes markup).
     """
 
     DEFAULT_CSS = """
-    StandardDetail { overflow-x: hidden; }
+    StandardDetail { overflow-x: hidden; overflow-y: scroll; }
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -150,41 +153,102 @@ class StandardDetail(ScrollView, can_focus=True):
         self._session: Session | None = None
         self._sid: str | None = None
         self._texts: dict[str, Text] = {}  # standard id -> its evidence, for self._session
+        self._look: tuple[int, Style] | None = None  # the width and style self._rendered was drawn for
+        self._rendered: dict[str | None, list[Strip]] = {}  # standard id -> its lines, for self._look
         self._text: Text = Text()
         self._strips: list[Strip] = []
         self._width = 0
+        self._pending: str | None = None  # a standard to show once the queued keys are handled
 
     @property
     def text(self) -> Text:
         """What the pane shows (tests read it)."""
         return self._text
 
-    def show(self, session: Session, sid: str | None) -> None:
+    def show(self, session: Session, sid: str | None, *, coalesce: bool = False) -> None:
+        """Show ``sid``'s evidence. With ``coalesce`` (a cursor move), a standard whose lines are
+        not rendered yet is drawn after the keys already queued, so key repeat renders only the last."""
         if session is not self._session:
-            self._session, self._texts = session, {}
-        if sid is None:
-            text = Text("No standard selected.")
-        else:
-            text = self._texts.get(sid)
-            if text is None:
-                text = self._texts[sid] = detail_text(session, sid)
+            self._session, self._texts, self._rendered = session, {}, {}
+        if coalesce and sid not in self._lines_cache():
+            if self._pending is None:
+                self.call_later(self._show_pending)
+            self._pending = sid
+            return
+        self._pending = None
+        self._show(sid)
+
+    def prepare(self, session: Session, ids: list[str]) -> None:
+        """Render each standard's evidence ahead of the cursor, one per turn of the event loop (a
+        key pressed meanwhile waits for one standard at most, about 15 ms), once the screen is up."""
+        if session is not self._session or not ids:
+            return
+        self._lines(ids[0], self._evidence(ids[0]))
+        if ids[1:]:
+            self.call_later(self.prepare, session, ids[1:])
+
+    def _evidence(self, sid: str | None) -> Text:
+        if sid is None or self._session is None:
+            return Text("No standard selected.")
+        text = self._texts.get(sid)
+        if text is None:
+            text = self._texts[sid] = detail_text(self._session, sid)
+        return text
+
+    def _content_width(self) -> int:
+        return max(1, self.scrollable_content_region.width or self.size.width)
+
+    def _lines_cache(self) -> dict[str | None, list[Strip]]:
+        """The rendered lines for the pane's present width and colours (a resize or a theme change
+        starts afresh, so the cache never holds more than one look)."""
+        look = (self._content_width(), self.rich_style)
+        if look != self._look:
+            self._look, self._rendered = look, {}
+        return self._rendered
+
+    def _lines(self, sid: str | None, text: Text) -> list[Strip]:
+        cache = self._lines_cache()
+        strips = cache.get(sid)
+        if strips is None:
+            width, style = self._look  # type: ignore[misc]
+            console = self.app.console
+            lines = console.render_lines(text, console.options.update_width(width), style=style, pad=True)
+            strips = cache[sid] = [Strip(line, width) for line in lines]
+        return strips
+
+    def _show_pending(self) -> None:
+        if self._pending is not None and self._session is not None:
+            sid, self._pending = self._pending, None
+            self._show(sid)
+
+    def _show(self, sid: str | None) -> None:
+        text = self._evidence(sid)
         if sid != self._sid:
             self.scroll_to(0, 0, animate=False)
         self._sid, self._text = sid, text
         self._lay_out()
 
     def _lay_out(self) -> None:
-        width = max(1, self.scrollable_content_region.width or self.size.width)
-        self._width = width
-        console = self.app.console
-        options = console.options.update_width(width)
-        lines = console.render_lines(self._text, options, style=self.rich_style, pad=True)
-        self._strips = [Strip(line, width) for line in lines]
-        self.virtual_size = Size(width, len(self._strips))
+        self._strips = self._lines(self._sid, self._text)
+        width = self._width = self._content_width()
+        size = Size(width, len(self._strips))
+        if size != self.virtual_size:
+            # Setting virtual_size the usual way lays out the whole screen (about 25 ms at 100x30).
+            # The vertical scrollbar is always there (overflow-y: scroll: a scrollbar that came and
+            # went would change the text's width too), so a new height changes nothing outside this
+            # pane: update the value and the scrollbar's extent only.
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        """A theme or style change: the cached lines carry the old colours, draw them anew."""
+        super().notify_style_update()
+        if self._session is not None and self.is_mounted:
+            self._lay_out()
+
     def on_resize(self) -> None:
-        if (self.scrollable_content_region.width or self.size.width) != self._width:
+        if self._content_width() != self._width:
             self._lay_out()
 
     def render_line(self, y: int) -> Strip:

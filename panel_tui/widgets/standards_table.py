@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.coordinate import Coordinate
+from textual.reactive import var
 from textual.widgets import DataTable
 
 from panel_tui.core import agenda
@@ -43,6 +45,14 @@ class StandardsTable(DataTable):
 
     layout_width = 0  # the width the columns were last chosen for
     _session: Session | None = None
+    selected: var[str | None] = var(None)
+    """The id of the standard under the cursor, set as the cursor moves. A watcher of it (the
+    evidence pane's owner) runs in the same turn as the move, so the row and its evidence repaint in
+    one frame; the RowHighlighted message arrives after the table's own repaint, a frame or two late."""
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        self.selected = self.selected_id
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -95,6 +105,7 @@ class StandardsTable(DataTable):
             self.add_row(*(cells[i] for i in keep_cols), key=s.id)
         if self.row_count:
             self.move_cursor(row=min(max(keep, 0), self.row_count - 1))
+        self.selected = self.selected_id
 
     @property
     def selected_id(self) -> str | None:

@@ -8,6 +8,7 @@ from panel_tui.modals.entry_form import EntryForm
 from panel_tui.screens.help import HelpScreen
 from panel_tui.screens.log_view import LogScreen
 from panel_tui.screens.meeting import MeetingScreen
+from panel_tui.widgets.detail import StandardDetail
 from panel_tui.widgets.standards_table import StandardsTable
 from tests.ui.pilot import choose, submit, dismiss_attendance, fill, form_error, run_app, select_standard
 
@@ -471,6 +472,10 @@ def test_a_proposal_prefills_discretion_and_is_answered(stockton_fresh):
         await submit(pilot)
         assert isinstance(app.screen, MeetingScreen)
         assert app.screen.session.log.outcome_of(app.screen.session.log.entry(2)) == "accepted"
+        await pilot.pause()
+        pane = app.screen.query_one(StandardDetail).text.plain
+        assert "#2 proposal [✓ accepted (entry 3)]" in pane  # the evidence pane answers the proposal too
+        assert "#3 discretion [✓ stands]" in pane
 
     run_app(stockton_fresh, script)
     e = entries(stockton_fresh)[-1]
