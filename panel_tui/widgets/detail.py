@@ -181,7 +181,7 @@ class StandardDetail(ScrollView, can_focus=True):
     def prepare(self, session: Session, ids: list[str]) -> None:
         """Render each standard's evidence ahead of the cursor, one per turn of the event loop (a
         key pressed meanwhile waits for one standard at most, about 15 ms), once the screen is up."""
-        if session is not self._session or not ids:
+        if session is not self._session or not ids or not self.size.width:
             return
         self._lines(ids[0], self._evidence(ids[0]))
         if ids[1:]:
@@ -229,6 +229,8 @@ class StandardDetail(ScrollView, can_focus=True):
         self._lay_out()
 
     def _lay_out(self) -> None:
+        if not self.size.width:  # not laid out yet (on mount): on_resize draws it at its real width
+            return
         self._strips = self._lines(self._sid, self._text)
         width = self._width = self._content_width()
         size = Size(width, len(self._strips))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
+from textual import work
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from panel_tui.core.session import Session
 from panel_tui.widgets.safe import plain
@@ -43,9 +47,42 @@ def summary_text(session: Session, sync: str | None = None) -> Text:
 
 
 class SessionSummary(Static):
-    """Two lines at the top of the meeting screen."""
+    """Two lines at the top of the meeting screen.
+
+    The sync state against the shared repository comes from a thread worker: reading it runs git
+    (10-25 ms), which the first screen and every recorded entry would otherwise wait for. Until
+    it is known the header says "⇅ …"; the last state known stays shown while it is read again.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._session: Session | None = None
+        self.sync: str | None = None  # the last sync state read (None: not read yet)
+        self._asked = self._answered = 0  # reads of the sync state started / whose answer is shown
 
     def show(self, session: Session) -> None:
-        from panel_tui.core.gitstore import sync_state  # a few ms: read from the last fetch, no network
+        self._session = session
+        self.update(summary_text(session, self.sync or "…"))
+        self._asked += 1
+        # after the screen is painted: importing git support and running git would hold the GIL
+        # while the first screen is drawn
+        self.call_after_refresh(self._read_sync, session, self._asked)
 
-        self.update(summary_text(session, sync_state(session.dir, short=True)))
+    def is_running_sync(self) -> bool:
+        """Whether the latest read of the sync state is still under way (tests wait on it)."""
+        return self._answered != self._asked
+
+    @work(thread=True, exclusive=True, group="sync-state")
+    def _read_sync(self, session: Session, asked: int) -> None:
+        from panel_tui.core.gitstore import sync_state  # read from the last fetch, no network
+
+        state = sync_state(session.dir, short=True)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._got_sync, session, state, asked)
+
+    def _got_sync(self, session: Session, state: str, asked: int) -> None:
+        if asked != self._asked:  # a later read is under way: its answer is the one to show
+            return
+        self.sync, self._answered = state, asked
+        if session is self._session:
+            self.update(summary_text(session, state))

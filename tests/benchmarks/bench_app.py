@@ -4,16 +4,24 @@ nothing (not collected by pytest).
 
 Rows (issue 12):
 - start to the first readable screen: from starting the process to the output byte that completes
-  the first screen (panel-tui: the score, the last standard's row and the footer; bare: Header, a
+  the first screen (panel-tui: the score, the last standard's row, the footer and the first
+  standard's evidence in its pane; bare: Header, a
   20-row DataTable whose last row and the Footer are painted). The process is then killed: its exit
   is not something the user waits for. Minimum (and median) of N alternating runs.
 - cursor down/up in the standards table (bare: the same in its DataTable): from writing the key to
   the last byte of the repaint it causes (the output goes quiet for 60 ms). Median of N each way.
 - open the discretion form, the keep form, the log view (bare: a ModalScreen holding a Select, two
-  TextAreas, an Input and two Buttons): key to last byte painted, median of N.
+  TextAreas, an Input and two Buttons): key to last byte painted, median of N. The log view is a
+  full screen with its own Footer, so it is also set beside a bare Screen of a Static, a 12-row
+  DataTable, a VerticalScroll and a Footer (the Footer composes its keys a frame after the screen).
 - record a keep (ctrl+s: lock, verify, write, fsync, commit the state, repaint), for information.
 
-Run: python tests/benchmarks/bench_app.py [N]
+Both apps start from compiled bytecode, as after `pip install` (which compiles every module):
+panel-tui's modules are compiled first with compileall, since an editable install under
+PYTHONDONTWRITEBYTECODE=1 (as on the CI machines) would otherwise compile them from source at every
+start (about 120 ms here) while Textual's own modules come compiled. `--source` skips that step.
+
+Run: python tests/benchmarks/bench_app.py [N] [--source]
 """
 
 from __future__ import annotations
@@ -41,9 +49,9 @@ QUIET = 0.06  # the repaint is over when the terminal has been quiet this long (
 BARE = """
 from textual.app import App
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, TextArea
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static, TextArea
 
 class Form(ModalScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Close")]
@@ -57,8 +65,23 @@ class Form(ModalScreen):
             yield Button("Record", variant="primary")
             yield Button("Cancel")
 
+class Log(Screen):
+    BINDINGS = [Binding("escape,l", "app.pop_screen", "Back")]
+    def compose(self):
+        yield Static("intact, head ...")
+        yield DataTable(cursor_type="row")
+        with VerticalScroll():
+            yield Static("entry")
+        yield Footer()
+    def on_mount(self):
+        t = self.query_one(DataTable)
+        t.add_columns("#", "At", "Kind", "By", "Entry", "Status")
+        for i in range(12):
+            t.add_row(str(i), "14 Oct 2020 10:04 BST", "declined", "Chair", "2.1 kept Good", "stands")
+        t.focus()
+
 class Bare(App):
-    BINDINGS = [Binding("d", "form", "Discretion"), Binding("q", "quit", "Quit")]
+    BINDINGS = [Binding("d", "form", "Discretion"), Binding("l", "log", "Log"), Binding("q", "quit", "Quit")]
     def compose(self):
         yield Header()
         yield DataTable()
@@ -72,6 +95,8 @@ class Bare(App):
         t.focus()
     def action_form(self):
         self.push_screen(Form())
+    def action_log(self):
+        self.push_screen(Log())
 Bare().run()
 """
 
@@ -158,7 +183,7 @@ def writable_stockton(tmp: Path) -> Path:
 
 PANEL_ARGV = [sys.executable, "-m", "panel_tui", "open"]
 BARE_ARGV = [sys.executable, "-c", BARE]
-PANEL_MARKERS = [b"Final 32/36", b"Joint working", b"Help"]
+PANEL_MARKERS = [b"Final 32/36", b"Joint working", b"Help", b"Key questions (framework)"]
 BARE_MARKERS = [b"row-19 last", b"Discretion"]
 
 
@@ -180,12 +205,15 @@ def bare_keys(runs: int) -> dict[str, list[float]]:
     proc, master, _ = spawn(BARE_ARGV)
     until_text(master, BARE_MARKERS)
     settle(master, quiet=0.3)
-    out: dict[str, list[float]] = {"cursor": [], "form": []}
+    out: dict[str, list[float]] = {"cursor": [], "form": [], "screen": []}
     for _ in range(runs):
         out["cursor"].append(key(master, DOWN))
         out["cursor"].append(key(master, UP))
         out["form"].append(key(master, b"d"))
         key(master, ESC)
+        settle(master, quiet=0.3, first_wait=0.3)
+        out["screen"].append(key(master, b"l"))
+        key(master, b"l")
         settle(master, quiet=0.3, first_wait=0.3)
     stop(proc, master)
     return out
@@ -226,7 +254,12 @@ def row(name: str, panel: float, bare: float, goal: str) -> None:
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    runs = int(args[0]) if args else 15
+    if "--source" not in sys.argv:
+        import compileall
+
+        compileall.compile_dir(ROOT / "panel_tui", quiet=1)
     tmp = Path(tempfile.mkdtemp())
     try:
         bare_start, panel_start = first_screen(runs)
@@ -235,7 +268,8 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     med = statistics.median
-    print(f"panel-tui against bare Textual, {COLS}x{ROWS} pty, one run (N={runs})")
+    compiled = "from source" if "--source" in sys.argv else "compiled"
+    print(f"panel-tui against bare Textual, {COLS}x{ROWS} pty, one run (N={runs}; panel-tui's modules {compiled})")
     print(f"  {'what the user waits for':<44} {'panel-tui':>12} {'bare':>12} {'ratio':>7}   goal")
     row("first readable screen (min)", min(panel_start) * 1000, min(bare_start) * 1000, "<= 1.25x")
     row("first readable screen (median)", med(panel_start) * 1000, med(bare_start) * 1000, "")
@@ -243,6 +277,7 @@ def main() -> None:
     row("open the discretion form (median)", med(pk["discretion"]), med(bk["form"]), "<= 1.25x")
     row("open the keep form (median)", med(pk["keep"]), med(bk["form"]), "<= 1.25x")
     row("open the log view (median)", med(pk["log"]), med(bk["form"]), "<= 1.25x")
+    row("  the same beside a bare full Screen", med(pk["log"]), med(bk["screen"]), "(with Footer)")
     print(f"  {'record a keep, ctrl+s to last byte (median)':<44} {med(pk['record']):9.1f} ms"
           f"   (lock, verify, write, fsync; {recorded} of {runs} recorded on disk)")
     print(f"  cursor moves: p90 {statistics.quantiles(pk['cursor'], n=10)[-1]:.1f} ms, "

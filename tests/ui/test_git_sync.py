@@ -22,6 +22,15 @@ def header(app) -> str:
     return str(meeting.query_one(SessionSummary).render())
 
 
+async def settled_header(app, pilot) -> str:
+    """The header once its sync state has been read (a thread worker: '⇅ …' until then)."""
+    from panel_tui.screens.meeting import MeetingScreen
+
+    meeting = next(s for s in app.screen_stack if isinstance(s, MeetingScreen))
+    await wait_for(pilot, lambda: not meeting.query_one(SessionSummary).is_running_sync())
+    return header(app)
+
+
 async def wait_for(pilot, condition, tries: int = 100) -> None:
     for _ in range(tries):
         if condition():
@@ -35,9 +44,9 @@ def test_an_entry_recorded_in_the_app_is_a_commit_and_the_header_says_ahead(shar
     seen = {}
 
     async def script(app, pilot):
-        seen["before"] = header(app)
+        seen["before"] = await settled_header(app, pilot)
         await dismiss_attendance(pilot)
-        seen["after"] = header(app)
+        seen["after"] = await settled_header(app, pilot)
 
     run_app(s, script)
     assert "⇅ in step" in seen["before"]
@@ -54,7 +63,7 @@ def test_palette_sync_pulls_the_other_offices_entries_into_the_open_session(shar
     seen = {}
 
     async def script(app, pilot):
-        seen["before"] = header(app)
+        seen["before"] = await settled_header(app, pilot)
         await pilot.press("escape")  # the fresh session asks for attendance first: the other office has it
         await pilot.pause()
         await pilot.press("ctrl+p")
@@ -64,7 +73,7 @@ def test_palette_sync_pulls_the_other_offices_entries_into_the_open_session(shar
         await pilot.press("enter")
         await wait_for(pilot, lambda: any("Git sync" == (n.title or "") for n in app._notifications))
         await pilot.pause()
-        seen["after"] = header(app)
+        seen["after"] = await settled_header(app, pilot)
         seen["notes"] = [n.message for n in app._notifications]
 
     run_app(sb, script)
@@ -104,7 +113,7 @@ def test_no_git_sync_command_outside_git(stockton_fresh, isolated_git) -> None:
     seen = {}
 
     async def script(app, pilot):
-        seen["header"] = header(app)
+        seen["header"] = await settled_header(app, pilot)
         seen["commands"] = [c.title for c in app.get_system_commands(app.screen)]
 
     run_app(stockton_fresh, script)
@@ -121,7 +130,7 @@ def test_palette_sync_that_only_pushes_updates_the_header(shared: Shared) -> Non
     seen = {}
 
     async def script(app, pilot):
-        seen["before"] = header(app)
+        seen["before"] = await settled_header(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Git: Sync")
@@ -129,7 +138,7 @@ def test_palette_sync_that_only_pushes_updates_the_header(shared: Shared) -> Non
         await pilot.press("enter")
         await wait_for(pilot, lambda: any("Git sync" == (n.title or "") for n in app._notifications))
         await pilot.pause()
-        seen["after"] = header(app)
+        seen["after"] = await settled_header(app, pilot)
 
     run_app(sa, script)
     assert "⇅ 1 ahead" in seen["before"] and "⇅ in step" in seen["after"]

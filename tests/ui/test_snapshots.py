@@ -17,6 +17,13 @@ from panel_tui.app import PanelApp
 ROOT = Path(__file__).resolve().parents[2]
 
 
+async def settled(pilot) -> None:
+    """Wait for the screen's workers (the header's sync state, precedents), so pictures are stable."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.fixture
 def fresh(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PANEL_TUI_FROZEN_TIME", "2020-10-20T10:00:00Z")
@@ -35,21 +42,21 @@ class TestStocktonScreens:
     def test_main_screen_wide(self, snap_compare, fresh):
         async def go(pilot):
             await pilot.press("down", "down", "down", "down", "down")  # 2.2 Planning
+            await settled(pilot)
 
         assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(160, 48))
 
     def test_main_screen_80x24(self, snap_compare, fresh):
         async def go(pilot):
             await pilot.press("down", "down", "down", "down", "down")
+            await settled(pilot)
 
         assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(80, 24))
 
     def test_discretion_form(self, snap_compare, fresh):
         async def go(pilot):
             await pilot.press("down", "down", "down", "down", "down", "d")
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()  # the precedents scan, so the picture is stable
-            await pilot.pause()
+            await settled(pilot)  # the precedents scan too, so the picture is stable
 
         assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(120, 40))
 
@@ -67,7 +74,7 @@ class TestStocktonScreens:
 
         async def go(pilot):
             await pilot.press("s")
-            await pilot.pause()
+            await settled(pilot)
 
         assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(120, 40))
 
@@ -77,6 +84,6 @@ class TestThemes:
         async def go(pilot):
             pilot.app.theme = "textual-light"
             await pilot.press("down", "down", "down", "down", "down")
-            await pilot.pause()
+            await settled(pilot)
 
         assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(120, 36))
