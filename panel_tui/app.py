@@ -29,14 +29,19 @@ class PanelApp(App):
         self.initial_session = session
         self.sessions_root = Path(sessions_root)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The meeting screen itself when a session is given (no blank screen composed, painted
+        and covered first: the first screen a chair sees is the first one drawn)."""
         if self.initial_session is None and self.session_path is not None:
             self.initial_session = load_session(self.session_path)
         if self.initial_session is not None:
             from panel_tui.screens.meeting import MeetingScreen
 
-            self.push_screen(MeetingScreen(self.initial_session))
-        else:
+            return MeetingScreen(self.initial_session)
+        return super().get_default_screen()
+
+    def on_mount(self) -> None:
+        if self.initial_session is None:
             from panel_tui.screens.picker import PickerScreen
 
             self.push_screen(PickerScreen(self.sessions_root))
