@@ -420,6 +420,20 @@ def direction(fw: Framework, frm: str, to: str) -> str:
     return UPLIFT if step > 0 else (LOWERING if step < 0 else "none")
 
 
+
+def leaning(s: StandardResult) -> str | None:
+    """The direction a standard's flags point to most (UPLIFT or LOWERING); None when they do not
+    lean either way (a flag for both directions, such as a small sample, counts for neither). A
+    form offering a one-step move starts on this side, so a chair never records an uplift by default
+    on a standard flagged for lowering."""
+    votes = {UPLIFT: 0, LOWERING: 0}
+    for f in s.flags:
+        if len(f.directions) == 1 and f.directions[0] in votes:
+            votes[f.directions[0]] += 1
+    if votes[UPLIFT] == votes[LOWERING]:
+        return None
+    return UPLIFT if votes[UPLIFT] > votes[LOWERING] else LOWERING
+
 @dataclass(frozen=True)
 class Target:
     """A band discretion may move a standard to, and whether any flag supports that direction."""

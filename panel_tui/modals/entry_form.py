@@ -90,11 +90,12 @@ class EntryForm(ModalScreen[Any]):
                             yield Static(Text(f.note), classes="form-note")
                         yield self._widget(f)
                         yield Static("", id=f"err-{f.name}", classes="field-error")
-            yield Static("", id="form-draft")
-            yield Static("", id="form-error")
-            with Horizontal(id="form-buttons"):
-                yield Button(f"{self.confirm_label} (ctrl+s)", id="confirm", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+            with Vertical(id="form-foot"):  # docked: always on screen, the body scrolls above it
+                yield Static("", id="form-draft")
+                yield Static("", id="form-error")
+                with Horizontal(id="form-buttons"):
+                    yield Button(f"{self.confirm_label} (ctrl+s)", id="confirm", variant="primary")
+                    yield Button("Cancel (esc)", id="cancel")
 
     def _widget(self, f: FormField):
         wid = f"f-{f.name}"
@@ -114,11 +115,27 @@ class EntryForm(ModalScreen[Any]):
         self.initial = self.values()
         self._restore_draft()
         self._update_visibility()
+        for area in self.query(TextArea):  # typing goes after a pre-filled case or a draft, not before it
+            area.move_cursor(area.document.end)
         # start where typing is needed: the first visible text field (a select already has a default)
         visible = [f for f in self.fields if self._is_visible(f)]
         first = next((f for f in visible if f.kind != "select"), visible[0] if visible else None)
         if first is not None:
             self.query_one(f"#f-{first.name}").focus()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Keep the buttons and messages on screen at any size: the body (intro and fields) gets the
+        height the form has left and scrolls within it. (A max-height of 1fr inside an auto-height
+        form resolves to the whole form in Textual, which pushed the buttons below the screen.)"""
+        if not self.is_mounted or not self.size.height:
+            return
+        form = self.query_one("#form")
+        chrome = form.styles.gutter.height + self.query_one("#form-title").outer_size.height
+        left = self.size.height - chrome - self.query_one("#form-foot").outer_size.height
+        self.query_one("#form-body").styles.max_height = max(3, left)
 
     def values(self) -> Values:
         out: Values = {}
@@ -148,9 +165,14 @@ class EntryForm(ModalScreen[Any]):
         """The message at the bottom, and beside the field at fault, which gets the focus and is scrolled to."""
         for w in self.query(".field-error"):
             w.remove_class("-shown")
-        self.query_one("#form-error", Static).update(para(f"✗ {message}"))
+        at_fault = next((f for f in self.fields if f.name == field and self._is_visible(f)), None)
+        # the whole message once: beside the field at fault when there is one (the line above the
+        # buttons, always on screen, then only says where to look)
+        foot = f"✗ Not recorded: see the message under “{at_fault.label}”." if at_fault else f"✗ {message}"
+        self.query_one("#form-error", Static).update(para(foot))
         self.query_one("#form-error").add_class("-shown")
-        if field is None or not any(f.name == field and self._is_visible(f) for f in self.fields):
+        self.call_after_refresh(self._fit)
+        if at_fault is None:
             return
         beside = self.query_one(f"#err-{field}", Static)
         beside.update(para(f"✗ {message}"))
@@ -191,6 +213,7 @@ class EntryForm(ModalScreen[Any]):
         note = self.query_one("#form-draft", Static)
         note.update(para(f"✎ Draft restored (typed {saved}, not yet recorded). ctrl+g discards it."))
         note.add_class("-shown")
+        self.call_after_refresh(self._fit)
 
     def _save_draft_now(self) -> None:
         if self.drafts is None or self.recording:
@@ -227,6 +250,7 @@ class EntryForm(ModalScreen[Any]):
         vals = {f.name: v for f, v in zip(self.fields, self.values().values()) if self._is_visible(f)}
         self.recording = True
         self.query_one("#form-error").remove_class("-shown")
+        self.call_after_refresh(self._fit)
         self.query_one("#confirm", Button).label = "Recording… (writing to disk)"
         self._record(vals)
 

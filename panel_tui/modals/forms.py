@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from rich.text import Text
 
-from panel_tui.core.engine import StandardResult, discretion_targets
+from panel_tui.core.engine import StandardResult, discretion_targets, leaning
 from panel_tui.core.session import Session
 from panel_tui.modals.entry_form import FormField
 from panel_tui.widgets.safe import plain
@@ -94,6 +94,13 @@ def precedents_text(ctx: Context, s: StandardResult) -> Text:
     return t
 
 
+def default_target(targets: list[Any], s: StandardResult) -> str:
+    """The band a form starts on: one the flags point to, else the first the criteria support."""
+    lean = leaning(s)
+    supported = [t for t in targets if t.supported]
+    return next((t.band for t in supported if t.direction == lean), (supported or targets)[0].band)
+
+
 def _for_standard(sid: str) -> ToEntry:
     return lambda v: {"standard": sid, **v}
 
@@ -103,7 +110,7 @@ def discretion(ctx: Context, s: StandardResult) -> FormSpec:
     unsupported = {t.band for t in targets if not t.supported}
     options = [(f"{t.band} ({t.direction}{'' if t.supported else ' — outside the criteria'})", t.band)
                for t in targets]
-    default = next((t.band for t in targets if t.supported), targets[0].band)
+    default = default_target(targets, s)
     proposal = pending_proposal(ctx, s)
     if proposal is not None and proposal.get("to") in {t.band for t in targets}:
         default = str(proposal["to"])
@@ -172,7 +179,8 @@ def propose(ctx: Context, s: StandardResult) -> FormSpec:
     targets = discretion_targets(ctx.session.rating.framework, s)
     fields = [
         FormField("to", "Proposed band", "select",
-                  [(f"{t.band} ({t.direction}{'' if t.supported else ', no flag supports it'})", t.band) for t in targets]),
+                  [(f"{t.band} ({t.direction}{'' if t.supported else ', no flag supports it'})", t.band) for t in targets],
+                  value=default_target(targets, s)),
         FormField("rationale", "The case for the panel (required)", "area"),
         FormField("by", "Proposed by", value=ctx.session.inspection.lead_inspector or ""),
     ]
@@ -207,11 +215,19 @@ def attendance(ctx: Context) -> FormSpec:
                     lambda v: {**v, "by": v.get("chair", "")})
 
 
-def dissent(ctx: Context) -> FormSpec:
+def dissent(ctx: Context, sid: str | None = None) -> FormSpec:
+    """A member's dissent: members are offered before the chair, and it starts on the standing
+    decision on the selected standard ``sid`` (the usual case) rather than the panel in general."""
     state = ctx.state
+    entries = list(reversed(state.entries if state else []))
     options = [("(the panel's conclusions generally)", "")] + [
-        (f"#{e['seq']} {e['kind']} {e.get('standard', '')}", str(e["seq"])) for e in reversed(state.entries if state else [])]
-    fields = [by_field(ctx, "Member dissenting", "member"), FormField("about", "About", "select", options),
+        (f"#{e['seq']} {e['kind']} {e.get('standard', '')}", str(e["seq"])) for e in entries]
+    standing = (state.panel.get(sid) or state.ratified.get(sid)) if state is not None and sid is not None else None
+    present = state.present if state is not None else []
+    members = [*present[1:], *present[:1]]  # the chair last: a dissent is usually a member's
+    who = (FormField("member", "Member dissenting", "select", [(p, p) for p in members], value=members[0])
+           if members else by_field(ctx, "Member dissenting", "member"))
+    fields = [who, FormField("about", "About", "select", options, value=str(standing["seq"]) if standing else ""),
               FormField("reason", "Reason (required)", "area")]
     return FormSpec("dissent", "Record a dissent", None, fields,
                     lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})

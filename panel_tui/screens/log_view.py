@@ -45,13 +45,15 @@ class LogScreen(Screen):
             status.append(f"head {state.head}")
         self.query_one("#log-status", Static).update(status)
         table = self.query_one("#log-table", DataTable)
-        for col in ("#", "At", "Kind", "By", "Entry", "Status"):
+        # Status before the long columns: at 80 columns it stays on screen (the entry text is last,
+        # cut to its first 70 characters here and whole in the pane below)
+        for col in ("#", "At", "Kind", "Status", "By", "Entry"):
             table.add_column(col, key=col)
         zone = s.rating.framework.panel.timezone
         for e in (state.entries if state else []):
             st = status_mark(state.status_of(e))
             table.add_row(plain(e["seq"]), plain(local_time(e.get("at", ""), zone)), plain(e.get("kind", "")),
-                          plain(e.get("by", "")), Text(entry_summary(e)[:70]), Text(st), key=str(e["seq"]))
+                          Text(st), plain(e.get("by", "")), Text(entry_summary(e)[:70]), key=str(e["seq"]))
         if table.row_count:
             table.move_cursor(row=table.row_count - 1)
         table.focus()
@@ -62,6 +64,8 @@ class LogScreen(Screen):
             return
         e = state.entry(int(event.row_key.value))
         t = Text()
+        t.append("status: ", style="bold")
+        t.append(status_mark(state.status_of(e)) + "\n")
         for k, v in e.items():
             t.append_text(plain(f"{k}: ", "bold"))
             t.append_text(para(v if isinstance(v, str) else repr(v)))

@@ -339,7 +339,7 @@ class MeetingScreen(Screen):
         from panel_tui.modals import forms
 
         if self.writable_for("dissent"):
-            self.open_spec(forms.dissent(self.context()))
+            self.open_spec(forms.dissent(self.context(), self.query_one(StandardsTable).selected_id))
 
     def action_paragraph(self) -> None:
         from panel_tui.core.paragraph import report_paragraph

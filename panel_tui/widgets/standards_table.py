@@ -23,8 +23,17 @@ STATUS_LABEL = {
     agenda.AWAITING_FIGURES: ("… awaiting figures", "italic"),
     agenda.AWAITING_PROPOSAL: ("… awaiting proposal", "italic"),
 }
-FULL_WIDTH = 118  # the table's own width for every column at full length
-NAME_WIDTH = 96  # below this the name column goes too (the evidence pane names the standard)
+COLUMNS = [("Std", "id"), ("Standard", "name"), ("Lowest", "lowest"), ("Computed", "computed"),
+           ("Final", "final"), ("Flags", "flags"), ("Status", "status")]
+# From the fullest layout to the narrowest: the first whose columns fit the table's width is used.
+# Computed, then the name, are in the evidence pane; flags go compact before a column is dropped.
+LAYOUTS: list[tuple[frozenset[str], bool]] = [  # (columns left out, compact flags)
+    (frozenset(), False), (frozenset(), True), (frozenset({"computed"}), True),
+    (frozenset({"computed"}), True),  # names cut to SHORT_NAME (in full in the evidence pane)
+    (frozenset({"computed", "name"}), True),
+]
+SHORT_LAYOUT, SHORT_NAME = 3, 13
+SCROLLBAR = 2  # a vertical scrollbar's width, kept free so the last column is never cut by it
 
 
 def compact_flag(short: str) -> str:
@@ -38,13 +47,15 @@ class StandardsTable(DataTable):
     Column widths are set from the cells themselves when the rows are built, not measured later
     by the table: a table filled while a form covers the screen was painted before the table's
     own measuring ran, and its rows stayed cut to the headers' widths (the squash seen after the
-    attendance form). At any width every row keeps its id, lowest %, cases, final band in full
-    words, flags and status word; narrower, Computed and then the name (both in the evidence pane)
-    are left out rather than cut.
+    attendance form). The layout is the fullest whose columns fit the table's own width, so every
+    row keeps its id, lowest %, cases, final band in full words, flags and status word; narrower,
+    flags go compact, then Computed and the name (both in the evidence pane) are left out rather
+    than cut.
     """
 
-    layout_width = 0  # the width the columns were last chosen for
     _session: Session | None = None
+    _layout: int | None = None  # index into LAYOUTS the rows were built for
+    _widths: list[int] = []  # the widest cell per layout, from the last show
     selected: var[str | None] = var(None)
     """The id of the standard under the cursor, set as the cursor moves. A watcher of it (the
     evidence pane's owner) runs in the same turn as the move, so the row and its evidence repaint in
@@ -59,21 +70,19 @@ class StandardsTable(DataTable):
         self.zebra_stripes = True
 
     def on_resize(self) -> None:
-        if self._session is not None and self._mode(self.size.width) != self._mode(self.layout_width):
+        if self._session is not None and self._fit(self._widths) != self._layout:
             self.show(self._session)
 
-    @staticmethod
-    def _mode(width: int) -> str:
-        return "full" if width >= FULL_WIDTH else ("named" if width >= NAME_WIDTH else "narrow")
+    def _fit(self, widths: list[int]) -> int:
+        """The fullest layout whose columns (with their padding) fit the table's width."""
+        room = (self.size.width or self.app.size.width) - SCROLLBAR
+        return next((i for i, w in enumerate(widths) if w <= room), len(LAYOUTS) - 1)
 
-    def show(self, session: Session, compact: bool | None = None) -> None:
+    def show(self, session: Session) -> None:
         keep = self.cursor_row
         self._session = session
-        width = self.size.width or self.app.size.width
-        self.layout_width = width
-        mode = self._mode(width)
         state = session.log if not session.log_problem else None
-        rows: list[list[Text]] = []
+        rows: list[dict[str, Text]] = []
         for s in session.rating.standards:
             if s.awaiting:
                 lowest = Text("—", style="dim")
@@ -87,22 +96,36 @@ class StandardsTable(DataTable):
                 final = Text(("▲ " if s.score > s.computed_score else "▼ ") + s.final, style="bold")
             label, style = STATUS_LABEL[agenda.status(state, s)]
             name = s.name if s.counted else f"{s.name} (not counted)"
-            if mode == "named" and len(name) > 13:
-                name = name[:12] + "…"
-            flags = Text(", ".join(compact_flag(f.short) if mode != "full" else f.short for f in s.flags))
-            computed = Text("awaiting" if s.awaiting else s.computed)
-            rows.append([Text(s.id), Text(name), lowest, computed, final, flags, Text(label, style=style)])
-        cols = [("Std", "id"), ("Standard", "name"), ("Lowest", "lowest"), ("Computed", "computed"),
-                ("Final", "final"), ("Flags", "flags"), ("Status", "status")]
-        drop = {"full": set(), "named": {"computed"}, "narrow": {"computed", "name"}}[mode]
-        keep_cols = [i for i, (_, key) in enumerate(cols) if key not in drop]
+            rows.append({
+                "id": Text(s.id), "name": Text(name),
+                "short": Text(name if len(name) <= SHORT_NAME else name[:SHORT_NAME - 1] + "…"), "lowest": lowest,
+                "computed": Text("awaiting" if s.awaiting else s.computed), "final": final,
+                "flags": Text(", ".join(f.short for f in s.flags)),
+                "compact": Text(", ".join(compact_flag(f.short) for f in s.flags)),
+                "status": Text(label, style=style),
+            })
+
+        def widest(key: str, label: str) -> int:
+            return max([len(label)] + [r[key].cell_len for r in rows])
+
+        def cell(layout: int, key: str) -> str:
+            """Which text of a row a column shows in a layout."""
+            if key == "flags" and LAYOUTS[layout][1]:
+                return "compact"
+            return "short" if key == "name" and layout == SHORT_LAYOUT else key
+
+        pad = 2 * self.cell_padding
+        self._widths = [sum(widest(cell(i, key), label) + pad for label, key in COLUMNS if key not in drop)
+                        for i, (drop, _) in enumerate(LAYOUTS)]
+        self._layout = layout = self._fit(self._widths)
+        drop = LAYOUTS[layout][0]
         self.clear(columns=True)
-        for i in keep_cols:
-            label, key = cols[i]
-            widest = max([len(label)] + [r[i].cell_len for r in rows])
-            self.add_column(label, key=key, width=widest)
-        for s, cells in zip(session.rating.standards, rows):
-            self.add_row(*(cells[i] for i in keep_cols), key=s.id)
+        keys = [key for _, key in COLUMNS if key not in drop]
+        for label, key in COLUMNS:
+            if key not in drop:
+                self.add_column(label, key=key, width=widest(cell(layout, key), label))
+        for s, r in zip(session.rating.standards, rows):
+            self.add_row(*(r[cell(layout, k)] for k in keys), key=s.id)
         if self.row_count:
             self.move_cursor(row=min(max(keep, 0), self.row_count - 1))
         self.selected = self.selected_id

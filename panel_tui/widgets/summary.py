@@ -9,6 +9,7 @@ from textual import work
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from panel_tui.core.display import local_time
 from panel_tui.core.session import Session
 from panel_tui.widgets.safe import plain
 
@@ -17,9 +18,9 @@ def summary_text(session: Session, sync: str | None = None) -> Text:
     r, insp = session.rating, session.inspection
     t = Text()
     t.append_text(plain(insp.service, "bold"))
-    t.append(f"  ·  {r.framework.id}  ·  fieldwork {insp.fieldwork}")
+    t.append(f" · {r.framework.id} · fieldwork {insp.fieldwork}")
     if sync:  # issue 14: where this session stands against the shared repository (a word, not a colour)
-        t.append(f"  ·  ⇅ {sync}")
+        t.append(f" · ⇅ {sync}")
     t.append("\n")
     waiting = [s.id for s in r.standards if s.awaiting]
     if waiting:
@@ -39,7 +40,13 @@ def summary_text(session: Session, sync: str | None = None) -> Text:
     elif state is None:
         t.append("no decisions yet")
     elif state.signed_off:
-        t.append(f"🔒 SIGNED OFF (entry {state.sign_off_seq}) — read-only", style="bold")
+        seal = state.entry(state.sign_off_seq) if state.sign_off_seq else None
+        t.append("🔒 SIGNED OFF", style="bold")
+        if seal is not None:  # who sealed it and when, on the meeting's clock (the name is user text)
+            t.append(" by ", style="bold")
+            t.append_text(plain(seal.get("by", ""), "bold"))
+            t.append(f", {local_time(seal.get('at', ''), r.framework.panel.timezone)}", style="bold")
+        t.append(f" (entry {state.sign_off_seq}) — read-only", style="bold")
     else:
         n = len(state.entries)
         t.append(f"✓ log intact, {n} entr{'y' if n == 1 else 'ies'}, open")

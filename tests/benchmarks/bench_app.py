@@ -117,13 +117,17 @@ def spawn(argv: list[str]) -> tuple[subprocess.Popen[bytes], int, float]:
     return proc, master, t0
 
 
-def stop(proc: subprocess.Popen[bytes], master: int) -> None:
+def stop(proc: subprocess.Popen[bytes], master: int) -> float:
+    """Kill the app; the CPU time (user + system) it had used, which other processes' load on the
+    machine barely changes, unlike the wall time."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    proc.wait()
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = -signal.SIGKILL
     os.close(master)
+    return usage.ru_utime + usage.ru_stime
 
 
 def until_text(master: int, markers: list[bytes], limit: float = 20.0) -> float:
@@ -187,15 +191,17 @@ PANEL_MARKERS = [b"Final 32/36", b"Joint working", b"Help", b"Key questions (fra
 BARE_MARKERS = [b"row-19 last", b"Discretion"]
 
 
-def first_screen(runs: int) -> tuple[list[float], list[float]]:
+def first_screen(runs: int) -> dict[str, list[float]]:
+    """Wall time to the first complete screen, and the CPU time used by then (the app is killed the
+    moment its screen is complete), for each app, alternating."""
     session = str(ROOT / "sessions" / "stockton-2021")
-    bare, panel = [], []
+    out: dict[str, list[float]] = {"bare": [], "panel": [], "bare cpu": [], "panel cpu": []}
     for _ in range(runs):
-        for argv, markers, out in ((BARE_ARGV, BARE_MARKERS, bare), (PANEL_ARGV + [session], PANEL_MARKERS, panel)):
+        for argv, markers, name in ((BARE_ARGV, BARE_MARKERS, "bare"), (PANEL_ARGV + [session], PANEL_MARKERS, "panel")):
             proc, master, t0 = spawn(argv)
-            out.append(until_text(master, markers) - t0)
-            stop(proc, master)
-    return bare, panel
+            out[name].append(until_text(master, markers) - t0)
+            out[name + " cpu"].append(stop(proc, master))
+    return out
 
 
 DOWN, UP, ESC = b"\x1b[B", b"\x1b[A", b"\x1b"
@@ -262,7 +268,7 @@ def main() -> None:
         compileall.compile_dir(ROOT / "panel_tui", quiet=1)
     tmp = Path(tempfile.mkdtemp())
     try:
-        bare_start, panel_start = first_screen(runs)
+        start = first_screen(runs)
         bk = bare_keys(runs)
         pk, recorded = panel_keys(runs, writable_stockton(tmp))
     finally:
@@ -271,8 +277,10 @@ def main() -> None:
     compiled = "from source" if "--source" in sys.argv else "compiled"
     print(f"panel-tui against bare Textual, {COLS}x{ROWS} pty, one run (N={runs}; panel-tui's modules {compiled})")
     print(f"  {'what the user waits for':<44} {'panel-tui':>12} {'bare':>12} {'ratio':>7}   goal")
-    row("first readable screen (min)", min(panel_start) * 1000, min(bare_start) * 1000, "<= 1.25x")
-    row("first readable screen (median)", med(panel_start) * 1000, med(bare_start) * 1000, "")
+    row("first readable screen (min)", min(start["panel"]) * 1000, min(start["bare"]) * 1000, "<= 1.25x")
+    row("first readable screen (median)", med(start["panel"]) * 1000, med(start["bare"]) * 1000, "")
+    row("  CPU time used by then (median)", med(start["panel cpu"]) * 1000, med(start["bare cpu"]) * 1000,
+        "(load-proof)")
     row("cursor down/up, key to last byte (median)", med(pk["cursor"]), med(bk["cursor"]), "<= 16 ms")
     row("open the discretion form (median)", med(pk["discretion"]), med(bk["form"]), "<= 1.25x")
     row("open the keep form (median)", med(pk["keep"]), med(bk["form"]), "<= 1.25x")

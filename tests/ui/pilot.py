@@ -89,4 +89,6 @@ async def select_standard(pilot, sid: str) -> None:
 
 
 def form_error(app) -> str:
-    return str(app.screen.query_one("#form-error").render())
+    """What the form says went wrong: the line above its buttons and the message beside a field."""
+    beside = [str(w.render()) for w in app.screen.query(".field-error") if w.has_class("-shown")]
+    return "\n".join([str(app.screen.query_one("#form-error").render()), *beside])

@@ -16,6 +16,7 @@ from panel_tui.core.log.entries import (
     ATTENDANCE,
     DECLINED,
     DISCRETION,
+    DISSENT,
     PROPOSAL,
     RATIFICATION,
     REOPEN,
@@ -102,7 +103,18 @@ class LogState:
         return self.entries[seq - 1] if 1 <= seq <= len(self.entries) else None
 
     def for_standard(self, sid: str) -> list[Entry]:
-        return [e for e in self.entries if e.get("standard") == sid]
+        """Every entry that concerns ``sid``: those about it, and the dissents and retractions of
+        them (a dissent from a keep on 3.4 belongs with 3.4's evidence, not only in the log)."""
+        about: set[int] = set()
+        out: list[Entry] = []
+        for e in self.entries:
+            if e.get("standard") == sid:
+                about.add(int(e["seq"]))
+                out.append(e)
+            elif (e["kind"] == DISSENT and e.get("about") in about) or (
+                    e["kind"] == RETRACTION and e.get("retracts") in about):
+                out.append(e)
+        return out
 
     @property
     def present(self) -> list[str]:

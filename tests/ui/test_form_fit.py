@@ -1,0 +1,62 @@
+"""Forms at 80x24 (issue 11): the buttons, the messages and every field can be brought on screen;
+a refusal is visible beside the field at fault. Found by a chair at 80x24: the sign-off, keep and
+discretion forms had their last field, their Record button and their errors below the screen."""
+
+from __future__ import annotations
+
+import pytest
+from textual.geometry import Region
+
+from panel_tui.modals.entry_form import EntryForm
+from tests.ui.pilot import run_app, select_standard
+
+SCREEN = Region(0, 0, 80, 24)
+
+
+def visible_in_form(form: EntryForm, widget) -> bool:
+    """On screen, and inside the part of the body not covered by the docked buttons."""
+    body = form.query_one("#form-body").region
+    foot = form.query_one("#form-foot").region
+    r = widget.region
+    return (SCREEN.contains_region(r) and body.contains_region(r) and not r.overlaps(foot)) if r else False
+
+
+@pytest.mark.parametrize("standard,key,last", [("3.2", "d", "by"), ("3.2", "k", "by"), ("3.2", "p", "by"),
+                                               ("2.1", "s", "by")])
+def test_every_part_of_a_form_can_be_reached_at_80x24(stockton_met, standard, key, last):
+    async def script(app, pilot):
+        await select_standard(pilot, standard)
+        await pilot.press(key)
+        await pilot.pause(0.3)
+        form = app.screen
+        assert isinstance(form, EntryForm)
+        assert SCREEN.contains_region(form.query_one("#confirm").region)
+        field = form.query_one(f"#f-{last}")
+        field.focus()
+        await pilot.pause(0.3)
+        assert visible_in_form(form, field), (field.region, form.query_one("#form-body").region)
+        await pilot.press("ctrl+s")  # refused: required text is missing (or, sign-off, standards are)
+        await pilot.pause(0.5)
+        error = form.query_one("#form-error")
+        assert error.display and SCREEN.contains_region(error.region), error.region
+        assert SCREEN.contains_region(form.query_one("#confirm").region)
+
+    run_app(stockton_met, script, size=(80, 24))
+
+
+def test_the_refusal_beside_the_field_is_scrolled_into_view_at_80x24(stockton_met):
+    async def script(app, pilot):
+        await select_standard(pilot, "3.2")
+        await pilot.press("d")
+        await pilot.pause(0.3)
+        form = app.screen
+        form.query_one("#f-by").focus()  # the chair is at the bottom of the form
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.5)
+        shown = [w for w in form.query(".field-error") if w.has_class("-shown")]
+        assert shown, "no message beside a field"
+        assert visible_in_form(form, shown[0]), (shown[0].region, form.query_one("#form-body").region)
+        assert app.focused is not None and visible_in_form(form, app.focused)
+
+    run_app(stockton_met, script, size=(80, 24))

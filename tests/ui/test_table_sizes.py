@@ -1,0 +1,27 @@
+"""The standards table at every size (issue 11): the columns chosen always fit the table's width,
+so the Status column is never cut (a chair at 200x60 saw 'Statu' and '● nee' when a Computed
+'Requires improvement' widened the table past its share of the screen)."""
+
+from __future__ import annotations
+
+import pytest
+
+from panel_tui.widgets.standards_table import StandardsTable
+from tests.ui.pilot import run_app
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (140, 40), (160, 48), (200, 60)])
+def test_columns_fit_and_status_is_whole(stockton_met, size):
+    async def script(app, pilot):
+        await pilot.pause(0.2)
+        table = app.screen.query_one(StandardsTable)
+        used = sum(c.get_render_width(table) for c in table.columns.values())
+        assert used <= table.size.width - 2, (used, table.size.width)
+        assert [c.value for c in table.columns][-1] == "status"
+        for s in app.screen.session.rating.standards:
+            status = str(table.get_row(s.id)[-1])
+            assert status.split(" ", 1)[1] in ("needs panel", "to ratify", "none"), status
+            line = "".join(str(c) for c in table.get_row(s.id))
+            assert s.final in line  # the final band in full words
+
+    run_app(stockton_met, script, size=size)
