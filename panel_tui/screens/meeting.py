@@ -26,6 +26,7 @@ from panel_tui.widgets.standards_table import StandardsTable
 from panel_tui.widgets.summary import SessionSummary
 
 NARROW = 140  # below this width the evidence pane goes under the table
+PREPARE_AFTER = 1.0  # seconds after mounting before the evidence of every standard is rendered ahead
 
 
 class MeetingScreen(Screen):
@@ -78,8 +79,11 @@ class MeetingScreen(Screen):
         table = self.query_one(StandardsTable)
         table.focus()
         self.watch(table, "selected", self.on_selected_standard, init=False)
-        self.call_after_refresh(self.query_one(StandardDetail).prepare, self.session,
-                                [s.id for s in self.session.rating.standards])
+        # render every standard's evidence ahead of the cursor, but only once the first screen is
+        # complete (its footer keys come a frame or two after the table): started at once, the
+        # renders delayed the complete first screen by about a fifth
+        self.set_timer(PREPARE_AFTER, lambda: self.query_one(StandardDetail).prepare(
+            self.session, [s.id for s in self.session.rating.standards]))
         state = self.session.log
         if self.writable_for("attendance", quiet=True) and (state is None or state.attendance is None):
             self.call_after_refresh(self.action_attendance)

@@ -18,7 +18,7 @@ def test_evidence_follows_the_cursor_in_the_same_turn(stockton_met):
     async def script(app, pilot):
         table = app.screen.query_one(StandardsTable)
         pane = app.screen.query_one(StandardDetail)
-        await pilot.pause(0.5)  # the pane renders every standard ahead of the cursor once the screen is up
+        await pilot.pause(1.4)  # the pane renders every standard ahead of the cursor a second after start
         for row, sid in ((5, "2.2"), (11, "3.4"), (0, "1.1")):
             table.move_cursor(row=row)
             # no await: the RowHighlighted message has not been handled yet, the pane already shows it

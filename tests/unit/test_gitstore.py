@@ -541,3 +541,20 @@ def test_verify_says_when_the_log_is_not_committed_yet(shared: Shared) -> None:
     assert r.returncode == 0 and "committed" not in r.stdout
     r = cli("verify", s)
     assert r.returncode == 0 and "is not committed yet" in r.stdout
+
+
+def test_reading_the_sync_state_takes_no_optional_lock(shared: Shared, monkeypatch) -> None:
+    """The header's sync state runs `git status` in a worker; with optional locks on, git takes
+    index.lock to refresh the index, and an app killed at that moment leaves the lock behind (the
+    user's next commit then fails). Every git call here runs with GIT_OPTIONAL_LOCKS=0."""
+    seen: list[dict[str, str]] = []
+    real = subprocess.run
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("env") or {})
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    s = shared.session(shared.a)
+    assert gitstore.sync_state(s, short=True) in ("in step", "no upstream")
+    assert seen and all(env.get("GIT_OPTIONAL_LOCKS") == "0" for env in seen)

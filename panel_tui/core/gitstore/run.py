@@ -47,6 +47,10 @@ def _git(root: Path, *args: str, input: bytes | None = None, check: bool = True,
     if exe is None:
         raise InputError(None, None, "git is not on PATH.", "install git (or fix PATH) and run the command again.")
     full_env = dict(os.environ)
+    # No optional locks: `git status` (the header's state, read in a worker) would otherwise take
+    # index.lock to refresh the index, and an app killed meanwhile left it behind, blocking the
+    # user's next commit (seen when a benchmark killed the app right after its first screen).
+    full_env.setdefault("GIT_OPTIONAL_LOCKS", "0")
     if not prompt:
         full_env["GIT_TERMINAL_PROMPT"] = "0"
     if env:
