@@ -23,13 +23,19 @@ class PanelApp(App):
     ]
 
     def __init__(self, path: Path | str | None = None, session: Session | None = None,
-                 sessions_root: Path | str = "sessions") -> None:
+                 sessions_root: Path | str = "sessions", audit: Path | str | None = None) -> None:
         super().__init__()
         self.session_path = Path(path) if path is not None else None
         self.initial_session = session
         self.sessions_root = Path(sessions_root)
+        self.audit_root = Path(audit) if audit is not None else None  # `panel-tui audit DIR`: start on the audit
 
     def on_mount(self) -> None:
+        if self.audit_root is not None:
+            from panel_tui.screens.audit import AuditScreen
+
+            self.push_screen(AuditScreen(self.audit_root))
+            return
         if self.initial_session is None and self.session_path is not None:
             self.initial_session = load_session(self.session_path)
         if self.initial_session is not None:

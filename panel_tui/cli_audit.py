@@ -67,9 +67,9 @@ def cmd_audit(a: argparse.Namespace) -> int:
 
         check_output_folder(a.csv, CSV_FILES)  # before the scan: a bad path fails at once
     if not (a.json or a.csv):
-        from panel_tui.audit_app import AuditApp
+        from panel_tui.app import PanelApp
 
-        app = AuditApp(root)
+        app = PanelApp(audit=root)
         app.run()
         return app.return_code or EXIT_OK  # a crash in the app is never a success
     audit = run_audit(root, Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush())))
