@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 from pathlib import Path
 
@@ -56,7 +55,7 @@ def write_csvs(audit, out: Path) -> list[Path]:
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
-    from panel_tui.core.audit import Progress, run_audit
+    from panel_tui.core.audit import Progress, run_audit, write_json
     from panel_tui.core.errors import InputError
 
     root = a.dir
@@ -72,7 +71,11 @@ def cmd_audit(a: argparse.Namespace) -> int:
         app = PanelApp(audit=root)
         app.run()
         return app.return_code or EXIT_OK  # a crash in the app is never a success
-    audit = run_audit(root, Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush())))
+    progress = Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush()))
+    if a.json and not a.csv:  # rows go out as each session is read: none is kept
+        write_json(root, sys.stdout.write, progress)
+        return EXIT_OK
+    audit = run_audit(root, progress)
     if a.csv:
         from panel_tui.core.display import visible
 

@@ -303,38 +303,77 @@ class Audit:
                    "log_status": f"unreadable: {why or p}"}
 
     def json(self) -> dict[str, Any]:
-        return {"format": AUDIT_FORMAT, "root": str(self.root), "sessions": list(self.session_docs()),
-                "decisions": [d.json() for d in self.decisions], "figures": self.figures}
+        return {"format": AUDIT_FORMAT, "root": str(self.root), "decisions": [d.json() for d in self.decisions],
+                "sessions": list(self.session_docs()), "figures": self.figures}
 
     def json_chunks(self) -> Iterator[str]:
-        """The same document as :meth:`json`, as text a session or a row at a time (one per line), so
-        the whole document is never in memory at once."""
-        enc = json.JSONEncoder(ensure_ascii=False)  # no indent: the C encoder
-        yield f'{{\n  "format": {enc.encode(AUDIT_FORMAT)},\n  "root": {enc.encode(str(self.root))},\n'
-        lists: tuple[tuple[str, Iterator[dict[str, Any]]], ...] = (
-            ("sessions", self.session_docs()), ("decisions", (d.json() for d in self.decisions)))
-        for name, items in lists:
-            yield f'  "{name}": ['
-            first = True
-            for item in items:
-                yield ("\n    " if first else ",\n    ") + enc.encode(item)
-                first = False
-            yield "],\n" if first else "\n  ],\n"
-        yield '  "figures": ' + json.dumps(self.figures, indent=2, ensure_ascii=False).replace("\n", "\n  ") + "\n}\n"
+        """The same document as :meth:`json`, as text a row or a session at a time (one a line)."""
+        out = _JsonOut(self.root)
+        yield out.head()
+        yield from (out.item(d.json()) for d in self.decisions)
+        yield from out.tail(self)
 
 
-def run_audit(root: Path, progress: Callable[[int, int], None] | None = None) -> Audit:
-    """Scan every session at any depth under ``root``; ``progress(done, total)`` is called as it goes."""
+class _JsonOut:
+    """The audit document written as it is read: the rows first, one a line, then the sessions and
+    the figures once every session is read (a JSON object's keys have no order to keep)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.enc, self.first = root, json.JSONEncoder(ensure_ascii=False), True  # the C encoder
+
+    def head(self) -> str:
+        return f'{{\n  "format": {self.enc.encode(AUDIT_FORMAT)},\n  "root": {self.enc.encode(str(self.root))},\n  "decisions": ['
+
+    def item(self, doc: dict[str, Any]) -> str:
+        sep, self.first = ("\n    " if self.first else ",\n    "), False
+        return sep + self.enc.encode(doc)
+
+    def tail(self, audit: Audit) -> Iterator[str]:
+        yield "],\n" if self.first else "\n  ],\n"
+        self.first = True
+        yield '  "sessions": ['
+        yield from (self.item(s) for s in audit.session_docs())
+        yield "],\n" if self.first else "\n  ],\n"
+        yield '  "figures": ' + json.dumps(audit.figures, indent=2, ensure_ascii=False).replace("\n", "\n  ") + "\n}\n"
+
+
+def run_audit(root: Path, progress: Callable[[int, int], None] | None = None,
+              rows: Callable[[list[Row]], None] | None = None) -> Audit:
+    """Scan every session at any depth under ``root``; ``progress(done, total)`` is called as it goes.
+
+    ``rows``: each session's rows are handed to it as the session is read and not kept
+    (``Audit.decisions`` stays empty), so an audit written out as it goes holds no row for long.
+    """
     folders, refused = find_sessions(root, recursive=True)
     sessions: list[SessionRecord] = []
     decisions: list[Row] = []
     for i, folder in enumerate(folders, 1):
         rec = load_record(folder, root)
         sessions.append(rec)
-        decisions.extend(rec.rows)
+        if rows is None:
+            decisions.extend(rec.rows)
+        else:
+            rows(rec.rows)
+            rec.rows = []
         if progress:
             progress(i, len(folders))
     return Audit(root, sessions, decisions, figures(sessions), refused)
+
+
+def write_json(root: Path, write: Callable[[str], Any], progress: Callable[[int, int], None] | None = None) -> Audit:
+    """``audit --json``: each session's rows are written as soon as it is read, the sessions and
+    figures at the end; memory holds the sessions' facts and figures, never all the rows."""
+    out = _JsonOut(root)
+    write(out.head())
+
+    def rows(found: list[Row]) -> None:
+        for d in found:
+            write(out.item(d.json()))
+
+    audit = run_audit(root, progress, rows)
+    for chunk in out.tail(audit):
+        write(chunk)
+    return audit
 
 
 # --- the screen's filters (no Textual here: "no choice" is None) ----------------------------
