@@ -40,18 +40,23 @@ AUDIT_HELP = """panel-tui — the audit (read-only: nothing is ever written)
   ctrl+p  command palette ("Audit: …")      ?  this help      q  quit
 
 Sessions: every session under the folder, at any depth, with its log's state:
-  ✓ intact / ✓ no log / ✗ broken at entry N / ✗ inspection changed / ✗ history rewritten / ✗ unreadable.
-  A log that does not verify is not trusted: its entries are not listed and its figures not counted.
+  ✓ intact / ✓ no log / ✗ broken at entry N / ✗ inspection changed /
+  ✗ history rewritten / ✗ unreadable. A log that does not verify is not trusted:
+  its entries are not listed and its figures are not counted.
 
-Decisions: every proposal, discretion, keep (declined), ratification, retraction and dissent of the
-logs that verify. Status: ✓ stands, – superseded (a later entry replaced it), ✗ retracted by N; rows
-that no longer stand are dimmed as well. A proposal also shows its outcome (◐ pending, ✓ accepted,
-✓ declined, – withdrawn); a retraction or a dissent names the entry it concerns. Filter by kind,
-status, standard, direction, flag, framework, inspector and year; tab moves between the filters.
+Decisions: every proposal, discretion, keep (declined), ratification, retraction and
+dissent of the logs that verify.
+  Status  ✓ stands / – superseded (a later entry replaced it) / ✗ retracted by N;
+          a row that no longer stands is dimmed as well.
+  A proposal also shows its outcome: ◐ pending, ✓ accepted, ✓ declined, – withdrawn.
+  A retraction or a dissent names the entry (and standard) it concerns.
+  Filters: kind, status, standard, direction, flag, framework, inspector, year
+  (tab moves between them; c clears them all).
 
-Figures: flagged standards with discretion, considered and kept, NEVER CONSIDERED (a signed-off
-session without a decision) and not yet considered (a meeting still open or to come); uplifts,
-lowerings, decisions outside the criteria; by framework, lead inspector and fieldwork year.
+Figures: flagged standards with discretion, considered and kept, ✗ NEVER CONSIDERED
+(a signed-off session without a decision on it) and ◐ not yet considered (a meeting
+still open or to come); uplifts, lowerings, decisions outside the criteria; the same
+by framework, lead inspector and fieldwork year.
 
 Press esc or ? to close."""
 
@@ -134,14 +139,14 @@ class AuditScreen(Screen[None]):
                 with VerticalScroll(id="decision-detail"):
                     yield Static(id="decision-body")
             with TabPane("Figures", id="tab-figures"):
-                with VerticalScroll():
+                with VerticalScroll(id="figures-scroll"):
                     yield Static(id="figures")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "audit (read-only)"
         sessions = self.query_one("#sessions", DataTable)
-        for col in ("Session", "Service", "Framework", "Fieldwork", "Lead", "Score", "Overall", "Signed off", "Log"):
+        for col in ("Session", "Log", "Signed off", "Score", "Overall", "Service", "Framework", "Fieldwork", "Lead"):
             sessions.add_column(col, key=col)
         decisions = self.query_one("#decisions", DataTable)
         for col in ("Session", "#", "Kind", "Status", "Std", "From", "To", "Dir", "Flags", "Outside", "By", "At"):
@@ -210,11 +215,11 @@ class AuditScreen(Screen[None]):
         table.clear()
         for s in audit.sessions:
             ok = s.log_status in ("intact", "no log")
-            table.add_row(plain(s.path), plain(s.service or "—"), plain(s.framework or "—"), plain(s.fieldwork or "—"),
-                          plain(s.lead_inspector or "—"),
-                          Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), plain(s.overall or "—"),
+            table.add_row(plain(s.path), plain(("✓ " if ok else "✗ ") + s.log_status, "" if ok else "bold"),
                           Text("✓ yes" if s.signed_off else "– no"),
-                          plain(("✓ " if ok else "✗ ") + s.log_status, "" if ok else "bold"), key=s.path)
+                          Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), plain(s.overall or "—"),
+                          plain(s.service or "—"), plain(s.framework or "—"), plain(s.fieldwork or "—"),
+                          plain(s.lead_inspector or "—"), key=s.path)
         for key, _ in FILTERS:
             select = self.query_one(f"#filter-{key}", Select)
             keep = select.value
@@ -258,8 +263,14 @@ class AuditScreen(Screen[None]):
                          f"{c['lowerings']:>5} {c['outside_criteria']:>8} {c['final_differs_from_computed']:>8}\n")
         return t
 
+    TAB_FOCUS = {"tab-sessions": "#sessions", "tab-decisions": "#decisions", "tab-figures": "#figures-scroll"}
+
     def action_tab(self, tab: str) -> None:
+        # Focus goes with the tab: left on a widget of the hidden pane (a filter), it would bring
+        # that pane straight back (TabbedContent shows the pane holding the focus).
+        self.set_focus(None)
         self.query_one(TabbedContent).active = tab
+        self.query_one(self.TAB_FOCUS[tab]).focus()
 
     def current_filters(self) -> dict[str, str | None]:
         out: dict[str, str | None] = {}

@@ -92,6 +92,15 @@ def test_number_keys_switch_tabs(tmp_path):
             await pilot.pause()
             assert tabs.active == tab
 
+        await pilot.press("2")
+        await pilot.pause()
+        screen.query_one("#filter-kind", Select).focus()  # from a filter too, the keys switch tabs
+        await pilot.pause()
+        for key, tab in (("3", "tab-figures"), ("2", "tab-decisions"), ("1", "tab-sessions")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == tab
+
     run(make_root(tmp_path), script)
 
 
