@@ -23,25 +23,31 @@ class PanelApp(App):
     ]
 
     def __init__(self, path: Path | str | None = None, session: Session | None = None,
-                 sessions_root: Path | str = "sessions") -> None:
+                 sessions_root: Path | str = "sessions", audit: Path | str | None = None) -> None:
         super().__init__()
         self.session_path = Path(path) if path is not None else None
         self.initial_session = session
         self.sessions_root = Path(sessions_root)
+        self.audit_root = Path(audit) if audit is not None else None  # `panel-tui audit DIR`: start on the audit
 
     def get_default_screen(self) -> Screen:
         """The meeting screen itself when a session is given (no blank screen composed, painted
         and covered first: the first screen a chair sees is the first one drawn)."""
-        if self.initial_session is None and self.session_path is not None:
-            self.initial_session = load_session(self.session_path)
-        if self.initial_session is not None:
-            from panel_tui.screens.meeting import MeetingScreen
+        if self.audit_root is None:
+            if self.initial_session is None and self.session_path is not None:
+                self.initial_session = load_session(self.session_path)
+            if self.initial_session is not None:
+                from panel_tui.screens.meeting import MeetingScreen
 
-            return MeetingScreen(self.initial_session)
+                return MeetingScreen(self.initial_session)
         return super().get_default_screen()
 
     def on_mount(self) -> None:
-        if self.initial_session is None:
+        if self.audit_root is not None:
+            from panel_tui.screens.audit import AuditScreen
+
+            self.push_screen(AuditScreen(self.audit_root))
+        elif self.initial_session is None:
             from panel_tui.screens.picker import PickerScreen
 
             self.push_screen(PickerScreen(self.sessions_root))

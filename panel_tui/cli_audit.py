@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 from pathlib import Path
 
@@ -27,20 +26,22 @@ def _csv_bytes(rows: list[list[object]]) -> bytes:
 
 
 def _cell(v: object) -> object:
-    return ";".join(str(x) for x in v) if isinstance(v, list) else v
+    return ";".join(str(x) for x in v) if isinstance(v, (list, tuple)) else v
 
 
 def write_csvs(audit, out: Path) -> list[Path]:
     """sessions.csv, decisions.csv and figures.csv (figures as scope, group, figure, value)."""
     from panel_tui.core.outputs import check_output_folder, make_output_folder, write_output
 
+    from panel_tui.core.audit import ROW_KEYS
+
     paths = check_output_folder(out, CSV_FILES)
-    doc = audit.json()
     tables: list[list[list[object]]] = []
-    for rows in (doc["sessions"], doc["decisions"]):
-        keys = list(rows[0].keys()) if rows else []
-        tables.append([keys] + [[_cell(r.get(k)) for k in keys] for r in rows])
-    figs = doc["figures"]
+    session_keys = ["path", "service", "framework", "fieldwork", "lead_inspector", "score", "max_score", "overall",
+                    "signed_off", "log_status"]
+    tables.append([session_keys] + [[_cell(s.get(k)) for k in session_keys] for s in audit.session_docs()])
+    tables.append([list(ROW_KEYS)] + [[_cell(v) for v in d.values[:len(ROW_KEYS)]] for d in audit.decisions])
+    figs = audit.figures
     fig_rows: list[list[object]] = [["scope", "group", "figure", "value"]]
     fig_rows += [["all", "", k, v] for k, v in figs.items() if isinstance(v, int)]
     for scope in ("by_framework", "by_inspector", "by_year"):
@@ -54,7 +55,7 @@ def write_csvs(audit, out: Path) -> list[Path]:
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
-    from panel_tui.core.audit import Progress, run_audit
+    from panel_tui.core.audit import Progress, run_audit, write_json
     from panel_tui.core.errors import InputError
 
     root = a.dir
@@ -65,19 +66,24 @@ def cmd_audit(a: argparse.Namespace) -> int:
 
         check_output_folder(a.csv, CSV_FILES)  # before the scan: a bad path fails at once
     if not (a.json or a.csv):
-        from panel_tui.audit_app import AuditApp
+        from panel_tui.app import PanelApp
 
-        app = AuditApp(root)
+        app = PanelApp(audit=root)
         app.run()
         return app.return_code or EXIT_OK  # a crash in the app is never a success
-    audit = run_audit(root, Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush())))
+    progress = Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush()))
+    if a.json and not a.csv:  # rows go out as each session is read: none is kept
+        write_json(root, sys.stdout.write, progress)
+        return EXIT_OK
+    audit = run_audit(root, progress)
     if a.csv:
         from panel_tui.core.display import visible
 
         for p in write_csvs(audit, a.csv):
             print(f"wrote {visible(str(p))}", file=sys.stderr)
     if a.json:
-        sys.stdout.write(json.dumps(audit.json(), indent=2, ensure_ascii=False) + "\n")
+        for chunk in audit.json_chunks():  # a row at a time: the document is never whole in memory
+            sys.stdout.write(chunk)
     return EXIT_OK
 
 
@@ -106,7 +112,7 @@ def cmd_export(a: argparse.Namespace) -> int:
 def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("audit", help="audit every session under a folder (read-only)")
     s.add_argument("dir", type=Path)
-    s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/1)")
+    s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/2)")
     s.add_argument("--csv", type=Path, metavar="DIR2", help="write sessions.csv, decisions.csv, figures.csv there")
     s.set_defaults(func=cmd_audit)
 

@@ -1,4 +1,5 @@
-"""Pilot tests for the audit screen: scanning, filters, detail, drill-down read-only."""
+"""Pilot tests for the audit screen of PanelApp: every key, the status column, the filters, the
+drill-down read-only and back, help and the palette, and progress from the worker."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import asyncio
 import shutil
 from pathlib import Path
 
-from textual.widgets import DataTable, Select
+from textual.widgets import DataTable, Select, TabbedContent
 
-from panel_tui.audit_app import AuditApp
+from panel_tui.app import PanelApp
+from panel_tui.core.inspection import load_inspection
+from panel_tui.core.log import append_entry
+from panel_tui.screens.audit import AuditScreen
+from panel_tui.screens.help import HelpScreen
 from panel_tui.screens.meeting import MeetingScreen
 
 ROOT = Path(__file__).resolve().parents[2]
+WHY = "The panel weighed the case files and the interviews together."
 
 
 def make_root(tmp_path: Path) -> Path:
@@ -25,25 +31,51 @@ def make_root(tmp_path: Path) -> Path:
     return root
 
 
-def run(root: Path, script) -> AuditApp:
-    app = AuditApp(root)
+def add_open_meeting(root: Path) -> dict[str, int]:
+    """A meeting in progress: a proposal, a retracted keep, a discretion, a superseded ratification, a dissent."""
+    d = root / "open-meeting"
+    d.mkdir()
+    shutil.copy(ROOT / "sessions" / "stockton-2021" / "inspection.toml", d)
+    insp = load_inspection(d)
+
+    def rec(kind, **fields):
+        return append_entry(d, insp, kind, {"by": "Chair", **fields})["seq"]
+
+    rec("attendance", chair="Chair", members=["A", "B"])
+    seq = {"p22": rec("proposal", standard="2.2", to="Good", rationale=WHY, by="Lead")}
+    seq["kept"] = rec("declined", standard="2.2", reason="Kept at first, in error.")
+    seq["undo"] = rec("retraction", retracts=seq["kept"], reason="Recorded before the discussion ended.")
+    seq["up"] = rec("discretion", standard="2.2", to="Good", rationale=WHY)
+    seq["r11"] = rec("ratification", standard="1.1")
+    seq["r11b"] = rec("ratification", standard="1.1", to="Outstanding", reason="The panel saw stronger leadership.")
+    seq["dis"] = rec("dissent", member="B", about=seq["up"], reason="I would have kept Requires improvement.", by="B")
+    return seq
+
+
+def run(root: Path, script, size=(160, 45)) -> PanelApp:
+    app = PanelApp(audit=root)
 
     async def go():
-        async with app.run_test(size=(160, 45)) as pilot:
-            for _ in range(50):
+        async with app.run_test(size=size) as pilot:
+            for _ in range(100):
                 await pilot.pause(0.05)
-                if app.audit is not None:
+                if isinstance(app.screen, AuditScreen) and app.screen.audit is not None:
                     break
             await pilot.pause()
-            await script(app, pilot)
+            await script(app.screen, pilot)
 
     asyncio.run(go())
     return app
 
 
-def test_sessions_listed_with_log_status(tmp_path):
-    async def script(app, pilot):
-        table = app.query_one("#sessions", DataTable)
+def options(screen: AuditScreen, key: str) -> list[str]:
+    return [value for _, value in screen.query_one(f"#filter-{key}", Select)._options if isinstance(value, str)]
+
+
+def test_the_audit_is_a_screen_of_panel_app_listing_sessions(tmp_path):
+    async def script(screen, pilot):
+        assert isinstance(screen, AuditScreen) and isinstance(screen.app, PanelApp)
+        table = screen.query_one("#sessions", DataTable)
         assert table.row_count == 5
         assert "✗ broken at entry 7" in str(table.get_cell("tampered", "Log"))
         assert "✓ intact" in str(table.get_cell("stockton-2021", "Log"))
@@ -52,65 +84,254 @@ def test_sessions_listed_with_log_status(tmp_path):
     run(make_root(tmp_path), script)
 
 
-def test_filters_and_detail(tmp_path):
-    async def script(app, pilot):
-        await pilot.press("2")  # Decisions tab
+def test_number_keys_switch_tabs(tmp_path):
+    async def script(screen, pilot):
+        tabs = screen.query_one(TabbedContent)
+        for key, tab in (("2", "tab-decisions"), ("3", "tab-figures"), ("1", "tab-sessions")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == tab
+
+        await pilot.press("2")
         await pilot.pause()
-        table = app.query_one("#decisions", DataTable)
+        screen.query_one("#filter-kind", Select).focus()  # from a filter too, the keys switch tabs
+        await pilot.pause()
+        for key, tab in (("3", "tab-figures"), ("2", "tab-decisions"), ("1", "tab-sessions")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == tab
+
+    run(make_root(tmp_path), script)
+
+
+def test_status_column_and_kind_filter_over_every_kind(tmp_path):
+    root = make_root(tmp_path)
+    seq = add_open_meeting(root)
+
+    async def script(screen, pilot):
+        await pilot.press("2")
+        await pilot.pause()
+        table = screen.query_one("#decisions", DataTable)
+        assert table.row_count == 36 + 7  # the four examples, and the open meeting's seven rows
+        # every kind present can be chosen, in the log's order
+        assert options(screen, "kind") == ["proposal", "discretion", "declined", "ratification", "retraction",
+                                           "dissent"]
+        assert options(screen, "status") == ["stands", "superseded", "retracted"]
+        kept = f"open-meeting#{seq['kept']}"
+        assert str(table.get_cell(kept, "Status")) == f"✗ retracted by {seq['undo']}"
+        assert all(c.style == "dim" for c in table.get_row(kept)[:7])  # it does not look like it stands
+        assert [str(c) for c in table.get_row(kept)[:4]] == ["open-meeting", str(seq["kept"]), "declined",
+                                                             f"✗ retracted by {seq['undo']}"]
+        assert str(table.get_cell(f"open-meeting#{seq['r11']}", "Status")) == "– superseded"
+        assert str(table.get_cell(f"open-meeting#{seq['r11b']}", "Status")) == "✓ stands"
+        assert str(table.get_cell(f"open-meeting#{seq['p22']}", "Status")) == "✓ stands, ✓ accepted"
+        for kind, count in (("dissent", 1), ("retraction", 1), ("proposal", 1), ("ratification", 22)):
+            screen.query_one("#filter-kind", Select).value = kind
+            await pilot.pause()
+            assert table.row_count == count, kind
+        screen.query_one("#filter-kind", Select).value = "dissent"
+        await pilot.pause()
+        body = str(screen.query_one("#decision-body").render())
+        assert f"B dissents from entry {seq['up']} (discretion, 2.2)" in body and "kept Requires" in body
+        screen.query_one("#filter-kind", Select).value = "retraction"
+        await pilot.pause()
+        body = str(screen.query_one("#decision-body").render())
+        assert f"Retracts entry {seq['kept']} (declined, 2.2)" in body and "Reason: Recorded before" in body
+        await pilot.press("c")
+        await pilot.pause()
+        screen.query_one("#filter-status", Select).value = "retracted"
+        await pilot.pause()
+        assert table.row_count == 1 and str(table.get_row_at(0)[1]) == str(seq["kept"])
+        await pilot.press("3")
+        await pilot.pause()
+        figures = str(screen.query_one("#figures").render())
+        assert "not yet considered" in figures and "◐ open-meeting 3.2" in figures
+        assert "✗ open-meeting" not in figures  # an open meeting is not a failure
+
+    run(root, script)
+
+
+def test_filters_detail_and_c_clears(tmp_path):
+    async def script(screen, pilot):
+        await pilot.press("2")
+        await pilot.pause()
+        table = screen.query_one("#decisions", DataTable)
         total = table.row_count
         assert total == 36  # the four example logs; the tampered log's decisions are left out
-        app.query_one("#filter-kind", Select).value = "discretion"
+        screen.query_one("#filter-kind", Select).value = "discretion"
         await pilot.pause()
         assert table.row_count == 1
-        detail = str(app.query_one("#decision-body").render())
+        detail = str(screen.query_one("#decision-body").render())
         assert "stockton-2021 entry 7: discretion on 2.2" in detail and "eight cases" in detail
-        app.query_one("#filter-direction", Select).value = "lowering"
+        assert "Status: ✓ stands" in detail
+        assert options(screen, "direction") == ["uplift", "none"]  # only what is present: no lowerings here
+        screen.query_one("#filter-direction", Select).value = "none"
         await pilot.pause()
         assert table.row_count == 0
+        assert "No decision matches" in str(screen.query_one("#decision-body").render())
         await pilot.press("c")
         await pilot.pause()
         assert table.row_count == total
+        assert all(screen.current_filters()[k] is None for k in screen.current_filters())
 
     run(make_root(tmp_path), script)
 
 
 def test_filter_counts(tmp_path):
-    async def script(app, pilot):
-        table = app.query_one("#decisions", DataTable)
-        app.query_one("#filter-flag", Select).value = "small-sample"
+    async def script(screen, pilot):
+        table = screen.query_one("#decisions", DataTable)
+        screen.query_one("#filter-flag", Select).value = "small-sample"
         await pilot.pause()
         assert table.row_count == 5
-        app.query_one("#filter-lead_inspector", Select).value = "Mike Lane"
+        screen.query_one("#filter-lead_inspector", Select).value = "Mike Lane"
         await pilot.pause()
         assert table.row_count == 0
         await pilot.press("c")
-        app.query_one("#filter-standard", Select).value = "3.3"
-        app.query_one("#filter-year", Select).value = "2022"
+        screen.query_one("#filter-standard", Select).value = "3.3"
+        screen.query_one("#filter-year", Select).value = "2022"
         await pilot.pause()
         assert table.row_count == 1 and "hammersmith" in str(table.get_row_at(0)[0])
 
     run(make_root(tmp_path), script)
 
 
-def test_drill_down_opens_read_only(tmp_path):
-    async def script(app, pilot):
+def test_o_opens_read_only_and_esc_comes_back(tmp_path):
+    async def script(screen, pilot):
+        app = screen.app
         await pilot.press("2")
         await pilot.pause()
-        app.query_one("#filter-kind", Select).value = "discretion"
+        screen.query_one("#filter-kind", Select).value = "discretion"
         await pilot.pause()
-        app.query_one("#decisions", DataTable).focus()
+        screen.query_one("#decisions", DataTable).focus()
         await pilot.press("o")
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, MeetingScreen) and screen.read_only
-        assert screen.session.rating.score == 32
+        meeting = app.screen
+        assert isinstance(meeting, MeetingScreen) and meeting.read_only
+        assert meeting.session.rating.score == 32
         await pilot.press("d")
         await pilot.pause()
-        assert isinstance(app.screen, MeetingScreen)  # no form: read-only
+        assert app.screen is meeting  # no form: read-only
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, type(app.screen)) and not isinstance(app.screen, MeetingScreen)
+        assert app.screen is screen  # back on the audit, as it was left
+        assert screen.query_one(TabbedContent).active == "tab-decisions"
+        assert screen.query_one("#filter-kind", Select).value == "discretion"
 
     before = sorted(p.name for p in make_root(tmp_path).rglob("*"))
     run(tmp_path / "all", script)
     assert sorted(p.name for p in (tmp_path / "all").rglob("*")) == before  # nothing written
+
+
+def test_enter_on_a_session_opens_it(tmp_path):
+    async def script(screen, pilot):
+        table = screen.query_one("#sessions", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index("leeds-2019"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(screen.app.screen, MeetingScreen)
+        assert screen.app.screen.session.inspection.service == "Leeds Youth Justice Service"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.app.screen is screen
+
+    run(make_root(tmp_path), script)
+
+
+def test_help_is_the_audit_s_own(tmp_path):
+    async def script(screen, pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = screen.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert "the audit" in help_screen.text and "✗ retracted by N" in help_screen.text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.app.screen is screen
+
+    run(make_root(tmp_path), script)
+
+
+def test_palette_lists_the_audit_commands_and_runs_them(tmp_path):
+    async def script(screen, pilot):
+        app = screen.app
+        commands = {c.title: c for c in app.get_system_commands(screen)}
+        audit = sorted(t for t in commands if t.startswith("Audit: "))
+        assert audit == ["Audit: Clear filters", "Audit: Decisions", "Audit: Figures", "Audit: Open session",
+                         "Audit: Rescan", "Audit: Sessions"]
+        assert "Panel: Help" in commands and not any(t.startswith("Git:") for t in commands)
+        commands["Audit: Figures"].callback()
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "tab-figures"
+        commands["Audit: Open session"].callback()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+
+    run(make_root(tmp_path), script)
+
+
+def test_r_reads_every_session_again(tmp_path):
+    root = make_root(tmp_path)
+
+    async def script(screen, pilot):
+        table = screen.query_one("#sessions", DataTable)
+        assert table.row_count == 5
+        shutil.copytree(ROOT / "sessions" / "leeds-2019", root / "leeds-again")
+        await pilot.press("r")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if table.row_count == 6:
+                break
+        assert "✓ intact" in str(table.get_cell("leeds-again", "Log"))
+
+    run(root, script)
+
+
+def test_q_quits(tmp_path):
+    async def script(screen, pilot):
+        await pilot.press("q")
+        await pilot.pause()
+        assert not screen.app.is_running
+
+    app = run(make_root(tmp_path), script)
+    assert not app.return_code
+
+
+def test_progress_comes_as_a_few_coalesced_messages(tmp_path, monkeypatch):
+    """A thousand sessions' progress reaches the UI thread as a handful of messages, not one each."""
+    import time
+
+    import panel_tui.screens.audit as screen_module
+    from panel_tui.core.audit import run_audit
+
+    root = make_root(tmp_path)
+    made = []
+    original_init = screen_module.ScanProgress.__init__
+
+    def counting_init(self, done, total):
+        made.append(done)
+        original_init(self, done, total)
+
+    def slow_audit(folder, progress=None):
+        for i in range(1, 1001):
+            if i % 250 == 0:
+                time.sleep(0.12)  # four pauses longer than the 0.1 s between two messages
+            progress(i, 1000)
+        return run_audit(folder)
+
+    monkeypatch.setattr(screen_module.ScanProgress, "__init__", counting_init)
+    monkeypatch.setattr(screen_module, "run_audit", slow_audit)
+
+    async def script(screen, pilot):
+        assert screen.query_one("#sessions", DataTable).row_count == 5
+        # the first, one after each pause, the last; not one for each of the calls in between
+        assert made[0] == 1 and made[-1] == 1000 and {250, 500, 750} <= set(made) and len(made) <= 10
+
+    run(root, script)
+
+
+def test_a_newer_progress_message_replaces_a_waiting_one():
+    from panel_tui.screens.audit import ScanDone, ScanProgress
+
+    assert ScanProgress(2, 9).can_replace(ScanProgress(1, 9))
+    assert not ScanProgress(2, 9).can_replace(ScanDone.__new__(ScanDone))

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from panel_tui.audit_app import AuditApp
+from panel_tui.app import PanelApp
+from panel_tui.screens.audit import AuditScreen
 from panel_tui.modals.entry_form import EntryForm
 from tests.ui.pilot import dismiss_attendance, run_app, select_standard
 
@@ -27,8 +28,9 @@ def _no_raw_control(text: str) -> None:
     assert "\x1b" not in text and "\x07" not in text, repr(text)
 
 
-def run_audit_app(root: Path, script) -> AuditApp:
-    app = AuditApp(root)
+def run_audit_app(root: Path, script) -> PanelApp:
+    """PanelApp on the audit screen; ``script(screen, pilot)`` once the scan has ended or failed."""
+    app = PanelApp(audit=root)
     app.seen = []
     original = app.notify
 
@@ -42,10 +44,12 @@ def run_audit_app(root: Path, script) -> AuditApp:
         async with app.run_test(size=(160, 45)) as pilot:
             for _ in range(60):
                 await pilot.pause(0.05)
-                if app.audit is not None or "failed" in str(app.query_one("#audit-status").render()):
+                screen = app.screen
+                if isinstance(screen, AuditScreen) and (
+                        screen.audit is not None or "failed" in str(screen.query_one("#audit-status").render())):
                     break
             await pilot.pause()
-            await script(app, pilot)
+            await script(app.screen, pilot)
 
     asyncio.run(go())
     return app
@@ -56,18 +60,18 @@ def test_audit_screen_shows_a_hostile_folder_name_literally(tmp_path):
     root.mkdir()
     shutil.copytree(ROOT / "sessions" / "stockton-2021", root / EVIL)
 
-    async def script(app, pilot):
-        sessions = app.query_one("#sessions", DataTable)
+    async def script(screen, pilot):
+        sessions = screen.query_one("#sessions", DataTable)
         cell = str(sessions.get_cell(EVIL, "Session"))
         assert cell == SHOWN
         await pilot.press("2")
         await pilot.pause()
-        decisions = app.query_one("#decisions", DataTable)
+        decisions = screen.query_one("#decisions", DataTable)
         assert decisions.row_count > 0
         row = decisions.get_row_at(0)
         for c in row:
             _no_raw_control(str(c))
-        body = str(app.query_one("#decision-body").render())
+        body = str(screen.query_one("#decision-body").render())
         assert SHOWN in body
         _no_raw_control(body)
 
@@ -82,8 +86,8 @@ def test_audit_screen_lists_a_broken_session_and_goes_on(tmp_path):
     shutil.copytree(ROOT / "sessions" / "stockton-2021", bad)
     (bad / "inspection.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
 
-    async def script(app, pilot):
-        sessions = app.query_one("#sessions", DataTable)
+    async def script(screen, pilot):
+        sessions = screen.query_one("#sessions", DataTable)
         assert sessions.row_count == 2
         assert "nested too deeply" in str(sessions.get_cell("deep", "Log"))
         assert "✓ intact" in str(sessions.get_cell("good", "Log"))
@@ -94,17 +98,17 @@ def test_audit_screen_lists_a_broken_session_and_goes_on(tmp_path):
 
 def test_audit_app_survives_a_scan_that_fails(tmp_path, monkeypatch):
     """A failure of the scan itself is shown in the status line; the app does not crash."""
-    import panel_tui.audit_app as audit_app
+    import panel_tui.screens.audit as audit_screen
 
     def broken(root, progress=None):
         raise PermissionError(13, "Permission denied", str(root))
 
-    monkeypatch.setattr(audit_app, "run_audit", broken)
+    monkeypatch.setattr(audit_screen, "run_audit", broken)
 
-    async def script(app, pilot):
-        status = str(app.query_one("#audit-status").render())
+    async def script(screen, pilot):
+        status = str(screen.query_one("#audit-status").render())
         assert "failed" in status and "Permission denied" in status
-        assert any("failed" in m for m in app.seen)
+        assert any("failed" in m for m in screen.app.seen)
         await pilot.press("2", "3", "o", "c")  # every key still works on an empty audit
         await pilot.pause()
 

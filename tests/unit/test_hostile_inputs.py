@@ -439,7 +439,7 @@ def test_a_huge_unknown_id_or_key_gives_a_short_message(tmp_path, capsys):
 
 # --- the apps' exit codes ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("command,module,cls", [("audit", "panel_tui.audit_app", "AuditApp"),
+@pytest.mark.parametrize("command,module,cls", [("audit", "panel_tui.app", "PanelApp"),
                                                 ("open", "panel_tui.app", "PanelApp")])
 def test_an_app_that_crashed_does_not_exit_0(tmp_path, capsys, monkeypatch, command, module, cls):
     import importlib

@@ -157,15 +157,20 @@ class LogState:
         stack = self.stacks.get((group, e.get("standard") or ""))
         return stack is not None and bool(stack) and stack[-1] == seq
 
+    def standing_word(self, e: Entry) -> str:
+        """'stands', 'superseded' or 'retracted' for any entry (a proposal too: its outcome is apart)."""
+        if e["seq"] in self.retracted:
+            return "retracted"
+        return "stands" if self.is_effective(e) else "superseded"
+
     def status_of(self, e: Entry) -> str:
         """'retracted by N', 'superseded' or 'stands' (a proposal: its outcome): one wording for every view."""
         if e["kind"] == PROPOSAL and e["seq"] not in self.retracted:
             outcome = self.outcome_of(e)
             answer = self.answer_to(e)
             return f"{outcome} (entry {answer['seq']})" if answer is not None else outcome
-        if e["seq"] in self.retracted:
-            return f"retracted by {self.retracted[e['seq']]}"
-        return "stands" if self.is_effective(e) else "superseded"
+        word = self.standing_word(e)
+        return f"retracted by {self.retracted[e['seq']]}" if word == "retracted" else word
 
     def missing_for_sign_off(self, rating: Rating) -> list[str]:
         """What must still be recorded before sign-off, in agenda order: the agenda's own "needs the
