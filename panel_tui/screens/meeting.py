@@ -80,8 +80,8 @@ class MeetingScreen(Screen):
         table.focus()
         self.watch(table, "selected", self.on_selected_standard, init=False)
         # render every standard's evidence ahead of the cursor, but only once the first screen is
-        # complete (its footer keys come a frame or two after the table): started at once, the
-        # renders delayed the complete first screen by about a fifth
+        # complete (its footer keys come a frame or two after the table), so the renders (a few ms
+        # each) never compete with the first screen's last frames
         self.set_timer(PREPARE_AFTER, lambda: self.query_one(StandardDetail).prepare(
             self.session, [s.id for s in self.session.rating.standards]))
         state = self.session.log
