@@ -25,3 +25,30 @@ def test_columns_fit_and_status_is_whole(stockton_met, size):
             assert s.final in line  # the final band in full words
 
     run_app(stockton_met, script, size=size)
+
+
+def test_a_short_terminal_keeps_room_for_the_evidence(stockton_met):
+    """At 80x24 the evidence pane had 3 lines under a 12-row table: the table now takes at most 60%
+    of the body and scrolls, so the pane keeps 6; the cursor's row is always on screen."""
+    from panel_tui.widgets.detail import StandardDetail
+
+    async def script(app, pilot):
+        await pilot.pause(0.2)
+        pane = app.screen.query_one(StandardDetail)
+        table = app.screen.query_one(StandardsTable)
+        assert pane.size.height >= 6, pane.size
+        table.move_cursor(row=table.get_row_index("3.4"))
+        await pilot.pause(0.2)
+        assert any("3.4" in table.render_line(y).text for y in range(table.size.height))  # scrolled to it
+        assert pane.text.plain.startswith("3.4 ")
+
+    run_app(stockton_met, script, size=(80, 24))
+
+
+def test_a_tall_enough_terminal_shows_every_standard(stockton_met):
+    async def script(app, pilot):
+        await pilot.pause(0.2)
+        table = app.screen.query_one(StandardsTable)
+        assert table.size.height >= table.row_count + 1  # header and all 12 rows, no scrolling
+
+    run_app(stockton_met, script, size=(100, 30))
