@@ -87,3 +87,17 @@ class TestThemes:
             await settled(pilot)
 
         assert snap_compare(PanelApp(fresh), run_before=go, terminal_size=(120, 36))
+
+
+class TestAuditScreen:
+    def test_audit_decisions_tab(self, snap_compare, monkeypatch):
+        """The audit over the four example sessions: the decisions tab with its Status column."""
+        monkeypatch.setenv("PANEL_TUI_GIT", "0")  # the picture must not depend on this clone's git state
+        monkeypatch.chdir(ROOT)  # a relative folder: the header names it, and clones live anywhere
+
+        async def go(pilot):
+            await settled(pilot)
+            await pilot.press("2")
+            await settled(pilot)
+
+        assert snap_compare(PanelApp(audit="sessions"), run_before=go, terminal_size=(120, 35))
