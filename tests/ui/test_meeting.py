@@ -527,3 +527,18 @@ def test_log_view_keeps_each_entrys_status_on_screen_at_80x24(stockton_copy):
         assert body.startswith("status: ✓ stands")
 
     run_app(stockton_copy, script, size=(80, 24))
+
+
+def test_help_does_not_wrap_at_80_columns(stockton_copy):
+    """A chair at 80x24 found help lines wrapped mid-phrase ('next standard needing the' / 'panel')."""
+    from textual.widgets import Static
+
+    from panel_tui.screens.help import HELP
+
+    async def script(app, pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = app.screen.query_one("#help-box").query_one(Static)
+        assert body.virtual_size.height == len(HELP.splitlines()), (body.virtual_size, body.size)
+
+    run_app(stockton_copy, script, size=(80, 24))
