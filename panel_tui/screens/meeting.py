@@ -418,5 +418,7 @@ class MeetingScreen(Screen):
             assert isinstance(b, Binding)
             if self.check_action(b.action, ()) is False:
                 continue
-            yield SystemCommand(f"Panel: {b.description}", b.tooltip or b.description,
+            # the key beside what it does, so the palette also teaches the keys
+            yield SystemCommand(f"Panel: {b.description}",
+                                f"{b.tooltip or b.description} (key: {self.app.get_key_display(b)})",
                                 getattr(self, f"action_{b.action}"))

@@ -325,7 +325,10 @@ def test_user_text_is_shown_literally(stockton_fresh):
 
 def test_command_palette_offers_the_panel_actions(stockton_copy):
     async def script(app, pilot):
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title for c in commands]
+        log = next(c for c in commands if c.title == "Panel: Log")
+        assert log.help.endswith("(key: l)"), log.help  # the palette teaches the key
         assert "Panel: Discretion" in titles and "Panel: Sign off" not in titles  # signed off already
         assert "Panel: Reopen" in titles
         await pilot.press("ctrl+p")
