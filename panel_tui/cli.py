@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -18,9 +19,9 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _console(stderr: bool = False):
-    from rich.console import Console
+    from panel_tui.cli_render import make_console
 
-    return Console(stderr=stderr, highlight=False)
+    return make_console(stderr)
 
 
 def _err(message: str) -> None:
@@ -140,6 +141,18 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
                                  "retype it (check the terminal's encoding is UTF-8).")
 
 
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Every failure is one message and an exit code, never a traceback."""
     _safe_streams()
@@ -152,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
             func = args.func
         _check_text_arguments(args)
         return func(args)
+    except BrokenPipeError:
+        # the reader went away (`panel-tui audit DIR --json | head`): stop quietly, as Unix tools
+        # killed by SIGPIPE do, instead of calling the pipe a bad file
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except InputError as exc:
         _err(f"error: {exc}")
         return EXIT_BAD_INPUT

@@ -168,11 +168,9 @@ def cmd_log(a: argparse.Namespace) -> int:
                              for e in state.entries if e["kind"] == "proposal"]}
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
     else:
-        from rich.console import Console
+        from panel_tui.cli_render import make_console, render_log
 
-        from panel_tui.cli_render import render_log
-
-        render_log(Console(highlight=False), state, session.rating.framework.panel.timezone)
+        render_log(make_console(), state, session.rating.framework.panel.timezone)
     if state.problem:
         _say(f"panel-tui: verify failed: {state.problem}", err=True)
         return EXIT_CHECK_FAILED

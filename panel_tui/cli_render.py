@@ -10,6 +10,17 @@ from panel_tui.core.display import entry_summary, one_line
 from panel_tui.core.engine import Rating, display_percent
 
 
+def make_console(stderr: bool = False) -> Console:
+    """A Rich console whose broken pipe (its reader gone: `panel-tui log S | head`) reaches the CLI's
+    one handler, so every command stops the same quiet way (Rich would exit 1, our "check failed")."""
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _Console(stderr=stderr, highlight=False)
+
+
 def render_rating(console: Console, r: Rating) -> None:
     insp = r.inspection
     title = Text(f"{one_line(insp.service)} — {r.framework.id}, fieldwork {insp.fieldwork}")

@@ -7,6 +7,8 @@ import csv
 import io
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,20 @@ def test_audit_json_keeps_the_exact_values(hostile_session, capsys):
     assert code == 0 and "\x1b" not in out
     rationales = {d["rationale"] for d in json.loads(out)["decisions"]}
     assert HYPERLINK in rationales and MINUS in rationales
+
+
+@pytest.mark.parametrize("args", [["audit", "sessions", "--json"], ["rate", "sessions/stockton-2021"],
+                                  ["log", "sessions/stockton-2021"], ["log", "sessions/stockton-2021", "--json"]])
+def test_a_reader_that_went_away_ends_the_command_quietly(args):
+    """`panel-tui audit DIR --json | head` said "cannot use a file: Broken pipe. Fix: check the path"
+    (exit 2): the reader closing the pipe is not a bad input. Now: no message, exit 141 as for SIGPIPE."""
+    root = Path(__file__).resolve().parents[2]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first byte
+    try:
+        proc = subprocess.run([sys.executable, "-m", "panel_tui", *args], stdout=write_end, stderr=subprocess.PIPE,
+                              cwd=root, text=True)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141, proc.stderr
+    assert proc.stderr == ""
