@@ -33,13 +33,11 @@ def write_csvs(audit, out: Path) -> list[Path]:
     """sessions.csv, decisions.csv and figures.csv (figures as scope, group, figure, value)."""
     from panel_tui.core.outputs import check_output_folder, make_output_folder, write_output
 
-    from panel_tui.core.audit import ROW_KEYS
+    from panel_tui.core.audit import ROW_KEYS, SESSION_KEYS
 
     paths = check_output_folder(out, CSV_FILES)
     tables: list[list[list[object]]] = []
-    session_keys = ["path", "service", "framework", "fieldwork", "lead_inspector", "score", "max_score", "overall",
-                    "signed_off", "log_status"]
-    tables.append([session_keys] + [[_cell(s.get(k)) for k in session_keys] for s in audit.session_docs()])
+    tables.append([list(SESSION_KEYS)] + [[_cell(s.get(k)) for k in SESSION_KEYS] for s in audit.session_docs()])
     tables.append([list(ROW_KEYS)] + [[_cell(v) for v in d.values[:len(ROW_KEYS)]] for d in audit.decisions])
     figs = audit.figures
     fig_rows: list[list[object]] = [["scope", "group", "figure", "value"]]

@@ -33,6 +33,9 @@ ROW_KINDS = tuple(k for k in KINDS if k in DECISION_KINDS + CONCERNING_KINDS)  #
 STATUSES = ("stands", "superseded", "retracted")
 DIRECTIONS = ("uplift", "lowering", "none")
 
+# A session's keys in ``audit --json`` (and the columns of sessions.csv), in this order.
+SESSION_KEYS = ("path", "service", "framework", "fieldwork", "lead_inspector", "score", "max_score", "overall",
+                "signed_off", "log_status")
 # The keys of a row in ``audit --json`` (and the columns of decisions.csv), in this order.
 ROW_KEYS = ("session", "seq", "kind", "standard", "from", "to", "direction", "flags", "outside_criteria",
             "other_evidence", "by", "at", "rationale", "lowest_percent", "cases", "effective", "status",
@@ -97,9 +100,7 @@ class SessionRecord:
     rows: list[Row] = field(default_factory=list)
 
     def json(self) -> dict[str, Any]:
-        return {"path": self.path, "service": self.service, "framework": self.framework, "fieldwork": self.fieldwork,
-                "lead_inspector": self.lead_inspector, "score": self.score, "max_score": self.max_score,
-                "overall": self.overall, "signed_off": self.signed_off, "log_status": self.log_status}
+        return {k: getattr(self, k) for k in SESSION_KEYS}
 
     @property
     def year(self) -> str | None:
@@ -298,8 +299,7 @@ class Audit:
     def session_docs(self) -> Iterator[dict[str, Any]]:
         yield from (s.json() for s in self.sessions)
         for p, _, why in (x.partition(": ") for x in self.refused):  # "<path>: why", or "<path> is not a folder"
-            yield {"path": p, "service": None, "framework": None, "fieldwork": None, "lead_inspector": None,
-                   "score": None, "max_score": None, "overall": None, "signed_off": False,
+            yield {**dict.fromkeys(SESSION_KEYS), "path": p, "signed_off": False,
                    "log_status": f"unreadable: {why or p}"}
 
     def json(self) -> dict[str, Any]:
