@@ -44,11 +44,14 @@ class Context:
         self.state = self.session.log if not self.session.log_problem else None
 
 
-def by_field(ctx: Context, label: str, name: str = "by") -> FormField:
-    """Who makes the entry: chosen from the attendance (chair first) once it stands."""
+def by_field(ctx: Context, label: str, name: str = "by", chair_last: bool = False) -> FormField:
+    """Who makes the entry: chosen from the attendance once it stands, the chair first (or last, for
+    a dissent, which is usually a member's), starting on the first one listed."""
     present = ctx.state.present if ctx.state is not None else []
     if not present:
         return FormField(name, label, value=ctx.chair)
+    if chair_last:
+        present = [*present[1:], *present[:1]]
     return FormField(name, label, "select", [(p, p) for p in present], value=present[0])
 
 
@@ -223,11 +226,7 @@ def dissent(ctx: Context, sid: str | None = None) -> FormSpec:
     options = [("(the panel's conclusions generally)", "")] + [
         (f"#{e['seq']} {e['kind']} {e.get('standard', '')}", str(e["seq"])) for e in entries]
     standing = (state.panel.get(sid) or state.ratified.get(sid)) if state is not None and sid is not None else None
-    present = state.present if state is not None else []
-    members = [*present[1:], *present[:1]]  # the chair last: a dissent is usually a member's
-    who = (FormField("member", "Member dissenting", "select", [(p, p) for p in members], value=members[0])
-           if members else by_field(ctx, "Member dissenting", "member"))
-    fields = [who, FormField("about", "About", "select", options, value=str(standing["seq"]) if standing else ""),
+    fields = [by_field(ctx, "Member dissenting", "member", chair_last=True), FormField("about", "About", "select", options, value=str(standing["seq"]) if standing else ""),
               FormField("reason", "Reason (required)", "area")]
     return FormSpec("dissent", "Record a dissent", None, fields,
                     lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})
