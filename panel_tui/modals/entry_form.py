@@ -44,10 +44,6 @@ class FormField:
     visible: Callable[[Values], bool] | None = None
 
 
-FORM_CHROME = 4  # the form's thick border (2 lines) and its title with the space under it (2)
-FORM_FOOT = 3  # the buttons, with no message shown above them
-
-
 class EntryForm(ModalScreen[Any]):
     """A ModalScreen form. ``commit(values)`` writes and returns the result, or raises a refusal."""
 
@@ -80,7 +76,6 @@ class EntryForm(ModalScreen[Any]):
         self.recording = False
 
     def compose(self) -> ComposeResult:
-        defaults: Values = {f.name: f.value for f in self.fields}
         with Vertical(id="form"):
             yield Label(Text(self.form_title, style="bold"), id="form-title")
             with VerticalScroll(id="form-body"):
@@ -89,9 +84,7 @@ class EntryForm(ModalScreen[Any]):
                 if self.follow_up is not None:
                     yield Static(Text(self.follow_up[0], style="dim"), id="form-follow-up")
                 for f in self.fields:
-                    row = Vertical(id=f"row-{f.name}", classes="form-row")
-                    row.display = f.visible is None or f.visible(defaults)  # as first laid out: no relayout
-                    with row:
+                    with Vertical(id=f"row-{f.name}", classes="form-row"):
                         yield Label(Text(f.label), classes="form-label")
                         if f.note:
                             yield Static(Text(f.note), classes="form-note")
@@ -116,9 +109,6 @@ class EntryForm(ModalScreen[Any]):
         return Input(f.value, placeholder=f.placeholder, id=wid)
 
     def on_mount(self) -> None:
-        # the body's height from the screen's and the form's known parts, so the first layout is the
-        # right one (on_resize then measures, and changes it only if this guess was off)
-        self.query_one("#form-body").styles.max_height = max(3, self.app.size.height - FORM_CHROME - FORM_FOOT)
         self.app.clear_notifications()  # a toast from the last entry must not cover this form's fields
         if self.follow_up is not None:
             self._run_follow_up(self.follow_up[1])
