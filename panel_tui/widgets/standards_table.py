@@ -27,12 +27,12 @@ COLUMNS = [("Std", "id"), ("Standard", "name"), ("Lowest", "lowest"), ("Computed
            ("Final", "final"), ("Flags", "flags"), ("Status", "status")]
 # From the fullest layout to the narrowest: the first whose columns fit the table's width is used.
 # Computed, then the name, are in the evidence pane; flags go compact before a column is dropped.
-LAYOUTS: list[tuple[frozenset[str], bool]] = [  # (columns left out, compact flags)
-    (frozenset(), False), (frozenset(), True), (frozenset({"computed"}), True),
-    (frozenset({"computed"}), True),  # names cut to SHORT_NAME (in full in the evidence pane)
-    (frozenset({"computed", "name"}), True),
+# (columns left out, compact flags, names cut to SHORT_NAME: in full in the evidence pane)
+LAYOUTS: list[tuple[frozenset[str], bool, bool]] = [
+    (frozenset(), False, False), (frozenset(), True, False), (frozenset({"computed"}), True, False),
+    (frozenset({"computed"}), True, True), (frozenset({"computed", "name"}), True, False),
 ]
-SHORT_LAYOUT, SHORT_NAME = 3, 13
+SHORT_NAME = 13
 SCROLLBAR = 2  # a vertical scrollbar's width, kept free so the last column is never cut by it
 
 
@@ -110,13 +110,14 @@ class StandardsTable(DataTable):
 
         def cell(layout: int, key: str) -> str:
             """Which text of a row a column shows in a layout."""
-            if key == "flags" and LAYOUTS[layout][1]:
+            _, compact, short = LAYOUTS[layout]
+            if key == "flags" and compact:
                 return "compact"
-            return "short" if key == "name" and layout == SHORT_LAYOUT else key
+            return "short" if key == "name" and short else key
 
         pad = 2 * self.cell_padding
         self._widths = [sum(widest(cell(i, key), label) + pad for label, key in COLUMNS if key not in drop)
-                        for i, (drop, _) in enumerate(LAYOUTS)]
+                        for i, (drop, _, _) in enumerate(LAYOUTS)]
         self._layout = layout = self._fit(self._widths)
         drop = LAYOUTS[layout][0]
         self.clear(columns=True)
