@@ -126,10 +126,11 @@ class EntryForm(ModalScreen[Any]):
     def on_resize(self) -> None:
         self._fit()
 
-    def _fit(self) -> None:
+    def _fit(self, then: Callable[[], object] | None = None) -> None:
         """Keep the buttons and messages on screen at any size: the body (intro and fields) gets the
         height the form has left and scrolls within it. (A max-height of 1fr inside an auto-height
-        form resolves to the whole form in Textual, which pushed the buttons below the screen.)"""
+        form resolves to the whole form in Textual, which pushed the buttons below the screen.)
+        ``then`` runs once the body has its new height (e.g. scrolling a field into view)."""
         if not self.is_mounted or not self.size.height:
             return
         form = self.query_one("#form")
@@ -138,6 +139,10 @@ class EntryForm(ModalScreen[Any]):
         body = self.query_one("#form-body")
         if body.styles.max_height is None or body.styles.max_height.value != left:
             body.styles.max_height = left
+            if then is not None:
+                self.call_after_refresh(then)
+        elif then is not None:
+            then()
 
     def values(self) -> Values:
         out: Values = {}
@@ -173,15 +178,18 @@ class EntryForm(ModalScreen[Any]):
         foot = f"✗ Not recorded: see the message under “{at_fault.label}”." if at_fault else f"✗ {message}"
         self.query_one("#form-error", Static).update(para(foot))
         self.query_one("#form-error").add_class("-shown")
-        self.call_after_refresh(self._fit)
         if at_fault is None:
+            self.call_after_refresh(self._fit)
             return
         beside = self.query_one(f"#err-{field}", Static)
         beside.update(para(f"✗ {message}"))
         beside.add_class("-shown")
         widget = self.query_one(f"#f-{field}")
         widget.focus()
-        self.call_after_refresh(self.query_one(f"#row-{field}").scroll_visible, animate=False)
+        # scroll the row into view only once the body is as short as the taller foot leaves it:
+        # scrolled before, the line above the buttons then covered the message under the last field
+        row = self.query_one(f"#row-{field}")
+        self.call_after_refresh(self._fit, lambda: row.scroll_visible(animate=False))
 
     # --- drafts: no typed word lost ---------------------------------------------------------
 

@@ -60,3 +60,20 @@ def test_the_refusal_beside_the_field_is_scrolled_into_view_at_80x24(stockton_me
         assert app.focused is not None and visible_in_form(form, app.focused)
 
     run_app(stockton_met, script, size=(80, 24))
+
+
+def test_the_refusal_under_the_last_field_is_not_hidden_by_the_buttons(stockton_met):
+    """Found in tmux on the dissent form at 80x24: the refusal under Reason (its last field) was
+    scrolled into view before the line above the buttons appeared, which then covered it."""
+    async def script(app, pilot):
+        await select_standard(pilot, "3.4")
+        await pilot.press("x")
+        await pilot.pause(0.3)
+        form = app.screen
+        await pilot.press("ctrl+s")  # refused: no reason given
+        await pilot.pause(0.5)
+        beside = form.query_one("#err-reason")
+        assert beside.has_class("-shown")
+        assert visible_in_form(form, beside), (beside.region, form.query_one("#form-body").region)
+
+    run_app(stockton_met, script, size=(80, 24))
