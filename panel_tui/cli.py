@@ -78,7 +78,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     session = load_session(args.path) if args.path is not None else None
     from panel_tui.app import PanelApp
 
-    app = PanelApp(args.path, session=session, sessions_root=args.sessions)
+    app = PanelApp(args.path, session=session, sessions_root=args.sessions, freeze_heap=True)
     app.run()
     return app.return_code or EXIT_OK  # a crash in the app is never a success
 

@@ -66,7 +66,7 @@ def cmd_audit(a: argparse.Namespace) -> int:
     if not (a.json or a.csv):
         from panel_tui.app import PanelApp
 
-        app = PanelApp(audit=root)
+        app = PanelApp(audit=root, freeze_heap=True)
         app.run()
         return app.return_code or EXIT_OK  # a crash in the app is never a success
     progress = Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush()))

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from panel_tui.core.errors import InputError, RuleRefused
@@ -76,52 +77,102 @@ class EntryForm(ModalScreen[Any]):
         self.recording = False
 
     def compose(self) -> ComposeResult:
+        # Everything the form opens with is decided here, before anything is mounted: the fields'
+        # values (a kept draft over the defaults), which rows show, and where the focus starts.
+        # Setting them after mounting restyled and laid out the form again (tens of ms each).
+        self.initial = {f.name: self._default(f) for f in self.fields}
+        draft = self._read_draft()
+        self.start = {**self.initial, **(draft[0] if draft else {})}
+        shown = [f for f in self.fields if f.visible is None or f.visible(self.start)]
+        first = next((f for f in shown if f.kind != "select"), shown[0] if shown else None)
+        if first is not None:  # Textual's auto-focus gives it the focus as the form mounts (by
+            # default it would pick the scrolling body, restyling every field under it, ~30 ms,
+            # and again when a field took the focus)
+            self.AUTO_FOCUS = f"#f-{first.name}"
         with Vertical(id="form"):
             yield Label(Text(self.form_title, style="bold"), id="form-title")
-            with VerticalScroll(id="form-body"):
+            with VerticalScroll(id="form-body"):  # focusable: the keys scroll a long intro
                 if self.intro is not None:
                     yield Static(self.intro, id="form-intro")
                 if self.follow_up is not None:
                     yield Static(Text(self.follow_up[0], style="dim"), id="form-follow-up")
-                for f in self.fields:
-                    with Vertical(id=f"row-{f.name}", classes="form-row"):
-                        yield Label(Text(f.label), classes="form-label")
-                        if f.note:
-                            yield Static(Text(f.note), classes="form-note")
-                        yield self._widget(f)
-                        yield Static("", id=f"err-{f.name}", classes="field-error")
+                for f in shown:  # a hidden row is mounted when it first shows (see _update_visibility)
+                    yield self._row(f)
             with Vertical(id="form-foot"):  # docked: always on screen, the body scrolls above it
-                yield Static("", id="form-draft")
+                note = (f"✎ Draft restored (typed {draft[1]}, not yet recorded). ctrl+g discards it."
+                        if draft else "")
+                yield Static(para(note), id="form-draft", classes="-shown" if draft else "")
                 yield Static("", id="form-error")
                 with Horizontal(id="form-buttons"):
                     yield Button(f"{self.confirm_label} (ctrl+s)", id="confirm", variant="primary")
                     yield Button("Cancel (esc)", id="cancel")
 
-    def _widget(self, f: FormField):
+    @staticmethod
+    def _default(f: FormField) -> Any:
+        """The value a field opens with when no draft is kept (as ``values`` would read it)."""
+        if f.kind == "select":
+            return f.value or f.options[0][1]
+        if f.kind == "lines":
+            return [ln.strip() for ln in f.value.splitlines() if ln.strip()]
+        return f.value
+
+    def _read_draft(self) -> tuple[Values, str] | None:
+        """The kept draft's values that fit this form's fields, and when it was typed."""
+        if self.drafts is None:
+            return None
+        from panel_tui.core.drafts import get_draft
+
+        found = get_draft(*self.drafts)
+        if found is None:
+            return None
+        values, saved = found
+        kept: Values = {}
+        for f in self.fields:
+            v = values.get(f.name)
+            if f.kind == "select":
+                if v is not None and any(value == v for _, value in f.options):
+                    kept[f.name] = v
+            elif f.kind == "lines" and isinstance(v, list):
+                kept[f.name] = [str(x) for x in v]
+            elif isinstance(v, str):
+                kept[f.name] = [ln.strip() for ln in v.splitlines() if ln.strip()] if f.kind == "lines" else v
+        return kept, saved
+
+    def _row(self, f: FormField) -> Vertical:
+        parts: list[Widget] = [Label(Text(f.label), classes="form-label")]
+        if f.note:
+            parts.append(Static(Text(f.note), classes="form-note"))
+        parts.append(self._widget(f, self.start[f.name]))
+        return Vertical(*parts, id=f"row-{f.name}", classes="form-row")
+
+    def _widget(self, f: FormField, value: Any) -> Widget:
         wid = f"f-{f.name}"
         if f.kind == "select":
-            options = [(Text(label), value) for label, value in f.options]  # labels may hold user text: never markup
-            return Select(options, value=f.value or f.options[0][1], allow_blank=False, id=wid)
+            options = [(Text(label), v) for label, v in f.options]  # labels may hold user text: never markup
+            return Select(options, value=value, allow_blank=False, id=wid)
         if f.kind in ("area", "lines"):
-            area = TextArea(f.value, id=wid, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+            text = "\n".join(value) if isinstance(value, list) else value
+            area = TextArea(text, id=wid, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
             area.placeholder = f.placeholder
             return area
-        return Input(f.value, placeholder=f.placeholder, id=wid)
+        return Input(value, placeholder=f.placeholder, id=wid)
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # a toast from the last entry must not cover this form's fields
         if self.follow_up is not None:
             self._run_follow_up(self.follow_up[1])
-        self.initial = self.values()
-        self._restore_draft()
-        self._update_visibility()
         for area in self.query(TextArea):  # typing goes after a pre-filled case or a draft, not before it
             area.move_cursor(area.document.end)
-        # start where typing is needed: the first visible text field (a select already has a default)
-        visible = [f for f in self.fields if self._is_visible(f)]
-        first = next((f for f in visible if f.kind != "select"), visible[0] if visible else None)
-        if first is not None:
-            self.query_one(f"#f-{first.name}").focus()
+        # once the body has its height: bring the field to type in into view (a select-only form,
+        # e.g. the sign-off, stays at the top, where its intro says what is missing)
+        self.call_after_refresh(self._fit, self._show_focused)
+
+    def _show_focused(self) -> None:
+        focused = self.focused
+        if isinstance(focused, (TextArea, Input)):
+            focused.scroll_visible(animate=False)
+        else:
+            self.query_one("#form-body").scroll_home(animate=False)
 
     def on_resize(self) -> None:
         self._fit()
@@ -147,7 +198,11 @@ class EntryForm(ModalScreen[Any]):
     def values(self) -> Values:
         out: Values = {}
         for f in self.fields:
-            w = self.query_one(f"#f-{f.name}")
+            found = self.query(f"#f-{f.name}")
+            if not found:  # a row not shown yet keeps the value it would open with
+                out[f.name] = self.start[f.name]
+                continue
+            w = found.first()
             if isinstance(w, Select):
                 out[f.name] = w.value
             elif isinstance(w, TextArea):
@@ -157,13 +212,31 @@ class EntryForm(ModalScreen[Any]):
                 out[f.name] = w.value
         return out
 
+    def row_shown(self, name: str) -> bool:
+        """Is the field ``name`` on the form now? (A row not shown yet is not mounted at all.)"""
+        rows = self.query(f"#row-{name}")
+        return bool(rows) and rows.first().display
+
     def _is_visible(self, f: FormField) -> bool:
         return f.visible is None or f.visible(self.values())
 
     def _update_visibility(self) -> None:
+        """Show and hide rows as the values change. A row is mounted the first time it shows and
+        is then only hidden, so text typed in it is kept if it shows again."""
         vals = self.values()
-        for f in self.fields:
-            self.query_one(f"#row-{f.name}").display = f.visible is None or f.visible(vals)
+        for i, f in enumerate(self.fields):
+            show = f.visible is None or f.visible(vals)
+            found = self.query(f"#row-{f.name}")
+            if found:
+                found.first().display = show
+            elif show:
+                later = next((r for g in self.fields[i + 1:] for r in self.query(f"#row-{g.name}")), None)
+                body = self.query_one("#form-body")
+                row = self._row(f)
+                if later is not None:
+                    body.mount(row, before=later)
+                else:
+                    body.mount(row)
 
     def on_select_changed(self, _: Select.Changed) -> None:
         self._update_visibility()
@@ -181,14 +254,18 @@ class EntryForm(ModalScreen[Any]):
         if at_fault is None:
             self.call_after_refresh(self._fit)
             return
-        beside = self.query_one(f"#err-{field}", Static)
-        beside.update(para(f"✗ {message}"))
-        beside.add_class("-shown")
+        row = self.query_one(f"#row-{field}")
+        text = para(f"✗ {message}")
+        found = self.query(f"#err-{field}")
+        if found:
+            found.first(Static).update(text)
+            found.first().add_class("-shown")
+        else:  # mounted when first needed: most forms never show one
+            row.mount(Static(text, id=f"err-{field}", classes="field-error -shown"))
         widget = self.query_one(f"#f-{field}")
         widget.focus()
         # scroll the row into view only once the body is as short as the taller foot leaves it:
         # scrolled before, the line above the buttons then covered the message under the last field
-        row = self.query_one(f"#row-{field}")
         self.call_after_refresh(self._fit, lambda: row.scroll_visible(animate=False))
 
     # --- drafts: no typed word lost ---------------------------------------------------------
@@ -198,32 +275,6 @@ class EntryForm(ModalScreen[Any]):
         now = self.values()
         return any(now.get(f.name) != self.initial.get(f.name) and now.get(f.name) not in ("", [])
                    for f in self.fields if f.kind != "select")
-
-    def _restore_draft(self) -> None:
-        if self.drafts is None:
-            return
-        from panel_tui.core.drafts import get_draft
-
-        found = get_draft(*self.drafts)
-        if found is None:
-            return
-        values, saved = found
-        for f in self.fields:
-            v = values.get(f.name)
-            if v is None:
-                continue
-            w = self.query_one(f"#f-{f.name}")
-            if isinstance(w, Select):
-                if any(value == v for _, value in f.options):
-                    w.value = v
-            elif isinstance(w, TextArea):
-                w.text = "\n".join(v) if isinstance(v, list) else v
-            elif isinstance(w, Input) and isinstance(v, str):
-                w.value = v
-        note = self.query_one("#form-draft", Static)
-        note.update(para(f"✎ Draft restored (typed {saved}, not yet recorded). ctrl+g discards it."))
-        note.add_class("-shown")
-        self.call_after_refresh(self._fit)
 
     def _save_draft_now(self) -> None:
         if self.drafts is None or self.recording:

@@ -23,7 +23,8 @@ panel-tui's modules are compiled first with compileall, since an editable instal
 PYTHONDONTWRITEBYTECODE=1 (as on the CI machines) would otherwise compile them from source at every
 start (about 120 ms here) while Textual's own modules come compiled. `--source` skips that step.
 
-Run: python tests/benchmarks/bench_app.py [N] [--source]
+Run: python tests/benchmarks/bench_app.py [N] [--source] [--no-start]
+(--no-start: one start-up run only, for quick form and cursor figures)
 """
 
 from __future__ import annotations
@@ -302,7 +303,7 @@ def main() -> None:
         compileall.compile_dir(ROOT / "panel_tui", quiet=1)
     tmp = Path(tempfile.mkdtemp())
     try:
-        start = first_screen(runs)
+        start = first_screen(runs if "--no-start" not in sys.argv else 1)
         bk = bare_keys(runs)
         pk, recorded = panel_keys(runs, writable_stockton(tmp))
     finally:

@@ -56,8 +56,8 @@ def test_discretion_uplift_updates_score_live(stockton_fresh):
         assert isinstance(form, EntryForm)
         assert form.query_one("#f-to").value == "Good"
         assert form.query_one("#f-by").value == "Helen Davies"  # defaults to the chair
-        assert not form.query_one("#row-other_evidence").display  # not a small sample
-        assert not form.query_one("#row-outside_reason").display
+        assert not form.row_shown("other_evidence")  # not a small sample
+        assert not form.row_shown("outside_reason")
         await fill(pilot, "rationale", WHY)
         await submit(pilot)
         assert isinstance(app.screen, MeetingScreen)
@@ -94,7 +94,7 @@ def test_small_sample_needs_other_evidence(stockton_fresh):
         await pilot.press("d")
         await pilot.pause()
         form = app.screen
-        assert form.query_one("#row-other_evidence").display
+        assert form.row_shown("other_evidence")
         # 3.2 is flagged for lowering (▼65, one case ▼): the form starts there, not on the uplift
         assert form.query_one("#f-to").value == "Requires improvement"
         await fill(pilot, "rationale", WHY)
@@ -116,7 +116,7 @@ def test_unflagged_standard_warns_and_needs_outside_reason(stockton_fresh):
         await pilot.press("d")
         await pilot.pause()
         form = app.screen
-        assert form.query_one("#row-outside_reason").display  # the only target is outside the criteria
+        assert form.row_shown("outside_reason")  # the only target is outside the criteria
         assert "WARNING" in str(form.query_one("#row-outside_reason .form-note").render())
         assert "No discretion flag" in str(form.query_one("#form-intro").render())
         await fill(pilot, "rationale", WHY)
@@ -149,12 +149,12 @@ def test_ratify_and_change_with_keyboard(stockton_fresh):
         await pilot.press("r")
         await pilot.pause()
         form = app.screen
-        assert not form.query_one("#row-reason").display  # confirming the proposed band needs no reason
+        assert not form.row_shown("reason")  # confirming the proposed band needs no reason
         form.query_one("#f-to").focus()
         await pilot.press("enter", "down", "enter")  # Good -> Outstanding
         await pilot.pause()
         assert form.query_one("#f-to").value == "Outstanding"
-        assert form.query_one("#row-reason").display
+        assert form.row_shown("reason")
         await submit(pilot)
         assert "reason for changing" in form_error(app)
         await fill(pilot, "reason", "Board evidence showed stronger leadership than proposed.")

@@ -1,0 +1,63 @@
+"""A meeting opens and closes forms for hours: a closed form must not stay in memory (issue 12).
+
+Textual keeps a widget that watched another object's attribute in that object's watcher list
+until the attribute changes, and memoises style lookups per widget: every closed form's text
+areas, footer keys and rendered lines stayed alive (about 8,000 objects a form), and every full
+garbage collection walked them while the next form opened. panel_tui.textual_fixes lets them go
+whenever a screen is opened. These tests count what is left after opening the form six times.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from textual.widgets import TextArea
+
+from panel_tui.modals.entry_form import EntryForm
+from panel_tui.textual_fixes import forget_closed_watchers
+from tests.ui.pilot import run_app, select_standard
+
+
+def _live(kind: str) -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if type(o).__name__ == kind)
+
+
+def test_closed_forms_are_not_kept_alive(stockton_met):
+    counts: dict[str, list[int]] = {"TextArea": [], "FooterKey": [], "StylesCache": []}
+
+    async def script(app, pilot):
+        await select_standard(pilot, "2.2")
+        for _ in range(6):
+            await pilot.press("d")
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, EntryForm)
+            for kind, seen in counts.items():
+                seen.append(_live(kind))
+            await pilot.press("escape")
+            await pilot.pause(0.2)
+
+    run_app(stockton_met, script)
+    # counted with each form open: the second form onwards, the count stays where it was
+    # (before the fix the text areas grew by one a form, the style caches by about 44)
+    for kind, seen in counts.items():
+        assert max(seen[1:]) - min(seen[1:]) <= 2, (kind, seen)
+
+
+def test_forget_closed_watchers_drops_only_closed_nodes(stockton_met):
+    async def script(app, pilot):
+        await select_standard(pilot, "2.2")
+        await pilot.press("d")
+        await pilot.pause(0.2)
+        area = app.screen.query_one(TextArea)
+        watchers = getattr(app, "__watchers")["theme"]
+        assert any(node is area for node, _ in watchers)
+        forget_closed_watchers(app)
+        assert any(node is area for node, _ in watchers)  # the open form's text area is kept
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert area._closing
+        assert forget_closed_watchers(app) >= 1
+        assert not any(node is area for node, _ in watchers)
+
+    run_app(stockton_met, script)
