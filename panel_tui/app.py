@@ -13,6 +13,9 @@ from panel_tui.core.session import Session, load_session
 from panel_tui.textual_fixes import forget_closed_watchers
 
 
+FREEZE_AFTER = 2.0  # seconds after the first screen: after the evidence pane has rendered ahead (1 s)
+
+
 class PanelApp(App):
     """Open one session (``PanelApp(path)``) or pick one under a sessions folder."""
 
@@ -26,8 +29,8 @@ class PanelApp(App):
     def __init__(self, path: Path | str | None = None, session: Session | None = None,
                  sessions_root: Path | str = "sessions", audit: Path | str | None = None,
                  freeze_heap: bool = False) -> None:
-        """``freeze_heap``: see ``on_ready`` (the command line sets it; tests, which run many apps in
-        one process, do not)."""
+        """``freeze_heap``: see ``_freeze_heap`` (the command line sets it, having paused the garbage
+        collector for the start-up; tests, which run many apps in one process, do not)."""
         super().__init__()
         self.freeze_heap = freeze_heap
         self.session_path = Path(path) if path is not None else None
@@ -64,15 +67,20 @@ class PanelApp(App):
         return super().push_screen(screen, *args, **kwargs)
 
     def on_ready(self) -> None:
-        """Once the first screen is painted, move every object made so far (Textual, the session,
-        the first screen's widgets: nearly all of them live as long as the app) out of the garbage
-        collector's sight. Without it, a full collection walked them all every few forms: 80-150 ms
-        pauses measured while a form opened (issue 12). The cost: objects of start-up that die
-        later are never freed (bounded; one-time)."""
         if self.freeze_heap:
-            import gc
+            self.set_timer(FREEZE_AFTER, self._freeze_heap)
 
-            gc.freeze()
+    def _freeze_heap(self) -> None:
+        """Move every object made so far (Textual, the session, the first screen and the evidence
+        rendered ahead: nearly all live as long as the app) out of the garbage collector's sight,
+        then turn the collector back on (``panel-tui open`` turned it off for the start-up): a full
+        collection, which comes every few forms, then walks only what came after. Done a while
+        after the first paint, when the chair is reading it. The cost: start-up objects that die
+        later are never freed (bounded; once)."""
+        import gc
+
+        gc.freeze()
+        gc.enable()
 
     def action_help(self) -> None:
         from panel_tui.screens.help import HelpScreen
