@@ -141,7 +141,7 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
     rec.service, rec.framework, rec.fieldwork = insp.service, insp.framework.id, insp.fieldwork
     rec.lead_inspector = insp.lead_inspector
     rec.loaded = True
-    computed = rate(insp)
+    computed = rate(insp, light=True)  # the audit shows no question's intervals
     log_path = folder / LOG_FILE
     state = read_state(log_path, insp, computed) if log_path.exists() else None
     rating = computed
@@ -152,7 +152,7 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
             from panel_tui.core.gitstore import history_status
 
             rec.log_status = history_status(folder) or rec.log_status
-            rating = rate(insp, state.finals)
+            rating = rate(insp, state.finals, light=True)
         rec.signed_off = state.signed_off and state.problem is None
     rec.score, rec.max_score, rec.overall = rating.score, rating.max_score, rating.overall
     if state is None or state.problem is None:
@@ -344,19 +344,22 @@ def run_audit(root: Path, progress: Callable[[int, int], None] | None = None,
     ``rows``: each session's rows are handed to it as the session is read and not kept
     (``Audit.decisions`` stays empty), so an audit written out as it goes holds no row for long.
     """
+    from panel_tui.core.gitstore.run import one_look_per_folder
+
     folders, refused = find_sessions(root, recursive=True)
     sessions: list[SessionRecord] = []
     decisions: list[Row] = []
-    for i, folder in enumerate(folders, 1):
-        rec = load_record(folder, root)
-        sessions.append(rec)
-        if rows is None:
-            decisions.extend(rec.rows)
-        else:
-            rows(rec.rows)
-            rec.rows = []
-        if progress:
-            progress(i, len(folders))
+    with one_look_per_folder():  # the sessions share their parent folders
+        for i, folder in enumerate(folders, 1):
+            rec = load_record(folder, root)
+            sessions.append(rec)
+            if rows is None:
+                decisions.extend(rec.rows)
+            else:
+                rows(rec.rows)
+                rec.rows = []
+            if progress:
+                progress(i, len(folders))
     return Audit(root, sessions, decisions, figures(sessions), refused)
 
 

@@ -127,10 +127,6 @@ def pct_text(p: Fraction) -> str:
 
 # --- per-standard helpers -------------------------------------------------------------------
 
-def _band_of_questions(fw: Framework, percents: list[Fraction]) -> int:
-    return fw.band_for(min(percents))
-
-
 def cost_up(fw: Framework, qs: tuple[QuestionData, ...], target: int) -> int | None:
     """Fewest No->Yes answers to bring every key question to band ``target`` or above."""
     need = fw.bands[target].min_percent
@@ -233,7 +229,7 @@ def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_
     if rules.one_case:
         changes: list[tuple[str, int, int]] = []
         derived: list[tuple[str, int, list[int], str, bool]] = []  # qid, delta, bands, why, certain
-        for q in sd.questions:
+        for i, q in enumerate(sd.questions):
             if not q.has_counts:
                 if sample is not None or q.relevant is not None:
                     most = q.relevant or sample
@@ -241,12 +237,17 @@ def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_
                         derived.append((q.id, delta, to, _bases_text(q, which, bases, most),  # type: ignore[arg-type]
                                         len(which) == len(bases)))
                 continue
+            # the band with one answer changed is the band of the lower of the changed question and
+            # the lowest of the others (compared as integers: no Fraction built per change)
+            others = min((o.percent for j, o in enumerate(sd.questions) if j != i), default=None)
             for delta in (1, -1):
                 y = q.yes + delta  # type: ignore[operator]
                 if not 0 <= y <= q.relevant:  # type: ignore[operator]
                     continue
-                percents = [Fraction(100 * y, q.relevant) if o is q else o.percent for o in sd.questions]
-                nb = _band_of_questions(fw, percents)
+                if others is not None and others.numerator * q.relevant < 100 * y * others.denominator:  # type: ignore[operator]
+                    nb = fw.band_for(others)
+                else:
+                    nb = fw.band_for_ratio(100 * y, q.relevant)  # type: ignore[arg-type]
                 if nb != band:
                     changes.append((q.id, delta, nb))
         if changes or derived:
@@ -282,19 +283,20 @@ def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_
     return flags
 
 
-def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fraction) -> QuestionResult:
+def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fraction,
+                     light: bool = False) -> QuestionResult:
     b = fw.band_for(q.percent)
     top = len(fw.bands) - 1
     n = q.relevant
     interval = spans = interval80 = None
-    if n:
+    if n and not light:
         successes = q.yes if q.yes is not None else q.percent / 100 * n
         interval = wilson(successes, n)
         interval80 = wilson(successes, n, Z80)
         lo_b, hi_b = fw.band_for_float(interval[0]), fw.band_for_float(interval[1])
         spans = fw.band_names[lo_b: hi_b + 1]
     to_next = to_drop = None
-    if q.has_counts:
+    if q.has_counts and not light:
         if b < top:
             to_next = yes_needed_to_reach(fw.bands[b + 1].min_percent, q.yes, q.relevant)  # type: ignore[arg-type]
         if b > 0:
@@ -304,11 +306,13 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
                           interval, spans, to_next, to_drop, interval80)
 
 
-def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | None = None) -> StandardResult:
+def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | None = None,
+                  light: bool = False) -> StandardResult:
     """Rate one standard; its final band starts as the computed one (``with_finals`` applies the log).
 
     ``sample`` is the published number of cases in the standard's sample: with it, a question known
     only by its % 'Yes' is checked for one-case against every base that percent allows.
+    ``light``: without the figures only shown to a reader (see ``rate``).
     """
     if sd.not_rated is not None:
         return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, NOT_RATED, NOT_RATED, None, None,
@@ -335,7 +339,7 @@ def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | N
         cases=min(counts) if len(counts) == len(lowest_qs) else None,
         flags=flags,
         flip_distance=_flip_distance(fw, sd.questions, b),
-        questions=[_question_result(fw, fs, q, lowest) for q in sd.questions],
+        questions=[_question_result(fw, fs, q, lowest, light) for q in sd.questions],
         not_applicable=list(sd.not_applicable),
         notes=notes,
     )
@@ -379,12 +383,12 @@ def _overall_flip(fw: Framework, insp: Inspection, results: list[StandardResult]
     return (found[0], found[1]) if found else (None, None)
 
 
-def _rate_computed(insp: Inspection) -> Rating:
+def _rate_computed(insp: Inspection, light: bool = False) -> Rating:
     fw = insp.framework
-    results = [rate_standard(fw, fs, insp.standards[fs.id], insp.samples.get(fw.domain_samples.get(fs.domain, "")))
-               for fs in fw.standards]
+    results = [rate_standard(fw, fs, insp.standards[fs.id], insp.samples.get(fw.domain_samples.get(fs.domain, "")),
+                             light) for fs in fw.standards]
     computed = sum(r.computed_score for r in results if r.counted and r.computed_score is not None)
-    flip, flip_to = _overall_flip(fw, insp, results, computed)
+    flip, flip_to = _overall_flip(fw, insp, results, computed) if not light else (None, None)
     overall = INCOMPLETE if any(r.awaiting and r.counted for r in results) else fw.overall_for(computed)
     return Rating(insp, fw, results, computed, overall, computed, fw.max_score, overall, flip, flip_to)
 
@@ -403,13 +407,22 @@ def with_finals(r: Rating, finals: Mapping[str, str]) -> Rating:
     return replace(r, standards=standards, score=score, overall=overall)
 
 
-def rate(insp: Inspection, finals: Mapping[str, str] | None = None) -> Rating:
+def rate(insp: Inspection, finals: Mapping[str, str] | None = None, light: bool = False) -> Rating:
     """Rate an inspection. ``finals`` maps standard id -> band set by the decision log.
 
     The analysis of an inspection is computed once and kept on it; finals are applied on top.
+    ``light`` (the audit, which reads thousands of sessions and shows none of them in detail): every
+    band, score, flag and the evidence a decision records, without the figures only shown to a
+    reader: each question's intervals and answers to the next band, and the overall rating's
+    distance to a change (a third of the rating's time, measured). A full rating already made
+    serves a light request.
     """
     computed = insp.cache.get("rating")
-    if computed is None:
+    if computed is None and light:
+        computed = insp.cache.get("rating-light")
+        if computed is None:
+            computed = insp.cache["rating-light"] = _rate_computed(insp, light=True)
+    elif computed is None:
         computed = insp.cache["rating"] = _rate_computed(insp)
     return with_finals(computed, finals) if finals else computed
 

@@ -10,7 +10,9 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Callable, Iterator
 
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.inspection import LOG_FILE
@@ -77,10 +79,33 @@ def _out(root: Path, *args: str) -> str:
     return _git(root, *args).stdout.decode("utf-8", "replace").strip()
 
 
+_SEEN: ContextVar[dict[str, bool] | None] = ContextVar("panel_tui_dot_git_seen", default=None)
+
+
+@contextmanager
+def one_look_per_folder() -> Iterator[None]:
+    """Within this block, whether a folder holds ``.git`` is looked up once: an audit scan asks
+    it of every parent of every session (half a second a thousand sessions, measured), and the
+    sessions share their parents. Scoped to the block (and to its thread), so a long-running app
+    still sees a clone made after it started."""
+    token = _SEEN.set({})
+    try:
+        yield
+    finally:
+        _SEEN.reset(token)
+
+
 def _nearest_git(path: Path) -> Path | None:
     """The nearest folder at or above ``path`` holding ``.git``, found without running git."""
+    seen = _SEEN.get()
     for p in (path, *path.parents):
-        if (p / ".git").exists():
+        key = str(p)
+        has = seen.get(key) if seen is not None else None
+        if has is None:
+            has = os.path.exists(os.path.join(key, ".git"))
+            if seen is not None:
+                seen[key] = has
+        if has:
             return p
     return None
 
@@ -99,12 +124,14 @@ def work_tree(path: Path) -> Path | None:
     No subprocess for a folder with no ``.git`` above it, and one per clone after that: the
     audit asks for every session.
     """
-    if not enabled() or git_path() is None:
+    if not enabled():
         return None
     folder = (path if path.is_dir() else path.parent).resolve()
     near = _nearest_git(folder)
     plain = "GIT_DIR" not in os.environ and "GIT_WORK_TREE" not in os.environ
     if near is None and plain:
+        return None
+    if git_path() is None:  # looked for only now: searching PATH costs more than the .git check
         return None
     cacheable = plain and near is not None and (near / ".git").is_dir()
     if cacheable and near in _ROOTS:

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from panel_tui.core.display import has_visible_text
-from panel_tui.core.engine import Rating, StandardResult, direction, rate
+from panel_tui.core.engine import Rating, StandardResult, direction, with_finals
 from panel_tui.core.errors import RuleRefused
 from panel_tui.core.log.entries import (
     ATTENDANCE,
@@ -182,7 +182,7 @@ def evidence_of(s: StandardResult, log_format: str) -> dict[str, Any]:
 
 def sign_off_record(state: LogState, rating: Rating) -> dict[str, Any]:
     """What a sign-off seals: final ratings, score, overall and the entries before it."""
-    final = rate(rating.inspection, state.finals)
+    final = with_finals(rating, state.finals)  # the replay's own rating (light in the audit)
     return {"ratings": {s.id: s.final for s in final.standards}, "score": final.score,
             "max_score": final.max_score, "overall": final.overall, "entry_count": len(state.entries)}
 
