@@ -17,6 +17,9 @@ Rows (issue 12):
   full screen with its own Footer, so it is also set beside a bare Screen of a Static, a 12-row
   DataTable, a VerticalScroll and a Footer (the Footer composes its keys a frame after the screen).
 - record a keep (ctrl+s to the 'Recorded' toast: lock, verify, write, fsync), for information.
+- beside each form and screen, the CPU time the app's main thread used from the key to that readable
+  paint (/proc/PID/schedstat, in ns): the wall times here vary by tens of ms from run to run with
+  the machine's other load; the CPU time much less.
 
 Both apps start from compiled bytecode, as after `pip install` (which compiles every module):
 panel-tui's modules are compiled first with compileall, since an editable install under
@@ -175,11 +178,28 @@ def key(master: int, seq: bytes) -> float:
     return (last - t0) * 1000 if last else float("nan")
 
 
-def opens(master: int, seq: bytes, markers: list[bytes], limit: float = 5.0) -> tuple[float, float]:
+def cpu_ms(pid: int | None) -> float:
+    """CPU time the app's main thread (where Textual does all its work) has used, in ms, from
+    /proc/PID/schedstat (nanoseconds): unlike the wall time, other load on the machine barely
+    changes it. 0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+LAST_CPU: list[float] = [0.0]  # CPU ms of the main thread for the last opens() call, to its readable paint
+
+
+def opens(master: int, seq: bytes, markers: list[bytes], limit: float = 5.0, pid: int | None = None) -> tuple[float, float]:
     """Write a key that opens a form or a screen: milliseconds to the output byte that completes its
     first readable paint (every marker painted, escape codes removed), and to the last byte of the
     repaints that follow (the output quiet for 300 ms). The first byte is no measure: Textual writes
     a 13-byte pointer-shape code (OSC 22) at once, a frame or more before the screen itself."""
+    c0 = cpu_ms(pid)
     t0 = time.perf_counter()
     os.write(master, seq)
     raw, seen, last = b"", None, t0
@@ -194,6 +214,7 @@ def opens(master: int, seq: bytes, markers: list[bytes], limit: float = 5.0) -> 
         last = time.perf_counter()
         if seen is None and all(m in ANSI.sub(b"", raw) for m in markers):
             seen = last
+            LAST_CPU[0] = cpu_ms(pid) - c0
     if seen is None:
         raise SystemExit(f"{seq!r} never showed {markers!r}: {ANSI.sub(b'', raw)[-300:]!r}")
     return (seen - t0) * 1000, (last - t0) * 1000
@@ -238,16 +259,19 @@ def bare_keys(runs: int) -> dict[str, list[float]]:
     proc, master, _ = spawn(BARE_ARGV)
     until_text(master, BARE_MARKERS)
     settle(master, quiet=0.3)
-    out: dict[str, list[float]] = {"cursor": [], "form": [], "form settled": [], "screen": [], "screen settled": []}
+    out: dict[str, list[float]] = {"cursor": [], "form": [], "form settled": [], "screen": [], "screen settled": [],
+                                   "form cpu": [], "screen cpu": []}
     for _ in range(runs):
         out["cursor"].append(key(master, DOWN))
         out["cursor"].append(key(master, UP))
-        shown, settled = opens(master, b"d", [b"Apply professional discretion", b"Cancel"])
+        shown, settled = opens(master, b"d", [b"Apply professional discretion", b"Cancel"], pid=proc.pid)
+        out["form cpu"].append(LAST_CPU[0])
         out["form"].append(shown)
         out["form settled"].append(settled)
         os.write(master, ESC)
         settle(master, quiet=0.4)
-        shown, settled = opens(master, b"l", [b"intact, head", b"Back"])
+        shown, settled = opens(master, b"l", [b"intact, head", b"Back"], pid=proc.pid)
+        out["screen cpu"].append(LAST_CPU[0])
         out["screen"].append(shown)
         out["screen settled"].append(settled)
         os.write(master, b"l")
@@ -261,7 +285,8 @@ def panel_keys(runs: int, session: Path) -> tuple[dict[str, list[float]], int]:
     until_text(master, [b"Joint working", b"Help"])
     settle(master, quiet=0.5)
     out: dict[str, list[float]] = {n: [] for n in ("cursor", "discretion", "discretion settled", "keep",
-                                                   "keep settled", "log", "log settled", "record")}
+                                                   "keep settled", "log", "log settled", "record",
+                                                   "discretion cpu", "keep cpu", "log cpu")}
     os.write(master, DOWN * 5)  # 2.2: flagged, a discretion standard with the fullest evidence
     settle(master, quiet=0.3)
     for i in range(runs):
@@ -269,14 +294,16 @@ def panel_keys(runs: int, session: Path) -> tuple[dict[str, list[float]], int]:
         out["cursor"].append(key(master, UP))  # back on 2.2
         for name, seq, markers, back in (("discretion", b"d", [b"Discretion on 2.2", b"Record (ctrl+s)"], ESC),
                                          ("log", b"l", [b"intact", b"head ", b"Back"], b"l")):
-            shown, settled = opens(master, seq, markers)
+            shown, settled = opens(master, seq, markers, pid=proc.pid)
+            out[name + " cpu"].append(LAST_CPU[0])
             out[name].append(shown)
             out[name + " settled"].append(settled)
             os.write(master, back)
             settle(master, quiet=0.4)
         os.write(master, DOWN)  # 2.3 (not flagged: a keep is always allowed)
         settle(master, quiet=0.3)
-        shown, settled = opens(master, b"k", [b"Keep 2.3", b"Record (ctrl+s)"])
+        shown, settled = opens(master, b"k", [b"Keep 2.3", b"Record (ctrl+s)"], pid=proc.pid)
+        out["keep cpu"].append(LAST_CPU[0])
         out["keep"].append(shown)
         out["keep settled"].append(settled)
         os.write(master, f"Kept after discussion, round {i}.".encode())
@@ -318,11 +345,14 @@ def main() -> None:
         "(load-proof)")
     row("cursor down/up, key to last byte (median)", med(pk["cursor"]), med(bk["cursor"]), "<= 16 ms")
     row("open the discretion form, readable (median)", med(pk["discretion"]), med(bk["form"]), "<= 1.25x")
+    row("  CPU time used by then (median)", med(pk["discretion cpu"]), med(bk["form cpu"]), "(load-proof)")
     row("  its repaints settled (median)", med(pk["discretion settled"]), med(bk["form settled"]), "")
     row("open the keep form, readable (median)", med(pk["keep"]), med(bk["form"]), "<= 1.25x")
+    row("  CPU time used by then (median)", med(pk["keep cpu"]), med(bk["form cpu"]), "(load-proof)")
     row("  its repaints settled (median)", med(pk["keep settled"]), med(bk["form settled"]), "")
     row("open the log view, readable (median)", med(pk["log"]), med(bk["form"]), "<= 1.25x")
     row("  the same beside a bare full Screen", med(pk["log"]), med(bk["screen"]), "(with Footer)")
+    row("  CPU time used by then (median)", med(pk["log cpu"]), med(bk["screen cpu"]), "(load-proof)")
     row("  its repaints settled, beside the bare Screen", med(pk["log settled"]), med(bk["screen settled"]), "")
     print(f"  {'record a keep: ctrl+s to the Recorded toast':<44} {med(pk['record']):9.1f} ms"
           f"   (lock, verify, write, fsync; {recorded} of {runs} recorded on disk)")

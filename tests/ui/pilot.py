@@ -91,4 +91,5 @@ async def select_standard(pilot, sid: str) -> None:
 def form_error(app) -> str:
     """What the form says went wrong: the line above its buttons and the message beside a field."""
     beside = [str(w.render()) for w in app.screen.query(".field-error") if w.has_class("-shown")]
-    return "\n".join([str(app.screen.query_one("#form-error").render()), *beside])
+    line = [str(w.render()) for w in app.screen.query("#form-error")]  # mounted with the first refusal
+    return "\n".join([*line, *beside])

@@ -117,7 +117,7 @@ def test_unflagged_standard_warns_and_needs_outside_reason(stockton_fresh):
         await pilot.pause()
         form = app.screen
         assert form.row_shown("outside_reason")  # the only target is outside the criteria
-        assert "WARNING" in str(form.query_one("#row-outside_reason .form-note").render())
+        assert "WARNING" in str(form.query_one("#note-outside_reason").render())
         assert "No discretion flag" in str(form.query_one("#form-intro").render())
         await fill(pilot, "rationale", WHY)
         await submit(pilot)
@@ -167,6 +167,30 @@ def test_ratify_and_change_with_keyboard(stockton_fresh):
     es = entries(stockton_fresh)
     assert (es[1]["standard"], es[1]["to"]) == ("1.1", "Outstanding")
     assert (es[2]["standard"], es[2]["from"], es[2]["to"]) == ("1.2", "Outstanding", "Outstanding")
+
+
+def test_a_field_shown_later_takes_its_place_and_keeps_its_text(stockton_fresh):
+    """A field that shows only for some choices is mounted when first shown, between the fields
+    around it, and only hidden after that: text typed in it comes back with it."""
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "1.1")
+        await pilot.press("r")
+        await pilot.pause()
+        form = app.screen
+        assert not form.query("#f-reason")  # not mounted until it shows
+        await choose(pilot, "to", "Outstanding")
+        order = [w.id for w in form.query_one("#form-body").children if w.id]
+        assert order.index("label-to") < order.index("f-to") < order.index("label-reason") \
+            < order.index("f-reason") < order.index("label-by"), order
+        await fill(pilot, "reason", "Board evidence showed stronger leadership than proposed.")
+        await choose(pilot, "to", "Good")  # the proposed band: no reason asked
+        assert not form.row_shown("reason") and not form.query_one("#label-reason").display
+        await choose(pilot, "to", "Outstanding")
+        assert form.row_shown("reason")
+        assert form.query_one("#f-reason").text.startswith("Board evidence")
+
+    run_app(stockton_fresh, script)
 
 
 def test_keep_propose_dissent_and_retract(stockton_fresh):
