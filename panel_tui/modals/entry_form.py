@@ -75,6 +75,7 @@ class EntryForm(ModalScreen[Any]):
         self.confirm_label = confirm_label
         self.on_stale = on_stale
         self.recording = False
+        self._fault: str | None = None  # the field the refusal line points to
 
     def compose(self) -> ComposeResult:
         # Everything the form opens with is decided here, before anything is mounted: the fields'
@@ -235,6 +236,8 @@ class EntryForm(ModalScreen[Any]):
             if found:
                 for w in found:
                     w.display = show
+                if not show:  # its message is about text no longer asked for: gone with it
+                    self._clear_message(f.name)
             elif show:
                 later = next((w for g in self.fields[i + 1:] for w in self.query(f"#label-{g.name}")), None)
                 body = self.query_one("#form-body")
@@ -242,6 +245,15 @@ class EntryForm(ModalScreen[Any]):
                     body.mount(*self._row(f), before=later)
                 else:
                     body.mount(*self._row(f))
+
+    def _clear_message(self, name: str) -> None:
+        """Take down the message under field ``name`` and, if it pointed there, the refusal line
+        (found by a chair: a message for a field hidden and shown again came back with it)."""
+        self.query(f"#err-{name}").remove_class("-shown")
+        if self._fault == name:
+            self._fault = None
+            self.query("#form-error").remove_class("-shown")
+            self.call_after_refresh(self._fit)
 
     def on_select_changed(self, _: Select.Changed) -> None:
         self._update_visibility()
@@ -251,6 +263,7 @@ class EntryForm(ModalScreen[Any]):
         for w in self.query(".field-error"):
             w.remove_class("-shown")
         at_fault = next((f for f in self.fields if f.name == field and self._is_visible(f)), None)
+        self._fault = at_fault.name if at_fault is not None else None
         # the whole message once: beside the field at fault when there is one (the line above the
         # buttons, always on screen, then only says where to look)
         foot = f"✗ Not recorded: see the message under “{at_fault.label}”." if at_fault else f"✗ {message}"
@@ -271,7 +284,7 @@ class EntryForm(ModalScreen[Any]):
             found.first().add_class("-shown")
         else:  # mounted when first needed, under its field: most forms never show one
             self.query_one("#form-body").mount(
-                Static(text, id=f"err-{field}", classes=f"field-error -shown field-{field}"),
+                Static(text, id=f"err-{field}", classes="field-error -shown"),  # shown by its class only
                 after=f"#f-{field}")
         widget = self.query_one(f"#f-{field}")
         widget.focus()
@@ -281,7 +294,7 @@ class EntryForm(ModalScreen[Any]):
 
     def _scroll_to_field(self, name: str) -> None:
         """Bring a field's label, widget and message into view together."""
-        parts = list(self.query(f".field-{name}"))
+        parts = list(self.query(f".field-{name}")) + [w for w in self.query(f"#err-{name}") if w.display]
         if not parts:
             return
         region = parts[0].virtual_region

@@ -193,6 +193,31 @@ def test_a_field_shown_later_takes_its_place_and_keeps_its_text(stockton_fresh):
     run_app(stockton_fresh, script)
 
 
+def test_a_message_goes_with_its_field_when_the_field_hides(stockton_fresh):
+    """Found by a chair in tmux: a refusal under a field that was then hidden (by choosing another
+    band) came back beside a newer message when the field showed again, and the line above the
+    buttons still pointed at the hidden field."""
+    async def script(app, pilot):
+        await dismiss_attendance(pilot)
+        await select_standard(pilot, "1.1")
+        await pilot.press("r")
+        await pilot.pause()
+        form = app.screen
+        await choose(pilot, "to", "Outstanding")
+        await submit(pilot)
+        assert form.query_one("#err-reason").has_class("-shown")
+        assert "Reason for changing" in str(form.query_one("#form-error").render())
+        await choose(pilot, "to", "Good")  # the proposed band: the reason field hides
+        assert not form.query_one("#err-reason").has_class("-shown")
+        assert not form.query_one("#form-error").has_class("-shown")
+        await choose(pilot, "to", "Outstanding")  # shown again: empty, no old message
+        assert form.row_shown("reason")
+        assert not [w for w in form.query(".field-error") if w.has_class("-shown")]
+        assert isinstance(app.screen, type(form))
+
+    run_app(stockton_fresh, script)
+
+
 def test_keep_propose_dissent_and_retract(stockton_fresh):
     async def script(app, pilot):
         await dismiss_attendance(pilot)
