@@ -101,13 +101,18 @@ def measured(cmd: list[str]) -> tuple[float, int]:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, pass_fds=(write,),
                             env={**os.environ, "BENCH_HWM_FD": str(write)})
     os.close(write)
-    status = proc.wait()
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
     with os.fdopen(read, "rb") as fh:
         kib = fh.read()
-    if status != 0 or not kib:
+    if proc.returncode != 0 or not kib:
         raise SystemExit(f"{cmd} failed")
+    CPU.append(usage.ru_utime + usage.ru_stime)
     return elapsed, int(kib)
+
+
+CPU: list[float] = []  # CPU seconds (user + system) of each measured process, in order
 
 
 def compare(root: Path, runs: int = 3) -> None:
@@ -116,15 +121,20 @@ def compare(root: Path, runs: int = 3) -> None:
     audit_cmd = [sys.executable, "-c", AUDIT, str(root)]  # `python -m panel_tui audit ROOT --json`
     parse, audit = [], []
     load0 = os.getloadavg()[0]
+    parse_cpu, audit_cpu = [], []
     for _ in range(runs):  # alternately, so a busy moment on the machine hits both sides alike
         parse.append(measured(parse_cmd))
+        parse_cpu.append(CPU[-1])
         audit.append(measured(audit_cmd))
+        audit_cpu.append(CPU[-1])
     pt, at = min(t for t, _ in parse), min(t for t, _ in audit)
     pm, am = min(m for _, m in parse) / 1024, min(m for _, m in audit) / 1024
     print(f"sessions:               {sessions}")
     print(f"audit --json time:      {at:7.2f} s    (best of {runs}: {', '.join(f'{t:.2f}' for t, _ in audit)})")
     print(f"tomllib parse time:     {pt:7.2f} s    (best of {runs}: {', '.join(f'{t:.2f}' for t, _ in parse)})")
     print(f"time ratio:             {at / pt:7.2f} x  (goal <= 1.5x)")
+    print(f"CPU time (best of {runs}):    {min(audit_cpu):7.2f} s vs {min(parse_cpu):.2f} s = "
+          f"{min(audit_cpu) / min(parse_cpu):.2f} x  (user + system: the machine's other load barely changes it)")
     print(f"audit --json peak RSS:  {am:7.1f} MiB")
     print(f"tomllib parse peak RSS: {pm:7.1f} MiB")
     print(f"memory ratio:           {am / pm:7.2f} x  (goal <= 2x)")
