@@ -8,12 +8,14 @@ from typing import Any, Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from panel_tui.core.session import Session, load_session
 from panel_tui.textual_fixes import forget_closed_watchers
 
 
 FREEZE_AFTER = 2.0  # seconds after the first screen: after the evidence pane has rendered ahead (1 s)
+IDLE_COLLECT_AFTER = 0.6  # seconds after a form or screen closes
 
 
 class PanelApp(App):
@@ -33,6 +35,7 @@ class PanelApp(App):
         collector for the start-up; tests, which run many apps in one process, do not)."""
         super().__init__()
         self.freeze_heap = freeze_heap
+        self._idle_collect: Timer | None = None
         self.session_path = Path(path) if path is not None else None
         self.initial_session = session
         self.sessions_root = Path(sessions_root)
@@ -65,6 +68,23 @@ class PanelApp(App):
         watcher list kept them alive: see textual_fixes)."""
         forget_closed_watchers(self)
         return super().push_screen(screen, *args, **kwargs)
+
+    def pop_screen(self) -> Any:
+        """A closed form or screen leaves its widgets for the garbage collector: collect them a
+        moment later, while the chair reads the screen, rather than in a full collection that would
+        otherwise come in the middle of a later key (75-120 ms, every two or three forms, measured)."""
+        result = super().pop_screen()
+        if self.freeze_heap:
+            if self._idle_collect is not None:
+                self._idle_collect.stop()
+            self._idle_collect = self.set_timer(IDLE_COLLECT_AFTER, self._collect)
+        return result
+
+    def _collect(self) -> None:
+        import gc
+
+        self._idle_collect = None
+        gc.collect()
 
     def on_ready(self) -> None:
         if self.freeze_heap:
