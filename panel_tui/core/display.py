@@ -22,6 +22,8 @@ def visible(text: str, keep_newlines: bool = False) -> str:
     Newlines may be kept for multi-line display; tabs become a single visible arrow. The mapping
     is for display only: the stored text is never changed.
     """
+    if text.isprintable():  # every character mapped below is unprintable to Python: nothing to do
+        return text
     out = []
     for ch in text:
         o = ord(ch)
