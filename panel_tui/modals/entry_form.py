@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -76,6 +76,7 @@ class EntryForm(ModalScreen[Any]):
         self.on_stale = on_stale
         self.recording = False
         self._fault: str | None = None  # the field the refusal line points to
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         # Everything the form opens with is decided here, before anything is mounted: the fields'
@@ -162,6 +163,16 @@ class EntryForm(ModalScreen[Any]):
             area.placeholder = f.placeholder
             return area
         return Input(value, placeholder=f.placeholder, id=wid)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Runs before Textual's own handler of the same name (Textual calls each class's in turn).
+        The first resume comes straight after the form was mounted, when every style was applied
+        as each widget mounted: Textual's restyle of the whole form then only repeats it (20 ms of
+        the discretion form's opening, traced). Later resumes, after a screen on top of the form
+        closes, restyle as usual."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # a toast from the last entry must not cover this form's fields
