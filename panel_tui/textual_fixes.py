@@ -52,3 +52,20 @@ def _forget(obj: Any) -> int:
         dropped += len(pairs) - len(kept)
         pairs[:] = kept
     return dropped
+
+
+class FreshScreenStyles:
+    """For a screen made anew each time it opens (the forms, the log view): its first resume comes
+    straight after it was mounted, when every style was applied as each widget mounted, and
+    Textual's restyle of the whole screen on that resume only repeats it (20 ms of the discretion
+    form's opening, traced). Later resumes (after a screen on top closes) restyle as usual.
+
+    A handler, not an override: Textual calls each class's ``_on_screen_resume`` in turn, this one
+    (earlier in the MRO) before Screen's, which then reads the flag set here."""
+
+    _resumed_once = False
+
+    def _on_screen_resume(self, event: Any) -> None:
+        if not self._resumed_once:
+            self._resumed_once = True
+            event.refresh_styles = False

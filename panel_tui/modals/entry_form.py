@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,6 +26,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.writer import StaleView
+from panel_tui.textual_fixes import FreshScreenStyles
 from panel_tui.widgets.safe import para
 
 Values = dict[str, Any]
@@ -45,7 +46,7 @@ class FormField:
     visible: Callable[[Values], bool] | None = None
 
 
-class EntryForm(ModalScreen[Any]):
+class EntryForm(FreshScreenStyles, ModalScreen[Any]):
     """A ModalScreen form. ``commit(values)`` writes and returns the result, or raises a refusal."""
 
     BINDINGS = [
@@ -76,7 +77,6 @@ class EntryForm(ModalScreen[Any]):
         self.on_stale = on_stale
         self.recording = False
         self._fault: str | None = None  # the field the refusal line points to
-        self._resumed = False
 
     def compose(self) -> ComposeResult:
         # Everything the form opens with is decided here, before anything is mounted: the fields'
@@ -163,16 +163,6 @@ class EntryForm(ModalScreen[Any]):
             area.placeholder = f.placeholder
             return area
         return Input(value, placeholder=f.placeholder, id=wid)
-
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        """Runs before Textual's own handler of the same name (Textual calls each class's in turn).
-        The first resume comes straight after the form was mounted, when every style was applied
-        as each widget mounted: Textual's restyle of the whole form then only repeats it (20 ms of
-        the discretion form's opening, traced). Later resumes, after a screen on top of the form
-        closes, restyle as usual."""
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # a toast from the last entry must not cover this form's fields

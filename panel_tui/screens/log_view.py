@@ -11,10 +11,11 @@ from textual.widgets import DataTable, Footer, Static
 
 from panel_tui.core.display import entry_summary, local_time, status_mark
 from panel_tui.core.session import Session
+from panel_tui.textual_fixes import FreshScreenStyles
 from panel_tui.widgets.safe import para, plain
 
 
-class LogScreen(Screen):
+class LogScreen(FreshScreenStyles, Screen):
     BINDINGS = [
         Binding("escape,l", "app.pop_screen", "Back", id="log.back", tooltip="Back to the standards"),
     ]

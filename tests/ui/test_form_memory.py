@@ -61,3 +61,37 @@ def test_forget_closed_watchers_drops_only_closed_nodes(stockton_met):
         assert not any(node is area for node, _ in watchers)
 
     run_app(stockton_met, script)
+
+
+def test_a_fresh_form_or_log_view_is_not_restyled_whole_when_it_first_shows(stockton_met, monkeypatch):
+    """Textual restyles a screen whole on every resume; the first comes straight after mounting,
+    when every style was just applied (textual_fixes.FreshScreenStyles skips that one)."""
+    from textual.app import App
+
+    from panel_tui.screens.log_view import LogScreen
+
+    restyled: list[object] = []
+    original = App.update_styles
+
+    def spy(self, node, animate=True):
+        restyled.append(node)
+        return original(self, node, animate)
+
+    monkeypatch.setattr(App, "update_styles", spy)
+
+    async def script(app, pilot):
+        await select_standard(pilot, "2.2")
+        await pilot.press("d")
+        await pilot.pause(0.3)
+        form = app.screen
+        assert isinstance(form, EntryForm)
+        assert form not in restyled
+        area = form.query_one("#f-rationale")
+        assert area.has_focus and area.styles.height.value == 5  # app.tcss applied as it mounted
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        await pilot.press("l")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, LogScreen) and app.screen not in restyled
+
+    run_app(stockton_met, script)
