@@ -45,6 +45,14 @@ class FormField:
     note: str = ""  # shown under the label, e.g. a warning
     visible: Callable[[Values], bool] | None = None
 
+    def shows(self, values: Values) -> bool:
+        return self.visible is None or self.visible(values)
+
+
+def lines_of(text: str) -> list[str]:
+    """A "lines" field's value: its non-blank lines, trimmed (e.g. the members present)."""
+    return [ln.strip() for ln in text.splitlines() if ln.strip()]
+
 
 class EntryForm(FreshScreenStyles, ModalScreen[Any]):
     """A ModalScreen form. ``commit(values)`` writes and returns the result, or raises a refusal."""
@@ -85,7 +93,7 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
         self.initial = {f.name: self._default(f) for f in self.fields}
         draft = self._read_draft()
         self.start = {**self.initial, **(draft[0] if draft else {})}
-        shown = [f for f in self.fields if f.visible is None or f.visible(self.start)]
+        shown = [f for f in self.fields if f.shows(self.start)]
         first = next((f for f in shown if f.kind != "select"), shown[0] if shown else None)
         if first is not None:  # Textual's auto-focus gives it the focus as the form mounts (by
             # default it would pick the scrolling body, restyling every field under it, ~30 ms,
@@ -115,7 +123,7 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
         if f.kind == "select":
             return f.value or f.options[0][1]
         if f.kind == "lines":
-            return [ln.strip() for ln in f.value.splitlines() if ln.strip()]
+            return lines_of(f.value)
         return f.value
 
     def _read_draft(self) -> tuple[Values, str] | None:
@@ -137,7 +145,7 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
             elif f.kind == "lines" and isinstance(v, list):
                 kept[f.name] = [str(x) for x in v]
             elif isinstance(v, str):
-                kept[f.name] = [ln.strip() for ln in v.splitlines() if ln.strip()] if f.kind == "lines" else v
+                kept[f.name] = lines_of(v) if f.kind == "lines" else v
         return kept, saved
 
     def _row(self, f: FormField) -> list[Widget]:
@@ -214,7 +222,7 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
                 out[f.name] = w.value
             elif isinstance(w, TextArea):
                 text = w.text
-                out[f.name] = [ln.strip() for ln in text.splitlines() if ln.strip()] if f.kind == "lines" else text
+                out[f.name] = lines_of(text) if f.kind == "lines" else text
             else:
                 out[f.name] = w.value
         return out
@@ -224,15 +232,13 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
         found = self.query(f"#f-{name}")
         return bool(found) and found.first().display
 
-    def _is_visible(self, f: FormField) -> bool:
-        return f.visible is None or f.visible(self.values())
 
     def _update_visibility(self) -> None:
         """Show and hide fields as the values change. A field is mounted the first time it shows
         and is then only hidden, so text typed in it is kept if it shows again."""
         vals = self.values()
         for i, f in enumerate(self.fields):
-            show = f.visible is None or f.visible(vals)
+            show = f.shows(vals)
             found = self.query(f".field-{f.name}")
             if found:
                 for w in found:
@@ -263,7 +269,8 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
         """The message at the bottom, and beside the field at fault, which gets the focus and is scrolled to."""
         for w in self.query(".field-error"):
             w.remove_class("-shown")
-        at_fault = next((f for f in self.fields if f.name == field and self._is_visible(f)), None)
+        now = self.values()
+        at_fault = next((f for f in self.fields if f.name == field and f.shows(now)), None)
         self._fault = at_fault.name if at_fault is not None else None
         # the whole message once: beside the field at fault when there is one (the line above the
         # buttons, always on screen, then only says where to look)
@@ -343,7 +350,8 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
     def action_submit(self) -> None:
         if self.recording:
             return  # one write at a time: a second ctrl+s while recording is ignored
-        vals = {f.name: v for f, v in zip(self.fields, self.values().values()) if self._is_visible(f)}
+        now = self.values()  # read once: each field's visibility is decided from the same values
+        vals = {f.name: now[f.name] for f in self.fields if f.shows(now)}
         self.recording = True
         self.query("#form-error").remove_class("-shown")
         self.call_after_refresh(self._fit)

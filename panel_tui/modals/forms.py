@@ -226,7 +226,8 @@ def dissent(ctx: Context, sid: str | None = None) -> FormSpec:
     options = [("(the panel's conclusions generally)", "")] + [
         (f"#{e['seq']} {e['kind']} {e.get('standard', '')}", str(e["seq"])) for e in entries]
     standing = (state.panel.get(sid) or state.ratified.get(sid)) if state is not None and sid is not None else None
-    fields = [by_field(ctx, "Member dissenting", "member", chair_last=True), FormField("about", "About", "select", options, value=str(standing["seq"]) if standing else ""),
+    fields = [by_field(ctx, "Member dissenting", "member", chair_last=True),
+              FormField("about", "About", "select", options, value=str(standing["seq"]) if standing else ""),
               FormField("reason", "Reason (required)", "area")]
     return FormSpec("dissent", "Record a dissent", None, fields,
                     lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})

@@ -88,6 +88,16 @@ async def select_standard(pilot, sid: str) -> None:
     await pilot.pause()
 
 
+async def open_form(pilot, sid: str, key: str, wait: float | None = None) -> EntryForm:
+    """Select standard ``sid`` and press the key that opens a form on it; the form, once shown."""
+    await select_standard(pilot, sid)
+    await pilot.press(key)
+    await pilot.pause(wait)
+    form = pilot.app.screen
+    assert isinstance(form, EntryForm), f"{key!r} on {sid} opened {type(form).__name__}, not a form"
+    return form
+
+
 def form_error(app) -> str:
     """What the form says went wrong: the line above its buttons and the message beside a field."""
     beside = [str(w.render()) for w in app.screen.query(".field-error") if w.has_class("-shown")]

@@ -8,7 +8,7 @@ import tomllib
 from panel_tui.core.drafts import DRAFTS_FILE, get_draft
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.screens.meeting import MeetingScreen
-from tests.ui.pilot import choose, dismiss_attendance, fill, run_app, select_standard, submit
+from tests.ui.pilot import choose, dismiss_attendance, fill, open_form, run_app, select_standard, submit
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
 
@@ -36,10 +36,7 @@ def test_esc_keeps_a_draft_and_the_form_restores_it(stockton_fresh):
         assert app.screen.query_one("#f-reason").text == ""
         await pilot.press("escape")
         await pilot.pause()
-        await select_standard(pilot, "2.2")
-        await pilot.press("d")
-        await pilot.pause()
-        form = app.screen
+        form = await open_form(pilot, "2.2", "d")
         assert isinstance(form, EntryForm) and form.query_one("#f-rationale").text == WHY
         assert "Draft restored" in str(form.query_one("#form-draft").render())
         await submit(pilot)

@@ -8,7 +8,7 @@ import pytest
 from textual.geometry import Region
 
 from panel_tui.modals.entry_form import EntryForm
-from tests.ui.pilot import run_app, select_standard
+from tests.ui.pilot import open_form, run_app
 
 SCREEN = Region(0, 0, 80, 24)
 
@@ -25,11 +25,7 @@ def visible_in_form(form: EntryForm, widget) -> bool:
                                                ("2.1", "s", "by")])
 def test_every_part_of_a_form_can_be_reached_at_80x24(stockton_met, standard, key, last):
     async def script(app, pilot):
-        await select_standard(pilot, standard)
-        await pilot.press(key)
-        await pilot.pause(0.3)
-        form = app.screen
-        assert isinstance(form, EntryForm)
+        form = await open_form(pilot, standard, key, 0.3)
         assert SCREEN.contains_region(form.query_one("#confirm").region)
         field = form.query_one(f"#f-{last}")
         if app.focused is field:  # the sign-off form starts on it, at the top of the form: tab away and back
@@ -51,11 +47,7 @@ def test_every_part_of_a_form_can_be_reached_at_80x24(stockton_met, standard, ke
 @pytest.mark.parametrize("standard,key", [("3.2", "d"), ("3.2", "k"), ("3.2", "p")])
 def test_the_field_to_type_in_is_on_screen_when_a_form_opens_at_80x24(stockton_met, standard, key):
     async def script(app, pilot):
-        await select_standard(pilot, standard)
-        await pilot.press(key)
-        await pilot.pause(0.3)
-        form = app.screen
-        assert isinstance(form, EntryForm)
+        form = await open_form(pilot, standard, key, 0.3)
         focused = app.focused
         assert focused is not None and focused.id in ("f-rationale", "f-reason"), focused
         assert visible_in_form(form, focused), (focused.region, form.query_one("#form-body").region)
@@ -77,10 +69,7 @@ def test_the_sign_off_form_opens_at_the_top_where_it_says_what_is_missing(stockt
 
 def test_the_refusal_beside_the_field_is_scrolled_into_view_at_80x24(stockton_met):
     async def script(app, pilot):
-        await select_standard(pilot, "3.2")
-        await pilot.press("d")
-        await pilot.pause(0.3)
-        form = app.screen
+        form = await open_form(pilot, "3.2", "d", 0.3)
         form.query_one("#f-by").focus()  # the chair is at the bottom of the form
         await pilot.pause(0.3)
         await pilot.press("ctrl+s")
@@ -97,10 +86,7 @@ def test_the_refusal_under_the_last_field_is_not_hidden_by_the_buttons(stockton_
     """Found in tmux on the dissent form at 80x24: the refusal under Reason (its last field) was
     scrolled into view before the line above the buttons appeared, which then covered it."""
     async def script(app, pilot):
-        await select_standard(pilot, "3.4")
-        await pilot.press("x")
-        await pilot.pause(0.3)
-        form = app.screen
+        form = await open_form(pilot, "3.4", "x", 0.3)
         await pilot.press("ctrl+s")  # refused: no reason given
         await pilot.pause(0.5)
         beside = form.query_one("#err-reason")

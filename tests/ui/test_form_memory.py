@@ -15,7 +15,7 @@ from textual.widgets import TextArea
 
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.textual_fixes import forget_closed_watchers
-from tests.ui.pilot import run_app, select_standard
+from tests.ui.pilot import open_form, run_app, select_standard
 
 
 def _live(kind: str) -> int:
@@ -80,11 +80,7 @@ def test_a_fresh_form_or_log_view_is_not_restyled_whole_when_it_first_shows(stoc
     monkeypatch.setattr(App, "update_styles", spy)
 
     async def script(app, pilot):
-        await select_standard(pilot, "2.2")
-        await pilot.press("d")
-        await pilot.pause(0.3)
-        form = app.screen
-        assert isinstance(form, EntryForm)
+        form = await open_form(pilot, "2.2", "d", 0.3)
         assert form not in restyled
         area = form.query_one("#f-rationale")
         assert area.has_focus and area.styles.height.value == 5  # app.tcss applied as it mounted

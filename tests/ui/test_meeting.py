@@ -11,7 +11,7 @@ from panel_tui.screens.log_view import LogScreen
 from panel_tui.screens.meeting import MeetingScreen
 from panel_tui.widgets.detail import StandardDetail
 from panel_tui.widgets.standards_table import StandardsTable
-from tests.ui.pilot import choose, submit, dismiss_attendance, fill, form_error, run_app, select_standard
+from tests.ui.pilot import choose, dismiss_attendance, fill, form_error, open_form, run_app, select_standard, submit
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
 
@@ -49,11 +49,7 @@ def test_cancel_writes_nothing(stockton_fresh):
 def test_discretion_uplift_updates_score_live(stockton_fresh):
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        await select_standard(pilot, "2.2")
-        await pilot.press("d")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, EntryForm)
+        form = await open_form(pilot, "2.2", "d")
         assert form.query_one("#f-to").value == "Good"
         assert form.query_one("#f-by").value == "Helen Davies"  # defaults to the chair
         assert not form.row_shown("other_evidence")  # not a small sample
@@ -90,10 +86,7 @@ def test_refused_rationale_is_shown_in_the_form_and_kept(stockton_fresh):
 def test_small_sample_needs_other_evidence(stockton_fresh):
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        await select_standard(pilot, "3.2")
-        await pilot.press("d")
-        await pilot.pause()
-        form = app.screen
+        form = await open_form(pilot, "3.2", "d")
         assert form.row_shown("other_evidence")
         # 3.2 is flagged for lowering (▼65, one case ▼): the form starts there, not on the uplift
         assert form.query_one("#f-to").value == "Requires improvement"
@@ -112,10 +105,7 @@ def test_small_sample_needs_other_evidence(stockton_fresh):
 def test_unflagged_standard_warns_and_needs_outside_reason(stockton_fresh):
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        await select_standard(pilot, "2.3")
-        await pilot.press("d")
-        await pilot.pause()
-        form = app.screen
+        form = await open_form(pilot, "2.3", "d")
         assert form.row_shown("outside_reason")  # the only target is outside the criteria
         assert "WARNING" in str(form.query_one("#note-outside_reason").render())
         assert "No discretion flag" in str(form.query_one("#form-intro").render())
@@ -145,10 +135,7 @@ def test_discretion_on_a_judgement_standard_points_to_ratify(stockton_fresh):
 def test_ratify_and_change_with_keyboard(stockton_fresh):
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        await select_standard(pilot, "1.1")
-        await pilot.press("r")
-        await pilot.pause()
-        form = app.screen
+        form = await open_form(pilot, "1.1", "r")
         assert not form.row_shown("reason")  # confirming the proposed band needs no reason
         form.query_one("#f-to").focus()
         await pilot.press("enter", "down", "enter")  # Good -> Outstanding
@@ -174,10 +161,7 @@ def test_a_field_shown_later_takes_its_place_and_keeps_its_text(stockton_fresh):
     around it, and only hidden after that: text typed in it comes back with it."""
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        await select_standard(pilot, "1.1")
-        await pilot.press("r")
-        await pilot.pause()
-        form = app.screen
+        form = await open_form(pilot, "1.1", "r")
         assert not form.query("#f-reason")  # not mounted until it shows
         await choose(pilot, "to", "Outstanding")
         order = [w.id for w in form.query_one("#form-body").children if w.id]
@@ -199,10 +183,7 @@ def test_a_message_goes_with_its_field_when_the_field_hides(stockton_fresh):
     buttons still pointed at the hidden field."""
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        await select_standard(pilot, "1.1")
-        await pilot.press("r")
-        await pilot.pause()
-        form = app.screen
+        form = await open_form(pilot, "1.1", "r")
         await choose(pilot, "to", "Outstanding")
         await submit(pilot)
         assert form.query_one("#err-reason").has_class("-shown")
@@ -446,10 +427,7 @@ def test_discretion_form_shows_precedents_from_sibling_sessions(tmp_path, sessio
 
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        await select_standard(pilot, "2.2")
-        await pilot.press("d")
-        await pilot.pause()
-        form = app.screen
+        form = await open_form(pilot, "2.2", "d")
         assert isinstance(form, EntryForm)  # open at once; the scan runs in a worker
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -474,10 +452,7 @@ def test_precedents_scan_never_blocks_and_is_dropped_when_the_form_closes(stockt
 
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        await select_standard(pilot, "2.2")
-        await pilot.press("d")
-        await pilot.pause()
-        form = app.screen
+        form = await open_form(pilot, "2.2", "d")
         assert isinstance(form, EntryForm)  # the form is up while the scan is still running
         assert "looking in sibling sessions" in str(form.query_one("#form-follow-up").render())
         await fill(pilot, "rationale", WHY)  # and typing works meanwhile
@@ -516,10 +491,7 @@ def test_a_proposal_prefills_discretion_and_is_answered(stockton_fresh):
         append_entry(stockton_fresh, load_inspection(stockton_fresh), "proposal",
                      {"standard": "3.2", "to": "Requires improvement", "rationale": case, "by": "Maria Jerram"})
         await pilot.pause(1.3)  # the screen picks up the proposal recorded elsewhere
-        await select_standard(pilot, "3.2")
-        await pilot.press("d")
-        await pilot.pause()
-        form = app.screen
+        form = await open_form(pilot, "3.2", "d")
         assert form.query_one("#f-to").value == "Requires improvement"
         assert form.query_one("#f-rationale").text == case
         assert "The lead inspector proposed Requires improvement (entry 2" in str(form.query_one("#form-intro").render())
