@@ -15,7 +15,7 @@ from textual.widgets import TextArea
 
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.textual_fixes import forget_closed_watchers
-from tests.ui.pilot import open_form, run_app, select_standard
+from tests.ui.pilot import choose, open_form, run_app, select_standard
 
 
 def _live(kind: str) -> int:
@@ -89,5 +89,43 @@ def test_a_fresh_form_or_log_view_is_not_restyled_whole_when_it_first_shows(stoc
         await pilot.press("l")
         await pilot.pause(0.3)
         assert isinstance(app.screen, LogScreen) and app.screen not in restyled
+
+    run_app(stockton_met, script)
+
+
+def test_a_form_restyles_only_its_focused_field_as_it_opens(stockton_met, monkeypatch):
+    """Each select box is composed already marked as holding a value (textual_fixes.ValuedSelect),
+    and a widget given a class before it is in the app (each field's ``field-NAME``, each Button's
+    variant) is styled once, as it mounts (PanelApp.update_styles), so none is restyled a second
+    time as the form opens (traced: ~7 ms per select, 1-2 ms per field or button). The focused
+    field's restyle (it gains :focus) is Textual's own and expected."""
+    from textual.app import App
+    from textual.widgets import Select
+    from textual.widgets._select import SelectCurrent
+
+    restyled: list[object] = []
+    original = App.update_styles
+
+    def spy(self, node, animate=True):
+        restyled.append(node)
+        return original(self, node, animate)
+
+    monkeypatch.setattr(App, "update_styles", spy)
+
+    async def script(app, pilot):
+        await select_standard(pilot, "2.2")
+        restyled.clear()
+        await pilot.press("d")
+        await pilot.pause(0.3)
+        form = app.screen
+        in_form = [n for n in restyled if n is form or form in getattr(n, "ancestors", [])]
+        assert in_form == [form.query_one("#f-rationale")], in_form
+        for select in form.query(Select):  # the boxes still show their values, styled as holding one
+            current = select.query_one(SelectCurrent)
+            assert current.has_value and current.has_class("-has-value")
+        assert "Good (uplift)" in str(form.query_one("#f-to").query_one(SelectCurrent).query_one("#label").render())
+        await choose(pilot, "to", "Inadequate")  # changing it works as before
+        assert form.values()["to"] == "Inadequate"
+        assert form.query_one("#f-to").query_one(SelectCurrent).has_class("-has-value")
 
     run_app(stockton_met, script)

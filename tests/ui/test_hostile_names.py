@@ -156,7 +156,7 @@ def test_precedents_show_a_hostile_sibling_name_and_skip_a_broken_sibling(tmp_pa
         assert isinstance(app.screen, EntryForm)
         await app.workers.wait_for_complete()  # the precedents scan runs in a worker
         await pilot.pause()
-        intro = str(app.screen.query_one("#form-follow-up").render())
+        intro = str(app.screen.query_one("#form-intro").render())
         assert f"{SHOWN} #7 discretion" in intro
         _no_raw_control(intro)
 

@@ -431,7 +431,7 @@ def test_discretion_form_shows_precedents_from_sibling_sessions(tmp_path, sessio
         assert isinstance(form, EntryForm)  # open at once; the scan runs in a worker
         await app.workers.wait_for_complete()
         await pilot.pause()
-        found = str(form.query_one("#form-follow-up").render())
+        found = str(form.query_one("#form-intro").render())
         assert "Precedents" in found and "stockton-2021 #7 discretion Requires improvement → Good (62.5% of 8)" in found
 
     run_app(d, script)
@@ -454,7 +454,7 @@ def test_precedents_scan_never_blocks_and_is_dropped_when_the_form_closes(stockt
         await dismiss_attendance(pilot)
         form = await open_form(pilot, "2.2", "d")
         assert isinstance(form, EntryForm)  # the form is up while the scan is still running
-        assert "looking in sibling sessions" in str(form.query_one("#form-follow-up").render())
+        assert "looking in sibling sessions" in str(form.query_one("#form-intro").render())
         await fill(pilot, "rationale", WHY)  # and typing works meanwhile
         await pilot.press("escape")
         await pilot.pause()
