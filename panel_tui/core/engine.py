@@ -120,9 +120,13 @@ class Rating:
 
 
 def pct_text(p: Fraction) -> str:
-    """Exact percentage, shortest honest form: 62.5, 66.67, 75."""
-    v = round(p, 2)
-    return f"{float(v):.2f}".rstrip("0").rstrip(".")
+    """Exact percentage, shortest honest form: 62.5, 66.67, 75 (to two decimals, half to even,
+    as ``round(p, 2)``; worked in integers: every flag's text has several)."""
+    q, r = divmod(abs(p.numerator) * 100, p.denominator)
+    if 2 * r > p.denominator or (2 * r == p.denominator and q % 2):
+        q += 1
+    text = f"{'-' if p < 0 and q else ''}{q // 100}.{q % 100:02d}"
+    return text.rstrip("0").rstrip(".")
 
 
 # --- per-standard helpers -------------------------------------------------------------------
@@ -229,6 +233,12 @@ def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_
     if rules.one_case:
         changes: list[tuple[str, int, int]] = []
         derived: list[tuple[str, int, list[int], str, bool]] = []  # qid, delta, bands, why, certain
+        # the lowest of the *other* questions is the lowest of all, except for the question that
+        # holds it (first of equals): then it is the next lowest. Found once, not per question.
+        percents = [o.percent for o in sd.questions]
+        at_min = min(range(len(percents)), key=percents.__getitem__) if percents else -1
+        rest = percents[:at_min] + percents[at_min + 1:] if percents else []
+        next_lowest = min(rest) if rest else None
         for i, q in enumerate(sd.questions):
             if not q.has_counts:
                 if sample is not None or q.relevant is not None:
@@ -239,7 +249,7 @@ def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_
                 continue
             # the band with one answer changed is the band of the lower of the changed question and
             # the lowest of the others (compared as integers: no Fraction built per change)
-            others = min((o.percent for j, o in enumerate(sd.questions) if j != i), default=None)
+            others = next_lowest if i == at_min else percents[at_min]
             for delta in (1, -1):
                 y = q.yes + delta  # type: ignore[operator]
                 if not 0 <= y <= q.relevant:  # type: ignore[operator]

@@ -78,14 +78,17 @@ class Inspection:
         return self.path.parent
 
     def missing(self) -> list[str]:
-        """What is still to come before the inspection can be rated in full, in framework order."""
-        out = []
-        for sid, sd in self.standards.items():
-            if sd.awaiting:
-                out.append(f"{sid}: awaiting figures for {', '.join(sd.awaiting)}")
-            elif sd.awaiting_proposal:
-                out.append(f"{sid}: awaiting the lead inspector's proposal")
-        return out
+        """What is still to come before the inspection can be rated in full, in framework order.
+        Worked out once (like the engine's results in ``cache``): every log entry checks it."""
+        found: list[str] | None = self.cache.get("missing")
+        if found is None:
+            found = self.cache["missing"] = []
+            for sid, sd in self.standards.items():
+                if sd.awaiting:
+                    found.append(f"{sid}: awaiting figures for {', '.join(sd.awaiting)}")
+                elif sd.awaiting_proposal:
+                    found.append(f"{sid}: awaiting the lead inspector's proposal")
+        return list(found)
 
 
 class _Place:

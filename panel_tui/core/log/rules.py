@@ -144,7 +144,8 @@ def _one_step(rating: Rating, s: StandardResult, to: int, base: str) -> str:
 
 def percent_text(value: Fraction) -> str:
     """An exact percentage as a two-decimal string, rounded half up (2/3 of 100 -> "66.67")."""
-    hundredths = (value * 100 + Fraction(1, 2)).__floor__()
+    # floor(value * 100 + 1/2) in integers (a Fraction here cost a tenth of reading a log)
+    hundredths = (200 * value.numerator + value.denominator) // (2 * value.denominator)
     return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
