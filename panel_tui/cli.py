@@ -160,6 +160,11 @@ def _quiet_stdout() -> None:
         pass
 
 
+# An entry field a refusal can point at -> the option that gives it on the command line (the app
+# shows the refusal beside the field itself).
+FLAG_OF_FIELD = {"outside_reason": "--outside-criteria REASON", "other_evidence": "--other-evidence TEXT"}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Every failure is one message and an exit code, never a traceback."""
     _safe_streams()
@@ -181,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"error: {exc}")
         return EXIT_BAD_INPUT
     except RuleRefused as exc:
-        _err(str(exc))
+        flag = FLAG_OF_FIELD.get(exc.field or "")  # the core names the field; here it is a flag
+        _err(str(exc) + (f" (give it with {flag})" if flag else ""))
         return EXIT_BAD_INPUT
     except OSError as exc:  # permission denied, a folder where a file should be, a full disk
         from panel_tui.core.tomlfile import os_error

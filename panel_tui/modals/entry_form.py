@@ -92,6 +92,7 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
         # Setting them after mounting restyled and laid out the form again (tens of ms each).
         self.initial = {f.name: self._default(f) for f in self.fields}
         draft = self._read_draft()
+        self.had_draft = draft is not None
         self.start = {**self.initial, **(draft[0] if draft else {})}
         shown = [f for f in self.fields if f.shows(self.start)]
         first = next((f for f in shown if f.kind != "select"), shown[0] if shown else None)
@@ -460,11 +461,13 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
             return
         if self._save_timer is not None:
             self._save_timer.stop()
+        something = self.had_draft or self.typed()
         if self.drafts is not None:
             from panel_tui.core.drafts import clear_draft
 
             clear_draft(*self.drafts)
-        self.notify("Draft discarded; nothing recorded.", markup=False, timeout=3)
+        self.notify("Draft discarded; nothing recorded." if something else "Closed; nothing was typed or recorded.",
+                    markup=False, timeout=3)
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

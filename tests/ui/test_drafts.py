@@ -79,9 +79,13 @@ def test_ctrl_d_discards_the_draft(stockton_fresh):
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
+        assert app.seen[-1][0] == "Draft discarded; nothing recorded."
         await pilot.press("d")
         await pilot.pause()
         assert app.screen.query_one("#f-rationale").text == ""
+        await pilot.press("ctrl+g")  # nothing typed, no draft: nothing to call discarded
+        await pilot.pause()
+        assert app.seen[-1][0] == "Closed; nothing was typed or recorded."
 
     run_app(stockton_fresh, script)
     assert get_draft(stockton_fresh, "discretion 2.2") is None

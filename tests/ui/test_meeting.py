@@ -112,6 +112,7 @@ def test_unflagged_standard_warns_and_needs_outside_reason(stockton_fresh):
         await fill(pilot, "rationale", WHY)
         await submit(pilot)
         assert "outside-criteria reason" in form_error(app)
+        assert "--outside-criteria" not in form_error(app)  # a command-line flag means nothing in the form
         await fill(pilot, "outside_reason", "Wider evidence of inconsistent delivery in the interviews.")
         await submit(pilot)
 

@@ -167,6 +167,17 @@ def test_refused_command_exits_2_and_writes_nothing(stockton_met):
     assert len(state(stockton_met).entries) == 1
 
 
+def test_a_refusal_names_the_option_on_the_command_line_only(stockton_met):
+    """The core names the field at fault in words (the app shows it beside the field); the command
+    line adds the option that gives it."""
+    msg = refused(stockton_met, "discretion", "outside-criteria", standard="2.2", to="Inadequate", rationale=WHY)
+    assert "--" not in msg
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "decide", str(stockton_met), "--standard", "2.2",
+                           "--to", "Inadequate", "--rationale", WHY, "--by", "Chair"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "outside-criteria reason" in proc.stderr
+    assert "(give it with --outside-criteria REASON)" in proc.stderr
+
+
 def test_cli_records_and_prints_seq_and_hash(stockton_fresh):
     proc = subprocess.run([sys.executable, "-m", "panel_tui", "attend", str(stockton_fresh), "--chair", "C",
                            "--member", "M1", "--member", "M2"], capture_output=True, text=True)

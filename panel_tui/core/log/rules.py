@@ -277,7 +277,7 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
                     why = ("has no discretion flag" if not s.flags else
                            f"has no flag supporting a {way} (flags: {', '.join(s.flag_names)})")
                     raise RuleRefused("outside-criteria", f"{s.id} {why}; record an outside-criteria reason "
-                                                          "(--outside-criteria REASON) to go ahead.", "outside_reason")
+                                                          "to go ahead.", "outside_reason")
                 check_text(e.get("outside_reason"), "outside-criteria reason", MIN_REASON, "outside_reason")
             _check_supersedes(state, e, s, "decision")
             _check_answers(state, e, s)
