@@ -116,7 +116,15 @@ class Framework:
         return next((s for s in self.standards if s.id == sid), None)
 
     def band_index(self, name: str) -> int:
-        return self.band_names.index(name)
+        """The index of a band by name; ValueError for a name that is not a band (as list.index)."""
+        found = self._band_indexes.get(name)
+        if found is None:
+            raise ValueError(f"{name!r} is not a band of {self.id}")
+        return found
+
+    @cached_property
+    def _band_indexes(self) -> dict[str, int]:
+        return {b.name: i for i, b in enumerate(self.bands)}
 
     @cached_property
     def _band_mins(self) -> tuple[tuple[int, int], ...]:

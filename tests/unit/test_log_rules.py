@@ -301,3 +301,19 @@ def test_no_entry_on_an_incomplete_inspection(tmp_path):
         msg = refused(d, kind, "inspection-incomplete", **fields)
         assert "awaiting" in msg and "panel-tui check" in msg
     assert not (d / "decisions.toml").exists()
+
+
+def test_what_stands_is_asked_again_after_every_entry(stockton_met):
+    """The standing entries are worked out once per entry folded in (LogState.standing_memo): each
+    new entry, and each retraction, must show in the next answer."""
+    st = state(stockton_met)
+    assert "2.2" not in st.panel and "1.1" not in st.ratified
+    rec(stockton_met, "discretion", standard="2.2", to="Good", rationale=WHY)
+    st = state(stockton_met)
+    first = st.panel
+    assert first["2.2"]["kind"] == "discretion" and st.panel is first  # asked twice, worked out once
+    e = rec(stockton_met, "retraction", retracts=first["2.2"]["seq"], reason="Recorded on the wrong standard.")
+    st.apply(e)  # as a writer folds in what it wrote
+    assert "2.2" not in st.panel
+    rec(stockton_met, "ratification", standard="1.1")
+    assert "1.1" in state(stockton_met).ratified

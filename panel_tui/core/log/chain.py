@@ -128,8 +128,16 @@ def _str(s: str) -> str:
     return '"' + _ESCAPE.sub(lambda m: _COMPACT.get(m.group(), "\\u%04x" % ord(m.group())), s) + '"'
 
 
+_KEYS: dict[str, str] = {}  # a key as written: the schema's few dozen keys, looked up not matched
+
+
 def _key(k: str) -> str:
-    return k if _BARE.match(k) else _str(k)
+    written = _KEYS.get(k)
+    if written is None:
+        written = k if _BARE.match(k) else _str(k)
+        if len(_KEYS) < 10_000:  # a hostile log's own keys must not grow it without end
+            _KEYS[k] = written
+    return written
 
 
 def _scalar(v: Any) -> str | None:
