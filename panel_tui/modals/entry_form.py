@@ -49,6 +49,15 @@ class FormField:
         return self.visible is None or self.visible(values)
 
 
+def _trimmed(text: Text) -> Text:
+    """A Text without the blank lines at its start and end (its styles kept)."""
+    text = text.copy()
+    while text.plain.endswith("\n"):
+        text.right_crop(1)
+    start = len(text.plain) - len(text.plain.lstrip("\n"))
+    return text[start:] if start else text
+
+
 def lines_of(text: str) -> list[str]:
     """A "lines" field's value: its non-blank lines, trimmed (e.g. the members present)."""
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
@@ -106,8 +115,7 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
                 if self.intro is not None or self.follow_up is not None:
                     # one Static for the intro and the follow-up (a widget fewer to mount and paint)
                     follow = Text(self.follow_up[0], style="dim") if self.follow_up is not None else None
-                    yield Static(self._intro_with(follow), id="form-intro",
-                                 classes="-with-follow-up" if follow is not None else "")
+                    yield Static(self._intro_with(follow), id="form-intro")
                 for f in shown:  # a hidden field is mounted when it first shows (see _update_visibility)
                     yield from self._row(f)
             with Vertical(id="form-foot"):  # docked: always on screen, the body scrolls above it
@@ -120,16 +128,19 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
                     yield Button("Cancel (esc)", id="cancel")
 
     def _intro_with(self, follow: Text | None) -> Text:
-        """The intro, then the follow-up (placeholder or result) a blank line below it: laid out
-        as the two used to be when each had its own Static (the intro padded by a line)."""
-        if follow is None:
-            return self.intro or Text()
-        if self.intro is None:
-            return follow
-        text = self.intro.copy()
-        text.append("\n\n" if text.plain.endswith("\n") else "\n")  # a trailing newline is a blank line only at the end
-        text.append_text(follow)
-        return text
+        """The intro, then the follow-up (placeholder or result), one blank line between them and
+        none at either end (the first field's label brings its own): blank lines at 80x24 pushed
+        the field to type in off the screen (a chair found three between the flags and the
+        precedents)."""
+        parts = [t for t in (self.intro, follow) if t is not None]
+        out = Text()
+        for t in parts:
+            t = _trimmed(t)
+            if t.plain:
+                if out.plain:
+                    out.append("\n\n")
+                out.append_text(t)
+        return out
 
     @staticmethod
     def _default(f: FormField) -> Any:
@@ -403,6 +414,14 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
     def _show_follow_up(self, text: Text) -> None:
         if self.is_mounted:
             self.query_one("#form-intro", Static).update(self._intro_with(text))
+            # the intro grew above the field being typed in: keep that field on screen (found in
+            # tmux at 80x24: the precedents pushed Rationale below the buttons)
+            self.call_after_refresh(self._keep_focused_in_view)
+
+    def _keep_focused_in_view(self) -> None:
+        focused = self.focused
+        if isinstance(focused, (TextArea, Input, Select)) and focused in self.query_one("#form-body").children:
+            focused.scroll_visible(animate=False)
 
     @work(thread=True, exclusive=True, group="record")
     def _record(self, vals: Values) -> None:
