@@ -19,11 +19,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from panel_tui.core.display import local_time
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.writer import StaleView
 from panel_tui.textual_fixes import FreshScreenStyles, ValuedSelect
@@ -63,11 +66,25 @@ def lines_of(text: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
+class FormFoot(Vertical):
+    """The form's foot (messages and buttons). Says when its height changed, so the form fits
+    its body to what is left whatever the order the messages and layouts came in."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
+
 class EntryForm(FreshScreenStyles, ModalScreen[Any]):
     """A ModalScreen form. ``commit(values)`` writes and returns the result, or raises a refusal."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Close", id="form.cancel",
+        # priority: handled in key order by the app, before the next key is passed on. Otherwise
+        # Esc travels through the focused field's queue first, and a key pressed right after it
+        # (d, Esc, k at a quick pace: found in tmux) was typed into the closing form as a draft.
+        Binding("escape", "cancel", "Close", id="form.cancel", priority=True,
                 tooltip="Close the form; nothing is recorded, typed text is kept as a draft"),
         Binding("ctrl+s", "submit", "Confirm", id="form.confirm", tooltip="Record the entry (written to disk first)"),
         Binding("ctrl+g", "discard", "Discard draft", id="form.discard",
@@ -78,11 +95,12 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
                  commit: Callable[[Values], Any], confirm_label: str = "Confirm",
                  on_stale: Callable[[StaleView], str] | None = None,
                  drafts: tuple[Path, str] | None = None,
-                 follow_up: tuple[str, Callable[[], Text]] | None = None) -> None:
+                 follow_up: tuple[str, Callable[[], Text]] | None = None, timezone: str | None = None) -> None:
         """``drafts`` = (session folder, draft key): typed text is kept there until recorded.
         ``follow_up`` = (placeholder, slow function): shown under the intro once a thread worker has
         run it (e.g. precedents from sibling sessions), so the form opens at once."""
         super().__init__()
+        self.timezone = timezone  # the meeting clock, for the time a draft was typed
         self.follow_up = follow_up
         self.drafts = drafts
         self._save_timer: Timer | None = None
@@ -118,10 +136,10 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
                     yield Static(self._intro_with(follow), id="form-intro")
                 for f in shown:  # a hidden field is mounted when it first shows (see _update_visibility)
                     yield from self._row(f)
-            with Vertical(id="form-foot"):  # docked: always on screen, the body scrolls above it
-                note = (f"✎ Draft restored (typed {draft[1]}, not yet recorded). ctrl+g discards it."
-                        if draft else "")
+            with FormFoot(id="form-foot"):  # docked: always on screen, the body scrolls above it
                 if draft:  # the draft note and the refusal line are mounted only when there is one
+                    typed = local_time(draft[1], self.timezone) if self.timezone else draft[1]  # the meeting clock
+                    note = f"✎ Draft restored (typed {typed}, not yet recorded). ctrl+g discards it."
                     yield Static(para(note), id="form-draft", classes="-shown")
                 with Horizontal(id="form-buttons"):
                     yield Button(f"{self.confirm_label} (ctrl+s)", id="confirm", variant="primary")
@@ -208,6 +226,9 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
         self.call_after_refresh(self._fit, self._show_focused)
 
     def _show_focused(self) -> None:
+        if self._fault is not None:  # refused already (ctrl+s pressed at once): its message too
+            self._scroll_to_field(self._fault)
+            return
         focused = self.focused
         if isinstance(focused, (TextArea, Input)):
             focused.scroll_visible(animate=False)
@@ -216,6 +237,14 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
 
     def on_resize(self) -> None:
         self._fit()
+
+    def on_form_foot_resized(self, _: FormFoot.Resized) -> None:
+        """A line above the buttons came or went: the body is refitted, and the field at fault (if
+        any) brought back into view with its message. Found in tmux at 80x24: ctrl+s within half a
+        second of opening the dissent form left the message under the line above the buttons,
+        because the form's first fitting ran after the refusal's."""
+        fault = self._fault
+        self._fit(lambda: self._scroll_to_field(fault) if fault is not None and self._fault == fault else None)
 
     def _fit(self, then: Callable[[], object] | None = None) -> None:
         """Keep the buttons and messages on screen at any size: the body (intro and fields) gets the
@@ -341,15 +370,39 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
         else:
             self.call_after_refresh(self._fit, then)
 
-    def _scroll_to_field(self, name: str) -> None:
-        """Bring a field's label, widget and message into view together."""
-        parts = list(self.query(f".field-{name}")) + [w for w in self.query(f"#err-{name}") if w.display]
-        if not parts:
+    def _scroll_to_field(self, name: str, tries: int = 5) -> None:
+        """Bring a field's label, widget and message into view together, and check again after
+        the next refresh until they are (at most ``tries`` times). On a busy machine a refusal
+        right after opening came while the body was still being laid out: a part just mounted had
+        no region yet, or the scroll was cut short by the body's old height, and the message
+        stayed a line below the view (found in tmux at 80x24, then in a test under load)."""
+        region = self._field_region(name)
+        if region is None:
+            if tries > 0:
+                self.call_after_refresh(self._scroll_to_field, name, tries - 1)
             return
+        body = self.query_one("#form-body")
+        body.scroll_to_region(region, animate=False)
+        if tries > 0:
+            self.call_after_refresh(self._recheck_field, name, tries - 1)
+
+    def _recheck_field(self, name: str, tries: int) -> None:
+        region = self._field_region(name)
+        body = self.query_one("#form-body")
+        top, height = int(body.scroll_y), body.scrollable_content_region.height
+        if region is None or not (top <= region.y and region.bottom <= top + height):
+            self._scroll_to_field(name, tries)
+
+    def _field_region(self, name: str) -> Region | None:
+        """Where a field's label, widget and message are in the body, or None while any of them
+        is not laid out yet."""
+        parts = list(self.query(f".field-{name}")) + [w for w in self.query(f"#err-{name}") if w.display]
+        if not parts or any(not w.virtual_region.area for w in parts):
+            return None
         region = parts[0].virtual_region
         for w in parts[1:]:
             region = region.union(w.virtual_region)
-        self.query_one("#form-body").scroll_to_region(region, animate=False)
+        return region
 
     # --- drafts: no typed word lost ---------------------------------------------------------
 
@@ -419,6 +472,9 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
             self.call_after_refresh(self._keep_focused_in_view)
 
     def _keep_focused_in_view(self) -> None:
+        if self._fault is not None:
+            self._scroll_to_field(self._fault)
+            return
         focused = self.focused
         if isinstance(focused, (TextArea, Input, Select)) and focused in self.query_one("#form-body").children:
             focused.scroll_visible(animate=False)
@@ -460,6 +516,11 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
             self.show_error(str(exc))
 
     def action_cancel(self) -> None:
+        for select in self.query(Select):  # Esc in an open list closes the list, as without priority
+            if select.expanded:
+                select.expanded = False
+                select.focus()
+                return
         if self.recording:
             self.notify("Recording in progress: wait until it is on disk.", severity="warning", markup=False)
             return

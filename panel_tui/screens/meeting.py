@@ -253,7 +253,8 @@ class MeetingScreen(Screen):
                             severity="warning", markup=False, timeout=10)
 
         self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
-                                       drafts=(self.session.dir, draft_key(kind, standard)), follow_up=follow_up), done)
+                                       drafts=(self.session.dir, draft_key(kind, standard)), follow_up=follow_up,
+                                       timezone=self.session.rating.framework.panel.timezone), done)
 
     def need_selected(self, kinds: tuple[str, ...]) -> StandardResult | None:
         s = self.selected

@@ -103,3 +103,14 @@ def form_error(app) -> str:
     beside = [str(w.render()) for w in app.screen.query(".field-error") if w.has_class("-shown")]
     line = [str(w.render()) for w in app.screen.query("#form-error")]  # mounted with the first refusal
     return "\n".join([*line, *beside])
+
+
+def burst(app, *keys: str) -> None:
+    """Keys handed to the app one after another without waiting for each to be handled (Pilot's
+    press waits until the app is idle after every key, which hides races between keys)."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)

@@ -8,7 +8,7 @@ import pytest
 from textual.geometry import Region
 
 from panel_tui.modals.entry_form import EntryForm
-from tests.ui.pilot import open_form, run_app
+from tests.ui.pilot import burst, open_form, run_app
 
 SCREEN = Region(0, 0, 80, 24)
 
@@ -89,6 +89,34 @@ def test_the_refusal_under_the_last_field_is_not_hidden_by_the_buttons(stockton_
         form = await open_form(pilot, "3.4", "x", 0.3)
         await pilot.press("ctrl+s")  # refused: no reason given
         await pilot.pause(0.5)
+        beside = form.query_one("#err-reason")
+        assert beside.has_class("-shown")
+        assert visible_in_form(form, beside), (beside.region, form.query_one("#form-body").region)
+
+    run_app(stockton_met, script, size=(80, 24))
+
+
+@pytest.mark.parametrize("wait", [0, 0.05, 0.15])
+def test_a_refusal_straight_after_opening_is_not_hidden_either(stockton_met, wait):
+    """Found in tmux at 80x24: ctrl+s within half a second of opening the dissent form left the
+    message under the line above the buttons (the form's own first fitting came after it)."""
+    async def script(app, pilot):
+        from tests.ui.pilot import select_standard
+
+        await select_standard(pilot, "3.4")
+        if wait:
+            burst(app, "x")
+            await pilot.pause(wait)
+            burst(app, "ctrl+s")
+        else:
+            burst(app, "x", "ctrl+s")
+        for _ in range(50):  # the refusal comes from a thread: slow on a busy machine
+            await pilot.pause(0.1)
+            if isinstance(app.screen, EntryForm) and app.screen.query("#err-reason"):
+                break
+        await pilot.pause(0.5)
+        form = app.screen
+        assert isinstance(form, EntryForm)
         beside = form.query_one("#err-reason")
         assert beside.has_class("-shown")
         assert visible_in_form(form, beside), (beside.region, form.query_one("#form-body").region)
