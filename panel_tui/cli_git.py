@@ -26,7 +26,9 @@ def report_commit(session_dir: Path, entry: dict[str, Any]) -> None:
 
     outcome = commit_entry(session_dir, entry)
     if outcome.status == "committed":
-        print(outcome.message)
+        from panel_tui.core.display import visible
+
+        print(visible(outcome.message))
     elif outcome.failed:
         _err(f"warning: entry {entry.get('seq')} is recorded, but {outcome.message}")
 

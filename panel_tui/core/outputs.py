@@ -19,18 +19,25 @@ from typing import Iterable
 
 from panel_tui.core.display import visible
 from panel_tui.core.errors import InputError
-from panel_tui.core.filelock import atomic_write
+from panel_tui.core.filelock import TMP_MARK, atomic_write
 from panel_tui.core.tomlfile import os_error
 
 # Files panel-tui keeps in a session folder; no output may ever replace one.
+# (inspection, log, its lock, drafts, cases, entries kept aside by a replay, accepted rewrites, git's
+# attribute and ignore files); and every temporary file the tool writes (".<name>.tmp-<random>").
 OWNED_NAMES = frozenset({"inspection.toml", "decisions.toml", "decisions.toml.lock", "decisions.drafts.toml",
-                         "cases.csv"})
-OWNED_PREFIXES = (".decisions.toml.tmp-", ".decisions.drafts.toml.tmp-")
+                         "cases.csv", "decisions.refused.toml", ".panel-tui-accepted.toml", ".gitattributes",
+                         ".gitignore", "framework.toml"})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_owned_name(name: str) -> bool:
-    return name in OWNED_NAMES or name.startswith(OWNED_PREFIXES)
+    return name in OWNED_NAMES or (name.startswith(".") and TMP_MARK in name)
+
+
+def _under_git(path: Path) -> bool:
+    """Whether ``path`` (as given or resolved) lies inside a ``.git`` folder."""
+    return any(part == ".git" for p in (path.absolute(), path.resolve()) for part in p.parts)
 
 
 def _owned_files(folders: Iterable[Path]) -> list[Path]:
@@ -60,6 +67,9 @@ def check_output_file(path: Path, protect: Iterable[Path] = ()) -> Path:
         resolved = path.resolve()
         if is_owned_name(path.name) or is_owned_name(resolved.name):
             raise _owned(path)
+        if _under_git(path):
+            raise InputError(path, None, "is inside a .git folder, which belongs to git; an output never goes "
+                                         "there. Nothing was written.", "give a path outside .git.")
         if path.exists():
             for owned in _owned_files([*protect, resolved.parent]):
                 if os.path.samefile(owned, path):
@@ -71,7 +81,8 @@ def check_output_file(path: Path, protect: Iterable[Path] = ()) -> Path:
 
 def _owned(path: Path) -> InputError:
     return InputError(path, None, "is a file panel-tui keeps in a session folder (the inspection, the decision "
-                                  "log, its lock or drafts); an export never writes over it. Nothing was written.",
+                                  "log, its lock, drafts, cases, kept-aside entries or accepted rewrites, git's "
+                                  "attributes, or a temporary file); an output never writes over it. Nothing was written.",
                       "give another output path, e.g. record.md.")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from panel_tui.core.display import visible
 from panel_tui.core.errors import InputError
 from panel_tui.core.gitstore.run import (
     AUTHOR_EMAIL,
@@ -18,6 +19,7 @@ from panel_tui.core.gitstore.run import (
     GitFailed,
     GitRefused,
     Progress,
+    shell_quote,
     _git,
     _has_dot_git,
     _out,
@@ -32,6 +34,7 @@ from panel_tui.core.gitstore.versions import (
     _one_line,
     _session_name,
     author_name,
+    shown_session,
     entry_line,
     extension_problem,
     parse_version,
@@ -55,9 +58,9 @@ class CommitOutcome:
 
 
 def _fix_line(root: Path | None, rel: str) -> str:
-    where = f"git -C {root} " if root else "git "
-    return (f"the entry is safe in {rel}; to share it, run `panel-tui sync` (it commits entries left "
-            f"uncommitted) or `{where}add {rel} && {where}commit`.")
+    where = f"git -C {shell_quote(root)} " if root else "git "
+    return (f"the entry is safe in {visible(rel)}; to share it, run `panel-tui sync` (it commits entries left "
+            f"uncommitted) or `{where}add -- {shell_quote(rel)} && {where}commit`.")
 
 
 def commit_entry(session_dir: Path, entry: dict[str, Any] | None = None) -> CommitOutcome:
@@ -110,10 +113,11 @@ def _commit_log(root: Path, session_dir: Path, rel: str, subject_note: str = "")
     if not new:
         return CommitOutcome("nothing-to-commit", f"{rel}: already committed.")
     session = _session_name(root, session_dir)
+    shown = shown_session(session)
     if len(new) == 1:
-        subject = f"{session}: {entry_line(new[0])}"
+        subject = f"{shown}: {entry_line(new[0])}"
     else:
-        subject = f"{session}: entries {new[0].get('seq')}-{new[-1].get('seq')}{subject_note}"
+        subject = f"{shown}: entries {new[0].get('seq')}-{new[-1].get('seq')}{subject_note}"
     body = "\n".join(f"{entry_line(e)} by {_one_line(str(e.get('by')), 100)} (hash {e.get('hash')})" for e in new)
     last = new[-1]
     env = {"GIT_AUTHOR_NAME": author_name(last.get("by")), "GIT_AUTHOR_EMAIL": AUTHOR_EMAIL}
@@ -131,7 +135,7 @@ def _commit_log(root: Path, session_dir: Path, rel: str, subject_note: str = "")
             except GitFailed as exc:  # the entry and its commit stand; only the tag is missing
                 out.status = "failed"
                 out.message = (f"committed {sha[:10]} ({subject}), but the sign-off tag was not made: "
-                               f"{_one_line(exc.detail, 300)}. Fix: `git -C {root} tag -a "
+                               f"{_one_line(exc.detail, 300)}. Fix: `git -C {shell_quote(root)} tag -a "
                                f"{tag_name(session, int(e['seq']))} {sha[:10]}` once the cause is fixed.")
     return out
 
@@ -166,7 +170,7 @@ def signing_configured(root: Path) -> bool:
 
 def _tag_sign_off(root: Path, session: str, e: dict[str, Any], sha: str) -> str:
     name = tag_name(session, int(e["seq"]))
-    message = (f"{session}: sign-off at entry {e['seq']} by {_one_line(str(e.get('by')), 100)}\n\n"
+    message = (f"{shown_session(session)}: sign-off at entry {e['seq']} by {_one_line(str(e.get('by')), 100)}\n\n"
                f"overall {e.get('overall')}, score {e.get('score')}/{e.get('max_score')}\n"
                f"head {e.get('hash')} (panel-tui verify {session} --head {e.get('hash')})\n")
     sign = ["-s"] if signing_configured(root) else ["-a"]
@@ -193,7 +197,7 @@ def commit_pending(root: Path, progress: Progress | None = None) -> list[CommitO
         path = root / rel
         if not path.exists():
             raise GitRefused("log-deleted", f"{rel} was deleted from the working tree; restore it with "
-                                            f"`git -C {root} checkout -- {rel}`. Nothing was changed.")
+                                            f"`git -C {shell_quote(root)} checkout -- {shell_quote(rel)}`. Nothing was changed.")
         with session_lock(path):
             outcome = _commit_log(root, path.parent, rel, " (recorded before they could be committed)")
         if outcome.failed:

@@ -7,6 +7,7 @@ keys apply; ``PANEL_TUI_GIT=0`` turns all of it off.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,7 +22,7 @@ AUTHOR_EMAIL = "decision-log@panel-tui.invalid"  # author of an entry's commit: 
 DRAFTS_FILE = "decisions.drafts.toml"
 REFUSED_FILE = "decisions.refused.toml"
 ACCEPTED_FILE = ".panel-tui-accepted.toml"  # at the work tree's top: rewrites accepted on the record
-IGNORED = (f"{LOG_FILE}.lock", DRAFTS_FILE, f".{LOG_FILE}.tmp-*")
+IGNORED = (f"{LOG_FILE}.lock", DRAFTS_FILE, ".*.tmp-*")
 IGNORE_MARK = "# panel-tui: a session's lock, drafts and temporary files are never shared"
 DISABLE_ENV = "PANEL_TUI_GIT"  # "0" turns the git integration off (nothing is committed)
 INDEX_LOCK_WAIT = 5.0  # seconds to wait for another git process holding the index lock
@@ -32,6 +33,16 @@ class GitRefused(RuleRefused):
 
 
 Progress = Callable[[str], None]
+
+
+def shell_quote(value: Path | str) -> str:
+    """A path as it must be typed in a suggested command: quoted for the shell when needed, its
+    control characters then made visible (the line is for reading; an odd name is still data)."""
+    import shlex
+
+    from panel_tui.core.display import visible
+
+    return visible(shlex.quote(str(value)))
 
 
 def git_path() -> str | None:
@@ -150,51 +161,88 @@ def _rel(root: Path, path: Path) -> str:
 
 
 _IGNORE_CHECKED: set[Path] = set()
+# Files whose bytes are hashed or checked byte for byte: no committed .gitattributes may convert
+# their line endings, run a filter over them or re-encode them in this clone.
+RAW_FILES = (LOG_FILE, REFUSED_FILE, "inspection.toml", "cases.csv", ACCEPTED_FILE)
+RAW_ATTRIBUTES = "-text -filter -ident -working-tree-encoding"
+ATTRIBUTES_MARK = "# panel-tui: these files' bytes are a record; git must never convert them"
+
+
+def _git_file(root: Path, name: str) -> Path:
+    path = Path(_out(root, "rev-parse", "--git-path", name))
+    return path if path.is_absolute() else root / path
+
+
+def _append_lines(path: Path, text: str, lines: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sep = "" if not text or text.endswith("\n") else "\n"
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(sep + "\n".join(lines) + "\n")
 
 
 def ensure_ignored(root: Path) -> None:
-    """Make the lock, drafts and temporary files of every session invisible to ``git status``.
+    """Make the lock, drafts and temporary files of every session invisible to ``git status``, and
+    keep git's conversions away from the files whose bytes are a record.
 
-    Written to the clone's own ``info/exclude`` (never a tracked file), once, and only when the
-    repository's .gitignore does not already cover them. Checked once per process and clone.
+    Both go to the clone's own ``info/`` folder (never a tracked file): ``info/exclude`` (only the
+    patterns the repository's .gitignore does not already cover) and ``info/attributes``, which
+    outranks any committed ``.gitattributes`` (a collaborator's ``decisions.toml text eol=crlf``
+    would otherwise rewrite every other office's log on checkout). Checked once per process and
+    clone; a line missing from an older panel-tui's block is added.
     """
     if root in _IGNORE_CHECKED:
         return
-    exclude = Path(_out(root, "rev-parse", "--git-path", "info/exclude"))
-    if not exclude.is_absolute():
-        exclude = root / exclude
+    exclude = _git_file(root, "info/exclude")
     text = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
-    if IGNORE_MARK in text:
-        _IGNORE_CHECKED.add(root)
-        return
-    probe = [f"x/{name.replace('*', '1')}" for name in IGNORED]
-    proc = _git(root, "check-ignore", "--no-index", "--stdin", input="\n".join(probe).encode(), check=False)
+    present = set(text.splitlines())
+    missing = [name for name in IGNORED if f"**/{name}" not in present]
+    if missing:
+        probe = [f"x/{name.replace('*', '1')}" for name in missing]
+        proc = _git(root, "check-ignore", "--no-index", "--stdin", input="\n".join(probe).encode(), check=False)
+        if len(proc.stdout.decode().splitlines()) != len(probe):
+            _append_lines(exclude, text, ([] if IGNORE_MARK in present else [IGNORE_MARK])
+                          + [f"**/{name}" for name in missing])
+    attributes = _git_file(root, "info/attributes")
+    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    present = set(text.splitlines())
+    wanted = [f"{name} {RAW_ATTRIBUTES}" for name in RAW_FILES]  # a name without "/" matches in every folder
+    missing = [line for line in wanted if line not in present]
+    if missing:
+        _append_lines(attributes, text, ([] if ATTRIBUTES_MARK in present else [ATTRIBUTES_MARK]) + missing)
     _IGNORE_CHECKED.add(root)
-    if len(proc.stdout.decode().split()) == len(probe):
-        return
-    exclude.parent.mkdir(parents=True, exist_ok=True)
-    block = "\n".join([IGNORE_MARK, *(f"**/{name}" for name in IGNORED)]) + "\n"
-    exclude.write_text(text + ("" if not text or text.endswith("\n") else "\n") + block, encoding="utf-8")
+
+_FOUND = re.compile(rb"([0-9a-f]{40,64}) (blob|tree|commit|tag) ([0-9]+)\n")
+
 
 def blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
-    """Many ``rev:path`` contents in one ``git cat-file --batch`` (None where there is none)."""
+    """Many ``rev:path`` contents in one ``git cat-file --batch`` (None where there is none).
+
+    Paths are data: the specs go to git NUL-separated (``-z``, so a newline in a folder name is
+    fine) and the answer's header carries no path (a custom ``--batch`` format), so a name with
+    spaces cannot be split wrongly; a missing object is recognised as its own spec + " missing".
+    """
     if not specs:
         return {}
-    proc = _git(root, "cat-file", "--batch", input=("\n".join(specs) + "\n").encode("utf-8"))
+    proc = _git(root, "cat-file", "--batch=%(objectname) %(objecttype) %(objectsize)", "-z",
+                input=b"".join(spec.encode("utf-8") + b"\0" for spec in specs))
     data, pos = proc.stdout, 0
     out: dict[str, bytes | None] = {}
     for spec in specs:
-        nl = data.index(b"\n", pos)
-        header = data[pos:nl].decode("utf-8", "replace").split()
-        pos = nl + 1
-        if len(header) == 3 and header[1] == "blob":
-            size = int(header[2])
-            out[spec] = data[pos:pos + size]
-            pos += size + 1
-        else:
+        found = _FOUND.match(data, pos)
+        if found is None:  # "<spec> missing" / "<spec> ambiguous": skip exactly that
+            raw = spec.encode("utf-8")
+            for word in (b" missing\n", b" ambiguous\n"):
+                if data.startswith(raw + word, pos):
+                    pos += len(raw) + len(word)
+                    break
+            else:
+                raise GitFailed(("cat-file", "--batch"), subprocess.CompletedProcess([], 0, data[pos:pos + 200], b"unexpected output"))
             out[spec] = None
-            if len(header) == 3:  # a tree or commit at that path: skip its body
-                pos += int(header[2]) + 1
+            continue
+        size = int(found.group(3))
+        start = found.end()
+        out[spec] = data[start:start + size] if found.group(2) == b"blob" else None
+        pos = start + size + 1
     return out
 
 

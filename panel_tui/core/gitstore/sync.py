@@ -17,6 +17,7 @@ from panel_tui.core.gitstore.run import (
     GitFailed,
     GitRefused,
     Progress,
+    shell_quote,
     _git,
     _has_dot_git,
     _out,
@@ -164,7 +165,7 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
     if up is None:
         branch = _git(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).stdout.decode().strip() or "HEAD"
         raise GitRefused("no-upstream", f"branch {branch!r} in {root} has no upstream to sync with. Fix: "
-                                        f"`git -C {root} push -u origin {branch}` once.")
+                                        f"`git -C {shell_quote(root)} push -u origin {branch}` once.")
     remote = up.split("/", 1)[0]
     _say(progress, report, f"fetching from {remote}…")
     try:
@@ -180,7 +181,7 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
             raise GitRefused("diverged", _diverged_message(root, up, logs, others))
         if not logs:
             raise GitRefused("diverged", f"{root} and {up} diverged, but no decision log did; other files are left "
-                                         f"to git: {', '.join(others) or '(none listed)'}. Fix: `git -C {root} pull` "
+                                         f"to git: {', '.join(others) or '(none listed)'}. Fix: `git -C {shell_quote(root)} pull` "
                                          "(a merge), then `panel-tui sync`. Nothing was changed.")
         _replay(root, up, logs, others, progress, report)
         ahead, behind = ahead_behind(root, up)
@@ -234,7 +235,7 @@ def _pulled(root: Path, before: str) -> list[str]:
 def _diverged_message(root: Path, up: str, logs: list[Divergence], others: list[str]) -> str:
     if not logs:
         return (f"{root} and {up} diverged (commits on both sides) in files other than decision logs: "
-                f"{', '.join(others) or '(none in common)'}; these are left to git. Fix: `git -C {root} pull` "
+                f"{', '.join(others) or '(none in common)'}; these are left to git. Fix: `git -C {shell_quote(root)} pull` "
                 "(a merge), then `panel-tui sync`. Nothing was changed.")
     lines = [f"the decision logs diverged from {up} (entries recorded in both places); nothing was changed."]
     for d in logs:
@@ -288,7 +289,7 @@ def _replay(root: Path, up: str, logs: list[Divergence], others: list[str], prog
     conflicted = [p for p in _out(root, "diff", "--name-only", "-z", "--diff-filter=U").split("\0") if p]
     if conflicted:
         raise GitRefused("conflicts", "the decision logs are replayed and staged, but other files conflict and are "
-                                      f"left to git: {', '.join(conflicted)}. Fix: resolve them, `git -C {root} "
+                                      f"left to git: {', '.join(conflicted)}. Fix: resolve them, `git -C {shell_quote(root)} "
                                       "commit`, then `panel-tui sync`. (`git merge --abort` undoes the replay; "
                                       "your entries stay in your commits.)")
     subject = (f"{logs[0].rel.removesuffix('/' + LOG_FILE)}: replay after {up}" if len(logs) == 1

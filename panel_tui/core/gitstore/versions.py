@@ -113,6 +113,14 @@ def _session_name(root: Path, session_dir: Path) -> str:
     return session_dir.resolve().name if rel in ("", ".") else rel
 
 
+def shown_session(session: str) -> str:
+    """A session's path as commit subjects, tag messages and lines for the user show it: control
+    and bidi characters visible (a folder name holding a newline or ESC is data, not layout)."""
+    from panel_tui.core.display import visible
+
+    return visible(session)
+
+
 def tag_name(session: str, seq: int) -> str:
     """``panel/<session>/sign-off-<seq>``, made a valid ref name (spaces and the like become '-')."""
     parts = []
