@@ -18,6 +18,7 @@ import tomli_w
 
 from panel_tui.core.display import has_visible_text
 from panel_tui.core.errors import InputError
+from panel_tui.core.filelock import refuse_links
 from panel_tui.core.framework import Framework, load_framework
 from panel_tui.core.inspection import INSPECTION_FILE
 
@@ -107,12 +108,13 @@ def write_new_session(folder: Path, framework_id: str, service: str, fieldwork: 
     if folder.exists() and not folder.is_dir():
         raise InputError(folder, None, "is a file, not a folder.", "give a new or empty folder for the session.")
     target = folder / INSPECTION_FILE
+    refuse_links(target, INSPECTION_FILE)
     if target.exists():
         raise InputError(target, None, "already exists; panel-tui new never overwrites a session.",
                          "choose a new folder, or edit the file you have.")
     folder.mkdir(parents=True, exist_ok=True)
     text = inspection_template(fw, service, when, lead)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()

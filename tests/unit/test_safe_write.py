@@ -137,3 +137,13 @@ def test_export_refuses_every_owned_name_and_anything_under_git(tmp_path: Path) 
     r = cli("export", s, "--format", "md", "-o", tmp_path / ".git" / "record.md")
     assert r.returncode == 2 and ".git" in r.stderr
     assert not (tmp_path / ".git" / "record.md").exists()
+
+
+def test_new_refuses_a_planted_link_at_the_inspection_file(tmp_path: Path) -> None:
+    v = victim(tmp_path)
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "inspection.toml").symlink_to(tmp_path / "elsewhere" / "made-by-new.toml")  # dangling
+    r = cli("new", folder, "--framework", "hmip-yjs-2021", "--service", "X", "--fieldwork", "2024-05-13")
+    assert r.returncode == 2 and "symbolic link" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "elsewhere" / "made-by-new.toml").exists() and v.read_bytes() == b"precious\n"
