@@ -405,7 +405,7 @@ def test_a_rewrite_is_accepted_only_when_listed_in_the_committed_file(shared: Sh
     dissent(s, "Bob Member", 1)
     sha = drop_last_entry_and_commit(shared, s)
     accepted = shared.a / gitstore.ACCEPTED_FILE
-    accepted.write_text(f'[[rewrite]]\ncommit = "{sha[:12]}"\npath = "sessions/*/decisions.toml"\n'
+    accepted.write_text(f'[[rewrite]]\ncommit = "{sha[:12]}"\npath = "sessions/stockton/decisions.toml"\n'
                         'reason = "examples rebuilt for a new format"\n')
     assert cli("verify", s).returncode == 1  # not committed yet: not on the record
     git(shared.a, "add", gitstore.ACCEPTED_FILE)
@@ -414,9 +414,15 @@ def test_a_rewrite_is_accepted_only_when_listed_in_the_committed_file(shared: Sh
     assert r.returncode == 0, r.stderr
     assert "but for 1 rewrite accepted in .panel-tui-accepted.toml (examples rebuilt for a new format)" in r.stdout
     assert "drops entry 2" in r.stdout
-    accepted.write_text(f'[[rewrite]]\ncommit = "{sha[:12]}"\npath = "other/*"\nreason = "elsewhere"\n')
-    git(shared.a, "commit", "-q", "-am", "narrow the acceptance")
-    assert cli("verify", s).returncode == 1  # the path glob does not cover this session
+    # a pattern, a missing commit or another path accepts nothing (issue 20: path = "*" laundered any rewrite)
+    for table in (f'commit = "{sha[:12]}"\npath = "*"', f'commit = "{sha[:12]}"\npath = "sessions/*/decisions.toml"',
+                  'path = "sessions/stockton/decisions.toml"', f'commit = "{sha[:12]}"\npath = "other/decisions.toml"',
+                  f'commit = "{sha[:12]}"\npath = "sessions/stockton/decisions.toml"\nreason = " "'):
+        reason = "" if "reason" in table else '\nreason = "elsewhere"'
+        accepted.write_text(f"[[rewrite]]\n{table}{reason}\n")
+        git(shared.a, "commit", "-q", "-am", "narrow the acceptance")
+        r = cli("verify", s)
+        assert r.returncode == 1 and "drops entry 2" in r.stderr, table
 
 
 def test_the_core_git_module_imports_no_ui() -> None:

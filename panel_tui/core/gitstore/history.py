@@ -6,6 +6,7 @@ Rewrites are accepted only on the record (a committed ``.panel-tui-accepted.toml
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +42,13 @@ class HistoryProblem:
 
 
 def accepted_rewrites(root: Path) -> list[dict[str, Any]]:
-    """Rewrites accepted on the record: ``[[rewrite]]`` tables (commit, optional path glob, reason).
+    """Rewrites accepted on the record: ``[[rewrite]]`` tables, each naming one log ``path`` (exact,
+    no pattern), one ``commit`` (7+ hex digits) and a ``reason``.
 
     Read from HEAD's committed file only, so an acceptance is itself in the history an auditor
-    reads (e.g. example logs rebuilt when the log format changed). A rewrite not listed fails.
-    A table with a ``path`` and no ``commit`` accepts every rewrite of those logs: meant for
-    example data only, and verify still names each accepted commit.
+    reads (e.g. example logs rebuilt when the log format changed). A rewrite not listed fails, and
+    verify and the audit still name every accepted one. A table naming a pattern, no commit or no
+    reason accepts nothing (``rewrite_file_problems`` says why).
     """
     data = blob(root, "HEAD", ACCEPTED_FILE)
     if data is None:
@@ -56,90 +58,251 @@ def accepted_rewrites(root: Path) -> list[dict[str, Any]]:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return []
     items = doc.get("rewrite", [])
-    return [r for r in items if isinstance(r, dict) and isinstance(r.get("reason"), str) and r["reason"].strip()
-            and (isinstance(r.get("commit"), str) and len(r["commit"]) >= 7
-                 or "commit" not in r and isinstance(r.get("path"), str))]
+    return [r for r in items if isinstance(items, list) and _rewrite_problem(r) is None]
+
+
+def _rewrite_problem(r: Any) -> str | None:
+    if not isinstance(r, dict):
+        return "is not a table"
+    if not (isinstance(r.get("reason"), str) and r["reason"].strip()):
+        return "gives no reason"
+    commit = r.get("commit")
+    if not (isinstance(commit, str) and re.fullmatch(r"[0-9a-fA-F]{7,64}", commit)):
+        return "names no commit (7 or more hex digits)"
+    path = r.get("path")
+    if not (isinstance(path, str) and path and not any(ch in path for ch in "*?[")):
+        return "names no single path (patterns such as * accept nothing)"
+    return None
 
 
 def _acceptance(rewrites: list[dict[str, Any]], sha: str, rel: str) -> str | None:
-    from fnmatch import fnmatchcase
-
     for r in rewrites:
-        if sha.startswith(str(r.get("commit", "")).lower()) and fnmatchcase(rel, str(r.get("path", "*"))):
+        if sha.startswith(str(r["commit"]).lower()) and r["path"] == rel:
             return _one_line(r["reason"], 200)
     return None
 
 
-def _accounted(root: Path, rev: str, rel: str, version: LogVersion) -> set[str]:
-    """Entries a replay merge re-recorded (``replayed_from``) or kept aside in the refused file."""
-    hashes = {str(e["replayed_from"]) for e in version.entries if e.get("replayed_from")}
-    refused_rel = rel[: -len(LOG_FILE)] + REFUSED_FILE
-    data = blob(root, rev, refused_rel)
-    if data is not None:
-        try:
-            doc = tomllib.loads(data.decode("utf-8"))
-            hashes |= {str(r.get("entry", {}).get("hash")) for r in doc.get("refused", []) if isinstance(r, dict)}
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-            pass
-    return hashes
+# Fields a replay works out afresh or renumbers: everything else of an entry must reappear as it was.
+CHAIN_AND_REPLAY = frozenset({"seq", "prev", "hash", "replayed_from", "evidence", "supersedes", "answers",
+                              "outside_criteria", "retracts", "about"})
 
 
-def check_history(session_dir: Path) -> tuple[str | None, list[HistoryProblem]]:
-    """Every committed version of the log extends the one before it; the working file extends HEAD.
+def same_content(old: dict[str, Any], new: dict[str, Any], seq_map: dict[int, int]) -> bool:
+    """Whether ``new`` re-records ``old``: every field but the chain's and the replay's own equal,
+    and references to earlier entries renumbered as the replay renumbered them."""
+    if {k: v for k, v in old.items() if k not in CHAIN_AND_REPLAY} != \
+            {k: v for k, v in new.items() if k not in CHAIN_AND_REPLAY}:
+        return False
+    for key in ("retracts", "about"):
+        if key in old or key in new:
+            ref = old.get(key)
+            if not isinstance(ref, int) or new.get(key) != seq_map.get(ref, ref):
+                return False
+    return True
 
-    Returns (the log's path relative to the work tree, problems); (None, []) outside git. Merges
-    are checked against each parent: a parent's entries beyond the common prefix must be
-    re-recorded (``replayed_from``) or kept aside, or the merge dropped them.
-    """
-    root = work_tree(session_dir)
-    if root is None:
-        return None, []
-    rel = _rel(root, session_dir / LOG_FILE)
+
+def kept_aside(data: bytes | None) -> list[dict[str, Any]]:
+    """Entries in a kept-aside file whose own hash verifies (an entry kept aside exactly as
+    recorded); one changed after it was kept aside is not among them."""
+    if data is None:
+        return []
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    items = doc.get("refused", [])
+    out = []
+    for r in items if isinstance(items, list) else []:
+        e = r.get("entry") if isinstance(r, dict) else None
+        if isinstance(e, dict) and e.get("hash") == _hash_or_none(e):
+            out.append(e)
+    return out
+
+
+def _hash_or_none(e: dict[str, Any]) -> str | None:
+    from panel_tui.core.log.chain import canonical_hash
+
+    try:
+        return canonical_hash(e)
+    except (TypeError, ValueError):
+        return None
+
+
+def _accounted(root: Path, rev: str, rel: str, old: LogVersion, new: LogVersion) -> set[str]:
+    """Entries of ``old`` that a replay merge re-recorded with the same content, or kept aside whole
+    (in the kept-aside file committed with it, its hash intact). A changed entry carrying
+    ``replayed_from``, or a kept-aside line naming only a hash, accounts for nothing."""
+    k = common_prefix(old, new)
+    lost = old.entries[k:]
+    if not lost:
+        return set()
+    by_origin = {str(e["replayed_from"]): e for e in new.entries if e.get("replayed_from")}
+    seq_map = {int(e["seq"]): int(by_origin[str(e.get("hash"))]["seq"]) for e in lost
+               if str(e.get("hash")) in by_origin and isinstance(e.get("seq"), int)}
+    aside = kept_aside(blob(root, rev, rel[: -len(LOG_FILE)] + REFUSED_FILE))
+    done = set()
+    for e in lost:
+        h = str(e.get("hash"))
+        again = by_origin.get(h)
+        if again is not None and same_content(e, again, seq_map) or any(e == k for k in aside):
+            done.add(h)
+    return done
+
+
+def _graph(root: Path, rel: str) -> list[tuple[str, list[str], str, str]] | None:
+    """Commits that touched ``rel`` (newest first) with their parents rewritten to such commits,
+    author and date; None in a repository with no commit yet."""
     log = _git(root, "log", "--full-history", "--parents", "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI", "HEAD", "--",
                rel, check=False)
     if log.returncode != 0:
         if _git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0:
-            return rel, []  # a repository with no commit yet
+            return None
         raise GitFailed(("log", rel), log)
-    graph = log.stdout.decode("utf-8", "replace").strip()
     commits = []
-    for record in graph.split("\x1e"):
+    for record in log.stdout.decode("utf-8", "replace").split("\x1e"):
         if not record.strip():
             continue
         ids, author, date = (record.strip().split("\x1f") + ["", ""])[:3]
         sha, *parents = ids.split()
         commits.append((sha, parents, author, date))
-    specs = sorted({f"{c}:{rel}" for sha, parents, _, _ in commits for c in (sha, *parents)})
-    contents = {spec.split(":", 1)[0]: data for spec, data in blobs(root, specs).items()}
-    parsed: dict[str, LogVersion | None] = {}
+    return commits
 
-    def version(sha: str) -> LogVersion | None:
+
+class _OwnCheck:
+    """Each distinct version of one log verified on its own, once: in full under its inspection's
+    rules where the inspection and framework are the ones it was made on, else its structure
+    (parse, shapes, chain, hashes, canonical bytes)."""
+
+    def __init__(self, root: Path, rel: str, session_dir: Path) -> None:
+        self.root, self.rel, self.session_dir = root, rel, session_dir
+        self.done: dict[bytes, str | None] = {}
+        self.insp: Any = None
+
+    def problem(self, data: bytes) -> str | None:
+        if data not in self.done:
+            self.done[data] = self._check(data)
+        return self.done[data]
+
+    def _check(self, data: bytes) -> str | None:
+        from panel_tui.core.log.reader import verify_bytes, verify_structure
+        from panel_tui.core.log.state import LogState
+
+        path = self.session_dir / LOG_FILE
+        structure = verify_structure(path, data)
+        if structure is not None:
+            return structure
+        if self.insp is None:
+            from panel_tui.core.inspection import load_inspection
+
+            try:
+                self.insp = load_inspection(self.session_dir)
+            except (InputError, OSError):
+                self.insp = False
+        if not self.insp:
+            return None
+        state = verify_bytes(LogState(path), data, self.insp)
+        problem = state.problem
+        if problem is None or ": inspection changed:" in problem or ": framework changed:" in problem:
+            return None  # not this version's fault: its rules of the time are not installed
+        return problem.split(f"{path}: ", 1)[-1].split(" Fix:")[0]
+
+
+def check_history(session_dir: Path) -> tuple[str | None, list[HistoryProblem]]:
+    """Every committed version of the log verifies on its own and extends the one before it; the
+    working file extends HEAD's.
+
+    Returns (the log's path relative to the work tree, problems); (None, []) outside git. Nothing
+    excuses a version: one that does not verify is named, and its child is compared with the
+    nearest ancestor version that did. The fast byte-prefix test ("the parent plus whole entries")
+    skips parsing only where it is sound: a version is parsed and verified unless every child of
+    it is such an extension, and then it is a prefix, at an entry boundary, of a verified log.
+    Merges: an entry a parent had beyond the common prefix must reappear with the same content
+    (``replayed_from``) or be kept aside whole, or the merge dropped or changed it.
+    """
+    root = work_tree(session_dir)
+    if root is None:
+        return None, []
+    rel = _rel(root, session_dir / LOG_FILE)
+    commits = _graph(root, rel)
+    if commits is None:
+        return rel, []
+    contents = {spec.split(":", 1)[0]: data for spec, data in
+                blobs(root, sorted({f"{c}:{rel}" for sha, parents, _, _ in commits for c in (sha, *parents)})).items()}
+    return rel, _problems(root, rel, session_dir, commits, contents)
+
+
+def _problems(root: Path, rel: str, session_dir: Path, commits: list[tuple[str, list[str], str, str]],
+              contents: dict[str, bytes | None]) -> list[HistoryProblem]:
+    own = _OwnCheck(root, rel, session_dir)
+    parsed: dict[str, LogVersion] = {}
+
+    def version(sha: str) -> LogVersion:
         if sha not in parsed:
-            parsed[sha] = parse_version(contents.get(sha))
+            parsed[sha] = parse_version(contents.get(sha)) or LogVersion(None, [])
         return parsed[sha]
 
-    problems = []
+    children: dict[str, list[str]] = {}
+    for sha, parents, _, _ in commits:
+        for p in parents:
+            children.setdefault(p, []).append(sha)
+    good: dict[str, bool] = {}
+    problems: list[HistoryProblem] = []
+    for sha, parents, author, date in commits:  # newest first: a child is decided before its parent
+        data = contents.get(sha)
+        if data is None:
+            good[sha] = False
+            continue
+        kids = [c for c in children.get(sha, []) if contents.get(c) is not None]
+        if kids and all(appends_entries(data, contents[c]) for c in kids) and sha != commits[0][0]:  # type: ignore[arg-type]
+            good[sha] = any(good.get(c, False) for c in kids)
+            if good[sha]:
+                continue
+        problem = own.problem(data)
+        good[sha] = problem is None
+        if problem is not None:
+            problems.append(HistoryProblem(sha, author, date, f"commits a log that does not verify on its own: "
+                                                              f"{problem}"))
+    info = {sha: (parents, author, date) for sha, parents, author, date in commits}
+
+    def base(sha: str, seen: set[str]) -> str | None:
+        """The nearest version at or above ``sha`` that verified (a bad one excuses nothing)."""
+        if sha in seen or sha not in info and contents.get(sha) is None:
+            return None
+        seen.add(sha)
+        if good.get(sha, sha not in info and contents.get(sha) is not None):
+            return sha
+        for p in info.get(sha, ([], "", ""))[0]:
+            found = base(p, seen)
+            if found:
+                return found
+        return None
+
     for sha, parents, author, date in reversed(commits):
         new_bytes = contents.get(sha)
         for parent in parents:
-            old_bytes = contents.get(parent)
-            if old_bytes is None:
+            if contents.get(parent) is None:
                 continue
             if new_bytes is None:
-                problems.append(HistoryProblem(sha, author, date, f"deletes the log ({len(version(parent).entries)} "  # type: ignore[union-attr]
+                problems.append(HistoryProblem(sha, author, date, f"deletes the log ({len(version(parent).entries)} "
                                                                   "entries)"))
                 continue
-            if appends_entries(old_bytes, new_bytes):
+            old = base(parent, set())
+            if old is None:
+                continue
+            old_bytes = contents[old]
+            assert old_bytes is not None
+            if appends_entries(old_bytes, new_bytes) and good.get(sha, False):
                 continue
             new = version(sha)
-            assert new is not None
-            accounted = _accounted(root, sha, rel, new) if len(parents) > 1 else set()
-            problem = extension_problem(version(parent), new, accounted)  # type: ignore[arg-type]
-            if problem:
-                problems.append(HistoryProblem(sha, author, date, problem))
+            accounted = _accounted(root, sha, rel, version(old), new) if len(parents) > 1 else set()
+            problem = extension_problem(version(old), new, accounted)
+            if problem and not new.problem:
+                problems.append(HistoryProblem(sha, author, date, problem
+                                               + (f" (compared with {old[:10]}, the last version that verified)"
+                                                  if old != parent else "")))
     rewrites = accepted_rewrites(root) if problems else []
-    for p in problems:
-        p.accepted = _acceptance(rewrites, p.commit, rel)
+    for found in problems:
+        found.accepted = _acceptance(rewrites, found.commit, rel)
     head_sha = commits[0][0] if commits else None
     head_bytes = contents.get(head_sha) if head_sha else None
     working_path = root / rel
@@ -152,7 +315,7 @@ def check_history(session_dir: Path) -> tuple[str | None, list[HistoryProblem]]:
                 problems.append(HistoryProblem("working tree", "", "", problem))
     elif head_bytes is not None:
         problems.append(HistoryProblem("working tree", "", "", "is missing (its last commit has a log)"))
-    return rel, problems
+    return problems
 
 
 def committed(session_dir: Path, rel: str) -> bool:

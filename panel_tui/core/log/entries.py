@@ -5,8 +5,7 @@ The TypedDicts are the schema: ``schema.py`` checks every entry read from disk a
 declared here. A new field is a new format version, never a silent addition.
 """
 
-
-
+import datetime as dt
 from typing import Any, NotRequired, TypedDict
 
 ATTENDANCE = "attendance"
@@ -29,6 +28,8 @@ OUTCOMES = ("pending", "accepted", "declined", "withdrawn")  # what became of a 
 LOG_FORMAT_V1 = "panel-tui/decisions/1"
 LOG_FORMAT_V2 = "panel-tui/decisions/2"
 LOG_FORMATS = (LOG_FORMAT_V1, LOG_FORMAT_V2)
+# When format 2 was first written (commit 3f87b9e): a format-1 header created later is not the writer's.
+FORMAT_2_SINCE = dt.datetime(2026, 11, 24, 0, 57, 5, tzinfo=dt.timezone.utc)
 LOG_FORMAT = LOG_FORMAT_V2  # what new logs are written in
 NO_LOG = "none"  # the head of a session with no decisions.toml yet (``--expect-head none``)
 

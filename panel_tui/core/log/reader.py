@@ -7,6 +7,7 @@ fails as "not in canonical form".
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tomllib
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.chain import canonical_hash, first_difference, render_log
-from panel_tui.core.log.entries import LOG_FORMATS, QuestionEvidence
+from panel_tui.core.log.entries import FORMAT_2_SINCE, LOG_FORMAT_V1, LOG_FORMATS, QuestionEvidence
 from panel_tui.core.log.rules import validate
 from panel_tui.core.log.schema import ShapeError, check_entry, check_header
 from panel_tui.core.log.state import LogState
@@ -226,6 +227,9 @@ def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Ratin
         return _fail(state, f"{path}: {exc}")
     state.header = header
     log_format = str(header["format"])
+    late = format_1_too_late(header)
+    if late:
+        return _fail(state, f"{path}: {late}")
     if header["inspection_sha256"] != insp.sha256:
         return _fail(state, f"{path}: inspection changed: {insp.path.name} no longer matches the file the decisions "
                             f"were made on (sha256 {str(header['inspection_sha256'])[:12]}…, now {insp.sha256[:12]}…).")
@@ -265,6 +269,65 @@ def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Ratin
         state.apply(e)
         prev = e["hash"]
     return state
+
+
+def format_1_too_late(header: dict[str, Any]) -> str | None:
+    """A format-1 header dated after format 2 existed: no writer of panel-tui made it, and its older
+    rules (no attendance check on who decides) must not be chosen by editing one line."""
+    if header.get("format") != LOG_FORMAT_V1:
+        return None
+    try:
+        created = dt.datetime.fromisoformat(str(header.get("created")))
+    except ValueError:
+        return None  # the schema names a malformed time
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=dt.timezone.utc)
+    if created < FORMAT_2_SINCE:
+        return None
+    return (f"a format-1 header ({LOG_FORMAT_V1}) created {header.get('created')}, after format 2 existed "
+            f"({FORMAT_2_SINCE:%Y-%m-%d %H:%M} UTC): no writer of panel-tui produces this, and its older rules "
+            "cannot be chosen for a new log. Fix: restore the log from a backup or its git history.")
+
+
+def verify_structure(path: Path, data: bytes) -> str | None:
+    """A version of a log checked on its own without its inspection's rules: it parses, every entry
+    has a writer's shape, seq, chain and hash, and the bytes are the writer's canonical form.
+
+    For versions in git history whose inspection or framework file is no longer the one installed
+    (the rules of the time cannot be run again); a current log is always checked in full.
+    """
+    try:
+        doc = tomllib.loads(decode_text(data, path, "decision log"))
+    except (InputError, ValueError, RecursionError) as exc:
+        return f"does not parse ({exc})"
+    state = LogState(path)
+    header = doc.get("log")
+    if set(doc) - {"log", "entry"} or not isinstance(header, dict) or header.get("format") not in LOG_FORMATS:
+        return "is not a decision log this version writes (its top-level tables or [log] format)"
+    try:
+        check_header(header)
+    except ShapeError as exc:
+        return str(exc)
+    late = format_1_too_late(header)
+    if late:
+        return late
+    entries = doc.get("entry", [])
+    if not isinstance(entries, list):
+        return "'entry' is not an array of tables"
+    prev = canonical_hash(header)
+    for i, e in enumerate(entries, 1):
+        try:
+            if not isinstance(e, dict):
+                raise ShapeError(f"entry {i} is not a table")
+            check_entry(e, i, str(header["format"]))
+        except ShapeError as exc:
+            return f"{exc} (no writer of panel-tui produces this)"
+        if e["seq"] != i or e["prev"] != prev or e["hash"] != canonical_hash(e):
+            return f"entry {i}: its seq, prev or hash is not the chain's (changed after it was written)"
+        prev = e["hash"]
+    state.header, state.entries = header, entries
+    _check_canonical(state, data)
+    return state.problem.split(": ", 1)[1].split(" Fix:")[0] if state.problem else None
 
 
 def check_head(state: LogState, head: str) -> str | None:
