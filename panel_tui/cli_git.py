@@ -35,20 +35,20 @@ def report_commit(session_dir: Path, entry: dict[str, Any]) -> None:
 
 def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[str]]:
     """The git checks of `verify`: (failure lines, notes); outside git, nothing to check."""
-    from panel_tui.core.gitstore import check_against, check_history, committed
+    from panel_tui.core.gitstore import check_against, check_history, committed, history_unchecked
 
     rel, problems = check_history(session_dir)
     failures = [p.line(rel or "decisions.toml") for p in problems if not p.accepted]
-    accepted = [p for p in problems if p.accepted]
     notes = []
+    if rel is None and history_unchecked(session_dir):
+        notes.append("history not checked (git not found): install git to check the log's committed versions")
     if rel is not None and not failures and not committed(session_dir, rel):
         notes.append(f"history in git: {rel} is not committed yet (`panel-tui sync` commits it)")
     elif rel is not None and not failures:
-        notes.append(f"history in git: every committed version of {rel} extends the one before it")
-        if accepted:
-            notes[-1] += (f", but for {len(accepted)} rewrite{'s' if len(accepted) != 1 else ''} accepted in "
-                          f".panel-tui-accepted.toml ({accepted[0].accepted}): "
-                          + ", ".join(f"{p.commit[:10]} {p.problem}" for p in accepted))
+        notes.append(f"history in git: every committed version of {rel} verifies and extends the one before it")
+        notes += accepted_lines(problems)
+    elif rel is not None:
+        notes += accepted_lines(problems)
     if against:
         problem = check_against(session_dir, against)  # InputError (exit 2) for a bad REF
         if problem:
@@ -56,6 +56,20 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
         else:
             notes.append(f"extends {against}'s log")
     return failures, notes
+
+
+def accepted_lines(problems: list[Any]) -> list[str]:
+    """Rewrites accepted on the record, one line per reason, naming every commit and what it did
+    (never hidden: an acceptance is a statement an auditor reads)."""
+    from panel_tui.core.display import one_line
+
+    by_reason: dict[str, dict[str, str]] = {}
+    for p in problems:
+        if p.accepted:
+            by_reason.setdefault(p.accepted, {}).setdefault(p.commit[:10], one_line(p.problem, 70))
+    return [f"but {len(shas)} rewrite{'s' if len(shas) != 1 else ''} accepted on the record in "
+            f".panel-tui-accepted.toml ({reason}): " + "; ".join(f"{sha} {what}" for sha, what in shas.items())
+            for reason, shas in by_reason.items()]
 
 
 def cmd_sync(a: argparse.Namespace) -> int:

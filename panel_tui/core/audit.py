@@ -148,14 +148,20 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
     if state is not None:
         state.raw = None
         rec.log_status = _status(state)
+        history_failed = False
         if state.problem is None:  # issue 14: in git, a history that dropped or changed entries
             from panel_tui.core.gitstore import history_status
 
-            rec.log_status = history_status(folder) or rec.log_status
-            rating = rate(insp, state.finals, light=True)
-        rec.signed_off = state.signed_off and state.problem is None
+            history = history_status(folder)
+            if history and history.startswith("history not checked"):
+                rec.log_status += f"; {history}"
+            elif history:  # only what verifies counts: the log's rows and figures are left out
+                rec.log_status, history_failed = history, True
+            if not history_failed:
+                rating = rate(insp, state.finals, light=True)
+        rec.signed_off = state.signed_off and state.problem is None and not history_failed
     rec.score, rec.max_score, rec.overall = rating.score, rating.max_score, rating.overall
-    if state is None or state.problem is None:
+    if state is None or state.problem is None and not history_failed:
         rec.counted = True
         _summarise(rec, state, rating)
     return rec

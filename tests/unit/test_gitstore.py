@@ -412,8 +412,8 @@ def test_a_rewrite_is_accepted_only_when_listed_in_the_committed_file(shared: Sh
     git(shared.a, "commit", "-q", "-m", "accept the rebuild")
     r = cli("verify", s)
     assert r.returncode == 0, r.stderr
-    assert "but for 1 rewrite accepted in .panel-tui-accepted.toml (examples rebuilt for a new format)" in r.stdout
-    assert "drops entry 2" in r.stdout
+    assert (f"but 1 rewrite accepted on the record in .panel-tui-accepted.toml (examples rebuilt for a new format): "
+            f"{sha[:10]} drops entry 2") in r.stdout
     # a pattern, a missing commit or another path accepts nothing (issue 20: path = "*" laundered any rewrite)
     for table in (f'commit = "{sha[:12]}"\npath = "*"', f'commit = "{sha[:12]}"\npath = "sessions/*/decisions.toml"',
                   'path = "sessions/stockton/decisions.toml"', f'commit = "{sha[:12]}"\npath = "other/decisions.toml"',

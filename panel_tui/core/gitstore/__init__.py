@@ -18,6 +18,7 @@ from panel_tui.core.gitstore.history import (
     check_history,
     committed,
     history_status,
+    history_unchecked,
 )
 from panel_tui.core.gitstore.run import (
     ACCEPTED_FILE,
@@ -60,6 +61,6 @@ __all__ = [
     "GitFailed", "GitRefused", "HistoryProblem", "LogVersion", "RuleRefused", "SyncReport", "accepted_rewrites",
     "ahead_behind", "appends_entries", "author_name", "blob", "blobs", "check_against", "check_history",
     "commit_entry", "commit_pending", "committed", "common_prefix", "diverged_logs", "enabled", "ensure_ignored", "entry_line",
-    "extension_problem", "git_path", "history_status", "parse_version", "pending_logs", "replay_fields",
+    "extension_problem", "git_path", "history_status", "history_unchecked", "parse_version", "pending_logs", "replay_fields",
     "signing_configured", "sync", "sync_state", "tag_name", "upstream", "work_tree",
 ]

@@ -260,8 +260,8 @@ def _problems(root: Path, rel: str, session_dir: Path, commits: list[tuple[str, 
         problem = own.problem(data)
         good[sha] = problem is None
         if problem is not None:
-            problems.append(HistoryProblem(sha, author, date, f"commits a log that does not verify on its own: "
-                                                              f"{problem}"))
+            problems.append(HistoryProblem(sha, author, date, "commits a log that does not verify on its own: "
+                                                              + problem.split(" Fix:")[0]))
     info = {sha: (parents, author, date) for sha, parents, author, date in commits}
 
     def base(sha: str, seen: set[str]) -> str | None:
@@ -318,6 +318,14 @@ def _problems(root: Path, rel: str, session_dir: Path, commits: list[tuple[str, 
     return problems
 
 
+def history_unchecked(session_dir: Path) -> bool:
+    """A session inside a git work tree whose history cannot be read because git is missing
+    (verify and the audit then say "history not checked", never a silent "intact")."""
+    from panel_tui.core.gitstore.run import _has_dot_git, enabled, git_path
+
+    return enabled() and git_path() is None and _has_dot_git(session_dir.resolve())
+
+
 def committed(session_dir: Path, rel: str) -> bool:
     """Whether HEAD holds the session's log at all (a note for verify, not a failure)."""
     root = work_tree(session_dir)
@@ -326,6 +334,8 @@ def committed(session_dir: Path, rel: str) -> bool:
 
 def history_status(session_dir: Path) -> str | None:
     """The audit's word on a session whose git history does not extend itself, or None."""
+    if history_unchecked(session_dir):
+        return "history not checked (git not found)"
     try:
         rel, problems = check_history(session_dir)
     except GitFailed as exc:
