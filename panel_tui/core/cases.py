@@ -12,17 +12,19 @@ from __future__ import annotations
 import csv
 import importlib
 import io
-import os
 import re
+import zipfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from xml.etree import ElementTree
 
 from panel_tui.core.engine import StandardResult
 from panel_tui.core.errors import InputError
 from panel_tui.core.framework import Framework
 from panel_tui.core.inspection import LOG_FILE, Inspection, load_inspection, parse_inspection, resolve_inspection_path
-from panel_tui.core.tomlfile import decode_text, parse_toml, read_bytes
+from panel_tui.core.filelock import atomic_write
+from panel_tui.core.tomlfile import parse_toml, read_bytes
 
 CASES_FILE = "cases.csv"
 YES, NO, NA = "Yes", "No", "N/A"
@@ -52,13 +54,141 @@ class CaseTable:
 
 
 # --- reading ------------------------------------------------------------------------------
+# A case file is read as a person sees it in a spreadsheet program, or refused: a value that cannot
+# be known (a formula never calculated), shown in several cells but stored in one (a merged cell),
+# or split differently from what the eye sees (a broken quote) would otherwise be counted silently.
+
+MAX_XLSX_EXPANDED = 64 * 1024 * 1024  # a case sheet is far below this unpacked; more is a zip bomb or the wrong file
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF and CR are a CSV's own
+_CSV_FIX = "save the sheet as CSV UTF-8 (comma-separated), or give the .xlsx workbook itself."
+
+
+def _csv_text(data: bytes, path: Path) -> str:
+    """The file as UTF-8 text, or a refusal saying what it is instead (a workbook, UTF-16, binary)."""
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(path, None, "is not a CSV file: it is a zip archive, as an .xlsx or .ods workbook is.",
+                         "give an .xlsx workbook a name ending in .xlsx, or save the sheet as CSV UTF-8 "
+                         "(comma-separated).")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(path, None, "is not a CSV file: it is an old-style Office file (.xls).",
+                         "save it as .xlsx, or as CSV UTF-8 (comma-separated).")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, None, "is UTF-16 text (as 'Unicode Text' is saved), not a UTF-8 CSV file.", _CSV_FIX)
+    m = _CONTROL_BYTE.search(data)
+    if m:
+        line = data.count(b"\n", 0, m.start()) + 1
+        what = "a NUL byte" if m.group() == b"\x00" else f"the control byte 0x{m.group()[0]:02x}"
+        raise InputError(path, f"line {line}", f"is not a CSV file: it holds {what}, as binary files do.", _CSV_FIX)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(path, f"line {line}", "is not a UTF-8 CSV file: it has bytes that are not UTF-8 text "
+                         "(a CSV saved in another encoding, or not text at all).", _CSV_FIX) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+_CSV_PROBLEMS = {
+    "unexpected end of data": ("a quoted cell that starts in this row is never closed: the file ends inside the quotes.",
+                               'close the quote, or remove it; a quote inside a quoted cell is written twice ("").'),
+    "',' expected after '\"'": ("has a quote in the middle of a cell, which makes the row's cells ambiguous.",
+                                'put the whole cell in quotes and write a quote inside it twice (""), '
+                                'or remove the quote.'),
+}
+
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    text = decode_text(read_bytes(path, "case file"), path, "case file")
+    """Rows numbered as a spreadsheet numbers them (a quoted line break stays in its row)."""
+    text = _csv_text(read_bytes(path, "case file"), path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1  # the line the row being read starts on
     try:
-        return [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1)]
+        for row in reader:
+            rows.append((len(rows) + 1, row))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(path, None, f"is not a readable CSV file ({exc}).", "save it as CSV (comma-separated).") from None
+        n = len(rows) + 1
+        place = f"row {n}" + (f" (line {start})" if start != n else "")
+        problem, fix = _CSV_PROBLEMS.get(str(exc), (f"does not parse as CSV ({exc}).", _CSV_FIX))
+        raise InputError(path, place, problem, fix) from None
+    return rows
+
+
+_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+
+
+def _column(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _letters(column: int) -> str:
+    out = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _bounds(ref: str) -> tuple[int, int, int, int] | None:
+    """A range such as ``C2:C5`` as (first column, first row, last column, last row); None if unreadable."""
+    parts = ref.split(":")
+    ends = [m for m in (_CELL.fullmatch(part) for part in parts) if m]
+    if len(ends) != len(parts) or not 1 <= len(ends) <= 2:
+        return None
+    c1, r1 = _column(ends[0].group(1)), int(ends[0].group(2))
+    c2, r2 = _column(ends[-1].group(1)), int(ends[-1].group(2))
+    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
+
+
+def _sheet_ref(title: str, ref: str) -> str:
+    """``Sheet1!C4``, or ``'Case answers'!C4`` when the title needs quoting, as a spreadsheet writes it."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title):
+        return f"{title}!{ref}"
+    return "'" + title.replace("'", "''") + f"'!{ref}"
+
+
+def _scan_sheet(archive: zipfile.ZipFile, member: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """From the sheet's XML: formula cells with no saved value as (cell, formula), and merged ranges.
+
+    openpyxl reads an uncalculated formula and a formula whose value is blank alike (None); only
+    the XML tells them apart: a saved text result, even an empty one, is ``t="str"`` with ``<v>``.
+    """
+    unsaved: list[tuple[str, str]] = []
+    merged: list[str] = []
+    row = col = 0
+    with archive.open(member) as src:
+        for event, el in ElementTree.iterparse(src, events=("start", "end")):
+            tag = el.tag.rpartition("}")[2]
+            if event == "start":
+                if tag == "row":
+                    row = int(el.get("r") or row + 1)
+                    col = 0
+                continue
+            if tag == "c":
+                ref = el.get("r") or ""
+                m = _CELL.fullmatch(ref)
+                if m:
+                    col = _column(m.group(1))
+                else:
+                    col += 1
+                    ref = f"{_letters(col)}{row}"
+                parts = {child.tag.rpartition("}")[2]: child for child in el}
+                if "f" in parts:
+                    v = parts.get("v")
+                    saved = (v is not None and bool(v.text)) or ("is" in parts) or \
+                        (v is not None and el.get("t") == "str")
+                    if not saved:
+                        unsaved.append((ref, parts["f"].text or ""))
+                el.clear()
+            elif tag == "row":
+                el.clear()
+            elif tag == "mergeCell":
+                merged.append(el.get("ref", ""))
+    return unsaved, merged
 
 
 def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
@@ -68,27 +198,70 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
         raise InputError(path, None, "reading .xlsx needs the optional openpyxl package.",
                          "pip install 'panel-tui[xlsx]', or save the sheet as CSV.") from None
     read_bytes(path, "case file")  # size and type checks first
+    unreadable = "open and save it in a spreadsheet program, or save it as CSV."
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise InputError(path, None, f"is not a readable .xlsx workbook ({type(exc).__name__}).",
-                         "open and save it in a spreadsheet program, or save it as CSV.") from None
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+            if expanded > MAX_XLSX_EXPANDED:
+                raise InputError(path, None, f"unpacks to {expanded:,} bytes, over the {MAX_XLSX_EXPANDED:,}-byte "
+                                 "limit for a case sheet; not read.", "check that this is the right file.")
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)  # data_only: formulas' saved values
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile and openpyxl raise many types for a damaged or foreign file
+        raise InputError(path, None, f"is not a readable .xlsx workbook ({type(exc).__name__}).", unreadable) from None
     try:
+        if not wb.worksheets:
+            raise InputError(path, None, "has no worksheet.", "put the case answers on the first sheet.")
         ws = wb.worksheets[0]
-        out = []
-        for n, row in enumerate(ws.iter_rows(values_only=True), 1):
-            out.append((n, ["" if v is None else str(v) for v in row]))
-        return out
+        title = str(ws.title)[:40]
+        member = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheets know their part
+        if not isinstance(member, str):
+            raise InputError(path, None, "cannot be checked for formulas and merged cells with this version of "
+                             "openpyxl.", "save the sheet as CSV UTF-8 and import that.")
+        try:
+            with zipfile.ZipFile(path) as archive:
+                unsaved, merged = _scan_sheet(archive, member)
+            ws.reset_dimensions()  # read every stored cell, not only those a (possibly wrong) <dimension> names
+            out: list[tuple[int, list[str]]] = []
+            for n, values in enumerate(ws.iter_rows(values_only=True), 1):
+                out.append((n, ["" if v is None else str(v) for v in values]))
+        except Exception as exc:
+            raise InputError(path, None, f"is not a readable .xlsx workbook ({type(exc).__name__}).",
+                             unreadable) from None
     finally:
         wb.close()
+    if unsaved:
+        ref, formula = unsaved[0]
+        shown = formula if len(formula) <= 40 else formula[:40] + "…"
+        more = f", as do {len(unsaved) - 1} other cells" if len(unsaved) > 1 else ""
+        raise InputError(path, _sheet_ref(title, ref), f"holds a formula (={shown}) with no saved value{more}: "
+                         "what a spreadsheet would show there cannot be known without calculating it.",
+                         "open and save the workbook in Excel or LibreOffice so the values are stored, "
+                         "or paste values over the formulas.")
+    filled = [(n, [i for i, c in enumerate(row, 1) if c.strip()]) for n, row in out] if merged else []
+    filled = [(n, cols) for n, cols in filled if cols]
+    if filled:  # a merged range touching the table (header to last case, first to last used column)
+        top, bottom = filled[0][0], filled[-1][0]
+        right = max(cols[-1] for _, cols in filled)
+        for ref in merged:
+            box = _bounds(ref)
+            if box is None:
+                raise InputError(path, _sheet_ref(title, ref[:20] or "?"), "is a merged range that cannot be read.",
+                                 "unmerge the cells, or save the sheet as CSV UTF-8.")
+            c1, r1, c2, r2 = box
+            if r1 <= bottom and r2 >= top and c1 <= right:
+                first = ref.split(":")[0]
+                raise InputError(path, _sheet_ref(title, ref), f"is a merged cell: a spreadsheet shows its value in "
+                                 f"every cell of {ref}, but only {first} holds it, so the others would read as "
+                                 "empty.", "unmerge the cells and fill in each case's answer.")
+    return out
 
 
 def read_case_file(path: Path, fw: Framework) -> CaseTable:
     """Read and check a case file: header ``case`` then key-question ids; one row per case."""
-    if path.suffix.lower() == ".xlsx":
-        raw = _xlsx_rows(path)
-    else:
-        raw = _csv_rows(path)
+    is_csv = path.suffix.lower() != ".xlsx"
+    raw = _csv_rows(path) if is_csv else _xlsx_rows(path)
     raw = [(n, [c.strip() for c in row]) for n, row in raw]
     while raw and not any(raw[-1][1]):
         raw.pop()
@@ -96,6 +269,7 @@ def read_case_file(path: Path, fw: Framework) -> CaseTable:
     if not raw:
         raise InputError(path, None, "is empty.", "give a header row: case, then key-question ids.")
     hline, header = raw[0]
+    header_cells = len(header)  # a CSV row with more cells than this was split by a stray comma or quote
     while header and header[-1] == "":
         header = header[:-1]
     if not header or header[0].lower() != "case":
@@ -124,6 +298,10 @@ def read_case_file(path: Path, fw: Framework) -> CaseTable:
         if extra:
             raise InputError(path, f"row {n}, column {width + 1}", f"value {extra[0]!r} is outside the header's columns.",
                              "remove it or add its key question to the header.")
+        if is_csv and len(row) > header_cells:
+            raise InputError(path, f"row {n}", f"has {len(row)} cells but the header has {header_cells}: a comma in "
+                             "a cell that is not quoted splits it and moves the answers after it.",
+                             'put quotes around a cell that holds a comma ("Smith, J"), or remove the extra commas.')
         row = row[:width] + [""] * (width - len(row))
         case = row[0]
         if not case:
@@ -224,15 +402,6 @@ def merge_tables(old: CaseTable | None, new: CaseTable) -> CaseTable:
     return CaseTable(questions, rows)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def load_cases(session_dir: Path, fw: Framework) -> CaseTable | None:
     """The session's kept case answers, or None when there are none."""
     p = session_dir / CASES_FILE
@@ -272,8 +441,8 @@ def import_cases(session: Path | str, case_file: Path) -> ImportResult:
     if (folder / CASES_FILE).exists():
         old = read_case_file(folder / CASES_FILE, insp.framework)
     merged = merge_tables(old, table)
-    _atomic_write(folder / CASES_FILE, _cases_csv(merged))
-    _atomic_write(insp_path, new_text)
+    atomic_write(folder / CASES_FILE, _cases_csv(merged).encode("utf-8"))
+    atomic_write(insp_path, data)
     return ImportResult(checked, merged, counts)
 
 

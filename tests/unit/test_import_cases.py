@@ -124,6 +124,11 @@ REFUSALS = [
     ("case,2.2.1\n,Yes\n", "row 2, column case: the case id is empty"),
     ("case,2.2.1\n=HYPERLINK(1),Yes\n", "row 2, column case: case id '=HYPERLINK(1)' starts with '='"),
     ("case,2.2.1\nC1,Yes,No\n", "row 2, column 3: value 'No' is outside the header's columns"),
+    # a comma in an unquoted case id moves every answer after it one cell on; the row is longer than the header
+    ("case,2.2.1,2.2.2\nC1,Yes,No\nSmith, Y,No,\n", "row 3: has 4 cells but the header has 3"),
+    # an unterminated quote takes in every row after it: one row, not three cases
+    ('case,2.2.1\n"C1,Yes\nC2,No\nC3,Yes\n', "row 2: a quoted cell that starts in this row is never closed"),
+    ('case,2.2.1\nC1,Yes\nC2,"N"o\n', "row 3: has a quote in the middle of a cell"),
 ]
 
 
@@ -134,6 +139,26 @@ def test_refusals_name_row_column_and_value_and_write_nothing(tmp_path, session,
     assert proc.returncode == 2 and message in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
     assert (session / "inspection.toml").read_bytes() == before and not (session / CASES_FILE).exists()
+
+
+def test_a_header_padded_as_a_spreadsheet_pads_it_is_not_a_longer_row(tmp_path, session):
+    """Excel gives every row as many cells as the widest: trailing empty cells in the header too."""
+    proc = cli("import-cases", session, write(tmp_path, "case,2.2.1,,\nC1,Yes,,\nC2,No,,\n"))
+    assert proc.returncode == 0, proc.stderr
+    assert questions(session)["2.2.1"] == {"id": "2.2.1", "relevant": 2, "yes": 1}
+
+
+def test_files_are_written_byte_for_byte_and_no_temporary_file_is_left(tmp_path, session):
+    """A CRLF inspection keeps its CRLF, cases.csv has LF endings, and nothing else appears in the folder."""
+    insp = session / "inspection.toml"
+    insp.write_bytes(insp.read_bytes().replace(b"\n", b"\r\n"))
+    before = sorted(p.name for p in session.iterdir())
+    proc = cli("import-cases", session, write(tmp_path, "case,2.2.1\r\nC1,Yes\r\n\"C2\",No\r\n"))
+    assert proc.returncode == 0, proc.stderr
+    data = insp.read_bytes()
+    assert b"relevant = 2\r\nyes = 1\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
+    assert (session / CASES_FILE).read_bytes() == b"case,2.2.1\nC1,Yes\nC2,No\n"
+    assert sorted(p.name for p in session.iterdir()) == sorted(before + [CASES_FILE])
 
 
 def test_refused_when_a_decision_log_exists(tmp_path, stockton_copy):
