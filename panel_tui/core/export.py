@@ -197,12 +197,46 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
     return out
 
 
+_MD_SYNTAX = "\\`*_{}[]<>|~&"  # & too: an entity such as &#x202E; would otherwise render as the character
+WORD_JOINER = "\u2060"  # draws nothing; after an @ it stops an address or mention being linked
+_SCHEMES_WITHOUT_SLASHES = {"mailto", "xmpp", "tel", "sms"}  # autolinked by some renderer without ://
+
+
+def _link_punct(s: str, i: int) -> bool:
+    """Whether ``s[i]`` (a colon or full stop) is where a renderer could see a link begin or continue.
+
+    A colon before ``/`` ends a scheme (``https://``, ``file:/``), as does one after ``mailto`` and
+    the like; a full stop between letters or digits joins a domain (``www.x``, ``evil.com``),
+    unless both sides are digits (``2.2.1``, ``62.5``).
+    """
+    before = s[i - 1] if i else " "
+    after = s[i + 1] if i + 1 < len(s) else " "
+    if s[i] == ":":
+        start = i
+        while start and s[start - 1].isalpha():
+            start -= 1
+        return after == "/" or s[start:i].lower() in _SCHEMES_WITHOUT_SLASHES
+    return before.isalnum() and after.isalnum() and not (before.isdigit() and after.isdigit())
+
+
 def md(text: Any) -> str:
-    """Text for Markdown: control characters visible, Markdown and HTML syntax escaped."""
+    """Text for Markdown that renders as typed: control characters visible, Markdown and HTML syntax
+    escaped, and nothing a renderer would turn into a link.
+
+    GitHub and markdown-it's linkify make links of bare ``https://``, ``www.``, domains and email
+    addresses. A backslash before the colon of a scheme or the full stop of a domain stops them and
+    renders as nothing. Email addresses (and @-mentions) are found by GitHub after escapes are
+    resolved, so an invisible word joiner follows each ``@`` instead.
+    """
     s = visible(str(text), keep_newlines=True)
     out = []
-    for ch in s:
-        out.append("\\" + ch if ch in "\\`*_{}[]<>|~" else ch)
+    for i, ch in enumerate(s):
+        if ch in _MD_SYNTAX or (ch in ":." and _link_punct(s, i)):
+            out.append("\\" + ch)
+        elif ch == "@":
+            out.append("@" + WORD_JOINER)
+        else:
+            out.append(ch)
     return "".join(out).replace("\n", "<br>") if "\n" in s else "".join(out)
 
 
