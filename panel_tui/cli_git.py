@@ -35,10 +35,12 @@ def report_commit(session_dir: Path, entry: dict[str, Any]) -> None:
 
 def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[str]]:
     """The git checks of `verify`: (failure lines, notes); outside git, nothing to check."""
-    from panel_tui.core.gitstore import check_against, check_history, committed, history_unchecked
+    from panel_tui.core.gitstore import check_against, check_history, committed, history_unchecked, sign_off_tag_problems
 
     rel, problems = check_history(session_dir)
     failures = [p.line(rel or "decisions.toml") for p in problems if not p.accepted]
+    if rel is not None:
+        failures += sign_off_tag_problems(session_dir)
     notes = []
     if rel is None and history_unchecked(session_dir):
         notes.append("history not checked (git not found): install git to check the log's committed versions")

@@ -305,8 +305,33 @@ def test_diverged_other_files_are_left_to_git(shared: Shared) -> None:
     (shared.b / "notes.md").write_text("b\n")
     git(shared.b, "add", "notes.md")
     git(shared.b, "commit", "-q", "-m", "b notes")
+    before = git(shared.b, "rev-parse", "HEAD")
     r = cli("sync", shared.b)
-    assert r.returncode == 2 and "other than decision logs: notes.md; these are left to git" in r.stderr
+    assert r.returncode == 2 and "changed the same files (not decision logs): notes.md" in r.stderr
+    assert "Nothing was changed" in r.stderr and git(shared.b, "rev-parse", "HEAD") == before
+    assert git(shared.b, "status", "--porcelain") == ""  # the merge was undone
+
+
+def test_offices_working_on_different_sessions_sync_without_a_word(shared: Shared) -> None:
+    """Issue 20: the everyday case in an inspectorate's repository (it was refused as divergence)."""
+    sa = shared.session(shared.a)
+    other = shared.b / "sessions" / "leeds"
+    other.mkdir(parents=True)
+    shutil.copy(shared.session(shared.b) / "inspection.toml", other / "inspection.toml")
+    git(shared.b, "add", "--", "sessions/leeds")
+    git(shared.b, "commit", "-q", "-m", "Leeds inspection")
+    attend(sa)
+    assert cli("sync", sa).returncode == 0
+    attend(other)
+    r = cli("sync", other)
+    assert r.returncode == 0, r.stderr
+    assert "merged origin/main" in r.stderr
+    assert cli("sync", sa).returncode == 0
+    for clone in (shared.a, shared.b):
+        assert (clone / "sessions" / "leeds" / "decisions.toml").exists()
+        assert (clone / "sessions" / "stockton" / "decisions.toml").exists()
+        assert cli("verify", clone / "sessions" / "leeds").returncode == 0
+        assert cli("verify", clone / "sessions" / "stockton").returncode == 0
 
 
 def test_sync_outside_git_and_without_upstream(shared: Shared, stockton_fresh: Path, tmp_path: Path) -> None:
@@ -315,7 +340,8 @@ def test_sync_outside_git_and_without_upstream(shared: Shared, stockton_fresh: P
     solo = tmp_path / "solo"
     git(tmp_path, "init", "-q", str(solo))
     r = cli("sync", solo)
-    assert r.returncode == 2 and "no upstream" in r.stderr and "push -u origin" in r.stderr
+    assert r.returncode == 2 and "no remote to sync with" in r.stderr and "remote add origin" in r.stderr
+    assert "push -u origin" in r.stderr
 
 
 # --- history as the anchor --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from panel_tui.core.gitstore.history import (
     committed,
     history_status,
     history_unchecked,
+    sign_off_tag_problems,
 )
 from panel_tui.core.gitstore.run import (
     ACCEPTED_FILE,
@@ -44,6 +45,7 @@ from panel_tui.core.gitstore.sync import (
     sync,
     sync_state,
     upstream,
+    upstream_target,
 )
 from panel_tui.core.gitstore.versions import (
     LogVersion,
@@ -61,6 +63,6 @@ __all__ = [
     "GitFailed", "GitRefused", "HistoryProblem", "LogVersion", "RuleRefused", "SyncReport", "accepted_rewrites",
     "ahead_behind", "appends_entries", "author_name", "blob", "blobs", "check_against", "check_history",
     "commit_entry", "commit_pending", "committed", "common_prefix", "diverged_logs", "enabled", "ensure_ignored", "entry_line",
-    "extension_problem", "git_path", "history_status", "history_unchecked", "parse_version", "pending_logs", "replay_fields",
-    "signing_configured", "sync", "sync_state", "tag_name", "upstream", "work_tree",
+    "extension_problem", "git_path", "history_status", "history_unchecked", "sign_off_tag_problems", "parse_version", "pending_logs", "replay_fields",
+    "signing_configured", "sync", "sync_state", "tag_name", "upstream", "upstream_target", "work_tree",
 ]

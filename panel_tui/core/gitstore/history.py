@@ -149,10 +149,13 @@ def _accounted(root: Path, rev: str, rel: str, old: LogVersion, new: LogVersion)
     return done
 
 
-def _graph(root: Path, rel: str) -> list[tuple[str, list[str], str, str]] | None:
+Commit = tuple[str, list[str], str, str]  # sha, parents (rewritten to commits touching the log), author, date
+
+
+def _graph(root: Path, rel: str, tip: str = "HEAD") -> list[Commit] | None:
     """Commits that touched ``rel`` (newest first) with their parents rewritten to such commits,
-    author and date; None in a repository with no commit yet."""
-    log = _git(root, "log", "--full-history", "--parents", "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI", "HEAD", "--",
+    author and date, reachable from ``tip``; None with no commit yet."""
+    log = _git(root, "log", "--full-history", "--parents", "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI", tip, "--",
                rel, check=False)
     if log.returncode != 0:
         if _git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0:
@@ -169,21 +172,50 @@ def _graph(root: Path, rel: str) -> list[tuple[str, list[str], str, str]] | None
 
 
 class _OwnCheck:
-    """Each distinct version of one log verified on its own, once: in full under its inspection's
-    rules where the inspection and framework are the ones it was made on, else its structure
-    (parse, shapes, chain, hashes, canonical bytes)."""
+    """Each distinct version of one log verified on its own, once: in full under the rules of the
+    inspection it was made on (the working one, or the one committed beside it), else its
+    structure (parse, shapes, chain, hashes, canonical bytes) where that inspection or its
+    framework is no longer to be had."""
 
     def __init__(self, root: Path, rel: str, session_dir: Path) -> None:
         self.root, self.rel, self.session_dir = root, rel, session_dir
         self.done: dict[bytes, str | None] = {}
-        self.insp: Any = None
+        self.inspections: dict[str, Any] = {}  # inspection sha256 -> Inspection (or None: not to be had)
+        self.working: Any = None
 
-    def problem(self, data: bytes) -> str | None:
+    def problem(self, data: bytes, sha: str) -> str | None:
         if data not in self.done:
-            self.done[data] = self._check(data)
+            self.done[data] = self._check(data, sha)
         return self.done[data]
 
-    def _check(self, data: bytes) -> str | None:
+    def _inspection(self, sha: str) -> Any:
+        """The working inspection, else the one committed at ``sha`` beside the log."""
+        from panel_tui.core.inspection import INSPECTION_FILE, load_inspection
+
+        if self.working is None:
+            try:
+                self.working = load_inspection(self.session_dir)
+            except (InputError, OSError):
+                self.working = False
+        candidates = [self.working] if self.working else []
+        data = blob(self.root, sha, self.rel[: -len(LOG_FILE)] + INSPECTION_FILE)
+        if data is not None:
+            import hashlib
+            import tempfile
+
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in self.inspections:
+                with tempfile.TemporaryDirectory() as tmp:
+                    (Path(tmp) / INSPECTION_FILE).write_bytes(data)
+                    try:
+                        self.inspections[digest] = load_inspection(Path(tmp))
+                    except (InputError, OSError):
+                        self.inspections[digest] = None
+            if self.inspections[digest] is not None:
+                candidates.append(self.inspections[digest])
+        return candidates
+
+    def _check(self, data: bytes, sha: str) -> str | None:
         from panel_tui.core.log.reader import verify_bytes, verify_structure
         from panel_tui.core.log.state import LogState
 
@@ -191,20 +223,15 @@ class _OwnCheck:
         structure = verify_structure(path, data)
         if structure is not None:
             return structure
-        if self.insp is None:
-            from panel_tui.core.inspection import load_inspection
-
-            try:
-                self.insp = load_inspection(self.session_dir)
-            except (InputError, OSError):
-                self.insp = False
-        if not self.insp:
-            return None
-        state = verify_bytes(LogState(path), data, self.insp)
-        problem = state.problem
-        if problem is None or ": inspection changed:" in problem or ": framework changed:" in problem:
-            return None  # not this version's fault: its rules of the time are not installed
-        return problem.split(f"{path}: ", 1)[-1].split(" Fix:")[0]
+        for insp in self._inspection(sha):
+            state = verify_bytes(LogState(path), data, insp)
+            problem = state.problem
+            if problem is None:
+                return None
+            if ": inspection changed:" in problem or ": framework changed:" in problem:
+                continue  # not the inspection this version was made on: try the next
+            return problem.split(f"{path}: ", 1)[-1].split(" Fix:")[0]
+        return None  # its rules of the time are not to be had: the structure is what can be checked
 
 
 def check_history(session_dir: Path) -> tuple[str | None, list[HistoryProblem]]:
@@ -226,13 +253,41 @@ def check_history(session_dir: Path) -> tuple[str | None, list[HistoryProblem]]:
     commits = _graph(root, rel)
     if commits is None:
         return rel, []
-    contents = {spec.split(":", 1)[0]: data for spec, data in
-                blobs(root, sorted({f"{c}:{rel}" for sha, parents, _, _ in commits for c in (sha, *parents)})).items()}
-    return rel, _problems(root, rel, session_dir, commits, contents)
+    return rel, _problems(root, rel, session_dir, commits, _contents(root, rel, commits))
 
 
-def _problems(root: Path, rel: str, session_dir: Path, commits: list[tuple[str, list[str], str, str]],
-              contents: dict[str, bytes | None]) -> list[HistoryProblem]:
+def _contents(root: Path, rel: str, commits: list[Commit]) -> dict[str, bytes | None]:
+    """The log's bytes at every commit listed and at each of their parents, in one git call."""
+    specs = sorted({f"{c}:{rel}" for sha, parents, _, _ in commits for c in (sha, *parents)})
+    return {spec.split(":", 1)[0]: data for spec, data in blobs(root, specs).items()}
+
+
+def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, HistoryProblem]]:
+    """What ``tip`` brings that ``since`` does not, checked as verify checks a history: every log
+    changed between them, each new version verifying on its own and extending the one before it
+    (the versions ``since`` already has count as verified: this clone checked them). Returns
+    (log path, problem) pairs not accepted on the record in this clone's HEAD."""
+    changed = [p for p in _out(root, "diff", "--name-only", "-z", since, tip).split("\0")
+               if p == LOG_FILE or p.endswith("/" + LOG_FILE)]
+    out = []
+    for rel in changed:
+        commits = _graph(root, rel, tip)
+        if not commits:
+            continue
+        new = set(_out(root, "rev-list", tip, f"^{since}", "--", rel).split())
+        trusted = {c[0] for c in commits if c[0] not in new}
+        session_dir = (root / rel).parent
+        problems = _problems(root, rel, session_dir, commits, _contents(root, rel, commits), working=False,
+                             trusted=trusted)
+        out += [(rel, p) for p in problems if not p.accepted]
+    return out
+
+
+def _problems(root: Path, rel: str, session_dir: Path, commits: list[Commit],
+              contents: dict[str, bytes | None], working: bool = True,
+              trusted: set[str] | frozenset[str] = frozenset()) -> list[HistoryProblem]:
+    """The problems of ``commits`` (see :func:`check_history`); versions at ``trusted`` commits
+    (already checked by this clone) count as verified and are not checked again."""
     own = _OwnCheck(root, rel, session_dir)
     parsed: dict[str, LogVersion] = {}
 
@@ -252,12 +307,15 @@ def _problems(root: Path, rel: str, session_dir: Path, commits: list[tuple[str, 
         if data is None:
             good[sha] = False
             continue
+        if sha in trusted:
+            good[sha] = True
+            continue
         kids = [c for c in children.get(sha, []) if contents.get(c) is not None]
         if kids and all(appends_entries(data, contents[c]) for c in kids) and sha != commits[0][0]:  # type: ignore[arg-type]
             good[sha] = any(good.get(c, False) for c in kids)
             if good[sha]:
                 continue
-        problem = own.problem(data)
+        problem = own.problem(data, sha)
         good[sha] = problem is None
         if problem is not None:
             problems.append(HistoryProblem(sha, author, date, "commits a log that does not verify on its own: "
@@ -278,6 +336,8 @@ def _problems(root: Path, rel: str, session_dir: Path, commits: list[tuple[str, 
         return None
 
     for sha, parents, author, date in reversed(commits):
+        if sha in trusted:
+            continue
         new_bytes = contents.get(sha)
         for parent in parents:
             if contents.get(parent) is None:
@@ -303,6 +363,8 @@ def _problems(root: Path, rel: str, session_dir: Path, commits: list[tuple[str, 
     rewrites = accepted_rewrites(root) if problems else []
     for found in problems:
         found.accepted = _acceptance(rewrites, found.commit, rel)
+    if not working:
+        return problems
     head_sha = commits[0][0] if commits else None
     head_bytes = contents.get(head_sha) if head_sha else None
     working_path = root / rel
@@ -316,6 +378,17 @@ def _problems(root: Path, rel: str, session_dir: Path, commits: list[tuple[str, 
     elif head_bytes is not None:
         problems.append(HistoryProblem("working tree", "", "", "is missing (its last commit has a log)"))
     return problems
+
+
+def sign_off_tag_problems(session_dir: Path) -> list[str]:
+    """Each ``panel/<session>/sign-off-N`` tag that names no sign-off in the working log."""
+    from panel_tui.core.gitstore.tags import session_tag_problems
+
+    root = work_tree(session_dir)
+    path = session_dir / LOG_FILE
+    if root is None or not path.exists():
+        return []
+    return session_tag_problems(root, session_dir, parse_version(path.read_bytes()) or LogVersion(None, []))
 
 
 def history_unchecked(session_dir: Path) -> bool:
@@ -341,7 +414,10 @@ def history_status(session_dir: Path) -> str | None:
     except GitFailed as exc:
         return f"history unreadable: {exc}"
     problems = [p for p in problems if not p.accepted]
-    return f"history rewritten: {problems[0].line(rel or LOG_FILE)}" if problems else None
+    if problems:
+        return f"history rewritten: {problems[0].line(rel or LOG_FILE)}"
+    tags = sign_off_tag_problems(session_dir)
+    return f"sign-off tag without its sign-off: {tags[0]}" if tags else None
 
 
 def check_against(session_dir: Path, ref: str) -> str | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from panel_tui.core.display import visible
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.gitstore.run import (
     DISABLE_ENV,
@@ -32,17 +33,42 @@ from panel_tui.core.gitstore.versions import (
     LogVersion,
     _one_line,
     _session_name,
+    shown_session,
+    tag_name,
     common_prefix,
     entry_line,
     parse_version,
 )
-from panel_tui.core.gitstore.commit import _tag_sign_off, commit_pending, pending_logs
+from panel_tui.core.gitstore.commit import commit_pending, pending_logs
 from panel_tui.core.inspection import LOG_FILE
 
 
 def upstream(root: Path) -> str | None:
     proc = _git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}", check=False)
     return proc.stdout.decode().strip() if proc.returncode == 0 else None
+
+
+@dataclass
+class Upstream:
+    """Where the current branch syncs: its remote (any name, "/" included), the branch there, and
+    the remote-tracking ref this clone keeps of it."""
+
+    remote: str
+    branch_ref: str  # e.g. refs/heads/main on the remote
+    tracking: str  # e.g. refs/remotes/origin/main here
+    name: str  # e.g. origin/main, for messages
+
+
+def upstream_target(root: Path) -> Upstream | None:
+    branch = _git(root, "symbolic-ref", "-q", "HEAD", check=False).stdout.decode().strip()
+    if not branch:
+        return None
+    out = _git(root, "for-each-ref", "--format=%(upstream)%00%(upstream:remotename)%00%(upstream:remoteref)%00"
+                                     "%(upstream:short)", branch).stdout.decode("utf-8", "replace").strip("\n")
+    tracking, remote, branch_ref, name = (out.split("\0") + ["", "", "", ""])[:4]
+    if not (tracking and remote and branch_ref):
+        return None
+    return Upstream(remote, branch_ref, tracking, name or tracking)
 
 
 def ahead_behind(root: Path, up: str) -> tuple[int, int]:
@@ -158,15 +184,22 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
                          "\"Sharing sessions through git\").")
     ensure_ignored(root)
     if _git(root, "rev-parse", "--verify", "-q", "MERGE_HEAD", check=False).returncode == 0:
-        raise GitRefused("merge-in-progress", f"a merge is in progress in {root}; finish it with git (resolve, "
-                                              "`git commit`) or `git merge --abort`, then sync again.")
+        raise GitRefused("merge-in-progress", f"a merge is in progress in {shell_quote(root)}; finish it with git "
+                                              "(resolve, `git commit`) or `git merge --abort`, then sync again.")
     commit_pending(root, lambda s: _say(progress, report, s))
-    up = upstream(root)
-    if up is None:
+    target = upstream_target(root)
+    if target is None:
         branch = _git(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).stdout.decode().strip() or "HEAD"
-        raise GitRefused("no-upstream", f"branch {branch!r} in {root} has no upstream to sync with. Fix: "
-                                        f"`git -C {shell_quote(root)} push -u origin {branch}` once.")
-    remote = up.split("/", 1)[0]
+        remotes = _out(root, "remote").split()
+        where = shell_quote(root)
+        if not remotes:
+            raise GitRefused("no-upstream", f"{where} has no remote to sync with. Fix: `git -C {where} remote add origin "
+                                            f"URL`, then `git -C {where} push -u origin {shell_quote(branch)}` once.")
+        remote = "origin" if "origin" in remotes else remotes[0]
+        raise GitRefused("no-upstream", f"branch {branch!r} in {where} has no upstream to sync with. Fix: "
+                                        f"`git -C {where} push -u {remote} {shell_quote(branch)}` once.")
+    up, remote = target.tracking, target.remote
+    before_fetch = _rev(root, up)
     _say(progress, report, f"fetching from {remote}…")
     try:
         _run_net(root, ["fetch", remote], passthrough, prompt)
@@ -174,20 +207,25 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
         raise GitRefused("fetch", f"git fetch from {remote} failed: {_one_line(exc.detail, 300)} Nothing was "
                                   "changed; your entries are committed here. Sync again when the remote is "
                                   "reachable.") from None
+    after_fetch = _rev(root, up)
+    for known in dict.fromkeys(filter(None, (_rev(root, _synced_ref(target)), before_fetch))):
+        if after_fetch and not _is_ancestor(root, known, after_fetch):
+            raise GitRefused("rewritten", _rewritten_message(root, target, known, after_fetch))
     ahead, behind = ahead_behind(root, up)
+    if behind:
+        _check_incoming(root, target, progress, report)
     if ahead and behind:
         logs, others = diverged_logs(root, up)
-        if not replay:
-            raise GitRefused("diverged", _diverged_message(root, up, logs, others))
-        if not logs:
-            raise GitRefused("diverged", f"{root} and {up} diverged, but no decision log did; other files are left "
-                                         f"to git: {', '.join(others) or '(none listed)'}. Fix: `git -C {shell_quote(root)} pull` "
-                                         "(a merge), then `panel-tui sync`. Nothing was changed.")
-        _replay(root, up, logs, others, progress, report)
+        if logs and not replay:
+            raise GitRefused("diverged", _diverged_message(root, target.name, logs, others))
+        if logs:
+            _replay(root, target.name, up, logs, others, progress, report)
+        else:
+            _merge_other_sessions(root, target, others, progress, report)
         ahead, behind = ahead_behind(root, up)
     if behind:
         before = _out(root, "rev-parse", "HEAD")
-        _say(progress, report, f"fast-forwarding to {up} ({behind} commit{'s' if behind != 1 else ''})…")
+        _say(progress, report, f"fast-forwarding to {target.name} ({behind} commit{'s' if behind != 1 else ''})…")
         try:
             _git(root, "merge", "--ff-only", "-q", up, passthrough=passthrough)
         except GitFailed as exc:
@@ -196,17 +234,138 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
         for line in _pulled(root, before):
             _say(progress, report, line)
     if ahead:
+        _check_outgoing(root, up)
+        tags = _tags_to_push(root, up, lambda line: _say(progress, report, line))
         _say(progress, report, f"pushing {ahead} commit{'s' if ahead != 1 else ''} to {remote}…")
         try:
-            _run_net(root, ["push", "--follow-tags", remote, "HEAD"], passthrough, prompt)
+            _run_net(root, ["push", remote, f"HEAD:{target.branch_ref}", *tags], passthrough, prompt)
         except GitFailed as exc:
             raise GitRefused("push", f"git push failed: {exc.detail} Your commits are safe here; run "
                                      "`panel-tui sync` again (someone may have pushed meanwhile).") from None
+    _git(root, "update-ref", _synced_ref(target), "HEAD")  # what the remote held when last in step
     if not ahead and not behind:
-        _say(progress, report, f"in step with {up}: nothing to pull or push.")
+        _say(progress, report, f"in step with {target.name}: nothing to pull or push.")
     else:
-        _say(progress, report, f"in step with {up}.")
+        _say(progress, report, f"in step with {target.name}.")
     return report
+
+
+def _synced_ref(target: Upstream) -> str:
+    """This clone's own record of the remote branch as it stood at the last sync (never pushed, and
+    not moved by a plain `git fetch`): a remote that no longer contains it was rewritten."""
+    import hashlib
+
+    key = hashlib.sha256(f"{target.remote}\0{target.branch_ref}".encode()).hexdigest()[:16]
+    return f"refs/panel-tui/synced/{key}"
+
+
+def _rev(root: Path, ref: str) -> str | None:
+    proc = _git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
+    return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+
+
+def _is_ancestor(root: Path, old: str, new: str) -> bool:
+    return _git(root, "merge-base", "--is-ancestor", old, new, check=False).returncode == 0
+
+
+def _commit_lines(root: Path, *revs: str, limit: int = 10) -> list[str]:
+    out = _git(root, "log", f"--max-count={limit}", "--format=%h %an %aI %s%x00", *revs, "--").stdout
+    return [visible(line.strip("\n")) for line in out.decode("utf-8", "replace").split("\0") if line.strip()]
+
+
+def _rewritten_message(root: Path, target: Upstream, before: str, after: str) -> str:
+    gone = _commit_lines(root, before, f"^{after}")
+    lines = [f"{target.name} was rewritten (force-pushed): it no longer holds commits it held when this clone "
+             f"last synced (up to {before[:10]}). Nothing was changed here, and `--replay` refuses too: a rewritten "
+             "record is for people to look at, not for a sync to settle. No longer on the remote:"]
+    lines += [f"    {line}" for line in gone]
+    lines.append(f"Fix: ask who rewrote {target.name} (their commits now: `git -C {shell_quote(root)} log {after[:10]}`); "
+                 f"push this clone's history back (`git push {target.remote} {before[:10]}:{target.branch_ref}` "
+                 "restores what was there), or agree a correction recorded as new entries.")
+    return "\n".join(lines)
+
+
+def _check_incoming(root: Path, target: Upstream, progress: Progress | None, report: SyncReport) -> None:
+    """Verify what the remote brings before adopting any of it (as ``verify`` checks history)."""
+    from panel_tui.core.gitstore.history import incoming_problems
+
+    base = _out(root, "merge-base", "HEAD", target.tracking)
+    problems = incoming_problems(root, base, target.tracking)
+    if not problems:
+        return
+    lines = [f"refused: {target.name} brings decision-log history that does not verify or does not extend what "
+             "was there; nothing was changed here."]
+    lines += [f"    {p.line(rel)}" for rel, p in problems[:20]]
+    if len(problems) > 20:
+        lines.append(f"    … and {len(problems) - 20} more")
+    lines.append("Fix: ask the author of each commit named; a correction is recorded as new entries (a retraction), "
+                 "never by rewriting the log. `panel-tui verify PATH --against " + target.name
+                 + "` shows it again.")
+    raise GitRefused("incoming-history", "\n".join(lines))
+
+
+def _check_outgoing(root: Path, up: str) -> None:
+    """Never push a log that does not verify (a hand-made entry committed with git, say)."""
+    from panel_tui.core.inspection import load_inspection
+    from panel_tui.core.log import read_state
+
+    changed = [p for p in _out(root, "diff", "--name-only", "-z", up, "HEAD").split("\0")
+               if p == LOG_FILE or p.endswith("/" + LOG_FILE)]
+    bad = []
+    for rel in changed:
+        path = root / rel
+        if not path.exists():
+            continue
+        try:
+            state = read_state(path, load_inspection(path.parent))
+        except InputError as exc:
+            bad.append(f"{visible(rel)}: {exc}")
+            continue
+        if state.problem:
+            bad.append(state.problem)
+    if bad:
+        raise GitRefused("unverified-log", "refused: a decision log to be pushed does not verify; nothing was pushed.\n"
+                         + "\n".join(f"    {line}" for line in bad)
+                         + "\nFix: `panel-tui verify` names the fault; restore the log from its history.")
+
+
+def _merge_other_sessions(root: Path, target: Upstream, others: list[str], progress: Progress | None,
+                          report: SyncReport) -> None:
+    """Both sides committed, but to different sessions' logs (the everyday case in a shared
+    repository): merge as git would. A file both sides changed is left to git; on a conflict the
+    merge is undone and named."""
+    if _out(root, "status", "--porcelain", "--untracked-files=no"):
+        raise GitRefused("dirty", f"{shell_quote(root)} has uncommitted changes; commit or stash them with git "
+                                  "first. Nothing was changed.")
+    _say(progress, report, f"merging {target.name} (other sessions' entries; no decision log changed on both sides)…")
+    merge = _git(root, "merge", "--no-edit", "-q", "-m", f"sync: merge {target.name} (other sessions)",
+                 target.tracking, check=False)
+    if merge.returncode != 0:
+        conflicted = [p for p in _out(root, "diff", "--name-only", "-z", "--diff-filter=U").split("\0") if p]
+        _git(root, "merge", "--abort", check=False)
+        raise GitRefused("conflicts", f"{target.name} and this clone changed the same files (not decision logs): "
+                                      f"{', '.join(visible(c) for c in conflicted) or '(git named none)'}. Nothing was "
+                                      f"changed. Fix: `git -C {shell_quote(root)} pull`, resolve them, commit, then "
+                                      "`panel-tui sync`.")
+    _say(progress, report, f"merged {target.name}"
+         + (f" (files both sides changed, merged by git: {', '.join(visible(o) for o in others)})" if others else ""))
+
+
+def _tags_to_push(root: Path, up: str, say: Progress) -> list[str]:
+    """Sign-off tags made here for commits being pushed, each only when its sign-off stands in the
+    log (a sign-off kept aside on replay has no tag to push)."""
+    from panel_tui.core.gitstore.tags import tag_problem
+
+    out = _git(root, "for-each-ref", "--merged", "HEAD", "--no-merged", up, "--format=%(refname)",
+               "refs/tags/panel/").stdout.decode("utf-8", "replace").split("\n")
+    tags = []
+    for ref in filter(None, out):
+        problem = tag_problem(root, ref, "HEAD")
+        if problem:
+            say(f"warning: not pushing {visible(ref.removeprefix('refs/tags/'))}: {problem}")
+        else:
+            tags.append(f"{ref}:{ref}")
+    return tags
 
 
 def _run_net(root: Path, args: list[str], passthrough: bool, prompt: bool) -> None:
@@ -248,8 +407,12 @@ def _diverged_message(root: Path, up: str, logs: list[Divergence], others: list[
     return "\n".join(lines)
 
 
-_DERIVED = {"seq", "prev", "hash", "evidence", "supersedes", "outside_criteria", "ratings", "score", "max_score",
-            "overall", "entry_count", "replayed_from", "kind"}
+# Worked out afresh when an entry is re-recorded (from the inspection and the merged log), or the
+# chain's own; everything else is what its author gave and is re-recorded as it was.
+_DERIVED = {"seq", "prev", "hash", "evidence", "supersedes", "answers", "outside_criteria", "ratings", "score",
+            "max_score", "overall", "entry_count", "replayed_from", "kind", "from", "band"}
+# Entries that settle a standard: a local one about a standard the other side settled is a conflict.
+_SETTLING = {"discretion", "declined", "ratification", "retraction"}
 
 
 def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None]) -> dict[str, Any]:
@@ -268,45 +431,90 @@ def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None]) -> dict[str
     return fields
 
 
-def _replay(root: Path, up: str, logs: list[Divergence], others: list[str], progress: Progress | None,
+def _standard_of(e: dict[str, Any], by_seq: dict[int, dict[str, Any]]) -> str | None:
+    """The standard an entry settles (a retraction: the standard of the entry it retracts)."""
+    if e.get("kind") == "retraction":
+        target = by_seq.get(e.get("retracts"))  # type: ignore[arg-type]
+        return str(target["standard"]) if target and target.get("standard") else None
+    return str(e["standard"]) if e.get("standard") else None
+
+
+def _what(e: dict[str, Any]) -> str:
+    kind = e.get("kind")
+    if kind == "discretion":
+        text = f"moved to {e.get('to')}"
+    elif kind == "declined":
+        text = f"kept {e.get('band')}"
+    elif kind == "ratification":
+        text = f"ratified {e.get('to')}"
+    elif kind == "retraction":
+        text = f"retracted entry {e.get('retracts')}"
+    else:
+        text = str(kind)
+    return f"{text} by {_one_line(str(e.get('by')), 60)}"
+
+
+def conflicts(d: Divergence, common: list[dict[str, Any]]) -> dict[str, str]:
+    """Local entries (by hash) that must not be re-recorded after the other side's, with why: one
+    about a standard the other side settled since the fork (a conflict for people to settle), and
+    any sign-off (the chair signs off again on the merged log)."""
+    by_seq = {int(e["seq"]): e for e in [*common, *d.there, *d.here] if isinstance(e.get("seq"), int)}
+    there_by_seq = {int(e["seq"]): e for e in [*common, *d.there] if isinstance(e.get("seq"), int)}
+    settled: dict[str, dict[str, Any]] = {}
+    for e in d.there:
+        sid = _standard_of(e, there_by_seq)
+        if e.get("kind") in _SETTLING and sid:
+            settled[sid] = e
+    out: dict[str, str] = {}
+    for e in d.here:
+        if e.get("kind") == "sign-off":
+            out[str(e["hash"])] = ("a sign-off is never replayed: the panel signed off on a log without the other "
+                                   "office's entries; the chair signs off again on the merged log")
+            continue
+        sid = _standard_of(e, by_seq)
+        if e.get("kind") in _SETTLING | {"proposal"} and sid in settled:
+            there = settled[sid]
+            out[str(e["hash"])] = (f"conflict on {sid}: here {_what(e)}; there {_what(there)} (entry {there.get('seq')}). "
+                                   "The chair settles it by recording a decision knowingly")
+    return out
+
+
+def _replay(root: Path, name: str, up: str, logs: list[Divergence], others: list[str], progress: Progress | None,
             report: SyncReport) -> None:
     if _out(root, "status", "--porcelain", "--untracked-files=no"):
-        raise GitRefused("dirty", f"{root} has uncommitted changes; commit or stash them with git first. "
+        raise GitRefused("dirty", f"{shell_quote(root)} has uncommitted changes; commit or stash them with git first. "
                                   "Nothing was changed.")
-    _say(progress, report, f"merging {up} and replaying {len(logs)} session log{'s' if len(logs) != 1 else ''}…")
+    _say(progress, report, f"merging {name} and replaying {len(logs)} session log{'s' if len(logs) != 1 else ''}…")
     merge = _git(root, "merge", "--no-ff", "--no-commit", up, check=False)
     if _git(root, "rev-parse", "--verify", "-q", "MERGE_HEAD", check=False).returncode != 0:
         detail = (merge.stderr or merge.stdout).decode("utf-8", "replace").strip()
         raise GitRefused("merge", f"git would not start the merge: {detail} Nothing was changed.")
     summary: list[str] = []
-    tags: list[tuple[str, dict[str, Any]]] = []
+    dropped_tags: list[str] = []
     try:
         for d in logs:
-            summary += _replay_one(root, up, d, progress, report, tags)
+            summary += _replay_one(root, d, progress, report, dropped_tags)
     except BaseException:
         _git(root, "merge", "--abort", check=False)
         raise
     conflicted = [p for p in _out(root, "diff", "--name-only", "-z", "--diff-filter=U").split("\0") if p]
     if conflicted:
         raise GitRefused("conflicts", "the decision logs are replayed and staged, but other files conflict and are "
-                                      f"left to git: {', '.join(conflicted)}. Fix: resolve them, `git -C {shell_quote(root)} "
-                                      "commit`, then `panel-tui sync`. (`git merge --abort` undoes the replay; "
-                                      "your entries stay in your commits.)")
-    subject = (f"{logs[0].rel.removesuffix('/' + LOG_FILE)}: replay after {up}" if len(logs) == 1
-               else f"replay {len(logs)} session logs after {up}")
+                                      f"left to git: {', '.join(visible(c) for c in conflicted)}. Fix: resolve them, "
+                                      f"`git -C {shell_quote(root)} commit`, then `panel-tui sync`. (`git merge --abort` "
+                                      "undoes the replay; your entries stay in your commits.)")
+    subject = (f"{shown_session(logs[0].rel.removesuffix('/' + LOG_FILE))}: replay after {name}" if len(logs) == 1
+               else f"replay {len(logs)} session logs after {name}")
     _git(root, "commit", "-q", "-m", subject, "-m", "\n".join(summary))
     sha = _out(root, "rev-parse", "HEAD")
-    for session, e in tags:
-        try:
-            _say(progress, report, f"tagged {_tag_sign_off(root, session, e, sha)}")
-        except GitFailed as exc:
-            _say(progress, report, f"warning: the sign-off tag for entry {e['seq']} was not made: "
-                                   f"{_one_line(exc.detail, 200)}")
+    for tag in dropped_tags:  # made here for a sign-off now kept aside: never pushed, so removed
+        _git(root, "tag", "-d", tag, check=False)
+        _say(progress, report, f"removed the local tag {visible(tag)}: its sign-off is kept aside")
     _say(progress, report, f"committed {sha[:10]}: {subject}")
 
 
-def _replay_one(root: Path, up: str, d: Divergence, progress: Progress | None, report: SyncReport,
-                tags: list[tuple[str, dict[str, Any]]]) -> list[str]:
+def _replay_one(root: Path, d: Divergence, progress: Progress | None, report: SyncReport,
+                dropped_tags: list[str]) -> list[str]:
     from panel_tui.core.filelock import atomic_write, session_lock
     from panel_tui.core.inspection import load_inspection
     from panel_tui.core.log import append_entry
@@ -316,32 +524,38 @@ def _replay_one(root: Path, up: str, d: Divergence, progress: Progress | None, r
     with session_lock(path):
         atomic_write(path, d.there_bytes)
     insp = load_inspection(session_dir)
+    there = parse_version(d.there_bytes) or LogVersion(None, [])
+    aside_why = conflicts(d, there.entries[: d.common])
     seq_map: dict[int, int | None] = {}
     refused: list[tuple[dict[str, Any], str]] = []
     lines = []
     remote_head = str(d.there[-1]["hash"]) if d.there else None
+    session = _session_name(root, session_dir)
     for e in d.here:
         try:
+            why = aside_why.get(str(e["hash"]))
+            if why:
+                raise RuleRefused("conflict" if why.startswith("conflict") else "sign-off", why)
             fields = replay_fields(e, seq_map)
             new = append_entry(session_dir, insp, str(e["kind"]), fields)
         except RuleRefused as exc:
             seq_map[int(e["seq"])] = None
             refused.append((e, exc.message))
+            if e.get("kind") == "sign-off":
+                dropped_tags.append(tag_name(session, int(e["seq"])))
             line = f"kept aside in {REFUSED_FILE}: {entry_line(e)} by {_one_line(str(e.get('by')), 60)}: {exc.message}"
-            _say(progress, report, f"{d.rel}: {line}")
+            _say(progress, report, f"{visible(d.rel)}: {line}")
             lines.append(line)
             continue
         seq_map[int(e["seq"])] = int(new["seq"])
-        if new["kind"] == "sign-off":
-            tags.append((_session_name(root, session_dir), dict(new)))
-        line = f"replayed {entry_line(e)} as entry {new['seq']} (replayed_from {e['hash']})"
-        _say(progress, report, f"{d.rel}: {line}")
+        line = f"re-recorded as {entry_line(new)} (entry {e['seq']} here; replayed_from {str(e['hash'])[:16]}…)"
+        _say(progress, report, f"{visible(d.rel)}: {line}")
         lines.append(line)
     to_add = [d.rel]
     if refused:
         to_add.append(_keep_aside(session_dir, refused, remote_head, root))
     _git(root, "add", "--", *to_add)
-    return [f"{d.rel}:"] + [f"  {x}" for x in lines]
+    return [f"{visible(d.rel)}:"] + [f"  {x}" for x in lines]
 
 
 def _keep_aside(session_dir: Path, refused: list[tuple[dict[str, Any], str]], remote_head: str | None,
