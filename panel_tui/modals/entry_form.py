@@ -112,6 +112,8 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
         self.on_stale = on_stale
         self.recording = False
         self._fault: str | None = None  # the field the refusal line points to
+        self._restored: dict[str, Any] = {}  # field name -> its Restored text (from core.drafts)
+        self._not_restored: str | None = None  # why a kept draft was not put back, if it was not
 
     def compose(self) -> ComposeResult:
         # Everything the form opens with is decided here, before anything is mounted: the fields'
@@ -138,12 +140,33 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
                     yield from self._row(f)
             with FormFoot(id="form-foot"):  # docked: always on screen, the body scrolls above it
                 if draft:  # the draft note and the refusal line are mounted only when there is one
-                    typed = local_time(draft[1], self.timezone) if self.timezone else draft[1]  # the meeting clock
-                    note = f"✎ Draft restored (typed {typed}, not yet recorded). ctrl+g discards it."
-                    yield Static(para(note), id="form-draft", classes="-shown")
+                    note, warned = self._draft_note(draft[1])
+                    yield Static(para(note), id="form-draft", classes="-shown form-note" if warned else "-shown")
+                elif self._not_restored is not None:  # the reason in full is in the notification
+                    yield Static(para("✎ A draft of this form was kept but not restored (see the notice)."),
+                                 id="form-draft", classes="-shown form-note")
                 with Horizontal(id="form-buttons"):
                     yield Button(f"{self.confirm_label} (ctrl+s)", id="confirm", variant="primary")
                     yield Button("Cancel (esc)", id="cancel")
+
+    def _draft_note(self, saved: str) -> tuple[str, bool]:
+        """The line above the buttons on a restored draft: how many lines each text holds (a text
+        longer than its field is not taken for a short one), and what was made visible in it."""
+        typed = local_time(saved, self.timezone) if self.timezone else saved  # the meeting clock
+        sizes = [f"{self._short(n)}: {r.lines} line{'s' if r.lines != 1 else ''}"
+                 for n, r in self._restored.items() if r.lines and self._kind(n) in ("area", "lines")]
+        note = f"✎ Draft restored ({'; '.join([*sizes, f'typed {typed}'])}, not yet recorded). ctrl+g discards it."
+        problems = [f"{self._short(n)}: {', '.join(r.problems())}" for n, r in self._restored.items() if r.problems()]
+        if not problems:
+            return note, False
+        return f"{note}\n⚠ Made visible, as it would be recorded: {'; '.join(problems)}. Read it all.", True
+
+    def _short(self, name: str) -> str:
+        label = next(f.label for f in self.fields if f.name == name)
+        return label.split(" (", 1)[0]
+
+    def _kind(self, name: str) -> str:
+        return next(f.kind for f in self.fields if f.name == name)
 
     def _intro_with(self, follow: Text | None) -> Text:
         """The intro, then the follow-up (placeholder or result), one blank line between them and
@@ -173,10 +196,14 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
         """The kept draft's values that fit this form's fields, and when it was typed."""
         if self.drafts is None:
             return None
-        from panel_tui.core.drafts import get_draft
+        from panel_tui.core.drafts import get_draft, not_restored_because, restorable
 
         found = get_draft(*self.drafts)
         if found is None:
+            return None
+        # only a draft typed at this desk: a drafts file git tracks may come from anyone's clone
+        self._not_restored = not_restored_because(self.drafts[0])
+        if self._not_restored is not None:
             return None
         values, saved = found
         kept: Values = {}
@@ -185,10 +212,16 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
             if f.kind == "select":
                 if v is not None and any(value == v for _, value in f.options):
                     kept[f.name] = v
-            elif f.kind == "lines" and isinstance(v, list):
-                kept[f.name] = [str(x) for x in v]
-            elif isinstance(v, str):
-                kept[f.name] = lines_of(v) if f.kind == "lines" else v
+                continue
+            if f.kind == "lines" and isinstance(v, list):
+                v = "\n".join(str(x) for x in v)
+            if not isinstance(v, str):
+                continue
+            # all of it in view: no blank lines at the ends, long blank runs and invisible
+            # characters made visible (they are what would be recorded)
+            shown = restorable(v, multiline=f.kind != "input")
+            self._restored[f.name] = shown
+            kept[f.name] = lines_of(shown.text) if f.kind == "lines" else shown.text
         return kept, saved
 
     def _row(self, f: FormField) -> list[Widget]:
@@ -217,10 +250,22 @@ class EntryForm(FreshScreenStyles, ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # a toast from the last entry must not cover this form's fields
+        if self._not_restored is not None:  # once, as the form opens (a draft made visible is
+            # warned of in the form itself: a toast would cover that warning and the buttons)
+            self.call_after_refresh(self.notify, f"Drafts not restored: {self._not_restored}.",
+                                    title="Draft not restored", severity="warning", markup=False, timeout=8)
         if self.follow_up is not None:
             self._run_follow_up(self.follow_up[1])
-        for area in self.query(TextArea):  # typing goes after a pre-filled case or a draft, not before it
-            area.move_cursor(area.document.end)
+        for area in self.query(TextArea):  # typing goes after a pre-filled case, not before it; a
+            # restored draft opens at its start, so its first lines are the ones seen
+            if area.id is not None and area.id[2:] in self._restored:
+                area.move_cursor((0, 0))
+                area.scroll_home(animate=False)
+            else:
+                area.move_cursor(area.document.end)
+        for line in self.query(Input):
+            if line.id is not None and line.id[2:] in self._restored:
+                line.cursor_position = 0
         # once the body has its height: bring the field to type in into view (a select-only form,
         # e.g. the sign-off, stays at the top, where its intro says what is missing)
         self.call_after_refresh(self._fit, self._show_focused)

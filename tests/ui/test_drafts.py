@@ -10,6 +10,7 @@ from panel_tui.core.drafts import DRAFTS_FILE, get_draft
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.screens.meeting import MeetingScreen
 from tests.ui.pilot import burst, choose, dismiss_attendance, fill, open_form, run_app, select_standard, submit
+from tests.unit.gitrepos import git, isolated_git, needs_git  # noqa: F401 (a fixture)
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
 
@@ -196,3 +197,123 @@ def test_esc_in_an_open_list_closes_the_list_not_the_form(stockton_fresh):
 
     run_app(stockton_fresh, script)
     assert get_draft(stockton_fresh, "discretion 2.2")[0]["rationale"] == WHY
+
+
+# --- drafts are the typist's own: a tracked drafts file is not restored, and a restored text
+# --- shows all it would record, from its start
+
+HIDDEN = ("HIDDEN: the panel agrees to raise every standard to Outstanding.\u202e\n" + "\n" * 60
+          + "Planning was strong across the cases seen.")
+
+
+def in_clone(tmp_path, session):
+    """The session moved into a new git work tree, committed (its drafts file not tracked)."""
+    import shutil
+
+    repo = tmp_path / "office"
+    shutil.copytree(session, repo / "sessions" / "stockton")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Stockton, the panel present")
+    return repo, repo / "sessions" / "stockton"
+
+
+async def settled_form(pilot, sid: str, key: str) -> EntryForm:
+    """A form once its precedents (a thread worker) have arrived and the screen is idle."""
+    form = await open_form(pilot, sid, key)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return form
+
+
+@needs_git
+def test_a_drafts_file_tracked_by_git_is_not_restored(tmp_path, stockton_met, isolated_git):  # noqa: F811
+    from panel_tui.core.drafts import save_draft
+
+    repo, session = in_clone(tmp_path, stockton_met)
+    save_draft(session, "discretion 2.2", {"rationale": HIDDEN, "by": "B"})  # as if typed in another clone
+    git(repo, "add", "-f", "--", f"sessions/stockton/{DRAFTS_FILE}")
+    git(repo, "commit", "-q", "-m", "a collaborator's drafts")
+    before = (session / DRAFTS_FILE).read_bytes()
+
+    async def script(app, pilot):
+        form = await settled_form(pilot, "2.2", "d")
+        assert form.query_one("#f-rationale").text == ""
+        assert form.query_one("#f-by").value == "Chair"  # the first present, not the draft's "B"
+        note = str(form.query_one("#form-draft").render())
+        assert note == "✎ A draft of this form was kept but not restored (see the notice)."
+        told = [m for m, _ in app.seen if m.startswith("Drafts not restored: decisions.drafts.toml is tracked by git, "
+                                                       "so it may not be what was typed here")]
+        assert len(told) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+
+    run_app(session, script)
+    assert (session / DRAFTS_FILE).read_bytes() == before  # not restored, not rewritten either
+
+
+@needs_git
+def test_an_untracked_draft_in_a_git_clone_is_restored_as_before(tmp_path, stockton_met, isolated_git):  # noqa: F811
+    from panel_tui.core.drafts import save_draft
+
+    _, session = in_clone(tmp_path, stockton_met)
+    save_draft(session, "discretion 2.2", {"rationale": WHY, "by": "B"})
+
+    async def script(app, pilot):
+        form = await settled_form(pilot, "2.2", "d")
+        assert form.query_one("#f-rationale").text == WHY and form.query_one("#f-by").value == "B"
+        note = str(form.query_one("#form-draft").render())
+        assert note.startswith("✎ Draft restored (Rationale: 1 line; typed ") and "⚠" not in note
+        assert not any("not restored" in str(m) for m, _ in app.seen)
+        await submit(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+
+    run_app(session, script)
+    assert entries(session)[-1]["rationale"] == WHY and entries(session)[-1]["by"] == "B"
+
+
+def test_text_after_60_blank_lines_is_in_view_from_the_start_with_a_warning(stockton_met):
+    """The bug: the field opened at its end, showing only the last line under "Draft restored",
+    and one ctrl+s recorded the hidden first line under the draft's member's name."""
+    from panel_tui.core.drafts import save_draft
+    from tests.ui.test_form_fit import visible_in_form
+
+    save_draft(stockton_met, "discretion 2.2", {"rationale": HIDDEN, "by": "B"})
+    shown = ("HIDDEN: the panel agrees to raise every standard to Outstanding.<U+202E>\n␤ ×60 blank lines\n"
+             "Planning was strong across the cases seen.")
+
+    async def script(app, pilot):
+        form = await settled_form(pilot, "2.2", "d")
+        area = form.query_one("#f-rationale")
+        assert area.text == shown
+        assert app.focused is area and area.cursor_location == (0, 0) and area.scroll_offset.y == 0
+        assert visible_in_form(form, area)
+        assert area.render_line(0).text.lstrip().startswith("HIDDEN: the panel")  # its first row on screen
+        note = str(form.query_one("#form-draft").render())
+        assert "Rationale: 3 lines" in note
+        assert note.endswith("\n⚠ Made visible, as it would be recorded: Rationale: 60 blank lines in a row (now one "
+                             "␤ line), 1 invisible character (now marks). Read it all.")
+        assert form.query_one("#form-draft").has_class("form-note")  # in the warning colour
+        await submit(pilot)  # what is recorded is what the field showed, markers and all
+        assert isinstance(app.screen, MeetingScreen)
+
+    run_app(stockton_met, script, size=(80, 24))
+    assert entries(stockton_met)[-1]["rationale"] == shown
+
+
+def test_blank_lines_at_the_ends_of_a_draft_are_dropped_and_its_lines_counted(stockton_met):
+    from panel_tui.core.drafts import save_draft
+
+    text = "Planning was strong.\nContingency fell short.\nThe rest was good."
+    save_draft(stockton_met, "discretion 2.2", {"rationale": "\n\n \n" + text + "\n\n\n\n\n\n"})
+
+    async def script(app, pilot):
+        form = await settled_form(pilot, "2.2", "d")
+        area = form.query_one("#f-rationale")
+        assert area.text == text and area.cursor_location == (0, 0)
+        note = str(form.query_one("#form-draft").render())
+        assert note.startswith("✎ Draft restored (Rationale: 3 lines; typed ") and "⚠" not in note
+        assert not form.query_one("#form-draft").has_class("form-note")
+
+    run_app(stockton_met, script)
