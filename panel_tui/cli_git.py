@@ -41,6 +41,11 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
     failures = [p.line(rel or "decisions.toml") for p in problems if not p.accepted]
     if rel is not None:
         failures += sign_off_tag_problems(session_dir)
+    from panel_tui.core.kept_aside import KEPT_ASIDE_FILE, load_kept_aside
+
+    aside, aside_problem = load_kept_aside(session_dir)
+    if aside_problem:
+        failures.append(aside_problem)
     notes = []
     if rel is None and history_unchecked(session_dir):
         notes.append("history not checked (git not found): install git to check the log's committed versions")
@@ -51,6 +56,10 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
         notes += accepted_lines(problems)
     elif rel is not None:
         notes += accepted_lines(problems)
+    if aside:
+        notes.append(f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in {KEPT_ASIDE_FILE} for the "
+                     "panel to settle (`panel-tui log` lists them): " + "; ".join(k.line() for k in aside[:3])
+                     + (" …" if len(aside) > 3 else ""))
     if against:
         problem = check_against(session_dir, against)  # InputError (exit 2) for a bad REF
         if problem:

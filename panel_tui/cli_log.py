@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+LOG_JSON_FORMAT = "panel-tui/log/3"  # /3 adds kept_aside and kept_aside_problem (docs/formats.md)
 
 
 def _say(text: str, err: bool = False) -> None:
@@ -152,27 +153,38 @@ def cmd_log(a: argparse.Namespace) -> int:
     log_path, state = session.log_path, session.log
     if state is None:
         if a.json:
-            print(json.dumps({"format": "panel-tui/log/2", "log": None, "entries": [], "verified": False,
-                              "problem": "no log", "proposals": []}))
+            print(json.dumps({"format": LOG_JSON_FORMAT, "log": None, "entries": [], "verified": False,
+                              "problem": "no log", "proposals": [], "kept_aside": []}))
         else:
             _say(f"{log_path}: no decisions recorded yet.")
         return EXIT_OK
+    from panel_tui.core.kept_aside import load_kept_aside
+
+    aside, aside_problem = load_kept_aside(session.dir)
     if a.json:
-        doc = {"format": "panel-tui/log/2", "log": state.header, "entries": state.entries,
+        doc = {"format": LOG_JSON_FORMAT, "log": state.header, "entries": state.entries,
                "effective": [e["seq"] for e in state.entries if state.is_effective(e)],
                "verified": state.problem is None, "problem": state.problem, "head": state.head,
                "signed_off": state.signed_off,
                "proposals": [{"seq": e["seq"], "standard": e.get("standard"), "to": e.get("to"), "by": e.get("by"),
                               "outcome": state.outcome_of(e),
                               "answered_by": (state.answer_to(e) or {}).get("seq")}
-                             for e in state.entries if e["kind"] == "proposal"]}
+                             for e in state.entries if e["kind"] == "proposal"],
+               "kept_aside": [{"at": k.at, "reason": k.reason, "replayed_onto": k.replayed_onto, "intact": k.intact,
+                               "entry": k.entry} for k in aside],
+               "kept_aside_problem": aside_problem}
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
     else:
         from panel_tui.cli_render import make_console, render_log
 
         render_log(make_console(), state, session.rating.framework.panel.timezone)
-    if state.problem:
-        _say(f"panel-tui: verify failed: {state.problem}", err=True)
+        if aside:
+            _say(f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in decisions.refused.toml, outside "
+                 "the chain, for the panel to settle:")
+            for k in aside:
+                _say(f"  ⚑ {k.line()}")
+    if state.problem or aside_problem:
+        _say(f"panel-tui: verify failed: {state.problem or aside_problem}", err=True)
         return EXIT_CHECK_FAILED
     return EXIT_OK
 

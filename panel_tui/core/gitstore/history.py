@@ -104,28 +104,9 @@ def same_content(old: dict[str, Any], new: dict[str, Any], seq_map: dict[int, in
 def kept_aside(data: bytes | None) -> list[dict[str, Any]]:
     """Entries in a kept-aside file whose own hash verifies (an entry kept aside exactly as
     recorded); one changed after it was kept aside is not among them."""
-    if data is None:
-        return []
-    try:
-        doc = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return []
-    items = doc.get("refused", [])
-    out = []
-    for r in items if isinstance(items, list) else []:
-        e = r.get("entry") if isinstance(r, dict) else None
-        if isinstance(e, dict) and e.get("hash") == _hash_or_none(e):
-            out.append(e)
-    return out
+    from panel_tui.core.kept_aside import parse_kept_aside
 
-
-def _hash_or_none(e: dict[str, Any]) -> str | None:
-    from panel_tui.core.log.chain import canonical_hash
-
-    try:
-        return canonical_hash(e)
-    except (TypeError, ValueError):
-        return None
+    return [k.entry for k in parse_kept_aside(data)[0] if k.intact] if data is not None else []
 
 
 def _accounted(root: Path, rev: str, rel: str, old: LogVersion, new: LogVersion) -> set[str]:

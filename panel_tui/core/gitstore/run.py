@@ -20,7 +20,7 @@ from panel_tui.core.inspection import LOG_FILE
 
 AUTHOR_EMAIL = "decision-log@panel-tui.invalid"  # author of an entry's commit: "<by> <this>"
 DRAFTS_FILE = "decisions.drafts.toml"
-REFUSED_FILE = "decisions.refused.toml"
+REFUSED_FILE = "decisions.refused.toml"  # = panel_tui.core.kept_aside.KEPT_ASIDE_FILE
 ACCEPTED_FILE = ".panel-tui-accepted.toml"  # at the work tree's top: rewrites accepted on the record
 IGNORED = (f"{LOG_FILE}.lock", DRAFTS_FILE, ".*.tmp-*")
 IGNORE_MARK = "# panel-tui: a session's lock, drafts and temporary files are never shared"

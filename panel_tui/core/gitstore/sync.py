@@ -373,20 +373,30 @@ def _run_net(root: Path, args: list[str], passthrough: bool, prompt: bool) -> No
 
 
 def _pulled(root: Path, before: str) -> list[str]:
-    """Name the entries a fast-forward brought in, per session."""
+    """Name the entries a fast-forward brought in, per session, and the entries another office
+    kept aside (a conflict or a sign-off for this panel to look at)."""
+    from panel_tui.core.kept_aside import parse_kept_aside
+
     after = _out(root, "rev-parse", "HEAD")
     changed = [p for p in _out(root, "diff", "--name-only", "-z", before, after).split("\0")
-               if p == LOG_FILE or p.endswith("/" + LOG_FILE)]
+               if p == LOG_FILE or p.endswith("/" + LOG_FILE) or p == REFUSED_FILE or p.endswith("/" + REFUSED_FILE)]
     contents = blobs(root, [f"{rev}:{p}" for p in changed for rev in (before, after)])
     lines = []
     for p in changed:
-        old = parse_version(contents[f"{before}:{p}"]) or LogVersion(None, [])
-        new = parse_version(contents[f"{after}:{p}"])
+        old_bytes, new_bytes = contents[f"{before}:{p}"], contents[f"{after}:{p}"]
+        if p.endswith(REFUSED_FILE):
+            old_items = parse_kept_aside(old_bytes)[0] if old_bytes else []
+            new_items = parse_kept_aside(new_bytes)[0] if new_bytes else []
+            for k in new_items[len(old_items):]:
+                lines.append(f"kept aside in {visible(p)} (for the panel to settle): {k.line()}")
+            continue
+        old = parse_version(old_bytes) or LogVersion(None, [])
+        new = parse_version(new_bytes)
         if new is None:
             continue
         got = new.entries[len(old.entries):]
         if got:
-            lines.append(f"pulled {p}: " + "; ".join(entry_line(e) for e in got[:10])
+            lines.append(f"pulled {visible(p)}: " + "; ".join(entry_line(e) for e in got[:10])
                          + (f"; … ({len(got)} in all)" if len(got) > 10 else ""))
     return lines
 
@@ -433,9 +443,10 @@ def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None]) -> dict[str
 
 def _standard_of(e: dict[str, Any], by_seq: dict[int, dict[str, Any]]) -> str | None:
     """The standard an entry settles (a retraction: the standard of the entry it retracts)."""
-    if e.get("kind") == "retraction":
+    if e.get("kind") == "retraction":  # undoing a decision settles its standard; withdrawing a proposal does not
         target = by_seq.get(e.get("retracts"))  # type: ignore[arg-type]
-        return str(target["standard"]) if target and target.get("standard") else None
+        settles = target and target.get("kind") in _SETTLING and target.get("standard")
+        return str(target["standard"]) if settles else None  # type: ignore[index]
     return str(e["standard"]) if e.get("standard") else None
 
 
