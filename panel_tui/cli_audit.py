@@ -103,7 +103,7 @@ def cmd_export(a: argparse.Namespace) -> int:
         write_output(a.output, text.encode("utf-8"), [resolve_inspection_path(a.path).parent])
         print(f"wrote {visible(str(a.output))} (head {record['head'] or 'none'})", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(text)  # shown: the record's renderers show user text visibly (md, html, csv)
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from panel_tui.core.display import entry_summary, one_line
+from panel_tui.core.display import entry_summary, one_line, visible
 from panel_tui.core.engine import Rating, display_percent
 
 
@@ -48,7 +48,7 @@ def render_rating(console: Console, r: Rating) -> None:
         line += f"; final {r.score}/{r.max_score}, {r.overall}"
     else:
         line += f"; final the same"
-    console.print(Text(line))
+    console.print(Text(visible(line)))
     if r.overall_flip_distance is not None:
         n = r.overall_flip_distance
         console.print(Text(f"{n} answer{'s' if n != 1 else ''} from {r.overall_flip_to} overall (computed ratings)"))
@@ -57,7 +57,7 @@ def render_rating(console: Console, r: Rating) -> None:
         console.print(Text(f"{len(flagged)} standard(s) for the panel to consider:"))
         for s in flagged:
             for f in s.flags:
-                console.print(Text(f"  {s.id} {f.name}: {f.reason}"))
+                console.print(Text(visible(f"  {s.id} {f.name}: {f.reason}")))
     for s in r.standards:
         for note in s.notes:
             console.print(Text(f"  {s.id} note: {note}"))
