@@ -6,8 +6,10 @@ language writes: keys sorted by code point, no whitespace, only ``"``, ``\\`` an
 escaped (``\\b \\f \\n \\r \\t``, others ``\\u00xx``), integers in decimal, UTF-8. Format 1 hashed
 Python's float spelling (``75.0``) and is kept only so old logs still verify.
 
-Canonical TOML: the file is exactly what the writer renders (tomli-w, LF, UTF-8, no comments),
-with keys in the schema's order. Anything else is evidence, not noise.
+Canonical TOML: the file is exactly what the writer renders (LF, UTF-8, no comments), with keys in
+the schema's order. Anything else is evidence, not noise. The renderer is our own (docs/formats.md,
+"Canonical bytes"): the layout is the one tomli-w 1.x wrote when the first logs were made, frozen
+here so that a log verifies whatever TOML library is installed, for as long as it is kept.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
-
-import tomli_w
 
 from panel_tui.core.log.entries import (
     FIELDS,
@@ -84,8 +85,9 @@ def ordered_entry(e: dict[str, Any], v1: bool = False) -> dict[str, Any]:
 
 
 def render_header(header: dict[str, Any]) -> bytes:
+    """The ``[log]`` table's canonical chunk (format 1 keeps the order it holds)."""
     v1 = header.get("format") == LOG_FORMAT_V1
-    return tomli_w.dumps({"log": header if v1 else _order(_HEADER_ORDER, header)}).encode("utf-8")
+    return _render(header if v1 else _order(_HEADER_ORDER, header), "log", False).encode("utf-8")
 
 
 def render_entry(e: dict[str, Any], v1: bool = False,
@@ -109,13 +111,100 @@ def render_entry(e: dict[str, Any], v1: bool = False,
         return full
     table = ordered_entry(e, v1)
     fast = _fast_entry(table)
-    return (fast if fast is not None else tomli_w.dumps({"entry": [table]})).encode("utf-8")
+    return (fast if fast is not None else _render(table, "entry", True)).encode("utf-8")
 
 
-# --- the same bytes as tomli-w, faster, for the shapes entries have -------------------------------
-# tomli-w renders character by character; verify renders every entry, so entries of the usual shapes
-# (strings, integers, booleans, lists of strings, a sub-table, a list of short inline tables) take
-# this path. Anything else falls back to tomli-w; tests assert both give the same bytes.
+# --- the layout rules (docs/formats.md, "Canonical bytes") -----------------------------------------
+# Two renderers of the same rules: _render, whole and plain, for any table of strings, integers,
+# floats, booleans, arrays and tables; and _fast_entry for the shapes entries have (strings, integers,
+# booleans, lists of strings, a sub-table, a list of short inline tables), which verify takes for
+# every entry. _fast_entry gives None for anything else, and _render renders it. The golden files in
+# tests/unit/golden hold the bytes both must give; tomli-w is only a test oracle.
+
+_INDENT = "    "
+_LINE = 100  # an array of tables goes inline when every '    { ... },' line fits in this many characters
+
+
+def _render(table: Mapping[str, Any], name: str, in_array: bool) -> str:
+    """``[log]`` (name "log") or one ``[[entry]]`` (name "entry", in_array) with its sub-tables.
+
+    An entry is always an ``[[entry]]`` table, even one so small it would fit on a line as an inline
+    table (tomli-w 1.x wrote ``entry = [{ ... }]`` then); no entry that has its 64-digit ``prev`` and
+    ``hash`` is ever that small.
+    """
+    out: list[str] = []
+    _table(out, table, name, in_array)
+    return "".join(out)
+
+
+def _table(out: list[str], table: Mapping[str, Any], name: str, in_array: bool) -> None:
+    """One table: its header, its ``key = value`` lines, then its sub-tables, each after a blank line.
+
+    A sub-table is a value that is a table, or each table of a non-empty array of tables when one of
+    them would not fit on a line of its own as an inline table (``[[name.key]]``). A table with only
+    sub-tables has no header of its own, unless it is an element of an array of tables.
+    """
+    lines: list[tuple[str, Any]] = []
+    subs: list[tuple[str, Mapping[str, Any], bool]] = []
+    for k, v in table.items():
+        if isinstance(v, Mapping):
+            subs.append((k, v, False))
+        elif _is_array_of_tables(v) and not all(_fits_inline(t) for t in v):
+            subs.extend((k, t, True) for t in v)
+        else:
+            lines.append((k, v))
+    written = False
+    if in_array or (name and (lines or not subs)):
+        out.append(f"[[{name}]]\n" if in_array else f"[{name}]\n")
+        written = True
+    for k, v in lines:
+        out.append(f"{_key(k)} = {_literal(v)}\n")
+        written = True
+    for k, sub, sub_in_array in subs:
+        if written:
+            out.append("\n")
+        written = True
+        key = _key(k)
+        _table(out, sub, f"{name}.{key}" if name else key, sub_in_array)
+
+
+def _is_array_of_tables(v: Any) -> bool:
+    """A non-empty array holding only tables: the one kind of array that may become sub-tables."""
+    return isinstance(v, (list, tuple)) and bool(v) and all(isinstance(t, Mapping) for t in v)
+
+
+def _fits_inline(t: Mapping[str, Any]) -> bool:
+    """Whether ``    { ... },`` is one line of at most 100 characters (code points, not bytes)."""
+    line = f"{_INDENT}{_inline(t)},"
+    return len(line) <= _LINE and "\n" not in line
+
+
+def _literal(v: Any, depth: int = 0) -> str:
+    """A value on the right of ``=`` (or in an array ``depth`` levels deep)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)  # format 1's floats: Python's shortest round-trip spelling (62.5, 75.0)
+    if isinstance(v, str):
+        return _str(v)
+    if isinstance(v, (list, tuple)):
+        if not v:
+            return "[]"
+        items = "".join(f"{_INDENT * (depth + 1)}{_literal(item, depth + 1)},\n" for item in v)
+        return f"[\n{items}{_INDENT * depth}]"
+    if isinstance(v, Mapping):
+        return _inline(v)
+    raise TypeError(f"no canonical TOML form for a value of type {type(v).__qualname__}")
+
+
+def _inline(t: Mapping[str, Any]) -> str:
+    """An inline table; values in it start again at depth 0 (as tomli-w 1.x did)."""
+    if not t:
+        return "{}"
+    return "{ " + ", ".join(f"{_key(k)} = {_literal(v)}" for k, v in t.items()) + " }"
+
+
+# --- the same bytes, faster, for the shapes entries have -------------------------------------------
 
 _ESCAPE = re.compile(r'[\x00-\x08\x0a-\x1f\x7f"\\]')
 _COMPACT = {"\b": "\\b", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
@@ -123,6 +212,7 @@ _BARE = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
 def _str(s: str) -> str:
+    """A basic string: the quote, the backslash and every control character but tab escaped."""
     if _ESCAPE.search(s) is None:
         return f'"{s}"'
     return '"' + _ESCAPE.sub(lambda m: _COMPACT.get(m.group(), "\\u%04x" % ord(m.group())), s) + '"'
@@ -132,8 +222,11 @@ _KEYS: dict[str, str] = {}  # a key as written: the schema's few dozen keys, loo
 
 
 def _key(k: str) -> str:
+    """A key as written: bare when it is only A-Z a-z 0-9 _ - (and not empty), else a quoted string."""
     written = _KEYS.get(k)
     if written is None:
+        if not isinstance(k, str):
+            raise TypeError(f"a TOML key must be a string, not {type(k).__qualname__}")
         written = k if _BARE.match(k) else _str(k)
         if len(_KEYS) < 10_000:  # a hostile log's own keys must not grow it without end
             _KEYS[k] = written
@@ -153,7 +246,7 @@ def _scalar(v: Any) -> str | None:
 
 
 def _value(v: Any) -> str | None:
-    """An inline value as tomli-w writes it at the top of a table, or None for 'use tomli-w'."""
+    """An inline value at the top of a table, or None for 'render it with _render'."""
     out = _scalar(v)
     if out is not None or type(v) is not list:
         return out
@@ -163,7 +256,7 @@ def _value(v: Any) -> str | None:
     for item in v:
         if type(item) is dict:
             inline = _inline_table(item)
-            if inline is None or len(inline) + 5 > 100:  # tomli-w: "    {...}," must fit in 100
+            if inline is None or len(inline) + 5 > _LINE:  # "    {...}," must fit (_fits_inline)
                 return None
             items.append(inline)
         else:
