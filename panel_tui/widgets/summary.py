@@ -53,12 +53,17 @@ def summary_text(session: Session, sync: str | None = None) -> Text:
     return t
 
 
+FETCH_EVERY = 60.0  # seconds between the header's quiet fetches, so ahead/behind is true
+
+
 class SessionSummary(Static):
     """Two lines at the top of the meeting screen.
 
     The sync state against the shared repository comes from a thread worker: reading it runs git
     (10-25 ms), which the first screen and every recorded entry would otherwise wait for. Until
     it is known the header says "⇅ …"; the last state known stays shown while it is read again.
+    Every minute a worker fetches quietly (nothing said when offline), so "2 ahead" never hides
+    that the remote has moved on. Entries a replay kept aside show as "⚑ N kept aside".
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -75,6 +80,24 @@ class SessionSummary(Static):
         # while the first screen is drawn
         self.call_after_refresh(self._read_sync, session, self._asked)
 
+    def on_mount(self) -> None:
+        self.set_interval(FETCH_EVERY, self.fetch_now)
+
+    def fetch_now(self) -> None:
+        if self._session is not None:
+            self._fetch(self._session)
+
+    @work(thread=True, exclusive=True, group="git-fetch")
+    def _fetch(self, session: Session) -> None:
+        from panel_tui.core.gitstore import fetch_quietly
+
+        if fetch_quietly(session.dir) and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._refetched, session)
+
+    def _refetched(self, session: Session) -> None:
+        if session is self._session:
+            self.show(session)
+
     def is_running_sync(self) -> bool:
         """Whether the latest read of the sync state is still under way (tests wait on it)."""
         return self._answered != self._asked
@@ -83,7 +106,12 @@ class SessionSummary(Static):
     def _read_sync(self, session: Session, asked: int) -> None:
         from panel_tui.core.gitstore import sync_state  # read from the last fetch, no network
 
+        from panel_tui.core.kept_aside import load_kept_aside
+
         state = sync_state(session.dir, short=True)
+        aside, problem = load_kept_aside(session.dir)
+        if aside or problem:  # a word and a symbol, never colour alone
+            state += f" · ⚑ {len(aside)} kept aside" + (" (one changed!)" if problem else "")
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._got_sync, session, state, asked)
 

@@ -41,6 +41,8 @@ from panel_tui.core.gitstore.sync import (
     SyncReport,
     ahead_behind,
     diverged_logs,
+    fetch_quietly,
+    preview_replay,
     replay_fields,
     sync,
     sync_state,
@@ -62,7 +64,7 @@ __all__ = [
     "ACCEPTED_FILE", "AUTHOR_EMAIL", "DISABLE_ENV", "DRAFTS_FILE", "REFUSED_FILE", "CommitOutcome", "Divergence",
     "GitFailed", "GitRefused", "HistoryProblem", "LogVersion", "RuleRefused", "SyncReport", "accepted_rewrites",
     "ahead_behind", "appends_entries", "author_name", "blob", "blobs", "check_against", "check_history",
-    "commit_entry", "commit_pending", "committed", "common_prefix", "diverged_logs", "enabled", "ensure_ignored", "entry_line",
+    "commit_entry", "commit_pending", "committed", "common_prefix", "diverged_logs", "fetch_quietly", "preview_replay", "enabled", "ensure_ignored", "entry_line",
     "extension_problem", "git_path", "history_status", "history_unchecked", "sign_off_tag_problems", "parse_version", "pending_logs", "replay_fields",
     "signing_configured", "sync", "sync_state", "tag_name", "upstream", "upstream_target", "work_tree",
 ]

@@ -368,6 +368,76 @@ def _tags_to_push(root: Path, up: str, say: Progress) -> list[str]:
     return tags
 
 
+FETCH_TIMEOUT = 20.0  # seconds a background fetch may take before it is given up (offline, a hung server)
+
+
+def fetch_quietly(path: Path) -> bool:
+    """Fetch the upstream's remote without a word (the app's header then shows a true ahead/behind):
+    no prompt, no progress, given up after FETCH_TIMEOUT. False when offline, not in git, or no
+    upstream; nothing but the remote-tracking refs ever changes."""
+    import subprocess
+
+    if not enabled() or git_path() is None:
+        return False
+    root = work_tree(path)
+    target = upstream_target(root) if root is not None else None
+    if root is None or target is None:
+        return False
+    exe = git_path()
+    assert exe is not None
+    import os
+
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_SSH_COMMAND":
+           os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=10")}
+    try:
+        proc = subprocess.run([exe, "-C", str(root), "fetch", "--quiet", "--no-write-fetch-head", target.remote],
+                              env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=FETCH_TIMEOUT)
+    except (subprocess.TimeoutExpired, OSError):
+        return False
+    return proc.returncode == 0
+
+
+def preview_replay(path: Path) -> list[str]:
+    """What `sync --replay` would do, worked out after a fetch and changing nothing else: per
+    diverged log, the entries it would re-record and those it would keep aside (conflicts and
+    sign-offs). Raises GitRefused/InputError as sync does when there is nothing to replay or the
+    remote's history is refused."""
+    root = work_tree(path)
+    if root is None:
+        raise InputError(path, None, "not inside a git work tree.", "keep sessions in a git repository to sync them.")
+    target = upstream_target(root)
+    if target is None:
+        raise GitRefused("no-upstream", "this branch has no upstream to sync with; run `panel-tui sync` for the fix.")
+    try:
+        _run_net(root, ["fetch", target.remote], False, False)
+    except GitFailed as exc:
+        raise GitRefused("fetch", f"git fetch from {target.remote} failed: {_one_line(exc.detail, 300)}") from None
+    ahead, behind = ahead_behind(root, target.tracking)
+    if behind:
+        _check_incoming(root, target, None, SyncReport())
+    if not (ahead and behind):
+        return [f"nothing to replay: this clone and {target.name} have not diverged "
+                f"({ahead} here, {behind} there); Git: Sync is enough."]
+    logs, others = diverged_logs(root, target.tracking)
+    if not logs:
+        return [f"nothing to replay: no decision log changed on both sides; Git: Sync merges {target.name}."]
+    lines = []
+    for d in logs:
+        there = parse_version(d.there_bytes) or LogVersion(None, [])
+        aside = conflicts(d, there.entries[: d.common])
+        lines.append(f"{visible(d.rel)}: {len(d.there)} entr{'y' if len(d.there) == 1 else 'ies'} from "
+                     f"{target.name} first, then:")
+        for e in d.here:
+            why = aside.get(str(e.get("hash")))
+            lines.append(f"  {'⚑ kept aside' if why else '↻ re-recorded'}: {entry_line(e)} by "
+                         f"{_one_line(str(e.get('by')), 60)}" + (f" ({why})" if why else ""))
+    lines.append("An entry the rules refuse on the merged log is kept aside too. Nothing has changed yet.")
+    if others:
+        lines.append(f"Other files changed on both sides, left to git: {', '.join(visible(o) for o in others)}")
+    return lines
+
+
 def _run_net(root: Path, args: list[str], passthrough: bool, prompt: bool) -> None:
     _git(root, *args, *(["--progress"] if passthrough else []), passthrough=passthrough, prompt=prompt)
 
