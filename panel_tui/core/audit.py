@@ -23,10 +23,20 @@ from panel_tui.core.engine import Rating, direction, rate
 from panel_tui.core.errors import InputError
 from panel_tui.core.inspection import LOG_FILE, load_inspection
 from panel_tui.core.log import LogState, percent_value, read_state
-from panel_tui.core.log.entries import DECLINED, DISCRETION, DISSENT, KINDS, PROPOSAL, RATIFICATION, RETRACTION, Entry
+from panel_tui.core.log.entries import (
+    DECLINED,
+    DISCRETION,
+    DISSENT,
+    KINDS,
+    PROPOSAL,
+    RATIFICATION,
+    RETRACTION,
+    Entry,
+    entered_for,
+)
 from panel_tui.core.sessions_dir import find_sessions
 
-AUDIT_FORMAT = "panel-tui/audit/2"
+AUDIT_FORMAT = "panel-tui/audit/3"  # /3: entered_by and decided_at on every row (decision log format 3)
 DECISION_KINDS = (DISCRETION, DECLINED, RATIFICATION, PROPOSAL)  # entries that set or propose a band
 CONCERNING_KINDS = (RETRACTION, DISSENT)  # entries about another entry: rows too (format 2)
 ROW_KINDS = tuple(k for k in KINDS if k in DECISION_KINDS + CONCERNING_KINDS)  # the log's own order
@@ -38,8 +48,8 @@ SESSION_KEYS = ("path", "service", "framework", "fieldwork", "lead_inspector", "
                 "signed_off", "log_status")
 # The keys of a row in ``audit --json`` (and the columns of decisions.csv), in this order.
 ROW_KEYS = ("session", "seq", "kind", "standard", "from", "to", "direction", "flags", "outside_criteria",
-            "other_evidence", "by", "at", "rationale", "lowest_percent", "cases", "effective", "status",
-            "retracted_by", "outcome", "answered_by", "member", "concerns", "concerns_kind")
+            "other_evidence", "by", "entered_by", "at", "decided_at", "rationale", "lowest_percent", "cases",
+            "effective", "status", "retracted_by", "outcome", "answered_by", "member", "concerns", "concerns_kind")
 # The session's facts each row also carries for the screen's filters (in JSON they are in "sessions").
 CONTEXT_KEYS = ("framework", "lead_inspector", "year")
 _INDEX = {k: i for i, k in enumerate(ROW_KEYS + CONTEXT_KEYS)}
@@ -73,6 +83,12 @@ class Row:
 
     def json(self) -> dict[str, Any]:
         return dict(zip(ROW_KEYS, self.values))
+
+    @property
+    def by_shown(self) -> str:
+        """Who made the entry, as a view shows it: "entered by X for Y" when someone else entered it
+        (format 3's ``entered_by``), else the ``by`` name. Raw text: shown through the display helpers."""
+        return entered_for({"by": self["by"], "entered_by": self["entered_by"]}) or str(self["by"] or "")
 
     def __repr__(self) -> str:
         return f"Row({self.json()!r})"
@@ -146,13 +162,13 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
     state = read_state(log_path, insp, computed) if log_path.exists() else None
     rating = computed
     if state is not None:
-        state.raw = None
+        verified_bytes, state.raw = state.raw, None
         rec.log_status = _status(state)
         history_failed = False
         if state.problem is None:  # issue 14: in git, a history that dropped or changed entries
             from panel_tui.core.gitstore import history_status
 
-            history = history_status(folder)
+            history = history_status(folder, verified_bytes)
             if history and history.startswith("history not checked"):
                 rec.log_status += f"; {history}"
             elif history:  # only what verifies counts: the log's rows and figures are left out
@@ -244,10 +260,10 @@ def _rows(rec: SessionRecord, st: LogState, r: Rating) -> list[Row]:
             member = e.get("member")
         rows.append(Row((
             rec.path, e["seq"], _shared(kind), _shared(sid), _shared(frm), _shared(to), dirn, _shared(flags),
-            bool(e.get("outside_criteria", False)), other, _shared(e.get("by")), e.get("at"),
-            e.get("rationale", e.get("reason")), lowest, cases, st.is_effective(e), st.standing_word(e),
-            st.retracted.get(e["seq"]), outcome, answered_by, _shared(member), concerns, _shared(concerns_kind),
-            *context)))
+            bool(e.get("outside_criteria", False)), other, _shared(e.get("by")), _shared(e.get("entered_by")),
+            e.get("at"), e.get("decided_at"), e.get("rationale", e.get("reason")), lowest, cases, st.is_effective(e),
+            st.standing_word(e), st.retracted.get(e["seq"]), outcome, answered_by, _shared(member), concerns,
+            _shared(concerns_kind), *context)))
     return rows
 
 
@@ -350,12 +366,14 @@ def run_audit(root: Path, progress: Callable[[int, int], None] | None = None,
     ``rows``: each session's rows are handed to it as the session is read and not kept
     (``Audit.decisions`` stays empty), so an audit written out as it goes holds no row for long.
     """
+    from panel_tui.core.gitstore.history import one_history_per_repository
     from panel_tui.core.gitstore.run import one_look_per_folder
 
     folders, refused = find_sessions(root, recursive=True)
     sessions: list[SessionRecord] = []
     decisions: list[Row] = []
-    with one_look_per_folder():  # the sessions share their parent folders
+    # the sessions share their parent folders, and each repository's history is read in one pass
+    with one_look_per_folder(), one_history_per_repository():
         for i, folder in enumerate(folders, 1):
             rec = load_record(folder, root)
             sessions.append(rec)

@@ -174,3 +174,41 @@ def test_committed_gitattributes_cannot_rewrite_the_log(shared: Shared) -> None:
     assert cli("verify", sa).returncode == 0
     shutil.rmtree(sa.parent.parent / "fresh", ignore_errors=True)
     assert cli("dissent", sa, "--member", "Bob Member", "--reason", "Bob disagrees with the panel here").returncode == 0
+
+
+def test_the_audits_one_pass_history_says_what_each_sessions_own_check_says(shared: Shared) -> None:
+    """Issue 26: one git log and one cat-file stream for every log in the repository; the answer for
+    each session is the same as its own check's (clean, dropped, garbage then dropped, accepted)."""
+    from panel_tui.core.gitstore.history import history_status, one_history_per_repository
+
+    base = shared.a / "sessions"
+    names = ["clean", "dropped", "garbage", "accepted"]
+    for name in names:
+        (base / name).mkdir()
+        shutil.copy(base / "stockton" / "inspection.toml", base / name / "inspection.toml")
+    git(shared.a, "add", ".")
+    git(shared.a, "commit", "-q", "-m", "four more inspections")
+    for name in names:
+        attend(base / name)
+        dissent(base / name, "Bob Member", 1)
+        dissent(base / name, "Cat Member", 2)
+    for name in ("dropped", "garbage", "accepted"):
+        log = base / name / "decisions.toml"
+        good = log.read_bytes()
+        if name == "garbage":
+            log.write_bytes(good + b"\n[[entry]]\nthis is = = not toml\n")
+            commit_as(shared.a, "Mallory", "garbage")
+        log.write_bytes(good[: good.rindex(b"\n[[entry]]\n")])
+        sha = commit_as(shared.a, "Mallory", f"drop in {name}")
+        if name == "accepted":
+            (shared.a / gitstore.ACCEPTED_FILE).write_text(
+                f'[[rewrite]]\npath = "sessions/accepted/decisions.toml"\ncommit = "{sha}"\nreason = "a test"\n')
+            git(shared.a, "add", gitstore.ACCEPTED_FILE)
+            git(shared.a, "commit", "-q", "-m", "accept")
+    folders = [base / n for n in ["stockton", *names]]
+    alone = [history_status(f) for f in folders]
+    with one_history_per_repository():
+        together = [history_status(f) for f in folders]
+    assert together == alone
+    assert [s is None for s in alone] == [True, True, False, False, True]
+    assert "drops entry 3" in str(alone[2]) and "does not verify on its own" in str(alone[3])

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from panel_tui.core.errors import InputError
+from panel_tui.core.gitstore.lineage import BlobStore, Edge, Lineage, lineages
 from panel_tui.core.gitstore.run import ACCEPTED_FILE, REFUSED_FILE, GitFailed, _git, _out, _rel, blob, blobs, work_tree
 from panel_tui.core.gitstore.versions import (
     LogVersion,
@@ -83,15 +86,26 @@ def _acceptance(rewrites: list[dict[str, Any]], sha: str, rel: str) -> str | Non
 
 
 # Fields a replay works out afresh or renumbers: everything else of an entry must reappear as it was.
+# ``decided_at`` (format 3) is compared on its own: it must be the original's time.
 CHAIN_AND_REPLAY = frozenset({"seq", "prev", "hash", "replayed_from", "evidence", "supersedes", "answers",
-                              "outside_criteria", "retracts", "about"})
+                              "outside_criteria", "retracts", "about", "decided_at"})
 
 
 def same_content(old: dict[str, Any], new: dict[str, Any], seq_map: dict[int, int]) -> bool:
     """Whether ``new`` re-records ``old``: every field but the chain's and the replay's own equal,
-    and references to earlier entries renumbered as the replay renumbered them."""
-    if {k: v for k, v in old.items() if k not in CHAIN_AND_REPLAY} != \
-            {k: v for k, v in new.items() if k not in CHAIN_AND_REPLAY}:
+    and references to earlier entries renumbered as the replay renumbered them.
+
+    A format-3 replay (``new`` has ``decided_at``) has the replay's own ``at``: its ``decided_at``
+    must be when ``old`` was decided (``old``'s ``decided_at`` if it was replayed before, else its
+    ``at``), and ``at`` is not compared. ``entered_by`` (who typed it) is content, compared equal."""
+    skip = CHAIN_AND_REPLAY
+    if "decided_at" in new:
+        if new["decided_at"] != old.get("decided_at", old.get("at")):
+            return False
+        skip = CHAIN_AND_REPLAY | {"at"}
+    elif "decided_at" in old:  # the time it was decided, dropped
+        return False
+    if {k: v for k, v in old.items() if k not in skip} != {k: v for k, v in new.items() if k not in skip}:
         return False
     for key in ("retracts", "about"):
         if key in old or key in new:
@@ -130,28 +144,6 @@ def _accounted(root: Path, rev: str, rel: str, old: LogVersion, new: LogVersion)
     return done
 
 
-Commit = tuple[str, list[str], str, str]  # sha, parents (rewritten to commits touching the log), author, date
-
-
-def _graph(root: Path, rel: str, tip: str = "HEAD") -> list[Commit] | None:
-    """Commits that touched ``rel`` (newest first) with their parents rewritten to such commits,
-    author and date, reachable from ``tip``; None with no commit yet."""
-    log = _git(root, "log", "--full-history", "--parents", "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI", tip, "--",
-               rel, check=False)
-    if log.returncode != 0:
-        if _git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0:
-            return None
-        raise GitFailed(("log", rel), log)
-    commits = []
-    for record in log.stdout.decode("utf-8", "replace").split("\x1e"):
-        if not record.strip():
-            continue
-        ids, author, date = (record.strip().split("\x1f") + ["", ""])[:3]
-        sha, *parents = ids.split()
-        commits.append((sha, parents, author, date))
-    return commits
-
-
 class _OwnCheck:
     """Each distinct version of one log verified on its own, once: in full under the rules of the
     inspection it was made on (the working one, or the one committed beside it), else its
@@ -169,32 +161,36 @@ class _OwnCheck:
             self.done[data] = self._check(data, sha)
         return self.done[data]
 
-    def _inspection(self, sha: str) -> Any:
-        """The working inspection, else the one committed at ``sha`` beside the log."""
-        from panel_tui.core.inspection import INSPECTION_FILE, load_inspection
-
+    def _working(self) -> Any:
         if self.working is None:
+            from panel_tui.core.inspection import load_inspection
+
             try:
                 self.working = load_inspection(self.session_dir)
             except (InputError, OSError):
                 self.working = False
-        candidates = [self.working] if self.working else []
-        data = blob(self.root, sha, self.rel[: -len(LOG_FILE)] + INSPECTION_FILE)
-        if data is not None:
-            import hashlib
-            import tempfile
+        return self.working
 
-            digest = hashlib.sha256(data).hexdigest()
-            if digest not in self.inspections:
-                with tempfile.TemporaryDirectory() as tmp:
-                    (Path(tmp) / INSPECTION_FILE).write_bytes(data)
-                    try:
-                        self.inspections[digest] = load_inspection(Path(tmp))
-                    except (InputError, OSError):
-                        self.inspections[digest] = None
-            if self.inspections[digest] is not None:
-                candidates.append(self.inspections[digest])
-        return candidates
+    def _committed_inspection(self, sha: str) -> Any:
+        """The inspection committed beside the log at ``sha`` (read only when the working one is
+        not the one the version was made on: one git call)."""
+        from panel_tui.core.inspection import INSPECTION_FILE, load_inspection
+
+        data = blob(self.root, sha, self.rel[: -len(LOG_FILE)] + INSPECTION_FILE)
+        if data is None:
+            return None
+        import hashlib
+        import tempfile
+
+        digest = hashlib.sha256(data).hexdigest()
+        if digest not in self.inspections:
+            with tempfile.TemporaryDirectory() as tmp:
+                (Path(tmp) / INSPECTION_FILE).write_bytes(data)
+                try:
+                    self.inspections[digest] = load_inspection(Path(tmp))
+                except (InputError, OSError):
+                    self.inspections[digest] = None
+        return self.inspections[digest]
 
     def _check(self, data: bytes, sha: str) -> str | None:
         from panel_tui.core.log.reader import verify_bytes, verify_structure
@@ -204,155 +200,196 @@ class _OwnCheck:
         structure = verify_structure(path, data)
         if structure is not None:
             return structure
-        for insp in self._inspection(sha):
-            state = verify_bytes(LogState(path), data, insp)
-            problem = state.problem
+        for load in (self._working, lambda: self._committed_inspection(sha)):
+            insp = load()
+            if not insp:
+                continue
+            problem = verify_bytes(LogState(path), data, insp).problem
             if problem is None:
                 return None
             if ": inspection changed:" in problem or ": framework changed:" in problem:
-                continue  # not the inspection this version was made on: try the next
+                continue  # not the inspection this version was made on: try the one committed with it
             return problem.split(f"{path}: ", 1)[-1].split(" Fix:")[0]
         return None  # its rules of the time are not to be had: the structure is what can be checked
 
 
-def check_history(session_dir: Path) -> tuple[str | None, list[HistoryProblem]]:
+def check_history(session_dir: Path, verified: bytes | None = None) -> tuple[str | None, list[HistoryProblem]]:
     """Every committed version of the log verifies on its own and extends the one before it; the
     working file extends HEAD's.
 
     Returns (the log's path relative to the work tree, problems); (None, []) outside git. Nothing
-    excuses a version: one that does not verify is named, and its child is compared with the
-    nearest ancestor version that did. The fast byte-prefix test ("the parent plus whole entries")
-    skips parsing only where it is sound: a version is parsed and verified unless every child of
-    it is such an extension, and then it is a prefix, at an entry boundary, of a verified log.
-    Merges: an entry a parent had beyond the common prefix must reappear with the same content
-    (``replayed_from``) or be kept aside whole, or the merge dropped or changed it.
+    excuses a version: one that does not verify is named, and a version made from it is compared
+    with the nearest version before it that did. The fast byte-prefix test ("the version before
+    plus whole entries") skips parsing only where it is sound: a version is parsed and verified
+    unless every version made from it is such an extension, and then it is a prefix, at an entry
+    boundary, of a verified log. Merges: an entry a parent had beyond the common prefix must
+    reappear with the same content (``replayed_from``) or be kept aside whole, or the merge
+    dropped or changed it. ``verified``: bytes of this log the caller has just verified in full.
+    Reads only this log's own history (one ``git log`` and one ``git cat-file`` for it).
     """
     root = work_tree(session_dir)
     if root is None:
         return None, []
     rel = _rel(root, session_dir / LOG_FILE)
-    commits = _graph(root, rel)
-    if commits is None:
+    found = lineages(root, "HEAD", pathspecs=[f":(literal){rel}"]).get(rel)
+    if found is None:
         return rel, []
-    return rel, _problems(root, rel, session_dir, commits, _contents(root, rel, commits))
+    with BlobStore(root) as store:
+        return rel, _problems(root, found, session_dir, store, verified=verified)
 
 
-def _contents(root: Path, rel: str, commits: list[Commit]) -> dict[str, bytes | None]:
-    """The log's bytes at every commit listed and at each of their parents, in one git call."""
-    specs = sorted({f"{c}:{rel}" for sha, parents, _, _ in commits for c in (sha, *parents)})
-    return {spec.split(":", 1)[0]: data for spec, data in blobs(root, specs).items()}
+_REPO_HISTORY: ContextVar[dict[Path, dict[str, Lineage]] | None] = ContextVar("panel_tui_repo_history", default=None)
+
+
+@contextmanager
+def one_history_per_repository() -> Iterator[None]:
+    """Within this block (an audit's scan), every log's lineage in a repository is read in one pass
+    the first time any session there asks, and each version's bytes streamed by one process."""
+    from panel_tui.core.gitstore.tags import tags_read_once
+
+    token = _REPO_HISTORY.set({})
+    stores: dict[Path, BlobStore] = {}
+    stores_token = _STORES.set(stores)
+    try:
+        with tags_read_once():
+            yield
+    finally:
+        for store in stores.values():
+            store.close()
+        _STORES.reset(stores_token)
+        _REPO_HISTORY.reset(token)
+
+
+_STORES: ContextVar[dict[Path, BlobStore] | None] = ContextVar("panel_tui_blob_stores", default=None)
+
+
+def _repo_problems(session_dir: Path, verified: bytes | None) -> tuple[str | None, list[HistoryProblem]] | None:
+    """check_history from the repository's one-pass reading, when inside one_history_per_repository."""
+    cache, stores = _REPO_HISTORY.get(), _STORES.get()
+    if cache is None or stores is None:
+        return None
+    root = work_tree(session_dir)
+    if root is None:
+        return None, []
+    rel = _rel(root, session_dir / LOG_FILE)
+    if root not in cache:
+        cache[root] = lineages(root)
+        stores[root] = BlobStore(root)
+    found = cache[root].get(rel)
+    if found is None:
+        return rel, []
+    return rel, _problems(root, found, session_dir, stores[root], verified=verified)
 
 
 def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, HistoryProblem]]:
     """What ``tip`` brings that ``since`` does not, checked as verify checks a history: every log
     changed between them, each new version verifying on its own and extending the one before it
-    (the versions ``since`` already has count as verified: this clone checked them). Returns
-    (log path, problem) pairs not accepted on the record in this clone's HEAD."""
+    (versions ``since`` already has count as verified: this clone checked them). Returns (log path,
+    problem) pairs not accepted on the record in this clone's HEAD."""
     changed = [p for p in _out(root, "diff", "--name-only", "-z", since, tip).split("\0")
                if p == LOG_FILE or p.endswith("/" + LOG_FILE)]
+    if not changed:
+        return []
     out = []
-    for rel in changed:
-        commits = _graph(root, rel, tip)
-        if not commits:
-            continue
-        new = set(_out(root, "rev-list", tip, f"^{since}", "--", rel).split())
-        trusted = {c[0] for c in commits if c[0] not in new}
-        session_dir = (root / rel).parent
-        problems = _problems(root, rel, session_dir, commits, _contents(root, rel, commits), working=False,
-                             trusted=trusted)
-        out += [(rel, p) for p in problems if not p.accepted]
+    found = lineages(root, tip, since, [f":(literal){rel}" for rel in changed])
+    with BlobStore(root) as store:
+        for rel, lin in found.items():
+            problems = _problems(root, lin, (root / rel).parent, store, working=False)
+            out += [(rel, p) for p in problems if not p.accepted]
     return out
 
 
-def _problems(root: Path, rel: str, session_dir: Path, commits: list[Commit],
-              contents: dict[str, bytes | None], working: bool = True,
-              trusted: set[str] | frozenset[str] = frozenset()) -> list[HistoryProblem]:
-    """The problems of ``commits`` (see :func:`check_history`); versions at ``trusted`` commits
-    (already checked by this clone) count as verified and are not checked again."""
+def _problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, working: bool = True,
+              verified: bytes | None = None) -> list[HistoryProblem]:
+    """The problems of one log's lineage (see :func:`check_history`). A version no listed commit
+    made (one ``since`` already had, for a sync) counts as verified."""
+    rel = lin.rel
     own = _OwnCheck(root, rel, session_dir)
+    if verified is not None:
+        own.done[verified] = None
+    contents = store.read([o for e in lin.edges for o in (e.old, e.new) if o] + ([lin.head] if lin.head else []))
     parsed: dict[str, LogVersion] = {}
 
-    def version(sha: str) -> LogVersion:
-        if sha not in parsed:
-            parsed[sha] = parse_version(contents.get(sha)) or LogVersion(None, [])
-        return parsed[sha]
+    def version(oid: str) -> LogVersion:
+        if oid not in parsed:
+            parsed[oid] = parse_version(contents.get(oid)) or LogVersion(None, [])
+        return parsed[oid]
 
-    children: dict[str, list[str]] = {}
-    for sha, parents, _, _ in commits:
-        for p in parents:
-            children.setdefault(p, []).append(sha)
+    made_by: dict[str, list[Edge]] = {}  # version -> the edges that made it, newest first
+    made_from: dict[str, list[Edge]] = {}  # version -> the edges made from it
+    for e in lin.edges:
+        if e.new:
+            made_by.setdefault(e.new, []).append(e)
+        if e.old:
+            made_from.setdefault(e.old, []).append(e)
     good: dict[str, bool] = {}
     problems: list[HistoryProblem] = []
-    for sha, parents, author, date in commits:  # newest first: a child is decided before its parent
-        data = contents.get(sha)
+    for e in lin.edges:  # newest first (topological): a version is decided after those made from it
+        oid = e.new
+        if oid is None or oid in good:
+            continue
+        data = contents.get(oid)
         if data is None:
-            good[sha] = False
+            good[oid] = False
             continue
-        if sha in trusted:
-            good[sha] = True
-            continue
-        kids = [c for c in children.get(sha, []) if contents.get(c) is not None]
-        if kids and all(appends_entries(data, contents[c]) for c in kids) and sha != commits[0][0]:  # type: ignore[arg-type]
-            good[sha] = any(good.get(c, False) for c in kids)
-            if good[sha]:
+        kids = [k.new for k in made_from.get(oid, [])]
+        if oid != lin.head and kids and all(k is not None and contents.get(k) is not None
+                                            and appends_entries(data, contents[k]) for k in kids):  # type: ignore[arg-type]
+            if any(good.get(k, False) for k in kids):  # type: ignore[arg-type]
+                good[oid] = True
                 continue
-        problem = own.problem(data, sha)
-        good[sha] = problem is None
+        first = made_by[oid][-1]  # the commit that first brought this version
+        problem = own.problem(data, first.commit)
+        good[oid] = problem is None
         if problem is not None:
-            problems.append(HistoryProblem(sha, author, date, "commits a log that does not verify on its own: "
-                                                              + problem.split(" Fix:")[0]))
-    info = {sha: (parents, author, date) for sha, parents, author, date in commits}
+            problems.append(HistoryProblem(first.commit, first.author, first.date,
+                                           "commits a log that does not verify on its own: " + problem.split(" Fix:")[0]))
 
-    def base(sha: str, seen: set[str]) -> str | None:
-        """The nearest version at or above ``sha`` that verified (a bad one excuses nothing)."""
-        if sha in seen or sha not in info and contents.get(sha) is None:
-            return None
-        seen.add(sha)
-        if good.get(sha, sha not in info and contents.get(sha) is not None):
-            return sha
-        for p in info.get(sha, ([], "", ""))[0]:
-            found = base(p, seen)
-            if found:
-                return found
+    def base(oid: str) -> str | None:
+        """The nearest version at or before ``oid`` that verified (a bad one excuses nothing)."""
+        queue, seen = [oid], set()
+        while queue:
+            v = queue.pop(0)
+            if v in seen:
+                continue
+            seen.add(v)
+            if good.get(v, v not in made_by and contents.get(v) is not None):
+                return v
+            queue += [x.old for x in made_by.get(v, []) if x.old]
         return None
 
-    for sha, parents, author, date in reversed(commits):
-        if sha in trusted:
+    for e in reversed(lin.edges):
+        if e.old is None or contents.get(e.old) is None:
             continue
-        new_bytes = contents.get(sha)
-        for parent in parents:
-            if contents.get(parent) is None:
-                continue
-            if new_bytes is None:
-                problems.append(HistoryProblem(sha, author, date, f"deletes the log ({len(version(parent).entries)} "
-                                                                  "entries)"))
-                continue
-            old = base(parent, set())
-            if old is None:
-                continue
-            old_bytes = contents[old]
-            assert old_bytes is not None
-            if appends_entries(old_bytes, new_bytes) and good.get(sha, False):
-                continue
-            new = version(sha)
-            accounted = _accounted(root, sha, rel, version(old), new) if len(parents) > 1 else set()
-            problem = extension_problem(version(old), new, accounted)
-            if problem and not new.problem:
-                problems.append(HistoryProblem(sha, author, date, problem
-                                               + (f" (compared with {old[:10]}, the last version that verified)"
-                                                  if old != parent else "")))
+        if e.new is None:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes the log ({len(version(e.old).entries)} "
+                                                                       "entries)"))
+            continue
+        old = base(e.old)
+        new_bytes = contents.get(e.new)
+        if old is None or new_bytes is None:
+            continue
+        if appends_entries(contents[old], new_bytes) and good.get(e.new, False):  # type: ignore[arg-type]
+            continue
+        new = version(e.new)
+        accounted = _accounted(root, e.commit, rel, version(old), new) if e.merge else set()
+        problem = extension_problem(version(old), new, accounted)
+        if problem and not new.problem:
+            was = made_by.get(old)
+            problems.append(HistoryProblem(e.commit, e.author, e.date, problem + (
+                f" (compared with {was[0].commit[:10] if was else 'the version before'}, the last version that "
+                "verified)" if old != e.old else "")))
     rewrites = accepted_rewrites(root) if problems else []
     for found in problems:
         found.accepted = _acceptance(rewrites, found.commit, rel)
     if not working:
         return problems
-    head_sha = commits[0][0] if commits else None
-    head_bytes = contents.get(head_sha) if head_sha else None
+    head_bytes = contents.get(lin.head) if lin.head else None
     working_path = root / rel
     if head_bytes is not None and working_path.exists():
         working_bytes = working_path.read_bytes()
         if not appends_entries(head_bytes, working_bytes):
-            problem = extension_problem(version(head_sha),  # type: ignore[arg-type]
+            problem = extension_problem(version(lin.head),  # type: ignore[arg-type]
                                         parse_version(working_bytes) or LogVersion(None, []))
             if problem:
                 problems.append(HistoryProblem("working tree", "", "", problem))
@@ -366,10 +403,9 @@ def sign_off_tag_problems(session_dir: Path) -> list[str]:
     from panel_tui.core.gitstore.tags import session_tag_problems
 
     root = work_tree(session_dir)
-    path = session_dir / LOG_FILE
-    if root is None or not path.exists():
+    if root is None or not (session_dir / LOG_FILE).exists():
         return []
-    return session_tag_problems(root, session_dir, parse_version(path.read_bytes()) or LogVersion(None, []))
+    return session_tag_problems(root, session_dir)
 
 
 def history_unchecked(session_dir: Path) -> bool:
@@ -386,12 +422,12 @@ def committed(session_dir: Path, rel: str) -> bool:
     return root is not None and blob(root, "HEAD", rel) is not None
 
 
-def history_status(session_dir: Path) -> str | None:
+def history_status(session_dir: Path, verified: bytes | None = None) -> str | None:
     """The audit's word on a session whose git history does not extend itself, or None."""
     if history_unchecked(session_dir):
         return "history not checked (git not found)"
     try:
-        rel, problems = check_history(session_dir)
+        rel, problems = _repo_problems(session_dir, verified) or check_history(session_dir, verified)
     except GitFailed as exc:
         return f"history unreadable: {exc}"
     problems = [p for p in problems if not p.accepted]

@@ -6,7 +6,10 @@ is never pushed (sync).
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Iterator
 
 from panel_tui.core.gitstore.run import _git, _rel, blobs
 from panel_tui.core.gitstore.versions import LogVersion, _session_name, parse_version, tag_name
@@ -23,9 +26,38 @@ def _names_sign_off(version: LogVersion | None, seq: int, head: str) -> bool:
     return e.get("kind") == "sign-off" and e.get("hash") == head
 
 
+_ALL: ContextVar[dict[Path, dict[str, str]] | None] = ContextVar("panel_tui_panel_tags", default=None)
+
+
+@contextmanager
+def tags_read_once() -> Iterator[None]:
+    """Within this block (an audit's scan), a repository's panel tags and their messages are read
+    in one git call, not one per session."""
+    token = _ALL.set({})
+    try:
+        yield
+    finally:
+        _ALL.reset(token)
+
+
+def _panel_tags(root: Path) -> dict[str, str]:
+    """Every ``refs/tags/panel/…`` tag with its message (read once per block, see tags_read_once)."""
+    cache = _ALL.get()
+    if cache is not None and root in cache:
+        return cache[root]
+    out = _git(root, "for-each-ref", "--format=%(refname)%00%(contents)%00", "refs/tags/panel/").stdout
+    parts = out.decode("utf-8", "replace").split("\0")
+    tags = {parts[i].lstrip("\n"): parts[i + 1] for i in range(0, len(parts) - 1, 2)}
+    if cache is not None:
+        cache[root] = tags
+    return tags
+
+
 def _tag_head(root: Path, ref: str) -> tuple[int, str] | None:
     seq = _SEQ.search(ref)
-    message = _git(root, "for-each-ref", "--format=%(contents)", ref).stdout.decode("utf-8", "replace")
+    message = _panel_tags(root).get(ref)
+    if message is None:
+        message = _git(root, "for-each-ref", "--format=%(contents)", ref).stdout.decode("utf-8", "replace")
     head = _HEAD.search(message)
     return (int(seq.group(1)), head.group(1)) if seq and head else None
 
@@ -45,15 +77,19 @@ def tag_problem(root: Path, ref: str, rev: str = "HEAD") -> str | None:
     return f"it names a sign-off (entry {seq}, head {head[:16]}…) that is not in the log"
 
 
-def session_tag_problems(root: Path, session_dir: Path, log: LogVersion) -> list[str]:
-    """Every ``panel/<session>/sign-off-N`` tag checked against this session's working log."""
+def session_tag_problems(root: Path, session_dir: Path, log: LogVersion | None = None) -> list[str]:
+    """Every ``panel/<session>/sign-off-N`` tag checked against this session's working log (read
+    only when the session has such a tag: most have none, and the audit asks of every session)."""
     prefix = "refs/tags/" + tag_name(_session_name(root, session_dir), 0)[: -len("0")]
-    refs = _git(root, "for-each-ref", "--format=%(refname)", prefix.rsplit("/", 1)[0] + "/").stdout
-    out = []
+    refs = [ref for ref in _panel_tags(root) if ref.startswith(prefix) and ref[len(prefix):].isdigit()]
+    if not refs:
+        return []
     rel = _rel(root, session_dir / LOG_FILE)
-    for ref in refs.decode("utf-8", "replace").split("\n"):
-        if not ref.startswith(prefix):
-            continue
+    if log is None:
+        path = session_dir / LOG_FILE
+        log = (parse_version(path.read_bytes()) if path.exists() else None) or LogVersion(None, [])
+    out = []
+    for ref in refs:
         named = _tag_head(root, ref)
         short = ref.removeprefix("refs/tags/")
         if named is None:

@@ -1,0 +1,126 @@
+"""A log's history as its versions and the commits that moved between them, read for many logs in
+one pass: one ``git log`` for every log under the audited folder, one ``git cat-file`` process
+streaming each version's bytes once (issue 26: the history check was a few git processes per
+session, 12 ms each).
+
+A commit that changed a log is an *edge* from the version it had at a parent to the version it
+made (``git log -m --raw``: a merge gives one edge per parent it differs from). Every rule of the
+history check is a rule about versions and edges: each version verifies on its own, and each edge
+extends the version it came from (the nearest one that verified, when it came from a bad one).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from panel_tui.core.gitstore.run import GitFailed, _git, git_path
+from panel_tui.core.inspection import LOG_FILE
+
+ZERO = "0" * 40
+ALL_LOGS = [f":(literal){LOG_FILE}", f":(glob)**/{LOG_FILE}"]
+
+
+@dataclass
+class Edge:
+    """One commit's change to one log: from ``old`` (None: created) to ``new`` (None: deleted)."""
+
+    commit: str
+    author: str
+    date: str
+    merge: bool
+    old: str | None
+    new: str | None
+
+
+@dataclass
+class Lineage:
+    """Every edge of one log (newest commit first, parents before children reversed), and the
+    version at the tip (None: no log there)."""
+
+    rel: str
+    edges: list[Edge] = field(default_factory=list)
+    head: str | None = None
+
+
+def _oid(text: str) -> str | None:
+    return None if text.strip("0") == "" else text
+
+
+def lineages(root: Path, tip: str = "HEAD", since: str | None = None,
+             pathspecs: list[str] | None = None) -> dict[str, Lineage]:
+    """The lineage of every log matching ``pathspecs`` (all logs by default) reachable from ``tip``
+    and, with ``since``, not from it: one ``git log`` and one ``git ls-tree``."""
+    specs = pathspecs or ALL_LOGS
+    log = _git(root, "log", "--topo-order", "--full-history", "--parents", "-m", "--raw", "--no-abbrev",
+               "--no-renames", "-z", "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI", tip,
+               *([f"^{since}"] if since else []), "--", *specs, check=False)
+    if log.returncode != 0:
+        if _git(root, "rev-parse", "--verify", "-q", tip, check=False).returncode != 0:
+            return {}  # no commit yet
+        raise GitFailed(("log", *specs), log)
+    out: dict[str, Lineage] = {}
+    for chunk in log.stdout.split(b"\x1e"):
+        if not chunk.strip():
+            continue
+        header, _, rest = chunk.partition(b"\0")
+        ids, author, date = (header.decode("utf-8", "replace").split("\x1f") + ["", ""])[:3]
+        sha, *parents = ids.split()
+        fields = rest.lstrip(b"\n").split(b"\0")
+        for i in range(0, len(fields) - 1, 2):
+            meta, path = fields[i].decode("ascii", "replace"), fields[i + 1].decode("utf-8", "surrogateescape")
+            if not meta.startswith(":"):
+                continue
+            _, _, old, new, _status = meta[1:].split(" ", 4)
+            rel = path
+            if rel != LOG_FILE and not rel.endswith("/" + LOG_FILE):
+                continue
+            out.setdefault(rel, Lineage(rel)).edges.append(Edge(sha, author, date, len(parents) > 1, _oid(old), _oid(new)))
+    tree = _git(root, "ls-tree", "-r", "-z", "--full-tree", tip, "--", *specs, check=False)
+    for item in tree.stdout.split(b"\0"):
+        meta_bytes, tab, path_bytes = item.partition(b"\t")
+        rel = path_bytes.decode("utf-8", "surrogateescape")
+        parts = meta_bytes.decode("ascii", "replace").split()
+        if tab and len(parts) == 3 and parts[1] == "blob" and rel in out:
+            out[rel].head = parts[2]
+    return out
+
+
+class BlobStore:
+    """Versions' bytes by object id, from one long-running ``git cat-file --batch`` (object ids in,
+    so no path is ever parsed), each read once and kept only while its log is being checked."""
+
+    def __init__(self, root: Path) -> None:
+        exe = git_path()
+        if exe is None:
+            raise GitFailed(("cat-file",), subprocess.CompletedProcess([], 1, b"", b"git is not on PATH"))
+        self.proc = subprocess.Popen([exe, "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def read(self, oids: list[str]) -> dict[str, bytes | None]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        wanted = list(dict.fromkeys(oids))
+        self.proc.stdin.write("".join(f"{o}\n" for o in wanted).encode("ascii"))
+        self.proc.stdin.flush()
+        out: dict[str, bytes | None] = {}
+        for oid in wanted:
+            line = self.proc.stdout.readline().decode("ascii", "replace").split()
+            if len(line) == 3 and line[1] in ("blob", "tree", "commit", "tag"):
+                data = self.proc.stdout.read(int(line[2]))
+                self.proc.stdout.read(1)
+                out[oid] = data if line[1] == "blob" else None
+            else:
+                out[oid] = None
+        return out
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait()
+
+    def __enter__(self) -> BlobStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
