@@ -53,6 +53,8 @@ class World:
     steps: int = 0
     counter: int = 0
     rewrites: dict[str, int] = field(default_factory=dict)  # Mallory's pushes, by kind
+    last_rewrite: str = ""
+    trace: list[str] = field(default_factory=list)  # what happened, step by step (printed on a failure)
 
     def session(self, office: str) -> Path:
         return self.clones[office] / "s"
@@ -143,6 +145,7 @@ def mallory(w: World, rng: random.Random) -> None:
         return
     how = rng.choice(["drop", "edit", "force"])
     w.rewrites[how] = w.rewrites.get(how, 0) + 1
+    w.last_rewrite = how
     env = {**os.environ, "GIT_AUTHOR_NAME": "Mallory", "GIT_AUTHOR_EMAIL": "m@example.invalid"}
     if how == "force":
         git(m, "reset", "-q", "--hard", "HEAD~1")
@@ -157,8 +160,11 @@ def mallory(w: World, rng: random.Random) -> None:
 
 
 def _content(e: dict) -> dict:
-    return {k: v for k, v in e.items()
-            if k not in ("seq", "prev", "hash", "replayed_from", "evidence", "supersedes", "answers", "from", "band")}
+    """What its author gave: a re-recorded entry (format 3) keeps when it was decided as decided_at."""
+    if "decided_at" in e:
+        e = {**e, "at": e["decided_at"]}
+    return {k: v for k, v in e.items() if k not in ("seq", "prev", "hash", "replayed_from", "evidence", "supersedes",
+                                                    "answers", "from", "band", "decided_at")}
 
 
 def check(w: World) -> None:
@@ -186,12 +192,20 @@ def run_sequence(tmp: Path, seed: int, steps: int = 12) -> World:
     for _ in range(steps):
         roll = rng.random()
         office = rng.choice(HONEST)
+        before = sum(w.rewrites.values()), sum(len(v) for v in w.recorded.values()), sum(w.refusals.values())
         if roll < 0.45:
             record(w, office, rng)
+            w.trace.append(f"{office} records" + ("" if sum(len(v) for v in w.recorded.values()) > before[1] else
+                                                   " (refused by the rules)"))
         elif roll < 0.85:
             sync(w, office, rng)
+            w.trace.append(f"{office} syncs" + (" (refused)" if sum(w.refusals.values()) > before[2] else ""))
         else:
             mallory(w, rng)
+            w.trace.append("mallory " + (w.last_rewrite if sum(w.rewrites.values()) > before[0] else "does nothing"))
         w.steps += 1
-        check(w)
+        try:
+            check(w)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\nsteps: {'; '.join(w.trace)}") from None
     return w

@@ -286,12 +286,10 @@ def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, Histo
     changed between them, each new version verifying on its own and extending the one before it
     (versions ``since`` already has count as verified: this clone checked them). Returns (log path,
     problem) pairs not accepted on the record in this clone's HEAD."""
-    changed = [p for p in _out(root, "diff", "--name-only", "-z", since, tip).split("\0")
-               if p == LOG_FILE or p.endswith("/" + LOG_FILE)]
-    if not changed:
+    found = lineages(root, tip, since)  # every log any new commit touched: a drop undone later still counts
+    if not found:
         return []
     out = []
-    found = lineages(root, tip, since, [f":(literal){rel}" for rel in changed])
     with BlobStore(root) as store:
         for rel, lin in found.items():
             problems = _problems(root, lin, (root / rel).parent, store, working=False)
