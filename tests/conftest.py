@@ -42,3 +42,29 @@ def stockton_met(stockton_fresh: Path) -> Path:
     append_entry(stockton_fresh, load_inspection(stockton_fresh), "attendance",
                  {"chair": "Chair", "members": ["A", "B"], "by": "Chair"})
     return stockton_fresh
+
+
+# --- tiers: every test is marked by where it lives and what it needs (pyproject lists the markers) ---
+# unit: tests/unit; ui: tests/ui (Textual Pilot and snapshots); git: needs real git repositories (a
+# bare remote and clones); property: Hypothesis or random offices. The quick tier is
+# `python -m pytest -m quick` (unit tests that need neither git repositories nor long properties).
+
+_GIT_FIXTURES = {"shared", "isolated_git"}
+_PROPERTY_FILES = {"test_hostile_property.py", "test_offices_property.py", "test_log_read_as_written.py",
+                   "test_canonical_render.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath))
+        tier = "ui" if "ui" in path.parts else "unit"
+        item.add_marker(getattr(pytest.mark, tier))
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses_git = bool(fixtures & _GIT_FIXTURES) or "git" in path.name
+        if uses_git:
+            item.add_marker(pytest.mark.git)
+        prop = path.name in _PROPERTY_FILES
+        if prop:
+            item.add_marker(pytest.mark.property)
+        if tier == "unit" and not uses_git and not prop:
+            item.add_marker(pytest.mark.quick)
