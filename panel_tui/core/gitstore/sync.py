@@ -495,12 +495,25 @@ _DERIVED = {"seq", "prev", "hash", "evidence", "supersedes", "answers", "outside
 _SETTLING = {"discretion", "declined", "ratification", "retraction"}
 
 
-def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None]) -> dict[str, Any]:
+def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None],
+                  log_format: str | None = None) -> dict[str, Any]:
     """The fields to re-record an entry with: what its author gave, references renumbered.
+
+    ``log_format``: the format of the log it is replayed onto (by default that of the entry's own
+    log: format 3 when it has ``entered_by``). In format 3 the replayed entry's ``at`` is the
+    replay's (the writer's clock) and the original time is kept as ``decided_at``; ``entered_by``
+    (who typed it) is kept as it was. In formats 1 and 2 the entry keeps its original ``at``.
 
     Raises RuleRefused when it refers to an entry that was itself kept aside.
     """
+    from panel_tui.core.log.entries import LOG_FORMAT_V2, LOG_FORMAT_V3
+
+    if log_format is None:
+        log_format = LOG_FORMAT_V3 if "entered_by" in e else LOG_FORMAT_V2
     fields = {k: v for k, v in e.items() if k not in _DERIVED}
+    if log_format == LOG_FORMAT_V3:
+        fields["decided_at"] = e.get("decided_at", e.get("at"))  # replayed twice: still the first time
+        fields.pop("at", None)
     for key in ("retracts", "about"):
         old = fields.get(key)
         if isinstance(old, int) and old in seq_map:
@@ -606,6 +619,7 @@ def _replay_one(root: Path, d: Divergence, progress: Progress | None, report: Sy
         atomic_write(path, d.there_bytes)
     insp = load_inspection(session_dir)
     there = parse_version(d.there_bytes) or LogVersion(None, [])
+    log_format = str((there.header or {}).get("format")) if there.header else None
     aside_why = conflicts(d, there.entries[: d.common])
     seq_map: dict[int, int | None] = {}
     refused: list[tuple[dict[str, Any], str]] = []
@@ -617,7 +631,7 @@ def _replay_one(root: Path, d: Divergence, progress: Progress | None, report: Sy
             why = aside_why.get(str(e["hash"]))
             if why:
                 raise RuleRefused("conflict" if why.startswith("conflict") else "sign-off", why)
-            fields = replay_fields(e, seq_map)
+            fields = replay_fields(e, seq_map, log_format)
             new = append_entry(session_dir, insp, str(e["kind"]), fields)
         except RuleRefused as exc:
             seq_map[int(e["seq"])] = None

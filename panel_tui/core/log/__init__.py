@@ -8,7 +8,16 @@ See docs/formats.md for a verifier's view.
 """
 
 from panel_tui.core.log.chain import canonical_hash, canonical_json, render_log
-from panel_tui.core.log.entries import KINDS, LOG_FORMAT, LOG_FORMAT_V1, LOG_FORMAT_V2, UNRETRACTABLE, Entry
+from panel_tui.core.log.entries import (
+    KINDS,
+    LOG_FORMAT,
+    LOG_FORMAT_V1,
+    LOG_FORMAT_V2,
+    LOG_FORMAT_V3,
+    UNRETRACTABLE,
+    Entry,
+    entered_for,
+)
 from panel_tui.core.log.reader import MAX_LOG_BYTES, check_head, read_state, replay, verify_bytes
 from panel_tui.core.log.rules import (
     MIN_RATIONALE,
@@ -22,11 +31,21 @@ from panel_tui.core.log.rules import (
 )
 from panel_tui.core.log.state import LogState
 from panel_tui.core.log.entries import NO_LOG
-from panel_tui.core.log.writer import Appended, StaleView, append, append_entry, build_entry, describe, new_header
+from panel_tui.core.log.writer import (
+    ENTERED_BY_ENV,
+    Appended,
+    StaleView,
+    append,
+    append_entry,
+    build_entry,
+    describe,
+    new_header,
+    who_enters,
+)
 
 __all__ = [
-    "KINDS", "LOG_FORMAT", "LOG_FORMAT_V1", "LOG_FORMAT_V2", "MAX_LOG_BYTES", "MIN_RATIONALE", "MIN_REASON", "NO_LOG",
+    "ENTERED_BY_ENV", "KINDS", "LOG_FORMAT", "LOG_FORMAT_V1", "LOG_FORMAT_V2", "LOG_FORMAT_V3", "MAX_LOG_BYTES", "MIN_RATIONALE", "MIN_REASON", "NO_LOG",
     "UNRETRACTABLE", "Appended", "Entry", "LogState", "StaleView", "append", "append_entry", "build_entry",
-    "canonical_hash", "canonical_json", "check_head", "check_name", "check_text", "describe", "evidence_of",
-    "new_header", "percent_value", "read_state", "render_log", "replay", "sign_off_record", "validate", "verify_bytes",
+    "canonical_hash", "canonical_json", "check_head", "check_name", "check_text", "describe", "entered_for", "evidence_of",
+    "new_header", "percent_value", "read_state", "render_log", "replay", "sign_off_record", "validate", "verify_bytes", "who_enters",
 ]

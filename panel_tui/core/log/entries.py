@@ -27,10 +27,15 @@ OUTCOMES = ("pending", "accepted", "declined", "withdrawn")  # what became of a 
 
 LOG_FORMAT_V1 = "panel-tui/decisions/1"
 LOG_FORMAT_V2 = "panel-tui/decisions/2"
-LOG_FORMATS = (LOG_FORMAT_V1, LOG_FORMAT_V2)
+# Format 3 (issue 20): every entry says who entered it (``entered_by``), and a replayed entry keeps
+# when it was decided (``decided_at``) while its own ``at`` is the replay's. Format 1 and 2 logs keep
+# their own rules and are appended to in their own format (no ``entered_by``).
+LOG_FORMAT_V3 = "panel-tui/decisions/3"
+LOG_FORMATS = (LOG_FORMAT_V1, LOG_FORMAT_V2, LOG_FORMAT_V3)
 # When format 2 was first written (commit 3f87b9e): a format-1 header created later is not the writer's.
 FORMAT_2_SINCE = dt.datetime(2026, 11, 24, 0, 57, 5, tzinfo=dt.timezone.utc)
-LOG_FORMAT = LOG_FORMAT_V2  # what new logs are written in
+LOG_FORMAT = LOG_FORMAT_V3  # what new logs are written in
+FORMAT_3_KEYS = ("entered_by", "decided_at")  # entry keys no format-1 or format-2 log holds
 NO_LOG = "none"  # the head of a session with no decisions.toml yet (``--expect-head none``)
 
 Entry = dict[str, Any]  # an entry as parsed, after its shape was checked against the TypedDicts below
@@ -86,8 +91,10 @@ class EntryHead(TypedDict):
 
 
 class EntryTail(TypedDict):
-    by: str
-    replayed_from: NotRequired[str]
+    by: str  # who made the decision (or the entry): the panel's name for it
+    entered_by: NotRequired[str]  # format 3, required there: who typed it in (option, env, git or login)
+    replayed_from: NotRequired[str]  # the hash it had before a ``sync --replay`` re-recorded it
+    decided_at: NotRequired[str]  # format 3, only with replayed_from: the original ``at`` (when decided)
     prev: str
     hash: str
 
@@ -116,6 +123,31 @@ FIELDS: dict[str, type] = {
     DECLINED: DeclinedFields, RATIFICATION: RatificationFields, RETRACTION: RetractionFields,
     DISSENT: DissentFields, SIGN_OFF: SignOffFields, REOPEN: ReopenFields,
 }
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names match when equal but for case and runs of spaces ("Tom  baker" is "Tom Baker")."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def person(name: str) -> str:
+    """The name part of a git identity ("Sam Lee <sam@example.org>" -> "Sam Lee"); other names as they are."""
+    text = name.rstrip()
+    if text.endswith(">") and " <" in text:
+        return text[: text.rindex(" <")]
+    return name
+
+
+def entered_for(e: dict[str, Any]) -> str | None:
+    """'entered by X for Y' when who entered an entry (format 3) is not who made it, else None.
+
+    Names are compared ignoring case and runs of spaces, and the ``<email>`` a git identity carries.
+    Raw text: a view shows it through the display helpers, never as markup.
+    """
+    entered, by = e.get("entered_by"), e.get("by")
+    if not isinstance(entered, str) or not isinstance(by, str) or same_name(person(entered), by):
+        return None
+    return f"entered by {entered} for {by}"
 
 
 def entry_line(e: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ from panel_tui.core.log.entries import (
     DISSENT,
     KINDS,
     LOG_FORMAT_V1,
+    LOG_FORMAT_V3,
     PROPOSAL,
     RATIFICATION,
     REOPEN,
@@ -29,6 +30,7 @@ from panel_tui.core.log.entries import (
     SIGN_OFF,
     UNRETRACTABLE,
     Entry,
+    same_name,
 )
 from panel_tui.core.log.state import LogState
 from panel_tui.core.stats import two_dp
@@ -59,7 +61,9 @@ def check_text(value: Any, name: str, minimum: int, field: str | None = None) ->
     return value
 
 
-NAME_LABELS = {"by": "the name of who makes this entry", "chair": "the chair's name", "member": "a member's name"}
+NAME_LABELS = {"by": "the name of who makes this entry", "chair": "the chair's name", "member": "a member's name",
+               "entered_by": "the name of who enters this entry (--entered-by, PANEL_TUI_ENTERED_BY, git's "
+                             "user.name or the login name)"}
 
 
 def check_name(value: Any, name: str = "by", field: str | None = None) -> str:
@@ -73,11 +77,6 @@ def check_name(value: Any, name: str = "by", field: str | None = None) -> str:
         raise RuleRefused("by-invalid", f"{label[0].upper()}{label[1:]} must be at most 200 characters, "
                                         "without NUL.", field)
     return value
-
-
-def same_name(a: str, b: str) -> bool:
-    """Names match when equal but for case and runs of spaces ("Tom  baker" is "Tom Baker")."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _check_present(state: LogState, value: Any, role: str) -> None:
@@ -235,6 +234,8 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
     if kind not in KINDS:
         raise RuleRefused("unknown-kind", f"unknown entry kind {kind!r}; use one of: {', '.join(KINDS)}.")
     check_name(e.get("by"))
+    if state.header is not None and state.header.get("format") == LOG_FORMAT_V3:
+        check_name(e.get("entered_by"), "entered_by")  # format 3: who typed it in, on every entry
     missing = rating.inspection.missing()
     if missing and not _is_v1(state):
         raise RuleRefused("inspection-incomplete", "the inspection is not complete ("

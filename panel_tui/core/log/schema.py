@@ -15,8 +15,12 @@ from typing import Any, Callable, NotRequired, get_args, get_origin
 
 from panel_tui.core.log.entries import (
     FIELDS,
+    FORMAT_3_KEYS,
     KINDS,
     LOG_FORMAT_V1,
+    LOG_FORMAT_V2,
+    LOG_FORMAT_V3,
+    LOG_FORMATS,
     EntryHead,
     EntryTail,
     Evidence,
@@ -28,7 +32,7 @@ MAX_INT = 2**53 - 1  # every integer a log holds survives a JSON number in any l
 RFC3339_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
 HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 HEX_KEYS = {"prev", "hash", "replayed_from", "inspection_sha256", "framework_sha256"}
-TIME_KEYS = {"at", "created"}
+TIME_KEYS = {"at", "created", "decided_at"}
 
 
 class ShapeError(ValueError):
@@ -149,19 +153,27 @@ def check_table(table: dict[str, Any], td: type, where: str) -> None:
     _check_fields(table, _table_checks(td), _required(td), where, "allowed")
 
 
-def _entry_schema(kind: str, v1: bool) -> tuple[dict[str, Checker], frozenset[str]]:
+def _entry_schema(kind: str, log_format: str) -> tuple[dict[str, Checker], frozenset[str]]:
+    """A kind's keys in one format: format 1 has no ``replayed_from``, formats 1 and 2 neither
+    ``entered_by`` nor ``decided_at``, and format 3 requires ``entered_by``."""
+    v1 = log_format == LOG_FORMAT_V1
+    left_out = set() if log_format == LOG_FORMAT_V3 else set(FORMAT_3_KEYS)
+    if v1:
+        left_out.add("replayed_from")
     checks: dict[str, Checker] = {}
     required: set[str] = set()
     for td in (EntryHead, FIELDS[kind], EntryTail):
         for k, tp in _hints(td).items():
-            if v1 and k == "replayed_from":
+            if k in left_out:
                 continue
             checks[k] = _checker(EvidenceV1 if (v1 and tp is Evidence) else tp)
         required |= _required(td)
+    if log_format == LOG_FORMAT_V3:
+        required.add("entered_by")
     return checks, frozenset(required)
 
 
-_SCHEMAS = {(kind, v1): _entry_schema(kind, v1) for kind in KINDS for v1 in (False, True)}
+_SCHEMAS = {(kind, fmt): _entry_schema(kind, fmt) for kind in KINDS for fmt in LOG_FORMATS}
 
 
 def check_entry(e: dict[str, Any], n: int, log_format: str) -> None:
@@ -169,8 +181,12 @@ def check_entry(e: dict[str, Any], n: int, log_format: str) -> None:
     kind = e.get("kind")
     if kind not in KINDS:
         raise ShapeError(f"entry {n}: unknown kind {kind!r}; the kinds are: {', '.join(KINDS)}.")
-    checks, required = _SCHEMAS[(kind, log_format == LOG_FORMAT_V1)]
-    _check_fields(e, checks, required, f"entry {n} ({kind})", f"a {kind} entry holds")
+    checks, required = _SCHEMAS[(kind, log_format if log_format in LOG_FORMATS else LOG_FORMAT_V2)]
+    where = f"entry {n} ({kind})"
+    _check_fields(e, checks, required, where, f"a {kind} entry holds")
+    if "decided_at" in e and "replayed_from" not in e:
+        raise ShapeError(f"{where}: 'decided_at' is only for a replayed entry (with 'replayed_from'): the time "
+                         "the original entry was decided.")
 
 
 def check_header(header: dict[str, Any]) -> None:

@@ -9,6 +9,8 @@ leaves a file that does not verify.
 
 from __future__ import annotations
 
+import getpass
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from panel_tui.core.log.entries import (
     DISCRETION,
     LOG_FORMAT,
     LOG_FORMAT_V1,
+    LOG_FORMAT_V3,
     NO_LOG,
     PROPOSAL,
     RATIFICATION,
@@ -79,17 +82,68 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None and v != ""}
 
 
+ENTERED_BY_ENV = "PANEL_TUI_ENTERED_BY"  # who enters entries from this shell, when --entered-by is not given
+
+
+def who_enters(session_dir: Path) -> str:
+    """Who is entering an entry, when the caller does not say (format 3's ``entered_by``).
+
+    In order: the ``PANEL_TUI_ENTERED_BY`` setting; git's ``user.name`` (with ``<user.email>`` when
+    set) for the session's work tree, when the session is in git; else the login name. An explicit
+    ``--entered-by`` (the fields' ``entered_by``) comes before all of these.
+    """
+    named = os.environ.get(ENTERED_BY_ENV, "").strip()
+    if named:
+        return named
+    from_git = _git_identity(session_dir)
+    if from_git:
+        return from_git
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name and no passwd entry (a bare container)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown user"
+
+
+def _git_identity(session_dir: Path) -> str | None:
+    """``Name <email>`` (or the name alone) from git's configuration for the session's work tree."""
+    from panel_tui.core.errors import InputError
+    from panel_tui.core.gitstore.run import GitFailed, _git, work_tree
+
+    try:
+        root = work_tree(session_dir)
+        if root is None:
+            return None
+        name = _git(root, "config", "user.name", check=False).stdout.decode("utf-8", "replace").strip()
+        if not name:
+            return None
+        email = _git(root, "config", "user.email", check=False).stdout.decode("utf-8", "replace").strip()
+    except (InputError, GitFailed, OSError):
+        return None
+    return f"{name} <{email}>" if email else name
+
+
 def new_header(insp: Inspection) -> dict[str, Any]:
     return {"format": LOG_FORMAT, "service": insp.service, "inspection_sha256": insp.sha256,
             "framework": insp.framework.id, "framework_sha256": insp.framework.sha256, "created": now_rfc3339()}
 
 
 def build_entry(state: LogState, rating: Rating, kind: str, fields: dict[str, Any]) -> Entry:
-    """Fill in seq, time, supersedes, evidence and the sign-off record; validate; hash."""
+    """Fill in seq, time, who entered it (format 3), supersedes, evidence and the sign-off record;
+    validate; hash.
+
+    ``fields["entered_by"]`` (``--entered-by``) says who enters it; when it is not given, a format-3
+    entry gets :func:`who_enters`. A format-1 or format-2 log is appended to in its own format: no
+    ``entered_by`` is recorded there.
+    """
     assert state.header is not None
     log_format = str(state.header["format"])
     e: Entry = {"seq": state.next_seq, "at": now_rfc3339(), "kind": kind}
     e.update(_clean(fields))
+    if log_format == LOG_FORMAT_V3:
+        if "entered_by" not in e:
+            e["entered_by"] = who_enters(state.path.parent)
+    else:
+        e.pop("entered_by", None)
     sid = e.get("standard")
     known = any(s.id == sid for s in rating.standards)
     if kind in (DISCRETION, PROPOSAL, DECLINED) and known:
@@ -174,8 +228,12 @@ def append_all(session_dir: Path, insp: Inspection, items: list[tuple[str, dict[
         v1 = state.header["format"] == LOG_FORMAT_V1
         before = len(state.entries)
         new = state.raw
+        who: str | None = None  # worked out once per write (git config runs a process)
         try:
             for kind, fields in items:
+                if state.header["format"] == LOG_FORMAT_V3 and _clean(fields).get("entered_by") is None:
+                    who = who or who_enters(session_dir)
+                    fields = {**fields, "entered_by": who}
                 entry = build_entry(state, rating, kind, fields)
                 new += b"\n" + render_entry(entry, v1)
                 state.apply(entry)
