@@ -66,13 +66,18 @@ def render_rating(console: Console, r: Rating) -> None:
 def render_log(console: Console, state, zone: str = "UTC") -> None:
     """The log as a table; times in the meeting's zone (stored UTC), every cell plain Text."""
     from panel_tui.core.display import local_time, status_mark
+    from panel_tui.core.log.entries import entered_for
 
     table = Table(title=Text(one_line(str(state.path))), title_justify="left")
     for col in ("#", "At", "Kind", "By", "Entry", "Status"):
         table.add_column(col)
     for e in state.entries:  # every cell is Text: a value from the file is never read as markup
-        table.add_row(Text(one_line(str(e.get("seq")))), Text(one_line(local_time(e.get("at", ""), zone), 30)),
-                      Text(one_line(str(e.get("kind")), 20)), Text(one_line(str(e.get("by", "")), 30)),
+        at = one_line(local_time(e.get("at", ""), zone), 30)
+        if e.get("decided_at"):  # re-recorded by a sync (format 3): when it was decided, too
+            at += "\n" + one_line(f"decided {local_time(e['decided_at'], zone)}", 40)
+        entered = entered_for(e)  # "entered by X for Y" where someone else typed it in (format 3)
+        by = one_line(entered, 80) if entered else one_line(str(e.get("by", "")), 30)
+        table.add_row(Text(one_line(str(e.get("seq")))), Text(at), Text(one_line(str(e.get("kind")), 20)), Text(by),
                       Text(entry_summary(e)), Text(one_line(status_mark(state.status_of(e)))))
     console.print(table)
     if state.problem:

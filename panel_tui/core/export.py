@@ -16,6 +16,7 @@ from typing import Any
 from panel_tui.core.display import OUTCOME_WORDS, entry_summary, local_time, visible
 from panel_tui.core.engine import StandardResult, pct_text
 from panel_tui.core.errors import InputError
+from panel_tui.core.log.entries import entered_for
 from panel_tui.core.log.state import LogState
 from panel_tui.core.session import load_session
 
@@ -49,6 +50,16 @@ def _ref(st: LogState, seq: Any) -> dict[str, Any] | None:
     return None if e is None else {"seq": e["seq"], "kind": e["kind"], "standard": e.get("standard")}
 
 
+def _who_and_when(e: dict[str, Any], zone: str) -> dict[str, Any]:
+    """Who made an entry and when, for every row of the record: ``by``; ``entered_by`` and
+    ``entered_for`` ("entered by X for Y", only where someone else entered it: format 3); ``at``; and,
+    for an entry a sync re-recorded in format 3, ``decided_at`` (when it was decided)."""
+    decided = e.get("decided_at")
+    return {"by": e.get("by"), "entered_by": e.get("entered_by"), "entered_for": entered_for(e),
+            "at": e.get("at"), "at_local": local_time(e.get("at"), zone), "decided_at": decided,
+            "decided_at_local": local_time(decided, zone) if decided else None}
+
+
 def build_record(path: Path | str) -> dict[str, Any]:
     """The panel record as data (format ``panel-tui/record/2``): every entry, in one vocabulary."""
     session = load_session(path)
@@ -70,8 +81,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
             "final": s.final, "evidence": evidence_text(s, small), "flags": s.flag_names,
             "reasons": [f.reason for f in s.flags], "not_rated": s.not_rated,
             "decision": None if e is None else {
-                "seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], "by": e.get("by"),
-                "at": e.get("at"), "at_local": local_time(e.get("at"), zone),
+                "seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], **_who_and_when(e, zone),
                 "rationale": e.get("rationale", e.get("reason")), "other_evidence": e.get("other_evidence"),
                 "outside_reason": e.get("outside_reason"), "from": e.get("from", e.get("band")),
                 "to": e.get("to", e.get("band")), "answers": e.get("answers")},
@@ -80,8 +90,8 @@ def build_record(path: Path | str) -> dict[str, Any]:
     for e in st.entries if st is not None else []:
         status = st.status_of(e)  # type: ignore[union-attr]
         row = {"seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], "standard": e.get("standard"),
-               "by": e.get("by"), "at": e.get("at"), "at_local": local_time(e.get("at"), zone), "status": status,
-               "text": e.get("rationale", e.get("reason")), "summary": entry_summary(e)}
+               **_who_and_when(e, zone), "status": status, "text": e.get("rationale", e.get("reason")),
+               "summary": entry_summary(e)}
         if e["kind"] == "dissent":
             row.update(member=e.get("member"), about=_ref(st, e.get("about")))  # type: ignore[arg-type]
         if e["kind"] == "retraction":
@@ -93,8 +103,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
     sign_off = None
     if st is not None and st.signed_off and st.sign_off_seq is not None:
         so = st.entry(st.sign_off_seq) or {}
-        sign_off = {"seq": so.get("seq"), "by": so.get("by"), "at": so.get("at"),
-                    "at_local": local_time(so.get("at"), zone)}
+        sign_off = {"seq": so.get("seq"), **_who_and_when(so, zone)}
     return {
         "format": RECORD_FORMAT, "service": insp.service, "framework": r.framework.id, "fieldwork": insp.fieldwork,
         "published": insp.published, "lead_inspector": insp.lead_inspector, "source": insp.source,
@@ -129,6 +138,21 @@ def _ref_text(ref: dict[str, Any] | None) -> str:
         (f", standard {ref['standard']})" if ref.get("standard") else ")")
 
 
+def _by(x: dict[str, Any]) -> str:
+    """"entered by X for Y" where someone else entered the entry, else who made it."""
+    return str(x.get("entered_for") or x.get("by"))
+
+
+def _entered(x: dict[str, Any]) -> str:
+    """"; entered by X for Y" to follow a sentence's other facts, or nothing."""
+    return f"; {x['entered_for']}" if x.get("entered_for") else ""
+
+
+def _when(x: dict[str, Any]) -> str:
+    """The entry's time, with when it was decided for one a sync re-recorded (format 3)."""
+    return str(x["at_local"]) + (f" (decided {x['decided_at_local']})" if x.get("decided_at_local") else "")
+
+
 def blocks(rec: dict[str, Any]) -> list[Block]:
     out: list[Block] = [("h1", f"Ratings panel record: {rec['service']}")]
     facts = [f"Framework: {rec['framework']}; fieldwork {rec['fieldwork']}"
@@ -146,7 +170,7 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
         out.append(("strong-p", "No decisions recorded: the ratings below are computed from the inspection alone."))
     else:
         so = rec["sign_off"]
-        out.append(("p", f"Signed off by {so['by']} on {so['at_local']} (entry {so['seq']})." if so
+        out.append(("p", f"Signed off by {so['by']} on {_when(so)} (entry {so['seq']}{_entered(so)})." if so
                     else "NOT signed off: the record below is not final."))
         out.append(("code-p", f"Log: {rec['entries']} entries; head hash {rec['head']} "
                               "(check it with: panel-tui verify SESSION --head HASH)"))
@@ -170,29 +194,32 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
             if d[key]:
                 out.append(("p", f"{label}: {d[key]}"))
         answers = f"; answers the proposal in entry {d['answers']}" if d.get("answers") else ""
-        out.append(("p", f"Entry {d['seq']}, by {d['by']}, {d['at_local']}{answers}."))
+        who = d["entered_for"] or f"by {d['by']}"
+        out.append(("p", f"Entry {d['seq']}, {who}, {_when(d)}{answers}."))
     if not shown:
         out.append(("p", "No decisions recorded."))
     if rec["proposals"]:
         out.append(("h2", "Proposals and what became of them"))
         for x in rec["proposals"]:
             answered = f" by entry {x['answered_by']}" if x["answered_by"] else ""
-            out.append(("li", f"Entry {x['seq']}: {x['standard']} to {x['to']}, proposed by {x['by']} on "
-                              f"{x['at_local']}: {x['outcome_of_proposal']}{answered}. Case: {x['text']}"))
+            entered = f" ({x['entered_for']})" if x["entered_for"] else ""
+            out.append(("li", f"Entry {x['seq']}: {x['standard']} to {x['to']}, proposed by {x['by']}{entered} on "
+                              f"{_when(x)}: {x['outcome_of_proposal']}{answered}. Case: {x['text']}"))
     if rec["dissents"]:
         out.append(("h2", "Dissents"))
         for x in rec["dissents"]:
             out.append(("li", f"Entry {x['seq']}: {x['member']} dissents from {_ref_text(x['about'])} "
-                              f"({x['at_local']}): {x['text']}"))
+                              f"({_when(x)}{_entered(x)}): {x['text']}"))
     if rec["retractions"]:
         out.append(("h2", "Retractions"))
         for x in rec["retractions"]:
-            out.append(("li", f"Entry {x['seq']}: {x['by']} retracted {_ref_text(x['retracts'])} on "
-                              f"{x['at_local']}. Reason: {x['text']}"))
+            entered = f" ({x['entered_for']})" if x["entered_for"] else ""
+            out.append(("li", f"Entry {x['seq']}: {x['by']}{entered} retracted {_ref_text(x['retracts'])} on "
+                              f"{_when(x)}. Reason: {x['text']}"))
     if rec["entries_list"]:
         out.append(("h2", "Every entry, in order"))
         out.append(("table", (["Entry", "Time", "What", "Standard", "By", "Status"],
-                              [[str(x["seq"]), x["at_local"], x["outcome"], x["standard"] or "—", x["by"],
+                              [[str(x["seq"]), _when(x), x["outcome"], x["standard"] or "—", _by(x),
                                 x["status"]] for x in rec["entries_list"]])))
     return out
 
@@ -333,16 +360,18 @@ def to_csv(rec: dict[str, Any]) -> str:
         row(row="standard", standard=s["id"], name=s["name"], counted=s["counted"], evidence=s["evidence"],
             computed=s["computed"], final=s["final"], flags=";".join(s["flags"]),
             decision=d.get("outcome", "" if rec["decisions_recorded"] else "No decisions recorded"),
-            decision_seq=d.get("seq"), at=d.get("at_local"), by=d.get("by"), text=d.get("rationale"))
+            decision_seq=d.get("seq"), at=_when(d) if d else None, by=_by(d) if d else None, text=d.get("rationale"))
     for x in rec["entries_list"]:
         concerns = x.get("about") or x.get("retracts")
         status = x["status"]
-        row(row="entry", seq=x["seq"], standard=x["standard"], decision=x["outcome"], at=x["at_local"],
-            by=x.get("member") or x["by"], status=status, concerns=_ref_text(concerns) if x["kind"] in
+        by = f"{x['member']} ({x['entered_for']})" if x.get("member") and x["entered_for"] else \
+            x.get("member") or _by(x)
+        row(row="entry", seq=x["seq"], standard=x["standard"], decision=x["outcome"], at=_when(x),
+            by=by, status=status, concerns=_ref_text(concerns) if x["kind"] in
             ("dissent", "retraction") else "", text=x["text"] or x["summary"])
     if rec["sign_off"]:
         so = rec["sign_off"]
-        row(row="sign-off", seq=so["seq"], decision=OUTCOME_WORDS["sign-off"], at=so["at_local"], by=so["by"])
+        row(row="sign-off", seq=so["seq"], decision=OUTCOME_WORDS["sign-off"], at=_when(so), by=_by(so))
     return buf.getvalue()
 
 
