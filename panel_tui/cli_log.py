@@ -194,6 +194,10 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:
         s = sub.add_parser(name, help=help)
         s.add_argument("path", type=Path)
         s.add_argument("--by", required=by_required, help="who makes this entry")
+        s.add_argument("--entered-by", metavar="NAME", dest="entered_by",
+                       help="who is typing this entry in, when not the one named by --by (default: "
+                            "PANEL_TUI_ENTERED_BY, else git's user.name in the session's clone, else the login name); "
+                            "recorded in format-3 logs")
         s.add_argument("--expect-head", metavar="HASH",
                        help="the head this entry was prepared on (the last entry's hash, the [log] table's hash for "
                             "an empty log, or 'none' when there is no log yet); refused if the log has moved on")
