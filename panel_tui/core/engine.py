@@ -209,7 +209,8 @@ def _bases_text(q: QuestionData, which: list[Base], bases: tuple[Base, ...], mos
 
 
 def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_qs: list[QuestionData],
-           sample: int | None = None, notes: list[str] | None = None) -> list[Flag]:
+           sample: int | None = None, notes: list[str] | None = None,
+           question_samples: Mapping[str, int | None] | None = None) -> list[Flag]:
     rules = fw.discretion
     top = len(fw.bands) - 1
     flags: list[Flag] = []
@@ -241,8 +242,11 @@ def _flags(fw: Framework, sd: StandardData, band: int, lowest: Fraction, lowest_
         next_lowest = min(rest) if rest else None
         for i, q in enumerate(sd.questions):
             if not q.has_counts:
-                if sample is not None or q.relevant is not None:
-                    most = q.relevant or sample
+                # the published size of the sample this question's cases come from (its own, where
+                # the framework draws it on another sample than the standard's)
+                q_sample = question_samples.get(q.id, sample) if question_samples else sample
+                if q_sample is not None or q.relevant is not None:
+                    most = q.relevant or q_sample
                     for delta, to, which, bases in _one_case_from_percent(fw, sd, q, band, most):  # type: ignore[arg-type]
                         derived.append((q.id, delta, to, _bases_text(q, which, bases, most),  # type: ignore[arg-type]
                                         len(which) == len(bases)))
@@ -317,11 +321,13 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
 
 
 def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | None = None,
-                  light: bool = False) -> StandardResult:
+                  light: bool = False, question_samples: Mapping[str, int | None] | None = None) -> StandardResult:
     """Rate one standard; its final band starts as the computed one (``with_finals`` applies the log).
 
     ``sample`` is the published number of cases in the standard's sample: with it, a question known
     only by its % 'Yes' is checked for one-case against every base that percent allows.
+    ``question_samples``: the same for key questions the framework draws on another sample
+    (question id -> its sample's published size, None when not published).
     ``light``: without the figures only shown to a reader (see ``rate``).
     """
     if sd.not_rated is not None:
@@ -340,7 +346,7 @@ def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | N
     b = fw.band_for(lowest)
     counts = [q.relevant for q in lowest_qs if q.relevant is not None]
     notes: list[str] = []
-    flags = _flags(fw, sd, b, lowest, lowest_qs, sample, notes)
+    flags = _flags(fw, sd, b, lowest, lowest_qs, sample, notes, question_samples)
     return StandardResult(
         fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[b].name,
         fw.bands[b].score, fw.bands[b].score,
@@ -393,10 +399,20 @@ def _overall_flip(fw: Framework, insp: Inspection, results: list[StandardResult]
     return (found[0], found[1]) if found else (None, None)
 
 
+def _published_samples(insp: Inspection, fs: Standard) -> tuple[int | None, Mapping[str, int | None] | None]:
+    """The published size of the sample a standard draws on, and of any other sample one of its key
+    questions draws on (by question id), as the framework says which (data: domain, standard, question)."""
+    own = insp.samples.get(fs.sample) if fs.sample else None
+    other = {q.id: insp.samples.get(q.sample) if q.sample else None for q in fs.questions if q.sample != fs.sample}
+    return own, other or None
+
+
 def _rate_computed(insp: Inspection, light: bool = False) -> Rating:
     fw = insp.framework
-    results = [rate_standard(fw, fs, insp.standards[fs.id], insp.samples.get(fw.domain_samples.get(fs.domain, "")),
-                             light) for fs in fw.standards]
+    results = []
+    for fs in fw.standards:
+        sample, question_samples = _published_samples(insp, fs)
+        results.append(rate_standard(fw, fs, insp.standards[fs.id], sample, light, question_samples))
     computed = sum(r.computed_score for r in results if r.counted and r.computed_score is not None)
     flip, flip_to = _overall_flip(fw, insp, results, computed) if not light else (None, None)
     overall = INCOMPLETE if any(r.awaiting and r.counted for r in results) else fw.overall_for(computed)

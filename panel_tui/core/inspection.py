@@ -154,7 +154,7 @@ AWAITING = "awaiting"  # a key question listed by id alone: its figures are stil
 
 def _samples(value: Any, fw: Framework, path: Path) -> dict[str, int]:
     """[inspection.sample]: cases inspected per sample, as the report gives them."""
-    names = sorted(set(fw.domain_samples.values()))
+    names = fw.sample_names
     if not isinstance(value, dict):
         raise InputError(path, "[inspection] sample", "'sample' must be a table such as { court = 13, out_of_court = 13 }.")
     out = {}
@@ -232,8 +232,11 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
     if not isinstance(head["framework"], str):
         raise InputError(path, "[inspection]", "'framework' must be a framework id string.")
     try:
-        fw = load_framework(head["framework"])
+        # the frameworks folders at or above the session's folder, then the bundled ones
+        fw = load_framework(head["framework"], near=path.parent)
     except InputError as exc:
+        if exc.file is not None:  # the framework file (or its in-force file) itself is at fault: name it
+            raise
         raise InputError(path, "[inspection] framework", exc.problem, exc.fix) from None
     fieldwork = _date_text(head["fieldwork"], path, "[inspection]", "fieldwork")
     published = _date_text(head["published"], path, "[inspection]", "published") if "published" in head else None
@@ -303,12 +306,13 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
                              "add them (relevant = 0 if a question did not apply).")
         waiting = tuple(q.id for q in fs.questions if seen[q.id] == AWAITING)
         present = tuple(qd for q in fs.questions if isinstance(qd := seen[q.id], QuestionData))
-        sample = samples.get(fw.domain_samples.get(fs.domain, ""))
         for qd in present:
+            drawn_on = fw.sample_of(sid, qd.id) or ""  # the sample this key question's cases come from
+            sample = samples.get(drawn_on)
             if sample is not None and qd.relevant is not None and qd.relevant > sample:
                 raise InputError(path, _Place(text, qd.id, f"standard {sid}, question {qd.id}"),
                                  f"relevant ({qd.relevant}) is more than the {sample} cases in the "
-                                 f"{fw.domain_samples[fs.domain]} sample.", "correct relevant or [inspection.sample].")
+                                 f"{drawn_on} sample.", "correct relevant or [inspection.sample].")
         if waiting:
             standards[sid] = StandardData(sid, questions=present, awaiting=waiting,
                                           not_applicable=tuple(q.id for q in fs.questions if seen[q.id] is None))
