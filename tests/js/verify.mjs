@@ -1,5 +1,6 @@
-// An independent verifier for panel-tui decision logs (format panel-tui/decisions/2), written in
-// JavaScript from docs/formats.md alone: no panel-tui code, only a TOML parser.
+// An independent verifier for panel-tui decision logs (formats panel-tui/decisions/2 and /3), written
+// in JavaScript from docs/formats.md alone: no panel-tui code, only a TOML parser. Format 3 hashes the
+// same way; its entries carry entered_by (required) and, when replayed, decided_at.
 // Usage: node verify.mjs SESSION_DIR   -> prints "ok <entries> <head>" (exit 0) or the problem (exit 1)
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -42,7 +43,8 @@ function verify(dir) {
   const extra = Object.keys(doc).filter((k) => k !== "log" && k !== "entry");
   if (extra.length) return `extra top-level keys: ${extra}`;
   const log = doc.log;
-  if (log.format !== "panel-tui/decisions/2") return `not format 2: ${log.format}`;
+  const v3 = log.format === "panel-tui/decisions/3";
+  if (log.format !== "panel-tui/decisions/2" && !v3) return `not format 2 or 3: ${log.format}`;
   const insp = createHash("sha256").update(readFileSync(join(dir, "inspection.toml"))).digest("hex");
   if (insp !== log.inspection_sha256) return "inspection changed";
   let prev = H(log), signed = false;
@@ -52,6 +54,9 @@ function verify(dir) {
     if (e.seq !== n) return `entry ${n}: seq`;
     if (e.prev !== prev) return `entry ${n}: chain`;
     if (e.hash !== H(e)) return `entry ${n}: hash`;
+    if (v3 && typeof e.entered_by !== "string") return `entry ${n}: no entered_by (format 3)`;
+    if (!v3 && ("entered_by" in e || "decided_at" in e)) return `entry ${n}: format-3 key in a format-2 log`;
+    if ("decided_at" in e && !("replayed_from" in e)) return `entry ${n}: decided_at without replayed_from`;
     if (signed && e.kind !== "reopen") return `entry ${n}: after sign-off`;
     if (e.kind === "sign-off") signed = true;
     if (e.kind === "reopen") signed = false;
