@@ -187,7 +187,8 @@ def test_export_is_a_complete_record_in_one_vocabulary(stockton_met):
     def rec(kind, at, **fields):
         os.environ["PANEL_TUI_FROZEN_TIME"] = at
         try:
-            return append_entry(d, insp, kind, {"by": "Chair", **fields})
+            fields = {"by": "Chair", **fields}
+            return append_entry(d, insp, kind, {**fields, "entered_by": fields["by"]})  # typed in by who decided
         finally:
             del os.environ["PANEL_TUI_FROZEN_TIME"]
 
@@ -251,7 +252,7 @@ def test_audit_rows_carry_status_outcome_and_what_they_concern(eventful_root):
     proc = cli("audit", root, "--json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert doc["format"] == "panel-tui/audit/2"
+    assert doc["format"] == "panel-tui/audit/3"
     rows = {r["seq"]: r for r in doc["decisions"]}
     assert 1 not in rows  # attendance is not a decision row
     assert [r["kind"] for r in doc["decisions"]] == ["proposal", "declined", "retraction", "discretion", "ratification",

@@ -252,7 +252,7 @@ def test_replay_rerecords_local_entries_after_the_remotes(shared: Shared) -> Non
     assert [e["seq"] for e in entries] == [1, 2, 3, 4]
     assert entries[1]["member"] == "Ann Office"  # the remote's entry keeps its place
     assert [e.get("replayed_from") for e in entries[2:]] == [e["hash"] for e in mine]
-    assert [e["at"] for e in entries[2:]] == [e["at"] for e in mine]  # when the panel decided
+    assert [e["decided_at"] for e in entries[2:]] == [e["at"] for e in mine]  # when the panel decided (format 3)
     assert read_state(sb / "decisions.toml", load_inspection(sb)).problem is None
     # history kept: the local commits are parents of the merge, nothing force-pushed
     assert git(shared.b, "rev-list", "--count", "--merges", "HEAD") == "1"

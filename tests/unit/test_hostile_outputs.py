@@ -144,6 +144,7 @@ def hostile_session(tmp_path: Path) -> Path:
     append_entry(d, insp, "ratification", {"standard": "1.1", "to": "Outstanding", "reason": PLUS, "by": ESC})
     append_entry(d, insp, "declined", {"standard": "2.1", "reason": MINUS, "by": DDE})
     append_entry(d, insp, "discretion", {"standard": "2.2", "to": "Good", "rationale": HYPERLINK, "by": "-Chair",
+                                         "entered_by": "-Chair",  # so the record's by cell is "-Chair" itself
                                          "other_evidence": "=cmd|' /C calc'!A0 and interviews"})
     return d
 
