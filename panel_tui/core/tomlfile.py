@@ -29,6 +29,10 @@ _CLOSE = "]}"
 def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
     """Read a file's bytes, refusing missing, non-regular, unreadable and oversized files before parsing."""
     try:
+        if path.is_symlink():  # git carries links: one committed at a session file can point anywhere
+            raise InputError(path, None, f"{what} is a symbolic link; panel-tui reads a session's files only as "
+                                         "real files, never through a link.",
+                             "replace the link with the file itself (see where it points with `ls -l`).")
         if not path.exists():
             raise InputError(path, None, f"{what} not found.", "check the path.")
         if not path.is_file():

@@ -135,13 +135,52 @@ def _accounted(root: Path, rev: str, rel: str, old: LogVersion, new: LogVersion)
     seq_map = {int(e["seq"]): int(by_origin[str(e.get("hash"))]["seq"]) for e in lost
                if str(e.get("hash")) in by_origin and isinstance(e.get("seq"), int)}
     aside = kept_aside(blob(root, rev, rel[: -len(LOG_FILE)] + REFUSED_FILE))
+    aside_hashes = {str(k.get("hash")) for k in lost if any(k == a for a in aside)}
+    there = [x for x in new.entries[k:] if not x.get("replayed_from")]  # the other side's, since the fork
     done = set()
     for e in lost:
         h = str(e.get("hash"))
         again = by_origin.get(h)
-        if again is not None and same_content(e, again, seq_map) or any(e == k for k in aside):
+        if again is not None and same_content(e, again, seq_map):
+            done.add(h)
+        elif h in aside_hashes and kept_aside_with_cause(e, there, old.entries, new.entries, aside_hashes):
             done.add(h)
     return done
+
+
+_SETTLING = {"discretion", "declined", "ratification", "retraction"}
+
+
+def _settles(e: dict[str, Any], by_seq: dict[Any, dict[str, Any]]) -> str | None:
+    """The standard an entry settles (a retraction: of the decision it retracts), or None."""
+    if e.get("kind") == "retraction":
+        target = by_seq.get(e.get("retracts"))
+        return str(target["standard"]) if target and target.get("kind") in _SETTLING and target.get("standard") else None
+    return str(e["standard"]) if e.get("kind") in _SETTLING and e.get("standard") else None
+
+
+def kept_aside_with_cause(e: dict[str, Any], there: list[dict[str, Any]], here_log: list[dict[str, Any]],
+                          merged_log: list[dict[str, Any]], aside_hashes: set[str]) -> bool:
+    """Whether a replay had cause to keep ``e`` aside rather than re-record it: a sign-off (never
+    replayed); an entry about a standard the other side settled since the fork (a conflict); an
+    entry referring to one kept aside, or to one the other side retracted; or the other side
+    signed off, or changed who is present, so the rules may refuse it. Without one of these, a
+    merge that "keeps aside" another office's decision is dropping it."""
+    if e.get("kind") == "sign-off":
+        return True
+    if any(x.get("kind") in ("sign-off", "attendance") for x in there):
+        return True
+    here = {x.get("seq"): x for x in here_log}  # ``e`` and its references are numbered as recorded here
+    merged = {x.get("seq"): x for x in merged_log}  # the other side's entries as numbered in the merge
+    standard = _settles(e, here) or (str(e["standard"]) if e.get("kind") == "proposal" and e.get("standard") else None)
+    if standard and any(_settles(x, merged) == standard for x in there):
+        return True
+    targets = [here.get(e.get(key)) for key in ("retracts", "about") if e.get(key) is not None]
+    hashes = {str(t.get("hash")) for t in targets if t}
+    if hashes & aside_hashes:
+        return True
+    retracted_there = {str(merged.get(x.get("retracts"), {}).get("hash")) for x in there if x.get("kind") == "retraction"}
+    return bool(hashes & retracted_there)
 
 
 class _OwnCheck:
@@ -231,11 +270,59 @@ def check_history(session_dir: Path, verified: bytes | None = None) -> tuple[str
     if root is None:
         return None, []
     rel = _rel(root, session_dir / LOG_FILE)
-    found = lineages(root, "HEAD", pathspecs=[f":(literal){rel}"]).get(rel)
-    if found is None:
-        return rel, []
+    aside_rel = rel[: -len(LOG_FILE)] + REFUSED_FILE
+    found = lineages(root, "HEAD", pathspecs=[f":(literal){rel}", f":(literal){aside_rel}"])
     with BlobStore(root) as store:
-        return rel, _problems(root, found, session_dir, store, verified=verified)
+        return rel, _session_problems(root, rel, session_dir, found, store, verified)
+
+
+def _session_problems(root: Path, rel: str, session_dir: Path, found: dict[str, Lineage], store: BlobStore,
+                      verified: bytes | None, working: bool = True) -> list[HistoryProblem]:
+    """A session's log history and its kept-aside file's, from lineages already read."""
+    out = []
+    if rel in found:
+        out += _problems(root, found[rel], session_dir, store, working=working, verified=verified)
+    aside = found.get(rel[: -len(LOG_FILE)] + REFUSED_FILE)
+    if aside is not None:
+        out += _kept_aside_problems(root, aside, store)
+    return out
+
+
+def _kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[HistoryProblem]:
+    """The kept-aside file is part of the record, and append-only like the log: no commit may
+    change, drop or reorder an entry kept aside, delete the file, or put a link in its place."""
+    from panel_tui.core.kept_aside import parse_kept_aside
+
+    contents = store.read([o for e in lin.edges for o in (e.old, e.new) if o])
+    problems = []
+    for e in reversed(lin.edges):
+        if e.not_a_file:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"replaces {REFUSED_FILE} with a link, not a file"))
+            continue
+        old_items = parse_kept_aside(contents.get(e.old) or b"")[0] if e.old else []
+        if e.new is None:
+            if old_items:
+                problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes {REFUSED_FILE} "
+                                                                           f"({len(old_items)} entries kept aside)"))
+            continue
+        new_items, problem = parse_kept_aside(contents.get(e.new) or b"")
+        if problem:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"commits a {REFUSED_FILE} that {problem}"))
+            continue
+        changed = [k for k in new_items if not k.intact]
+        if changed:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"commits a kept-aside entry changed after it "
+                                                                       f"was kept aside ({changed[0].line()})"))
+        kept = [(k.at, k.reason, k.replayed_onto, k.entry) for k in old_items]
+        now = [(k.at, k.reason, k.replayed_onto, k.entry) for k in new_items]
+        if now[: len(kept)] != kept:
+            first = next((i for i, item in enumerate(kept) if i >= len(now) or now[i] != item), len(kept))
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"changes or drops kept-aside entry {first + 1} "
+                                                                       f"in {REFUSED_FILE} (it had {len(kept)})"))
+    rewrites = accepted_rewrites(root) if problems else []
+    for found in problems:
+        found.accepted = _acceptance(rewrites, found.commit, lin.rel)
+    return problems
 
 
 _REPO_HISTORY: ContextVar[dict[Path, dict[str, Lineage]] | None] = ContextVar("panel_tui_repo_history", default=None)
@@ -275,10 +362,7 @@ def _repo_problems(session_dir: Path, verified: bytes | None) -> tuple[str | Non
     if root not in cache:
         cache[root] = lineages(root)
         stores[root] = BlobStore(root)
-    found = cache[root].get(rel)
-    if found is None:
-        return rel, []
-    return rel, _problems(root, found, session_dir, stores[root], verified=verified)
+    return rel, _session_problems(root, rel, session_dir, cache[root], stores[root], verified)
 
 
 def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, HistoryProblem]]:
@@ -292,7 +376,10 @@ def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, Histo
     out = []
     with BlobStore(root) as store:
         for rel, lin in found.items():
-            problems = _problems(root, lin, (root / rel).parent, store, working=False)
+            if rel == LOG_FILE or rel.endswith("/" + LOG_FILE):
+                problems = _problems(root, lin, (root / rel).parent, store, working=False)
+            else:
+                problems = _kept_aside_problems(root, lin, store)
             out += [(rel, p) for p in problems if not p.accepted]
     return out
 
@@ -324,12 +411,15 @@ def _problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, wor
     problems: list[HistoryProblem] = []
     for e in lin.edges:  # newest first (topological): a version is decided after those made from it
         oid = e.new
+        if oid is not None and (e.not_a_file or contents.get(oid) is None):  # a link or submodule there
+            good[oid] = False
+            kind = {"120000": "a symbolic link", "160000": "a submodule"}.get(e.new_mode, f"mode {e.new_mode}")
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"replaces the log with {kind}, not a file"))
+            continue
         if oid is None or oid in good:
             continue
-        data = contents.get(oid)
-        if data is None:
-            good[oid] = False
-            continue
+        data = contents[oid]
+        assert data is not None
         kids = [k.new for k in made_from.get(oid, [])]
         if oid != lin.head and kids and all(k is not None and contents.get(k) is not None
                                             and appends_entries(data, contents[k]) for k in kids):  # type: ignore[arg-type]
@@ -357,15 +447,17 @@ def _problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, wor
         return None
 
     for e in reversed(lin.edges):
-        if e.old is None or contents.get(e.old) is None:
+        if e.old is None or e.not_a_file:
+            continue
+        old = base(e.old)  # a version that was no file, or did not verify, excuses nothing
+        if old is None:
             continue
         if e.new is None:
-            problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes the log ({len(version(e.old).entries)} "
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes the log ({len(version(old).entries)} "
                                                                        "entries)"))
             continue
-        old = base(e.old)
         new_bytes = contents.get(e.new)
-        if old is None or new_bytes is None:
+        if new_bytes is None:
             continue
         if appends_entries(contents[old], new_bytes) and good.get(e.new, False):  # type: ignore[arg-type]
             continue

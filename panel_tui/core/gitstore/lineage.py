@@ -17,9 +17,10 @@ from pathlib import Path
 
 from panel_tui.core.gitstore.run import GitFailed, _git, git_path
 from panel_tui.core.inspection import LOG_FILE
+from panel_tui.core.kept_aside import KEPT_ASIDE_FILE
 
-ZERO = "0" * 40
-ALL_LOGS = [f":(literal){LOG_FILE}", f":(glob)**/{LOG_FILE}"]
+ALL_LOGS = [f":(literal){LOG_FILE}", f":(glob)**/{LOG_FILE}", f":(literal){KEPT_ASIDE_FILE}",
+            f":(glob)**/{KEPT_ASIDE_FILE}"]
 
 
 @dataclass
@@ -32,6 +33,11 @@ class Edge:
     merge: bool
     old: str | None
     new: str | None
+    new_mode: str = "100644"  # 120000 a symbolic link, 160000 a submodule: not a log file
+
+    @property
+    def not_a_file(self) -> bool:
+        return self.new is not None and self.new_mode not in ("100644", "100755")
 
 
 @dataclass
@@ -49,9 +55,10 @@ def _oid(text: str) -> str | None:
 
 
 def lineages(root: Path, tip: str = "HEAD", since: str | None = None,
-             pathspecs: list[str] | None = None) -> dict[str, Lineage]:
-    """The lineage of every log matching ``pathspecs`` (all logs by default) reachable from ``tip``
-    and, with ``since``, not from it: one ``git log`` and one ``git ls-tree``."""
+             pathspecs: list[str] | None = None, names: tuple[str, ...] = (LOG_FILE, KEPT_ASIDE_FILE)) -> dict[str, Lineage]:
+    """The lineage of every log and kept-aside file matching ``pathspecs`` (all of them by default)
+    reachable from ``tip`` and, with ``since``, not from it: one ``git log``, one ``git rev-list``
+    for the merges and one ``git ls-tree``."""
     specs = pathspecs or ALL_LOGS
     log = _git(root, "log", "--topo-order", "--full-history", "--parents", "-m", "--raw", "--no-abbrev",
                "--no-renames", "-z", "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI", tip,
@@ -60,6 +67,9 @@ def lineages(root: Path, tip: str = "HEAD", since: str | None = None,
         if _git(root, "rev-parse", "--verify", "-q", tip, check=False).returncode != 0:
             return {}  # no commit yet
         raise GitFailed(("log", *specs), log)
+    # a merge is a commit with two parents, as it was made: the parents git shows a path-limited
+    # log are rewritten, and a merge whose side never touched the log would look like a plain commit
+    merges = set(_git(root, "rev-list", "--merges", tip, *([f"^{since}"] if since else [])).stdout.decode().split())
     out: dict[str, Lineage] = {}
     for chunk in log.stdout.split(b"\x1e"):
         if not chunk.strip():
@@ -72,11 +82,12 @@ def lineages(root: Path, tip: str = "HEAD", since: str | None = None,
             meta, path = fields[i].decode("ascii", "replace"), fields[i + 1].decode("utf-8", "surrogateescape")
             if not meta.startswith(":"):
                 continue
-            _, _, old, new, _status = meta[1:].split(" ", 4)
+            _old_mode, new_mode, old, new, _status = meta[1:].split(" ", 4)
             rel = path
-            if rel != LOG_FILE and not rel.endswith("/" + LOG_FILE):
+            if not any(rel == name or rel.endswith("/" + name) for name in names):
                 continue
-            out.setdefault(rel, Lineage(rel)).edges.append(Edge(sha, author, date, len(parents) > 1, _oid(old), _oid(new)))
+            out.setdefault(rel, Lineage(rel)).edges.append(Edge(sha, author, date, sha in merges, _oid(old), _oid(new),
+                                                                new_mode))
     tree = _git(root, "ls-tree", "-r", "-z", "--full-tree", tip, "--", *specs, check=False)
     for item in tree.stdout.split(b"\0"):
         meta_bytes, tab, path_bytes = item.partition(b"\t")

@@ -1,0 +1,146 @@
+"""Attacks an independent tester found on shared history (issue 20, second round): a log swapped
+for a submodule or a link, a kept-aside file edited with its hash recomputed or deleted, a merge
+with a dummy branch "keeping aside" another office's decisions without cause."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tomllib
+from pathlib import Path
+
+import tomli_w
+
+from panel_tui.core import gitstore
+from panel_tui.core.log.chain import canonical_hash, render_log
+from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.test_gitstore import cli, log_entries
+from tests.unit.test_history_attacks import commit_as, pushed_three
+
+pytestmark = needs_git
+
+LOG = "sessions/stockton/decisions.toml"
+ASIDE = "sessions/stockton/decisions.refused.toml"
+
+
+def forge(path: Path, keep: int) -> None:
+    """The log cut to its first ``keep`` entries, the chain recomputed (valid on its own)."""
+    doc = tomllib.loads(path.read_text())
+    path.write_bytes(render_log(doc["log"], doc["entry"][:keep]))
+
+
+def fresh_clone(shared: Shared, name: str = "fresh") -> Path:
+    clone = shared.remote.parent / name
+    git(shared.remote.parent, "clone", "-q", str(shared.remote), str(clone))
+    return clone / "sessions" / "stockton"
+
+
+def test_a_log_swapped_for_a_submodule_and_back_forged_is_named(shared: Shared) -> None:
+    sa, sb = pushed_three(shared)
+    head = git(shared.b, "rev-parse", "HEAD")
+    git(shared.b, "rm", "-q", "--cached", LOG)
+    git(shared.b, "update-index", "--add", "--cacheinfo", f"160000,{head},{LOG}")
+    git(shared.b, "commit", "-q", "-m", "tidy")
+    git(shared.b, "rm", "-q", "--cached", LOG)
+    forge(sb / "decisions.toml", 2)
+    git(shared.b, "add", LOG)
+    git(shared.b, "commit", "-q", "-m", "tidy 2")
+    git(shared.b, "push", "-q", "origin", "main")
+    r = cli("sync", sa)
+    assert r.returncode == 2 and "a submodule, not a file" in r.stderr and "drops entry 3" in r.stderr, r.stderr
+    r = cli("verify", fresh_clone(shared))
+    assert r.returncode == 1 and "a submodule, not a file" in r.stderr and "drops entry 3" in r.stderr
+
+
+def test_a_log_committed_as_a_symbolic_link_is_refused_everywhere(shared: Shared) -> None:
+    sa, sb = pushed_three(shared)
+    evil = shared.b / "evil"
+    evil.mkdir()
+    (evil / "x.toml").write_bytes((sb / "decisions.toml").read_bytes())
+    forge(evil / "x.toml", 2)
+    (sb / "decisions.toml").unlink()
+    (sb / "decisions.toml").symlink_to("../../evil/x.toml")
+    git(shared.b, "add", "-A")
+    git(shared.b, "commit", "-q", "-m", "link")
+    git(shared.b, "push", "-q", "origin", "main")
+    assert cli("sync", sa).returncode == 2
+    for session in (sb, fresh_clone(shared)):
+        r = cli("verify", session)
+        assert r.returncode == 1 and "symbolic link" in r.stderr, r.stdout + r.stderr
+
+
+def conflicted(shared: Shared) -> tuple[Path, Path]:
+    """Office A uplifts 2.1 and pushes; B keeps it offline and replays: B's keep is kept aside."""
+    from tests.unit.test_gitstore import record
+
+    sa, sb = shared.session(shared.a), shared.session(shared.b)
+    from tests.unit.test_gitstore import attend
+
+    attend(sa)
+    assert cli("sync", sa).returncode == 0 and cli("sync", sb).returncode == 0
+    record(sa, "discretion", standard="2.1", to="Outstanding", by="Bob Member",
+           rationale="Practice seen in the cases was consistently strong on the whole")
+    assert cli("sync", sa).returncode == 0
+    record(sb, "declined", standard="2.1", reason="The panel kept the band on the evidence it read", by="Ann Chair")
+    assert cli("sync", sb, "--replay").returncode == 0
+    return sa, sb
+
+
+def test_a_kept_aside_entry_edited_with_its_hash_recomputed_is_named(shared: Shared) -> None:
+    sa, sb = conflicted(shared)
+    path = sb / gitstore.REFUSED_FILE
+    doc = tomllib.loads(path.read_text())
+    e = doc["refused"][0]["entry"]
+    e["reason"] = "A reason the chair never gave at all"
+    e.pop("hash")
+    e["hash"] = canonical_hash(e)
+    doc["refused"][0]["reason"] = "withdrawn by its author"
+    path.write_text(tomli_w.dumps(doc))
+    commit_as(shared.b, "Mallory", "tidy")
+    git(shared.b, "push", "-q", "origin", "main")
+    r = cli("sync", sa)
+    assert r.returncode == 2 and "changes or drops kept-aside entry 1" in r.stderr, r.stderr
+    r = cli("verify", sb)
+    assert r.returncode == 1 and "changes or drops kept-aside entry 1" in r.stderr
+
+
+def test_deleting_the_kept_aside_file_is_named(shared: Shared) -> None:
+    sa, sb = conflicted(shared)
+    git(shared.b, "rm", "-q", ASIDE)
+    git(shared.b, "commit", "-q", "-m", "cleanup")
+    git(shared.b, "push", "-q", "origin", "main")
+    r = cli("sync", sa)
+    assert r.returncode == 2 and "deletes decisions.refused.toml (1 entries kept aside)" in r.stderr, r.stderr
+    r = cli("verify", fresh_clone(shared))
+    assert r.returncode == 1 and "deletes decisions.refused.toml" in r.stderr
+
+
+def test_a_merge_keeping_aside_a_decision_without_cause_is_a_drop_in_sync_and_verify(shared: Shared) -> None:
+    """A dummy side branch and `merge -s ours`: the merge 'keeps aside' entries 2-3 with an invented
+    reason. Nothing on the other side settled them, so it dropped them; sync and verify agree."""
+    sa, sb = pushed_three(shared)
+    full = tomllib.loads((sb / "decisions.toml").read_text())["entry"]
+    git(shared.b, "checkout", "-q", "-b", "dummy", "HEAD~2")
+    git(shared.b, "commit", "-q", "--allow-empty", "-m", "dummy")
+    git(shared.b, "checkout", "-q", "main")
+    git(shared.b, "merge", "-q", "--no-ff", "-s", "ours", "dummy", "-m", "sync: replay")
+    forge(sb / "decisions.toml", 1)
+    items = [{"at": "2026-12-02T15:00:00Z", "reason": "conflict on 2.1: settled by the other office",
+              "replayed_onto": "0" * 64, "entry": e} for e in full[1:]]
+    (sb / gitstore.REFUSED_FILE).write_text(tomli_w.dumps({"refused": items}))
+    git(shared.b, "add", "sessions")
+    git(shared.b, "commit", "-q", "--amend", "--no-edit")
+    git(shared.b, "push", "-q", "origin", "main")
+    r = cli("sync", sa)
+    assert r.returncode == 2 and "drops entries 2-3" in r.stderr, r.stderr
+    assert len(log_entries(sa)) == 3
+    r = cli("verify", fresh_clone(shared))
+    assert r.returncode == 1 and "drops entries 2-3" in r.stderr
+
+
+def test_a_genuine_replay_keeping_a_conflict_aside_still_verifies_in_a_fresh_clone(shared: Shared) -> None:
+    sa, sb = conflicted(shared)
+    assert cli("sync", sa).returncode == 0
+    for session in (sa, sb, fresh_clone(shared)):
+        r = cli("verify", session)
+        assert r.returncode == 0 and "1 entry kept aside" in r.stdout, r.stderr
