@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_log_commands(sub)
 
     from panel_tui.cli_data import add_data_commands; add_data_commands(sub)  # noqa: E702 (new, import-cases)
+    from panel_tui.cli_framework import add_framework_commands; add_framework_commands(sub)  # noqa: E702 (after new: extends it)
     from panel_tui.cli_audit import add_audit_commands
 
     add_audit_commands(sub)
