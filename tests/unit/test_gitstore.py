@@ -431,7 +431,7 @@ def test_a_rewrite_is_accepted_only_when_listed_in_the_committed_file(shared: Sh
     dissent(s, "Bob Member", 1)
     sha = drop_last_entry_and_commit(shared, s)
     accepted = shared.a / gitstore.ACCEPTED_FILE
-    accepted.write_text(f'[[rewrite]]\ncommit = "{sha[:12]}"\npath = "sessions/stockton/decisions.toml"\n'
+    accepted.write_text(f'[[rewrite]]\ncommit = "{sha}"\npath = "sessions/stockton/decisions.toml"\n'
                         'reason = "examples rebuilt for a new format"\n')
     assert cli("verify", s).returncode == 1  # not committed yet: not on the record
     git(shared.a, "add", gitstore.ACCEPTED_FILE)
@@ -441,7 +441,7 @@ def test_a_rewrite_is_accepted_only_when_listed_in_the_committed_file(shared: Sh
     assert (f"but 1 rewrite accepted on the record in .panel-tui-accepted.toml (examples rebuilt for a new format): "
             f"{sha[:10]} drops entry 2") in r.stdout
     # a pattern, a missing commit or another path accepts nothing (issue 20: path = "*" laundered any rewrite)
-    for table in (f'commit = "{sha[:12]}"\npath = "*"', f'commit = "{sha[:12]}"\npath = "sessions/*/decisions.toml"',
+    for table in (f'commit = "{sha[:12]}"\npath = "sessions/stockton/decisions.toml"', f'commit = "{sha[:12]}"\npath = "*"', f'commit = "{sha[:12]}"\npath = "sessions/*/decisions.toml"',
                   'path = "sessions/stockton/decisions.toml"', f'commit = "{sha[:12]}"\npath = "other/decisions.toml"',
                   f'commit = "{sha[:12]}"\npath = "sessions/stockton/decisions.toml"\nreason = " "'):
         reason = "" if "reason" in table else '\nreason = "elsewhere"'

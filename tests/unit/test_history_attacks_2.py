@@ -144,3 +144,19 @@ def test_a_genuine_replay_keeping_a_conflict_aside_still_verifies_in_a_fresh_clo
     for session in (sa, sb, fresh_clone(shared)):
         r = cli("verify", session)
         assert r.returncode == 0 and "1 entry kept aside" in r.stdout, r.stderr
+
+
+def test_a_sign_off_tag_moved_to_another_commit_is_named(shared: Shared) -> None:
+    from tests.unit.test_gitstore import attend, complete_meeting
+
+    sa = shared.session(shared.a)
+    attend(sa)
+    complete_meeting(sa)
+    assert cli("sign-off", sa, "--by", "Ann Chair").returncode == 0
+    tag = git(shared.a, "tag", "--list", "panel/*")
+    message = git(shared.a, "for-each-ref", "--format=%(contents)", f"refs/tags/{tag}")
+    assert cli("verify", sa).returncode == 0
+    first = git(shared.a, "rev-list", "--max-parents=0", "HEAD")
+    git(shared.a, "tag", "-f", "-a", "-m", message, tag, first)
+    r = cli("verify", sa)
+    assert r.returncode == 1 and "points at a commit whose log does not hold that sign-off" in r.stderr

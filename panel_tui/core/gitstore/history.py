@@ -46,7 +46,7 @@ class HistoryProblem:
 
 def accepted_rewrites(root: Path) -> list[dict[str, Any]]:
     """Rewrites accepted on the record: ``[[rewrite]]`` tables, each naming one log ``path`` (exact,
-    no pattern), one ``commit`` (7+ hex digits) and a ``reason``.
+    no pattern), one ``commit`` (its full id) and a ``reason``.
 
     Read from HEAD's committed file only, so an acceptance is itself in the history an auditor
     reads (e.g. example logs rebuilt when the log format changed). A rewrite not listed fails, and
@@ -70,8 +70,8 @@ def _rewrite_problem(r: Any) -> str | None:
     if not (isinstance(r.get("reason"), str) and r["reason"].strip()):
         return "gives no reason"
     commit = r.get("commit")
-    if not (isinstance(commit, str) and re.fullmatch(r"[0-9a-fA-F]{7,64}", commit)):
-        return "names no commit (7 or more hex digits)"
+    if not (isinstance(commit, str) and re.fullmatch(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}", commit)):
+        return "names no full commit id (40 hex digits; a short one could be matched by a commit made to match it)"
     path = r.get("path")
     if not (isinstance(path, str) and path and not any(ch in path for ch in "*?[")):
         return "names no single path (patterns such as * accept nothing)"
@@ -80,7 +80,7 @@ def _rewrite_problem(r: Any) -> str | None:
 
 def _acceptance(rewrites: list[dict[str, Any]], sha: str, rel: str) -> str | None:
     for r in rewrites:
-        if sha.startswith(str(r["commit"]).lower()) and r["path"] == rel:
+        if sha == str(r["commit"]).lower() and r["path"] == rel:
             return _one_line(r["reason"], 200)
     return None
 

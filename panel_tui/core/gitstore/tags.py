@@ -89,6 +89,7 @@ def session_tag_problems(root: Path, session_dir: Path, log: LogVersion | None =
         path = session_dir / LOG_FILE
         log = (parse_version(path.read_bytes()) if path.exists() else None) or LogVersion(None, [])
     out = []
+    tagged = blobs(root, [f"{ref}:{rel}" for ref in refs])  # the log as it stood at each tagged commit
     for ref in refs:
         named = _tag_head(root, ref)
         short = ref.removeprefix("refs/tags/")
@@ -97,4 +98,7 @@ def session_tag_problems(root: Path, session_dir: Path, log: LogVersion | None =
         elif not _names_sign_off(log, *named):
             out.append(f"{rel}: tag {short} names a sign-off (entry {named[0]}, head {named[1][:16]}…) that is not "
                        "in the log: a sign-off that was kept aside or rewritten")
+        elif not _names_sign_off(parse_version(tagged.get(f"{ref}:{rel}")), *named):
+            out.append(f"{rel}: tag {short} points at a commit whose log does not hold that sign-off (entry "
+                       f"{named[0]}): the tag was moved")
     return out
