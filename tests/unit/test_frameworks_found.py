@@ -310,3 +310,40 @@ def test_list_and_show(tmp_path):
                  "3.4 Joint working (cases, counted, sample out_of_court)"):
         assert part in show, part
     assert cli("framework", "show", "nope").returncode == 2
+
+
+# --- docs/frameworks.md -------------------------------------------------------------------------
+
+def test_the_guide_uses_only_keys_the_reader_accepts():
+    from panel_tui.core.framework import _KEYS, _TOP_KEYS
+
+    guide = (ROOT / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", guide, re.S)
+    assert len(blocks) >= 9
+    for block in blocks:
+        doc = tomllib.loads(block)
+        for key, value in doc.items():
+            if key in _TOP_KEYS:
+                for table in value if isinstance(value, list) else [value]:
+                    assert set(table) <= set(_KEYS[key]), (key, set(table) - set(_KEYS[key]))
+                    for q in table.get("question", []):
+                        assert set(q) <= set(_KEYS["question"])
+                    if isinstance(table.get("in_force"), dict):
+                        assert set(table["in_force"]) <= set(_KEYS["in_force"])
+            else:  # an in_force.toml entry
+                assert re.fullmatch(r"[a-z0-9.-]+", key) and set(value) <= set(_KEYS["in_force"])
+
+
+def test_the_guides_worked_example(tmp_path):
+    """The revision of hmip-yjs-2021 the guide walks through: copy, new id and dates, 4.1 counted."""
+    repo = tmp_path / "panels"
+    p = own_framework(repo / "frameworks", "insp-yjs-2021-r", edit=lambda t: t.replace(
+        'title = "HMI Probation youth justice services standards, 2021 revision"',
+        'title = "Youth justice standards, 2021 revision with resettlement counted"\n'
+        'in_force = { from = 2026-04-01, source = "Board decision 2026/14", note = "Resettlement counted from April 2026." }'
+    ).replace("counted = false", "counted = true"))
+    assert cli("framework", "check", p).returncode == 0
+    proc = cli("new", repo / "2026" / "stockton", "--service", "Stockton-on-Tees YJS", "--fieldwork", "2026-05-11")
+    assert proc.returncode == 0, proc.stderr
+    assert "framework insp-yjs-2021-r (Youth justice standards, 2021 revision with resettlement counted)" in proc.stdout
+    assert load_framework("insp-yjs-2021-r", near=repo).max_score == 39
