@@ -59,6 +59,9 @@ def cmd_audit(a: argparse.Namespace) -> int:
     root = a.dir
     if not root.is_dir():
         raise InputError(root, None, "not a folder.", "give the folder that holds the sessions.")
+    from panel_tui.cli_git import prepare_clone
+
+    prepare_clone(root)  # a fresh clone: git's checkout conversions undone before any session is read
     if a.csv:
         from panel_tui.core.outputs import check_output_folder
 

@@ -33,6 +33,19 @@ def report_commit(session_dir: Path, entry: dict[str, Any]) -> None:
         _err(f"warning: entry {entry.get('seq')} is recorded, but {outcome.message}")
 
 
+def prepare_clone(path: Path) -> None:
+    """Before a session is read: in a clone panel-tui has not run in yet, keep git's conversions off
+    the record files, and undo any a committed .gitattributes made at checkout (verify notes it)."""
+    from panel_tui.core.gitstore import GitFailed, ensure_ignored, work_tree
+
+    try:
+        root = work_tree(path if path.is_dir() else path.parent)
+        if root is not None:
+            ensure_ignored(root)
+    except (OSError, GitFailed):
+        pass  # a read-only clone: the readers judge what is there
+
+
 def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[str]]:
     """The git checks of `verify`: (failure lines, notes); outside git, nothing to check."""
     from panel_tui.core.gitstore import check_against, check_history, committed, history_unchecked, sign_off_tag_problems
@@ -47,6 +60,13 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
     if aside_problem:
         failures.append(aside_problem)
     notes = []
+    from panel_tui.core.display import visible
+    from panel_tui.core.gitstore.run import RESTORED
+
+    if RESTORED:
+        notes.append(f"restored the committed bytes of {', '.join(visible(r) for r in RESTORED)}: a committed "
+                     ".gitattributes had converted their line endings as git checked them out; this clone now "
+                     "keeps git's conversions off the record files (.git/info/attributes)")
     if rel is None and history_unchecked(session_dir):
         notes.append("history not checked (git not found): install git to check the log's committed versions")
     if rel is not None and not failures and not committed(session_dir, rel):

@@ -116,6 +116,9 @@ def cmd_verify(a: argparse.Namespace) -> int:
     from panel_tui.core.log import check_head
     from panel_tui.core.session import load_session
 
+    from panel_tui.cli_git import prepare_clone
+
+    prepare_clone(Path(a.path))
     session = load_session(a.path)
     log_path, state = session.log_path, session.log
     if state is None:

@@ -160,3 +160,21 @@ def test_a_sign_off_tag_moved_to_another_commit_is_named(shared: Shared) -> None
     git(shared.a, "tag", "-f", "-a", "-m", message, tag, first)
     r = cli("verify", sa)
     assert r.returncode == 1 and "points at a commit whose log does not hold that sign-off" in r.stderr
+
+
+def test_a_committed_gitattributes_does_not_break_a_fresh_clone(shared: Shared) -> None:
+    """A fresh clone is checked out before panel-tui first runs there: the conversion is undone
+    (only where it is the whole difference) and said, instead of a false 'inspection changed'."""
+    sa, sb = pushed_three(shared)
+    (shared.b / ".gitattributes").write_text("* text eol=crlf\n")
+    git(shared.b, "add", ".gitattributes")
+    git(shared.b, "commit", "-q", "-m", "eol")
+    git(shared.b, "push", "-q", "origin", "main")
+    fresh = fresh_clone(shared)
+    assert b"\r\n" in (fresh / "decisions.toml").read_bytes()  # git converted it on checkout
+    r = cli("verify", fresh)
+    assert r.returncode == 0, r.stderr
+    assert "restored the committed bytes of sessions/stockton/decisions.toml" in r.stdout
+    assert b"\r\n" not in (fresh / "decisions.toml").read_bytes()
+    r = cli("audit", fresh_clone(shared, "fresh2"), "--json")
+    assert r.returncode == 0 and '"log_status": "intact' in r.stdout

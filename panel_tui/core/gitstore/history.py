@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from panel_tui.core.errors import InputError
 from panel_tui.core.gitstore.lineage import BlobStore, Edge, Lineage, lineages
-from panel_tui.core.gitstore.run import ACCEPTED_FILE, REFUSED_FILE, GitFailed, _git, _out, _rel, blob, blobs, work_tree
+from panel_tui.core.gitstore.run import ACCEPTED_FILE, REFUSED_FILE, GitFailed, _git, _out, _rel, blob, blobs, ensure_ignored, work_tree
 from panel_tui.core.gitstore.versions import (
     LogVersion,
     _one_line,
@@ -269,6 +269,10 @@ def check_history(session_dir: Path, verified: bytes | None = None) -> tuple[str
     root = work_tree(session_dir)
     if root is None:
         return None, []
+    try:  # a fresh clone: keep git's conversions off the record files before reading them
+        ensure_ignored(root)
+    except (OSError, GitFailed):
+        pass  # a read-only clone: verify still reads what is there
     rel = _rel(root, session_dir / LOG_FILE)
     aside_rel = rel[: -len(LOG_FILE)] + REFUSED_FILE
     found = lineages(root, "HEAD", pathspecs=[f":(literal){rel}", f":(literal){aside_rel}"])

@@ -209,7 +209,42 @@ def ensure_ignored(root: Path) -> None:
     missing = [line for line in wanted if line not in present]
     if missing:
         _append_lines(attributes, text, ([] if ATTRIBUTES_MARK in present else [ATTRIBUTES_MARK]) + missing)
+        RESTORED.extend(_undo_checkout_conversions(root))
     _IGNORE_CHECKED.add(root)
+
+
+RESTORED: list[str] = []  # record files whose checkout conversion was undone (verify says so)
+
+
+def _undo_checkout_conversions(root: Path) -> list[str]:
+    """Record files a committed .gitattributes converted as git checked them out (a fresh clone,
+    before panel-tui first ran there): where the working file differs from the committed one only
+    by that conversion (CRLF for LF), it gets the committed bytes back. Nothing else is touched: a
+    file with any other difference (an uncommitted entry) is left for verify to judge."""
+    from panel_tui.core.filelock import atomic_write
+
+    listed = _git(root, "ls-files", "-z", "-s", "--", *[f":(glob)**/{n}" for n in RAW_FILES],
+                  *[f":(literal){n}" for n in RAW_FILES], check=False).stdout
+    entries = []
+    for item in listed.split(b"\0"):
+        meta, tab, name = item.partition(b"\t")
+        parts = meta.decode("ascii", "replace").split()
+        if tab and len(parts) == 3 and parts[0] in ("100644", "100755"):
+            entries.append((parts[1], name.decode("utf-8", "surrogateescape")))
+    restored = []
+    for oid, rel in entries:
+        path = root / rel
+        try:
+            working = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        except OSError:
+            continue
+        if working is None or b"\r\n" not in working:
+            continue
+        committed = _git(root, "cat-file", "blob", oid, check=False).stdout
+        if working != committed and working.replace(b"\r\n", b"\n") == committed:
+            atomic_write(path, committed)
+            restored.append(rel)
+    return restored
 
 _FOUND = re.compile(rb"([0-9a-f]{40,64}) (blob|tree|commit|tag) ([0-9]+)\n")
 
