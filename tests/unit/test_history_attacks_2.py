@@ -178,3 +178,26 @@ def test_a_committed_gitattributes_does_not_break_a_fresh_clone(shared: Shared) 
     assert b"\r\n" not in (fresh / "decisions.toml").read_bytes()
     r = cli("audit", fresh_clone(shared, "fresh2"), "--json")
     assert r.returncode == 0 and '"log_status": "intact' in r.stdout
+
+
+def test_a_session_folder_moved_in_git_keeps_its_history(shared: Shared) -> None:
+    """An honest move syncs and verifies everywhere; a move that also drops an entry is named by
+    sync and by verify in a fresh clone (the new path's history no longer starts clean)."""
+    sa, sb = pushed_three(shared)
+    git(shared.b, "mv", "sessions/stockton", "sessions/stockton-2026")
+    git(shared.b, "commit", "-q", "-m", "rename the session")
+    git(shared.b, "push", "-q", "origin", "main")
+    assert cli("sync", sa).returncode == 0
+    moved = shared.a / "sessions" / "stockton-2026"
+    assert cli("verify", moved).returncode == 0
+    git(shared.b, "mv", "sessions/stockton-2026", "sessions/stockton-b")
+    forge(shared.b / "sessions" / "stockton-b" / "decisions.toml", 2)
+    git(shared.b, "add", "-A")
+    git(shared.b, "commit", "-q", "-m", "rename again")
+    git(shared.b, "push", "-q", "origin", "main")
+    r = cli("sync", moved)
+    assert r.returncode == 2 and "drops entry 3" in r.stderr, r.stderr
+    clone = shared.remote.parent / "fresh"
+    git(shared.remote.parent, "clone", "-q", str(shared.remote), str(clone))
+    r = cli("verify", clone / "sessions" / "stockton-b")
+    assert r.returncode == 1 and "drops entry 3" in r.stderr, r.stdout + r.stderr

@@ -34,6 +34,7 @@ class Edge:
     old: str | None
     new: str | None
     new_mode: str = "100644"  # 120000 a symbolic link, 160000 a submodule: not a log file
+    moved_from: str | None = None  # a session folder moved in git: the path this version came from
 
     @property
     def not_a_file(self) -> bool:
@@ -88,6 +89,7 @@ def lineages(root: Path, tip: str = "HEAD", since: str | None = None,
                 continue
             out.setdefault(rel, Lineage(rel)).edges.append(Edge(sha, author, date, sha in merges, _oid(old), _oid(new),
                                                                 new_mode))
+    _join_moves(root, out, pathspecs is not None, tip)
     tree = _git(root, "ls-tree", "-r", "-z", "--full-tree", tip, "--", *specs, check=False)
     for item in tree.stdout.split(b"\0"):
         meta_bytes, tab, path_bytes = item.partition(b"\t")
@@ -135,3 +137,70 @@ class BlobStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _moves(edges: dict[str, list[Edge]]) -> dict[tuple[str, str], tuple[str, Edge]]:
+    """(commit, created path) -> (deleted path, its deletion), for commits that delete exactly one
+    file of a name and create exactly one: a session folder moved (renamed) in git."""
+    by_commit: dict[tuple[str, str], tuple[list[tuple[str, Edge]], list[tuple[str, Edge]]]] = {}
+    for rel, es in edges.items():
+        name = rel.rsplit("/", 1)[-1]
+        for e in es:
+            gone, made = by_commit.setdefault((e.commit, name), ([], []))
+            if e.new is None and e.old is not None:
+                gone.append((rel, e))
+            elif e.old is None and e.new is not None:
+                made.append((rel, e))
+    return {(c, made[0][0]): gone[0] for (c, _), (gone, made) in by_commit.items() if len(gone) == len(made) == 1}
+
+
+def _join_moves(root: Path, out: dict[str, Lineage], limited: bool, tip: str) -> None:
+    """A log whose session folder was moved keeps its history: the commit that moved it is an edge
+    from the last version at the old path (so a move that also dropped an entry is named), the
+    versions before the move are part of its lineage, and the old path's deletion is no deletion.
+    With a path-limited reading, the moving commit's other paths and the old path's history are
+    read as needed (one git call per move)."""
+    for _ in range(20):  # a folder moved again and again: follow each move, within reason
+        edges = {rel: lin.edges for rel, lin in out.items()}
+        if limited:
+            extra = _moved_away(root, out)
+            for rel, found in extra.items():
+                edges.setdefault(rel, []).extend(found)
+        moves = _moves(edges)
+        changed = False
+        for (commit, rel), (old_rel, gone) in moves.items():
+            lin = out.get(rel)
+            if lin is None:
+                continue
+            for i, e in enumerate(lin.edges):
+                if e.commit == commit and e.old is None and e.moved_from is None:
+                    lin.edges[i] = Edge(e.commit, e.author, e.date, e.merge, gone.old, e.new, e.new_mode, old_rel)
+                    before = out[old_rel].edges if old_rel in out and not limited else \
+                        lineages(root, f"{commit}^", pathspecs=[f":(literal){old_rel}"]).get(old_rel, Lineage(old_rel)).edges
+                    lin.edges += [x for x in before if x is not gone and x not in lin.edges]
+                    if old_rel in out and not limited:
+                        out[old_rel].edges = [x for x in out[old_rel].edges if x is not gone]
+                    changed = True
+                    break
+        if not changed or not limited:
+            return
+
+
+def _moved_away(root: Path, out: dict[str, Lineage]) -> dict[str, list[Edge]]:
+    """For a path-limited reading: the files of the same name each creating commit deleted."""
+    found: dict[str, list[Edge]] = {}
+    for lin in out.values():
+        for e in lin.edges:
+            if e.old is not None or e.new is None or e.moved_from is not None:
+                continue
+            name = lin.rel.rsplit("/", 1)[-1]
+            raw = _git(root, "diff-tree", "-r", "-m", "--no-renames", "--no-commit-id", "--raw", "--no-abbrev", "-z",
+                       e.commit, "--", f":(literal){name}", f":(glob)**/{name}", check=False).stdout
+            fields = raw.split(b"\0")
+            for i in range(0, len(fields) - 1, 2):
+                meta = fields[i].decode("ascii", "replace").lstrip("\n")
+                rel = fields[i + 1].decode("utf-8", "surrogateescape")
+                if meta.startswith(":") and rel != lin.rel:
+                    _om, mode, old, new, _st = meta[1:].split(" ", 4)
+                    found.setdefault(rel, []).append(Edge(e.commit, e.author, e.date, e.merge, _oid(old), _oid(new), mode))
+    return found
