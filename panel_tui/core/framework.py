@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -682,22 +683,23 @@ def parse_framework(data: bytes, path: Path, sidecar: tuple[dict[str, Any], Path
 
 def framework_folders(near: Path | str | None) -> list[Path]:
     """The ``frameworks/`` folders in ``near`` (a session, or any folder) and every folder above it,
-    nearest first. The bundled folder is not among them (it comes last, in ``_places``)."""
+    nearest first. The bundled folder is not among them (it comes last, in ``_places``).
+    Worked on strings, one stat per level: the audit looks a framework up for every session."""
     if near is None:
         return []
-    start = Path(os.path.abspath(near))
-    if start.is_file():
-        start = start.parent
+    folder = os.path.abspath(near)
+    if os.path.isfile(folder):
+        folder = os.path.dirname(folder)
     bundled = os.path.normcase(os.path.abspath(FRAMEWORK_DIR))
     out = []
-    for folder in (start, *start.parents):
-        cand = folder / FOLDER_NAME
-        try:
-            if cand.is_dir() and os.path.normcase(str(cand)) != bundled:
-                out.append(cand)
-        except OSError:  # a folder above that cannot be looked into: nothing kept there for us
-            continue
-    return out
+    while True:
+        cand = os.path.join(folder, FOLDER_NAME)
+        if os.path.isdir(cand) and os.path.normcase(cand) != bundled:  # isdir: False where it cannot look
+            out.append(Path(cand))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return out
+        folder = parent
 
 
 def _places(near: Path | str | None) -> list[tuple[Path, str]]:
@@ -711,19 +713,39 @@ def _framework_files(folder: Path) -> list[Path]:
         return []
 
 
-_SIDECARS: dict[tuple[str, str], dict[str, Any] | InputError] = {}
+Signature = tuple[int, int, int, int]
+
+
+def _signature(path: str) -> Signature | None:
+    """What tells a file's versions apart without reading it (None: no regular file there)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+# parsed files, kept while their signature holds (a changed file is read again)
+_SIDECARS: dict[str, tuple[Signature, dict[str, Any] | InputError]] = {}
+_PARSED: dict[str, tuple[Signature, Signature | None, str, Framework]] = {}
 
 
 def read_sidecar(folder: Path) -> dict[str, Any] | None:
     """``in_force.toml`` of a frameworks folder: framework id -> its dates table (None when absent).
     A malformed one is refused (InputError), as any file we read is."""
     path = folder / IN_FORCE_FILE
-    if not path.is_file():
+    sig = _signature(str(path))
+    if sig is None:
+        if path.exists():  # a folder or a device where the file belongs: refused as any such input
+            read_bytes(path, "in-force file", MAX_FRAMEWORK_BYTES)
         return None
-    data = read_bytes(path, "in-force file", MAX_FRAMEWORK_BYTES)
-    key = (str(path), hashlib.sha256(data).hexdigest())
-    found = _SIDECARS.get(key)
-    if found is None:
+    cached = _SIDECARS.get(str(path))
+    if cached is not None and cached[0] == sig:
+        found = cached[1]
+    else:
+        data = read_bytes(path, "in-force file", MAX_FRAMEWORK_BYTES)
         try:
             doc = parse_toml(decode_text(data, path, "in-force file"), path, "in-force file")
             bad = next((k for k, v in doc.items() if not isinstance(v, dict)), None)
@@ -731,7 +753,7 @@ def read_sidecar(folder: Path) -> dict[str, Any] | None:
                                "write [hmip-yjs-2021] then from = ..., until = ...") if bad is not None else doc
         except InputError as exc:
             found = exc
-        _SIDECARS[key] = found
+        _SIDECARS[str(path)] = (sig, found)
     if isinstance(found, InputError):
         raise found
     return found
@@ -744,20 +766,20 @@ def _sidecar_entry(folder: Path, framework_id: str) -> tuple[dict[str, Any], Pat
     return side[framework_id], folder / IN_FORCE_FILE
 
 
-_PARSED: dict[tuple[str, str, str, str], Framework] = {}
-
-
 def _load_file(path: Path, folder: Path, origin: str) -> Framework:
-    data = read_bytes(path, "framework file", MAX_FRAMEWORK_BYTES)
+    sig = _signature(str(path))
     sidecar = _sidecar_entry(folder, path.stem)
-    key = (str(path), hashlib.sha256(data).hexdigest(), repr(sidecar), origin)
-    fw = _PARSED.get(key)
-    if fw is None:
-        fw = parse_framework(data, path, sidecar, origin)
-        if fw.id != path.stem:
-            raise InputError(path, "[framework]", f"id '{fw.id}' does not match the file name.",
-                             f"name the file {fw.id}.toml, or set id = \"{path.stem}\".")
-        _PARSED[key] = fw
+    side_sig = _signature(str(folder / IN_FORCE_FILE)) if sidecar is not None else None
+    cached = _PARSED.get(str(path))
+    if sig is not None and cached is not None and cached[:3] == (sig, side_sig, origin):
+        return cached[3]
+    data = read_bytes(path, "framework file", MAX_FRAMEWORK_BYTES)
+    fw = parse_framework(data, path, sidecar, origin)
+    if fw.id != path.stem:
+        raise InputError(path, "[framework]", f"id '{fw.id}' does not match the file name.",
+                         f"name the file {fw.id}.toml, or set id = \"{path.stem}\".")
+    if sig is not None:
+        _PARSED[str(path)] = (sig, side_sig, origin, fw)
     return fw
 
 
@@ -782,10 +804,10 @@ class _Loader:
     def __call__(self, framework_id: str, near: Path | str | None = None) -> Framework:
         hits: list[tuple[Path, Path, str]] = []
         if ID_RE.fullmatch(framework_id):
+            name = f"{framework_id}.toml"
             for folder, origin in _places(near):
-                p = folder / f"{framework_id}.toml"
-                if p.is_file():
-                    hits.append((p, folder, origin))
+                if os.path.isfile(os.path.join(folder, name)):
+                    hits.append((folder / name, folder, origin))
         if not hits:
             raise InputError(None, None, f"unknown framework '{one_line(framework_id, 60)}'.",
                              f"use one of: {', '.join(available(near))}.")
