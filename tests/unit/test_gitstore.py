@@ -501,12 +501,13 @@ def test_replay_fields_renumber_references_and_keep_the_old_hash() -> None:
 
 def test_extension_problems_are_named() -> None:
     h = {"format": "x"}
-    e = [{"seq": i, "hash": str(i)} for i in (1, 2, 3)]
+    e = [{"seq": i, "kind": "dissent", "reason": f"reason {i}", "hash": str(i)} for i in (1, 2, 3)]
     V = gitstore.LogVersion
     assert gitstore.extension_problem(V(h, e[:2]), V(h, e)) is None
     assert gitstore.extension_problem(V(h, e), V(h, e[:1])).startswith("drops entries 2-3")
     assert gitstore.extension_problem(V(h, e), V(h, [e[0], e[2], e[1]])).startswith("reorders entries")
-    assert gitstore.extension_problem(V(h, e), V(h, [e[0], {"seq": 2, "hash": "x"}, e[2]])).startswith("changes entry 2")
+    assert gitstore.extension_problem(V(h, e), V(h, [e[0], {**e[1], "reason": "x", "hash": "x"}, e[2]])).startswith(
+        "changes entry 2")
     assert gitstore.extension_problem(V(h, e), V({"format": "y"}, e)) == "changes the [log] table (a different log)"
     assert gitstore.extension_problem(V(h, e), V(h, e[:1]), accounted={"2", "3"}) is None
 

@@ -201,3 +201,25 @@ def test_a_session_folder_moved_in_git_keeps_its_history(shared: Shared) -> None
     git(shared.remote.parent, "clone", "-q", str(shared.remote), str(clone))
     r = cli("verify", clone / "sessions" / "stockton-b")
     assert r.returncode == 1 and "drops entry 3" in r.stderr, r.stdout + r.stderr
+
+
+def test_the_fault_is_named_by_content_when_a_forger_recomputes_every_hash() -> None:
+    """Issue 23: 'reorders entries (entry 9 is now at position 9)' was said of an entry whose text
+    was changed; drops, changes and reorders are told apart by what the entries say."""
+    from panel_tui.core.gitstore import LogVersion, extension_problem
+
+    header = {"format": "x"}
+    e = [{"seq": i, "kind": "dissent", "member": "A", "reason": f"reason {i}", "prev": f"p{i}", "hash": f"h{i}"}
+         for i in range(1, 5)]
+
+    def chained(entries: list[dict]) -> list[dict]:  # a forger's chain: seq, prev and hash recomputed after 1
+        return [entries[0]] + [{**x, "seq": i, "prev": f"q{i}", "hash": f"g{i}"} for i, x in enumerate(entries[1:], 2)]
+
+    old = LogVersion(header, e)
+    assert extension_problem(old, LogVersion(header, chained([e[0], e[2], e[1], e[3]]))) == \
+        "reorders entries (entry 2 is now at position 3)"
+    changed = chained([e[0], {**e[1], "reason": "a reason never given"}, e[2], e[3]])
+    assert extension_problem(old, LogVersion(header, changed)).startswith("changes entry 2 (was: entry 2 dissent")
+    assert extension_problem(old, LogVersion(header, chained([e[0], e[2], e[3]]))).startswith(
+        "drops entry 2 (entry 3 follows entry 1 directly")
+    assert extension_problem(old, LogVersion(header, chained(e))).startswith("re-chains entry 2")

@@ -87,13 +87,28 @@ def extension_problem(old: LogVersion, new: LogVersion, accounted: Set[str] = fr
         return None
     if old.header != new.header:
         return "changes the [log] table (a different log)"
-    new_hashes = new.hashes
     first = old.entries[k]
     if k >= len(new.entries):
         return f"drops {_span(k + 1, len(old.entries))} (had {len(old.entries)}, now {len(new.entries)})"
-    if str(first.get("hash")) in new_hashes:
-        return f"reorders entries (entry {k + 1} is now at position {new_hashes.index(str(first.get('hash'))) + 1})"
-    return f"changes entry {k + 1} (was: {entry_line(first)})"
+    # compared by what the entries say, not by their stored hashes (a forger recomputes those)
+    contents = [_said(e) for e in new.entries]
+    said = _said(first)
+    if said == contents[k]:
+        return f"re-chains entry {k + 1} (what it says is the same; its seq, prev or hash changed)"
+    if said in contents[k + 1:]:
+        return f"reorders entries (entry {k + 1} is now at position {contents.index(said, k + 1) + 1})"
+    if said in contents[:k]:
+        return f"reorders entries (entry {k + 1} is now at position {contents.index(said) + 1})"
+    later = [i for i in range(k + 1, len(old.entries)) if _said(old.entries[i]) == contents[k]]
+    if later:
+        return (f"drops {_span(k + 1, later[0])} (entry {later[0] + 1} follows entry {k} directly; had "
+                f"{len(old.entries)}, now {len(new.entries)})")
+    return f"changes entry {k + 1} (was: {entry_line(first)}; now: {entry_line(new.entries[k])})"
+
+
+def _said(e: dict[str, Any]) -> dict[str, Any]:
+    """What an entry says, without its place in the chain."""
+    return {key: v for key, v in e.items() if key not in ("seq", "prev", "hash")}
 
 
 def _one_line(text: str, limit: int = 200) -> str:
