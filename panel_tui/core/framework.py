@@ -269,6 +269,10 @@ _KEYS = {
 _MISSING = object()
 
 
+class _Absent(dict):  # type: ignore[type-arg]
+    """A required table that is missing (already a problem): its keys are not reported again."""
+
+
 class _Reader:
     """Checks a parsed framework document, collecting every problem with its place and fix."""
 
@@ -319,8 +323,8 @@ class _Reader:
             default: Any = None, low: float | None = None, high: float | None = None) -> Any:
         """One value of the kind expected (None, after noting the problem, when it is not)."""
         if key not in table:
-            if required:
-                self.problem(place, f"missing key '{key}'.", f"add {key} = {_EXAMPLE[kind]}.")
+            if required and not isinstance(table, _Absent):
+                self.problem(place, f"missing key '{key}'.", f"add {key} = {_KEY_EXAMPLE.get(key, _EXAMPLE[kind])}.")
             return default
         v = table[key]
         ok = {
@@ -334,7 +338,8 @@ class _Reader:
             "date": isinstance(v, dt.date) and not isinstance(v, dt.datetime),
         }[kind]
         if not ok:
-            self.problem(place, f"'{key}' is {shown(v)}: it must be {_WORDS[kind]}.", f"write {key} = {_EXAMPLE[kind]}.")
+            self.problem(place, f"'{key}' is {shown(v)}: it must be {_WORDS[kind]}.",
+                         f"write {key} = {_KEY_EXAMPLE.get(key, _EXAMPLE[kind])}.")
             return default
         if (low is not None and v < low) or (high is not None and v > high):
             span = f"from {_num(low)} to {_num(high)}" if high is not None else f"{_num(low)} or more"
@@ -351,6 +356,10 @@ _WORDS = {
     "int": "a whole number", "number": "a number", "bool": "true or false",
     "date": "a date such as 2021-10-13 (no quotes)",
 }
+_KEY_EXAMPLE = {"title": '"Youth justice standards, 2026 revision"', "timezone": '"Europe/London"',
+                "min_percent": "50", "score": "1", "min_score": "7", "near_boundary_points": "5",
+                "small_sample_cases": "5", "steps": "1", "quorum_members": "2", "label": '"Too few: 50-64%"',
+                "text": '"Planning concentrates on the child\'s safety"', "note": '"..."', "source": '"..."'}
 _EXAMPLE = {"id": '"2.1"', "sample": '"court"', "name": '"Assessment"', "text": '"..."', "int": "2", "number": "50",
             "bool": "true", "date": "2021-10-13"}
 
@@ -387,12 +396,13 @@ def _read(doc: dict[str, Any], r: _Reader, sidecar: tuple[dict[str, Any], Path] 
     """Check every part of a framework document; return the parts that read well, for building."""
     out: dict[str, Any] = {}
     r.keys(doc, _TOP_KEYS, "top level")
-    head = r.table(doc, "framework", "[framework]") or {}
+    head = r.table(doc, "framework", "[framework]") or _Absent()
     r.keys(head, _KEYS["framework"], "[framework]")
     fid = head.get("id", _MISSING)
     out["id"] = None
     if fid is _MISSING:
-        r.problem("[framework]", "missing key 'id'.", 'add id = "<the file\'s name without .toml>".')
+        if not isinstance(head, _Absent):
+            r.problem("[framework]", "missing key 'id'.", 'add id = "<the file\'s name without .toml>".')
     elif not isinstance(fid, str) or not ID_RE.fullmatch(fid):
         r.problem("[framework]", f"id {shown(fid)} is not a framework id.",
                   "use letters, digits, '.', '-' or '_' (e.g. hmip-yjs-2021), the file's name without .toml.")
@@ -462,7 +472,7 @@ def _read(doc: dict[str, Any], r: _Reader, sidecar: tuple[dict[str, Any], Path] 
         _duplicates(r, [o.name for o in overall], "overall", "name")
     out["overall"] = overall
 
-    disc = r.table(doc, "discretion", "[discretion]") or {}
+    disc = r.table(doc, "discretion", "[discretion]") or _Absent()
     r.keys(disc, _KEYS["discretion"], "[discretion]")
     near = r.get(disc, "near_boundary_points", "number", "[discretion]", low=0, high=100)
     one_case = r.get(disc, "one_case", "bool", "[discretion]", required=False, default=True)
@@ -475,7 +485,7 @@ def _read(doc: dict[str, Any], r: _Reader, sidecar: tuple[dict[str, Any], Path] 
     out["discretion"] = None if near is None or small is None or not disc else \
         Discretion(Fraction(str(near)), one_case, small, steps, possible)
 
-    panel_t = r.table(doc, "panel", "[panel]") or {}
+    panel_t = r.table(doc, "panel", "[panel]") or _Absent()
     r.keys(panel_t, _KEYS["panel"], "[panel]")
     quorum = r.get(panel_t, "quorum_members", "int", "[panel]", low=0, high=100)
     zone = r.get(panel_t, "timezone", "name", "[panel]")
@@ -667,8 +677,8 @@ def parse_framework(data: bytes, path: Path, sidecar: tuple[dict[str, Any], Path
         first = r.problems[0]
         more = len(r.problems) - 1
         if more:
-            first = InputError(first.file, first.place, f"{first.problem} (and {more} more problem"
-                               f"{'s' if more != 1 else ''}: panel-tui framework check {path} lists them)", first.fix)
+            first = InputError(first.file, first.place, f"{first.problem.rstrip('.')} (and {more} more problem"
+                               f"{'s' if more != 1 else ''}: panel-tui framework check {path} lists them).", first.fix)
         raise first
     return Framework(
         id=parts["id"], title=parts["title"], bands=tuple(parts["bands"]), overall=tuple(parts["overall"]),
@@ -768,6 +778,9 @@ def _sidecar_entry(folder: Path, framework_id: str) -> tuple[dict[str, Any], Pat
 
 def _load_file(path: Path, folder: Path, origin: str) -> Framework:
     sig = _signature(str(path))
+    if sig is None and path.exists():
+        raise InputError(path, None, "is not a regular file, so it is not a framework.",
+                         "remove it from the frameworks folder, or put the framework's TOML file there.")
     sidecar = _sidecar_entry(folder, path.stem)
     side_sig = _signature(str(folder / IN_FORCE_FILE)) if sidecar is not None else None
     cached = _PARSED.get(str(path))
@@ -866,7 +879,8 @@ def catalogue(near: Path | str | None = None) -> Catalogue:
         except InputError as exc:
             problems.append(exc)
     found.sort(key=lambda f: (f.in_force is None, (f.in_force.start if f.in_force else None) or dt.date.min, f.id))
-    return Catalogue(found, problems)
+    unique = list({str(p): p for p in problems}.values())  # a bad in_force.toml fails each file beside it: once
+    return Catalogue(found, unique)
 
 
 def check_file(path: Path) -> list[InputError]:

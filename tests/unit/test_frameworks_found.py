@@ -347,3 +347,23 @@ def test_the_guides_worked_example(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "framework insp-yjs-2021-r (Youth justice standards, 2021 revision with resettlement counted)" in proc.stdout
     assert load_framework("insp-yjs-2021-r", near=repo).max_score == 39
+
+
+def test_files_that_are_no_framework_are_named_never_a_hang_or_traceback(tmp_path):
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    os.mkfifo(folder / "fifo.toml")  # reading it would block: never opened
+    (folder / "dir.toml").mkdir()
+    (folder / "big.toml").write_bytes(b"a" * 2_000_000)
+    (folder / "bare.toml").write_text('[framework]\nid = "bare"\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "framework", "list", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    for name in ("fifo.toml", "dir.toml"):
+        assert f"{folder / name}: is not a regular file, so it is not a framework." in proc.stderr
+    assert "big.toml: framework file is 2,000,000 bytes, over the 1,048,576-byte limit" in proc.stderr
+    assert ("bare.toml: [framework]: missing key 'title' (and 5 more problems: panel-tui framework check "
+            in proc.stderr)
+    checked = cli("framework", "check", folder / "bare.toml")
+    assert "missing table [discretion]" in checked.stderr and "missing key 'near_boundary_points'" not in checked.stderr
+    assert "hmip-yjs-2021" in proc.stdout  # the good ones are still listed
