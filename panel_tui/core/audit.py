@@ -45,7 +45,7 @@ DIRECTIONS = ("uplift", "lowering", "none")
 
 # A session's keys in ``audit --json`` (and the columns of sessions.csv), in this order.
 SESSION_KEYS = ("path", "service", "framework", "fieldwork", "lead_inspector", "score", "max_score", "overall",
-                "signed_off", "log_status")
+                "signed_off", "log_status", "kept_aside", "accepted_rewrites")
 # The keys of a row in ``audit --json`` (and the columns of decisions.csv), in this order.
 ROW_KEYS = ("session", "seq", "kind", "standard", "from", "to", "direction", "flags", "outside_criteria",
             "other_evidence", "by", "entered_by", "at", "decided_at", "rationale", "lowest_percent", "cases",
@@ -108,6 +108,8 @@ class SessionRecord:
     overall: str | None = None
     signed_off: bool = False
     log_status: str = "no log"
+    kept_aside: int = 0  # entries a replay kept aside for the panel (decisions.refused.toml)
+    accepted_rewrites: list[str] = field(default_factory=list)  # "<commit>: <reason>", accepted on the record
     loaded: bool = False  # the inspection was read (the session is grouped by framework, inspector, year)
     counted: bool = False  # loaded, and its log (if any) verifies: its figures count
     tally: dict[str, int] = field(default_factory=dict)  # TALLY_KEYS -> this session's figure
@@ -166,9 +168,9 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
         rec.log_status = _status(state)
         history_failed = False
         if state.problem is None:  # issue 14: in git, a history that dropped or changed entries
-            from panel_tui.core.gitstore import history_status
+            from panel_tui.core.gitstore.history import history_report
 
-            history = history_status(folder, verified_bytes)
+            history, rec.accepted_rewrites = history_report(folder, verified_bytes)
             if history and history.startswith("history not checked"):
                 rec.log_status += f"; {history}"
             elif history:  # only what verifies counts: the log's rows and figures are left out
@@ -176,6 +178,13 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
             if not history_failed:
                 rating = rate(insp, state.finals, light=True)
         rec.signed_off = state.signed_off and state.problem is None and not history_failed
+        from panel_tui.core.kept_aside import load_kept_aside
+
+        aside, aside_problem = load_kept_aside(folder)
+        rec.kept_aside = len(aside)
+        if aside_problem and state.problem is None and not history_failed:
+            rec.log_status, history_failed = f"kept-aside entries changed: {aside_problem}", True
+            rec.signed_off = False
     rec.score, rec.max_score, rec.overall = rating.score, rating.max_score, rating.overall
     if state is None or state.problem is None and not history_failed:
         rec.counted = True

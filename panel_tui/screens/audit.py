@@ -146,7 +146,8 @@ class AuditScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "audit (read-only)"
         sessions = self.query_one("#sessions", DataTable)
-        for col in ("Session", "Log", "Signed off", "Score", "Overall", "Service", "Framework", "Fieldwork", "Lead"):
+        for col in ("Session", "Log", "Signed off", "Score", "Overall", "Service", "Framework", "Fieldwork", "Lead",
+                    "Kept aside", "Accepted rewrites"):
             sessions.add_column(col, key=col)
         decisions = self.query_one("#decisions", DataTable)
         for col in ("Session", "#", "Kind", "Status", "Std", "From", "To", "Dir", "Flags", "Outside", "By", "At"):
@@ -219,7 +220,11 @@ class AuditScreen(Screen[None]):
                           Text("✓ yes" if s.signed_off else "– no"),
                           Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), plain(s.overall or "—"),
                           plain(s.service or "—"), plain(s.framework or "—"), plain(s.fieldwork or "—"),
-                          plain(s.lead_inspector or "—"), key=s.path)
+                          plain(s.lead_inspector or "—"),
+                          Text(f"⚑ {s.kept_aside}" if s.kept_aside else "–"),
+                          plain(one_line(f"{len(s.accepted_rewrites)}: {s.accepted_rewrites[0]}", 40)
+                                if s.accepted_rewrites else "–"),
+                          key=s.path)
         for key, _ in FILTERS:
             select = self.query_one(f"#filter-{key}", Select)
             keep = select.value

@@ -223,3 +223,25 @@ def test_the_fault_is_named_by_content_when_a_forger_recomputes_every_hash() -> 
     assert extension_problem(old, LogVersion(header, chained([e[0], e[2], e[3]]))).startswith(
         "drops entry 2 (entry 3 follows entry 1 directly")
     assert extension_problem(old, LogVersion(header, chained(e))).startswith("re-chains entry 2")
+
+
+def test_the_audit_shows_kept_aside_entries_and_accepted_rewrites(shared: Shared) -> None:
+    import json
+
+    sa, sb = conflicted(shared)
+    sha = git(shared.b, "rev-parse", "HEAD")
+    (shared.b / gitstore.ACCEPTED_FILE).write_text(f'[[rewrite]]\npath = "{LOG}"\ncommit = "{"0" * 40}"\n'
+                                                    'reason = "nothing: accepts no commit here"\n')
+    r = cli("audit", shared.b, "--json")
+    assert r.returncode == 0, r.stderr
+    row = next(s for s in json.loads(r.stdout)["sessions"] if s["path"].endswith("stockton"))
+    assert row["kept_aside"] == 1 and row["accepted_rewrites"] == [] and row["log_status"] == "intact"
+    text = (sb / "decisions.toml").read_text()
+    (sb / "decisions.toml").write_text(text[: text.rindex("\n[[entry]]\n")])
+    drop = commit_as(shared.b, "Mallory", "drop")
+    (shared.b / gitstore.ACCEPTED_FILE).write_text(f'[[rewrite]]\npath = "{LOG}"\ncommit = "{drop}"\n'
+                                                    'reason = "the panel agreed to withdraw it"\n')
+    git(shared.b, "add", gitstore.ACCEPTED_FILE)
+    git(shared.b, "commit", "-q", "-m", "accept")
+    row = next(s for s in json.loads(cli("audit", shared.b, "--json").stdout)["sessions"] if s["path"].endswith("stockton"))
+    assert row["accepted_rewrites"] == [f"{drop[:10]}: the panel agreed to withdraw it"], (row, sha)

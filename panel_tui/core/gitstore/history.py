@@ -518,17 +518,24 @@ def committed(session_dir: Path, rel: str) -> bool:
 
 def history_status(session_dir: Path, verified: bytes | None = None) -> str | None:
     """The audit's word on a session whose git history does not extend itself, or None."""
+    return history_report(session_dir, verified)[0]
+
+
+def history_report(session_dir: Path, verified: bytes | None = None) -> tuple[str | None, list[str]]:
+    """(the audit's word on a history that fails, or None; the rewrites accepted on the record, as
+    "<commit>: <reason>", which the audit shows beside an intact log)."""
     if history_unchecked(session_dir):
-        return "history not checked (git not found)"
+        return "history not checked (git not found)", []
     try:
         rel, problems = _repo_problems(session_dir, verified) or check_history(session_dir, verified)
     except GitFailed as exc:
-        return f"history unreadable: {exc}"
+        return f"history unreadable: {exc}", []
+    accepted = list(dict.fromkeys(f"{p.commit[:10]}: {p.accepted}" for p in problems if p.accepted))
     problems = [p for p in problems if not p.accepted]
     if problems:
-        return f"history rewritten: {problems[0].line(rel or LOG_FILE)}"
+        return f"history rewritten: {problems[0].line(rel or LOG_FILE)}", accepted
     tags = sign_off_tag_problems(session_dir)
-    return f"sign-off tag without its sign-off: {tags[0]}" if tags else None
+    return (f"sign-off tag without its sign-off: {tags[0]}" if tags else None), accepted
 
 
 def check_against(session_dir: Path, ref: str) -> str | None:
