@@ -121,7 +121,23 @@ def build_record(path: Path | str) -> dict[str, Any]:
         "computed_score": r.computed_score, "computed_overall": r.computed_overall,
         "score": r.score, "max_score": r.max_score, "overall": r.overall,
         "entries": len(st.entries) if st else 0, "head": st.head if st and st.entries else None,
+        "kept_aside": _kept_aside(session.dir, zone),
     }
+
+
+def _kept_aside(session_dir: Path, zone: str) -> list[dict[str, Any]]:
+    """Entries a replay kept aside (outside the chain, part of the record): each with why, who and
+    its whole text; an export refuses a kept-aside file whose entries were changed."""
+    from panel_tui.core.display import local_time
+    from panel_tui.core.kept_aside import load_kept_aside
+
+    items, problem = load_kept_aside(session_dir)
+    if problem:
+        raise InputError(session_dir, None, f"the entries kept aside do not verify, so no record is exported: "
+                                            f"{problem}", "run panel-tui verify and resolve it first.")
+    return [{"summary": entry_summary(k.entry), "by": k.entry.get("by"), "reason": k.reason,
+             "kept_at": local_time(k.at, zone), "text": k.entry.get("rationale", k.entry.get("reason")),
+             "hash": k.entry.get("hash")} for k in items]
 
 
 # --- one document, three renderings ---------------------------------------------------------
@@ -216,6 +232,11 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
             entered = f" ({x['entered_for']})" if x["entered_for"] else ""
             out.append(("li", f"Entry {x['seq']}: {x['by']}{entered} retracted {_ref_text(x['retracts'])} on "
                               f"{_when(x)}. Reason: {x['text']}"))
+    if rec.get("kept_aside"):
+        out.append(("h2", "Entries kept aside for the panel (outside the log's chain)"))
+        for x in rec["kept_aside"]:
+            out.append(("li", f"{x['summary']}, by {x['by']}, kept aside {x['kept_at']}: {x['reason']}. "
+                              f"Text: {x['text']}"))
     if rec["entries_list"]:
         out.append(("h2", "Every entry, in order"))
         out.append(("table", (["Entry", "Time", "What", "Standard", "By", "Status"],
@@ -372,6 +393,9 @@ def to_csv(rec: dict[str, Any]) -> str:
     if rec["sign_off"]:
         so = rec["sign_off"]
         row(row="sign-off", seq=so["seq"], decision=OUTCOME_WORDS["sign-off"], at=_when(so), by=_by(so))
+    for x in rec.get("kept_aside", []):  # outside the chain: no seq, the reason it was kept aside as its status
+        row(row="kept-aside", decision=x["summary"], at=x["kept_at"], by=x["by"], status=f"kept aside: {x['reason']}",
+            text=x["text"] or x["summary"])
     return buf.getvalue()
 
 

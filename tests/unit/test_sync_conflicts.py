@@ -118,3 +118,16 @@ def test_a_decision_over_a_withdrawn_proposal_replays_with_its_answer_worked_out
     again = log_entries(sb)[-1]
     assert again["replayed_from"] == mine["hash"] and "answers" not in again
     assert not (sb / gitstore.REFUSED_FILE).exists()
+
+
+def test_every_export_carries_the_entries_kept_aside(shared: Shared) -> None:
+    sa, sb = both_present(shared)
+    record(sa, "discretion", standard="2.1", to="Outstanding", rationale=UPLIFT, by="Bob Member")
+    assert cli("sync", sa).returncode == 0
+    record(sb, "declined", standard="2.1", reason=KEEP, by="Ann Chair")
+    assert cli("sync", sb, "--replay").returncode == 0
+    for fmt in ("md", "html", "csv"):
+        r = cli("export", sb, "--format", fmt)
+        assert r.returncode == 0, r.stderr
+        assert "conflict on 2.1" in r.stdout and "kept the band on the evidence" in r.stdout, fmt
+    assert "Entries kept aside for the panel" in cli("export", sb, "--format", "md").stdout
