@@ -147,3 +147,27 @@ def test_new_refuses_a_planted_link_at_the_inspection_file(tmp_path: Path) -> No
     r = cli("new", folder, "--framework", "hmip-yjs-2021", "--service", "X", "--fieldwork", "2024-05-13")
     assert r.returncode == 2 and "symbolic link" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "elsewhere" / "made-by-new.toml").exists() and v.read_bytes() == b"precious\n"
+
+
+def test_import_cases_never_writes_through_links_at_its_old_temp_names(tmp_path: Path) -> None:
+    """Issue 21's repro: `.cases.csv.tmp` and `.inspection.toml.tmp` planted as links to files
+    elsewhere were overwritten by import-cases, and cases.csv / inspection.toml became links."""
+    folder = tmp_path / "s"
+    r = cli("new", folder, "--framework", "hmip-yjs-2021", "--service", "X", "--fieldwork", "2024-05-13")
+    assert r.returncode == 0, r.stderr
+    v1, v2 = tmp_path / "elsewhere" / "a.txt", tmp_path / "elsewhere" / "b.txt"
+    v1.parent.mkdir()
+    v1.write_bytes(b"precious a\n")
+    v2.write_bytes(b"precious b\n")
+    (folder / ".cases.csv.tmp").symlink_to(v1)
+    (folder / ".inspection.toml.tmp").symlink_to(v2)
+    answers = tmp_path / "answers.csv"
+    answers.write_text("case,2.1.1\nC01,Yes\nC02,No\n")
+    r = cli("import-cases", folder, answers)
+    assert "Traceback" not in r.stderr
+    assert v1.read_bytes() == b"precious a\n" and v2.read_bytes() == b"precious b\n"
+    assert not (folder / "inspection.toml").is_symlink() and not (folder / "cases.csv").is_symlink()
+    (folder / "cases.csv").unlink(missing_ok=True)
+    (folder / "cases.csv").symlink_to(v1)  # the target itself a link: refused, nothing written through it
+    r = cli("import-cases", folder, answers)
+    assert r.returncode == 2 and "symbolic link" in r.stderr and v1.read_bytes() == b"precious a\n"
