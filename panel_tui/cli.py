@@ -41,6 +41,11 @@ def cmd_rate(args: argparse.Namespace) -> int:
 
     session = load_session(args.path)
     rating = session.rating
+    from panel_tui.cli_audit import _history_problem
+
+    broken = _history_problem(session.dir) if session.log is not None and not session.log_problem else None
+    if broken:  # issue 23: said first, before any figure from a log whose history does not verify
+        _err(f"warning: {broken} The ratings below rest on that log; `panel-tui verify` names the commit.")
     if args.json:
         from panel_tui.core.report import rating_json
 
@@ -52,7 +57,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
     if session.log_problem:
         _err(f"{session.log_problem} (ratings shown are from the inspection alone)")
         return EXIT_CHECK_FAILED
-    return EXIT_OK
+    return EXIT_CHECK_FAILED if broken else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -99,6 +99,13 @@ def cmd_export(a: argparse.Namespace) -> int:
         check_output_file(a.output, [resolve_inspection_path(a.path).parent])  # before any work
     record = build_record(a.path)
     text = render(record, a.format)
+    broken = _history_problem(resolve_inspection_path(a.path).parent)
+    if broken:  # issue 23: only what verifies counts; a record from a rewritten history says so first
+        if not a.even_if_broken:
+            _stderr(f"panel-tui: not exported: {broken} Fix: `panel-tui verify` names the commit; export anyway "
+                    "with --even-if-broken (the record then opens with a warning).")
+            return EXIT_CHECK_FAILED
+        text = _banner(a.format, broken) + text
     if a.output:
         from panel_tui.core.display import visible
         from panel_tui.core.outputs import write_output
@@ -108,6 +115,34 @@ def cmd_export(a: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)  # shown: the record's renderers show user text visibly (md, html, csv)
     return EXIT_OK
+
+
+def _stderr(line: str) -> None:
+    from panel_tui.core.display import visible
+
+    print(visible(line), file=sys.stderr)
+
+
+def _history_problem(session_dir: Path) -> str | None:
+    """Why this session's history in git cannot be trusted (rewritten, a stray sign-off tag,
+    kept-aside entries changed), or None."""
+    from panel_tui.core.gitstore.history import history_status
+
+    status = history_status(session_dir)
+    return None if status is None or status.startswith("history not checked") else status
+
+
+def _banner(fmt: str, problem: str) -> str:
+    """The warning an export made with --even-if-broken opens with, in its own format."""
+    from panel_tui.core.export import h, md
+    from panel_tui.core.outputs import spreadsheet_safe
+
+    line = f"WARNING: this record comes from a log whose history does not verify: {problem}"
+    if fmt == "md":
+        return f"> **{md(line)}**\n\n"
+    if fmt == "html":
+        return f"<p><strong>{h(line)}</strong></p>\n"
+    return f"{spreadsheet_safe(line)}\n"
 
 
 def add_audit_commands(sub: argparse._SubParsersAction) -> None:
@@ -121,4 +156,6 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("path", type=Path)
     s.add_argument("--format", choices=("md", "html", "csv"), default="md")
     s.add_argument("-o", "--output", type=Path)
+    s.add_argument("--even-if-broken", action="store_true",
+                   help="export a session whose git history does not verify, opening the record with a warning")
     s.set_defaults(func=cmd_export)

@@ -245,3 +245,18 @@ def test_the_audit_shows_kept_aside_entries_and_accepted_rewrites(shared: Shared
     git(shared.b, "commit", "-q", "-m", "accept")
     row = next(s for s in json.loads(cli("audit", shared.b, "--json").stdout)["sessions"] if s["path"].endswith("stockton"))
     assert row["accepted_rewrites"] == [f"{drop[:10]}: the panel agreed to withdraw it"], (row, sha)
+
+
+def test_rate_and_export_of_a_rewritten_history_say_so_first(shared: Shared) -> None:
+    """Issue 23: a log whose history was rewritten (a dissent dropped, the chain re-hashed so the
+    file verifies on its own) was rated and exported with no word."""
+    sa, sb = pushed_three(shared)
+    forge(sa / "decisions.toml", 2)
+    commit_as(shared.a, "Mallory", "tidy")
+    r = cli("rate", sa)
+    assert r.returncode == 1 and r.stderr.startswith("panel-tui: warning: history rewritten")
+    r = cli("export", sa, "--format", "md")
+    assert r.returncode == 1 and "not exported" in r.stderr and r.stdout == ""
+    r = cli("export", sa, "--format", "md", "--even-if-broken")
+    assert r.returncode == 0 and r.stdout.startswith("> **WARNING: this record comes from a log whose history")
+    assert cli("rate", sb).returncode == 0  # the other office's clone is untouched
