@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from panel_tui.core.session import Session, load_session
-from panel_tui.textual_fixes import forget_closed_watchers
+from panel_tui.textual_fixes import RestyleAttachedOnly, forget_closed_watchers
 
 
 FREEZE_AFTER = 2.0  # seconds after the first screen: after the evidence pane has rendered ahead (1 s)
@@ -19,7 +19,7 @@ IDLE_COLLECT_AFTER = 0.6  # seconds after a form or screen closes
 RESUME_COLLECTOR_AFTER = 2.0  # seconds: the collector is back on by then even if a screen never painted
 
 
-class PanelApp(App):
+class PanelApp(RestyleAttachedOnly, App):
     """Open one session (``PanelApp(path)``) or pick one under a sessions folder."""
 
     CSS_PATH = "styles/app.tcss"
@@ -103,16 +103,6 @@ class PanelApp(App):
         if self._collector_backstop is not None:
             self._collector_backstop.stop()
             self._collector_backstop = None
-
-    def update_styles(self, node: Any, animate: bool = True) -> None:
-        """Restyle a node whose classes changed, unless it is not in the app yet: Textual styles
-        every widget as it is registered (``App._register``), so restyling one still being built
-        is work thrown away. Textual did that whenever a widget set a class in its constructor:
-        each Button (its variant and style classes), every field given a class before it mounted
-        (measured: 1-2 ms a widget, issue 12)."""
-        if node is not self and not node.is_attached:
-            return
-        super().update_styles(node, animate)
 
     def pop_screen(self) -> Any:
         """A closed form or screen leaves its widgets for the garbage collector: collect them a

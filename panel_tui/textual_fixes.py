@@ -1,6 +1,12 @@
-"""Work-arounds for Textual behaviour that costs the meeting app memory or time (Textual 8.2).
+"""Every reach into Textual's internals, in one place (written for Textual 8.2.8, the pinned version).
 
-Kept in one place, each with the reason, so they can be dropped when Textual changes.
+The rest of the app uses Textual's public API only. Each work-around here says why it exists, the
+upstream issue where there is one, and has a canary in tests/ui/test_textual_canaries.py that
+fails when Textual's behaviour changes, naming the work-around to drop or revisit (README: "Moving
+to a newer Textual"). A private name that is gone degrades to Textual's plain behaviour: the app
+still starts and works, only slower or with more memory.
+
+``WORKAROUNDS`` lists them: name -> (upstream issue or "no upstream issue found", canary test).
 """
 
 from __future__ import annotations
@@ -9,21 +15,39 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Select
-from textual.widgets._select import SelectCurrent
 
+try:  # private: the box showing a Select's value (a rename must not break the app's import)
+    from textual.widgets._select import SelectCurrent
+except ImportError:  # pragma: no cover - exercised in a subprocess by the canaries
+    SelectCurrent = None  # type: ignore[assignment,misc]  # ValuedSelect is then a plain Select
+
+WORKAROUNDS: dict[str, tuple[str, str]] = {
+    "forget_closed_watchers": ("https://github.com/Textualize/textual/issues/6666",
+                               "test_closed_widgets_still_stay_in_watcher_lists"),
+    "_clear_styles_cache_memo": ("https://github.com/Textualize/textual/issues/6665",
+                                 "test_styles_cache_still_memoises_on_the_class"),
+    "FreshScreenStyles": ("no upstream issue found", "test_a_fresh_screen_is_still_restyled_on_its_first_resume"),
+    "ValuedSelect": ("no upstream issue found", "test_select_still_marks_its_value_box_only_after_mounting"),
+    "RestyleAttachedOnly": ("no upstream issue found", "test_textual_still_restyles_widgets_not_yet_in_the_app"),
+    "set_virtual_size_quietly": ("no upstream issue found", "test_a_new_virtual_size_still_lays_out_the_screen"),
+}
+
+
+# --- watchers left by closed widgets (memory; upstream #6666) ------------------------------------
 
 def forget_closed_watchers(app: Any) -> int:
     """Drop the watchers that closed widgets left on the app and on every widget of the open
     screens; returns how many were dropped.
 
     ``widget.watch(other, "attr", callback)`` keeps a (widget, callback) pair in ``other``'s
-    watcher list, and Textual prunes closed widgets from that list only when ``attr`` next changes.
+    watcher list (the private ``__watchers`` dict), and Textual prunes closed widgets from that list
+    only when ``attr`` next changes (https://github.com/Textualize/textual/issues/6666, open).
     Two such lists grew for as long as the meeting ran: every TextArea watches the app's ``theme``
     (so each closed form kept its TextAreas alive, with their styles, caches and rendered lines),
     and every FooterKey watches its Footer's ``compact`` (16 keys kept per form opened and closed).
     Measured: about 8,000 objects and 630 rendered lines kept per form, which every full garbage
     collection then walked (80-170 ms pauses while a later form opened, issue 12). The test for
-    closed is Textual's own (``_closing``)."""
+    closed is Textual's own (``_closing``). Without the private list this does nothing."""
     dropped = _forget(app)
     for screen in getattr(app, "screen_stack", []):
         for node in screen.walk_children(with_self=True):
@@ -33,10 +57,11 @@ def forget_closed_watchers(app: Any) -> int:
 
 
 def _clear_styles_cache_memo() -> None:
-    """``StylesCache.get_inner_outer`` is memoised with ``lru_cache(1024)`` on the instance, so it
-    keeps up to 1,024 closed widgets' style caches, each with its rendered lines (44 per form
-    opened, measured: the lines kept grew by 630 a form until the memo was full). Emptying it
-    costs a few style lookups on the next paint."""
+    """``StylesCache.get_inner_outer`` (private module) is memoised with ``lru_cache(1024)`` on the
+    method, so the memo keeps up to 1,024 closed widgets' style caches, each with its rendered
+    lines (44 per form opened, measured: the lines kept grew by 630 a form until the memo was full;
+    https://github.com/Textualize/textual/issues/6665, open). Emptying it costs a few style lookups
+    on the next paint. Without the module or the memo this does nothing."""
     try:
         from textual._styles_cache import StylesCache
     except ImportError:  # a Textual without this module: nothing to clear
@@ -58,14 +83,18 @@ def _forget(obj: Any) -> int:
     return dropped
 
 
+# --- restyles that repeat work just done (time; no upstream issue found) -------------------------
+
 class FreshScreenStyles:
     """For a screen made anew each time it opens (the forms, the log view): its first resume comes
     straight after it was mounted, when every style was applied as each widget mounted, and
     Textual's restyle of the whole screen on that resume only repeats it (20 ms of the discretion
     form's opening, traced). Later resumes (after a screen on top closes) restyle as usual.
 
-    A handler, not an override: Textual calls each class's ``_on_screen_resume`` in turn, this one
-    (earlier in the MRO) before Screen's, which then reads the flag set here."""
+    A handler, not an override: Textual calls each class's private ``_on_screen_resume`` in turn,
+    this one (earlier in the MRO) before Screen's, which then reads the flag set here on the
+    event (``ScreenResume.refresh_styles``). Should either go, the flag is ignored: the screen is
+    restyled as Textual does by default."""
 
     _resumed_once = False
 
@@ -75,25 +104,60 @@ class FreshScreenStyles:
             event.refresh_styles = False
 
 
+class RestyleAttachedOnly:
+    """App mix-in: restyle a node whose classes changed, unless it is not in the app yet. Textual
+    styles every widget as it is registered (``App._register``), so restyling one still being
+    built is work thrown away; Textual did that whenever a widget set a class in its constructor:
+    each Button (its variant and style classes), every field given a class before it mounted
+    (measured: 1-2 ms a widget, issue 12). Overrides ``App.update_styles``, which Textual calls
+    itself when classes change; should Textual stop calling it, this simply never runs."""
+
+    def update_styles(self, node: Any, animate: bool = True) -> None:
+        if node is not self and not node.is_attached:
+            return
+        super().update_styles(node, animate)  # type: ignore[misc]
+
+
 class ValuedSelect(Select[Any]):
     """A Select that always holds a value (``allow_blank=False``, which it forces), with its
     current-value box styled for a value from the start.
 
     Select sets the box's value in its own mount handler, after every style was applied; the box
     then gains the class ``-has-value`` and Textual restyles it and its three children at once
-    (about 7 ms for each of the discretion form's two selects, traced, issue 12). Here the box is
-    composed with the value flag and its class already set, without watchers or a restyle (it is
-    not mounted yet), so that later change finds nothing to do. Nothing else differs: the value,
-    the options and the class's meaning are Select's own."""
+    (about 7 ms for each of the discretion form's two selects, traced, issue 12). Here the box (the
+    private ``SelectCurrent``) is composed with the value flag and its class already set, without
+    watchers or a restyle (it is not mounted yet), so that later change finds nothing to do.
+    Nothing else differs: the value, the options and the class's meaning are Select's own. Without
+    ``SelectCurrent`` (or its ``has_value``) this is a plain Select with allow_blank=False."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **{**kwargs, "allow_blank": False})
 
     def compose(self) -> ComposeResult:
+        box = SelectCurrent
+        flag = getattr(box, "has_value", None) if box is not None else None
         for child in super().compose():
-            if isinstance(child, SelectCurrent):
+            if flag is not None and isinstance(child, box):  # type: ignore[arg-type]
                 # the value and its class, set without watchers or a restyle (not mounted yet); as
                 # the box mounts, Textual then finds the reactive set and leaves the class alone
-                child.set_reactive(SelectCurrent.has_value, True)
+                child.set_reactive(flag, True)
                 child.add_class("-has-value", update=False)
             yield child
+
+
+# --- a scroll view's height without a layout of the whole screen (time; no upstream issue found) -
+
+def set_virtual_size_quietly(view: Any, size: Any) -> None:
+    """Give a ScrollView a new ``virtual_size`` and refresh its scrollbars only.
+
+    Setting ``virtual_size`` the usual way (a reactive with ``layout=True``) lays out the whole
+    screen (about 25 ms at 100x30). The evidence pane's vertical scrollbar is always there
+    (``overflow-y: scroll``), so a new height changes nothing outside the pane: the value is set
+    without its watchers, then Textual's private ``_scroll_update`` resizes the scrollbar and clamps
+    the scroll offset. Without ``_scroll_update`` the size is set the usual way (one layout)."""
+    scroll_update = getattr(view, "_scroll_update", None)
+    if not callable(scroll_update):
+        view.virtual_size = size
+        return
+    view.set_reactive(type(view).virtual_size, size)
+    scroll_update(size)

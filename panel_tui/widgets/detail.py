@@ -14,6 +14,7 @@ from panel_tui.core import agenda
 from panel_tui.core.display import entry_summary, local_time, status_mark
 from panel_tui.core.engine import display_percent, pct_text
 from panel_tui.core.session import Session
+from panel_tui.textual_fixes import set_virtual_size_quietly
 from panel_tui.widgets.ruler import ruler
 from panel_tui.widgets.safe import para, plain
 
@@ -235,12 +236,10 @@ class StandardDetail(ScrollView, can_focus=True):
         width = self._width = self._content_width()
         size = Size(width, len(self._strips))
         if size != self.virtual_size:
-            # Setting virtual_size the usual way lays out the whole screen (about 25 ms at 100x30).
             # The vertical scrollbar is always there (overflow-y: scroll: a scrollbar that came and
             # went would change the text's width too), so a new height changes nothing outside this
-            # pane: update the value and the scrollbar's extent only.
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
+            # pane: the value and the scrollbar's extent only, not a layout of the whole screen
+            set_virtual_size_quietly(self, size)
         self.refresh()
 
     def notify_style_update(self) -> None:

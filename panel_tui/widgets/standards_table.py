@@ -61,13 +61,15 @@ class StandardsTable(DataTable):
     evidence pane's owner) runs in the same turn as the move, so the row and its evidence repaint in
     one frame; the RowHighlighted message arrives after the table's own repaint, a frame or two late."""
 
-    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
-        super().watch_cursor_coordinate(old, new)
-        self.selected = self.selected_id
-
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
+        # public API: a watcher runs as the cursor moves, after DataTable's own (no override of
+        # DataTable's watch method, which is Textual's to rename)
+        self.watch(self, "cursor_coordinate", self._cursor_moved, init=False)
+
+    def _cursor_moved(self, _old: Coordinate, _new: Coordinate) -> None:
+        self.selected = self.selected_id
 
     def on_resize(self) -> None:
         if self._session is not None and self._fit(self._widths) != self._layout:
