@@ -8,15 +8,10 @@ from typing import Any, Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.timer import Timer
 
 from panel_tui.core.session import Session, load_session
+from panel_tui.heap import HeapPolicy
 from panel_tui.textual_fixes import RestyleAttachedOnly, forget_closed_watchers
-
-
-FREEZE_AFTER = 2.0  # seconds after the first screen: after the evidence pane has rendered ahead (1 s)
-IDLE_COLLECT_AFTER = 0.6  # seconds after a form or screen closes
-RESUME_COLLECTOR_AFTER = 2.0  # seconds: the collector is back on by then even if a screen never painted
 
 
 class PanelApp(RestyleAttachedOnly, App):
@@ -31,14 +26,14 @@ class PanelApp(RestyleAttachedOnly, App):
 
     def __init__(self, path: Path | str | None = None, session: Session | None = None,
                  sessions_root: Path | str = "sessions", audit: Path | str | None = None,
-                 freeze_heap: bool = False) -> None:
-        """``freeze_heap``: see ``_freeze_heap`` (the command line sets it, having paused the garbage
-        collector for the start-up; tests, which run many apps in one process, do not)."""
+                 heap: HeapPolicy | None = None, freeze_heap: bool = False) -> None:
+        """``heap``: when the garbage collector works (panel_tui.heap; the command line passes the
+        one it started with). Without it the collector is left alone (tests run many apps in one
+        process), unless ``freeze_heap`` asks for the policy the environment allows."""
         super().__init__()
-        self.freeze_heap = freeze_heap
-        self._idle_collect: Timer | None = None
-        self._collector_paused = False  # by push_screen, until the new screen is painted
-        self._collector_backstop: Timer | None = None
+        if heap is None:
+            heap = HeapPolicy.from_environment() if freeze_heap else HeapPolicy.inactive()
+        self.heap = heap
         self.session_path = Path(path) if path is not None else None
         self.initial_session = session
         self.sessions_root = Path(sessions_root)
@@ -68,74 +63,19 @@ class PanelApp(RestyleAttachedOnly, App):
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         """Every screen opened first lets go of the widgets of screens already closed (a Textual
-        watcher list kept them alive: see textual_fixes). In the real app the garbage collector
-        then waits until the new screen is painted (see ``_pause_collector``)."""
+        watcher list kept them alive: see textual_fixes); the heap policy may hold the garbage
+        collector until the new screen is painted."""
         forget_closed_watchers(self)
-        pause = self.freeze_heap and self._pause_collector()
-        result = super().push_screen(screen, *args, **kwargs)
-        if pause:
-            # after the new screen's first paint (a screen runs these once it has nothing left to
-            # lay out or paint); the timer is the backstop should the screen never get that far
-            self.screen.call_after_refresh(self.screen.call_after_refresh, self._resume_collector)
-            self._collector_backstop = self.set_timer(RESUME_COLLECTOR_AFTER, self._resume_collector)
-        return result
-
-    def _pause_collector(self) -> bool:
-        """Opening a form makes ~27,000 objects (widgets, styles, strips), which set off ~35 young
-        and 2-3 middle-generation collections before it is painted: 10-14 ms of the discretion
-        form's ~130 ms (traced, issue 12). Nearly all of them live as long as the form, so those
-        collections free almost nothing: they wait until the chair can read the form. False when
-        the collector is already off (the start-up, or a screen opened while another opens)."""
-        import gc
-
-        if not gc.isenabled():
-            return False
-        gc.disable()
-        self._collector_paused = True
-        return True
-
-    def _resume_collector(self) -> None:
-        import gc
-
-        if self._collector_paused:
-            self._collector_paused = False
-            gc.enable()
-        if self._collector_backstop is not None:
-            self._collector_backstop.stop()
-            self._collector_backstop = None
+        with self.heap.opening_screen(self):
+            return super().push_screen(screen, *args, **kwargs)
 
     def pop_screen(self) -> Any:
-        """A closed form or screen leaves its widgets for the garbage collector: collect them a
-        moment later, while the chair reads the screen, rather than in a full collection that would
-        otherwise come in the middle of a later key (75-120 ms, every two or three forms, measured)."""
         result = super().pop_screen()
-        if self.freeze_heap:
-            if self._idle_collect is not None:
-                self._idle_collect.stop()
-            self._idle_collect = self.set_timer(IDLE_COLLECT_AFTER, self._collect)
+        self.heap.screen_closed(self)  # its widgets collected a moment later, while the chair reads
         return result
 
-    def _collect(self) -> None:
-        import gc
-
-        self._idle_collect = None
-        gc.collect()
-
     def on_ready(self) -> None:
-        if self.freeze_heap:
-            self.set_timer(FREEZE_AFTER, self._freeze_heap)
-
-    def _freeze_heap(self) -> None:
-        """Move every object made so far (Textual, the session, the first screen and the evidence
-        rendered ahead: nearly all live as long as the app) out of the garbage collector's sight,
-        then turn the collector back on (``panel-tui open`` turned it off for the start-up): a full
-        collection, which comes every few forms, then walks only what came after. Done a while
-        after the first paint, when the chair is reading it. The cost: start-up objects that die
-        later are never freed (bounded; once)."""
-        import gc
-
-        gc.freeze()
-        gc.enable()
+        self.heap.schedule_freeze(self)
 
     def action_help(self) -> None:
         from panel_tui.screens.help import HelpScreen

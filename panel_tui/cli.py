@@ -78,19 +78,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_open(args: argparse.Namespace) -> int:
     """Validate first (a bad file is a message, not a crash), then start the app."""
-    import gc
+    from panel_tui.heap import HeapPolicy
 
-    # Start-up makes objects that live as long as the app (modules, classes, styles, widgets);
-    # collecting meanwhile only walks them again and again: about 15 young collections (2-4 ms
-    # each) and a full one (47-55 ms) before the first screen was complete, measured. The app
-    # freezes them and turns the collector back on once its first screen is read (_freeze_heap).
-    gc.disable()
+    # the garbage collector's part in the start-up and the meeting is the heap policy's (panel_tui/heap.py;
+    # PANEL_TUI_GC=default leaves it alone)
+    heap = HeapPolicy.from_environment()
+    heap.start()
     from panel_tui.core.session import load_session
 
     session = load_session(args.path) if args.path is not None else None
     from panel_tui.app import PanelApp
 
-    app = PanelApp(args.path, session=session, sessions_root=args.sessions, freeze_heap=True)
+    app = PanelApp(args.path, session=session, sessions_root=args.sessions, heap=heap)
     app.run()
     return app.return_code or EXIT_OK  # a crash in the app is never a success
 

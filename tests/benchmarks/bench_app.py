@@ -21,12 +21,17 @@ Rows (issue 12):
   paint (/proc/PID/schedstat, in ns): the wall times here vary by tens of ms from run to run with
   the machine's other load; the CPU time much less.
 
+panel-tui runs twice in the same run, interleaved with bare Textual: with its heap policy (the
+default: panel_tui/heap.py) and with PANEL_TUI_GC=default (Python's collector left alone), so the
+policy's effect is measured under the same load.
+
 Both apps start from compiled bytecode, as after `pip install` (which compiles every module):
 panel-tui's modules are compiled first with compileall, since an editable install under
 PYTHONDONTWRITEBYTECODE=1 (as on the CI machines) would otherwise compile them from source at every
 start (about 120 ms here) while Textual's own modules come compiled. `--source` skips that step.
 
-Run: python tests/benchmarks/bench_app.py [N] [--source] [--no-start]
+Run: python tests/benchmarks/bench_app.py [N] [--source] [--no-start] [--policy-only]
+(--policy-only: panel-tui with its heap policy only, as before this comparison)
 (--no-start: one start-up run only, for quick form and cursor figures)
 """
 
@@ -109,13 +114,20 @@ Bare().run()
 ANSI = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>NOPc78])")
 
 
-def spawn(argv: list[str]) -> tuple[subprocess.Popen[bytes], int, float]:
+HEAP_ENV = "PANEL_TUI_GC"
+# panel-tui's two ways: the heap policy on (the default) and off (Python's collector as it is)
+HEAPS = {"policy": {}, "gc default": {HEAP_ENV: "default"}}
+
+
+def spawn(argv: list[str], extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], int, float]:
     """Start ``argv`` on a fresh COLSxROWS pseudo-terminal; returns the process, the master end
     and the time it was started."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
     env.pop("TEXTUAL", None)
+    env.pop(HEAP_ENV, None)
+    env.update(extra_env or {})
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
                             close_fds=True, start_new_session=True)
@@ -220,12 +232,12 @@ def opens(master: int, seq: bytes, markers: list[bytes], limit: float = 5.0, pid
     return (seen - t0) * 1000, (last - t0) * 1000
 
 
-def writable_stockton(tmp: Path) -> Path:
+def writable_stockton(tmp: Path, name: str = "stockton") -> Path:
     """Stockton's inspection with the attendance recorded (and nothing else), so every form opens."""
     from panel_tui.core.inspection import load_inspection
     from panel_tui.core.log import append_entry
 
-    d = tmp / "stockton"
+    d = tmp / name.replace(" ", "-")
     d.mkdir()
     shutil.copy(ROOT / "sessions" / "stockton-2021" / "inspection.toml", d)
     append_entry(d, load_inspection(d), "attendance",
@@ -239,16 +251,18 @@ PANEL_MARKERS = [b"Final 32/36", b"Joint working", b"Help", b"Key questions (fra
 BARE_MARKERS = [b"row-19 last", b"Discretion"]
 
 
-def first_screen(runs: int) -> dict[str, list[float]]:
+def first_screen(runs: int, heaps: list[str]) -> dict[str, list[float]]:
     """Wall time to the first complete screen, and the CPU time used by then (the app is killed the
-    moment its screen is complete), for each app, alternating."""
+    moment its screen is complete), for each app (panel-tui once per heap setting), alternating."""
     session = str(ROOT / "sessions" / "stockton-2021")
-    out: dict[str, list[float]] = {"bare": [], "panel": [], "bare cpu": [], "panel cpu": []}
+    apps = [(BARE_ARGV, BARE_MARKERS, "bare", {})] + [(PANEL_ARGV + [session], PANEL_MARKERS, heap, HEAPS[heap])
+                                                      for heap in heaps]
+    out: dict[str, list[float]] = {}
     for _ in range(runs):
-        for argv, markers, name in ((BARE_ARGV, BARE_MARKERS, "bare"), (PANEL_ARGV + [session], PANEL_MARKERS, "panel")):
-            proc, master, t0 = spawn(argv)
-            out[name].append(until_text(master, markers) - t0)
-            out[name + " cpu"].append(stop(proc, master))
+        for argv, markers, name, env in apps:
+            proc, master, t0 = spawn(argv, env)
+            out.setdefault(name, []).append(until_text(master, markers) - t0)
+            out.setdefault(name + " cpu", []).append(stop(proc, master))
     return out
 
 
@@ -280,8 +294,8 @@ def bare_keys(runs: int) -> dict[str, list[float]]:
     return out
 
 
-def panel_keys(runs: int, session: Path) -> tuple[dict[str, list[float]], int]:
-    proc, master, _ = spawn(PANEL_ARGV + [str(session)])
+def panel_keys(runs: int, session: Path, env: dict[str, str]) -> tuple[dict[str, list[float]], int]:
+    proc, master, _ = spawn(PANEL_ARGV + [str(session)], env)
     until_text(master, [b"Joint working", b"Help"])
     settle(master, quiet=0.5)
     out: dict[str, list[float]] = {n: [] for n in ("cursor", "discretion", "discretion settled", "keep",
@@ -317,47 +331,59 @@ def panel_keys(runs: int, session: Path) -> tuple[dict[str, list[float]], int]:
     return out, entries
 
 
-def row(name: str, panel: float, bare: float, goal: str) -> None:
-    print(f"  {name:<44} {panel:9.1f} ms {bare:9.1f} ms {panel / bare:6.2f}x   {goal}")
+def row(name: str, panels: list[float], bare: float, goal: str) -> None:
+    cells = "".join(f" {p:9.1f} ms {p / bare:5.2f}x" for p in panels)
+    print(f"  {name:<44}{cells} {bare:9.1f} ms   {goal}")
 
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     runs = int(args[0]) if args else 15
+    heaps = ["policy"] if "--policy-only" in sys.argv else list(HEAPS)
     if "--source" not in sys.argv:
         import compileall
 
         compileall.compile_dir(ROOT / "panel_tui", quiet=1)
     tmp = Path(tempfile.mkdtemp())
     try:
-        start = first_screen(runs if "--no-start" not in sys.argv else 1)
+        start = first_screen(runs if "--no-start" not in sys.argv else 1, heaps)
         bk = bare_keys(runs)
-        pk, recorded = panel_keys(runs, writable_stockton(tmp))
+        pks = {heap: panel_keys(runs, writable_stockton(tmp, heap), HEAPS[heap]) for heap in heaps}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     med = statistics.median
     compiled = "from source" if "--source" in sys.argv else "compiled"
     print(f"panel-tui against bare Textual, {COLS}x{ROWS} pty, one run (N={runs}; panel-tui's modules {compiled})")
-    print(f"  {'what the user waits for':<44} {'panel-tui':>12} {'bare':>12} {'ratio':>7}   goal")
-    row("first readable screen (min)", min(start["panel"]) * 1000, min(start["bare"]) * 1000, "<= 1.25x")
-    row("first readable screen (median)", med(start["panel"]) * 1000, med(start["bare"]) * 1000, "")
-    row("  CPU time used by then (median)", med(start["panel cpu"]) * 1000, med(start["bare cpu"]) * 1000,
-        "(load-proof)")
-    row("cursor down/up, key to last byte (median)", med(pk["cursor"]), med(bk["cursor"]), "<= 16 ms")
-    row("open the discretion form, readable (median)", med(pk["discretion"]), med(bk["form"]), "<= 1.25x")
-    row("  CPU time used by then (median)", med(pk["discretion cpu"]), med(bk["form cpu"]), "(load-proof)")
-    row("  its repaints settled (median)", med(pk["discretion settled"]), med(bk["form settled"]), "")
-    row("open the keep form, readable (median)", med(pk["keep"]), med(bk["form"]), "<= 1.25x")
-    row("  CPU time used by then (median)", med(pk["keep cpu"]), med(bk["form cpu"]), "(load-proof)")
-    row("  its repaints settled (median)", med(pk["keep settled"]), med(bk["form settled"]), "")
-    row("open the log view, readable (median)", med(pk["log"]), med(bk["form"]), "<= 1.25x")
-    row("  the same beside a bare full Screen", med(pk["log"]), med(bk["screen"]), "(with Footer)")
-    row("  CPU time used by then (median)", med(pk["log cpu"]), med(bk["screen cpu"]), "(load-proof)")
-    row("  its repaints settled, beside the bare Screen", med(pk["log settled"]), med(bk["screen settled"]), "")
-    print(f"  {'record a keep: ctrl+s to the Recorded toast':<44} {med(pk['record']):9.1f} ms"
-          f"   (lock, verify, write, fsync; {recorded} of {runs} recorded on disk)")
-    print(f"  cursor moves: p90 {statistics.quantiles(pk['cursor'], n=10)[-1]:.1f} ms, "
-          f"max {max(pk['cursor']):.1f} ms (bare max {max(bk['cursor']):.1f} ms)")
+    names = {"policy": "heap policy", "gc default": f"{HEAP_ENV}=default"}
+    head = "".join(f" {names[h]:>19}" for h in heaps)
+    print(f"  {'what the user waits for':<44}{head} {'bare':>12}   goal")
+
+    def pk(key: str, f=med) -> list[float]:
+        return [f(pks[h][0][key]) for h in heaps]
+
+    def st(key: str, f=med) -> list[float]:
+        return [f(start[h + key]) * 1000 for h in heaps]
+
+    row("first readable screen (min)", st("", min), min(start["bare"]) * 1000, "<= 1.25x")
+    row("first readable screen (median)", st(""), med(start["bare"]) * 1000, "")
+    row("  CPU time used by then (median)", st(" cpu"), med(start["bare cpu"]) * 1000, "(load-proof)")
+    row("cursor down/up, key to last byte (median)", pk("cursor"), med(bk["cursor"]), "<= 16 ms")
+    row("open the discretion form, readable (median)", pk("discretion"), med(bk["form"]), "<= 1.25x")
+    row("  CPU time used by then (median)", pk("discretion cpu"), med(bk["form cpu"]), "(load-proof)")
+    row("  its repaints settled (median)", pk("discretion settled"), med(bk["form settled"]), "")
+    row("open the keep form, readable (median)", pk("keep"), med(bk["form"]), "<= 1.25x")
+    row("  CPU time used by then (median)", pk("keep cpu"), med(bk["form cpu"]), "(load-proof)")
+    row("  its repaints settled (median)", pk("keep settled"), med(bk["form settled"]), "")
+    row("open the log view, readable (median)", pk("log"), med(bk["form"]), "<= 1.25x")
+    row("  the same beside a bare full Screen", pk("log"), med(bk["screen"]), "(with Footer)")
+    row("  CPU time used by then (median)", pk("log cpu"), med(bk["screen cpu"]), "(load-proof)")
+    row("  its repaints settled, beside the bare Screen", pk("log settled"), med(bk["screen settled"]), "")
+    for h in heaps:
+        out, recorded = pks[h]
+        print(f"  {names[h]}: record a keep, ctrl+s to the Recorded toast {med(out['record']):.1f} ms (lock, verify, "
+              f"write, fsync; {recorded} of {runs} recorded on disk); cursor moves p90 "
+              f"{statistics.quantiles(out['cursor'], n=10)[-1]:.1f} ms, max {max(out['cursor']):.1f} ms "
+              f"(bare max {max(bk['cursor']):.1f} ms)")
 
 
 if __name__ == "__main__":

@@ -1,53 +1,76 @@
-"""When the real app lets the garbage collector work (issue 12): off during start-up (the command line
-turns it off), back on once the first screen is read, and a collection shortly after a form
-closes rather than in the middle of a later key, and off while a form or screen is being opened until it
-is painted. ``gc.freeze`` is replaced here: the test process
-runs many apps and must not keep their objects for ever."""
+"""When the real app lets the garbage collector work (issue 12), all decided by one HeapPolicy
+(panel_tui/heap.py): off during start-up (the command line turns it off), back on once the first
+screen is read, a collection shortly after a form closes rather than in the middle of a later key,
+and off while a form or screen is being opened until it is painted. ``PANEL_TUI_GC=default`` turns
+all of it off. ``gc.freeze`` is replaced here: the test process runs many apps and must not keep
+their objects for ever. Each test waits on the event itself (the freeze, the collection, the
+resume), with a generous deadline, never on a guessed pause."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import time
 
-from panel_tui.app import FREEZE_AFTER, IDLE_COLLECT_AFTER, RESUME_COLLECTOR_AFTER
+from panel_tui.heap import ENV, IDLE_COLLECT_AFTER, HeapPolicy
 from panel_tui.modals.entry_form import EntryForm
 from tests.ui.pilot import run_app, select_standard
 
+DEADLINE = 10.0  # seconds: far beyond any of the policy's timers, only reached when a test fails
+
+
+class Watched(HeapPolicy):
+    """The real policy, saying when it resumed the collector (an asyncio event, made in the app's loop)."""
+
+    def __init__(self) -> None:
+        super().__init__(active=True)
+        self.resumed: asyncio.Event | None = None
+
+    def resume(self) -> None:
+        super().resume()
+        if self.resumed is not None:
+            self.resumed.set()
+
 
 def test_the_collector_is_back_on_once_the_first_screen_is_read(stockton_met, monkeypatch):
-    frozen = []
-    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     seen = {}
 
     async def script(app, pilot):
+        frozen = asyncio.Event()
+        monkeypatch.setattr(gc, "freeze", frozen.set)
         seen["at start"] = gc.isenabled()
-        await pilot.pause(FREEZE_AFTER + 0.5)
-        seen["later"] = gc.isenabled()
+        await asyncio.wait_for(frozen.wait(), DEADLINE)
+        seen["after the freeze"] = gc.isenabled()
 
-    gc.disable()  # as `panel-tui open` does before starting the app
+    policy = HeapPolicy()
+    policy.start()  # as `panel-tui open` does before loading the session
     try:
-        run_app(stockton_met, script, freeze_heap=True)
+        run_app(stockton_met, script, heap=policy)
     finally:
         gc.enable()
-    assert seen == {"at start": False, "later": True}
-    assert frozen == [True]
+    assert seen == {"at start": False, "after the freeze": True}
 
 
 def test_a_closed_form_is_collected_a_moment_later(stockton_met, monkeypatch):
     monkeypatch.setattr(gc, "freeze", lambda: None)
     calls = []
-    monkeypatch.setattr(gc, "collect", lambda *args: calls.append(args) or 0)
 
     async def script(app, pilot):
+        collected = asyncio.Event()
+        monkeypatch.setattr(gc, "collect", lambda *args: calls.append(args) or collected.set() or 0)
         await select_standard(pilot, "2.2")
         await pilot.press("d")
-        await pilot.pause(0.2)
+        await pilot.pause()
+        assert isinstance(app.screen, EntryForm)
+        closing = time.monotonic()
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await pilot.pause()
         assert not calls  # not at once: the chair may still be pressing keys
-        await pilot.pause(IDLE_COLLECT_AFTER + 0.4)
+        await asyncio.wait_for(collected.wait(), DEADLINE)
+        assert time.monotonic() - closing >= IDLE_COLLECT_AFTER * 0.9  # a timer, not at once
         assert len(calls) == 1
 
-    run_app(stockton_met, script, freeze_heap=True)
+    run_app(stockton_met, script, heap=HeapPolicy())
 
 
 def test_the_collector_waits_while_a_form_opens_and_is_back_once_it_is_painted(stockton_met, monkeypatch):
@@ -60,12 +83,14 @@ def test_the_collector_waits_while_a_form_opens_and_is_back_once_it_is_painted(s
         mounted(self)
 
     monkeypatch.setattr(EntryForm, "on_mount", on_mount)
+    policy = Watched()
 
     async def script(app, pilot):
+        policy.resumed = asyncio.Event()
         await select_standard(pilot, "2.2")
         seen["before"] = gc.isenabled()
         await pilot.press("d")
-        await pilot.pause(0.3)
+        await asyncio.wait_for(policy.resumed.wait(), DEADLINE)  # after the form's first paint
         assert isinstance(app.screen, EntryForm)
         seen["once painted"] = gc.isenabled()
         await pilot.press("escape")
@@ -74,7 +99,7 @@ def test_the_collector_waits_while_a_form_opens_and_is_back_once_it_is_painted(s
         seen["after"] = gc.isenabled()
 
     try:
-        run_app(stockton_met, script, freeze_heap=True)
+        run_app(stockton_met, script, heap=policy)
     finally:
         gc.enable()
     assert seen == {"before": True, "while the form mounts": False, "once painted": True, "after": True}
@@ -84,33 +109,55 @@ def test_the_collector_is_back_on_when_a_form_closes_before_it_was_painted(stock
     """The backstop: a chair pressing d then esc at once must not leave the collector off."""
     monkeypatch.setattr(gc, "freeze", lambda: None)
     seen = {}
+    policy = Watched()
 
     async def script(app, pilot):
+        policy.resumed = asyncio.Event()
         await select_standard(pilot, "2.2")
         await pilot.press("d", "escape")
-        await pilot.pause(RESUME_COLLECTOR_AFTER + 0.3)
+        await asyncio.wait_for(policy.resumed.wait(), DEADLINE)
         seen["later"] = gc.isenabled()
         seen["screen"] = type(app.screen).__name__
 
     try:
-        run_app(stockton_met, script, freeze_heap=True)
+        run_app(stockton_met, script, heap=policy)
     finally:
         gc.enable()
     assert seen == {"later": True, "screen": "MeetingScreen"}
 
 
-def test_tests_and_other_embedders_leave_the_collector_alone(stockton_met, monkeypatch):
-    calls = []
+def _untouched(stockton_met, monkeypatch, **app_kwargs) -> list:
+    """Every collector call an app makes while a form opens and closes and its timers run out."""
+    calls: list = []
     monkeypatch.setattr(gc, "collect", lambda *args: calls.append(args) or 0)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
 
     async def script(app, pilot):
+        assert not app.heap.active
         await select_standard(pilot, "2.2")
         await pilot.press("d")
-        await pilot.pause(0.2)
+        await pilot.pause()
         await pilot.press("escape")
-        await pilot.pause(max(FREEZE_AFTER, IDLE_COLLECT_AFTER) + 0.4)
+        # an absence has no event to wait on: long enough for every timer the policy would set
+        await pilot.pause(2.4)
 
-    run_app(stockton_met, script)  # freeze_heap defaults to False
-    assert calls == []
+    run_app(stockton_met, script, **app_kwargs)
+    return calls
+
+
+def test_tests_and_other_embedders_leave_the_collector_alone(stockton_met, monkeypatch):
+    assert _untouched(stockton_met, monkeypatch) == []  # no policy given: an inactive one
+
+
+def test_the_environment_switch_turns_the_policy_off(stockton_met, monkeypatch):
+    for value in ("default", "off", "0", " Default "):
+        assert not HeapPolicy.from_environment({ENV: value}).active
+    for environ in ({}, {ENV: ""}, {ENV: "policy"}):
+        assert HeapPolicy.from_environment(environ).active
+    monkeypatch.setenv(ENV, "default")
+    policy = HeapPolicy.from_environment()
+    policy.start()  # what `panel-tui open` does: nothing, with the switch
+    assert gc.isenabled()
+    assert _untouched(stockton_met, monkeypatch, heap=policy) == []
+    assert _untouched(stockton_met, monkeypatch, freeze_heap=True) == []  # the audit's app too
