@@ -20,27 +20,26 @@ def _say(text: str, err: bool = False) -> None:
 
 
 def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
-    from panel_tui.core.inspection import load_inspection, resolve_inspection_path
-    from panel_tui.core.log import append_entry
+    from panel_tui.core.record import record
 
-    insp_path = resolve_inspection_path(args.path)
-    insp = load_inspection(insp_path)
-    for key in ("to",):  # band names in any case: "good", "requires  improvement"
-        if isinstance(fields.get(key), str):
-            fields[key] = band_spelling(insp.framework.band_names, fields[key])
-    entry = append_entry(insp_path.parent, insp, kind, fields, expect_head=args.expect_head)
-    print(f"recorded entry {entry['seq']} ({kind}) hash {entry['hash']}")
-    from panel_tui.cli_git import report_commit  # issue 14: commit the entry when the session is in git
+    def on_disk(entries: list[dict[str, Any]]) -> None:  # said before the commit: the entry is safe
+        e = entries[0]
+        print(f"recorded entry {e['seq']} ({kind}) hash {e['hash']}")
 
-    report_commit(insp_path.parent, entry)
+    done = record(args.path, kind, fields, expect_head=args.expect_head, on_disk=on_disk)
+    _report_commit(done.git, done.entry)  # issue 14: committed when the session is in git
     return EXIT_OK
 
 
-def band_spelling(names: list[str], typed: str) -> str:
-    """The framework's spelling of a band typed in any case or spacing; unknown text is left for the
-    rules to refuse (they list the bands)."""
-    key = " ".join(typed.split()).casefold()
-    return next((n for n in names if n.casefold() == key), typed)
+def _report_commit(outcome: Any, entry: dict[str, Any]) -> None:
+    """What happened in git once the entries were on disk (outside git: nothing to say)."""
+    from panel_tui.core.display import visible
+
+    if outcome.status == "committed":
+        print(visible(outcome.message))
+    elif outcome.failed:
+        line = f"warning: entry {entry.get('seq')} is recorded, but {outcome.message}"
+        print(f"panel-tui: {visible(line, keep_newlines=True)}", file=sys.stderr)
 
 
 def cmd_decide(a: argparse.Namespace) -> int:
@@ -65,27 +64,24 @@ def cmd_ratify(a: argparse.Namespace) -> int:
 
 def _ratify_all(a: argparse.Namespace) -> int:
     """Every judgement standard not yet ratified, as proposed: one entry each, in one write."""
-    from panel_tui.core.inspection import load_inspection, resolve_inspection_path
-    from panel_tui.core.log.writer import append_all
+    from panel_tui.core.agenda import to_ratify
+    from panel_tui.core.record import record_all
     from panel_tui.core.session import load_session
 
-    insp_path = resolve_inspection_path(a.path)
-    session = load_session(insp_path)
-    from panel_tui.core.agenda import to_ratify
-
+    session = load_session(a.path)
     state = session.log if not session.log_problem else None
     todo = [("ratification", {"standard": sid, "by": a.by}) for sid in to_ratify(state, session.rating)]
     if not todo:
         print("nothing to ratify: every judgement standard is ratified already")
         return EXIT_OK
-    done = append_all(insp_path.parent, load_inspection(insp_path), todo, expect_head=a.expect_head)
-    for e in done.entries:
-        print(f"recorded entry {e['seq']} (ratification {e['standard']} {e['to']}) hash {e['hash']}")
-    from panel_tui.cli_git import report_commit  # issue 14: one commit for the one all-or-nothing write
 
-    report_commit(insp_path.parent, done.entries[-1])
+    def on_disk(entries: list[dict[str, Any]]) -> None:
+        for e in entries:
+            print(f"recorded entry {e['seq']} (ratification {e['standard']} {e['to']}) hash {e['hash']}")
+
+    done = record_all(session.dir, todo, expect_head=a.expect_head, on_disk=on_disk)
+    _report_commit(done.git, done.entry)  # issue 14: one commit for the one all-or-nothing write
     return EXIT_OK
-
 
 
 def cmd_propose(a: argparse.Namespace) -> int:

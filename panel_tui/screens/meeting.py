@@ -1,18 +1,23 @@
 """The meeting screen: standards, evidence and every panel action on one screen.
 
 The screen calls the core for everything: ratings and flags come from the engine, rules and
-writes from the log. Each action opens an EntryForm; the form's commit writes the entry (on disk,
-fsynced) and only then does the screen reload and say "recorded".
+writes from the log. Each action opens an EntryForm; the form's commit records the entry through
+the core's one record use case (core.record: on disk, fsynced, then committed when in git) in the
+form's worker thread, and the result comes back to this screen as a ``Written`` message: only then
+does the screen show the new log and say "Recorded".
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
 
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -25,12 +30,23 @@ from panel_tui.widgets.safe import plain
 from panel_tui.widgets.standards_table import StandardsTable
 from panel_tui.widgets.summary import SessionSummary
 
+if TYPE_CHECKING:
+    from panel_tui.core.record import Recorded
+
 NARROW = 140  # below this width the evidence pane goes under the table
 PREPARE_AFTER = 1.0  # seconds after mounting before the evidence of every standard is rendered ahead
 
 
 class MeetingScreen(Screen):
     """One session in a ratings meeting (or a lead inspector preparing for it)."""
+
+    class Written(Message, bubble=False):
+        """Entries this screen recorded are on disk (and committed, when in git): posted from the
+        write's worker thread, handled on the UI thread (``on_meeting_screen_written``)."""
+
+        def __init__(self, recorded: Recorded) -> None:
+            super().__init__()
+            self.recorded = recorded
 
     BINDINGS = [
         Binding("d", "discretion", "Discretion", id="meeting.discretion", tooltip="Move the selected standard one band, with a rationale"),
@@ -58,7 +74,10 @@ class MeetingScreen(Screen):
         self.session = session
         self.read_only = read_only  # why this session may not be written from here (e.g. the audit)
         self.back_to = back_to or ("the audit" if read_only else None)  # what Esc returns to, if anything
-        self.writing = 0  # writes in progress from this screen (the disk check waits for them)
+        # held from the start of a write (worker thread) until its Written message was handled (UI
+        # thread): the disk check leaves the log alone meanwhile. Never reassigned: the one object
+        # both threads share, made for it; no attribute is written across threads.
+        self._write_lock = threading.Lock()
         self.own_hashes: set[str] = set()  # entries this screen recorded (not news when the disk check sees them)
         self.disk_signature: tuple[int, int, int] | None = None
 
@@ -161,23 +180,45 @@ class MeetingScreen(Screen):
         state = self.session.log
         return state.head if state is not None and state.head else NO_LOG
 
-    def record(self, items: list[tuple[str, dict[str, Any]]], head: str) -> Any:
-        """Write entries through the core, all or none (run in the form's thread worker). Returns
-        after they are on disk; refused if the log is no longer at ``head``."""
-        from panel_tui.core.inspection import load_inspection
-        from panel_tui.core.log.writer import append_all
+    def record(self, session_dir: Path, items: list[tuple[str, dict[str, Any]]], head: str) -> Recorded:
+        """Record entries through the core (core.record), all or none. Runs in the form's worker
+        thread and writes nothing of this screen: the result is posted back as a ``Written``
+        message. Returns once they are on disk (and committed when in git); refused (StaleView) if
+        the log is no longer at ``head``."""
+        from panel_tui.core.record import record_all
 
-        self.writing += 1
+        self._write_lock.acquire()  # released by the Written handler, once the result is taken in
         try:
-            insp = load_inspection(self.session.dir)  # the file as it is now: a changed one fails verify
-            result = append_all(self.session.dir, insp, items, expect_head=head)
-            self.own_hashes.update(e["hash"] for e in result.entries)
-            from panel_tui.core.gitstore import commit_entry  # issue 14: the entries a commit when in git
+            recorded = record_all(session_dir, items, expect_head=head)
+        except BaseException:
+            self._write_lock.release()
+            raise
+        if not self.post_message(self.Written(recorded)):  # the screen closed meanwhile: no one to tell
+            self._write_lock.release()
+        return recorded
 
-            self.git_outcome = commit_entry(self.session.dir, result.entries[-1])
-            return result
+    def on_meeting_screen_written(self, message: Written) -> None:
+        """On the UI thread: show the log with the new entries and say they are recorded (they are
+        on disk by now); a commit that failed says what to do (issue 14)."""
+        try:
+            done = message.recorded
+            self.own_hashes.update(e["hash"] for e in done.entries)
+            from panel_tui.core.session import session_after
+
+            self.adopt(session_after(self.session, done.state))
         finally:
-            self.writing -= 1
+            self._write_lock.release()
+        if len(done.entries) == 1:
+            entry = done.entry
+            what = f"Recorded entry {entry['seq']} ({entry['kind']}"
+            what += f", {entry['standard']})" if entry.get("standard") else ")"
+        else:
+            first, last = done.entries[0]["seq"], done.entries[-1]["seq"]
+            what = f"Recorded entries {first}-{last} ({', '.join(str(e.get('standard')) for e in done.entries)})"
+        self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
+        if done.git.failed:
+            self.notify(f"Entry {done.entry['seq']} is on disk, but {done.git.message}", title="Git",
+                        severity="warning", markup=False, timeout=10)
 
     def adopt(self, session: Session) -> None:
         """Show ``session`` and remember the log's file signature as seen."""
@@ -194,7 +235,7 @@ class MeetingScreen(Screen):
 
     def check_disk(self) -> None:
         """Every second: has another process changed the log? Then refresh and say what arrived."""
-        if self.writing or self._signature() == self.disk_signature:
+        if self._write_lock.locked() or self._signature() == self.disk_signature:
             return
         old_head = self.view_head
         self.adopt(load_session(self.session.dir))
@@ -220,14 +261,14 @@ class MeetingScreen(Screen):
     def open_form(self, kind: str, title: str, intro: Text | None, fields: list,
                   to_entry, confirm: str = "Record", standard: str | None = None, follow_up: Any = None) -> None:
         from panel_tui.core.drafts import draft_key
-        from panel_tui.core.session import session_after
         from panel_tui.modals.entry_form import EntryForm
 
         prepared = {"head": self.view_head}  # the view this form was opened on
+        session_dir = self.session.dir
 
-        def write(values: dict[str, Any]) -> Any:  # in a worker thread
+        def write(values: dict[str, Any]) -> Any:  # in the form's worker thread
             fields = to_entry(values)  # one entry's fields, or (kind, fields) for several in one write
-            return self.record(fields if isinstance(fields, list) else [(kind, fields)], prepared["head"])
+            return self.record(session_dir, fields if isinstance(fields, list) else [(kind, fields)], prepared["head"])
 
         def stale(_exc: Exception) -> str:  # on the UI thread
             self.adopt(load_session(self.session.dir))
@@ -235,26 +276,10 @@ class MeetingScreen(Screen):
             return ("The screen behind this form now shows them. Press ctrl+s again to record this on the "
                     "current log, or esc to cancel.")
 
-        def done(result: Any) -> None:
-            if result is None:
-                return
-            self.adopt(session_after(self.session, result.state))
-            if len(result.entries) == 1:
-                entry = result.entries[0]
-                what = f"Recorded entry {entry['seq']} ({entry['kind']}"
-                what += f", {entry['standard']})" if entry.get("standard") else ")"
-            else:
-                first, last = result.entries[0]["seq"], result.entries[-1]["seq"]
-                what = f"Recorded entries {first}-{last} ({', '.join(str(e.get('standard')) for e in result.entries)})"
-            self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
-            outcome = getattr(self, "git_outcome", None)  # issue 14: a commit that failed says what to do
-            if outcome is not None and outcome.failed:
-                self.notify(f"Entry {result.entries[-1]['seq']} is on disk, but {outcome.message}", title="Git",
-                            severity="warning", markup=False, timeout=10)
-
+        # what was recorded comes back as a Written message (on_meeting_screen_written)
         self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
                                        drafts=(self.session.dir, draft_key(kind, standard)), follow_up=follow_up,
-                                       timezone=self.session.rating.framework.panel.timezone), done)
+                                       timezone=self.session.rating.framework.panel.timezone))
 
     def need_selected(self, kinds: tuple[str, ...]) -> StandardResult | None:
         s = self.selected
