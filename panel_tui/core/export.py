@@ -17,6 +17,7 @@ from panel_tui.core.display import OUTCOME_WORDS, entry_summary, local_time, vis
 from panel_tui.core.engine import StandardResult, pct_text
 from panel_tui.core.errors import InputError
 from panel_tui.core.log.entries import entered_for
+from panel_tui.core.paragraph import paragraphs_annex
 from panel_tui.core.log.state import LogState
 from panel_tui.core.session import load_session
 
@@ -122,6 +123,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
         "score": r.score, "max_score": r.max_score, "overall": r.overall,
         "entries": len(st.entries) if st else 0, "head": st.head if st and st.entries else None,
         "kept_aside": _kept_aside(session.dir, zone),
+        "paragraphs": paragraphs_annex(session),
     }
 
 
@@ -214,6 +216,9 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
         out.append(("p", f"Entry {d['seq']}, {who}, {_when(d)}{answers}."))
     if not shown:
         out.append(("p", "No decisions recorded."))
+    if rec.get("paragraphs"):
+        out.append(("h2", "Annex: the report's paragraphs"))
+        out += [("p", text) for text in rec["paragraphs"]]
     if rec["proposals"]:
         out.append(("h2", "Proposals and what became of them"))
         for x in rec["proposals"]:

@@ -213,22 +213,25 @@ class _OwnCheck:
     def _committed_inspection(self, sha: str) -> Any:
         """The inspection committed beside the log at ``sha`` (read only when the working one is
         not the one the version was made on: one git call)."""
-        from panel_tui.core.inspection import INSPECTION_FILE, load_inspection
+        from decimal import Decimal
+
+        from panel_tui.core.inspection import INSPECTION_FILE, parse_inspection
+        from panel_tui.core.tomlfile import decode_text, parse_toml
 
         data = blob(self.root, sha, self.rel[: -len(LOG_FILE)] + INSPECTION_FILE)
         if data is None:
             return None
         import hashlib
-        import tempfile
 
         digest = hashlib.sha256(data).hexdigest()
         if digest not in self.inspections:
-            with tempfile.TemporaryDirectory() as tmp:
-                (Path(tmp) / INSPECTION_FILE).write_bytes(data)
-                try:
-                    self.inspections[digest] = load_inspection(Path(tmp))
-                except (InputError, OSError):
-                    self.inspections[digest] = None
+            path = self.session_dir / INSPECTION_FILE  # its real place: frameworks kept in folders above are found
+            try:
+                text = decode_text(data, path, "inspection file")
+                self.inspections[digest] = parse_inspection(parse_toml(text, path, "inspection file", Decimal), data,
+                                                            text, path)
+            except (InputError, OSError, ValueError):
+                self.inspections[digest] = None
         return self.inspections[digest]
 
     def _check(self, data: bytes, sha: str) -> str | None:
