@@ -26,6 +26,8 @@ def _record(args: argparse.Namespace, kind: str, fields: dict[str, Any]) -> int:
         e = entries[0]
         print(f"recorded entry {e['seq']} ({kind}) hash {e['hash']}")
 
+    if getattr(args, "entered_by", None):  # who types it in, when not the one who decides (format 3)
+        fields = {**fields, "entered_by": args.entered_by}
     done = record(args.path, kind, fields, expect_head=args.expect_head, on_disk=on_disk)
     _report_commit(done.git, done.entry)  # issue 14: committed when the session is in git
     return EXIT_OK
@@ -70,7 +72,8 @@ def _ratify_all(a: argparse.Namespace) -> int:
 
     session = load_session(a.path)
     state = session.log if not session.log_problem else None
-    todo = [("ratification", {"standard": sid, "by": a.by}) for sid in to_ratify(state, session.rating)]
+    who = {"entered_by": a.entered_by} if getattr(a, "entered_by", None) else {}
+    todo = [("ratification", {"standard": sid, "by": a.by, **who}) for sid in to_ratify(state, session.rating)]
     if not todo:
         print("nothing to ratify: every judgement standard is ratified already")
         return EXIT_OK

@@ -173,7 +173,6 @@ def test_every_write_command_takes_entered_by(command: str) -> None:
     assert build_parser().parse_args([command, "S", *required, *by]).entered_by is None
 
 
-@pytest.mark.xfail(strict=False, reason="cli_log._record passes fields without args.entered_by until it is wired")
 def test_the_entered_by_option_reaches_the_log(stockton_fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PANEL_TUI_ENTERED_BY", "From The Setting")
     attend(stockton_fresh)
@@ -480,3 +479,10 @@ def test_the_golden_v3_log_has_a_session_to_verify_in_javascript(tmp_path: Path)
 
 def test_the_header_of_a_new_log(stockton_fresh: Path) -> None:
     assert new_header(load_inspection(stockton_fresh))["format"] == "panel-tui/decisions/3"
+
+
+def test_ratify_all_proposed_takes_entered_by_too(stockton_fresh: Path) -> None:
+    attend(stockton_fresh)
+    r = run("ratify", stockton_fresh, "--all-proposed", "--by", "Chair", "--entered-by", "Sam Lee")
+    assert r.returncode == 0, r.stderr
+    assert {e["entered_by"] for e in entries_of(stockton_fresh) if e["kind"] == "ratification"} == {"Sam Lee"}
