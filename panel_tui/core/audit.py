@@ -36,7 +36,7 @@ from panel_tui.core.log.entries import (
 )
 from panel_tui.core.sessions_dir import find_sessions
 
-AUDIT_FORMAT = "panel-tui/audit/3"  # /3: entered_by and decided_at on every row (decision log format 3)
+AUDIT_FORMAT = "panel-tui/audit/3"  # /3: rows' entered_by and decided_at; sessions' kept_aside and accepted_rewrites
 DECISION_KINDS = (DISCRETION, DECLINED, RATIFICATION, PROPOSAL)  # entries that set or propose a band
 CONCERNING_KINDS = (RETRACTION, DISSENT)  # entries about another entry: rows too (format 2)
 ROW_KINDS = tuple(k for k in KINDS if k in DECISION_KINDS + CONCERNING_KINDS)  # the log's own order
