@@ -90,43 +90,7 @@ class PanelApp(RestyleAttachedOnly, App):
         if commands is not None:
             yield from commands()
         yield SystemCommand("Panel: Help", "Keys and rules", self.action_help)
-        yield from git_commands(self, screen)  # issue 14
+        from panel_tui.modals.git_dialog import git_commands  # issue 14, 20: sync, replay, kept-aside entries
 
+        yield from git_commands(self, screen)
 
-def git_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
-    """"Git: Sync" on a session kept in a git work tree: pull (fast-forward only), then push."""
-    session = getattr(screen, "session", None)
-    if session is None or getattr(screen, "read_only", None):
-        return
-    from panel_tui.core.gitstore import work_tree
-
-    if work_tree(session.dir) is not None:
-        yield SystemCommand("Git: Sync", "Pull the other offices' entries (fast-forward only), then push ours",
-                            lambda: sync_in_background(app, screen))
-
-
-def sync_in_background(app: App, screen: Screen) -> None:
-    """Run the sync in a thread (the network may be slow); pulled entries then show at once."""
-    from panel_tui.core.errors import InputError, RuleRefused
-    from panel_tui.core.gitstore import GitFailed, sync
-
-    session_dir = screen.session.dir  # type: ignore[attr-defined]
-    app.notify("Syncing with the shared repository…", title="Git", markup=False, timeout=2)
-
-    def work() -> None:
-        try:
-            report = sync(session_dir)
-            message, severity = "\n".join(report.lines[-6:]), "information"
-        except (InputError, RuleRefused, GitFailed) as exc:
-            message, severity = (exc.message if isinstance(exc, RuleRefused) else str(exc)), "error"
-        app.call_from_thread(done, message, severity)
-
-    def done(message: str, severity: str) -> None:
-        if hasattr(screen, "check_disk"):  # the meeting screen's own refresh names the entries that arrived
-            screen.check_disk()
-        if hasattr(screen, "refresh_view"):  # and the header's sync state, even when no entry arrived
-            screen.refresh_view()
-        app.notify(message, title="Git sync", severity=severity, markup=False,  # type: ignore[arg-type]
-                   timeout=10 if severity == "error" else 5)
-
-    app.run_worker(work, thread=True, exclusive=True, group="git-sync")

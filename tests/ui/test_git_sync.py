@@ -31,6 +31,24 @@ async def settled_header(app, pilot) -> str:
     return header(app)
 
 
+async def palette(pilot, title: str) -> None:
+    """Run a command palette command by its title."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*title)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+
+
+async def report(app, pilot):
+    """The git dialog, once the worker has put it up: (its title, its text)."""
+    from panel_tui.modals.git_dialog import GitReportScreen
+
+    await wait_for(pilot, lambda: isinstance(app.screen, GitReportScreen), tries=300)
+    dialog = app.screen
+    return str(dialog.query_one("#git-title").render()), str(dialog.query_one("#git-text").render())
+
+
 async def wait_for(pilot, condition, tries: int = 100) -> None:
     for _ in range(tries):
         if condition():
@@ -66,20 +84,17 @@ def test_palette_sync_pulls_the_other_offices_entries_into_the_open_session(shar
         seen["before"] = await settled_header(app, pilot)
         await pilot.press("escape")  # the fresh session asks for attendance first: the other office has it
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Git: Sync")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: any("Git sync" == (n.title or "") for n in app._notifications))
+        await palette(pilot, "Git: Sync")
+        seen["title"], seen["text"] = await report(app, pilot)
+        await pilot.press("escape")
         await pilot.pause()
         seen["after"] = await settled_header(app, pilot)
-        seen["notes"] = [n.message for n in app._notifications]
 
     run_app(sb, script)
     assert "no decisions yet" in seen["before"]
     assert "log intact, 1 entry" in seen["after"] and "⇅ in step" in seen["after"]
-    assert any("pulled sessions/stockton/decisions.toml: entry 1 attendance" in m for m in seen["notes"])
+    assert seen["title"].startswith("✓ Git sync")
+    assert "pulled sessions/stockton/decisions.toml: entry 1 attendance" in seen["text"]
     assert tomllib.loads((sb / "decisions.toml").read_text())["entry"][0]["chair"] == "Ann Chair"
 
 
@@ -95,17 +110,19 @@ def test_palette_sync_refusal_is_shown_and_changes_nothing(shared: Shared) -> No
     async def script(app, pilot):
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("ctrl+p")
+        await palette(pilot, "Git: Sync")
+        seen["title"], seen["text"] = await report(app, pilot)
+        dialog = app.screen
+        body, buttons = dialog.query_one("#git-body"), dialog.query_one("#git-buttons")
+        seen["fits"] = body.region.bottom <= app.size.height and buttons.region.bottom <= app.size.height
+        body.scroll_end(animate=False)
         await pilot.pause()
-        await pilot.press(*"Git: Sync")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: any("Git sync" == (n.title or "") for n in app._notifications))
-        seen["notes"] = [(n.message, n.severity) for n in app._notifications if n.title == "Git sync"]
+        seen["scrolled"] = body.scroll_y == body.max_scroll_y
 
-    run_app(sb, script)
-    message, severity = seen["notes"][0]
-    assert severity == "error" and "diverged" in message and "sync --replay" in message
+    run_app(sb, script, size=(80, 24))
+    assert seen["title"].startswith("✗ Git sync: refused, nothing changed")
+    assert "diverged" in seen["text"] and "sync --replay" in seen["text"]
+    assert seen["fits"] and seen["scrolled"]  # the whole message reads at 80x24, by scrolling
     assert (sb / "decisions.toml").read_bytes() == before
 
 
@@ -131,15 +148,61 @@ def test_palette_sync_that_only_pushes_updates_the_header(shared: Shared) -> Non
 
     async def script(app, pilot):
         seen["before"] = await settled_header(app, pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Git: Sync")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: any("Git sync" == (n.title or "") for n in app._notifications))
+        await palette(pilot, "Git: Sync")
+        await report(app, pilot)
+        await pilot.press("escape")
         await pilot.pause()
         seen["after"] = await settled_header(app, pilot)
 
     run_app(sa, script)
     assert "⇅ 1 ahead" in seen["before"] and "⇅ in step" in seen["after"]
     assert git(shared.remote, "log", "-1", "--format=%s", "main") == "sessions/stockton: entry 1 attendance"
+
+
+def test_sync_and_replay_previews_then_replays_only_when_confirmed(shared: Shared) -> None:
+    """Issue 20: replay from the app, with a preview of what would be re-recorded and kept aside."""
+    sa, sb = shared.session(shared.a), shared.session(shared.b)
+    entry = append_entry(sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": ["Bob", "Cat"],
+                                                                  "by": "Ann Chair"})
+    gitstore.commit_entry(sa, entry)
+    gitstore.sync(sa)
+    gitstore.sync(sb)
+    for s, fields in ((sa, {"standard": "2.1", "to": "Outstanding", "by": "Bob",
+                            "rationale": "Practice seen in the cases was consistently strong on the whole"}),
+                      (sb, {"standard": "2.1", "reason": "The panel kept the band on the evidence it read",
+                            "by": "Ann Chair"})):
+        e = append_entry(s, load_inspection(s), "discretion" if "to" in fields else "declined", fields)
+        gitstore.commit_entry(s, e)
+    gitstore.sync(sa)
+    before = (sb / "decisions.toml").read_bytes()
+    seen = {}
+
+    async def script(app, pilot):
+        await settled_header(app, pilot)
+        await palette(pilot, "Git: Sync and replay")
+        seen["preview"] = await report(app, pilot)
+        seen["unchanged"] = (sb / "decisions.toml").read_bytes() == before
+        await pilot.press("escape")  # cancel: nothing happens
+        await pilot.pause()
+        seen["still_unchanged"] = (sb / "decisions.toml").read_bytes() == before
+        await palette(pilot, "Git: Sync and replay")
+        await report(app, pilot)
+        await pilot.press("ctrl+s")  # replay
+        from panel_tui.modals.git_dialog import GitReportScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, GitReportScreen) and "replay" in str(
+            app.screen.query_one("#git-title").render()), tries=300)
+        seen["done"] = str(app.screen.query_one("#git-text").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        seen["header"] = await settled_header(app, pilot)
+        seen["commands"] = [c.title for c in app.get_system_commands(app.screen)]
+
+    run_app(sb, script)
+    title, text = seen["preview"]
+    assert title.startswith("✓ What a replay would do")
+    assert "⚑ kept aside: entry 2 declined 2.1" in text and "conflict on 2.1" in text
+    assert seen["unchanged"] and seen["still_unchanged"]
+    assert "kept aside in decisions.refused.toml" in seen["done"]
+    assert "⚑ 1 kept aside" in seen["header"]
+    assert "Git: Kept-aside entries" in seen["commands"]
