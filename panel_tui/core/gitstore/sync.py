@@ -481,9 +481,11 @@ def _diverged_message(root: Path, up: str, logs: list[Divergence], others: list[
         lines += d.lines(up)
     if others:
         lines.append(f"  other files changed on both sides are left to git: {', '.join(others)}")
-    lines.append("Fix: `panel-tui sync --replay` re-records the entries made here after "
-                 f"{up}'s (new seq and hash; each keeps its old hash as replayed_from; one the rules now "
-                 f"refuse is kept aside in {REFUSED_FILE}), or agree with the other office first.")
+    lines.append("Fix: `panel-tui sync --replay` (in the app: Git: Sync and replay, which shows what it would do "
+                 f"first) re-records the entries made here after {up}'s (new seq and hash; each keeps its old hash "
+                 "as replayed_from). One about a standard the other office settled since, any sign-off, and one "
+                 f"the rules now refuse are kept aside in {REFUSED_FILE} for the chair to settle; or agree with "
+                 "the other office first.")
     return "\n".join(lines)
 
 
