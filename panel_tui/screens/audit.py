@@ -300,7 +300,7 @@ class AuditScreen(Screen[None]):
                           plain(d["standard"] or "—", dim), plain(d["from"] or "", dim), plain(d["to"] or "", dim),
                           Text({"uplift": "▲ up", "lowering": "▼ down"}.get(d["direction"] or "", "–"), style=dim),
                           plain(", ".join(map(str, d["flags"])), dim), Text("⚠ yes" if d["outside_criteria"] else ""),
-                          plain(d["by"] or "", dim), plain(d["at"], dim), key=f"{d['session']}#{d['seq']}")
+                          plain(d.by_shown, dim), plain(d["at"], dim), key=f"{d['session']}#{d['seq']}")
         self.show_decision()
 
     def on_select_changed(self, _: Select.Changed) -> None:
