@@ -20,19 +20,6 @@ def _err(line: str) -> None:
     print(f"panel-tui: {visible(line, keep_newlines=True)}", file=sys.stderr)
 
 
-def report_commit(session_dir: Path, entry: dict[str, Any]) -> None:
-    """After an entry is on disk: commit it when the session is in git, and say what happened."""
-    from panel_tui.core.gitstore import commit_entry
-
-    outcome = commit_entry(session_dir, entry)
-    if outcome.status == "committed":
-        from panel_tui.core.display import visible
-
-        print(visible(outcome.message))
-    elif outcome.failed:
-        _err(f"warning: entry {entry.get('seq')} is recorded, but {outcome.message}")
-
-
 def prepare_clone(path: Path) -> None:
     """Before a session is read: in a clone panel-tui has not run in yet, keep git's conversions off
     the record files, and undo any a committed .gitattributes made at checkout (verify notes it)."""
@@ -77,9 +64,15 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
     elif rel is not None:
         notes += accepted_lines(problems)
     if aside:
-        notes.append(f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in {KEPT_ASIDE_FILE} for the "
-                     "panel to settle (`panel-tui log` lists them): " + "; ".join(k.line() for k in aside[:3])
-                     + (" …" if len(aside) > 3 else ""))
+        from panel_tui.core.kept_aside import dismissed_on_disk
+
+        dismissed = dismissed_on_disk(session_dir)  # the log was read in full by verify's caller
+        pending = [k for k in aside if k.hash not in dismissed]
+        notes.append(f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in {KEPT_ASIDE_FILE}, "
+                     f"{len(aside) - len(pending)} dismissed"
+                     + (f"; {len(pending)} for the panel to settle (`panel-tui log` lists them): "
+                        + "; ".join(k.line() for k in pending[:3]) + (" …" if len(pending) > 3 else "")
+                        if pending else ""))
     if against:
         problem = check_against(session_dir, against)  # InputError (exit 2) for a bad REF
         if problem:
