@@ -31,6 +31,18 @@ from panel_tui.widgets.safe import para, plain
 FILTERS = [("kind", "Kind"), ("status", "Status"), ("standard", "Standard"), ("direction", "Direction"),
            ("flag", "Flag"), ("framework", "Framework"), ("lead_inspector", "Inspector"), ("year", "Year")]
 PROGRESS_EVERY = 0.1  # seconds between two progress messages from the scan
+SESSION_VIEWS = [("✗ not counted (log or history fails)", "broken"), ("⚑ with entries kept aside", "kept"),
+                 ("accepted rewrites on the record", "accepted")]
+
+
+def _session_shown(s: Any, view: Any) -> bool:
+    if view == "broken":
+        return not s.counted
+    if view == "kept":
+        return bool(s.kept_aside)
+    if view == "accepted":
+        return bool(s.accepted_rewrites)
+    return True
 
 AUDIT_HELP = """panel-tui — the audit (read-only: nothing is ever written)
 
@@ -130,6 +142,9 @@ class AuditScreen(Screen[None]):
         yield Static(plain(f"Audit of {self.root} — scanning…"), id="audit-status")
         with TabbedContent(id="audit-tabs"):
             with TabPane("Sessions", id="tab-sessions"):
+                with Horizontal(id="session-filters"):
+                    yield Select(SESSION_VIEWS, prompt="Show: every session", id="session-filter", allow_blank=True,
+                                 compact=True)
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             with TabPane("Decisions", id="tab-decisions"):
                 with Horizontal(id="filters"):
@@ -212,19 +227,7 @@ class AuditScreen(Screen[None]):
             f"Audit of {self.root}: {f['sessions']} sessions ({f['sessions_signed_off']} signed off), "
             f"{len(audit.decisions)} entries, {f['flagged_never_considered']} flagged standard(s) never considered, "
             f"{f['flagged_pending']} not yet considered, {f['sessions_unreadable_or_broken']} unreadable or broken"))
-        table = self.query_one("#sessions", DataTable)
-        table.clear()
-        for s in audit.sessions:
-            ok = s.log_status in ("intact", "no log")
-            table.add_row(plain(s.path), plain(("✓ " if ok else "✗ ") + s.log_status, "" if ok else "bold"),
-                          Text("✓ yes" if s.signed_off else "– no"),
-                          Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), plain(s.overall or "—"),
-                          plain(s.service or "—"), plain(s.framework or "—"), plain(s.fieldwork or "—"),
-                          plain(s.lead_inspector or "—"),
-                          Text(f"⚑ {s.kept_aside}" if s.kept_aside else "–"),
-                          plain(one_line(f"{len(s.accepted_rewrites)}: {s.accepted_rewrites[0]}", 40)
-                                if s.accepted_rewrites else "–"),
-                          key=s.path)
+        self.fill_sessions()
         for key, _ in FILTERS:
             select = self.query_one(f"#filter-{key}", Select)
             keep = select.value
@@ -289,6 +292,33 @@ class AuditScreen(Screen[None]):
             return []
         filters = self.current_filters()
         return [d for d in self.audit.decisions if matches(d, filters)]
+
+    def fill_sessions(self) -> None:
+        """The Sessions table, as the "Show" filter chooses: every session, those not counted (their
+        log, history, tags or kept-aside entries fail), those with entries kept aside, or those
+        with rewrites accepted on the record. A long log status is cut here (full in --json)."""
+        if self.audit is None:
+            return
+        view = self.query_one("#session-filter", Select).value
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        for s in self.audit.sessions:
+            if not _session_shown(s, view):
+                continue
+            ok = s.log_status.startswith(("intact", "no log"))
+            table.add_row(plain(s.path), plain(one_line(("✓ " if ok else "✗ ") + s.log_status, 60), "" if ok else "bold"),
+                          Text("✓ yes" if s.signed_off else "– no"),
+                          Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), plain(s.overall or "—"),
+                          plain(s.service or "—"), plain(s.framework or "—"), plain(s.fieldwork or "—"),
+                          plain(s.lead_inspector or "—"),
+                          Text(f"⚑ {s.kept_aside}" if s.kept_aside else "–"),
+                          plain(one_line(f"{len(s.accepted_rewrites)}: {s.accepted_rewrites[0]}", 40)
+                                if s.accepted_rewrites else "–"),
+                          key=s.path)
+
+    @on(Select.Changed, "#session-filter")
+    def session_filter_changed(self) -> None:
+        self.fill_sessions()
 
     def fill_decisions(self) -> None:
         table = self.query_one("#decisions", DataTable)

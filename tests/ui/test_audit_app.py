@@ -335,3 +335,39 @@ def test_a_newer_progress_message_replaces_a_waiting_one():
 
     assert ScanProgress(2, 9).can_replace(ScanProgress(1, 9))
     assert not ScanProgress(2, 9).can_replace(ScanDone.__new__(ScanDone))
+
+
+def test_the_sessions_tab_shows_only_sessions_not_counted_or_with_entries_kept_aside(tmp_path):
+    """Issue 20/23: a filter on the Sessions tab finds the ✗ sessions and those with entries kept aside."""
+    import shutil
+
+    from textual.widgets import DataTable, Select
+
+    from panel_tui.app import PanelApp
+    from tests.conftest import SESSIONS
+
+    for name in ("good", "broken"):
+        shutil.copytree(SESSIONS / "stockton-2021", tmp_path / name)
+    log = tmp_path / "broken" / "decisions.toml"
+    log.write_text(log.read_text().replace("Ratings panel chair", "Ratings panel chief", 1))
+    seen = {}
+
+    async def go():
+        app = PanelApp(audit=tmp_path)
+        async with app.run_test(size=(160, 40)) as pilot:
+            screen = app.screen
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            table = screen.query_one("#sessions", DataTable)
+            seen["all"] = table.row_count
+            screen.query_one("#session-filter", Select).value = "broken"
+            await pilot.pause()
+            seen["broken"] = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+            screen.query_one("#session-filter", Select).value = "kept"
+            await pilot.pause()
+            seen["kept"] = table.row_count
+
+    import asyncio
+
+    asyncio.run(go())
+    assert seen["all"] == 2 and seen["broken"] == ["broken"] and seen["kept"] == 0
