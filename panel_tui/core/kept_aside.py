@@ -4,6 +4,10 @@ after the other office's entries (a conflict, a sign-off, or an entry the rules 
 They are outside the log's chain but part of the record: every clone's sync, verify, log, audit
 and export names them, and each is checked entry by entry (its own hash must still match, so an
 entry changed after it was kept aside is a problem, never a silent edit).
+
+The chair deals with one by re-recording its decision knowingly (an ordinary entry), or by a
+``dismissal`` entry in the log (format 3) naming it by its hash, with a reason; until then it is
+pending. A retracted dismissal leaves it pending again.
 """
 
 from __future__ import annotations
@@ -11,10 +15,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from panel_tui.core.errors import RuleRefused
 from panel_tui.core.log.chain import canonical_hash
 from panel_tui.core.log.entries import entry_line
+
+if TYPE_CHECKING:
+    from panel_tui.core.log.state import LogState
 
 KEPT_ASIDE_FILE = "decisions.refused.toml"
 
@@ -28,6 +36,11 @@ class KeptAside:
     replayed_onto: str
     entry: dict[str, Any]
     intact: bool  # its hash still matches its content
+
+    @property
+    def hash(self) -> str:
+        """The entry's own hash, as recorded (what a dismissal names)."""
+        return str(self.entry.get("hash"))
 
     def line(self) -> str:
         from panel_tui.core.display import one_line
@@ -82,3 +95,73 @@ def load_kept_aside(session_dir: Path) -> tuple[list[KeptAside], str | None]:
         return items, (f"{path}: {len(changed)} kept-aside entr{'y was' if len(changed) == 1 else 'ies were'} changed "
                        f"after being kept aside (hash mismatch): {entry_line(changed[0].entry)}")
     return items, None
+
+
+def intact_hashes(session_dir: Path) -> tuple[frozenset[str], str | None]:
+    """The hashes of a session's kept-aside entries whose own hash verifies (what a dismissal may
+    name), and the file's problem, if any."""
+    items, problem = load_kept_aside(session_dir)
+    return frozenset(k.hash for k in items if k.intact), problem
+
+
+def dismissal(k: KeptAside, state: LogState | None) -> dict[str, Any] | None:
+    """The standing dismissal of a kept-aside entry in a log that verifies, or None (pending)."""
+    if state is None or state.problem is not None:
+        return None
+    return state.dismissal_of(k.hash)
+
+
+def dismissed_line(d: dict[str, Any]) -> str:
+    """'dismissed by X (entry N): reason' (raw text: a view shows it through the display helpers)."""
+    from panel_tui.core.log.entries import entered_for
+
+    entered = entered_for(d)
+    return (f"dismissed by {d.get('by')} (entry {d.get('seq')}{'; ' + entered if entered else ''}): "
+            f"{d.get('reason')}")
+
+
+def pending_count(items: list[KeptAside], state: LogState | None) -> tuple[int, int]:
+    """(pending, dismissed) among a session's kept-aside entries."""
+    done = sum(1 for k in items if dismissal(k, state) is not None)
+    return len(items) - done, done
+
+
+MIN_PREFIX = 12  # hex digits of a hash the command line accepts for a kept-aside entry
+
+
+def resolve_kept_aside(items: list[KeptAside], text: str) -> str:
+    """The full hash of the one kept-aside entry whose hash starts with ``text`` (at least 12 hex
+    digits, any case); refused, listing the entries kept aside, when none or several match."""
+    prefix = text.strip().lower()
+    listed = "; ".join(f"{k.hash} ({k.line()})" for k in items) or "none (this session has no decisions.refused.toml)"
+    if len(prefix) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
+        raise RuleRefused("kept-aside", f"--kept-aside must be a kept-aside entry's hash, or at least its first "
+                                        f"{MIN_PREFIX} hex digits, not {text!r:.80}. Entries kept aside: {listed}",
+                          "kept_aside")
+    found = [k for k in items if k.hash.startswith(prefix)]
+    if not found:
+        raise RuleRefused("kept-aside", f"no entry kept aside in {KEPT_ASIDE_FILE} has a hash starting {prefix}. "
+                                        f"Entries kept aside: {listed}", "kept_aside")
+    if len(found) > 1:
+        raise RuleRefused("kept-aside", f"{prefix} starts the hashes of {len(found)} entries kept aside; give more "
+                                        "digits: " + "; ".join(f"{k.hash} ({k.line()})" for k in found), "kept_aside")
+    return found[0].hash
+
+
+def dismissed_on_disk(session_dir: Path) -> dict[str, int]:
+    """Kept-aside hash -> seq of its standing dismissal, folded from the session's log as it is on disk
+    without checking it (for a note beside a verdict already given; a log that does not read gives {})."""
+    from panel_tui.core.inspection import LOG_FILE
+    from panel_tui.core.log.reader import parse_as_written
+    from panel_tui.core.log.state import LogState
+
+    path = session_dir / LOG_FILE
+    try:
+        text = path.read_bytes().decode("utf-8")
+        doc = parse_as_written(text) or tomllib.loads(text)
+        state = LogState(path)
+        for e in doc.get("entry", []):
+            state.apply(e)
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return {}
+    return dict(state.dismissed)

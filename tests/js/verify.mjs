@@ -1,9 +1,10 @@
 // An independent verifier for panel-tui decision logs (formats panel-tui/decisions/2 and /3), written
 // in JavaScript from docs/formats.md alone: no panel-tui code, only a TOML parser. Format 3 hashes the
-// same way; its entries carry entered_by (required) and, when replayed, decided_at.
+// same way; its entries carry entered_by (required) and, when replayed, decided_at. A format-3 dismissal
+// names an entry kept aside in decisions.refused.toml (its own hash intact), once while it stands.
 // Usage: node verify.mjs SESSION_DIR   -> prints "ok <entries> <head>" (exit 0) or the problem (exit 1)
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "smol-toml";
 
@@ -38,6 +39,14 @@ export function H(table) {
   return createHash("sha256").update(Buffer.from(canon(body), "utf8")).digest("hex");
 }
 
+// The hashes of the entries kept aside beside the log whose own hash still matches them.
+function keptAside(dir) {
+  const path = join(dir, "decisions.refused.toml");
+  if (!existsSync(path)) return new Set();
+  const items = parse(readFileSync(path, "utf8")).refused || [];
+  return new Set(items.map((r) => r.entry).filter((e) => e && e.hash === H(e)).map((e) => e.hash));
+}
+
 function verify(dir) {
   const doc = parse(readFileSync(join(dir, "decisions.toml"), "utf8"));
   const extra = Object.keys(doc).filter((k) => k !== "log" && k !== "entry");
@@ -47,7 +56,8 @@ function verify(dir) {
   if (log.format !== "panel-tui/decisions/2" && !v3) return `not format 2 or 3: ${log.format}`;
   const insp = createHash("sha256").update(readFileSync(join(dir, "inspection.toml"))).digest("hex");
   if (insp !== log.inspection_sha256) return "inspection changed";
-  let prev = H(log), signed = false;
+  let prev = H(log), signed = false, aside = null;
+  const dismissed = new Map(); // kept-aside hash -> seq of its standing dismissal
   const entries = doc.entry || [];
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i], n = i + 1;
@@ -58,6 +68,17 @@ function verify(dir) {
     if (!v3 && ("entered_by" in e || "decided_at" in e)) return `entry ${n}: format-3 key in a format-2 log`;
     if ("decided_at" in e && !("replayed_from" in e)) return `entry ${n}: decided_at without replayed_from`;
     if (signed && e.kind !== "reopen") return `entry ${n}: after sign-off`;
+    if (e.kind === "dismissal") {
+      if (!v3) return `entry ${n}: a dismissal in a format-2 log`;
+      aside = aside || keptAside(dir);
+      if (!aside.has(e.kept_aside)) return `entry ${n}: dismisses no entry kept aside`;
+      if (dismissed.has(e.kept_aside)) return `entry ${n}: already dismissed by entry ${dismissed.get(e.kept_aside)}`;
+      dismissed.set(e.kept_aside, n);
+    }
+    if (e.kind === "retraction") {
+      const t = entries[e.retracts - 1];
+      if (t && t.kind === "dismissal" && dismissed.get(t.kept_aside) === t.seq) dismissed.delete(t.kept_aside);
+    }
     if (e.kind === "sign-off") signed = true;
     if (e.kind === "reopen") signed = false;
     prev = e.hash;

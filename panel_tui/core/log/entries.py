@@ -17,12 +17,17 @@ RETRACTION = "retraction"
 DISSENT = "dissent"
 SIGN_OFF = "sign-off"
 REOPEN = "reopen"
+# Format 3 (issue 20 item 4): an entry kept aside by a replay (decisions.refused.toml) dealt with
+# without re-recording it; ``kept_aside`` names it by its hash. Retracting it makes the entry pending again.
+DISMISSAL = "dismissal"
 
-KINDS = (ATTENDANCE, PROPOSAL, DISCRETION, DECLINED, RATIFICATION, RETRACTION, SIGN_OFF, REOPEN, DISSENT)
+KINDS = (ATTENDANCE, PROPOSAL, DISCRETION, DECLINED, RATIFICATION, RETRACTION, SIGN_OFF, REOPEN, DISSENT)  # formats 1-2
+FORMAT_3_KINDS = (DISMISSAL,)  # kinds only a format-3 log holds (formats 1 and 2 refuse them)
+ALL_KINDS = KINDS + FORMAT_3_KINDS
 UNRETRACTABLE = frozenset({SIGN_OFF, REOPEN, RETRACTION})
 PANEL_KINDS = (DISCRETION, DECLINED)  # the panel's decision on a case-based standard: one stands per standard
 # made by someone present (format 2): refused before attendance, and from anyone not present
-BY_PRESENT = (DISCRETION, DECLINED, RATIFICATION, RETRACTION, DISSENT, SIGN_OFF, REOPEN)
+BY_PRESENT = (DISCRETION, DECLINED, RATIFICATION, RETRACTION, DISSENT, SIGN_OFF, REOPEN, DISMISSAL)
 OUTCOMES = ("pending", "accepted", "declined", "withdrawn")  # what became of a proposal
 
 LOG_FORMAT_V1 = "panel-tui/decisions/1"
@@ -117,12 +122,19 @@ DissentFields = TypedDict("DissentFields", {"member": str, "about": NotRequired[
 SignOffFields = TypedDict("SignOffFields", {
     "ratings": dict[str, str], "score": int, "max_score": int, "overall": str, "entry_count": int})
 ReopenFields = TypedDict("ReopenFields", {"reason": str})
+# format 3: ``kept_aside`` is the hash (64 hex) of an entry in decisions.refused.toml whose own hash verifies
+DismissalFields = TypedDict("DismissalFields", {"kept_aside": str, "reason": str})
 
 FIELDS: dict[str, type] = {
     ATTENDANCE: AttendanceFields, PROPOSAL: ProposalFields, DISCRETION: DiscretionFields,
     DECLINED: DeclinedFields, RATIFICATION: RatificationFields, RETRACTION: RetractionFields,
-    DISSENT: DissentFields, SIGN_OFF: SignOffFields, REOPEN: ReopenFields,
+    DISSENT: DissentFields, SIGN_OFF: SignOffFields, REOPEN: ReopenFields, DISMISSAL: DismissalFields,
 }
+
+
+def kinds_of(log_format: str | None) -> tuple[str, ...]:
+    """The entry kinds a log of this format may hold."""
+    return ALL_KINDS if log_format == LOG_FORMAT_V3 else KINDS
 
 
 def same_name(a: str, b: str) -> bool:
@@ -169,4 +181,6 @@ def entry_line(e: dict[str, Any]) -> str:
         parts.append(f"{e.get('overall')} {e.get('score')}/{e.get('max_score')}")
     elif kind == DISSENT:
         parts.append(f"of {e.get('member')}")
+    elif kind == DISMISSAL:
+        parts.append(f"of kept-aside {str(e.get('kept_aside'))[:12]}")
     return one_line(" ".join(parts), 120)

@@ -53,7 +53,7 @@ def verify_bytes(state: LogState, data: bytes, insp: Inspection, rating: Rating 
         text = decode_text(data, path, "decision log")
     except InputError as exc:
         return _fail(state, f"unreadable log: {exc}")
-    quick = _verified_as_written(path, data, text, insp, rating)
+    quick = _verified_as_written(path, data, text, insp, rating, state)
     if quick is not None:
         for f in fields(LogState):
             setattr(state, f.name, getattr(quick, f.name))
@@ -137,13 +137,17 @@ def parse_as_written(text: str) -> dict[str, Any] | None:
 
 
 def _verified_as_written(path: Path, data: bytes, text: str, insp: Inspection,
-                         rating: Rating | None) -> LogState | None:
+                         rating: Rating | None, given: LogState | None = None) -> LogState | None:
     """The log replayed from :func:`parse_as_written` when every check passes and the bytes are its
-    canonical rendering; None in every other case (the caller then reads it with tomllib)."""
+    canonical rendering; None in every other case (the caller then reads it with tomllib).
+    ``given``: the caller's state, whose kept-aside hashes (or where to read them) the trial keeps."""
     doc = parse_as_written(text)
     if doc is None:
         return None
     trial = LogState(path)
+    if given is not None:
+        trial.kept_aside_hashes, trial.kept_aside_problem = given.kept_aside_hashes, given.kept_aside_problem
+        trial.kept_aside_source = given.kept_aside_source
     try:
         replay(trial, doc, insp, rating)
         if trial.problem is None:

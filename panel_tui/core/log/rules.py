@@ -15,12 +15,14 @@ from panel_tui.core.display import has_visible_text
 from panel_tui.core.engine import Rating, StandardResult, direction, with_finals
 from panel_tui.core.errors import RuleRefused
 from panel_tui.core.log.entries import (
+    ALL_KINDS,
     ATTENDANCE,
     BY_PRESENT,
     DECLINED,
     DISCRETION,
+    DISMISSAL,
     DISSENT,
-    KINDS,
+    FORMAT_3_KINDS,
     LOG_FORMAT_V1,
     LOG_FORMAT_V3,
     PROPOSAL,
@@ -228,13 +230,36 @@ def _check_evidence(state: LogState, e: Entry, s: StandardResult) -> None:
                                           f"{expected.get(key)!r}: the figures were not the ones decided on.")
 
 
+def _check_dismissal(state: LogState, e: Entry) -> None:
+    """A dismissal names an entry kept aside beside this log (its own hash intact) not yet dismissed."""
+    from panel_tui.core.kept_aside import KEPT_ASIDE_FILE
+
+    target = e.get("kept_aside")
+    if not isinstance(target, str) or target not in state.kept_aside():
+        problem = f" ({state.kept_aside_problem})" if state.kept_aside_problem else ""
+        raise RuleRefused("kept-aside", f"there is no entry kept aside in {KEPT_ASIDE_FILE} whose hash is "
+                                        f"{str(target)[:64]!r}{problem}: a dismissal names an entry kept aside "
+                                        "beside this log, by its own hash, and no writer of panel-tui records one "
+                                        "for any other.", "kept_aside")
+    if target in state.dismissed:
+        raise RuleRefused("dismissed", f"the kept-aside entry {target[:12]}… was already dismissed by entry "
+                                       f"{state.dismissed[target]}; an entry is dismissed once (retract that "
+                                       "dismissal first to dismiss it again).", "kept_aside")
+    check_text(e.get("reason"), "reason", MIN_REASON)
+
+
 def validate(state: LogState, rating: Rating, e: Entry) -> None:
     """Check one entry against the rules, given the state before it. Raises RuleRefused."""
     kind = e.get("kind")
-    if kind not in KINDS:
-        raise RuleRefused("unknown-kind", f"unknown entry kind {kind!r}; use one of: {', '.join(KINDS)}.")
+    if kind not in ALL_KINDS:
+        raise RuleRefused("unknown-kind", f"unknown entry kind {kind!r}; use one of: {', '.join(ALL_KINDS)}.")
+    log_format = state.header.get("format") if state.header is not None else None
+    if kind in FORMAT_3_KINDS and log_format != LOG_FORMAT_V3:
+        raise RuleRefused("format", f"a {kind} is an entry of decision-log format 3 ({LOG_FORMAT_V3}); this log is "
+                                    f"{log_format} and keeps its own format's entries. Settle the kept-aside entry by "
+                                    "recording the decision knowingly instead.")
     check_name(e.get("by"))
-    if state.header is not None and state.header.get("format") == LOG_FORMAT_V3:
+    if log_format == LOG_FORMAT_V3:
         check_name(e.get("entered_by"), "entered_by")  # format 3: who typed it in, on every entry
     missing = rating.inspection.missing()
     if missing and not _is_v1(state):
@@ -327,6 +352,8 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
         for key, value in sign_off_record(state, rating).items():
             if e.get(key) != value:
                 raise RuleRefused("sign-off-record", f"sign-off {key} must be {value!r}, not {e.get(key)!r}.")
+    elif kind == DISMISSAL:
+        _check_dismissal(state, e)
     elif kind == REOPEN:
         if not state.signed_off:
             raise RuleRefused("not-signed-off", "the session is not signed off; there is nothing to reopen.")

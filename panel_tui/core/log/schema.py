@@ -14,9 +14,10 @@ import typing
 from typing import Any, Callable, NotRequired, get_args, get_origin
 
 from panel_tui.core.log.entries import (
+    ALL_KINDS,
     FIELDS,
     FORMAT_3_KEYS,
-    KINDS,
+    FORMAT_3_KINDS,
     LOG_FORMAT_V1,
     LOG_FORMAT_V2,
     LOG_FORMAT_V3,
@@ -26,12 +27,13 @@ from panel_tui.core.log.entries import (
     Evidence,
     EvidenceV1,
     Header,
+    kinds_of,
 )
 
 MAX_INT = 2**53 - 1  # every integer a log holds survives a JSON number in any language
 RFC3339_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
 HEX64 = re.compile(r"[0-9a-f]{64}\Z")
-HEX_KEYS = {"prev", "hash", "replayed_from", "inspection_sha256", "framework_sha256"}
+HEX_KEYS = {"prev", "hash", "replayed_from", "inspection_sha256", "framework_sha256", "kept_aside"}
 TIME_KEYS = {"at", "created", "decided_at"}
 
 
@@ -173,15 +175,20 @@ def _entry_schema(kind: str, log_format: str) -> tuple[dict[str, Checker], froze
     return checks, frozenset(required)
 
 
-_SCHEMAS = {(kind, fmt): _entry_schema(kind, fmt) for kind in KINDS for fmt in LOG_FORMATS}
+_SCHEMAS = {(kind, fmt): _entry_schema(kind, fmt) for kind in ALL_KINDS for fmt in LOG_FORMATS}
 
 
 def check_entry(e: dict[str, Any], n: int, log_format: str) -> None:
     """Raise ShapeError naming the field when entry ``n`` is not of its kind's shape."""
     kind = e.get("kind")
-    if kind not in KINDS:
-        raise ShapeError(f"entry {n}: unknown kind {kind!r}; the kinds are: {', '.join(KINDS)}.")
-    checks, required = _SCHEMAS[(kind, log_format if log_format in LOG_FORMATS else LOG_FORMAT_V2)]
+    log_format = log_format if log_format in LOG_FORMATS else LOG_FORMAT_V2
+    kinds = kinds_of(log_format)
+    if kind in FORMAT_3_KINDS and kind not in kinds:
+        raise ShapeError(f"entry {n}: a {kind!r} entry is a kind of format 3 ({LOG_FORMAT_V3}) only; a {log_format} "
+                         f"log holds: {', '.join(kinds)}.")
+    if kind not in kinds:
+        raise ShapeError(f"entry {n}: unknown kind {kind!r}; the kinds are: {', '.join(kinds)}.")
+    checks, required = _SCHEMAS[(kind, log_format)]
     where = f"entry {n} ({kind})"
     _check_fields(e, checks, required, where, f"a {kind} entry holds")
     if "decided_at" in e and "replayed_from" not in e:

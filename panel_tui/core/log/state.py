@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from panel_tui.core.log.chain import canonical_hash
 from panel_tui.core.log.entries import (
     ATTENDANCE,
     DECLINED,
     DISCRETION,
+    DISMISSAL,
     DISSENT,
     PROPOSAL,
     RATIFICATION,
@@ -27,6 +28,9 @@ from panel_tui.core.log.entries import (
 
 if TYPE_CHECKING:
     from panel_tui.core.engine import Rating
+
+# where the hashes of the entries kept aside beside a log come from: (hashes, the file's problem or None)
+KeptAsideSource = Callable[[], tuple[frozenset[str], str | None]]
 
 # kind -> the group whose latest unretracted entry stands
 GROUP_OF = {DISCRETION: "panel", DECLINED: "panel", RATIFICATION: "ratified", PROPOSAL: "proposals",
@@ -53,6 +57,15 @@ class LogState:
     evidence_cache: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     # group -> its standing entries by standard, until the next apply (see _standing)
     standing_memo: dict[str, dict[str, Entry]] = field(default_factory=dict, repr=False, compare=False)
+    # format 3: the hash of an entry kept aside (decisions.refused.toml) -> seq of its standing dismissal
+    dismissed: dict[str, int] = field(default_factory=dict)
+    # The hashes of the entries kept aside beside this log whose own hash verifies: read when a dismissal is
+    # first checked (a log without one never reads them), from ``kept_aside_source`` when a caller gives
+    # one (a version of the log in git history: the kept-aside file committed beside it), else from the
+    # session's folder (the log's). A caller may also set the hashes themselves.
+    kept_aside_hashes: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    kept_aside_problem: str | None = field(default=None, repr=False, compare=False)
+    kept_aside_source: KeptAsideSource | None = field(default=None, repr=False, compare=False)
 
     # --- what stands ----------------------------------------------------------------------
 
@@ -107,6 +120,22 @@ class LogState:
             if e["kind"] == DISCRETION:
                 out[sid] = str(e["to"])
         return out
+
+    def kept_aside(self) -> frozenset[str]:
+        """The hashes a dismissal may name: entries kept aside beside this log, each intact."""
+        if self.kept_aside_hashes is None:
+            if self.kept_aside_source is not None:
+                self.kept_aside_hashes, self.kept_aside_problem = self.kept_aside_source()
+            else:
+                from panel_tui.core.kept_aside import intact_hashes  # (it reads the log's own modules)
+
+                self.kept_aside_hashes, self.kept_aside_problem = intact_hashes(self.path.parent)
+        return self.kept_aside_hashes
+
+    def dismissal_of(self, kept_hash: str) -> Entry | None:
+        """The standing dismissal of the kept-aside entry with this hash (None while it is pending)."""
+        seq = self.dismissed.get(kept_hash)
+        return self.entries[seq - 1] if seq is not None else None
 
     def entry(self, seq: int) -> Entry | None:
         return self.entries[seq - 1] if 1 <= seq <= len(self.entries) else None
@@ -215,12 +244,17 @@ class LogState:
             target = self.entries[e["retracts"] - 1]
             self.retracted[target["seq"]] = seq
             tgroup = GROUP_OF.get(target["kind"])
-            if tgroup is not None:
+            if target["kind"] == DISMISSAL:  # the kept-aside entry is pending again
+                if self.dismissed.get(target["kept_aside"]) == target["seq"]:
+                    del self.dismissed[target["kept_aside"]]
+            elif tgroup is not None:
                 stack = self.stacks[(tgroup, target.get("standard") or "")]
                 if stack and stack[-1] == target["seq"]:
                     stack.pop()  # the usual case: undoing the standing entry
                 else:
                     stack.remove(target["seq"])
+        elif kind == DISMISSAL:
+            self.dismissed[e["kept_aside"]] = seq
         elif kind == SIGN_OFF:
             self.signed_off, self.sign_off_seq = True, seq
         elif kind == REOPEN:
