@@ -64,9 +64,15 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
     elif rel is not None:
         notes += accepted_lines(problems)
     if aside:
-        notes.append(f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in {KEPT_ASIDE_FILE} for the "
-                     "panel to settle (`panel-tui log` lists them): " + "; ".join(k.line() for k in aside[:3])
-                     + (" …" if len(aside) > 3 else ""))
+        from panel_tui.core.kept_aside import dismissed_on_disk
+
+        dismissed = dismissed_on_disk(session_dir)  # the log was read in full by verify's caller
+        pending = [k for k in aside if k.hash not in dismissed]
+        notes.append(f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in {KEPT_ASIDE_FILE}, "
+                     f"{len(aside) - len(pending)} dismissed"
+                     + (f"; {len(pending)} for the panel to settle (`panel-tui log` lists them): "
+                        + "; ".join(k.line() for k in pending[:3]) + (" …" if len(pending) > 3 else "")
+                        if pending else ""))
     if against:
         problem = check_against(session_dir, against)  # InputError (exit 2) for a bad REF
         if problem:

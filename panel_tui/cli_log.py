@@ -111,6 +111,16 @@ def cmd_dissent(a: argparse.Namespace) -> int:
     return _record(a, "dissent", {"member": a.member, "about": a.about, "reason": a.reason, "by": a.by or a.member})
 
 
+def cmd_dismiss(a: argparse.Namespace) -> int:
+    """Dismiss an entry a replay kept aside (format 3): named by its hash, or a unique prefix of it."""
+    from panel_tui.core.inspection import resolve_inspection_path
+    from panel_tui.core.kept_aside import load_kept_aside, resolve_kept_aside
+
+    items, _ = load_kept_aside(resolve_inspection_path(a.path).parent)  # a changed entry: the rules refuse it
+    return _record(a, "dismissal", {"kept_aside": resolve_kept_aside(items, a.kept_aside), "reason": a.reason,
+                                    "by": a.by})
+
+
 def cmd_verify(a: argparse.Namespace) -> int:
     from panel_tui.core.log import check_head
     from panel_tui.core.session import load_session
@@ -160,7 +170,7 @@ def cmd_log(a: argparse.Namespace) -> int:
         else:
             _say(f"{log_path}: no decisions recorded yet.")
         return EXIT_OK
-    from panel_tui.core.kept_aside import load_kept_aside
+    from panel_tui.core.kept_aside import dismissal, dismissed_line, load_kept_aside, pending_count
 
     aside, aside_problem = load_kept_aside(session.dir)
     if a.json:
@@ -173,7 +183,8 @@ def cmd_log(a: argparse.Namespace) -> int:
                               "answered_by": (state.answer_to(e) or {}).get("seq")}
                              for e in state.entries if e["kind"] == "proposal"],
                "kept_aside": [{"at": k.at, "reason": k.reason, "replayed_onto": k.replayed_onto, "intact": k.intact,
-                               "entry": k.entry} for k in aside],
+                               "entry": k.entry, "dismissed_by": (dismissal(k, state) or {}).get("seq")}
+                              for k in aside],
                "kept_aside_problem": aside_problem}
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
     else:
@@ -181,10 +192,15 @@ def cmd_log(a: argparse.Namespace) -> int:
 
         render_log(make_console(), state, session.rating.framework.panel.timezone)
         if aside:
+            pending, done = pending_count(aside, state)
             _say(f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in decisions.refused.toml, outside "
-                 "the chain, for the panel to settle:")
+                 f"the chain ({pending} for the panel to settle, {done} dismissed):")
             for k in aside:
-                _say(f"  ⚑ {k.line()}")
+                d = dismissal(k, state)
+                _say(f"  {'✓' if d else '⚑'} {k.line()}; " + (dismissed_line(d) if d else f"pending ({k.hash[:12]})"))
+            if pending:
+                _say("Settle each pending one by recording its decision knowingly, or dismiss it: panel-tui dismiss "
+                     "PATH --kept-aside HASH --reason TEXT --by NAME")
     if state.problem or aside_problem:
         _say(f"panel-tui: verify failed: {state.problem or aside_problem}", err=True)
         return EXIT_CHECK_FAILED
@@ -245,6 +261,11 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:
     s = p("dissent", cmd_dissent, "record a member's dissent", by_required=False)
     s.add_argument("--member", required=True)
     s.add_argument("--about", type=int, help="the entry dissented from")
+    s.add_argument("--reason", required=True)
+
+    s = p("dismiss", cmd_dismiss, "dismiss an entry a sync kept aside, with a reason (format-3 logs)")
+    s.add_argument("--kept-aside", metavar="HASH", dest="kept_aside", required=True,
+                   help="the kept-aside entry's hash, or at least its first 12 hex digits (`panel-tui log` lists them)")
     s.add_argument("--reason", required=True)
 
     s = sub.add_parser("verify", help="verify a session's decision log")

@@ -45,7 +45,7 @@ DIRECTIONS = ("uplift", "lowering", "none")
 
 # A session's keys in ``audit --json`` (and the columns of sessions.csv), in this order.
 SESSION_KEYS = ("path", "service", "framework", "fieldwork", "lead_inspector", "score", "max_score", "overall",
-                "signed_off", "log_status", "kept_aside", "accepted_rewrites")
+                "signed_off", "log_status", "kept_aside", "kept_aside_dismissed", "accepted_rewrites")
 # The keys of a row in ``audit --json`` (and the columns of decisions.csv), in this order.
 ROW_KEYS = ("session", "seq", "kind", "standard", "from", "to", "direction", "flags", "outside_criteria",
             "other_evidence", "by", "entered_by", "at", "decided_at", "rationale", "lowest_percent", "cases",
@@ -108,7 +108,8 @@ class SessionRecord:
     overall: str | None = None
     signed_off: bool = False
     log_status: str = "no log"
-    kept_aside: int = 0  # entries a replay kept aside for the panel (decisions.refused.toml)
+    kept_aside: int = 0  # entries a replay kept aside (decisions.refused.toml) still for the panel to settle
+    kept_aside_dismissed: int = 0  # entries kept aside that a standing dismissal in the log dealt with
     accepted_rewrites: list[str] = field(default_factory=list)  # "<commit>: <reason>", accepted on the record
     loaded: bool = False  # the inspection was read (the session is grouped by framework, inspector, year)
     counted: bool = False  # loaded, and its log (if any) verifies: its figures count
@@ -178,10 +179,10 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
             if not history_failed:
                 rating = rate(insp, state.finals, light=True)
         rec.signed_off = state.signed_off and state.problem is None and not history_failed
-        from panel_tui.core.kept_aside import load_kept_aside
+        from panel_tui.core.kept_aside import load_kept_aside, pending_count
 
         aside, aside_problem = load_kept_aside(folder)
-        rec.kept_aside = len(aside)
+        rec.kept_aside, rec.kept_aside_dismissed = pending_count(aside, state)
         if aside_problem and state.problem is None and not history_failed:
             rec.log_status, history_failed = f"kept-aside entries changed: {aside_problem}", True
             rec.signed_off = False

@@ -22,6 +22,8 @@ from panel_tui.core.log.state import LogState
 from panel_tui.core.session import load_session
 
 RECORD_FORMAT = "panel-tui/record/2"
+# a format-3 entry kind the shared vocabulary does not name yet (display.OUTCOME_WORDS)
+KIND_WORDS = {**OUTCOME_WORDS, "dismissal": "Dismissed an entry kept aside"}
 
 
 def evidence_text(s: StandardResult, small: int) -> str:
@@ -90,7 +92,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
     entries: list[dict[str, Any]] = []
     for e in st.entries if st is not None else []:
         status = st.status_of(e)  # type: ignore[union-attr]
-        row = {"seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], "standard": e.get("standard"),
+        row = {"seq": e["seq"], "kind": e["kind"], "outcome": KIND_WORDS[e["kind"]], "standard": e.get("standard"),
                **_who_and_when(e, zone), "status": status, "text": e.get("rationale", e.get("reason")),
                "summary": entry_summary(e)}
         if e["kind"] == "dissent":
@@ -122,24 +124,39 @@ def build_record(path: Path | str) -> dict[str, Any]:
         "computed_score": r.computed_score, "computed_overall": r.computed_overall,
         "score": r.score, "max_score": r.max_score, "overall": r.overall,
         "entries": len(st.entries) if st else 0, "head": st.head if st and st.entries else None,
-        "kept_aside": _kept_aside(session.dir, zone),
+        "kept_aside": _kept_aside(session.dir, zone, st),
         "paragraphs": paragraphs_annex(session),
     }
 
 
-def _kept_aside(session_dir: Path, zone: str) -> list[dict[str, Any]]:
+def _kept_aside(session_dir: Path, zone: str, st: LogState | None) -> list[dict[str, Any]]:
     """Entries a replay kept aside (outside the chain, part of the record): each with why, who and
-    its whole text; an export refuses a kept-aside file whose entries were changed."""
+    its whole text, and the dismissal that dealt with it (``dismissed``: null while it is pending);
+    an export refuses a kept-aside file whose entries were changed."""
     from panel_tui.core.display import local_time
-    from panel_tui.core.kept_aside import load_kept_aside
+    from panel_tui.core.kept_aside import dismissal, load_kept_aside
 
     items, problem = load_kept_aside(session_dir)
     if problem:
         raise InputError(session_dir, None, f"the entries kept aside do not verify, so no record is exported: "
                                             f"{problem}", "run panel-tui verify and resolve it first.")
-    return [{"summary": entry_summary(k.entry), "by": k.entry.get("by"), "reason": k.reason,
-             "kept_at": local_time(k.at, zone), "text": k.entry.get("rationale", k.entry.get("reason")),
-             "hash": k.entry.get("hash")} for k in items]
+    out = []
+    for k in items:
+        d = dismissal(k, st)
+        out.append({"summary": entry_summary(k.entry), "by": k.entry.get("by"), "reason": k.reason,
+                    "kept_at": local_time(k.at, zone), "text": k.entry.get("rationale", k.entry.get("reason")),
+                    "hash": k.entry.get("hash"),
+                    "dismissed": None if d is None else {"seq": d["seq"], "reason": d.get("reason"),
+                                                         **_who_and_when(d, zone)}})
+    return out
+
+
+def _dismissed_text(x: dict[str, Any]) -> str:
+    """'dismissed by X (entry N): reason', or 'pending' for a kept-aside entry not yet dealt with."""
+    d = x.get("dismissed")
+    if not d:
+        return "pending"
+    return f"dismissed by {d['by']} (entry {d['seq']}, {_when(d)}{_entered(d)}): {d['reason']}"
 
 
 # --- one document, three renderings ---------------------------------------------------------
@@ -241,7 +258,7 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
         out.append(("h2", "Entries kept aside for the panel (outside the log's chain)"))
         for x in rec["kept_aside"]:
             out.append(("li", f"{x['summary']}, by {x['by']}, kept aside {x['kept_at']}: {x['reason']}. "
-                              f"Text: {x['text']}"))
+                              f"Text: {x['text']} — now {_dismissed_text(x)}"))
     if rec["entries_list"]:
         out.append(("h2", "Every entry, in order"))
         out.append(("table", (["Entry", "Time", "What", "Standard", "By", "Status"],
@@ -399,8 +416,8 @@ def to_csv(rec: dict[str, Any]) -> str:
         so = rec["sign_off"]
         row(row="sign-off", seq=so["seq"], decision=OUTCOME_WORDS["sign-off"], at=_when(so), by=_by(so))
     for x in rec.get("kept_aside", []):  # outside the chain: no seq, the reason it was kept aside as its status
-        row(row="kept-aside", decision=x["summary"], at=x["kept_at"], by=x["by"], status=f"kept aside: {x['reason']}",
-            text=x["text"] or x["summary"])
+        row(row="kept-aside", decision=x["summary"], at=x["kept_at"], by=x["by"],
+            status=f"kept aside: {x['reason']}; {_dismissed_text(x)}", text=x["text"] or x["summary"])
     return buf.getvalue()
 
 
