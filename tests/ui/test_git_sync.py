@@ -44,7 +44,9 @@ async def report(app, pilot):
     """The git dialog, once the worker has put it up: (its title, its text)."""
     from panel_tui.modals.git_dialog import GitReportScreen
 
-    await wait_for(pilot, lambda: isinstance(app.screen, GitReportScreen), tries=300)
+    # the dialog once it is composed (pushed is not enough: its widgets mount a moment later)
+    await wait_for(pilot, lambda: isinstance(app.screen, GitReportScreen) and bool(app.screen.query("#git-text")),
+                   tries=300)
     dialog = app.screen
     return str(dialog.query_one("#git-title").render()), str(dialog.query_one("#git-text").render())
 
@@ -190,8 +192,8 @@ def test_sync_and_replay_previews_then_replays_only_when_confirmed(shared: Share
         await pilot.press("ctrl+s")  # replay
         from panel_tui.modals.git_dialog import GitReportScreen
 
-        await wait_for(pilot, lambda: isinstance(app.screen, GitReportScreen) and "replay" in str(
-            app.screen.query_one("#git-title").render()), tries=300)
+        await wait_for(pilot, lambda: isinstance(app.screen, GitReportScreen) and bool(app.screen.query("#git-title"))
+                       and "replay" in str(app.screen.query_one("#git-title").render()), tries=300)
         seen["done"] = str(app.screen.query_one("#git-text").render())
         await pilot.press("escape")
         await pilot.pause()
