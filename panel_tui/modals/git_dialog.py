@@ -66,13 +66,19 @@ def git_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
         return
     from panel_tui.core.gitstore import work_tree
 
-    from panel_tui.core.kept_aside import load_kept_aside
+    from panel_tui.core.kept_aside import dismissal, dismissed_line, load_kept_aside
 
     aside, problem = load_kept_aside(session.dir)
     if aside or problem:
-        lines = [f"⚑ {k.line()}" for k in aside] + ([f"✗ {problem}"] if problem else [])
+        lines = []
+        for k in aside:
+            done = dismissal(k, session.log)
+            lines.append(f"{'✓' if done else '⚑'} {k.line()}" + (f" — {dismissed_line(done)}" if done else
+                                                                f" — pending (hash {k.hash[:12]})"))
+        lines += [f"✗ {problem}"] if problem else []
         lines.append("These are outside the log's chain. To settle one, record the decision knowingly on its "
-                     "standard (d, k or r), or leave it: it stays here, on the record, in decisions.refused.toml.")
+                     "standard (d, k or r), or dismiss it with a reason (panel-tui dismiss PATH --kept-aside "
+                     "HASH --reason TEXT --by NAME); it stays here, on the record, in decisions.refused.toml.")
         yield SystemCommand("Git: Kept-aside entries", f"{len(aside)} entries a replay kept aside, with why",
                             lambda: app.push_screen(GitReportScreen("Entries kept aside for the panel", lines,
                                                                     problem is None)))

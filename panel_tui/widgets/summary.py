@@ -106,12 +106,13 @@ class SessionSummary(Static):
     def _read_sync(self, session: Session, asked: int) -> None:
         from panel_tui.core.gitstore import sync_state  # read from the last fetch, no network
 
-        from panel_tui.core.kept_aside import load_kept_aside
+        from panel_tui.core.kept_aside import load_kept_aside, pending_count
 
         state = sync_state(session.dir, short=True)
         aside, problem = load_kept_aside(session.dir)
-        if aside or problem:  # a word and a symbol, never colour alone
-            state += f" · ⚑ {len(aside)} kept aside" + (" (one changed!)" if problem else "")
+        pending = pending_count(aside, session.log)[0]
+        if pending or problem:  # a word and a symbol, never colour alone; dismissed ones are dealt with
+            state += f" · ⚑ {pending} kept aside" + (" (one changed!)" if problem else "")
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._got_sync, session, state, asked)
 

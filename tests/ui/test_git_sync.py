@@ -192,8 +192,12 @@ def test_sync_and_replay_previews_then_replays_only_when_confirmed(shared: Share
         await pilot.press("ctrl+s")  # replay
         from panel_tui.modals.git_dialog import GitReportScreen
 
-        await wait_for(pilot, lambda: isinstance(app.screen, GitReportScreen) and bool(app.screen.query("#git-title"))
-                       and "replay" in str(app.screen.query_one("#git-title").render()), tries=300)
+        def replayed() -> bool:  # the replay's own report (the preview's title has "replay" in it too)
+            screen = app.screen
+            return (isinstance(screen, GitReportScreen) and bool(screen.query("#git-text"))
+                    and str(screen.query_one("#git-title").render()).startswith("✓ Git sync and replay"))
+
+        await wait_for(pilot, replayed, tries=300)
         seen["done"] = str(app.screen.query_one("#git-text").render())
         await pilot.press("escape")
         await pilot.pause()

@@ -200,10 +200,6 @@ def test_a_commit_that_removes_the_dismissed_entry_from_the_kept_aside_file_is_n
 
 
 @needs_git
-@pytest.mark.xfail(strict=True, reason="the history check (panel_tui/core/gitstore/history.py, _OwnCheck._check) "
-                                       "verifies an incoming version of the log against this clone's working "
-                                       "kept-aside file, not the one committed beside that version; it should set "
-                                       "LogState.kept_aside_hashes from the file at that commit")
 def test_a_dismissal_arriving_with_its_kept_aside_file_is_adopted_by_sync(shared: Shared) -> None:
     sa, sb, mine = conflict(shared)  # A has not synced since B's replay: the kept-aside file is new to it
     assert cli("dismiss", sb, "--kept-aside", str(mine["hash"])[:12], "--reason", WHY, "--by", "Ann Chair").returncode == 0
@@ -214,11 +210,6 @@ def test_a_dismissal_arriving_with_its_kept_aside_file_is_adopted_by_sync(shared
 
 
 @needs_git
-@pytest.mark.xfail(strict=True, reason="a replay keeps aside a local dismissal of an entry the other office dismissed "
-                                       "since the fork (the rules refuse it: already dismissed), but the history "
-                                       "check (gitstore/history.py, kept_aside_with_cause) sees no cause and names "
-                                       "the merge as changing the entry; sync.conflicts and kept_aside_with_cause "
-                                       "should count it as a conflict")
 def test_both_offices_dismissing_the_same_entry_replays_and_verifies(shared: Shared) -> None:
     sa, sb, mine = conflict(shared)
     h = str(mine["hash"])[:12]
@@ -227,7 +218,7 @@ def test_both_offices_dismissing_the_same_entry_replays_and_verifies(shared: Sha
     assert cli("sync", sa).returncode == 0
     assert cli("dismiss", sb, "--kept-aside", h, "--reason", AGAIN, "--by", "Bob Member").returncode == 0
     r = cli("sync", sb, "--replay")
-    assert r.returncode == 0 and "already dismissed by entry" in r.stderr, r.stderr
+    assert r.returncode == 0 and "conflict on the kept-aside entry" in r.stderr, r.stderr
     r = cli("verify", sb)
     assert r.returncode == 0, r.stderr
 

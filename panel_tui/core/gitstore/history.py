@@ -170,6 +170,9 @@ def kept_aside_with_cause(e: dict[str, Any], there: list[dict[str, Any]], here_l
         return True
     if any(x.get("kind") in ("sign-off", "attendance") for x in there):
         return True
+    if e.get("kind") == "dismissal" and any(x.get("kind") == "dismissal" and x.get("kept_aside") == e.get("kept_aside")
+                                            for x in there):
+        return True  # both offices dismissed the same kept-aside entry: the second is refused
     here = {x.get("seq"): x for x in here_log}  # ``e`` and its references are numbered as recorded here
     merged = {x.get("seq"): x for x in merged_log}  # the other side's entries as numbered in the merge
     standard = _settles(e, here) or (str(e["standard"]) if e.get("kind") == "proposal" and e.get("standard") else None)
@@ -234,6 +237,12 @@ class _OwnCheck:
                 self.inspections[digest] = None
         return self.inspections[digest]
 
+    def _kept_aside_at(self, sha: str) -> tuple[frozenset[str], str | None]:
+        """The kept-aside entries committed beside this version (a dismissal names one of them), not
+        the working file's: another office's dismissal arrives with its kept-aside file."""
+        data = blob(self.root, sha, self.rel[: -len(LOG_FILE)] + REFUSED_FILE)
+        return frozenset(str(e.get("hash")) for e in kept_aside(data)), None
+
     def _check(self, data: bytes, sha: str) -> str | None:
         from panel_tui.core.log.reader import verify_bytes, verify_structure
         from panel_tui.core.log.state import LogState
@@ -246,7 +255,8 @@ class _OwnCheck:
             insp = load()
             if not insp:
                 continue
-            problem = verify_bytes(LogState(path), data, insp).problem
+            state = LogState(path, kept_aside_source=lambda: self._kept_aside_at(sha))
+            problem = verify_bytes(state, data, insp).problem
             if problem is None:
                 return None
             if ": inspection changed:" in problem or ": framework changed:" in problem:

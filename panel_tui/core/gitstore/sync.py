@@ -567,6 +567,14 @@ def conflicts(d: Divergence, common: list[dict[str, Any]]) -> dict[str, str]:
             out[str(e["hash"])] = ("a sign-off is never replayed: the panel signed off on a log without the other "
                                    "office's entries; the chair signs off again on the merged log")
             continue
+        if e.get("kind") == "dismissal":
+            there = next((x for x in d.there if x.get("kind") == "dismissal" and x.get("kept_aside") == e.get("kept_aside")),
+                         None)
+            if there is not None:
+                out[str(e["hash"])] = (f"conflict on the kept-aside entry {str(e.get('kept_aside'))[:12]}: here "
+                                       f"dismissed by {_one_line(str(e.get('by')), 60)}; there dismissed by "
+                                       f"{_one_line(str(there.get('by')), 60)} (entry {there.get('seq')})")
+                continue
         sid = _standard_of(e, by_seq)
         if e.get("kind") in _SETTLING | {"proposal"} and sid in settled:
             there = settled[sid]
