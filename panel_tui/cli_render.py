@@ -78,8 +78,6 @@ def render_log(console: Console, state, zone: str = "UTC") -> None:
         entered = entered_for(e)  # "entered by X for Y" where someone else typed it in (format 3)
         by = one_line(entered, 80) if entered else one_line(str(e.get("by", "")), 30)
         summary = entry_summary(e)
-        if e.get("kind") == "dismissal":  # format 3: which kept-aside entry (its hash's start, as `dismiss` takes it)
-            summary = one_line(f"dismisses kept-aside {str(e.get('kept_aside'))[:12]}: ", 40) + summary
         table.add_row(Text(one_line(str(e.get("seq")))), Text(at), Text(one_line(str(e.get("kind")), 20)), Text(by),
                       Text(summary), Text(one_line(status_mark(state.status_of(e)))))
     console.print(table)

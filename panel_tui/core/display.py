@@ -94,6 +94,8 @@ def entry_summary(e: dict[str, Any]) -> str:
         text = f"{e.get('score')}/{e.get('max_score')} {e.get('overall')} ({e.get('entry_count')} entries before)"
     elif kind == "dissent":
         text = f"{e.get('member')} dissents" + (f" from entry {e['about']}" if e.get("about") else "") + f": {e.get('reason')}"
+    elif kind == "dismissal":  # which kept-aside entry: its hash's start, as `dismiss` takes it
+        text = f"dismisses kept-aside {str(e.get('kept_aside'))[:12]}: {e.get('reason')}"
     else:
         text = str(e.get("reason", ""))
     return one_line(text, 120)
@@ -110,6 +112,7 @@ OUTCOME_WORDS = {
     "dissent": "Dissent",
     "sign-off": "Signed off",
     "reopen": "Reopened",
+    "dismissal": "Dismissed an entry kept aside",
 }
 
 

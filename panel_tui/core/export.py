@@ -23,7 +23,6 @@ from panel_tui.core.session import load_session
 
 RECORD_FORMAT = "panel-tui/record/2"
 # a format-3 entry kind the shared vocabulary does not name yet (display.OUTCOME_WORDS)
-KIND_WORDS = {**OUTCOME_WORDS, "dismissal": "Dismissed an entry kept aside"}
 
 
 def evidence_text(s: StandardResult, small: int) -> str:
@@ -92,7 +91,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
     entries: list[dict[str, Any]] = []
     for e in st.entries if st is not None else []:
         status = st.status_of(e)  # type: ignore[union-attr]
-        row = {"seq": e["seq"], "kind": e["kind"], "outcome": KIND_WORDS[e["kind"]], "standard": e.get("standard"),
+        row = {"seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], "standard": e.get("standard"),
                **_who_and_when(e, zone), "status": status, "text": e.get("rationale", e.get("reason")),
                "summary": entry_summary(e)}
         if e["kind"] == "dissent":
