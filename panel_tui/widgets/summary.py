@@ -50,6 +50,10 @@ def summary_text(session: Session, sync: str | None = None) -> Text:
     else:
         n = len(state.entries)
         t.append(f"✓ log intact, {n} entr{'y' if n == 1 else 'ies'}, open")
+        members = len((state.attendance or {}).get("members", []))
+        needed = r.framework.panel.quorum_members
+        if state.attendance is not None and members < needed:  # a word and a symbol, never colour alone
+            t.append(f" · ⚠ INQUORATE ({members} of {needed} members)", style="bold reverse")
     return t
 
 

@@ -9,7 +9,7 @@ import tomllib
 from panel_tui.core.drafts import DRAFTS_FILE, get_draft
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.screens.meeting import MeetingScreen
-from tests.ui.pilot import burst, choose, dismiss_attendance, fill, open_form, run_app, select_standard, submit
+from tests.ui.pilot import burst, choose, dismiss_attendance, fill, form_error, open_form, run_app, select_standard, submit
 from tests.unit.gitrepos import git, isolated_git, needs_git  # noqa: F401 (a fixture)
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
@@ -129,17 +129,33 @@ def test_who_decides_is_chosen_from_the_attendance(stockton_fresh):
     run_app(stockton_fresh, script)
 
 
-def test_quorum_refusal_points_at_the_members(stockton_fresh):
+def test_a_late_member_is_recorded_and_the_meeting_is_inquorate_until_they_arrive(stockton_fresh):
+    """Issue 24: attendance records who is present whatever their number; the header says
+    INQUORATE and a decision is refused naming the quorum, until the arrival is recorded."""
+    from panel_tui.screens.meeting import MeetingScreen
+    from panel_tui.widgets.summary import SessionSummary
+
+    seen = {}
+
     async def script(app, pilot):
         await fill(pilot, "chair", "Helen Davies")
         await fill(pilot, "members", "Maria Jerram")
         await submit(pilot)
-        form = app.screen
-        assert isinstance(form, EntryForm) and app.focused is form.query_one("#f-members")
-        assert "at least 2 members" in str(form.query_one("#err-members").render())
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        meeting = next(s for s in app.screen_stack if isinstance(s, MeetingScreen))
+        seen["header"] = str(meeting.query_one(SessionSummary).render())
+        form = await open_form(pilot, "2.1", "k")
+        await fill(pilot, "reason", "The panel kept the band on the evidence it read")
+        await submit(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        seen["refusal"] = form_error(app)
 
     run_app(stockton_fresh, script)
-    assert not (stockton_fresh / "decisions.toml").exists()
+    assert "INQUORATE (1 of 2 members)" in seen["header"]
+    assert "inquorate" in seen["refusal"] and "1 more member would complete it" in seen["refusal"]
+    assert "declined" not in (stockton_fresh / "decisions.toml").read_text()
 
 
 def test_sign_off_refusal_is_above_the_fold_at_80x24(stockton_fresh):

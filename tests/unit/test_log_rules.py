@@ -187,13 +187,28 @@ def test_cli_records_and_prints_seq_and_hash(stockton_fresh):
 
 # --- attendance is the source of names (format 2) ------------------------------------------------
 
-def test_quorum_is_framework_data_and_refused_below_it(stockton_fresh):
+def format_2_log(d):
+    """An empty format-2 log (its rules, not format 3's) for the session at ``d``."""
+    from panel_tui.core.log.chain import render_log
+    from panel_tui.core.log.entries import LOG_FORMAT_V2
+    from panel_tui.core.log.writer import new_header
+
+    (d / "decisions.toml").write_bytes(render_log({**new_header(load_inspection(d)), "format": LOG_FORMAT_V2}, []))
+
+
+def test_quorum_is_framework_data_and_refused_below_it_in_format_2(stockton_fresh):
+    format_2_log(stockton_fresh)
     msg = refused(stockton_fresh, "attendance", "quorum", chair="Chair", members=["A"])
     assert "at least 2 members" in msg and "hmip-yos-2018" in msg
     refused(stockton_fresh, "attendance", "quorum", chair="Chair", members=[])
     assert "named twice" in refused(stockton_fresh, "attendance", "attendance-duplicate",
                                     chair="Tom Baker", members=["A", "tom  baker"])
     rec(stockton_fresh, "attendance", chair="Chair", members=["A", "B"])
+
+
+def test_names_present_once_each_in_format_3_too(stockton_fresh):
+    assert "named twice" in refused(stockton_fresh, "attendance", "attendance-duplicate",
+                                    chair="Tom Baker", members=["A", "tom  baker"])
 
 
 def test_before_attendance_only_proposals(stockton_fresh):
@@ -317,3 +332,24 @@ def test_what_stands_is_asked_again_after_every_entry(stockton_met):
     assert "2.2" not in st.panel
     rec(stockton_met, "ratification", standard="1.1")
     assert "1.1" in state(stockton_met).ratified
+
+
+# --- quorum as the meeting lives it (format 3, issue 24) ---------------------------------------
+
+def test_a_late_member_does_not_block_the_start_but_no_decision_is_taken_inquorate(stockton_fresh):
+    from panel_tui.core.log.rules import quorum_shortfall
+
+    rec(stockton_fresh, "attendance", chair="Chair", members=["A"])  # the third person is late
+    msg = refused(stockton_fresh, "declined", "inquorate", standard="2.1",
+                  reason="The panel kept the band on the evidence it read", by="Chair")
+    assert "inquorate" in msg and "1 more member would complete it" in msg and "hmip-yos-2018" in msg
+    rec(stockton_fresh, "dissent", member="A", reason="A records a view before the meeting starts", by="A")
+    rec(stockton_fresh, "attendance", chair="Chair", members=["A", "B"])  # B arrives: an attendance entry
+    from panel_tui.core.engine import rate
+
+    assert quorum_shortfall(state(stockton_fresh), rate(load_inspection(stockton_fresh))) is None
+    rec(stockton_fresh, "declined", standard="2.1", reason="The panel kept the band on the evidence it read", by="B")
+    rec(stockton_fresh, "attendance", chair="Chair", members=["B"])  # A leaves
+    msg = refused(stockton_fresh, "declined", "inquorate", standard="2.4",
+                  reason="The panel kept the band on the evidence it read", by="Chair")
+    assert "present earlier: A" in msg

@@ -89,8 +89,10 @@ def _check_present(state: LogState, value: Any, role: str) -> None:
                                          "if someone arrived.", role)
 
 
-def _check_attendance(rating: Rating, e: Entry, quorum: bool) -> None:
-    """Names present once each; from format 2, a chair and the framework's quorum of members."""
+def _check_attendance(rating: Rating, e: Entry, quorum: bool, inquorate_allowed: bool = False) -> None:
+    """Names present once each; in format 2, a chair and the framework's quorum of members. From
+    format 3 attendance records who is present whatever their number (a late member's arrival is
+    an attendance entry too): the quorum is checked on each decision instead (:func:`_check_quorum`)."""
     chair = check_name(e.get("chair"), "chair")
     members = e.get("members", [])
     if not isinstance(members, list):
@@ -105,10 +107,38 @@ def _check_attendance(rating: Rating, e: Entry, quorum: bool) -> None:
             raise RuleRefused("attendance-duplicate", f"{a!r} is named twice; name each person present once.",
                               "members")
     needed = rating.framework.panel.quorum_members
-    if len(members) < needed:
+    if len(members) < needed and not inquorate_allowed:
         raise RuleRefused("quorum", f"a panel needs a chair and at least {needed} members present (quorum, "
                                     f"framework {rating.framework.id}); {len(members)} member"
                                     f"{'' if len(members) == 1 else 's'} named.", "members")
+
+
+# Entries that decide something: in format 3 each needs the framework's quorum present.
+DECIDING = (DISCRETION, DECLINED, RATIFICATION, RETRACTION, SIGN_OFF, DISMISSAL)
+
+
+def quorum_shortfall(state: LogState, rating: Rating) -> str | None:
+    """Why the panel present cannot decide (too few members for the framework's quorum, and who was
+    present before and would complete it), or None when it is quorate."""
+    a = state.attendance
+    if a is None:
+        return None
+    members = [str(m) for m in a.get("members", [])]
+    needed = rating.framework.panel.quorum_members
+    if len(members) >= needed:
+        return None
+    earlier: list[str] = []
+    for e in state.entries:
+        if e.get("kind") == ATTENDANCE:
+            for name in [str(e.get("chair")), *map(str, e.get("members", []))]:
+                if not any(same_name(name, p) for p in state.present + earlier):
+                    earlier.append(name)
+    missing = needed - len(members)
+    who = (f"; present earlier: {', '.join(earlier)}" if earlier else "")
+    return (f"the panel is inquorate: {len(members)} member{'' if len(members) == 1 else 's'} present besides the "
+            f"chair ({', '.join(members) or 'none'}), and the quorum of framework {rating.framework.id} is a chair "
+            f"and {needed}; {missing} more member{'' if missing == 1 else 's'} would complete it{who}. Record the "
+            "arrival (attendance) first.")
 
 
 def _std(rating: Rating, sid: Any) -> StandardResult:
@@ -278,8 +308,12 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
         _check_present(state, e.get("by"), "by")
         if kind == DISSENT:
             _check_present(state, e.get("member"), "member")
+    if log_format == LOG_FORMAT_V3 and kind in DECIDING and state.attendance is not None:
+        short = quorum_shortfall(state, rating)
+        if short:
+            raise RuleRefused("inquorate", short)
     if kind == ATTENDANCE:
-        _check_attendance(rating, e, quorum=v2)
+        _check_attendance(rating, e, quorum=v2, inquorate_allowed=log_format == LOG_FORMAT_V3)
     elif kind in (DISCRETION, PROPOSAL):
         s = _std(rating, e.get("standard"))
         base = s.computed
