@@ -136,7 +136,10 @@ def _accounted(root: Path, rev: str, rel: str, old: LogVersion, new: LogVersion)
                if str(e.get("hash")) in by_origin and isinstance(e.get("seq"), int)}
     aside = kept_aside(blob(root, rev, rel[: -len(LOG_FILE)] + REFUSED_FILE))
     aside_hashes = {str(k.get("hash")) for k in lost if any(k == a for a in aside)}
-    there = [x for x in new.entries[k:] if not x.get("replayed_from")]  # the other side's, since the fork
+    # the other side's entries since the fork: all but those this merge re-recorded (an entry the other
+    # side itself re-recorded in an earlier replay carries replayed_from too, and is theirs)
+    lost_hashes = {str(x.get("hash")) for x in lost}
+    there = [x for x in new.entries[k:] if str(x.get("replayed_from")) not in lost_hashes]
     done = set()
     for e in lost:
         h = str(e.get("hash"))
