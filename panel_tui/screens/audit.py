@@ -306,7 +306,8 @@ class AuditScreen(Screen[None]):
             if not _session_shown(s, view):
                 continue
             ok = s.log_status.startswith(("intact", "no log"))
-            table.add_row(plain(s.path), plain(one_line(("✓ " if ok else "✗ ") + s.log_status, 60), "" if ok else "bold"),
+            table.add_row(plain(s.path), plain(one_line(("✓ " if ok else "✗ ") + self.short_status(s), 80),
+                                               "" if ok else "bold"),
                           Text("✓ yes" if s.signed_off else "– no"),
                           Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), plain(s.overall or "—"),
                           plain(s.service or "—"), plain(s.framework or "—"), plain(s.fieldwork or "—"),
@@ -315,6 +316,12 @@ class AuditScreen(Screen[None]):
                           plain(one_line(f"{len(s.accepted_rewrites)}: {s.accepted_rewrites[0]}", 40)
                                 if s.accepted_rewrites else "–"),
                           key=s.path)
+
+    def short_status(self, s: Any) -> str:
+        """A log status as the table shows it: without the session's own folder (its row says which
+        session), so the problem itself fits; the whole text is in audit --json."""
+        folder = str((self.root / s.path).resolve())
+        return s.log_status.replace(folder + "/", "").replace(str(self.root / s.path) + "/", "")
 
     @on(Select.Changed, "#session-filter")
     def session_filter_changed(self) -> None:

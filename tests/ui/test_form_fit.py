@@ -13,6 +13,15 @@ from tests.ui.pilot import burst, open_form, run_app
 SCREEN = Region(0, 0, 80, 24)
 
 
+async def until(pilot, condition, frames: int = 200) -> None:
+    """Let the app run a frame at a time until ``condition()`` holds (or give up; the asserts after
+    it then say what was not so)."""
+    for _ in range(frames):
+        if condition():
+            return
+        await pilot.pause()
+
+
 def visible_in_form(form: EntryForm, widget) -> bool:
     """On screen, and inside the part of the body not covered by the docked buttons."""
     body = form.query_one("#form-body").region
@@ -32,11 +41,14 @@ def test_every_part_of_a_form_can_be_reached_at_80x24(stockton_met, standard, ke
             await pilot.press("tab", "shift+tab")
         else:
             field.focus()
-        await pilot.pause(0.3)
+        # wait on what is tested, the field scrolled into view, not on a pause (under load, 0.3 s
+        # was once not enough: the full suite failed on it at 80x24)
+        await until(pilot, lambda: app.focused is field and visible_in_form(form, field))
         assert app.focused is field
         assert visible_in_form(form, field), (field.region, form.query_one("#form-body").region)
         await pilot.press("ctrl+s")  # refused: required text is missing (or, sign-off, standards are)
-        await pilot.pause(0.5)
+        await until(pilot, lambda: bool(form.query("#form-error")) and form.query_one("#form-error").display
+                    and SCREEN.contains_region(form.query_one("#form-error").region))
         error = form.query_one("#form-error")
         assert error.display and SCREEN.contains_region(error.region), error.region
         assert SCREEN.contains_region(form.query_one("#confirm").region)
