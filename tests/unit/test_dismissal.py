@@ -464,10 +464,9 @@ def test_the_javascript_verifier_checks_dismissals(tmp_path: Path) -> None:
 
 
 def dismissal_vector() -> dict[str, str]:
-    import re
+    from tests.unit.vectors import docs_vector
 
-    text = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
-    return dict(re.findall(r"(?m)^dismissal-vector-(table|canonical-hex|hash): (.+)$", text))
+    return docs_vector("dismissal")
 
 
 def test_the_dismissal_vector_in_python() -> None:

@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -428,8 +427,9 @@ def test_format_3_golden_bytes_are_what_tomli_w_1_wrote() -> None:
 
 
 def v3_vector() -> dict[str, str]:
-    text = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
-    return dict(re.findall(r"(?m)^v3-vector-(table|canonical-hex|hash): (.+)$", text))
+    from tests.unit.vectors import docs_vector
+
+    return docs_vector("v3")
 
 
 def test_the_format_3_vector_in_python() -> None:
