@@ -10,7 +10,7 @@ the network never freezes the screen.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -59,7 +59,7 @@ class GitReportScreen(ModalScreen[bool]):
             self.dismiss(True)
 
 
-def git_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
+def git_commands(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
     """"Git: Sync" and "Git: Sync and replay" on a session kept in a git work tree."""
     session = getattr(screen, "session", None)
     if session is None or getattr(screen, "read_only", None):
@@ -89,14 +89,14 @@ def git_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
                                                     "aside, then replay", lambda: preview_in_background(app, screen))
 
 
-def _after_sync(app: App, screen: Screen) -> None:
+def _after_sync(app: App[Any], screen: Screen[Any]) -> None:
     if hasattr(screen, "check_disk"):  # the meeting screen's own refresh names the entries that arrived
         screen.check_disk()
     if hasattr(screen, "refresh_view"):  # and the header's sync state, even when no entry arrived
         screen.refresh_view()
 
 
-def _run(app: App, screen: Screen, what: Callable[[Path], list[str]], title: str,
+def _run(app: App[Any], screen: Screen[Any], what: Callable[[Path], list[str]], title: str,
          then: Callable[[list[str]], None] | None = None) -> None:
     """Run ``what`` in a thread; show its lines (or its refusal) in the dialog on the UI thread."""
     from panel_tui.core.errors import InputError, RuleRefused
@@ -122,7 +122,7 @@ def _run(app: App, screen: Screen, what: Callable[[Path], list[str]], title: str
     app.run_worker(work, thread=True, exclusive=True, group="git-sync")
 
 
-def sync_in_background(app: App, screen: Screen, replay: bool = False) -> None:
+def sync_in_background(app: App[Any], screen: Screen[Any], replay: bool = False) -> None:
     """Sync (or sync and replay) in a thread; the report or refusal then in the dialog."""
     from panel_tui.core.gitstore import sync
 
@@ -130,7 +130,7 @@ def sync_in_background(app: App, screen: Screen, replay: bool = False) -> None:
     _run(app, screen, lambda d: sync(d, replay=replay).lines, "Git sync and replay" if replay else "Git sync")
 
 
-def preview_in_background(app: App, screen: Screen) -> None:
+def preview_in_background(app: App[Any], screen: Screen[Any]) -> None:
     """Fetch and work out what a replay would do; replay only if the chair confirms."""
     from panel_tui.core.gitstore import preview_replay
 
