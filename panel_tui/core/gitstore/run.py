@@ -45,8 +45,14 @@ def shell_quote(value: Path | str) -> str:
     return visible(shlex.quote(str(value)))
 
 
+_WHICH: dict[str, str | None] = {}  # PATH -> where git is on it (the audit asks for every session)
+
+
 def git_path() -> str | None:
-    return shutil.which("git")
+    key = os.environ.get("PATH", "")
+    if key not in _WHICH:
+        _WHICH[key] = shutil.which("git")
+    return _WHICH[key]
 
 
 def enabled() -> bool:
