@@ -230,21 +230,33 @@ def test_attendance_names(fresh):
         "members", None, "members must be a list of names.")
 
 
-def test_attendance_quorum_and_duplicates(tmp_path):
-    """Format 2 refuses an attendance below quorum (format 3 records it and refuses each decision
-    while inquorate: tests/unit/test_log_rules.py)."""
-    d = tmp_path / "v2"
+@pytest.fixture
+def v2(tmp_path: Path) -> Meeting:
+    d = tmp_path / "stockton-v2"
     d.mkdir()
     shutil.copy(STOCKTON / "inspection.toml", d / "inspection.toml")
-    fresh = Meeting(d, LOG_FORMAT_V2)
-    assert said(fresh.check(fresh.hand_made("attendance", chair="Chair"))) == (
+    return Meeting(d, LOG_FORMAT_V2)
+
+
+def test_format_2_attendance_needs_the_quorum(v2):
+    assert said(v2.check(v2.hand_made("attendance", chair="Chair"))) == (
         "quorum", "members", "a panel needs a chair and at least 2 members present (quorum, framework hmip-yos-2018); "
                              "0 members named.")
-    assert said(fresh.refused("attendance", chair="Chair", members=["A"])) == (
+    assert said(v2.refused("attendance", chair="Chair", members=["A"])) == (
         "quorum", "members", "a panel needs a chair and at least 2 members present (quorum, framework hmip-yos-2018); "
                              "1 member named.")
-    assert said(fresh.refused("attendance", chair="Ann Lee", members=["B", "ann  LEE"])) == (
-        "attendance-duplicate", "members", "'ann  LEE' is named twice; name each person present once.")
+    assert v2.build("attendance", chair="Chair", members=["A", "B"])
+
+
+def test_attendance_names_each_person_once(fresh, v2):
+    for m in (fresh, v2):
+        assert said(m.refused("attendance", chair="Ann Lee", members=["B", "ann  LEE"])) == (
+            "attendance-duplicate", "members", "'ann  LEE' is named twice; name each person present once.")
+
+
+def test_format_3_attendance_records_whoever_is_present(fresh):
+    assert fresh.build("attendance", chair="Chair", members=["A"])  # the quorum is checked on each decision
+    assert fresh.check(fresh.hand_made("attendance", chair="Chair")) is None
 
 
 def test_format_1_attendance_has_no_quorum(v1):
@@ -574,3 +586,90 @@ def test_percent_value_reads_both_formats(value, number):
                                         (Fraction(100), "100.00"), (Fraction(0), "0.00")])
 def test_percent_text_is_two_decimals_half_up(value, text):
     assert percent_text(value) == text
+
+
+# --- format 3: a panel below quorum, and dismissals of entries kept aside ------------------------------
+
+def test_below_quorum_no_decision_is_taken(fresh):
+    fresh.record("attendance", chair="Chair", members=["A"])
+    assert said(fresh.refused("declined", standard="2.1", reason=KEEP)) == (
+        "inquorate", None, "the panel is inquorate: 1 member present besides the chair (A), and the quorum of "
+                           "framework hmip-yos-2018 is a chair and 2; 1 more member would complete it. Record the "
+                           "arrival (attendance) first.")
+    assert fresh.build("proposal", standard="2.2", to=G, rationale=WHY, by="Chair")  # a proposal decides nothing
+
+
+def test_below_quorum_names_who_was_present_earlier(fresh):
+    fresh.meet("A", "B")
+    chair_alone = fresh.hand_made("attendance", chair="Chair")  # everyone else left (no members listed at all)
+    assert fresh.check(chair_alone) is None
+    fresh.state.apply(chair_alone)
+    assert said(fresh.refused("ratification", standard="1.1")) == (
+        "inquorate", None, "the panel is inquorate: 0 members present besides the chair (none), and the quorum of "
+                           "framework hmip-yos-2018 is a chair and 2; 2 more members would complete it; present "
+                           "earlier: A, B. Record the arrival (attendance) first.")
+
+
+KEPT = "ab" * 32  # the hash of an entry kept aside beside the log (its own hash intact)
+OTHER = "cd" * 32
+
+
+def _kept_aside(m: Meeting, problem: str | None = None) -> Meeting:
+    m.state.kept_aside_source = lambda: (frozenset({KEPT}), problem)
+    return m
+
+
+def test_a_dismissal_names_an_entry_kept_aside(met):
+    m = _kept_aside(met)
+    for target, shown in ((OTHER, repr(OTHER)), (5, "'5'")):
+        assert said(m.check(m.hand_made("dismissal", kept_aside=target, reason="Superseded by entry 7."))) == (
+            "kept-aside", "kept_aside", f"there is no entry kept aside in decisions.refused.toml whose hash is {shown}: "
+                                        "a dismissal names an entry kept aside beside this log, by its own hash, and "
+                                        "no writer of panel-tui records one for any other.")
+    assert said(m.check(m.hand_made("dismissal", kept_aside=KEPT, reason="tbc"))) == (
+        "text-placeholder", "reason", "reason 'tbc' is a placeholder; say why.")
+    first = m.record("dismissal", kept_aside=KEPT, reason="Superseded by entry 7.")
+    assert said(m.refused("dismissal", kept_aside=KEPT, reason="Superseded again, by entry 9.")) == (
+        "dismissed", "kept_aside", f"the kept-aside entry {KEPT[:12]}… was already dismissed by entry {first['seq']}; "
+                                   "an entry is dismissed once (retract that dismissal first to dismiss it again).")
+
+
+def test_a_dismissal_says_why_the_kept_aside_file_gave_nothing(met):
+    m = _kept_aside(met, "decisions.refused.toml does not parse")
+    assert said(m.check(m.hand_made("dismissal", kept_aside=OTHER, reason="Superseded by entry 7."))) == (
+        "kept-aside", "kept_aside", f"there is no entry kept aside in decisions.refused.toml whose hash is {OTHER!r} "
+                                    "(decisions.refused.toml does not parse): a dismissal names an entry kept aside "
+                                    "beside this log, by its own hash, and no writer of panel-tui records one for any "
+                                    "other.")
+
+
+def test_a_dismissal_is_a_format_3_entry(v2, v1):
+    for m, fmt in ((v2, LOG_FORMAT_V2), (v1, LOG_FORMAT_V1)):
+        _kept_aside(m)
+        assert said(m.check(m.hand_made("dismissal", kept_aside=KEPT, reason="Superseded by entry 7."))) == (
+            "format", None, f"a dismissal is an entry of decision-log format 3 ({LOG_FORMAT_V3}); this log is {fmt} "
+                            "and keeps its own format's entries. Settle the kept-aside entry by recording the "
+                            "decision knowingly instead.")
+
+
+def test_a_larger_quorum_lists_every_member_present(tmp_path):
+    """A framework whose quorum is a chair and 3 members: two present are named, and one more is needed."""
+    (tmp_path / "frameworks").mkdir()
+    text = (ROOT / "panel_tui" / "frameworks" / "hmip-yos-2018.toml").read_text(encoding="utf-8")
+    three = text.replace('id = "hmip-yos-2018"', 'id = "test-quorum-3"', 1).replace("quorum_members = 2 ",
+                                                                                   "quorum_members = 3 ", 1)
+    assert three != text
+    (tmp_path / "frameworks" / "test-quorum-3.toml").write_text(three, encoding="utf-8")
+    m = Meeting(write_inspection(tmp_path, inspection_text(all_good_cases(), framework="test-quorum-3"))).meet("A", "B")
+    assert said(m.refused("declined", standard="2.1", reason=KEEP)) == (
+        "inquorate", None, "the panel is inquorate: 2 members present besides the chair (A, B), and the quorum of "
+                           "framework test-quorum-3 is a chair and 3; 1 more member would complete it. Record the "
+                           "arrival (attendance) first.")
+
+
+def test_an_overlong_hash_is_shown_cut_at_64_characters(met):
+    m = _kept_aside(met)
+    long = "0123456789abcdef" * 5  # 80 characters: not a hash at all
+    exc = m.check(m.hand_made("dismissal", kept_aside=long, reason="Superseded by entry 7."))
+    assert said(exc)[:2] == ("kept-aside", "kept_aside")
+    assert f"whose hash is {long[:64]!r}: a dismissal" in exc.message
