@@ -480,11 +480,6 @@ def test_the_dismissal_vector_in_python() -> None:
 
 
 def test_the_dismissal_vector_in_javascript() -> None:
-    from tests.unit.test_hash_vectors import node_verifier
+    from tests.unit.vectors import js_vector_check
 
-    node = node_verifier()
-    v = dismissal_vector()
-    proc = subprocess.run([node, str(JS / "verify.mjs"), "--hash", v["table"]], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    digest, canonical = proc.stdout.split("\n")[:2]
-    assert digest == v["hash"] and canonical.encode("utf-8").hex() == v["canonical-hex"]
+    js_vector_check("dismissal")

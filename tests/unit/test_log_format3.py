@@ -44,6 +44,7 @@ from panel_tui.core.log.chain import _render, ordered_entry, render_entry, rende
 from panel_tui.core.log.writer import new_header
 from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
 from tests.unit.test_gitstore import cli, diverge, log_entries
+from tests.unit.test_hash_vectors import node_verifier
 from tests.unit.test_history_attacks import LOG, commit_as, git_show
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -439,19 +440,10 @@ def test_the_format_3_vector_in_python() -> None:
     assert canonical_json(table).hex() == v["canonical-hex"] and canonical_hash(table) == v["hash"]
 
 
-def node_verifier() -> str:
-    from tests.unit.test_hash_vectors import node_verifier as find
-
-    return find()
-
-
 def test_the_format_3_vector_in_javascript() -> None:
-    node = node_verifier()
-    v = v3_vector()
-    proc = subprocess.run([node, str(JS / "verify.mjs"), "--hash", v["table"]], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    digest, canonical = proc.stdout.split("\n")[:2]
-    assert digest == v["hash"] and canonical.encode("utf-8").hex() == v["canonical-hex"]
+    from tests.unit.vectors import js_vector_check
+
+    js_vector_check("v3")
 
 
 def test_the_javascript_verifier_accepts_a_format_3_log(stockton_fresh: Path) -> None:

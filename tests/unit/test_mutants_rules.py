@@ -100,12 +100,17 @@ def said(exc: RuleRefused | None) -> tuple[str, str | None, str]:
     return exc.rule, exc.field, exc.message
 
 
-@pytest.fixture
-def fresh(tmp_path: Path) -> Meeting:
-    d = tmp_path / "stockton"
+def _stockton(tmp_path: Path, name: str, fmt: str | None = None) -> Meeting:
+    """A meeting on a copy of Stockton's inspection (no log yet), in log format ``fmt`` (else the newest)."""
+    d = tmp_path / name
     d.mkdir()
     shutil.copy(STOCKTON / "inspection.toml", d / "inspection.toml")
-    return Meeting(d)
+    return Meeting(d) if fmt is None else Meeting(d, fmt)
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Meeting:
+    return _stockton(tmp_path, "stockton")
 
 
 @pytest.fixture
@@ -115,10 +120,7 @@ def met(fresh: Meeting) -> Meeting:
 
 @pytest.fixture
 def v1(tmp_path: Path) -> Meeting:
-    d = tmp_path / "stockton-v1"
-    d.mkdir()
-    shutil.copy(STOCKTON / "inspection.toml", d / "inspection.toml")
-    return Meeting(d, LOG_FORMAT_V1)
+    return _stockton(tmp_path, "stockton-v1", LOG_FORMAT_V1)
 
 
 def _flat_cases(tmp_path: Path, cases: dict[str, list], name: str = "s") -> Meeting:
@@ -210,10 +212,7 @@ def test_format_3_names_who_enters_each_entry(fresh):
 
 
 def test_format_2_has_no_entered_by_to_check(tmp_path):
-    d = tmp_path / "v2"
-    d.mkdir()
-    shutil.copy(STOCKTON / "inspection.toml", d / "inspection.toml")
-    m = Meeting(d, LOG_FORMAT_V2)
+    m = _stockton(tmp_path, "v2", LOG_FORMAT_V2)
     assert m.check(m.hand_made("proposal", standard="2.2", to=G, rationale=WHY, **{"from": RI})) is None
 
 
@@ -232,10 +231,7 @@ def test_attendance_names(fresh):
 
 @pytest.fixture
 def v2(tmp_path: Path) -> Meeting:
-    d = tmp_path / "stockton-v2"
-    d.mkdir()
-    shutil.copy(STOCKTON / "inspection.toml", d / "inspection.toml")
-    return Meeting(d, LOG_FORMAT_V2)
+    return _stockton(tmp_path, "stockton-v2", LOG_FORMAT_V2)
 
 
 def test_format_2_attendance_needs_the_quorum(v2):
