@@ -6,12 +6,29 @@ import argparse
 import csv
 import io
 import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 CSV_FILES = ("sessions.csv", "decisions.csv", "figures.csv")
+
+
+class Progress:
+    """Progress to a terminal stream, only once scanning has taken longer than a moment (the core
+    only calls ``progress(done, total)``; the carriage returns are the CLI's business)."""
+
+    def __init__(self, write: Callable[[str], None], after: float = 0.5) -> None:
+        self.write, self.after, self.t0, self.shown = write, after, time.monotonic(), False
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.monotonic() - self.t0 < self.after:
+            return
+        if done == total or done % 50 == 0 or not self.shown:
+            self.write(f"\rscanning sessions: {done}/{total}" + ("\n" if done == total else ""))
+            self.shown = True
 
 
 def _csv_bytes(rows: list[list[object]]) -> bytes:
@@ -53,7 +70,7 @@ def write_csvs(audit, out: Path) -> list[Path]:
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
-    from panel_tui.core.audit import Progress, run_audit, write_json
+    from panel_tui.core.audit import run_audit, write_json
     from panel_tui.core.errors import InputError
 
     root = a.dir

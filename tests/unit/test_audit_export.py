@@ -314,7 +314,7 @@ def test_audit_json_streamed_is_the_document(fixture_root, eventful_root):
 def test_never_considered_counts_only_signed_off_sessions(stockton_met):
     """Through the agenda's own status: a flagged standard with no decision is "not yet considered"
     while the meeting is open, and "never considered" once it is signed off."""
-    from panel_tui.core.audit import SessionRecord, _summarise
+    from panel_tui.core.audit import SessionRecord, summarise as _summarise
     from panel_tui.core.engine import rate
     from panel_tui.core.log import read_state
 

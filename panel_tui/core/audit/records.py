@@ -1,0 +1,81 @@
+"""What the audit keeps: each session's facts, figures and rows, and the audit as a whole.
+
+Nothing else is kept (no log, rating or inspection), so memory grows with the rows, not the logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from panel_tui.core.audit.rows import Row
+
+AUDIT_FORMAT = "panel-tui/audit/3"  # /3: rows' entered_by and decided_at; sessions' kept_aside and accepted_rewrites
+
+# A session's keys in ``audit --json`` (and the columns of sessions.csv), in this order.
+SESSION_KEYS = ("path", "service", "framework", "fieldwork", "lead_inspector", "score", "max_score", "overall",
+                "signed_off", "log_status", "kept_aside", "kept_aside_dismissed", "accepted_rewrites")
+
+
+@dataclass(slots=True)
+class SessionRecord:
+    """What the audit keeps of one session: its facts, its figures and its rows (nothing else)."""
+
+    path: str
+    service: str | None = None
+    framework: str | None = None
+    fieldwork: str | None = None
+    lead_inspector: str | None = None
+    score: int | None = None
+    max_score: int | None = None
+    overall: str | None = None
+    signed_off: bool = False
+    log_status: str = "no log"
+    kept_aside: int = 0  # entries a replay kept aside (decisions.refused.toml) still for the panel to settle
+    kept_aside_dismissed: int = 0  # entries kept aside that a standing dismissal in the log dealt with
+    accepted_rewrites: list[str] = field(default_factory=list)  # "<commit>: <reason>", accepted on the record
+    loaded: bool = False  # the inspection was read (the session is grouped by framework, inspector, year)
+    counted: bool = False  # loaded, and its log (if any) verifies: its figures count
+    tally: dict[str, int] = field(default_factory=dict)  # TALLY_KEYS -> this session's figure
+    never: list[str] = field(default_factory=list)  # flagged standards never considered (signed off)
+    pending: list[str] = field(default_factory=list)  # flagged standards not yet considered (in progress)
+    rows: list[Row] = field(default_factory=list)
+
+    def json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in SESSION_KEYS}
+
+    @property
+    def year(self) -> str | None:
+        return self.fieldwork[:4] if self.fieldwork else None
+
+
+@dataclass
+class Audit:
+    """Every session under ``root``, the rows of those whose logs verify, the figures, and the
+    paths refused before reading (``"<path>: why"``)."""
+
+    root: Path
+    sessions: list[SessionRecord]
+    decisions: list[Row]
+    figures: dict[str, Any]
+    refused: list[str]
+
+    def session_docs(self) -> Iterator[dict[str, Any]]:
+        yield from (s.json() for s in self.sessions)
+        for p, _, why in (x.partition(": ") for x in self.refused):  # "<path>: why", or "<path> is not a folder"
+            yield {**dict.fromkeys(SESSION_KEYS), "path": p, "signed_off": False,
+                   "log_status": f"unreadable: {why or p}"}
+
+    def json(self) -> dict[str, Any]:
+        return {"format": AUDIT_FORMAT, "root": str(self.root), "decisions": [d.json() for d in self.decisions],
+                "sessions": list(self.session_docs()), "figures": self.figures}
+
+    def json_chunks(self) -> Iterator[str]:
+        """The same document as :meth:`json`, as text a row or a session at a time (one a line)."""
+        from panel_tui.core.audit.stream import JsonOut  # the writer needs this class: imported when used
+
+        out = JsonOut(self.root)
+        yield out.head()
+        yield from (out.item(d.json()) for d in self.decisions)
+        yield from out.tail(self)

@@ -1,0 +1,126 @@
+"""The audit's rows: one per proposal, decision, retraction and dissent of a log that verifies.
+
+A row is a tuple read like a dict, because at 1,000 sessions a dict per row was most of the
+audit's memory; its keys (``ROW_KEYS``) are the columns of ``audit --json`` and decisions.csv.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from panel_tui.core.engine import Rating, direction
+from panel_tui.core.log import LogState, percent_value
+from panel_tui.core.log.entries import (
+    DECLINED,
+    DISCRETION,
+    DISSENT,
+    KINDS,
+    PROPOSAL,
+    RATIFICATION,
+    RETRACTION,
+    Entry,
+    entered_for,
+)
+
+if TYPE_CHECKING:
+    from panel_tui.core.audit.records import SessionRecord
+
+DECISION_KINDS = (DISCRETION, DECLINED, RATIFICATION, PROPOSAL)  # entries that set or propose a band
+CONCERNING_KINDS = (RETRACTION, DISSENT)  # entries about another entry: rows too (format 2)
+ROW_KINDS = tuple(k for k in KINDS if k in DECISION_KINDS + CONCERNING_KINDS)  # the log's own order
+STATUSES = ("stands", "superseded", "retracted")
+DIRECTIONS = ("uplift", "lowering", "none")
+
+# The keys of a row in ``audit --json`` (and the columns of decisions.csv), in this order.
+ROW_KEYS = ("session", "seq", "kind", "standard", "from", "to", "direction", "flags", "outside_criteria",
+            "other_evidence", "by", "entered_by", "at", "decided_at", "rationale", "lowest_percent", "cases",
+            "effective", "status", "retracted_by", "outcome", "answered_by", "member", "concerns", "concerns_kind")
+# The session's facts each row also carries for the screen's filters (in JSON they are in "sessions").
+CONTEXT_KEYS = ("framework", "lead_inspector", "year")
+_INDEX = {k: i for i, k in enumerate(ROW_KEYS + CONTEXT_KEYS)}
+
+
+class Row:
+    """One entry of the audit's table, read like a dict (``row["kind"]``, ``row.get("to")``)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        self.values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[_INDEX[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = _INDEX.get(key)
+        return default if i is None else self.values[i]
+
+    def json(self) -> dict[str, Any]:
+        return dict(zip(ROW_KEYS, self.values))
+
+    @property
+    def by_shown(self) -> str:
+        """Who made the entry, as a view shows it: "entered by X for Y" when someone else entered it
+        (format 3's ``entered_by``), else the ``by`` name. Raw text: shown through the display helpers."""
+        return entered_for({"by": self["by"], "entered_by": self["entered_by"]}) or str(self["by"] or "")
+
+    def __repr__(self) -> str:
+        return f"Row({self.json()!r})"
+
+
+def _direction(rating: Rating, frm: str | None, to: str | None) -> str | None:
+    names = rating.framework.band_names
+    if frm not in names or to not in names:
+        return None
+    return direction(rating.framework, frm, to)
+
+
+_SHARED: dict[Any, Any] = {}  # one object for each repeated short value (kinds, bands, flag lists)
+
+
+def _shared(value: Any) -> Any:
+    if isinstance(value, list):
+        value = tuple(value)
+    if value is None or not isinstance(value, (str, tuple)):
+        return value
+    return _SHARED.setdefault(value, value) if len(_SHARED) < 100_000 else value
+
+
+def session_rows(rec: SessionRecord, st: LogState, r: Rating) -> list[Row]:
+    """The session's proposals, decisions, retractions and dissents, each with its status."""
+    rows = []
+    context = (rec.framework, rec.lead_inspector, rec.year)
+    for e in st.entries:
+        kind = e["kind"]
+        if kind not in ROW_KINDS:
+            continue
+        sid = e.get("standard")
+        frm = to = dirn = lowest = cases = other = outcome = answered_by = member = concerns = concerns_kind = None
+        flags: Any = ()
+        if kind in DECISION_KINDS:
+            frm, to = e.get("from", e.get("band")), e.get("to", e.get("band"))
+            dirn = _direction(r, frm, to)
+            ev = e.get("evidence", {})
+            flags = ev["flags"] if "flags" in ev else (r.standard(sid).flag_names if sid else [])
+            lowest, cases, other = percent_value(ev.get("lowest_percent")), ev.get("cases"), e.get("other_evidence")
+            if kind == PROPOSAL:  # its outcome as `log --json` gives it (the state's own reading)
+                outcome = st.outcome_of(e)
+                answered_by = (st.answer_to(e) or {}).get("seq")
+        else:
+            target = _target(st, e)
+            if target is not None:
+                concerns, concerns_kind, sid = target["seq"], target["kind"], target.get("standard")
+            member = e.get("member")
+        rows.append(Row((
+            rec.path, e["seq"], _shared(kind), _shared(sid), _shared(frm), _shared(to), dirn, _shared(flags),
+            bool(e.get("outside_criteria", False)), other, _shared(e.get("by")), _shared(e.get("entered_by")),
+            e.get("at"), e.get("decided_at"), e.get("rationale", e.get("reason")), lowest, cases, st.is_effective(e),
+            st.standing_word(e), st.retracted.get(e["seq"]), outcome, answered_by, _shared(member), concerns,
+            _shared(concerns_kind), *context)))
+    return rows
+
+
+def _target(st: LogState, e: Entry) -> Entry | None:
+    """The entry a dissent is about or a retraction retracts (a dissent may concern none)."""
+    seq = e.get("about") if e["kind"] == DISSENT else e.get("retracts")
+    return st.entry(seq) if isinstance(seq, int) and not isinstance(seq, bool) else None

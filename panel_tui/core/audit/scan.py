@@ -1,0 +1,121 @@
+"""Reading the sessions: each one read and verified exactly as ``verify`` does, summarised, let go.
+
+Read-only by construction: it only reads files (no lock, no temporary file). A session that cannot
+be read or whose log (or git history) does not verify is listed with its problem and never stops
+the audit; its rows and figures are left out, since a broken log cannot be trusted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from panel_tui.core.audit.figures import figures, summarise
+from panel_tui.core.audit.records import Audit, SessionRecord
+from panel_tui.core.audit.rows import Row
+from panel_tui.core.engine import rate
+from panel_tui.core.errors import InputError
+from panel_tui.core.inspection import LOG_FILE, load_inspection
+from panel_tui.core.log import LogState, read_state
+from panel_tui.core.sessions_dir import find_sessions
+
+
+def _status(state: LogState) -> str:
+    if state.problem is None:
+        return "intact"
+    if "inspection changed" in state.problem:
+        return "inspection changed"
+    if state.problem_entry is not None:
+        return f"broken at entry {state.problem_entry}: {state.problem.split(': ', 2)[-1]}"
+    return f"unreadable: {state.problem}"
+
+
+# What a session's own files can make go wrong while it is read: listed as the session's problem,
+# never raised, so one bad session (or a bad sibling in the precedents scan) stops nothing.
+UNREADABLE = (InputError, OSError, RecursionError, ValueError, ArithmeticError)
+
+
+def load_record(folder: Path, root: Path) -> SessionRecord:
+    """One session's facts, figures and rows; its problem in ``log_status`` if it has one."""
+    rec = SessionRecord(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder))
+    try:
+        return _load_record(folder, rec)
+    except UNREADABLE as exc:
+        fresh = SessionRecord(rec.path)
+        fresh.log_status = f"unreadable: {exc if isinstance(exc, InputError) else type(exc).__name__ + ': ' + str(exc)}"
+        return fresh
+
+
+def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
+    try:
+        insp = load_inspection(folder)
+    except InputError as exc:
+        rec.log_status = f"unreadable: {exc}"
+        return rec
+    rec.service, rec.framework, rec.fieldwork = insp.service, insp.framework.id, insp.fieldwork
+    rec.lead_inspector = insp.lead_inspector
+    rec.loaded = True
+    computed = rate(insp, light=True)  # the audit shows no question's intervals
+    log_path = folder / LOG_FILE
+    state = read_state(log_path, insp, computed) if log_path.exists() else None
+    rating = computed
+    history_failed = False
+    if state is not None:
+        verified_bytes, state.raw = state.raw, None
+        rec.log_status = _status(state)
+        if state.problem is None:  # issue 14: in git, a history that dropped or changed entries
+            from panel_tui.core.gitstore.history import history_report
+
+            history, rec.accepted_rewrites = history_report(folder, verified_bytes)
+            if history and history.startswith("history not checked"):
+                rec.log_status += f"; {history}"
+            elif history:  # only what verifies counts: the log's rows and figures are left out
+                rec.log_status, history_failed = history, True
+            if not history_failed:
+                rating = rate(insp, state.finals, light=True)
+        rec.signed_off = state.signed_off and state.problem is None and not history_failed
+        from panel_tui.core.kept_aside import load_kept_aside, pending_count
+
+        aside, aside_problem = load_kept_aside(folder)
+        rec.kept_aside, rec.kept_aside_dismissed = pending_count(aside, state)
+        if aside_problem and state.problem is None and not history_failed:
+            rec.log_status, history_failed = f"kept-aside entries changed: {aside_problem}", True
+            rec.signed_off = False
+    rec.score, rec.max_score, rec.overall = rating.score, rating.max_score, rating.overall
+    if state is None or state.problem is None and not history_failed:
+        rec.counted = True
+        summarise(rec, state, rating)
+    return rec
+
+
+def decisions_of(rec: SessionRecord) -> list[Row]:
+    """The rows of one session (only from a log that verifies)."""
+    return rec.rows
+
+
+def run_audit(root: Path, progress: Callable[[int, int], None] | None = None,
+              rows: Callable[[list[Row]], None] | None = None) -> Audit:
+    """Scan every session at any depth under ``root``; ``progress(done, total)`` is called as it goes.
+
+    ``rows``: each session's rows are handed to it as the session is read and not kept
+    (``Audit.decisions`` stays empty), so an audit written out as it goes holds no row for long.
+    """
+    from panel_tui.core.gitstore.history import one_history_per_repository
+    from panel_tui.core.gitstore.run import one_look_per_folder
+
+    folders, refused = find_sessions(root, recursive=True)
+    sessions: list[SessionRecord] = []
+    decisions: list[Row] = []
+    # the sessions share their parent folders, and each repository's history is read in one pass
+    with one_look_per_folder(), one_history_per_repository():
+        for i, folder in enumerate(folders, 1):
+            rec = load_record(folder, root)
+            sessions.append(rec)
+            if rows is None:
+                decisions.extend(rec.rows)
+            else:
+                rows(rec.rows)
+                rec.rows = []
+            if progress:
+                progress(i, len(folders))
+    return Audit(root, sessions, decisions, figures(sessions), refused)
