@@ -1,52 +1,36 @@
 """The meeting screen: standards, evidence and every panel action on one screen.
 
 The screen calls the core for everything: ratings and flags come from the engine, rules and
-writes from the log. Each action opens an EntryForm; the form's commit records the entry through
-the core's one record use case (core.record: on disk, fsynced, then committed when in git) in the
-form's worker thread, and the result comes back to this screen as a ``Written`` message: only then
-does the screen show the new log and say "Recorded".
+writes from the log. Each action checks it applies and opens its form (modals/forms.py); how a
+form's entry is recorded and comes back, and how the log on disk is watched, is the write path in
+screens/meeting_writes.py.
 """
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from panel_tui.core import agenda
-from panel_tui.core.display import one_line
 from panel_tui.core.engine import StandardResult
-from panel_tui.core.session import Session, load_session
+from panel_tui.core.session import Session
+from panel_tui.screens.meeting_writes import MeetingWrites
 from panel_tui.widgets.detail import StandardDetail
 from panel_tui.widgets.safe import plain
 from panel_tui.widgets.standards_table import StandardsTable
 from panel_tui.widgets.summary import SessionSummary
 
-if TYPE_CHECKING:
-    from panel_tui.core.record import Recorded
-
 NARROW = 140  # below this width the evidence pane goes under the table
 PREPARE_AFTER = 1.0  # seconds after mounting before the evidence of every standard is rendered ahead
 
 
-class MeetingScreen(Screen):
+class MeetingScreen(MeetingWrites):
     """One session in a ratings meeting (or a lead inspector preparing for it)."""
-
-    class Written(Message, bubble=False):
-        """Entries this screen recorded are on disk (and committed, when in git): posted from the
-        write's worker thread, handled on the UI thread (``on_meeting_screen_written``)."""
-
-        def __init__(self, recorded: Recorded) -> None:
-            super().__init__()
-            self.recorded = recorded
 
     BINDINGS = [
         Binding("d", "discretion", "Discretion", id="meeting.discretion", tooltip="Move the selected standard one band, with a rationale"),
@@ -74,12 +58,7 @@ class MeetingScreen(Screen):
         self.session = session
         self.read_only = read_only  # why this session may not be written from here (e.g. the audit)
         self.back_to = back_to or ("the audit" if read_only else None)  # what Esc returns to, if anything
-        # held from the start of a write (worker thread) until its Written message was handled (UI
-        # thread): the disk check leaves the log alone meanwhile. Never reassigned: the one object
-        # both threads share, made for it; no attribute is written across threads.
-        self._write_lock = threading.Lock()
-        self.own_hashes: set[str] = set()  # entries this screen recorded (not news when the disk check sees them)
-        self.disk_signature: tuple[int, int, int] | None = None
+        self.init_writes()
 
     # --- layout -------------------------------------------------------------------------
 
@@ -172,114 +151,10 @@ class MeetingScreen(Screen):
             self.notify(problem, severity="warning", markup=False)
         return problem is None
 
-    @property
-    def view_head(self) -> str:
-        """The head of the log this screen shows: what every write from here is prepared on."""
-        from panel_tui.core.log.entries import NO_LOG
-
-        state = self.session.log
-        return state.head if state is not None and state.head else NO_LOG
-
-    def record(self, session_dir: Path, items: list[tuple[str, dict[str, Any]]], head: str) -> Recorded:
-        """Record entries through the core (core.record), all or none. Runs in the form's worker
-        thread and writes nothing of this screen: the result is posted back as a ``Written``
-        message. Returns once they are on disk (and committed when in git); refused (StaleView) if
-        the log is no longer at ``head``."""
-        from panel_tui.core.record import record_all
-
-        self._write_lock.acquire()  # released by the Written handler, once the result is taken in
-        try:
-            recorded = record_all(session_dir, items, expect_head=head)
-        except BaseException:
-            self._write_lock.release()
-            raise
-        if not self.post_message(self.Written(recorded)):  # the screen closed meanwhile: no one to tell
-            self._write_lock.release()
-        return recorded
-
-    def on_meeting_screen_written(self, message: Written) -> None:
-        """On the UI thread: show the log with the new entries and say they are recorded (they are
-        on disk by now); a commit that failed says what to do (issue 14)."""
-        try:
-            done = message.recorded
-            self.own_hashes.update(e["hash"] for e in done.entries)
-            from panel_tui.core.session import session_after
-
-            self.adopt(session_after(self.session, done.state))
-        finally:
-            self._write_lock.release()
-        if len(done.entries) == 1:
-            entry = done.entry
-            what = f"Recorded entry {entry['seq']} ({entry['kind']}"
-            what += f", {entry['standard']})" if entry.get("standard") else ")"
-        else:
-            first, last = done.entries[0]["seq"], done.entries[-1]["seq"]
-            what = f"Recorded entries {first}-{last} ({', '.join(str(e.get('standard')) for e in done.entries)})"
-        self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
-        if done.git.failed:
-            self.notify(f"Entry {done.entry['seq']} is on disk, but {done.git.message}", title="Git",
-                        severity="warning", markup=False, timeout=10)
-
-    def adopt(self, session: Session) -> None:
-        """Show ``session`` and remember the log's file signature as seen."""
-        self.session = session
-        self.disk_signature = self._signature()
-        self.refresh_view()
-
-    def _signature(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.session.log_path.stat()
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-    def check_disk(self) -> None:
-        """Every second: has another process changed the log? Then refresh and say what arrived."""
-        if self._write_lock.locked() or self._signature() == self.disk_signature:
-            return
-        old_head = self.view_head
-        self.adopt(load_session(self.session.dir))
-        state = self.session.log
-        if self.session.log_problem:
-            self.notify(one_line(f"The decision log changed on disk and no longer verifies: {self.session.log_problem}"),
-                        title="Log changed", severity="error", markup=False, timeout=10)
-            return
-        if state is None:
-            return
-        arrived = state.since(old_head) if old_head != "none" else list(state.entries)
-        from panel_tui.core.log.writer import describe
-
-        if arrived is None:
-            self.notify("The decision log was replaced on disk by a different log; the screen now shows it.",
-                        title="Log changed", severity="warning", markup=False, timeout=10)
-            return
-        news = [e for e in arrived if e["hash"] not in self.own_hashes]
-        if news:
-            self.notify(one_line("Recorded elsewhere: " + "; ".join(describe(e) for e in news)),
-                        title="New entries", severity="warning", markup=False, timeout=10)
-
-    def open_form(self, kind: str, title: str, intro: Text | None, fields: list,
-                  to_entry, confirm: str = "Record", standard: str | None = None, follow_up: Any = None) -> None:
-        from panel_tui.core.drafts import draft_key
-        from panel_tui.modals.entry_form import EntryForm
-
-        prepared = {"head": self.view_head}  # the view this form was opened on
-        session_dir = self.session.dir
-
-        def write(values: dict[str, Any]) -> Any:  # in the form's worker thread
-            fields = to_entry(values)  # one entry's fields, or (kind, fields) for several in one write
-            return self.record(session_dir, fields if isinstance(fields, list) else [(kind, fields)], prepared["head"])
-
-        def stale(_exc: Exception) -> str:  # on the UI thread
-            self.adopt(load_session(self.session.dir))
-            prepared["head"] = self.view_head
-            return ("The screen behind this form now shows them. Press ctrl+s again to record this on the "
-                    "current log, or esc to cancel.")
-
-        # what was recorded comes back as a Written message (on_meeting_screen_written)
-        self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
-                                       drafts=(self.session.dir, draft_key(kind, standard)), follow_up=follow_up,
-                                       timezone=self.session.rating.framework.panel.timezone))
+    def on_meeting_screen_written(self, message: MeetingWrites.Written) -> None:
+        """A write from here is on disk: shown, and said (the handler lives here, once, so Textual
+        calls it once; the work is MeetingWrites.take_in)."""
+        self.take_in(message)
 
     def need_selected(self, kinds: tuple[str, ...]) -> StandardResult | None:
         s = self.selected
