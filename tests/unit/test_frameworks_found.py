@@ -315,7 +315,7 @@ def test_list_and_show(tmp_path):
 # --- docs/frameworks.md -------------------------------------------------------------------------
 
 def test_the_guide_uses_only_keys_the_reader_accepts():
-    from panel_tui.core.framework import _KEYS, _TOP_KEYS
+    from panel_tui.core.framework.checks import _KEYS, _TOP_KEYS
 
     guide = (ROOT / "docs" / "frameworks.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```toml\n(.*?)```", guide, re.S)

@@ -168,6 +168,7 @@ def test_framework_changed_is_reported(stockton_copy, tmp_path, monkeypatch):
     import shutil
 
     from panel_tui.core import framework as fwmod
+    from panel_tui.core.framework import discovery
     from panel_tui.core.inspection import load_inspection
     from panel_tui.core.log import read_state
 
@@ -175,7 +176,7 @@ def test_framework_changed_is_reported(stockton_copy, tmp_path, monkeypatch):
     shutil.copytree(fwmod.FRAMEWORK_DIR, alt)
     p = alt / "hmip-yos-2018.toml"
     p.write_text(p.read_text().replace("near_boundary_points = 5", "near_boundary_points = 6"))
-    monkeypatch.setattr(fwmod, "FRAMEWORK_DIR", alt)
+    monkeypatch.setattr(discovery, "FRAMEWORK_DIR", alt)
     fwmod.load_framework.cache_clear()
     try:
         state = read_state(stockton_copy / "decisions.toml", load_inspection(stockton_copy))
