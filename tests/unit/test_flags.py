@@ -101,3 +101,46 @@ def test_stockton_reasons_are_explained(sessions_dir):
     assert set(s32.flag_names) == {"near-boundary", "one-case", "small-sample"}
     assert all(f.reason for f in s32.flags)
     assert r.overall_flip_distance == 1 and r.overall_flip_to == "Good"
+
+
+def _framework_with(tmp_path, fid, **settings):
+    """A copy of hmip-yos-2018 under ``fid`` with [discretion] settings replaced (key -> TOML value)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "panel_tui" / "frameworks" / "hmip-yos-2018.toml").read_text(
+        encoding="utf-8")
+    out = text.replace('id = "hmip-yos-2018"', f'id = "{fid}"', 1)
+    for key, value in settings.items():
+        line = next(x for x in out.splitlines() if x.startswith(f"{key} = "))
+        out = out.replace(line, f"{key} = {value}", 1)
+    assert out != text
+    (tmp_path / "frameworks").mkdir(exist_ok=True)
+    (tmp_path / "frameworks" / f"{fid}.toml").write_text(out, encoding="utf-8")
+
+
+def _rated(tmp_path, fid, qs):
+    d = write_inspection(tmp_path, inspection_text(all_good_cases({"2.2": qs}), framework=fid), fid)
+    return rate(load_inspection(d)).standard("2.2")
+
+
+def test_the_frameworks_discretion_table_decides_which_triggers_apply(tmp_path):
+    """62.5% on 8 cases: 2.5 points below 65, one answer from Good, 8 cases. The bundled settings
+    flag near-boundary and one-case; a framework turning one-case off, narrowing the boundary
+    window to 2 points and counting 8 cases as small flags only the small sample."""
+    qs = [(8, 8), (8, 5), (8, 6)]
+    assert _rated(tmp_path, "hmip-yos-2018", qs).flag_names == ["near-boundary", "one-case"]
+    _framework_with(tmp_path, "test-triggers", one_case="false", near_boundary_points="2", small_sample_cases="8")
+    s = _rated(tmp_path, "test-triggers", qs)
+    assert s.flag_names == ["small-sample"]
+    assert s.flags[0].short == "≤8" and "2.2.2 on 8 cases (8 or fewer)" in s.flags[0].reason
+
+
+def test_every_trigger_names_a_setting_of_the_frameworks_discretion_table():
+    from dataclasses import fields
+
+    from panel_tui.core.flags import TRIGGERS
+    from panel_tui.core.framework import Discretion
+
+    settings = {f.name for f in fields(Discretion)}
+    assert [t.name for t in TRIGGERS] == ["near-boundary", "one-case", "small-sample"]
+    assert all(t.setting in settings for t in TRIGGERS)

@@ -51,7 +51,7 @@ answers = st.lists(st.integers(1, 40).flatmap(lambda n: st.tuples(st.just(n), st
 @given(answers)
 def test_one_case_names_every_single_answer_that_changes_the_band(qs):
     """By the definition: change one answer in one question, take the lowest question's band."""
-    from panel_tui.core.engine import _flags
+    from panel_tui.core.flags import FlagInput, flags_for
     from panel_tui.core.framework import load_framework
     from panel_tui.core.inspection import QuestionData, StandardData
 
@@ -70,6 +70,6 @@ def test_one_case_names_every_single_answer_that_changes_the_band(qs):
             if nb != band:
                 expected.append(f"one {'more' if delta > 0 else 'fewer'} 'Yes' in 2.2.{i + 1} would make it "
                                 f"{fw.bands[nb].name}")
-    found = next((f for f in _flags(fw, sd, band, lowest, [q for q in data if q.percent == lowest])
+    found = next((f for f in flags_for(FlagInput(fw, sd, band, lowest, [q for q in data if q.percent == lowest]))
                   if f.name == "one-case"), None)
     assert (found.reason.split("; ") if found else []) == expected
