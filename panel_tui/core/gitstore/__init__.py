@@ -4,13 +4,16 @@ A hash chain cannot see its own tail cut off or the whole chain rewritten; git h
 git already replicates, works offline and records who and when. One module per job: ``run``
 (the git command, where a session sits), ``versions`` (does one version of a log extend
 another), ``commit`` (an entry's commit and a sign-off's tag), ``history`` (verify's history
-check) and ``sync`` (fetch, fast-forward, push, refuse, replay). Nothing rewrites history: no
+check) and ``sync`` (fetch, fast-forward, push, refuse, replay: the order of the steps), with
+``transport`` (the upstream, fetch, push, refs), ``divergence`` (what diverged and what conflicts)
+and ``replay`` (the merge commits a sync makes). Nothing rewrites history: no
 reset, rebase, amend or force-push. See README ("Sharing sessions through git") and
 docs/formats.md ("Sessions in git").
 """
 
 from panel_tui.core.errors import RuleRefused
 from panel_tui.core.gitstore.commit import CommitOutcome, commit_entry, commit_pending, pending_logs, signing_configured
+from panel_tui.core.gitstore.divergence import Divergence, diverged_logs, replay_fields
 from panel_tui.core.gitstore.history import (
     HistoryProblem,
     accepted_rewrites,
@@ -36,19 +39,8 @@ from panel_tui.core.gitstore.run import (
     git_path,
     work_tree,
 )
-from panel_tui.core.gitstore.sync import (
-    Divergence,
-    SyncReport,
-    ahead_behind,
-    diverged_logs,
-    fetch_quietly,
-    preview_replay,
-    replay_fields,
-    sync,
-    sync_state,
-    upstream,
-    upstream_target,
-)
+from panel_tui.core.gitstore.sync import SyncReport, preview_replay, sync
+from panel_tui.core.gitstore.transport import ahead_behind, fetch_quietly, sync_state, upstream, upstream_target
 from panel_tui.core.gitstore.versions import (
     LogVersion,
     appends_entries,
