@@ -28,7 +28,7 @@ import pytest
 
 from panel_tui.core.audit import run_audit
 from panel_tui.core.gitstore import replay_fields
-from panel_tui.core.gitstore.history import same_content
+from panel_tui.core.gitstore.accounting import same_content
 from panel_tui.core.inspection import load_inspection
 from panel_tui.core.log import (
     LOG_FORMAT,

@@ -3,20 +3,21 @@
 A hash chain cannot see its own tail cut off or the whole chain rewritten; git history can, and
 git already replicates, works offline and records who and when. One module per job: ``run``
 (the git command, where a session sits), ``versions`` (does one version of a log extend
-another), ``commit`` (an entry's commit and a sign-off's tag), ``history`` (verify's history
-check) and ``sync`` (fetch, fast-forward, push, refuse, replay: the order of the steps), with
-``transport`` (the upstream, fetch, push, refs), ``divergence`` (what diverged and what conflicts)
-and ``replay`` (the merge commits a sync makes). Nothing rewrites history: no
-reset, rebase, amend or force-push. See README ("Sharing sessions through git") and
-docs/formats.md ("Sessions in git").
+another), ``lineage`` (a log's versions, read in one pass), ``commit`` (an entry's commit),
+``tags`` (sign-off tags); ``history`` (verify's history check) with ``lineage_check`` (the walk
+over a log's versions), ``version_check`` (one version verified on its own), ``accounting`` (a
+merge keeps every entry) and ``accepted`` (problems, and rewrites accepted on the record);
+``sync`` (fetch, fast-forward, push, refuse, replay: the order of the steps) with ``transport``
+(the upstream, fetch, push, refs), ``divergence`` (what diverged and what conflicts) and
+``replay`` (the merge commits a sync makes). Nothing rewrites history: no reset, rebase, amend
+or force-push. See README ("Sharing sessions through git") and docs/formats.md ("Sessions in git").
 """
 
 from panel_tui.core.errors import RuleRefused
+from panel_tui.core.gitstore.accepted import HistoryProblem, accepted_rewrites
 from panel_tui.core.gitstore.commit import CommitOutcome, commit_entry, commit_pending, pending_logs, signing_configured
 from panel_tui.core.gitstore.divergence import Divergence, diverged_logs, replay_fields
 from panel_tui.core.gitstore.history import (
-    HistoryProblem,
-    accepted_rewrites,
     check_against,
     check_history,
     committed,

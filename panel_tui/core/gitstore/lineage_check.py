@@ -1,0 +1,173 @@
+"""The walk over one log's lineage (and its kept-aside file's): every version verifies on its own
+and extends the one before it, merges account for every entry, the working file extends HEAD's.
+
+The history check's core, shared by verify (``history.check_history``), the audit (one pass per
+repository) and sync (what a remote brings): each hands it lineages already read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from panel_tui.core.gitstore.accepted import HistoryProblem, acceptance, accepted_rewrites
+from panel_tui.core.gitstore.accounting import accounted_entries
+from panel_tui.core.gitstore.lineage import BlobStore, Edge, Lineage
+from panel_tui.core.gitstore.run import REFUSED_FILE
+from panel_tui.core.gitstore.version_check import OwnCheck
+from panel_tui.core.gitstore.versions import LogVersion, appends_entries, extension_problem, parse_version
+from panel_tui.core.inspection import LOG_FILE
+
+
+def session_problems(root: Path, rel: str, session_dir: Path, found: dict[str, Lineage], store: BlobStore,
+                      verified: bytes | None, working: bool = True) -> list[HistoryProblem]:
+    """A session's log history and its kept-aside file's, from lineages already read."""
+    out = []
+    if rel in found:
+        out += log_problems(root, found[rel], session_dir, store, working=working, verified=verified)
+    aside = found.get(rel[: -len(LOG_FILE)] + REFUSED_FILE)
+    if aside is not None:
+        out += kept_aside_problems(root, aside, store)
+    return out
+
+
+
+def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[HistoryProblem]:
+    """The kept-aside file is part of the record, and append-only like the log: no commit may
+    change, drop or reorder an entry kept aside, delete the file, or put a link in its place."""
+    from panel_tui.core.kept_aside import parse_kept_aside
+
+    contents = store.read([o for e in lin.edges for o in (e.old, e.new) if o])
+    problems = []
+    for e in reversed(lin.edges):
+        if e.not_a_file:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"replaces {REFUSED_FILE} with a link, not a file"))
+            continue
+        old_items = parse_kept_aside(contents.get(e.old) or b"")[0] if e.old else []
+        if e.new is None:
+            if old_items:
+                problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes {REFUSED_FILE} "
+                                                                           f"({len(old_items)} entries kept aside)"))
+            continue
+        new_items, problem = parse_kept_aside(contents.get(e.new) or b"")
+        if problem:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"commits a {REFUSED_FILE} that {problem}"))
+            continue
+        changed = [k for k in new_items if not k.intact]
+        if changed:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"commits a kept-aside entry changed after it "
+                                                                       f"was kept aside ({changed[0].line()})"))
+        kept = [(k.at, k.reason, k.replayed_onto, k.entry) for k in old_items]
+        now = [(k.at, k.reason, k.replayed_onto, k.entry) for k in new_items]
+        if now[: len(kept)] != kept:
+            first = next((i for i, item in enumerate(kept) if i >= len(now) or now[i] != item), len(kept))
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"changes or drops kept-aside entry {first + 1} "
+                                                                       f"in {REFUSED_FILE} (it had {len(kept)})"))
+    rewrites = accepted_rewrites(root) if problems else []
+    for found in problems:
+        found.accepted = acceptance(rewrites, found.commit, lin.rel)
+    return problems
+
+
+
+def log_problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, working: bool = True,
+              verified: bytes | None = None) -> list[HistoryProblem]:
+    """The problems of one log's lineage (see :func:`check_history`). A version no listed commit
+    made (one ``since`` already had, for a sync) counts as verified."""
+    rel = lin.rel
+    own = OwnCheck(root, rel, session_dir)
+    if verified is not None:
+        own.done[verified] = None
+    contents = store.read([o for e in lin.edges for o in (e.old, e.new) if o] + ([lin.head] if lin.head else []))
+    parsed: dict[str, LogVersion] = {}
+
+    def version(oid: str) -> LogVersion:
+        if oid not in parsed:
+            parsed[oid] = parse_version(contents.get(oid)) or LogVersion(None, [])
+        return parsed[oid]
+
+    made_by: dict[str, list[Edge]] = {}  # version -> the edges that made it, newest first
+    made_from: dict[str, list[Edge]] = {}  # version -> the edges made from it
+    for e in lin.edges:
+        if e.new:
+            made_by.setdefault(e.new, []).append(e)
+        if e.old:
+            made_from.setdefault(e.old, []).append(e)
+    good: dict[str, bool] = {}
+    problems: list[HistoryProblem] = []
+    for e in lin.edges:  # newest first (topological): a version is decided after those made from it
+        oid = e.new
+        if oid is not None and (e.not_a_file or contents.get(oid) is None):  # a link or submodule there
+            good[oid] = False
+            kind = {"120000": "a symbolic link", "160000": "a submodule"}.get(e.new_mode, f"mode {e.new_mode}")
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"replaces the log with {kind}, not a file"))
+            continue
+        if oid is None or oid in good:
+            continue
+        data = contents[oid]
+        assert data is not None
+        kids = [k.new for k in made_from.get(oid, [])]
+        if oid != lin.head and kids and all(k is not None and contents.get(k) is not None
+                                            and appends_entries(data, contents[k]) for k in kids):  # type: ignore[arg-type]
+            if any(good.get(k, False) for k in kids):  # type: ignore[arg-type]
+                good[oid] = True
+                continue
+        first = made_by[oid][-1]  # the commit that first brought this version
+        problem = own.problem(data, first.commit)
+        good[oid] = problem is None
+        if problem is not None:
+            problems.append(HistoryProblem(first.commit, first.author, first.date,
+                                           "commits a log that does not verify on its own: " + problem.split(" Fix:")[0]))
+
+    def base(oid: str) -> str | None:
+        """The nearest version at or before ``oid`` that verified (a bad one excuses nothing)."""
+        queue, seen = [oid], set()
+        while queue:
+            v = queue.pop(0)
+            if v in seen:
+                continue
+            seen.add(v)
+            if good.get(v, v not in made_by and contents.get(v) is not None):
+                return v
+            queue += [x.old for x in made_by.get(v, []) if x.old]
+        return None
+
+    for e in reversed(lin.edges):
+        if e.old is None or e.not_a_file:
+            continue
+        old = base(e.old)  # a version that was no file, or did not verify, excuses nothing
+        if old is None:
+            continue
+        if e.new is None:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes the log ({len(version(old).entries)} "
+                                                                       "entries)"))
+            continue
+        new_bytes = contents.get(e.new)
+        if new_bytes is None:
+            continue
+        if appends_entries(contents[old], new_bytes) and good.get(e.new, False):  # type: ignore[arg-type]
+            continue
+        new = version(e.new)
+        accounted = accounted_entries(root, e.commit, rel, version(old), new) if e.merge else set()
+        problem = extension_problem(version(old), new, accounted)
+        if problem and not new.problem:
+            was = made_by.get(old)
+            problems.append(HistoryProblem(e.commit, e.author, e.date, problem + (
+                f" (compared with {was[0].commit[:10] if was else 'the version before'}, the last version that "
+                "verified)" if old != e.old else "")))
+    rewrites = accepted_rewrites(root) if problems else []
+    for found in problems:
+        found.accepted = acceptance(rewrites, found.commit, rel)
+    if not working:
+        return problems
+    head_bytes = contents.get(lin.head) if lin.head else None
+    working_path = root / rel
+    if head_bytes is not None and working_path.exists():
+        working_bytes = working_path.read_bytes()
+        if not appends_entries(head_bytes, working_bytes):
+            problem = extension_problem(version(lin.head),  # type: ignore[arg-type]
+                                        parse_version(working_bytes) or LogVersion(None, []))
+            if problem:
+                problems.append(HistoryProblem("working tree", "", "", problem))
+    elif head_bytes is not None:
+        problems.append(HistoryProblem("working tree", "", "", "is missing (its last commit has a log)"))
+    return problems
