@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from panel_tui.cli import main
-from panel_tui.core import cases
-from panel_tui.core.cases import CASES_FILE, read_case_file
+from panel_tui.core.cases import CASES_FILE, read_case_file, xlsx_reader
 from panel_tui.core.errors import InputError
 from panel_tui.core.framework import load_framework
 from panel_tui.core.new_session import write_new_session
@@ -171,10 +170,10 @@ def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(tmp_path, ses
     p = workbook(tmp_path / "answers.xlsx", ROWS)
     with zipfile.ZipFile(p) as z:
         size = sum(i.file_size for i in z.infolist())
-    monkeypatch.setattr(cases, "MAX_XLSX_EXPANDED", size - 1)
+    monkeypatch.setattr(xlsx_reader, "MAX_XLSX_EXPANDED", size - 1)
     with pytest.raises(InputError, match=f"unpacks to {size:,} bytes, over the {size - 1:,}-byte limit"):
         read_case_file(p, load_framework("hmip-yjs-2021"))
-    monkeypatch.setattr(cases, "MAX_XLSX_EXPANDED", size)
+    monkeypatch.setattr(xlsx_reader, "MAX_XLSX_EXPANDED", size)
     assert read_case_file(p, load_framework("hmip-yjs-2021")).counts()["2.2.1"] == (8, 8)
 
 
