@@ -32,7 +32,6 @@ class HistoryProblem:
         return text + (f" (accepted in {ACCEPTED_FILE}: {self.accepted})" if self.accepted else "")
 
 
-
 def accepted_rewrites(root: Path) -> list[dict[str, Any]]:
     """Rewrites accepted on the record: ``[[rewrite]]`` tables, each naming one log ``path`` (exact,
     no pattern), one ``commit`` (its full id) and a ``reason``.
@@ -53,7 +52,6 @@ def accepted_rewrites(root: Path) -> list[dict[str, Any]]:
     return [r for r in items if isinstance(items, list) and _rewrite_problem(r) is None]
 
 
-
 def _rewrite_problem(r: Any) -> str | None:
     if not isinstance(r, dict):
         return "is not a table"
@@ -66,7 +64,6 @@ def _rewrite_problem(r: Any) -> str | None:
     if not (isinstance(path, str) and path and not any(ch in path for ch in "*?[")):
         return "names no single path (patterns such as * accept nothing)"
     return None
-
 
 
 def acceptance(rewrites: list[dict[str, Any]], sha: str, rel: str) -> str | None:

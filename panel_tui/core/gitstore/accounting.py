@@ -21,7 +21,6 @@ CHAIN_AND_REPLAY = frozenset({"seq", "prev", "hash", "replayed_from", "evidence"
                               "outside_criteria", "retracts", "about", "decided_at"})
 
 
-
 def same_content(old: dict[str, Any], new: dict[str, Any], seq_map: dict[int, int]) -> bool:
     """Whether ``new`` re-records ``old``: every field but the chain's and the replay's own equal,
     and references to earlier entries renumbered as the replay renumbered them.
@@ -46,14 +45,12 @@ def same_content(old: dict[str, Any], new: dict[str, Any], seq_map: dict[int, in
     return True
 
 
-
 def kept_aside(data: bytes | None) -> list[dict[str, Any]]:
     """Entries in a kept-aside file whose own hash verifies (an entry kept aside exactly as
     recorded); one changed after it was kept aside is not among them."""
     from panel_tui.core.kept_aside import parse_kept_aside
 
     return [k.entry for k in parse_kept_aside(data)[0] if k.intact] if data is not None else []
-
 
 
 def accounted_entries(root: Path, rev: str, rel: str, old: LogVersion, new: LogVersion) -> set[str]:
@@ -84,9 +81,7 @@ def accounted_entries(root: Path, rev: str, rel: str, old: LogVersion, new: LogV
     return done
 
 
-
 _SETTLING = {"discretion", "declined", "ratification", "retraction"}
-
 
 
 def _settles(e: dict[str, Any], by_seq: dict[Any, dict[str, Any]]) -> str | None:
@@ -95,7 +90,6 @@ def _settles(e: dict[str, Any], by_seq: dict[Any, dict[str, Any]]) -> str | None
         target = by_seq.get(e.get("retracts"))
         return str(target["standard"]) if target and target.get("kind") in _SETTLING and target.get("standard") else None
     return str(e["standard"]) if e.get("kind") in _SETTLING and e.get("standard") else None
-
 
 
 def kept_aside_with_cause(e: dict[str, Any], there: list[dict[str, Any]], here_log: list[dict[str, Any]],

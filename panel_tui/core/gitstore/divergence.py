@@ -36,7 +36,6 @@ class Divergence:
         return out
 
 
-
 def diverged_logs(root: Path, up: str) -> tuple[list[Divergence], list[str]]:
     """Session logs changed on both sides of a diverged branch, and the other files changed on both."""
     base = _out(root, "merge-base", "HEAD", up)
@@ -61,7 +60,6 @@ def diverged_logs(root: Path, up: str) -> tuple[list[Divergence], list[str]]:
     return logs, others
 
 
-
 def diverged_message(root: Path, up: str, logs: list[Divergence], others: list[str]) -> str:
     if not logs:
         return (f"{root} and {up} diverged (commits on both sides) in files other than decision logs: "
@@ -80,17 +78,14 @@ def diverged_message(root: Path, up: str, logs: list[Divergence], others: list[s
     return "\n".join(lines)
 
 
-
 # Worked out afresh when an entry is re-recorded (from the inspection and the merged log), or the
 # chain's own; everything else is what its author gave and is re-recorded as it was.
 _DERIVED = {"seq", "prev", "hash", "evidence", "supersedes", "answers", "outside_criteria", "ratings", "score",
             "max_score", "overall", "entry_count", "replayed_from", "kind", "from", "band"}
 
 
-
 # Entries that settle a standard: a local one about a standard the other side settled is a conflict.
 _SETTLING = {"discretion", "declined", "ratification", "retraction"}
-
 
 
 def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None],
@@ -122,7 +117,6 @@ def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None],
     return fields
 
 
-
 def _standard_of(e: dict[str, Any], by_seq: dict[int, dict[str, Any]]) -> str | None:
     """The standard an entry settles (a retraction: the standard of the entry it retracts)."""
     if e.get("kind") == "retraction":  # undoing a decision settles its standard; withdrawing a proposal does not
@@ -130,7 +124,6 @@ def _standard_of(e: dict[str, Any], by_seq: dict[int, dict[str, Any]]) -> str | 
         settles = target and target.get("kind") in _SETTLING and target.get("standard")
         return str(target["standard"]) if settles else None  # type: ignore[index]
     return str(e["standard"]) if e.get("standard") else None
-
 
 
 def _what(e: dict[str, Any]) -> str:
@@ -146,7 +139,6 @@ def _what(e: dict[str, Any]) -> str:
     else:
         text = str(kind)
     return f"{text} by {_one_line(str(e.get('by')), 60)}"
-
 
 
 def conflicts(d: Divergence, common: list[dict[str, Any]]) -> dict[str, str]:

@@ -51,9 +51,7 @@ def check_history(session_dir: Path, verified: bytes | None = None) -> tuple[str
         return rel, session_problems(root, rel, session_dir, found, store, verified)
 
 
-
 _REPO_HISTORY: ContextVar[dict[Path, dict[str, Lineage]] | None] = ContextVar("panel_tui_repo_history", default=None)
-
 
 
 @contextmanager
@@ -75,9 +73,7 @@ def one_history_per_repository() -> Iterator[None]:
         _REPO_HISTORY.reset(token)
 
 
-
 _STORES: ContextVar[dict[Path, BlobStore] | None] = ContextVar("panel_tui_blob_stores", default=None)
-
 
 
 def _repo_problems(session_dir: Path, verified: bytes | None) -> tuple[str | None, list[HistoryProblem]] | None:
@@ -93,7 +89,6 @@ def _repo_problems(session_dir: Path, verified: bytes | None) -> tuple[str | Non
         cache[root] = lineages(root)
         stores[root] = BlobStore(root)
     return rel, session_problems(root, rel, session_dir, cache[root], stores[root], verified)
-
 
 
 def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, HistoryProblem]]:
@@ -115,7 +110,6 @@ def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, Histo
     return out
 
 
-
 def sign_off_tag_problems(session_dir: Path) -> list[str]:
     """Each ``panel/<session>/sign-off-N`` tag that names no sign-off in the working log."""
     from panel_tui.core.gitstore.tags import session_tag_problems
@@ -126,7 +120,6 @@ def sign_off_tag_problems(session_dir: Path) -> list[str]:
     return session_tag_problems(root, session_dir)
 
 
-
 def history_unchecked(session_dir: Path) -> bool:
     """A session inside a git work tree whose history cannot be read because git is missing
     (verify and the audit then say "history not checked", never a silent "intact")."""
@@ -135,18 +128,15 @@ def history_unchecked(session_dir: Path) -> bool:
     return enabled() and git_path() is None and _has_dot_git(session_dir.resolve())
 
 
-
 def committed(session_dir: Path, rel: str) -> bool:
     """Whether HEAD holds the session's log at all (a note for verify, not a failure)."""
     root = work_tree(session_dir)
     return root is not None and blob(root, "HEAD", rel) is not None
 
 
-
 def history_status(session_dir: Path, verified: bytes | None = None) -> str | None:
     """The audit's word on a session whose git history does not extend itself, or None."""
     return history_report(session_dir, verified)[0]
-
 
 
 def history_report(session_dir: Path, verified: bytes | None = None) -> tuple[str | None, list[str]]:
@@ -164,7 +154,6 @@ def history_report(session_dir: Path, verified: bytes | None = None) -> tuple[st
         return f"history rewritten: {problems[0].line(rel or LOG_FILE)}", accepted
     tags = sign_off_tag_problems(session_dir)
     return (f"sign-off tag without its sign-off: {tags[0]}" if tags else None), accepted
-
 
 
 def check_against(session_dir: Path, ref: str) -> str | None:

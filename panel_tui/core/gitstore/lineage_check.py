@@ -30,7 +30,6 @@ def session_problems(root: Path, rel: str, session_dir: Path, found: dict[str, L
     return out
 
 
-
 def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[HistoryProblem]:
     """The kept-aside file is part of the record, and append-only like the log: no commit may
     change, drop or reorder an entry kept aside, delete the file, or put a link in its place."""
@@ -66,7 +65,6 @@ def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[Hist
     for found in problems:
         found.accepted = acceptance(rewrites, found.commit, lin.rel)
     return problems
-
 
 
 def log_problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, working: bool = True,

@@ -48,7 +48,6 @@ def merge_other_sessions(root: Path, target: Upstream, others: list[str], say: P
          + (f" (files both sides changed, merged by git: {', '.join(visible(o) for o in others)})" if others else ""))
 
 
-
 def replay_logs(root: Path, name: str, up: str, logs: list[Divergence], others: list[str], say: Progress) -> None:
     """Merge ``up`` without committing, re-record this side's entries of each diverged log after the
     other side's (conflicts kept aside), and commit the merge; aborted on any failure."""
@@ -82,7 +81,6 @@ def replay_logs(root: Path, name: str, up: str, logs: list[Divergence], others: 
         _git(root, "tag", "-d", tag, check=False)
         say(f"removed the local tag {visible(tag)}: its sign-off is kept aside")
     say(f"committed {sha[:10]}: {subject}")
-
 
 
 def _replay_one(root: Path, d: Divergence, say: Progress, dropped_tags: list[str]) -> list[str]:
@@ -129,7 +127,6 @@ def _replay_one(root: Path, d: Divergence, say: Progress, dropped_tags: list[str
         to_add.append(_keep_aside(session_dir, refused, remote_head, root))
     _git(root, "add", "--", *to_add)
     return [f"{visible(d.rel)}:"] + [f"  {x}" for x in lines]
-
 
 
 def _keep_aside(session_dir: Path, refused: list[tuple[dict[str, Any], str]], remote_head: str | None,

@@ -52,12 +52,10 @@ class SyncReport:
     lines: list[str] = field(default_factory=list)
 
 
-
 def _say(progress: Progress | None, report: SyncReport, line: str) -> None:
     report.lines.append(line)
     if progress:
         progress(line)
-
 
 
 def sync(path: Path, replay: bool = False, progress: Progress | None = None, passthrough: bool = False,
@@ -150,7 +148,6 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
     return report
 
 
-
 def _rewritten_message(root: Path, target: Upstream, before: str, after: str) -> str:
     gone = commit_lines(root, before, f"^{after}")
     lines = [f"{target.name} was rewritten (force-pushed): it no longer holds commits it held when this clone "
@@ -161,7 +158,6 @@ def _rewritten_message(root: Path, target: Upstream, before: str, after: str) ->
                  f"push this clone's history back (`git push {target.remote} {before[:10]}:{target.branch_ref}` "
                  "restores what was there), or agree a correction recorded as new entries.")
     return "\n".join(lines)
-
 
 
 def _check_incoming(root: Path, target: Upstream, progress: Progress | None, report: SyncReport) -> None:
@@ -181,7 +177,6 @@ def _check_incoming(root: Path, target: Upstream, progress: Progress | None, rep
                  "never by rewriting the log. `panel-tui verify PATH --against " + target.name
                  + "` shows it again.")
     raise GitRefused("incoming-history", "\n".join(lines))
-
 
 
 def _check_outgoing(root: Path, up: str) -> None:
@@ -207,7 +202,6 @@ def _check_outgoing(root: Path, up: str) -> None:
         raise GitRefused("unverified-log", "refused: a decision log to be pushed does not verify; nothing was pushed.\n"
                          + "\n".join(f"    {line}" for line in bad)
                          + "\nFix: `panel-tui verify` names the fault; restore the log from its history.")
-
 
 
 def preview_replay(path: Path) -> list[str]:
@@ -248,7 +242,6 @@ def preview_replay(path: Path) -> list[str]:
     if others:
         lines.append(f"Other files changed on both sides, left to git: {', '.join(visible(o) for o in others)}")
     return lines
-
 
 
 def _pulled(root: Path, before: str) -> list[str]:

@@ -30,7 +30,6 @@ def upstream(root: Path) -> str | None:
     return proc.stdout.decode().strip() if proc.returncode == 0 else None
 
 
-
 @dataclass
 class Upstream:
     """Where the current branch syncs: its remote (any name, "/" included), the branch there, and
@@ -40,7 +39,6 @@ class Upstream:
     branch_ref: str  # e.g. refs/heads/main on the remote
     tracking: str  # e.g. refs/remotes/origin/main here
     name: str  # e.g. origin/main, for messages
-
 
 
 def upstream_target(root: Path) -> Upstream | None:
@@ -55,12 +53,10 @@ def upstream_target(root: Path) -> Upstream | None:
     return Upstream(remote, branch_ref, tracking, name or tracking)
 
 
-
 def ahead_behind(root: Path, up: str) -> tuple[int, int]:
     out = _out(root, "rev-list", "--left-right", "--count", f"HEAD...{up}")
     a, b = out.split()
     return int(a), int(b)
-
 
 
 def sync_state(session_dir: Path, short: bool = False) -> str:
@@ -97,7 +93,6 @@ def sync_state(session_dir: Path, short: bool = False) -> str:
     return state + (", uncommitted entries" if pending else "")
 
 
-
 def synced_ref(target: Upstream) -> str:
     """This clone's own record of the remote branch as it stood at the last sync (never pushed, and
     not moved by a plain `git fetch`): a remote that no longer contains it was rewritten."""
@@ -107,16 +102,13 @@ def synced_ref(target: Upstream) -> str:
     return f"refs/panel-tui/synced/{key}"
 
 
-
 def rev(root: Path, ref: str) -> str | None:
     proc = _git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
     return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
 
 
-
 def is_ancestor(root: Path, old: str, new: str) -> bool:
     return _git(root, "merge-base", "--is-ancestor", old, new, check=False).returncode == 0
-
 
 
 def commit_lines(root: Path, *revs: str, limit: int = 10) -> list[str]:
@@ -124,10 +116,8 @@ def commit_lines(root: Path, *revs: str, limit: int = 10) -> list[str]:
     return [visible(line.strip("\n")) for line in out.decode("utf-8", "replace").split("\0") if line.strip()]
 
 
-
 def run_net(root: Path, args: list[str], passthrough: bool, prompt: bool) -> None:
     _git(root, *args, *(["--progress"] if passthrough else []), passthrough=passthrough, prompt=prompt)
-
 
 
 def tags_to_push(root: Path, up: str, say: Progress) -> list[str]:
@@ -147,9 +137,7 @@ def tags_to_push(root: Path, up: str, say: Progress) -> list[str]:
     return tags
 
 
-
 FETCH_TIMEOUT = 20.0  # seconds a background fetch may take before it is given up (offline, a hung server)
-
 
 
 def fetch_quietly(path: Path) -> bool:
