@@ -49,7 +49,7 @@ def near_boundary(inp: FlagInput) -> list[Flag]:
             other = fw.band_for(boundary - Fraction(1, 1000)) if above else fw.band_for(boundary)
             direction = LOWERING if above else UPLIFT
             where = "above" if lowest > boundary else ("at" if lowest == boundary else "below")
-            gap_txt = f"{pct_text(gap)} points {where}" if gap else "exactly at"
+            gap_txt = f"{pct_text(gap)} point{'' if gap == 1 else 's'} {where}" if gap else "exactly at"
             flags.append(Flag(
                 "near-boundary", (direction,),
                 f"lowest key question {ids} at {pct_text(lowest)}% is {gap_txt} the {pct_text(boundary)}% boundary: "

@@ -144,3 +144,14 @@ def test_every_trigger_names_a_setting_of_the_frameworks_discretion_table():
     settings = {f.name for f in fields(Discretion)}
     assert [t.name for t in TRIGGERS] == ["near-boundary", "one-case", "small-sample"]
     assert all(t.setting in settings for t in TRIGGERS)
+
+
+def test_a_gap_of_exactly_one_point_is_one_point_and_any_other_gap_is_points(tmp_path):
+    """The near-boundary reason counts its points in English: 1 point, 2.5 points, 0.5 points."""
+    def reason(name, relevant, yes):
+        return flag(standard(tmp_path, "2.1", [(relevant, yes), (20, 20), (20, 20)], name), "near-boundary").reason
+
+    assert reason("one", 50, 33) == ("lowest key question 2.1.1 at 66% is 1 point above the 65% boundary: "
+                                     "a lowering to Requires improvement is in question")
+    assert " at 62.5% is 2.5 points below the 65% boundary" in reason("two-and-a-half", 40, 25)
+    assert " at 64.5% is 0.5 points below the 65% boundary" in reason("half", 200, 129)

@@ -354,10 +354,21 @@ def test_outside_the_criteria(met):
 
 
 def within(exc: RuleRefused | None) -> bool:
-    """Refused as within the criteria (the article before the direction is left open: "a uplift" today)."""
-    rule, field, message = said(exc)
-    return (rule, field) == ("outside-criteria", None) and message.startswith("2.2's flags support a") and \
-        message.endswith("uplift: it is within the criteria, so no outside-criteria reason is recorded.")
+    """Refused as within the criteria, with the article that fits the direction ("an uplift")."""
+    return said(exc) == ("outside-criteria", None, "2.2's flags support an uplift: it is within the criteria, so no "
+                                                   "outside-criteria reason is recorded.")
+
+
+def test_an_uplift_no_flag_supports_is_outside_the_criteria_with_its_article(tmp_path):
+    """66% on 50 cases: Good, 1 point above 65 and one 'Yes' from Requires improvement, so every flag
+    supports a lowering; an uplift is refused as "an uplift", a lowering within as "a lowering"."""
+    m = _flat_cases(tmp_path, {"2.1": [(50, 33), (50, 50), (50, 50)]})
+    assert said(m.refused("discretion", standard="2.1", to=O, rationale=WHY)) == (
+        "outside-criteria", "outside_reason", "2.1 has no flag supporting an uplift (flags: near-boundary, one-case); "
+                                              "record an outside-criteria reason to go ahead.")
+    assert said(m.refused("discretion", standard="2.1", to=RI, rationale=WHY, outside_reason="Because I say so.")) == (
+        "outside-criteria", None, "2.1's flags support a lowering: it is within the criteria, so no outside-criteria "
+                                  "reason is recorded.")
 
 
 def test_within_the_criteria_no_outside_reason_is_recorded(met):

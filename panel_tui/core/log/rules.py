@@ -153,6 +153,11 @@ def _std(rating: Rating, sid: Any) -> StandardResult:
     return s
 
 
+def _a(word: str) -> str:
+    """The word with its indefinite article ("an uplift", "a lowering"), so a refusal reads as English."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _band(rating: Rating, value: Any, name: str = "to") -> int:
     names = rating.framework.band_names
     if value not in names:
@@ -330,12 +335,12 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
                            "other_evidence")
             if way in s.directions:
                 if not _is_v1(state) and ("outside_criteria" in e or "outside_reason" in e):
-                    raise RuleRefused("outside-criteria", f"{s.id}'s flags support a {way}: it is within the "
+                    raise RuleRefused("outside-criteria", f"{s.id}'s flags support {_a(way)}: it is within the "
                                                           "criteria, so no outside-criteria reason is recorded.")
             else:
                 if e.get("outside_criteria") is not True:
                     why = ("has no discretion flag" if not s.flags else
-                           f"has no flag supporting a {way} (flags: {', '.join(s.flag_names)})")
+                           f"has no flag supporting {_a(way)} (flags: {', '.join(s.flag_names)})")
                     raise RuleRefused("outside-criteria", f"{s.id} {why}; record an outside-criteria reason "
                                                           "to go ahead.", "outside_reason")
                 check_text(e.get("outside_reason"), "outside-criteria reason", MIN_REASON, "outside_reason")
