@@ -11,14 +11,17 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from panel_tui.core.errors import InputError, RuleRefused
+
+if TYPE_CHECKING:  # Rich is imported only when a command prints
+    from rich.console import Console
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def _console(stderr: bool = False):
+def _console(stderr: bool = False) -> Console:
     from panel_tui.cli_render import make_console
 
     return make_console(stderr)

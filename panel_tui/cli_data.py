@@ -39,7 +39,7 @@ def cmd_import_cases(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_data_commands(sub: argparse._SubParsersAction) -> None:
+def add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``new`` and ``import-cases`` (called once from cli.build_parser)."""
     s = sub.add_parser("new", help="start a session from a framework: every standard, figures awaiting")
     s.add_argument("dir", type=Path, help="the new session folder (created if absent)")

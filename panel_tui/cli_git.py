@@ -108,7 +108,7 @@ def cmd_sync(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_git_commands(sub: argparse._SubParsersAction) -> None:
+def add_git_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser("sync", help="pull (fast-forward only) and push the git repository holding PATH")
     s.add_argument("path", type=Path, nargs="?", default=Path("."), help="a session or any folder in the repository")
     s.add_argument("--replay", action="store_true",

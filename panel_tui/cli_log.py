@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 LOG_JSON_FORMAT = "panel-tui/log/3"  # /3 adds kept_aside and kept_aside_problem (docs/formats.md)
@@ -207,8 +207,8 @@ def cmd_log(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_log_commands(sub: argparse._SubParsersAction) -> None:
-    def p(name: str, func, help: str, by_required: bool = True) -> argparse.ArgumentParser:
+def add_log_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def p(name: str, func: Callable[[argparse.Namespace], int], help: str, by_required: bool = True) -> argparse.ArgumentParser:
         s = sub.add_parser(name, help=help)
         s.add_argument("path", type=Path)
         s.add_argument("--by", required=by_required, help="who makes this entry")

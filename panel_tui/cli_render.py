@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from panel_tui.core.display import entry_summary, one_line, visible
 from panel_tui.core.engine import Rating, display_percent
+
+if TYPE_CHECKING:
+    from panel_tui.core.log.state import LogState
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -63,7 +68,7 @@ def render_rating(console: Console, r: Rating) -> None:
             console.print(Text(f"  {s.id} note: {note}"))
 
 
-def render_log(console: Console, state, zone: str = "UTC") -> None:
+def render_log(console: Console, state: LogState, zone: str = "UTC") -> None:
     """The log as a table; times in the meeting's zone (stored UTC), every cell plain Text."""
     from panel_tui.core.display import local_time, status_mark
     from panel_tui.core.log.entries import entered_for
