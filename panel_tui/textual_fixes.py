@@ -137,7 +137,7 @@ class ValuedSelect(Select[Any]):
         box = SelectCurrent
         flag = getattr(box, "has_value", None) if box is not None else None
         for child in super().compose():
-            if flag is not None and isinstance(child, box):  # type: ignore[arg-type]
+            if flag is not None and isinstance(child, box):
                 # the value and its class, set without watchers or a restyle (not mounted yet); as
                 # the box mounts, Textual then finds the reactive set and leaves the class alone
                 child.set_reactive(flag, True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.text import Text
@@ -18,8 +18,13 @@ from panel_tui.textual_fixes import set_virtual_size_quietly
 from panel_tui.widgets.ruler import ruler
 from panel_tui.widgets.safe import para, plain
 
+if TYPE_CHECKING:
+    from panel_tui.core.framework import Framework
+    from panel_tui.core.log.state import LogState
+    from panel_tui.core.results import StandardResult
 
-def entry_line(e: dict, state, zone: str) -> Text:
+
+def entry_line(e: dict[str, Any], state: LogState, zone: str) -> Text:
     """One log entry under the evidence: its status with a symbol (a proposal: its outcome and the
     entry that answered it), the meeting's local time, who, and what it says."""
     t = plain(f"#{e['seq']} {e['kind']} [{status_mark(state.status_of(e))}] · {local_time(e.get('at', ''), zone)} · by ")
@@ -29,7 +34,7 @@ def entry_line(e: dict, state, zone: str) -> Text:
     return t
 
 
-def _flipping_cases(session: Session, s) -> list[str]:
+def _flipping_cases(session: Session, s: StandardResult) -> list[str]:
     """From the session's kept case answers, if any (a missing or unreadable file says so)."""
     from panel_tui.core.cases import CASES_FILE, cases_that_flip, load_cases
     from panel_tui.core.errors import InputError
@@ -43,7 +48,7 @@ def _flipping_cases(session: Session, s) -> list[str]:
     return cases_that_flip(session.rating.framework, s, table)
 
 
-def _framework_questions(t: Text, fw, sid: str) -> Text:
+def _framework_questions(t: Text, fw: Framework, sid: str) -> Text:
     """The framework's key questions for a judgement standard (what a proposal rests on)."""
     fs = fw.standard(sid)
     if fs is not None and fs.kind == "judgement" and fs.questions:

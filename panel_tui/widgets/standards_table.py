@@ -41,7 +41,7 @@ def compact_flag(short: str) -> str:
     return short.replace(" near ", "").replace("case ", "case")
 
 
-class StandardsTable(DataTable):
+class StandardsTable(DataTable[Text]):
     """One row per standard, keyed by standard id.
 
     Column widths are set from the cells themselves when the rows are built, not measured later
