@@ -165,7 +165,7 @@ def _banner(fmt: str, problem: str) -> str:
 def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("audit", help="audit every session under a folder (read-only)")
     s.add_argument("dir", type=Path)
-    s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/2)")
+    s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/4)")
     s.add_argument("--csv", type=Path, metavar="DIR2", help="write sessions.csv, decisions.csv, figures.csv there")
     s.set_defaults(func=cmd_audit)
 

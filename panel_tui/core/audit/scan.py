@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from panel_tui.core.audit.breakdown import Breakdown
 from panel_tui.core.audit.figures import figures, summarise
+from panel_tui.core.audit.names import Canonical
 from panel_tui.core.audit.records import Audit, SessionRecord
 from panel_tui.core.audit.rows import Row
 from panel_tui.core.engine import rate
@@ -94,11 +96,12 @@ def decisions_of(rec: SessionRecord) -> list[Row]:
 
 
 def run_audit(root: Path, progress: Callable[[int, int], None] | None = None,
-              rows: Callable[[list[Row]], None] | None = None) -> Audit:
+              rows: Callable[[list[Row]], None] | None = None, canonical: Canonical | None = None) -> Audit:
     """Scan every session at any depth under ``root``; ``progress(done, total)`` is called as it goes.
 
     ``rows``: each session's rows are handed to it as the session is read and not kept
     (``Audit.decisions`` stays empty), so an audit written out as it goes holds no row for long.
+    ``canonical``: a person's one name for any spelling (a register), merged before counting by chair.
     """
     from panel_tui.core.gitstore.history import one_history_per_repository
     from panel_tui.core.gitstore.run import one_look_per_folder
@@ -106,11 +109,13 @@ def run_audit(root: Path, progress: Callable[[int, int], None] | None = None,
     folders, refused = find_sessions(root, recursive=True)
     sessions: list[SessionRecord] = []
     decisions: list[Row] = []
+    breakdown = Breakdown(canonical)
     # the sessions share their parent folders, and each repository's history is read in one pass
     with one_look_per_folder(), one_history_per_repository():
         for i, folder in enumerate(folders, 1):
             rec = load_record(folder, root)
             sessions.append(rec)
+            breakdown.add(rec.rows)
             if rows is None:
                 decisions.extend(rec.rows)
             else:
@@ -118,4 +123,4 @@ def run_audit(root: Path, progress: Callable[[int, int], None] | None = None,
                 rec.rows = []
             if progress:
                 progress(i, len(folders))
-    return Audit(root, sessions, decisions, figures(sessions), refused)
+    return Audit(root, sessions, decisions, figures(sessions, breakdown), refused)
