@@ -79,11 +79,11 @@ class Breakdown:
     def add(self, rows: Iterable[Row]) -> None:
         """One session's rows (only from a log that verifies)."""
         for d in rows:
+            chair = self.names.key(d["chair"]) if d["chair"] else UNKNOWN  # every row's spelling counts
             adds = _increments(d)
             if not adds:
                 continue
             year = d["meeting_year"] or UNKNOWN
-            chair = self.names.key(d["chair"]) if d["chair"] else UNKNOWN
             self._bump(self.meeting, year, adds)
             self._bump(self.fieldwork, d["year"] or UNKNOWN, adds)
             self._bump(self.chair, chair, adds)

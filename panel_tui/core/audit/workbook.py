@@ -45,6 +45,7 @@ def _typed(column: str, value: Any) -> tuple[Any, str | None]:
 def workbook_bytes(audit: Audit) -> bytes:
     """The .xlsx file's bytes (written whole by the caller, like every output)."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
     wb = Workbook(write_only=False)
@@ -70,7 +71,7 @@ def workbook_bytes(audit: Audit) -> bytes:
         for c, w in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(c)].width = w + 2
         for c in range(1, len(header) + 1):
-            ws.cell(row=1, column=c).font = ws.cell(row=1, column=c).font.copy(bold=True)
+            ws.cell(row=1, column=c).font = Font(bold=True)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
