@@ -239,3 +239,43 @@ def test_the_html_report_opens_in_a_real_browser(corpus, tmp_path):
 
 def truth_tampered(audit):
     return [s.path for s in audit.sessions if not s.counted]
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice (soffice) on this machine to open the workbook in")
+def test_libreoffice_reads_the_workbook_as_typed(tmp_path, sessions_dir):
+    """What LibreOffice itself makes of the workbook (re-saved by it and read back): "1.1" stays
+    text, a rationale starting "- " or "=" is text with no apostrophe and no formula, dates are dates."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from panel_tui.core.audit import ROW_KEYS, Row
+    from panel_tui.core.audit.workbook import workbook_bytes
+
+    audit = run_audit(sessions_dir)
+    i = ROW_KEYS.index("rationale")
+    texts = ["- the panel weighed it", '=HYPERLINK("http://x.example","click")', "Siobhán said\nso"]
+    audit.decisions = [Row((*d.values[:i], t, *d.values[i + 1:])) for d, t in zip(audit.decisions, texts)]
+    (tmp_path / "a.xlsx").write_bytes(workbook_bytes(audit))
+    env = {**os.environ, "HOME": str(tmp_path)}
+    for src, fmt, out in (("a.xlsx", "ods", "ods"), ("ods/a.ods", "xlsx", "back")):
+        subprocess.run([SOFFICE, "--headless", "--convert-to", fmt, "--outdir", str(tmp_path / out), str(tmp_path / src)],
+                       capture_output=True, timeout=180, env=env, check=True)
+    ws = openpyxl.load_workbook(tmp_path / "back" / "a.xlsx")["Decisions"]
+    cols = [c.value for c in ws[1]]
+    rows = [{h: c for h, c in zip(cols, r)} for r in ws.iter_rows(min_row=2)]
+    assert [r["rationale"].value for r in rows] == texts and all(r["rationale"].data_type == "s" for r in rows)
+    assert [r["standard"].value for r in rows] == [d["standard"] for d in audit.decisions]
+    assert all(r["standard"].data_type == "s" for r in rows)
+    assert rows[0]["meeting_date"].value == dt.datetime.fromisoformat(audit.decisions[0]["meeting_date"])
+    assert rows[0]["seq"].value == audit.decisions[0]["seq"]
+
+
+def test_xlsx_without_openpyxl_says_how_to_get_it(tmp_path, sessions_dir, monkeypatch, capsys):
+    from panel_tui.cli import main
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if not installed: importing it fails
+    assert main(["audit", str(sessions_dir), "--xlsx", str(tmp_path / "a.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "needs openpyxl" in err and "pip install 'panel-tui[xlsx]'" in err and "Traceback" not in err
+    assert not (tmp_path / "a.xlsx").exists()
