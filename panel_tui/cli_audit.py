@@ -95,14 +95,17 @@ def cmd_audit(a: argparse.Namespace) -> int:
             check_output_file(out)
     if a.xlsx is not None:
         _need_openpyxl()
-    if not (a.json or a.csv or a.xlsx or a.html):
+    if a.text and a.json:
+        raise InputError(Path("--text"), None, "and --json both print to standard output.",
+                         "give one of them (the other outputs, --csv, --xlsx and --html, write files).")
+    if not (a.json or a.csv or a.xlsx or a.html or a.text):
         from panel_tui.app import PanelApp
 
         app = PanelApp(audit=root, freeze_heap=True)
         app.run()
         return app.return_code or EXIT_OK  # a crash in the app is never a success
     progress = Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush()))
-    if a.json and not (a.csv or a.xlsx or a.html):  # rows go out as each session is read: none is kept
+    if a.json and not (a.csv or a.xlsx or a.html or a.text):  # rows go out as each session is read: none is kept
         write_json(root, sys.stdout.write, progress)
         return EXIT_OK
     audit = run_audit(root, progress)
@@ -122,6 +125,11 @@ def cmd_audit(a: argparse.Namespace) -> int:
 
         write_output(a.html, report_html(audit).encode("utf-8"))
         print(f"wrote {visible(str(a.html))}", file=sys.stderr)
+    if a.text:
+        from panel_tui.core.audit.text import figure_lines
+
+        for line in figure_lines(audit.figures):
+            print(line)
     if a.json:
         for chunk in audit.json_chunks():  # a row at a time: the document is never whole in memory
             sys.stdout.write(chunk)
@@ -192,6 +200,7 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--csv", type=Path, metavar="DIR2", help="write sessions.csv, decisions.csv, figures.csv there")
     s.add_argument("--xlsx", type=Path, metavar="FILE", help="write the tables as a workbook (typed cells; needs openpyxl)")
     s.add_argument("--html", type=Path, metavar="FILE", help="write one self-contained HTML report with charts")
+    s.add_argument("--text", action="store_true", help="print the figures by year and chair, and the charts as bars")
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("export", help="the panel record of one session")

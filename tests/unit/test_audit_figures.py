@@ -279,3 +279,22 @@ def test_xlsx_without_openpyxl_says_how_to_get_it(tmp_path, sessions_dir, monkey
     err = capsys.readouterr().err
     assert "needs openpyxl" in err and "pip install 'panel-tui[xlsx]'" in err and "Traceback" not in err
     assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_text_figures_name_every_year_and_chair_with_their_numbers(corpus):
+    root, _, audit = corpus
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "audit", str(root), "--text"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    f = audit.figures
+    assert lines[0].startswith(f"{f['sessions']} sessions, {f['sessions_signed_off']} signed off, 1 not counted")
+    for year, c in f["decisions_by_meeting_year"].items():
+        assert any(line.startswith(f"  {year}: {c['considered']} considered, {c['with_discretion']} with discretion")
+                   and f"{c['uplifts']} up / {c['lowerings']} down" in line for line in lines)
+    for name, c in f["by_chair"].items():
+        assert any(line.startswith(f"  {name}: {c['considered']} considered") and f"{c['sessions']} sessions" in line
+                   for line in lines)
+        rate = f"{c['discretion_rate'] * 100:.0f}%"
+        assert any(line.startswith(f"  {name}") and f" {rate} █" in line for line in lines)  # the rate's bar
+    assert "Traceback" not in proc.stderr
