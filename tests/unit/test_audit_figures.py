@@ -298,3 +298,17 @@ def test_text_figures_name_every_year_and_chair_with_their_numbers(corpus):
         rate = f"{c['discretion_rate'] * 100:.0f}%"
         assert any(line.startswith(f"  {name}") and f" {rate} █" in line for line in lines)  # the rate's bar
     assert "Traceback" not in proc.stderr
+
+
+def test_a_scan_gives_each_session_as_it_is_read_and_the_same_audit_at_the_end(corpus):
+    from panel_tui.core.audit import Scan
+
+    root, _, audit = corpus
+    scan = Scan(root, keep_rows=False)
+    seen = []
+    for rec in scan:
+        assert scan.done == len(seen) + 1 and scan.total == len(audit.sessions)
+        seen.append((rec.path, [d.values for d in rec.rows]))
+    assert seen == [(s.path, [d.values for d in audit.decisions if d["session"] == s.path]) for s in audit.sessions]
+    whole = scan.audit()
+    assert whole.decisions == [] and whole.figures == audit.figures

@@ -25,12 +25,15 @@ class Names:
     def __init__(self, canonical: Canonical | None = None) -> None:
         self.canonical = canonical
         self.seen: dict[str, dict[str, int]] = {}  # key -> spelling -> times met (insertion: first seen first)
+        self.keys: dict[str, tuple[str, str]] = {}  # a name as given -> (its spelling, its key): asked once a row
 
     def key(self, name: str) -> str:
         """The person's key, counting this spelling."""
-        if self.canonical is not None:
-            name = self.canonical(name)
-        k = name_key(name)
+        known = self.keys.get(name)
+        if known is None:
+            spelt = self.canonical(name) if self.canonical is not None else name
+            known = self.keys[name] = (spelt, name_key(spelt))
+        name, k = known
         spellings = self.seen.setdefault(k, {})
         spellings[name] = spellings.get(name, 0) + 1
         return k
