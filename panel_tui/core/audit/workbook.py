@@ -18,7 +18,6 @@ from panel_tui.core.audit.records import Audit
 from panel_tui.core.audit.tables import DATES, TEXT_IDS, TIMES, YEARS, tables
 from panel_tui.core.display import visible
 
-MAX_WIDTH = 60  # characters: a rationale column wider than this wraps in the eye, not the sheet
 
 
 def _typed(column: str, value: Any) -> tuple[Any, str | None]:
@@ -42,36 +41,46 @@ def _typed(column: str, value: Any) -> tuple[Any, str | None]:
     return visible(text, keep_newlines=True), None
 
 
+WIDE_TEXT = {"rationale": 60, "outside_reason": 40, "other_evidence": 40, "log_status": 50, "service": 32,
+             "session": 24, "path": 24, "accepted_rewrites": 40, "spellings": 30, "group": 28, "chair": 20, "by": 20,
+             "entered_by": 20, "lead_inspector": 20, "at": 20, "decided_at": 20}
+
+
 def workbook_bytes(audit: Audit) -> bytes:
-    """The .xlsx file's bytes (written whole by the caller, like every output)."""
+    """The .xlsx file's bytes (written whole by the caller, like every output). Written in
+    openpyxl's write-only mode: a row at a time, so 20,000 rows take seconds, not a minute."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-    wb = Workbook(write_only=False)
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
     for title, header, rows in tables(audit):
         ws = wb.create_sheet(title[:31])
-        ws.append(list(header))
-        widths = [len(h) for h in header]
+        for c, column in enumerate(header, 1):
+            ws.column_dimensions[get_column_letter(c)].width = max(len(column) + 3, WIDE_TEXT.get(column, 12))
+        ws.freeze_panes = "A2"
+        head = []
+        for column in header:
+            cell = WriteOnlyCell(ws, value=column)
+            cell.font = bold
+            head.append(cell)
+        ws.append(head)
         n = 1
         for row in rows:
             n += 1
-            for c, (column, value) in enumerate(zip(header, row), 1):
+            cells = []
+            for column, value in zip(header, row):
                 shown, fmt = _typed(column, value)
-                cell = ws.cell(row=n, column=c, value=shown)
+                cell = WriteOnlyCell(ws, value=shown)
                 if isinstance(shown, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
-                    widths[c - 1] = max(widths[c - 1], min(MAX_WIDTH, len(shown)))
                 elif fmt:
                     cell.number_format = fmt
-                    widths[c - 1] = max(widths[c - 1], len(fmt))
-        ws.freeze_panes = "A2"
+                cells.append(cell)
+            ws.append(cells)
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{n}"
-        for c, w in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(c)].width = w + 2
-        for c in range(1, len(header) + 1):
-            ws.cell(row=1, column=c).font = Font(bold=True)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
