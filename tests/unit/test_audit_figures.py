@@ -312,3 +312,20 @@ def test_a_scan_gives_each_session_as_it_is_read_and_the_same_audit_at_the_end(c
     assert seen == [(s.path, [d.values for d in audit.decisions if d["session"] == s.path]) for s in audit.sessions]
     whole = scan.audit()
     assert whole.decisions == [] and whole.figures == audit.figures
+
+
+def test_rows_before_any_attendance_count_under_no_chair_never_a_person_named_unknown(sessions_dir):
+    from panel_tui.core.audit import ROW_KEYS, Row
+    from panel_tui.core.audit.breakdown import NO_CHAIR_SHOWN, Breakdown
+
+    audit = run_audit(sessions_dir)
+    i = ROW_KEYS.index("chair")
+    discretion = [d for d in audit.decisions if d["kind"] == "discretion" and d["status"] == "stands"]
+    assert discretion
+    b = Breakdown()
+    b.add([Row((*d.values[:i], None, *d.values[i + 1:])) for d in discretion])
+    b.add([Row((*d.values[:i], "Unknown", *d.values[i + 1:])) for d in discretion])
+    chairs = b.figures()["by_chair"]
+    assert set(chairs) == {"Unknown", NO_CHAIR_SHOWN}
+    assert chairs["Unknown"]["uplifts"] + chairs["Unknown"]["lowerings"] == len(discretion)
+    assert chairs[NO_CHAIR_SHOWN]["spellings"] == [] and chairs[NO_CHAIR_SHOWN]["with_discretion"] == chairs["Unknown"]["with_discretion"]

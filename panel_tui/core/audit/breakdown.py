@@ -21,7 +21,9 @@ YEAR_KEYS = ("considered", "with_discretion", "declined", "discretion_rate", "up
              "outside_criteria", "ratifications", "ratifications_up", "ratifications_down", "dissents",
              "retractions")
 _COUNTED = tuple(k for k in YEAR_KEYS if k != "discretion_rate")
-UNKNOWN = "unknown"  # a row with no meeting date, or made before any attendance (no chair)
+UNKNOWN = "unknown"  # a row with no meeting date
+NO_CHAIR = ""  # the key of rows made before any attendance: no name has it (every name has visible text)
+NO_CHAIR_SHOWN = "(no chair: before any attendance)"
 
 
 def _increments(d: Row) -> tuple[str, ...]:
@@ -79,7 +81,7 @@ class Breakdown:
     def add(self, rows: Iterable[Row]) -> None:
         """One session's rows (only from a log that verifies)."""
         for d in rows:
-            chair = self.names.key(d["chair"]) if d["chair"] else UNKNOWN  # every row's spelling counts
+            chair = self.names.key(d["chair"]) if d["chair"] else NO_CHAIR  # every row's spelling counts
             adds = _increments(d)
             if not adds:
                 continue
@@ -94,10 +96,10 @@ class Breakdown:
         """``decisions_by_meeting_year``, ``decisions_by_fieldwork_year`` and ``by_chair`` (each chair
         shown by the spelling used most, with every spelling met, its sessions and its years)."""
         by_chair: dict[str, Any] = {}
-        for key in sorted(self.chair, key=lambda k: (k == UNKNOWN, self.names.shown(k).casefold())):
-            shown = UNKNOWN if key == UNKNOWN else self.names.shown(key)
+        for key in sorted(self.chair, key=lambda k: (k == NO_CHAIR, self.names.shown(k).casefold())):
+            shown = NO_CHAIR_SHOWN if key == NO_CHAIR else self.names.shown(key)
             years = {y: _finish(c) for (k, y), c in sorted(self.chair_year.items()) if k == key}
-            by_chair[shown] = {"spellings": [] if key == UNKNOWN else self.names.spellings(key),
+            by_chair[shown] = {"spellings": [] if key == NO_CHAIR else self.names.spellings(key),
                                "sessions": len(self.chair_sessions.get(key, ())), **_finish(self.chair[key]),
                                "by_meeting_year": years}
         return {"decisions_by_meeting_year": {y: _finish(c) for y, c in sorted(self.meeting.items())},
