@@ -129,7 +129,7 @@ def cmd_audit(a: argparse.Namespace) -> int:
         from panel_tui.core.audit.text import figure_lines
 
         for line in figure_lines(audit.figures):
-            print(line)
+            print(line)  # shown: figure_lines makes every name visible
     if a.json:
         for chunk in audit.json_chunks():  # a row at a time: the document is never whole in memory
             sys.stdout.write(chunk)
@@ -198,7 +198,8 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("dir", type=Path)
     s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/4)")
     s.add_argument("--csv", type=Path, metavar="DIR2", help="write sessions.csv, decisions.csv, figures.csv there")
-    s.add_argument("--xlsx", type=Path, metavar="FILE", help="write the tables as a workbook (typed cells; needs openpyxl)")
+    s.add_argument("--xlsx", type=Path, metavar="FILE",
+                   help="write the tables as a workbook (typed cells; needs openpyxl)")
     s.add_argument("--html", type=Path, metavar="FILE", help="write one self-contained HTML report with charts")
     s.add_argument("--text", action="store_true", help="print the figures by year and chair, and the charts as bars")
     s.set_defaults(func=cmd_audit)
