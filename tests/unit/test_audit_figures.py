@@ -329,3 +329,27 @@ def test_rows_before_any_attendance_count_under_no_chair_never_a_person_named_un
     assert set(chairs) == {"Unknown", NO_CHAIR_SHOWN}
     assert chairs["Unknown"]["uplifts"] + chairs["Unknown"]["lowerings"] == len(discretion)
     assert chairs[NO_CHAIR_SHOWN]["spellings"] == [] and chairs[NO_CHAIR_SHOWN]["with_discretion"] == chairs["Unknown"]["with_discretion"]
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Pacific/Chatham", "Asia/Kathmandu", "America/St_Johns",
+                                  "Australia/Lord_Howe", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_meeting_dates_agree_with_a_plain_conversion_of_every_time(zone):
+    """The per-hour offset shortcut against converting each time on its own, at random times and
+    around every change of clocks of 2024 in zones with half-hour, 45-minute and +14h offsets."""
+    import random
+    from zoneinfo import ZoneInfo
+
+    from panel_tui.core.audit.rows import meeting_date
+
+    z = ZoneInfo(zone)
+    rnd = random.Random(zone)
+    base = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    times = [base + dt.timedelta(seconds=rnd.randrange(366 * 86400)) for _ in range(3000)]
+    t = base
+    while t.year == 2024:  # every minute of the days the clocks change
+        if (t + dt.timedelta(days=1)).astimezone(z).utcoffset() != t.astimezone(z).utcoffset():
+            times += [t + dt.timedelta(minutes=m) for m in range(0, 2 * 1440, 7)]
+        t += dt.timedelta(days=1)
+    for when in times:
+        at = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert meeting_date(at, z) == when.astimezone(z).date().isoformat(), at

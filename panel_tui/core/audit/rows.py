@@ -92,16 +92,45 @@ def _shared(value: Any) -> Any:
 
 
 def meeting_date(at: Any, zone: ZoneInfo | None) -> str | None:
-    """The date an entry was made on the meeting's clock ("2024-03-05"), from its stored UTC time."""
+    """The date an entry was made on the meeting's clock ("2024-03-05"), from its stored UTC time.
+
+    The zone's offset is worked out once per UTC hour (most of a meeting's entries share a few
+    hours), and only used when it is the same at both ends of the hour; otherwise (an hour with a
+    change of clocks in it) each time is converted on its own.
+    """
     if not isinstance(at, str) or len(at) != 20:
         return None
     if zone is None:
         return at[:10]
     try:
-        when = dt.datetime.fromisoformat(at[:19]).replace(tzinfo=dt.timezone.utc)
+        offset = _hour_offset(zone, at[:13])
+        if offset is None:
+            when = dt.datetime.fromisoformat(at[:19]).replace(tzinfo=dt.timezone.utc)
+            return when.astimezone(zone).date().isoformat()
+        minute = int(at[11:13]) * 60 + int(at[14:16]) + offset
     except ValueError:
         return None
-    return when.astimezone(zone).date().isoformat()
+    if 0 <= minute < 1440:
+        return at[:10]
+    return (dt.date.fromisoformat(at[:10]) + dt.timedelta(days=minute // 1440)).isoformat()
+
+
+_OFFSETS: dict[tuple[str, str], int | None] = {}  # (zone, "YYYY-MM-DDTHH") -> minutes east of UTC, or None
+_HOUR = dt.timedelta(minutes=59, seconds=59)
+
+
+def _hour_offset(zone: ZoneInfo, hour: str) -> int | None:
+    key = (zone.key, hour)
+    if key in _OFFSETS:
+        return _OFFSETS[key]
+    start = dt.datetime.fromisoformat(hour + ":00:00").replace(tzinfo=dt.timezone.utc)
+    first, last = start.astimezone(zone).utcoffset(), (start + _HOUR).astimezone(zone).utcoffset()
+    found = None
+    if first is not None and first == last and first % dt.timedelta(minutes=1) == dt.timedelta(0):
+        found = int(first // dt.timedelta(minutes=1))
+    if len(_OFFSETS) < 100_000:
+        _OFFSETS[key] = found
+    return found
 
 
 def zone_of(r: Rating) -> ZoneInfo | None:
