@@ -49,6 +49,7 @@ class Made:
     flagged: bool = False
     outside: bool = False
     group: str | None = None  # the group it stands in ("panel 2.2", "rat 1.1"), None for dissents/retractions
+    standard: str | None = None  # its own, or (a retraction, a dissent) the standard of the entry it concerns
 
 
 @dataclass
@@ -73,7 +74,10 @@ class Truth:
                 continue
             for m in made:
                 key = {"meeting": m.day[:4], "fieldwork": self.sessions[path]["fieldwork"][:4],
-                       "chair": m.chair or "unknown", "chair_year": (m.chair or "unknown", m.day[:4])}[by]
+                       "chair": m.chair or "unknown", "chair_year": (m.chair or "unknown", m.day[:4]),
+                       "standard_year": (m.standard, m.day[:4])}[by]
+                if by == "standard_year" and m.standard is None:
+                    continue
                 c = out[key]
                 if m.kind == "retraction":
                     c["retractions"] += 1
@@ -140,7 +144,7 @@ def make_corpus(root: Path, count: int, seed: int) -> Truth:
             truth.sessions[path] = {"fieldwork": fieldwork.isoformat(), "lead": lead, "meeting_date": start.date().isoformat()}
 
             def add(kind: str, group: str | None = None, direction: str | None = None, flagged: bool = False,
-                    **fields: object) -> Made:
+                    concerns: str | None = None, **fields: object) -> Made:
                 clock[0] += dt.timedelta(minutes=rnd.choice([1, 3, 7]))
                 os.environ["PANEL_TUI_FROZEN_TIME"] = _utc(clock[0])
                 present = [state.attendance["chair"], *MEMBERS[:2]] if state.attendance else []
@@ -156,7 +160,8 @@ def make_corpus(root: Path, count: int, seed: int) -> Truth:
                     outside = True
                 state.apply(e)
                 m = Made(e["seq"], kind, chair_key if state.attendance and kind != "attendance" else None,
-                         clock[0].date().isoformat(), direction, flagged, outside, group)
+                         clock[0].date().isoformat(), direction, flagged, outside, group,
+                         fields.get("standard", concerns))  # type: ignore[arg-type]
                 if group is not None:
                     stacks[group].append(m.seq)
                 if kind not in ("attendance", "sign-off"):
@@ -166,7 +171,7 @@ def make_corpus(root: Path, count: int, seed: int) -> Truth:
                 return m
 
             def retract(target: Made) -> None:
-                add("retraction", retracts=target.seq, reason=WHY)
+                add("retraction", concerns=target.standard, retracts=target.seq, reason=WHY)
                 retracted.add(target.seq)
                 if target.group is not None:
                     stacks[target.group].remove(target.seq)
@@ -204,8 +209,9 @@ def make_corpus(root: Path, count: int, seed: int) -> Truth:
                         decided[sid] = add("declined", group=f"panel {sid}", flagged=True, standard=sid, reason=WHY)
             for _ in range(rnd.choice([0, 0, 1, 2])):
                 about = rnd.choice(list(decided.values()))
-                dis = add("dissent", member=MEMBERS[1], by=MEMBERS[1], reason=WHY,
-                          **({"about": about.seq} if rnd.random() < 0.7 else {}))
+                general = rnd.random() >= 0.7  # a dissent from the panel's conclusions generally
+                dis = add("dissent", concerns=None if general else about.standard, member=MEMBERS[1], by=MEMBERS[1],
+                          reason=WHY, **({} if general else {"about": about.seq}))
                 if rnd.random() < 0.25:
                     retract(dis)
             if rnd.random() < 0.85:

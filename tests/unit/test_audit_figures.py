@@ -103,6 +103,15 @@ def test_figures_by_chair_match_the_truth(corpus):
         assert spelled[name] == max(spelled[s] for s in c["spellings"])
 
 
+def test_figures_by_standard_and_meeting_year_match_the_truth(corpus):
+    _, truth, audit = corpus
+    got = {(sid, y): c for sid, years in audit.figures["decisions_by_standard_and_meeting_year"].items()
+           for y, c in years.items()}
+    assert got == {k: _with_rate(c) for k, c in truth.counts("standard_year").items()}
+    assert list(audit.figures["decisions_by_standard_and_meeting_year"]) == [
+        "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.4", "3.1", "3.2", "3.3", "3.4"]
+
+
 def test_the_totals_agree_with_the_year_figures(corpus):
     """Two independent paths to the same count: the sessions' tallies (the agenda) and the rows."""
     _, _, audit = corpus

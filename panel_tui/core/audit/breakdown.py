@@ -2,7 +2,8 @@
 themselves may be written out and let go): decisions by meeting year and by fieldwork year, by the
 meeting's chair, and by chair and meeting year.
 
-For each group (``YEAR_KEYS``): standing discretion and declined entries on flagged standards
+Also by standard and meeting year (a retraction or dissent under its entry's standard), so the
+map of discretion by standard across the years is one lookup. For each group (``YEAR_KEYS``): standing discretion and declined entries on flagged standards
 (``considered``, ``with_discretion``, ``declined`` and ``discretion_rate`` = with discretion /
 considered), standing discretion by direction (``uplifts``, ``lowerings``), standing ratifications
 and those that moved the lead inspector's proposed band (``ratifications_up``/``_down``), standing
@@ -69,6 +70,7 @@ class Breakdown:
         self.chair: dict[str, dict[str, int]] = {}
         self.chair_year: dict[tuple[str, str], dict[str, int]] = {}
         self.chair_sessions: dict[str, set[str]] = {}
+        self.standard_year: dict[tuple[str, str], dict[str, int]] = {}
 
     @staticmethod
     def _bump(groups: dict[Any, dict[str, int]], key: Any, adds: Iterable[str]) -> None:
@@ -91,6 +93,8 @@ class Breakdown:
             self._bump(self.chair, chair, adds)
             self._bump(self.chair_year, (chair, year), adds)
             self.chair_sessions.setdefault(chair, set()).add(d["session"])
+            if d["standard"]:
+                self._bump(self.standard_year, (str(d["standard"]), year), adds)
 
     def figures(self) -> dict[str, Any]:
         """``decisions_by_meeting_year``, ``decisions_by_fieldwork_year`` and ``by_chair`` (each chair
@@ -102,6 +106,14 @@ class Breakdown:
             by_chair[shown] = {"spellings": [] if key == NO_CHAIR else self.names.spellings(key),
                                "sessions": len(self.chair_sessions.get(key, ())), **_finish(self.chair[key]),
                                "by_meeting_year": years}
+        by_standard: dict[str, dict[str, Any]] = {}
+        for (sid, year), c in sorted(self.standard_year.items(), key=lambda kv: (_id_order(kv[0][0]), kv[0][1])):
+            by_standard.setdefault(sid, {})[year] = _finish(c)
         return {"decisions_by_meeting_year": {y: _finish(c) for y, c in sorted(self.meeting.items())},
                 "decisions_by_fieldwork_year": {y: _finish(c) for y, c in sorted(self.fieldwork.items())},
-                "by_chair": by_chair}
+                "by_chair": by_chair, "decisions_by_standard_and_meeting_year": by_standard}
+
+
+def _id_order(sid: str) -> tuple[tuple[int, Any], ...]:
+    """"2.10" after "2.9": numeric parts as numbers, any other part as text after them."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in sid.split("."))

@@ -184,6 +184,8 @@ def session_rows(rec: SessionRecord, st: LogState, r: Rating) -> list[Row]:
             target = _target(st, e)
             if target is not None:
                 concerns, concerns_kind, sid = target["seq"], target["kind"], target.get("standard")
+                if sid is None and target["kind"] == DISSENT:  # a retracted dissent: the standard it was about
+                    sid = (_target(st, target) or {}).get("standard")
             member = e.get("member")
         word = st.standing_word(e)
         rows.append(Row((

@@ -58,6 +58,9 @@ def figure_rows(figs: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
                 yield "chair", chair, k, v
         for year, by_year in counts.get("by_meeting_year", {}).items():
             yield from (("chair_meeting_year", f"{chair} ({year})", k, v) for k, v in by_year.items())
+    for sid, years in figs.get("decisions_by_standard_and_meeting_year", {}).items():
+        for year, by_year in years.items():
+            yield from (("standard_meeting_year", f"{sid} ({year})", k, v) for k, v in by_year.items())
 
 
 def wide_tables(figs: dict[str, Any]) -> list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]:
@@ -73,6 +76,10 @@ def wide_tables(figs: dict[str, Any]) -> list[tuple[str, tuple[str, ...], list[t
     out.append(("Chair by meeting year", ("chair", "year", *YEAR_KEYS),
                 [(name, int(y) if y.isdigit() else y, *(c[k] for k in YEAR_KEYS))
                  for name, ch in chairs.items() for y, c in ch.get("by_meeting_year", {}).items()]))
+    out.append(("Standard by meeting year", ("standard", "year", *YEAR_KEYS),
+                [(sid, int(y) if y.isdigit() else y, *(c[k] for k in YEAR_KEYS))
+                 for sid, years in figs.get("decisions_by_standard_and_meeting_year", {}).items()
+                 for y, c in years.items()]))
     return out
 
 
