@@ -362,3 +362,31 @@ def test_meeting_dates_agree_with_a_plain_conversion_of_every_time(zone):
     for when in times:
         at = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         assert meeting_date(at, z) == when.astimezone(z).date().isoformat(), at
+
+
+def test_hostile_names_are_shown_literally_in_every_output(sessions_dir):
+    """A chair's name is user text: in the HTML (and its SVG) it is escaped with control characters
+    made visible, in the workbook a text cell, in --text visible; never markup, never a raw escape."""
+    from panel_tui.core.audit import ROW_KEYS, Row
+    from panel_tui.core.audit.breakdown import Breakdown
+    from panel_tui.core.audit.figures import figures
+    from panel_tui.core.audit.report import report_html
+    from panel_tui.core.audit.text import figure_lines
+
+    audit = run_audit(sessions_dir)
+    i = ROW_KEYS.index("chair")
+    evil = '<script>alert(1)</script>\x1b[2J "&'
+    audit.decisions = [Row((*d.values[:i], evil, *d.values[i + 1:])) for d in audit.decisions]
+    b = Breakdown()
+    b.add(audit.decisions)
+    audit.figures = figures(audit.sessions, b)
+    page = report_html(audit)
+    assert "<script" not in page and "\x1b" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;␛[2J &quot;&amp;" in page
+    lines = "\n".join(figure_lines(audit.figures))
+    assert "\x1b" not in lines and "<script>alert(1)</script>␛[2J" in lines
+    openpyxl = pytest.importorskip("openpyxl")
+    from panel_tui.core.audit.workbook import workbook_bytes
+
+    ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(audit)))["By chair"]
+    assert ws["A2"].value == "<script>alert(1)</script>␛[2J \"&" and ws["A2"].data_type == "s"
