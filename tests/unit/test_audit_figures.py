@@ -112,6 +112,25 @@ def test_figures_by_standard_and_meeting_year_match_the_truth(corpus):
         "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.4", "3.1", "3.2", "3.3", "3.4"]
 
 
+def test_lowest_percent_bins_count_each_standing_decision_once(corpus):
+    _, _, audit = corpus
+    want: dict[str, dict[str, int]] = {}
+    for d in audit.decisions:
+        if d["status"] != "stands" or d["lowest_percent"] is None:
+            continue
+        if d["kind"] == "discretion":
+            word = {"uplift": "uplifts", "lowering": "lowerings"}.get(d["direction"])
+        else:
+            word = "kept" if d["kind"] == "declined" and d["flags"] else None
+        if word is None:
+            continue
+        low = min(95, int(d["lowest_percent"]) // 5 * 5)
+        want.setdefault(f"{low}-{low + 5}", {"uplifts": 0, "lowerings": 0, "kept": 0})[word] += 1
+    assert audit.figures["decisions_by_lowest_percent"] == dict(sorted(want.items(), key=lambda kv: int(kv[0].split("-")[0])))
+    f = audit.figures
+    assert sum(c["uplifts"] for c in f["decisions_by_lowest_percent"].values()) == f["uplifts"]
+
+
 def test_the_totals_agree_with_the_year_figures(corpus):
     """Two independent paths to the same count: the sessions' tallies (the agenda) and the rows."""
     _, _, audit = corpus
@@ -174,7 +193,7 @@ def test_terminal_bars_are_to_scale_and_always_say_the_number(corpus):
 
     _, _, audit = corpus
     four = charts(audit.figures)
-    assert len(four) == 4
+    assert len(four) == 5  # the four asked for, and uplifts and lowerings by lowest %
     uplift_rows = chart_bars(four[0], width=20)
     years = audit.figures["decisions_by_meeting_year"]
     assert [(label, value) for label, value, _ in uplift_rows] == [
@@ -226,7 +245,7 @@ def test_the_html_report_opens_in_a_real_browser(corpus, tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert "<script" not in text and "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    assert "https://" not in text and text.count("<svg") == 4 and "@media print" in text
+    assert "https://" not in text and text.count("<svg") == 5 and "@media print" in text
     shot, dom = tmp_path / "shot.png", tmp_path / "dom.html"
     base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1600",
             f"--user-data-dir={tmp_path / 'profile'}"]

@@ -71,6 +71,7 @@ class Breakdown:
         self.chair_year: dict[tuple[str, str], dict[str, int]] = {}
         self.chair_sessions: dict[str, set[str]] = {}
         self.standard_year: dict[tuple[str, str], dict[str, int]] = {}
+        self.percent_bins: dict[int, dict[str, int]] = {}  # 5-point bin's lower edge -> uplifts/lowerings/kept
 
     @staticmethod
     def _bump(groups: dict[Any, dict[str, int]], key: Any, adds: Iterable[str]) -> None:
@@ -95,6 +96,12 @@ class Breakdown:
             self.chair_sessions.setdefault(chair, set()).add(d["session"])
             if d["standard"]:
                 self._bump(self.standard_year, (str(d["standard"]), year), adds)
+            word = "uplifts" if "uplifts" in adds else "lowerings" if "lowerings" in adds else \
+                "kept" if "declined" in adds else None
+            if word and isinstance(d["lowest_percent"], (int, float)):
+                edge = min(95, int(d["lowest_percent"] // 5 * 5))
+                counts = self.percent_bins.setdefault(edge, {"uplifts": 0, "lowerings": 0, "kept": 0})
+                counts[word] += 1
 
     def figures(self) -> dict[str, Any]:
         """``decisions_by_meeting_year``, ``decisions_by_fieldwork_year`` and ``by_chair`` (each chair
@@ -111,7 +118,8 @@ class Breakdown:
             by_standard.setdefault(sid, {})[year] = _finish(c)
         return {"decisions_by_meeting_year": {y: _finish(c) for y, c in sorted(self.meeting.items())},
                 "decisions_by_fieldwork_year": {y: _finish(c) for y, c in sorted(self.fieldwork.items())},
-                "by_chair": by_chair, "decisions_by_standard_and_meeting_year": by_standard}
+                "by_chair": by_chair, "decisions_by_standard_and_meeting_year": by_standard,
+                "decisions_by_lowest_percent": {f"{e}-{e + 5}": c for e, c in sorted(self.percent_bins.items())}}
 
 
 def _id_order(sid: str) -> tuple[tuple[int, Any], ...]:

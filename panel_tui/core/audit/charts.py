@@ -33,7 +33,8 @@ def _year_chart(title: str, years: dict[str, Any], series: Sequence[tuple[str, s
 
 def charts(figs: dict[str, Any]) -> list[Chart]:
     """The quality lead's four: uplifts and lowerings by meeting year, ratifications that moved the
-    lead inspector's band (up, down), dissents and retractions by meeting year, discretion rate by chair."""
+    lead inspector's band (up, down), dissents and retractions by meeting year, discretion rate by
+    chair; and a fifth: uplifts and lowerings by the lowest % (5-point bins: near 50, 65, 80?)."""
     years = figs.get("decisions_by_meeting_year", {})
     chairs = {k: v for k, v in figs.get("by_chair", {}).items() if v.get("discretion_rate") is not None}
     return [
@@ -45,6 +46,8 @@ def charts(figs: dict[str, Any]) -> list[Chart]:
                     (("dissents", "dissents"), ("retractions", "retractions"))),
         Chart("Discretion rate by chair (discretion / flagged standards considered)", list(chairs),
               [("discretion rate", [float(c["discretion_rate"]) for c in chairs.values()])], percent=True),
+        _year_chart("Uplifts and lowerings by the lowest % of the standard's key questions",
+                    figs.get("decisions_by_lowest_percent", {}), (("uplifts", "uplifts"), ("lowerings", "lowerings"))),
     ]
 
 

@@ -58,6 +58,8 @@ def figure_rows(figs: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
                 yield "chair", chair, k, v
         for year, by_year in counts.get("by_meeting_year", {}).items():
             yield from (("chair_meeting_year", f"{chair} ({year})", k, v) for k, v in by_year.items())
+    for band, counts in figs.get("decisions_by_lowest_percent", {}).items():
+        yield from (("lowest_percent", band, k, v) for k, v in counts.items())
     for sid, years in figs.get("decisions_by_standard_and_meeting_year", {}).items():
         for year, by_year in years.items():
             yield from (("standard_meeting_year", f"{sid} ({year})", k, v) for k, v in by_year.items())
@@ -80,6 +82,9 @@ def wide_tables(figs: dict[str, Any]) -> list[tuple[str, tuple[str, ...], list[t
                 [(sid, int(y) if y.isdigit() else y, *(c[k] for k in YEAR_KEYS))
                  for sid, years in figs.get("decisions_by_standard_and_meeting_year", {}).items()
                  for y, c in years.items()]))
+    out.append(("By lowest percent", ("lowest_percent", "uplifts", "lowerings", "kept"),
+                [(band, c["uplifts"], c["lowerings"], c["kept"])
+                 for band, c in figs.get("decisions_by_lowest_percent", {}).items()]))
     return out
 
 
