@@ -8,7 +8,10 @@ import io
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterable
+
+if TYPE_CHECKING:
+    from panel_tui.core.audit import Audit
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -31,42 +34,44 @@ class Progress:
             self.shown = True
 
 
-def _csv_bytes(rows: list[list[object]]) -> bytes:
-    """Rows as CSV; every cell through the spreadsheet guard (no formula runs, no raw control chars)."""
+def _csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
+    """Rows as CSV with a byte-order mark (so Excel and LibreOffice read UTF-8, not "SiobhÃ¡n"); every
+    cell through the spreadsheet guard (no formula runs, no raw control chars)."""
     from panel_tui.core.outputs import spreadsheet_safe
 
     buf = io.StringIO(newline="")
     w = csv.writer(buf)
     for row in rows:
-        w.writerow([spreadsheet_safe(c) for c in row])
-    return buf.getvalue().encode("utf-8")
+        w.writerow([spreadsheet_safe(_cell(c)) for c in row])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
 def _cell(v: object) -> object:
     return ";".join(str(x) for x in v) if isinstance(v, (list, tuple)) else v
 
 
-def write_csvs(audit, out: Path) -> list[Path]:
-    """sessions.csv, decisions.csv and figures.csv (figures as scope, group, figure, value)."""
+def write_csvs(audit: Audit, out: Path) -> list[Path]:
+    """sessions.csv, decisions.csv (each row joined with its session's facts) and figures.csv
+    (scope, group, figure, value)."""
+    from panel_tui.core.audit.tables import tables
     from panel_tui.core.outputs import check_output_folder, make_output_folder, write_output
 
-    from panel_tui.core.audit import ROW_KEYS, SESSION_KEYS
-
     paths = check_output_folder(out, CSV_FILES)
-    tables: list[list[list[object]]] = []
-    tables.append([list(SESSION_KEYS)] + [[_cell(s.get(k)) for k in SESSION_KEYS] for s in audit.session_docs()])
-    tables.append([list(ROW_KEYS)] + [[_cell(v) for v in d.values[:len(ROW_KEYS)]] for d in audit.decisions])
-    figs = audit.figures
-    fig_rows: list[list[object]] = [["scope", "group", "figure", "value"]]
-    fig_rows += [["all", "", k, v] for k, v in figs.items() if isinstance(v, int)]
-    for scope in ("by_framework", "by_inspector", "by_year"):
-        for group, counts in figs[scope].items():
-            fig_rows += [[scope.removeprefix("by_"), group, k, v] for k, v in counts.items()]
-    tables.append(fig_rows)
+    found = {title: [header, *rows] for title, header, rows in tables(audit)}
     make_output_folder(out)
-    for p, rows in zip(paths, tables):
-        write_output(out / p.name, _csv_bytes(rows))
+    for p, title in zip(paths, ("Sessions", "Decisions", "Figures")):
+        write_output(out / p.name, _csv_bytes(found[title]))
     return [out / name for name in CSV_FILES]
+
+
+def _need_openpyxl() -> None:
+    from panel_tui.core.errors import InputError
+
+    try:
+        import openpyxl  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        raise InputError(Path("--xlsx"), None, "needs openpyxl, which is not installed.",
+                         "pip install 'panel-tui[xlsx]' (or pip install openpyxl), or use --csv.") from None
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
@@ -83,22 +88,48 @@ def cmd_audit(a: argparse.Namespace) -> int:
         from panel_tui.core.outputs import check_output_folder
 
         check_output_folder(a.csv, CSV_FILES)  # before the scan: a bad path fails at once
-    if not (a.json or a.csv):
+    for out in (a.xlsx, a.html):
+        if out is not None:
+            from panel_tui.core.outputs import check_output_file
+
+            check_output_file(out)
+    if a.xlsx is not None:
+        _need_openpyxl()
+    if a.text and a.json:
+        raise InputError(Path("--text"), None, "and --json both print to standard output.",
+                         "give one of them (the other outputs, --csv, --xlsx and --html, write files).")
+    if not (a.json or a.csv or a.xlsx or a.html or a.text):
         from panel_tui.app import PanelApp
 
         app = PanelApp(audit=root, freeze_heap=True)
         app.run()
         return app.return_code or EXIT_OK  # a crash in the app is never a success
     progress = Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush()))
-    if a.json and not a.csv:  # rows go out as each session is read: none is kept
+    if a.json and not (a.csv or a.xlsx or a.html or a.text):  # rows go out as each session is read: none is kept
         write_json(root, sys.stdout.write, progress)
         return EXIT_OK
     audit = run_audit(root, progress)
-    if a.csv:
-        from panel_tui.core.display import visible
+    from panel_tui.core.display import visible
+    from panel_tui.core.outputs import write_output
 
+    if a.csv:
         for p in write_csvs(audit, a.csv):
             print(f"wrote {visible(str(p))}", file=sys.stderr)
+    if a.xlsx is not None:
+        from panel_tui.core.audit.workbook import workbook_bytes
+
+        write_output(a.xlsx, workbook_bytes(audit))
+        print(f"wrote {visible(str(a.xlsx))}", file=sys.stderr)
+    if a.html is not None:
+        from panel_tui.core.audit.report import report_html
+
+        write_output(a.html, report_html(audit).encode("utf-8"))
+        print(f"wrote {visible(str(a.html))}", file=sys.stderr)
+    if a.text:
+        from panel_tui.core.audit.text import figure_lines
+
+        for line in figure_lines(audit.figures):
+            print(line)  # shown: figure_lines makes every name visible
     if a.json:
         for chunk in audit.json_chunks():  # a row at a time: the document is never whole in memory
             sys.stdout.write(chunk)
@@ -165,8 +196,12 @@ def _banner(fmt: str, problem: str) -> str:
 def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("audit", help="audit every session under a folder (read-only)")
     s.add_argument("dir", type=Path)
-    s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/2)")
+    s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/4)")
     s.add_argument("--csv", type=Path, metavar="DIR2", help="write sessions.csv, decisions.csv, figures.csv there")
+    s.add_argument("--xlsx", type=Path, metavar="FILE",
+                   help="write the tables as a workbook (typed cells; needs openpyxl)")
+    s.add_argument("--html", type=Path, metavar="FILE", help="write one self-contained HTML report with charts")
+    s.add_argument("--text", action="store_true", help="print the figures by year and chair, and the charts as bars")
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("export", help="the panel record of one session")

@@ -111,7 +111,11 @@ def test_audit_decisions_table(fixture_root):
 def test_audit_csv(fixture_root, tmp_path):
     proc = cli("audit", fixture_root, "--csv", tmp_path / "out")
     assert proc.returncode == 0
-    rows = {n: list(csv.DictReader(open(tmp_path / "out" / f"{n}.csv"))) for n in ("sessions", "decisions", "figures")}
+    for n in ("sessions", "decisions", "figures"):  # a byte-order mark: spreadsheets read UTF-8 as UTF-8
+        first = {"sessions": b"path,", "decisions": b"session,", "figures": b"scope,"}[n]
+        assert (tmp_path / "out" / f"{n}.csv").read_bytes().startswith(b"\xef\xbb\xbf" + first)
+    rows = {n: list(csv.DictReader(open(tmp_path / "out" / f"{n}.csv", encoding="utf-8-sig")))
+            for n in ("sessions", "decisions", "figures")}
     assert len(rows["sessions"]) == 9
     assert any(r["standard"] == "2.2" and r["kind"] == "discretion" for r in rows["decisions"])
     assert {"scope": "all", "group": "", "figure": "uplifts", "value": "1"} in rows["figures"]
@@ -252,7 +256,7 @@ def test_audit_rows_carry_status_outcome_and_what_they_concern(eventful_root):
     proc = cli("audit", root, "--json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert doc["format"] == "panel-tui/audit/3"
+    assert doc["format"] == "panel-tui/audit/4"
     rows = {r["seq"]: r for r in doc["decisions"]}
     assert 1 not in rows  # attendance is not a decision row
     assert [r["kind"] for r in doc["decisions"]] == ["proposal", "declined", "retraction", "discretion", "ratification",
@@ -286,18 +290,20 @@ def test_audit_rows_carry_status_outcome_and_what_they_concern(eventful_root):
 
 def test_audit_csv_has_the_status_columns(eventful_root, tmp_path):
     from panel_tui.core.audit import ROW_KEYS
+    from panel_tui.core.audit.tables import DECISION_COLUMNS
 
     root, seq = eventful_root
     proc = cli("audit", root, "--csv", tmp_path / "out")
     assert proc.returncode == 0, proc.stderr
-    with open(tmp_path / "out" / "decisions.csv", newline="") as fh:
+    with open(tmp_path / "out" / "decisions.csv", newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        assert tuple(reader.fieldnames) == ROW_KEYS
+        assert tuple(reader.fieldnames) == DECISION_COLUMNS == ROW_KEYS + (
+            "service", "framework", "lead_inspector", "fieldwork_year", "meeting_year")
         rows = {int(r["seq"]): r for r in reader}
     assert rows[seq["kept"]]["status"] == "retracted" and rows[seq["kept"]]["retracted_by"] == str(seq["undo"])
     assert rows[seq["p32"]]["outcome"] == "withdrawn" and rows[seq["dis"]]["concerns"] == str(seq["up"])
     assert rows[seq["dis"]]["member"] == "B"
-    figures = list(csv.DictReader(open(tmp_path / "out" / "figures.csv")))
+    figures = list(csv.DictReader(open(tmp_path / "out" / "figures.csv", encoding="utf-8-sig")))
     assert {"scope": "all", "group": "", "figure": "flagged_pending", "value": "6"} in figures
 
 

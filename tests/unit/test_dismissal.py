@@ -130,7 +130,7 @@ def test_a_kept_aside_conflict_dismissed_through_the_cli_shows_in_every_view(sha
     row = audit_row(shared.b)
     assert (row["kept_aside"], row["kept_aside_dismissed"], row["log_status"]) == (0, 1, "intact")
     assert cli("audit", shared.b, "--csv", tmp_path / "out").returncode == 0
-    sessions = list(csv.DictReader((tmp_path / "out" / "sessions.csv").open(encoding="utf-8")))
+    sessions = list(csv.DictReader((tmp_path / "out" / "sessions.csv").open(encoding="utf-8-sig")))
     mine_row = next(s for s in sessions if s["path"].endswith("stockton"))
     assert (mine_row["kept_aside"], mine_row["kept_aside_dismissed"]) == ("0", "1")
 

@@ -28,12 +28,12 @@ from panel_tui.core.audit.rows import (
     STATUSES,
     Row,
 )
-from panel_tui.core.audit.scan import UNREADABLE, decisions_of, load_record, run_audit
+from panel_tui.core.audit.scan import UNREADABLE, Scan, decisions_of, load_record, run_audit
 from panel_tui.core.audit.stream import JsonOut, write_json
 
 __all__ = [
     "AUDIT_FORMAT", "CONCERNING_KINDS", "CONTEXT_KEYS", "DECISION_KINDS", "DIRECTIONS", "FIGURE_KEYS",
     "FILTER_KEYS", "MAX_SIBLINGS", "ROW_KEYS", "ROW_KINDS", "SESSION_KEYS", "STATUSES", "TALLY_KEYS",
-    "UNREADABLE", "Audit", "JsonOut", "Row", "SessionRecord", "decisions_of", "figures", "filter_values",
+    "UNREADABLE", "Audit", "JsonOut", "Row", "Scan", "SessionRecord", "decisions_of", "figures", "filter_values",
     "load_record", "matches", "precedents", "run_audit", "sibling_precedents", "summarise", "write_json",
 ]

@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from panel_tui.core import agenda
+from panel_tui.core.audit.breakdown import Breakdown
 from panel_tui.core.audit.records import SessionRecord
-from panel_tui.core.audit.rows import session_rows
+from panel_tui.core.audit.rows import meeting_date, session_rows, zone_of
 from panel_tui.core.engine import Rating
 from panel_tui.core.log import LogState
-from panel_tui.core.log.entries import DISCRETION
+from panel_tui.core.log.entries import ATTENDANCE, DISCRETION
 
 # The figures, in the order the JSON and figures.csv give them (a session's own tally is the
 # same keys from "flagged_standards" on).
@@ -44,6 +45,9 @@ def summarise(rec: SessionRecord, st: LogState | None, r: Rating) -> None:
             t["flagged_pending"] += 1
             rec.pending.append(s.id)
     if st is not None:
+        rec.chair = str(st.attendance["chair"]) if st.attendance else None
+        first = next((e for e in st.entries if e["kind"] == ATTENDANCE), None)
+        rec.meeting_date = meeting_date(first.get("decided_at") or first.get("at"), zone_of(r)) if first else None
         rec.rows = session_rows(rec, st, r)
         for d in rec.rows:
             if d["kind"] != DISCRETION or d["status"] != "stands":
@@ -68,8 +72,9 @@ def _counts(sessions: list[SessionRecord]) -> dict[str, int]:
     return out
 
 
-def figures(sessions: list[SessionRecord]) -> dict[str, Any]:
-    """Totals, and the same counts by framework, lead inspector and year."""
+def figures(sessions: list[SessionRecord], breakdown: Breakdown | None = None) -> dict[str, Any]:
+    """Totals, and the same counts by framework, lead inspector, fieldwork year (``by_year``) and
+    meeting year; then the rows' counts by year and by chair (``breakdown``, fed as sessions were read)."""
     counts = _counts(sessions)
     out: dict[str, Any] = {}
     for k, v in counts.items():
@@ -78,10 +83,12 @@ def figures(sessions: list[SessionRecord]) -> dict[str, Any]:
             out["never_considered"] = [f"{rec.path} {sid}" for rec in sessions for sid in rec.never]
         elif k == "flagged_pending":
             out["not_yet_considered"] = [f"{rec.path} {sid}" for rec in sessions for sid in rec.pending]
-    for key, attr in (("by_framework", "framework"), ("by_inspector", "lead_inspector"), ("by_year", "year")):
+    for key, attr in (("by_framework", "framework"), ("by_inspector", "lead_inspector"), ("by_year", "year"),
+                      ("by_meeting_year", "meeting_year")):
         groups: dict[str, list[SessionRecord]] = {}
         for rec in sessions:
             if rec.loaded:
                 groups.setdefault(str(getattr(rec, attr) or "unknown"), []).append(rec)
         out[key] = {name: _counts(recs) for name, recs in sorted(groups.items())}
+    out.update((breakdown or Breakdown()).figures())
     return out

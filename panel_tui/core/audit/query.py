@@ -8,21 +8,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
+from panel_tui.core.audit.names import Names, name_key
 from panel_tui.core.audit.records import Audit
 from panel_tui.core.audit.rows import DIRECTIONS, ROW_KINDS, STATUSES, Row
 from panel_tui.core.audit.scan import load_record
 from panel_tui.core.sessions_dir import find_sessions
 
-FILTER_KEYS = ("kind", "status", "standard", "direction", "flag", "framework", "lead_inspector", "year")
+FILTER_KEYS = ("kind", "status", "standard", "direction", "flag", "framework", "lead_inspector", "year",
+               "meeting_year", "chair", "by")
+PEOPLE_KEYS = ("chair", "by", "entered_by", "member", "lead_inspector")  # one person whatever the case or spacing
 
 
 def matches(d: Row, filters: Mapping[str, str | None]) -> bool:
-    """Does a row pass every chosen filter? (flag matches any of the row's flags)"""
+    """Does a row pass every chosen filter? (flag matches any of the row's flags; a person matches
+    any spelling that differs only in case, runs of spaces or a git identity's email)"""
     for key, want in filters.items():
         if want is None:
             continue
         if key == "flag":
             if want not in d["flags"]:
+                return False
+        elif key in PEOPLE_KEYS:
+            if d.get(key) is None or name_key(str(d.get(key))) != name_key(want):
                 return False
         elif str(d.get(key)) != want:
             return False
@@ -31,7 +38,11 @@ def matches(d: Row, filters: Mapping[str, str | None]) -> bool:
 
 def filter_values(rows: list[Row], key: str) -> list[str]:
     """The values a filter offers: those present in the rows (kinds in the log's order, statuses and
-    directions in theirs, anything else sorted)."""
+    directions in theirs, anything else sorted; a person once, by the spelling used most)."""
+    if key in PEOPLE_KEYS:
+        names = Names()
+        keys = {names.key(str(d.get(key))) for d in rows if d.get(key) not in (None, "")}
+        return sorted((names.shown(k) for k in keys), key=str.casefold)
     present: set[str] = set()
     for d in rows:
         present.update(map(str, d["flags"]) if key == "flag" else [] if d.get(key) in (None, "") else [str(d.get(key))])

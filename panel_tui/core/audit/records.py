@@ -11,11 +11,13 @@ from typing import Any, Iterator
 
 from panel_tui.core.audit.rows import Row
 
-AUDIT_FORMAT = "panel-tui/audit/3"  # /3: rows' entered_by and decided_at; sessions' kept_aside and accepted_rewrites
+# /3: rows' entered_by and decided_at; sessions' kept_aside and accepted_rewrites. /4: rows' chair,
+# meeting_date, superseded_by, outside_reason; sessions' chair and meeting_date; the year and chair figures
+AUDIT_FORMAT = "panel-tui/audit/4"
 
 # A session's keys in ``audit --json`` (and the columns of sessions.csv), in this order.
-SESSION_KEYS = ("path", "service", "framework", "fieldwork", "lead_inspector", "score", "max_score", "overall",
-                "signed_off", "log_status", "kept_aside", "kept_aside_dismissed", "accepted_rewrites")
+SESSION_KEYS = ("path", "service", "framework", "fieldwork", "lead_inspector", "chair", "meeting_date", "score",
+                "max_score", "overall", "signed_off", "log_status", "kept_aside", "kept_aside_dismissed", "accepted_rewrites")
 
 
 @dataclass(slots=True)
@@ -27,6 +29,8 @@ class SessionRecord:
     framework: str | None = None
     fieldwork: str | None = None
     lead_inspector: str | None = None
+    chair: str | None = None  # the chair of the attendance standing at the end of the log
+    meeting_date: str | None = None  # the date of the log's first attendance, on the meeting's clock
     score: int | None = None
     max_score: int | None = None
     overall: str | None = None
@@ -47,7 +51,12 @@ class SessionRecord:
 
     @property
     def year(self) -> str | None:
+        """The fieldwork year."""
         return self.fieldwork[:4] if self.fieldwork else None
+
+    @property
+    def meeting_year(self) -> str | None:
+        return self.meeting_date[:4] if self.meeting_date else None
 
 
 @dataclass

@@ -6,11 +6,14 @@ audit's memory; its keys (``ROW_KEYS``) are the columns of ``audit --json`` and 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from panel_tui.core.engine import Rating, direction
 from panel_tui.core.log import LogState, percent_value
 from panel_tui.core.log.entries import (
+    ATTENDANCE,
     DECLINED,
     DISCRETION,
     DISSENT,
@@ -33,10 +36,12 @@ DIRECTIONS = ("uplift", "lowering", "none")
 
 # The keys of a row in ``audit --json`` (and the columns of decisions.csv), in this order.
 ROW_KEYS = ("session", "seq", "kind", "standard", "from", "to", "direction", "flags", "outside_criteria",
-            "other_evidence", "by", "entered_by", "at", "decided_at", "rationale", "lowest_percent", "cases",
-            "effective", "status", "retracted_by", "outcome", "answered_by", "member", "concerns", "concerns_kind")
-# The session's facts each row also carries for the screen's filters (in JSON they are in "sessions").
-CONTEXT_KEYS = ("framework", "lead_inspector", "year")
+            "outside_reason", "other_evidence", "by", "entered_by", "chair", "at", "decided_at", "meeting_date",
+            "rationale", "lowest_percent", "cases", "effective", "status", "superseded_by", "retracted_by",
+            "outcome", "answered_by", "member", "concerns", "concerns_kind")
+# The session's facts each row also carries for the screen's filters and the joined tables (in JSON
+# they are in "sessions"); ``year`` is the fieldwork year, ``meeting_year`` the row's own.
+CONTEXT_KEYS = ("framework", "lead_inspector", "year", "service", "meeting_year")
 _INDEX = {k: i for i, k in enumerate(ROW_KEYS + CONTEXT_KEYS)}
 
 
@@ -86,14 +91,83 @@ def _shared(value: Any) -> Any:
     return _SHARED.setdefault(value, value) if len(_SHARED) < 100_000 else value
 
 
+def meeting_date(at: Any, zone: ZoneInfo | None) -> str | None:
+    """The date an entry was made on the meeting's clock ("2024-03-05"), from its stored UTC time.
+
+    The zone's offset is worked out once per UTC hour (most of a meeting's entries share a few
+    hours), and only used when it is the same at both ends of the hour; otherwise (an hour with a
+    change of clocks in it) each time is converted on its own.
+    """
+    if not isinstance(at, str) or len(at) != 20:
+        return None
+    if zone is None:
+        return at[:10]
+    try:
+        offset = _hour_offset(zone, at[:13])
+        if offset is None:
+            when = dt.datetime.fromisoformat(at[:19]).replace(tzinfo=dt.timezone.utc)
+            return when.astimezone(zone).date().isoformat()
+        minute = int(at[11:13]) * 60 + int(at[14:16]) + offset
+    except ValueError:
+        return None
+    if 0 <= minute < 1440:
+        return at[:10]
+    return (dt.date.fromisoformat(at[:10]) + dt.timedelta(days=minute // 1440)).isoformat()
+
+
+_OFFSETS: dict[tuple[str, str], int | None] = {}  # (zone, "YYYY-MM-DDTHH") -> minutes east of UTC, or None
+_HOUR = dt.timedelta(minutes=59, seconds=59)
+
+
+def _hour_offset(zone: ZoneInfo, hour: str) -> int | None:
+    key = (zone.key, hour)
+    if key in _OFFSETS:
+        return _OFFSETS[key]
+    start = dt.datetime.fromisoformat(hour + ":00:00").replace(tzinfo=dt.timezone.utc)
+    first, last = start.astimezone(zone).utcoffset(), (start + _HOUR).astimezone(zone).utcoffset()
+    found = None
+    if first is not None and first == last and first % dt.timedelta(minutes=1) == dt.timedelta(0):
+        found = int(first // dt.timedelta(minutes=1))
+    if len(_OFFSETS) < 100_000:
+        _OFFSETS[key] = found
+    return found
+
+
+def zone_of(r: Rating) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(r.framework.panel.timezone)
+    except (ValueError, KeyError, OSError):  # a framework's zone is checked when it loads; never fatal here
+        return None
+
+
+def superseded_by(st: LogState) -> dict[int, int]:
+    """seq -> the entry that replaced it in its group (the next one up its stack of unretracted
+    entries), for the entries that are superseded now."""
+    out = {}
+    for stack in st.stacks.values():
+        for below, above in zip(stack, stack[1:]):
+            out[below] = above
+    return out
+
+
 def session_rows(rec: SessionRecord, st: LogState, r: Rating) -> list[Row]:
-    """The session's proposals, decisions, retractions and dissents, each with its status."""
+    """The session's proposals, decisions, retractions and dissents, each with its status, the
+    chair of the meeting when it was made (the attendance standing then) and its meeting date."""
     rows = []
-    context = (rec.framework, rec.lead_inspector, rec.year)
+    zone = zone_of(r)
+    replaced = superseded_by(st)
+    attending: list[Entry] = []  # unretracted attendance entries so far: the last one stands
     for e in st.entries:
         kind = e["kind"]
+        if kind == ATTENDANCE:
+            attending.append(e)
+        elif kind == RETRACTION and attending and any(a["seq"] == e.get("retracts") for a in attending):
+            attending = [a for a in attending if a["seq"] != e.get("retracts")]
         if kind not in ROW_KINDS:
             continue
+        chair = attending[-1].get("chair") if attending else None
+        day = meeting_date(e.get("decided_at") or e.get("at"), zone)
+        context = (rec.framework, rec.lead_inspector, rec.year, rec.service, day[:4] if day else None)
         sid = e.get("standard")
         frm = to = dirn = lowest = cases = other = outcome = answered_by = member = concerns = concerns_kind = None
         flags: Any = ()
@@ -110,13 +184,17 @@ def session_rows(rec: SessionRecord, st: LogState, r: Rating) -> list[Row]:
             target = _target(st, e)
             if target is not None:
                 concerns, concerns_kind, sid = target["seq"], target["kind"], target.get("standard")
+                if sid is None and target["kind"] == DISSENT:  # a retracted dissent: the standard it was about
+                    sid = (_target(st, target) or {}).get("standard")
             member = e.get("member")
+        word = st.standing_word(e)
         rows.append(Row((
             rec.path, e["seq"], _shared(kind), _shared(sid), _shared(frm), _shared(to), dirn, _shared(flags),
-            bool(e.get("outside_criteria", False)), other, _shared(e.get("by")), _shared(e.get("entered_by")),
-            e.get("at"), e.get("decided_at"), e.get("rationale", e.get("reason")), lowest, cases, st.is_effective(e),
-            st.standing_word(e), st.retracted.get(e["seq"]), outcome, answered_by, _shared(member), concerns,
-            _shared(concerns_kind), *context)))
+            bool(e.get("outside_criteria", False)), e.get("outside_reason"), other, _shared(e.get("by")),
+            _shared(e.get("entered_by")), _shared(chair), e.get("at"), e.get("decided_at"), _shared(day),
+            e.get("rationale", e.get("reason")), lowest, cases, word == "stands", word,
+            replaced.get(e["seq"]) if word == "superseded" else None, st.retracted.get(e["seq"]), outcome,
+            answered_by, _shared(member), concerns, _shared(concerns_kind), *context)))
     return rows
 
 

@@ -8,9 +8,11 @@ the audit; its rows and figures are left out, since a broken log cannot be trust
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+from panel_tui.core.audit.breakdown import Breakdown
 from panel_tui.core.audit.figures import figures, summarise
+from panel_tui.core.audit.names import Canonical
 from panel_tui.core.audit.records import Audit, SessionRecord
 from panel_tui.core.audit.rows import Row
 from panel_tui.core.engine import rate
@@ -93,29 +95,57 @@ def decisions_of(rec: SessionRecord) -> list[Row]:
     return rec.rows
 
 
+class Scan:
+    """An audit read a session at a time, for a screen that shows rows before the scan ends:
+    iterate it (in a worker) for each session's record as soon as it is read, with ``done`` and
+    ``total`` kept up to date; then :meth:`audit` gives the whole (figures need every session).
+
+    ``keep_rows=False``: each record's rows are dropped once yielded (the caller has them), so
+    ``Audit.decisions`` stays empty and memory holds no row for long.
+    """
+
+    def __init__(self, root: Path, canonical: Canonical | None = None, keep_rows: bool = True) -> None:
+        self.root, self.keep_rows = root, keep_rows
+        self.folders, self.refused = find_sessions(root, recursive=True)
+        self.total, self.done = len(self.folders), 0
+        self.sessions: list[SessionRecord] = []
+        self.decisions: list[Row] = []
+        self.breakdown = Breakdown(canonical)
+
+    def __iter__(self) -> Iterator[SessionRecord]:
+        from panel_tui.core.gitstore.history import one_history_per_repository
+        from panel_tui.core.gitstore.run import one_look_per_folder
+
+        # the sessions share their parent folders, and each repository's history is read in one pass
+        with one_look_per_folder(), one_history_per_repository():
+            for folder in self.folders[self.done:]:
+                rec = load_record(folder, self.root)
+                self.sessions.append(rec)
+                self.breakdown.add(rec.rows)
+                self.done += 1
+                yield rec
+                if self.keep_rows:
+                    self.decisions.extend(rec.rows)
+                else:
+                    rec.rows = []
+
+    def audit(self) -> Audit:
+        """The audit of every session read (call it once the iteration is over)."""
+        return Audit(self.root, self.sessions, self.decisions, figures(self.sessions, self.breakdown), self.refused)
+
+
 def run_audit(root: Path, progress: Callable[[int, int], None] | None = None,
-              rows: Callable[[list[Row]], None] | None = None) -> Audit:
+              rows: Callable[[list[Row]], None] | None = None, canonical: Canonical | None = None) -> Audit:
     """Scan every session at any depth under ``root``; ``progress(done, total)`` is called as it goes.
 
     ``rows``: each session's rows are handed to it as the session is read and not kept
     (``Audit.decisions`` stays empty), so an audit written out as it goes holds no row for long.
+    ``canonical``: a person's one name for any spelling (a register), merged before counting by chair.
     """
-    from panel_tui.core.gitstore.history import one_history_per_repository
-    from panel_tui.core.gitstore.run import one_look_per_folder
-
-    folders, refused = find_sessions(root, recursive=True)
-    sessions: list[SessionRecord] = []
-    decisions: list[Row] = []
-    # the sessions share their parent folders, and each repository's history is read in one pass
-    with one_look_per_folder(), one_history_per_repository():
-        for i, folder in enumerate(folders, 1):
-            rec = load_record(folder, root)
-            sessions.append(rec)
-            if rows is None:
-                decisions.extend(rec.rows)
-            else:
-                rows(rec.rows)
-                rec.rows = []
-            if progress:
-                progress(i, len(folders))
-    return Audit(root, sessions, decisions, figures(sessions), refused)
+    scan = Scan(root, canonical, keep_rows=rows is None)
+    for rec in scan:
+        if rows is not None:
+            rows(rec.rows)
+        if progress:
+            progress(scan.done, scan.total)
+    return scan.audit()
