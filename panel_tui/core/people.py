@@ -249,3 +249,20 @@ def check_names(state: Any, e: dict[str, Any]) -> None:
     exact_spelling(e.get("by"), present, "by")
     if e.get("kind") == "dissent":
         exact_spelling(e.get("member"), present, "member")
+
+
+# --- the audit: one person under one name ---------------------------------------------------------
+
+PERSON_KEYS_IN_ROWS = ("chair", "by")  # the audit rows' fields that name a person
+
+
+def person_values(rows: Iterable[Any], key: str, register: Register) -> list[str]:
+    """The people a filter on ``key`` offers: each under its register name (sorted, once each)."""
+    out = {register.canonical(v) for d in rows if isinstance(v := d.get(key), str) and v.strip()}
+    return sorted(out, key=name_key)
+
+
+def person_matches(row: Any, key: str, want: str, register: Register) -> bool:
+    """Is ``row``'s ``key`` (chair or by) the person ``want``, under any spelling the register knows?"""
+    value = row.get(key)
+    return isinstance(value, str) and name_key(register.canonical(value)) == name_key(want)
