@@ -255,21 +255,23 @@ class AuditScreen(Screen[None]):
         return [d for d in self.audit.decisions if matches(d, rest)
                 and all(person_matches(d, k, v, self.register) for k, v in people.items())]
 
-    def fill_sessions(self) -> None:
+    def fill_sessions(self, keep_cursor: bool = True) -> None:
         """The Sessions table, as the "Show" filter chooses (every session, those not counted as
         their log, history, tags or kept-aside entries fail, those with entries kept aside, those
-        with rewrites accepted on the record) and in the order ``s`` chose. The log status is cut
-        here; the pane below gives it whole."""
+        with rewrites accepted on the record) and in the order ``s`` chose (a new order starts at its
+        first row: the ✗ sessions in one step). The log status is cut here; the pane gives it whole."""
         if self.audit is None:
             return
         view = self.query_one("#session-filter", Select).value
         table = self.query_one("#sessions", DataTable)
-        keep = self.selected_session_path()
+        keep = self.selected_session_path() if keep_cursor else None
         table.clear()
         for s in sorted_sessions([s for s in self.audit.sessions if _session_shown(s, view)], self.session_sort):
             table.add_row(*session_cells(s, self.short_status(s)), key=s.path)
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
+        elif table.row_count:
+            table.move_cursor(row=0, animate=False)
         self.show_session()
 
     def short_status(self, s: Any) -> str:
@@ -298,7 +300,7 @@ class AuditScreen(Screen[None]):
         keys = [k for k, _, _ in SESSION_SORTS]
         self.session_sort = key or keys[(keys.index(self.session_sort) + 1) % len(keys)]
         self.query_one("#session-sort", Static).update(self.sort_label())
-        self.fill_sessions()
+        self.fill_sessions(keep_cursor=False)
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         if event.data_table.id == "sessions" and event.column_key.value in COLUMN_SORTS:
