@@ -132,3 +132,23 @@ def test_without_a_register_the_names_are_typed_as_before(stockton_fresh):
         assert not form.query(TickList)
 
     run_app(stockton_fresh, script)
+
+
+def test_esc_keeps_the_ticks_as_a_draft_and_the_form_restores_them(stockton_fresh):
+    with_register(stockton_fresh)
+
+    async def script(app, pilot):
+        await choose(pilot, "chair", "Siobhán Ó Briain")
+        await tick(pilot, "Tom Baker", "Ann Lee")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EntryForm)
+        assert form.query_one("#f-members", TickList).selected == ["Tom Baker", "Ann Lee"]
+        assert form.query_one("#f-chair", Select).value == "Siobhán Ó Briain"
+
+    run_app(stockton_fresh, script)
+    assert entries(stockton_fresh) == []
