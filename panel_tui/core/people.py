@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from panel_tui.core.errors import InputError, RuleRefused
-from panel_tui.core.log.entries import same_name
+from panel_tui.core.log.entries import person, same_name
 from panel_tui.core.tomlfile import line_of, load_toml
 
 PEOPLE_FILE = "people.toml"
@@ -32,8 +32,9 @@ MAX_NAME = 200  # as the log's own names (rules.check_name)
 
 
 def name_key(name: str) -> str:
-    """The form two spellings share when they differ only in case or runs of spaces."""
-    return " ".join(name.split()).casefold()
+    """The form two spellings share when they differ only in case, runs of spaces or a git
+    identity's ``<email>`` ("Helen  davies <h@x.org>" is "helen davies", as the audit counts names)."""
+    return " ".join(person(name).split()).casefold()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,11 @@ from rich.text import Text
 
 from panel_tui.widgets.safe import plain
 
+try:  # the core's four charts (audit/4), drawn here as block rows when the core provides them
+    from panel_tui.core.audit.charts import chart_bars, charts  # type: ignore[import-not-found]
+except ImportError:  # an audit core without them: the bar rows below still show every figure
+    chart_bars = charts = None
+
 BAR_WIDTH = 30  # cells of the longest bar: with a 22-column label and the figures, under 78
 LABEL = 22  # a group's name is cut to this in the bar rows
 
@@ -49,8 +54,21 @@ def _line(t: Text, label: str, value: int, biggest: int, mark: str, fill: str) -
 
 
 def _groups(f: Mapping[str, Any]) -> list[tuple[str, dict[str, dict[str, Any]]]]:
+    """The session-count tables (``by_*`` groups counting flagged standards), whichever the core gives."""
     return [(k, v) for k, v in f.items() if k.startswith("by_") and isinstance(v, dict) and v
-            and all(isinstance(c, dict) for c in v.values())]
+            and all(isinstance(c, dict) and "flagged_standards" in c for c in v.values())]
+
+
+def _chart(t: Text, chart: Any) -> None:
+    """One of the core's charts: a row per category and series ("2024 uplifts"), its number beside
+    its bar, all on one scale."""
+    t.append(f"\n{chart.title[:76]}\n", style="bold")
+    rows = chart_bars(chart, width=BAR_WIDTH)
+    if not rows:
+        t.append("  none\n", style="dim")
+    for label, value, blocks in rows:
+        t.append_text(plain(f"  {label[:30]:<30}"))
+        t.append(f" {value:>6} {blocks}\n")
 
 
 def figures_text(f: Mapping[str, Any]) -> Text:
@@ -69,6 +87,9 @@ def figures_text(f: Mapping[str, Any]) -> Text:
             for item in f[key]:
                 t.append_text(plain(f"  {mark} {item}"[:78]))
                 t.append("\n")
+    if charts is not None:
+        for chart in charts(dict(f)):
+            _chart(t, chart)
     for key, groups in _groups(f):
         name = TITLES.get(key, key[3:].replace("_", " "))
         _updown(t, name, groups)
