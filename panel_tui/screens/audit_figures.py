@@ -80,13 +80,6 @@ def figures_text(f: Mapping[str, Any]) -> Text:
             t.append(f"  {label[:42]:<42} {f[key]:>6} ")
             t.append(bar(int(f[key]), biggest, 22))
             t.append("\n")
-    for key, title, mark in (("never_considered", "✗ Never considered (signed off)", "✗"),
-                             ("not_yet_considered", "◐ Not yet considered (in progress)", "◐")):
-        if f.get(key):
-            t.append(f"\n{title}:\n", style="bold")
-            for item in f[key]:
-                t.append_text(plain(f"  {mark} {item}"[:78]))
-                t.append("\n")
     if charts is not None:
         for chart in charts(dict(f)):
             _chart(t, chart)
@@ -94,6 +87,13 @@ def figures_text(f: Mapping[str, Any]) -> Text:
         name = TITLES.get(key, key[3:].replace("_", " "))
         _updown(t, name, groups)
         _discretion(t, name, groups)
+    for key, title, mark in (("never_considered", "✗ Never considered (signed off)", "✗"),
+                             ("not_yet_considered", "◐ Not yet considered (in progress)", "◐")):
+        if f.get(key):
+            t.append(f"\n{title}:\n", style="bold")
+            for item in f[key]:
+                t.append_text(plain(f"  {mark} {item}"[:78]))
+                t.append("\n")
     return t
 
 
