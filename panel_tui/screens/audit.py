@@ -44,9 +44,10 @@ from panel_tui.screens.audit_help import AUDIT_HELP
 from panel_tui.widgets.safe import plain
 
 # The decisions' filters: who first (chair, by: a person under any spelling the register knows).
-FILTERS = [("chair", "Chair"), ("by", "By"), ("kind", "Kind"), ("status", "Status"), ("standard", "Standard"),
-           ("direction", "Direction"), ("flag", "Flag"), ("framework", "Framework"), ("lead_inspector", "Inspector"),
-           ("year", "Year")]
+# Meeting year: offered once the core's rows carry it (audit/4); empty before.
+FILTERS = [("chair", "Chair"), ("by", "By"), ("meeting_year", "Met in"), ("kind", "Kind"), ("status", "Status"),
+           ("standard", "Standard"), ("direction", "Direction"), ("flag", "Flag"), ("framework", "Framework"),
+           ("lead_inspector", "Inspector"), ("year", "Fieldwork")]
 PROGRESS_EVERY = 0.1  # seconds between two progress messages from the scan
 SESSION_VIEWS = [("✗ not counted (log or history fails)", "broken"), ("⚑ with entries kept aside", "kept"),
                  ("accepted rewrites on the record", "accepted")]

@@ -23,8 +23,8 @@ dissent of the logs that verify.
   A proposal also shows its outcome: ◐ pending, ✓ accepted, ✓ declined, – withdrawn.
   A retraction or a dissent names the entry (and standard) it concerns.
   Columns: date of the meeting, chair, by (who decided), then the entry.
-  Filters: chair, by, kind, status, standard, direction, flag, framework,
-  inspector, year (tab moves between them; c clears them all); the line above
+  Filters: chair, by, year met, kind, status, standard, direction, flag,
+  framework, inspector, fieldwork year (tab moves between them; c clears them all); the line above
   the table counts the rows they leave. A person is one person: people.toml's
   name stands for every spelling of it (case, spacing, former spellings).
 
