@@ -100,6 +100,8 @@ class AuditScreen(Screen[None]):
                 tooltip="Open the selected session read-only; esc comes back to the audit"),
         Binding("c", "clear_filters", "Clear filters", id="audit.clear", tooltip="Show every decision again"),
         Binding("r", "rescan", "Rescan", id="audit.rescan", show=False, tooltip="Read every session again"),
+        Binding("f", "filters", "Filters", id="audit.filters",
+                tooltip="Go to the decisions' filters (the Chair filter first; tab moves on, enter opens one)"),
         Binding("s", "sort_sessions", "Sort", id="audit.sort",
                 tooltip="Sort the sessions: by session, log status (✗ first), score, fieldwork or signed off"),
         Binding("1", "tab('tab-sessions')", "Sessions", id="audit.sessions", tooltip="Every session and its log"),
@@ -296,6 +298,11 @@ class AuditScreen(Screen[None]):
     def sort_label(self) -> Text:
         return Text(f"Sort (s): {sort_words(self.session_sort)}")
 
+    def action_filters(self) -> None:
+        """The decisions' filters from anywhere on the screen: the Decisions tab, the Chair filter focused."""
+        self.action_tab("tab-decisions")
+        self.query_one(f"#filter-{FILTERS[0][0]}", Select).focus()
+
     def action_sort_sessions(self, key: str | None = None) -> None:
         """Step to the next order (``s``), or to ``key`` (a column header clicked)."""
         keys = [k for k, _, _ in SESSION_SORTS]
@@ -380,6 +387,7 @@ class AuditScreen(Screen[None]):
         calls: dict[str, Any] = {
             "open_session": self.action_open_session, "clear_filters": self.action_clear_filters,
             "rescan": self.action_rescan, "sort_sessions": self.action_sort_sessions,
+            "filters": self.action_filters,
         }
         for b in self.BINDINGS:
             assert isinstance(b, Binding)

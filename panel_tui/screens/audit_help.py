@@ -4,7 +4,7 @@ AUDIT_HELP = """panel-tui — the audit (read-only: nothing is ever written)
 
   1  sessions      2  decisions      3  figures
   o  or enter      open the selected session read-only (esc comes back here)
-  c  clear the decision filters      r  read every session again
+  f  go to the decisions' filters    c  clear them      r  read every session again
   s  sort the sessions (session, log status ✗ first, score, fieldwork, signed off);
      or click a column's header
   ctrl+p  command palette ("Audit: …")      ?  this help      q  quit

@@ -258,8 +258,8 @@ def test_palette_lists_the_audit_commands_and_runs_them(tmp_path):
         app = screen.app
         commands = {c.title: c for c in app.get_system_commands(screen)}
         audit = sorted(t for t in commands if t.startswith("Audit: "))
-        assert audit == ["Audit: Clear filters", "Audit: Decisions", "Audit: Figures", "Audit: Open session",
-                         "Audit: Rescan", "Audit: Sessions", "Audit: Sort"]
+        assert audit == ["Audit: Clear filters", "Audit: Decisions", "Audit: Figures", "Audit: Filters",
+                         "Audit: Open session", "Audit: Rescan", "Audit: Sessions", "Audit: Sort"]
         assert "Panel: Help" in commands and not any(t.startswith("Git:") for t in commands)
         commands["Audit: Figures"].callback()
         await pilot.pause()

@@ -200,3 +200,25 @@ def test_bar_scales_and_never_hides_a_small_value():
     long_group = {"by_inspector": {"N" * 200: {"uplifts": 3, "lowerings": 1, "flagged_standards": 9,
                                                 "flagged_with_discretion": 2}}}
     assert max(len(ln) for ln in figures_text(long_group).plain.splitlines()) <= 78
+
+
+def test_f_goes_to_the_filters_and_a_person_is_chosen_with_the_keyboard(tmp_path):
+    async def script(screen, pilot):
+        from textual.widgets import TabbedContent
+
+        assert screen.query_one(TabbedContent).active == "tab-sessions"
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "tab-decisions"
+        assert screen.focused is screen.query_one("#filter-chair", Select)
+        await pilot.press("tab")  # to By
+        assert screen.focused is screen.query_one("#filter-by", Select)
+        await pilot.press("enter", "down", "enter")  # open it, the first person, choose
+        await pilot.pause()
+        chosen = screen.query_one("#filter-by", Select).value
+        assert chosen == options(screen, "by")[0]
+        table = screen.query_one("#decisions", DataTable)
+        assert set(column(table, "By")) == {chosen}
+        assert str(screen.query_one("#decision-count", Static).render()).startswith(f"{table.row_count} of ")
+
+    run(make_root(tmp_path), script)
