@@ -33,12 +33,14 @@ from panel_tui.screens.audit_tables import (
     DECISION_COLUMNS,
     SESSION_COLUMNS,
     SESSION_SORTS,
+    SESSION_VIEWS,
     decision_cells,
     decision_detail,
     session_cells,
     session_detail,
     sort_words,
     sorted_sessions,
+    session_shown,
 )
 from panel_tui.screens.audit_help import AUDIT_HELP
 from panel_tui.widgets.safe import plain
@@ -49,22 +51,6 @@ FILTERS = [("chair", "Chair"), ("by", "By"), ("meeting_year", "Met in"), ("kind"
            ("standard", "Standard"), ("direction", "Direction"), ("flag", "Flag"), ("framework", "Framework"),
            ("lead_inspector", "Inspector"), ("year", "Fieldwork")]
 PROGRESS_EVERY = 0.1  # seconds between two progress messages from the scan
-SESSION_VIEWS = [("✗ not counted (log or history fails)", "broken"), ("⚑ with entries kept aside", "kept"),
-                 ("accepted rewrites on the record", "accepted")]
-
-
-def _session_shown(s: Any, view: Any) -> bool:
-    if view == "broken":
-        return not s.counted
-    if view == "kept":
-        return bool(s.kept_aside)
-    if view == "accepted":
-        return bool(s.accepted_rewrites)
-    return True
-
-
-
-
 class ScanProgress(Message):
     """Sessions read so far; a newer one replaces any still waiting in the queue."""
 
@@ -269,7 +255,7 @@ class AuditScreen(Screen[None]):
         table = self.query_one("#sessions", DataTable)
         keep = self.selected_session_path() if keep_cursor else None
         table.clear()
-        for s in sorted_sessions([s for s in self.audit.sessions if _session_shown(s, view)], self.session_sort):
+        for s in sorted_sessions([s for s in self.audit.sessions if session_shown(s, view)], self.session_sort):
             table.add_row(*session_cells(s, self.short_status(s)), key=s.path)
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)

@@ -26,6 +26,21 @@ DECISION_COLUMNS = ("Date", "Chair", "By", "Session", "#", "Kind", "Status", "St
                     "Outside")
 
 
+SESSION_VIEWS = [("✗ not counted (log or history fails)", "broken"), ("⚑ with entries kept aside", "kept"),
+                 ("accepted rewrites on the record", "accepted")]
+
+
+def session_shown(s: Any, view: Any) -> bool:
+    """Does the Sessions tab's "Show" choice keep this session?"""
+    if view == "broken":
+        return not s.counted
+    if view == "kept":
+        return bool(s.kept_aside)
+    if view == "accepted":
+        return bool(s.accepted_rewrites)
+    return True
+
+
 def log_ok(s: Any) -> bool:
     return bool(s.log_status.startswith(("intact", "no log")))
 
