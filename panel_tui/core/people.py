@@ -250,6 +250,13 @@ def check_names(state: Any, e: dict[str, Any]) -> None:
     exact_spelling(e.get("by"), present, "by")
     if e.get("kind") == "dissent":
         exact_spelling(e.get("member"), present, "member")
+    by = e.get("by")
+    if isinstance(by, str) and by not in present:  # e.g. a lead inspector's proposal before attendance
+        try:
+            register = find_register(state.path.parent)
+        except InputError:  # attendance names a broken register; a decision is not held up by it
+            return
+        attendance_spelling([by], register, "by")
 
 
 # --- the audit: one person under one name ---------------------------------------------------------

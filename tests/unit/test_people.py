@@ -185,3 +185,17 @@ def test_a_log_written_before_the_rule_still_verifies(stockton_met, monkeypatch)
     monkeypatch.undo()
     state = read_state(stockton_met / "decisions.toml", load_inspection(stockton_met))
     assert state.problem is None and state.entries[-1]["by"] == "chair"
+
+
+def test_a_proposal_before_attendance_is_held_to_the_register_spelling(stockton_fresh):
+    write(stockton_fresh.parent, REGISTER)
+    exc = refused(stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="tom baker")
+    assert exc.field == "by" and "did you mean 'Tom Baker'?" in exc.message
+    assert rec(stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="Tom Baker")["by"] == "Tom Baker"
+    assert rec(stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="Not Listed")  # unknown: as typed
+
+
+def test_a_broken_register_does_not_hold_up_a_decision(stockton_met):
+    write(stockton_met.parent, '[[person]]\nname = "A B"\nrole = ["chair"]\n')
+    e = rec(stockton_met, "proposal", standard="2.2", to="Good", rationale=WHY, by="Maria Jerram")  # not present
+    assert e["by"] == "Maria Jerram"  # the register is read (and fails) only to check this name: not held up
