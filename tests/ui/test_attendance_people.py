@@ -152,3 +152,20 @@ def test_esc_keeps_the_ticks_as_a_draft_and_the_form_restores_them(stockton_fres
 
     run_app(stockton_fresh, script)
     assert entries(stockton_fresh) == []
+
+
+def test_arrows_and_space_tick_names_where_the_highlight_is(stockton_fresh):
+    """Keys only (no highlight set by the test): the ✓ prompts rewritten on each tick keep the highlight."""
+    with_register(stockton_fresh)
+    seen = {}
+
+    async def script(app, pilot):
+        ticks = app.screen.query_one("#f-members", TickList)
+        assert app.screen.focused is ticks and ticks.highlighted == 0  # the form starts on the names
+        await pilot.press("space", "down", "space", "down", "down", "space")
+        seen["ticked"] = list(ticks.selected)
+        await pilot.press("space")  # again: unticked
+        seen["after"] = list(ticks.selected)
+
+    run_app(stockton_fresh, script)
+    assert seen == {"ticked": ["Helen Davies", "Siobhán Ó Briain", "Ann Lee"], "after": ["Helen Davies", "Siobhán Ó Briain"]}
