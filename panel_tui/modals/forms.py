@@ -234,24 +234,26 @@ OTHER = "<someone not in people.toml>"  # the chair choice that opens a field to
 
 
 def _attendance_from(register: Any, chair: str, members: list[str], intro: Text) -> FormSpec:
+    """The chosen names come from the register, so only a typed one can be refused for its spelling:
+    the typed fields are the ones named ``chair`` and ``members``, where a refusal puts its message."""
     known = register.names("chair")
     in_reg = [m for m in members if register.find(m) is not None]
     others = [m for m in members if register.find(m) is None]
     warn = f"⚠ Not in {register.path}: recorded as typed (check the spelling, or add them to the register)."
     fields = [
-        FormField("chair", "Chair (from people.toml)", "select", [(n, n) for n in known] + [(OTHER, OTHER)],
+        FormField("chair_pick", "Chair (from people.toml)", "select", [(n, n) for n in known] + [(OTHER, OTHER)],
                   value=register.canonical(chair) if register.find(chair) else (OTHER if chair else known[0])),
-        FormField("chair_other", "Chair, not in people.toml", value=chair if register.find(chair) is None else "",
-                  note=warn, visible=lambda v: v.get("chair") == OTHER),
-        FormField("members", "Members present (space ticks a name)", "choose",
+        FormField("chair", "Chair, not in people.toml", value=chair if register.find(chair) is None else "",
+                  note=warn, visible=lambda v: v.get("chair_pick") == OTHER),
+        FormField("members_ticked", "Members present (space ticks a name)", "choose",
                   [(n, n) for n in register.names("member")], value="\n".join(register.canonical(m) for m in in_reg)),
-        FormField("members_other", "Members not in people.toml (one per line)", "lines", value="\n".join(others),
+        FormField("members", "Members not in people.toml (one per line)", "lines", value="\n".join(others),
                   note=warn),
     ]
 
     def to_entry(v: dict[str, Any]) -> dict[str, Any]:
-        name = v.get("chair_other", "") if v.get("chair") == OTHER else v.get("chair", "")
-        return {"chair": name, "members": [*v.get("members", []), *v.get("members_other", [])], "by": name}
+        name = v.get("chair", "") if v.get("chair_pick") == OTHER else v.get("chair_pick", "")
+        return {"chair": name, "members": [*v.get("members_ticked", []), *v.get("members", [])], "by": name}
 
     return FormSpec("attendance", "Attendance", intro, fields, to_entry)
 

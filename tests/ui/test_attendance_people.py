@@ -43,7 +43,7 @@ def with_register(d):
 
 async def tick(pilot, *names: str) -> None:
     """Tick names in the members list with the keys a chair uses (arrows, space)."""
-    ticks = pilot.app.screen.query_one("#f-members", TickList)
+    ticks = pilot.app.screen.query_one("#f-members_ticked", TickList)
     ticks.focus()
     for name in names:
         ticks.highlighted = next(i for i in range(ticks.option_count) if ticks.get_option_at_index(i).value == name)
@@ -57,11 +57,11 @@ def test_names_are_chosen_from_the_register_chairs_first_and_ticks_say_so(stockt
     async def script(app, pilot):
         form = app.screen
         assert isinstance(form, EntryForm)
-        chair = form.query_one("#f-chair", Select)
+        chair = form.query_one("#f-chair_pick", Select)
         assert [v for _, v in chair._options] == ["Helen Davies", "Siobhán Ó Briain", "Tom Baker", "Ann Lee", OTHER]
-        assert not form.row_shown("chair_other")  # nothing to type until "someone not in people.toml"
+        assert not form.row_shown("chair")  # nothing to type until "someone not in people.toml"
         await tick(pilot, "Tom Baker", "Ann Lee")
-        ticks = form.query_one("#f-members", TickList)
+        ticks = form.query_one("#f-members_ticked", TickList)
         prompts = [str(ticks.get_option_at_index(i).prompt) for i in range(ticks.option_count)]
         assert prompts == ["  Helen Davies", "  Siobhán Ó Briain", "✓ Tom Baker", "✓ Ann Lee"]  # not colour alone
         await tick(pilot, "Ann Lee")  # untick
@@ -79,13 +79,13 @@ def test_someone_not_in_the_register_is_typed_with_a_warning(stockton_fresh):
 
     async def script(app, pilot):
         form = app.screen
-        await choose(pilot, "chair", OTHER)
-        assert form.row_shown("chair_other")
-        note = str(form.query_one("#note-chair_other", Static).render())
+        await choose(pilot, "chair_pick", OTHER)
+        assert form.row_shown("chair")
+        note = str(form.query_one("#note-chair", Static).render())
         assert "⚠ Not in" in note and "people.toml" in note and "recorded as typed" in note
-        await fill(pilot, "chair_other", "Visiting Chair")
+        await fill(pilot, "chair", "Visiting Chair")
         await tick(pilot, "Tom Baker")
-        await fill(pilot, "members_other", "Zed Quill")
+        await fill(pilot, "members", "Zed Quill")
         await submit(pilot)
         assert isinstance(app.screen, MeetingScreen)
 
@@ -99,12 +99,13 @@ def test_another_spelling_of_a_register_name_is_refused_in_the_form(stockton_fre
 
     async def script(app, pilot):
         form = app.screen
-        await choose(pilot, "chair", "Siobhán Ó Briain")
+        await choose(pilot, "chair_pick", "Siobhán Ó Briain")
         await tick(pilot, "Tom Baker")
-        await fill(pilot, "members_other", "helen  davis")
+        await fill(pilot, "members", "helen  davis")
         await submit(pilot)
         assert app.screen is form  # not recorded; the form stays with what was chosen
         assert "former spelling of 'Helen Davies'" in form_error(app) and "did you mean 'Helen Davies'?" in form_error(app)
+        assert form.focused is form.query_one("#f-members")  # the field it was typed in, not the ticked list
 
     run_app(stockton_fresh, script)
     assert entries(stockton_fresh) == []
@@ -118,9 +119,9 @@ def test_the_ticks_reopen_as_the_standing_attendance(stockton_fresh):
         await submit(pilot)
         await pilot.press("a")  # attendance again (an arrival)
         await pilot.pause()
-        ticks = app.screen.query_one("#f-members", TickList)
+        ticks = app.screen.query_one("#f-members_ticked", TickList)
         assert ticks.selected == ["Tom Baker", "Ann Lee"]
-        assert app.screen.query_one("#f-chair", Select).value == "Helen Davies"
+        assert app.screen.query_one("#f-chair_pick", Select).value == "Helen Davies"
 
     run_app(stockton_fresh, script)
 
@@ -138,7 +139,7 @@ def test_esc_keeps_the_ticks_as_a_draft_and_the_form_restores_them(stockton_fres
     with_register(stockton_fresh)
 
     async def script(app, pilot):
-        await choose(pilot, "chair", "Siobhán Ó Briain")
+        await choose(pilot, "chair_pick", "Siobhán Ó Briain")
         await tick(pilot, "Tom Baker", "Ann Lee")
         await pilot.press("escape")
         await pilot.pause()
@@ -147,8 +148,8 @@ def test_esc_keeps_the_ticks_as_a_draft_and_the_form_restores_them(stockton_fres
         await pilot.pause()
         form = app.screen
         assert isinstance(form, EntryForm)
-        assert form.query_one("#f-members", TickList).selected == ["Tom Baker", "Ann Lee"]
-        assert form.query_one("#f-chair", Select).value == "Siobhán Ó Briain"
+        assert form.query_one("#f-members_ticked", TickList).selected == ["Tom Baker", "Ann Lee"]
+        assert form.query_one("#f-chair_pick", Select).value == "Siobhán Ó Briain"
 
     run_app(stockton_fresh, script)
     assert entries(stockton_fresh) == []
@@ -160,7 +161,7 @@ def test_arrows_and_space_tick_names_where_the_highlight_is(stockton_fresh):
     seen = {}
 
     async def script(app, pilot):
-        ticks = app.screen.query_one("#f-members", TickList)
+        ticks = app.screen.query_one("#f-members_ticked", TickList)
         assert app.screen.focused is ticks and ticks.highlighted == 0  # the form starts on the names
         await pilot.press("space", "down", "space", "down", "down", "space")
         seen["ticked"] = list(ticks.selected)
