@@ -69,9 +69,10 @@ def test_names_are_chosen_from_the_register_chairs_first_and_ticks_say_so(stockt
         await submit(pilot)
         assert isinstance(app.screen, MeetingScreen)
 
-    run_app(stockton_fresh, script)
+    app = run_app(stockton_fresh, script)
     e = entries(stockton_fresh)[0]
     assert e["chair"] == "Helen Davies" and e["members"] == ["Siobhán Ó Briain", "Tom Baker"]
+    assert not any("not in" in m for m, _ in app.seen)  # everyone is in the register: no warning
 
 
 def test_someone_not_in_the_register_is_typed_with_a_warning(stockton_fresh):
@@ -89,9 +90,13 @@ def test_someone_not_in_the_register_is_typed_with_a_warning(stockton_fresh):
         await submit(pilot)
         assert isinstance(app.screen, MeetingScreen)
 
-    run_app(stockton_fresh, script)
+    app = run_app(stockton_fresh, script)
     e = entries(stockton_fresh)[0]
     assert e["chair"] == "Visiting Chair" and e["members"] == ["Tom Baker", "Zed Quill"]
+    said = [m for m, _ in app.seen]  # after "Recorded", as `attend` warns on stderr
+    assert any("Recorded entry 1 (attendance)" in m for m in said)
+    warning = next(m for m in said if "not in" in m)
+    assert "'Visiting Chair', 'Zed Quill'" in warning and "Tom Baker" not in warning
 
 
 def test_another_spelling_of_a_register_name_is_refused_in_the_form(stockton_fresh):
