@@ -92,7 +92,13 @@ def cmd_propose(a: argparse.Namespace) -> int:
 
 
 def cmd_attend(a: argparse.Namespace) -> int:
-    return _record(a, "attendance", {"chair": a.chair, "members": a.member or [], "by": a.by or a.chair})
+    from panel_tui.core.people import find_register, unknown_warning
+
+    code = _record(a, "attendance", {"chair": a.chair, "members": a.member or [], "by": a.by or a.chair})
+    warning = unknown_warning([a.chair, *(a.member or [])], find_register(a.path))  # read (and checked) by the write
+    if warning:
+        _say(f"panel-tui: {warning}", err=True)
+    return code
 
 
 def cmd_retract(a: argparse.Namespace) -> int:

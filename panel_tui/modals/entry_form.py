@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.writer import StaleView
@@ -122,6 +122,10 @@ class EntryForm(FreshScreenStyles, FittingForm):
         if f.kind == "select":
             options = [(Text(label), v) for label, v in f.options]  # labels may hold user text: never markup
             return ValuedSelect(options, value=value, allow_blank=False, id=wid)
+        if f.kind == "choose":  # several of the options (names present), each ticked row marked ✓
+            from panel_tui.widgets.tick_list import TickList
+
+            return TickList(f.options, list(value), id=wid)
         if f.kind in ("area", "lines"):
             text = "\n".join(value) if isinstance(value, list) else value
             area = TextArea(text, id=wid, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
@@ -161,6 +165,8 @@ class EntryForm(FreshScreenStyles, FittingForm):
             w = found.first()
             if isinstance(w, Select):
                 out[f.name] = w.value
+            elif isinstance(w, SelectionList):
+                out[f.name] = [v for _, v in f.options if v in w.selected]  # in the options' order
             elif isinstance(w, TextArea):
                 text = w.text
                 out[f.name] = lines_of(text) if f.kind == "lines" else text

@@ -49,6 +49,10 @@ class DraftKeeper:
                 if v is not None and any(value == v for _, value in f.options):
                     kept[f.name] = v
                 continue
+            if f.kind == "choose":  # the names ticked that are still offered
+                if isinstance(v, list):
+                    kept[f.name] = [x for _, x in f.options if x in v]
+                continue
             if f.kind == "lines" and isinstance(v, list):
                 v = "\n".join(str(x) for x in v)
             if not isinstance(v, str):

@@ -21,8 +21,8 @@ class FormField:
 
     name: str
     label: str
-    kind: str = "input"  # input | area | select | lines
-    options: list[tuple[str, str]] = field(default_factory=list)  # (label, value) for select
+    kind: str = "input"  # input | area | select | lines | choose (several of the options: a list)
+    options: list[tuple[str, str]] = field(default_factory=list)  # (label, value) for select and choose
     value: str = ""
     placeholder: str = ""
     note: str = ""  # shown under the label, e.g. a warning
@@ -46,7 +46,7 @@ def default_value(f: FormField) -> Any:
     """The value a field opens with when no draft is kept (as the form's ``values`` would read it)."""
     if f.kind == "select":
         return f.value or f.options[0][1]
-    if f.kind == "lines":
+    if f.kind in ("lines", "choose"):
         return lines_of(f.value)
     return f.value
 

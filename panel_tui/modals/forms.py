@@ -210,12 +210,52 @@ def retract(ctx: Context) -> FormSpec | None:
 
 
 def attendance(ctx: Context) -> FormSpec:
+    """Who is present. With a people register (people.toml) the names are chosen from it, chairs
+    first; someone not in it can still be typed, and the form warns that they are not."""
     prev = ctx.state.attendance if ctx.state is not None and ctx.state.attendance else {}
-    fields = [FormField("chair", "Chair", value=str(prev.get("chair", ""))),
-              FormField("members", "Members present (one per line)", "lines",
-                        value="\n".join(prev.get("members", [])))]
-    return FormSpec("attendance", "Attendance", Text("Who is present at this ratings panel?"), fields,
-                    lambda v: {**v, "by": v.get("chair", "")})
+    chair, members = str(prev.get("chair", "")), [str(m) for m in prev.get("members", [])]
+    intro = Text("Who is present at this ratings panel?")
+    from panel_tui.core.errors import InputError
+    from panel_tui.core.people import find_register
+
+    try:
+        register = find_register(ctx.session.dir)
+    except (InputError, OSError) as exc:
+        register = None
+        intro.append_text(plain(f"\n⚠ People register not used: {exc}", "bold"))
+    if register is None or not register.people:
+        fields = [FormField("chair", "Chair", value=chair),
+                  FormField("members", "Members present (one per line)", "lines", value="\n".join(members))]
+        return FormSpec("attendance", "Attendance", intro, fields, lambda v: {**v, "by": v.get("chair", "")})
+    return _attendance_from(register, chair, members, intro)
+
+
+OTHER = "<someone not in people.toml>"  # the chair choice that opens a field to type a name in
+
+
+def _attendance_from(register: Any, chair: str, members: list[str], intro: Text) -> FormSpec:
+    """The chosen names come from the register, so only a typed one can be refused for its spelling:
+    the typed fields are the ones named ``chair`` and ``members``, where a refusal puts its message."""
+    known = register.names("chair")
+    in_reg = [m for m in members if register.find(m) is not None]
+    others = [m for m in members if register.find(m) is None]
+    warn = f"⚠ Not in {register.path}: recorded as typed (check the spelling, or add them to the register)."
+    fields = [
+        FormField("chair_pick", "Chair (from people.toml)", "select", [(n, n) for n in known] + [(OTHER, OTHER)],
+                  value=register.canonical(chair) if register.find(chair) else (OTHER if chair else known[0])),
+        FormField("chair", "Chair, not in people.toml", value=chair if register.find(chair) is None else "",
+                  note=warn, visible=lambda v: v.get("chair_pick") == OTHER),
+        FormField("members_ticked", "Members present (space ticks a name)", "choose",
+                  [(n, n) for n in register.names("member")], value="\n".join(register.canonical(m) for m in in_reg)),
+        FormField("members", "Members not in people.toml (one per line)", "lines", value="\n".join(others),
+                  note=warn),
+    ]
+
+    def to_entry(v: dict[str, Any]) -> dict[str, Any]:
+        name = v.get("chair", "") if v.get("chair_pick") == OTHER else v.get("chair_pick", "")
+        return {"chair": name, "members": [*v.get("members_ticked", []), *v.get("members", [])], "by": name}
+
+    return FormSpec("attendance", "Attendance", intro, fields, to_entry)
 
 
 def dissent(ctx: Context, sid: str | None = None) -> FormSpec:

@@ -24,55 +24,33 @@ from textual.widgets import DataTable, Footer, Select, Static, TabbedContent, Ta
 from textual.worker import get_current_worker
 
 from panel_tui.core.audit import UNREADABLE, Audit, Row, filter_values, matches, run_audit
-from panel_tui.core.display import one_line, status_mark
+from panel_tui.core.display import one_line
 from panel_tui.core.errors import InputError
-from panel_tui.widgets.safe import para, plain
+from panel_tui.core.people import EMPTY, PERSON_KEYS_IN_ROWS, Register, find_register, person_matches, person_values
+from panel_tui.screens.audit_figures import figures_text
+from panel_tui.screens.audit_tables import (
+    COLUMN_SORTS,
+    DECISION_COLUMNS,
+    SESSION_COLUMNS,
+    SESSION_SORTS,
+    SESSION_VIEWS,
+    decision_cells,
+    decision_detail,
+    session_cells,
+    session_detail,
+    sort_words,
+    sorted_sessions,
+    session_shown,
+)
+from panel_tui.screens.audit_help import AUDIT_HELP
+from panel_tui.widgets.safe import plain
 
-FILTERS = [("kind", "Kind"), ("status", "Status"), ("standard", "Standard"), ("direction", "Direction"),
-           ("flag", "Flag"), ("framework", "Framework"), ("lead_inspector", "Inspector"), ("year", "Year")]
+# The decisions' filters: who first (chair, by: a person under any spelling the register knows).
+# Meeting year: offered once the core's rows carry it (audit/4); empty before.
+FILTERS = [("chair", "Chair"), ("by", "By"), ("meeting_year", "Met in"), ("kind", "Kind"), ("status", "Status"),
+           ("standard", "Standard"), ("direction", "Direction"), ("flag", "Flag"), ("framework", "Framework"),
+           ("lead_inspector", "Inspector"), ("year", "Fieldwork")]
 PROGRESS_EVERY = 0.1  # seconds between two progress messages from the scan
-SESSION_VIEWS = [("✗ not counted (log or history fails)", "broken"), ("⚑ with entries kept aside", "kept"),
-                 ("accepted rewrites on the record", "accepted")]
-
-
-def _session_shown(s: Any, view: Any) -> bool:
-    if view == "broken":
-        return not s.counted
-    if view == "kept":
-        return bool(s.kept_aside)
-    if view == "accepted":
-        return bool(s.accepted_rewrites)
-    return True
-
-AUDIT_HELP = """panel-tui — the audit (read-only: nothing is ever written)
-
-  1  sessions      2  decisions      3  figures
-  o  or enter      open the selected session read-only (esc comes back here)
-  c  clear the decision filters      r  read every session again
-  ctrl+p  command palette ("Audit: …")      ?  this help      q  quit
-
-Sessions: every session under the folder, at any depth, with its log's state:
-  ✓ intact / ✓ no log / ✗ broken at entry N / ✗ inspection changed /
-  ✗ history rewritten / ✗ unreadable. A log that does not verify is not trusted:
-  its entries are not listed and its figures are not counted.
-
-Decisions: every proposal, discretion, keep (declined), ratification, retraction and
-dissent of the logs that verify.
-  Status  ✓ stands / – superseded (a later entry replaced it) / ✗ retracted by N;
-          a row that no longer stands is dimmed as well.
-  A proposal also shows its outcome: ◐ pending, ✓ accepted, ✓ declined, – withdrawn.
-  A retraction or a dissent names the entry (and standard) it concerns.
-  Filters: kind, status, standard, direction, flag, framework, inspector, year
-  (tab moves between them; c clears them all).
-
-Figures: flagged standards with discretion, considered and kept, ✗ NEVER CONSIDERED
-(a signed-off session without a decision on it) and ◐ not yet considered (a meeting
-still open or to come); uplifts, lowerings, decisions outside the criteria; the same
-by framework, lead inspector and fieldwork year.
-
-Press esc or ? to close."""
-
-
 class ScanProgress(Message):
     """Sessions read so far; a newer one replaces any still waiting in the queue."""
 
@@ -100,23 +78,6 @@ class _Cancelled(Exception):
     """The screen went away or a new scan started: stop reading."""
 
 
-def status_text(d: Row) -> Text:
-    """A row's status in words with its symbol (and a proposal's outcome), never colour alone."""
-    word = d["status"]
-    label = status_mark(f"retracted by {d['retracted_by']}" if word == "retracted" else word)
-    if d["outcome"]:
-        label += ", " + status_mark(d["outcome"])
-    return Text(label, style="" if word == "stands" else "dim")
-
-
-def concerns_text(d: Row) -> str:
-    if d["kind"] not in ("retraction", "dissent"):
-        return ""
-    if d["concerns"] is None:
-        return "the panel's conclusions generally"
-    return f"entry {d['concerns']} ({d['concerns_kind']}" + (f", {d['standard']})" if d["standard"] else ")")
-
-
 class AuditScreen(Screen[None]):
     HELP_TEXT = AUDIT_HELP
     BINDINGS = [
@@ -125,6 +86,10 @@ class AuditScreen(Screen[None]):
                 tooltip="Open the selected session read-only; esc comes back to the audit"),
         Binding("c", "clear_filters", "Clear filters", id="audit.clear", tooltip="Show every decision again"),
         Binding("r", "rescan", "Rescan", id="audit.rescan", show=False, tooltip="Read every session again"),
+        Binding("f", "filters", "Filters", id="audit.filters",
+                tooltip="Go to the decisions' filters (the Chair filter first; tab moves on, enter opens one)"),
+        Binding("s", "sort_sessions", "Sort", id="audit.sort",
+                tooltip="Sort the sessions: by session, log status (✗ first), score, fieldwork or signed off"),
         Binding("1", "tab('tab-sessions')", "Sessions", id="audit.sessions", tooltip="Every session and its log"),
         Binding("2", "tab('tab-decisions')", "Decisions", id="audit.decisions",
                 tooltip="Every decision, retraction and dissent, filterable"),
@@ -137,6 +102,8 @@ class AuditScreen(Screen[None]):
         self.root = Path(root)
         self.audit: Audit | None = None
         self.shown: dict[str, Row] = {}  # the decisions table's rows by key, as filtered
+        self.register: Register = EMPTY  # people.toml at or above the folder: one name per person
+        self.session_sort = "session"
 
     def compose(self) -> ComposeResult:
         yield Static(plain(f"Audit of {self.root} — scanning…"), id="audit-status")
@@ -145,13 +112,17 @@ class AuditScreen(Screen[None]):
                 with Horizontal(id="session-filters"):
                     yield Select(SESSION_VIEWS, prompt="Show: every session", id="session-filter", allow_blank=True,
                                  compact=True)
+                    yield Static(self.sort_label(), id="session-sort")
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="session-detail", classes="audit-detail"):
+                    yield Static(id="session-body")
             with TabPane("Decisions", id="tab-decisions"):
                 with Horizontal(id="filters"):
                     for key, label in FILTERS:
                         yield Select([], prompt=label, id=f"filter-{key}", allow_blank=True, compact=True)
+                yield Static(id="decision-count")
                 yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
-                with VerticalScroll(id="decision-detail"):
+                with VerticalScroll(id="decision-detail", classes="audit-detail"):
                     yield Static(id="decision-body")
             with TabPane("Figures", id="tab-figures"):
                 with VerticalScroll(id="figures-scroll"):
@@ -161,11 +132,10 @@ class AuditScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "audit (read-only)"
         sessions = self.query_one("#sessions", DataTable)
-        for col in ("Session", "Log", "Signed off", "Score", "Overall", "Service", "Framework", "Fieldwork", "Lead",
-                    "Kept aside", "Accepted rewrites"):
+        for col in SESSION_COLUMNS:
             sessions.add_column(col, key=col)
         decisions = self.query_one("#decisions", DataTable)
-        for col in ("Session", "#", "Kind", "Status", "Std", "From", "To", "Dir", "Flags", "Outside", "By", "At"):
+        for col in DECISION_COLUMNS:
             decisions.add_column(col, key=col)
         self.scan()
 
@@ -222,54 +192,32 @@ class AuditScreen(Screen[None]):
 
     def show_audit(self, audit: Audit) -> None:
         self.audit = audit
+        self.register = self.load_register()
         f = audit.figures
         self.query_one("#audit-status", Static).update(plain(
-            f"Audit of {self.root}: {f['sessions']} sessions ({f['sessions_signed_off']} signed off), "
-            f"{len(audit.decisions)} entries, {f['flagged_never_considered']} flagged standard(s) never considered, "
-            f"{f['flagged_pending']} not yet considered, {f['sessions_unreadable_or_broken']} unreadable or broken"))
+            f"Audit of {self.root}: {f['sessions']} sessions ({f['sessions_signed_off']} signed off, "
+            f"{f['sessions_unreadable_or_broken']} ✗ not counted), {f['flagged_never_considered']} flagged "
+            f"standard(s) never considered, {f['flagged_pending']} not yet considered"))
         self.fill_sessions()
         for key, _ in FILTERS:
             select = self.query_one(f"#filter-{key}", Select)
             keep = select.value
-            values = filter_values(audit.decisions, key)
+            values = (person_values(audit.decisions, key, self.register) if key in PERSON_KEYS_IN_ROWS
+                      else filter_values(audit.decisions, key))
             select.set_options([(plain(v), v) for v in values])
             if keep in values:
                 select.value = keep
         self.fill_decisions()
-        self.query_one("#figures", Static).update(self.figures_text())
+        self.query_one("#figures", Static).update(figures_text(audit.figures))
 
-    def figures_text(self) -> Text:
-        f = self.audit.figures  # type: ignore[union-attr]
-        t = Text()
-        labels = [("flagged_standards", "Flagged standards (in sessions whose log verifies or has none)"),
-                  ("flagged_with_discretion", "… with discretion"), ("flagged_declined", "… considered, band kept"),
-                  ("flagged_never_considered", "… ✗ NEVER CONSIDERED (signed off with no discretion or declined entry)"),
-                  ("flagged_pending", "… ◐ not yet considered (meeting open or still to come)"),
-                  ("uplifts", "Uplifts"), ("lowerings", "Lowerings"),
-                  ("outside_criteria", "Decisions outside the criteria"),
-                  ("small_sample_without_other_evidence", "Small-sample decisions without other evidence"),
-                  ("final_differs_from_computed", "Standards whose final band differs from computed"),
-                  ("sessions_signed_off", "Sessions signed off"),
-                  ("sessions_unreadable_or_broken", "Sessions unreadable or with a broken log")]
-        for key, label in labels:
-            t.append(f"{f[key]:>6}  {label}\n")
-        for key, title, mark in (("never_considered", "Never considered (signed off)", "✗"),
-                                 ("not_yet_considered", "Not yet considered (in progress)", "◐")):
-            if f[key]:
-                t.append(f"\n{title}:\n", style="bold")
-                for item in f[key]:
-                    t.append_text(plain(f"  {mark} {item}"))
-                    t.append("\n")
-        for scope, title in (("by_framework", "By framework"), ("by_inspector", "By lead inspector"),
-                             ("by_year", "By fieldwork year")):
-            t.append(f"\n{title}:\n", style="bold")
-            t.append(f"  {'group':<28} flagged  discr.  kept  never  open  up  down  outside  differs\n", style="dim")
-            for group, c in f[scope].items():
-                t.append_text(plain(f"  {group[:28]:<28}"))
-                t.append(f" {c['flagged_standards']:>7} {c['flagged_with_discretion']:>7} {c['flagged_declined']:>5} "
-                         f"{c['flagged_never_considered']:>6} {c['flagged_pending']:>5} {c['uplifts']:>3} "
-                         f"{c['lowerings']:>5} {c['outside_criteria']:>8} {c['final_differs_from_computed']:>8}\n")
-        return t
+    def load_register(self) -> Register:
+        """people.toml at or above the audited folder; a broken one is named, and names are then
+        merged only across case and spacing."""
+        try:
+            return find_register(self.root)
+        except UNREADABLE as exc:
+            self.notify(one_line(f"People register not used: {exc}"), severity="warning", markup=False, timeout=10)
+            return EMPTY
 
     TAB_FOCUS = {"tab-sessions": "#sessions", "tab-decisions": "#decisions", "tab-figures": "#figures-scroll"}
 
@@ -291,37 +239,66 @@ class AuditScreen(Screen[None]):
         if self.audit is None:
             return []
         filters = self.current_filters()
-        return [d for d in self.audit.decisions if matches(d, filters)]
+        people = {k: v for k, v in filters.items() if k in PERSON_KEYS_IN_ROWS and v is not None}
+        rest = {k: v for k, v in filters.items() if k not in PERSON_KEYS_IN_ROWS}
+        return [d for d in self.audit.decisions if matches(d, rest)
+                and all(person_matches(d, k, v, self.register) for k, v in people.items())]
 
-    def fill_sessions(self) -> None:
-        """The Sessions table, as the "Show" filter chooses: every session, those not counted (their
-        log, history, tags or kept-aside entries fail), those with entries kept aside, or those
-        with rewrites accepted on the record. A long log status is cut here (full in --json)."""
+    def fill_sessions(self, keep_cursor: bool = True) -> None:
+        """The Sessions table, as the "Show" filter chooses (every session, those not counted as
+        their log, history, tags or kept-aside entries fail, those with entries kept aside, those
+        with rewrites accepted on the record) and in the order ``s`` chose (a new order starts at its
+        first row: the ✗ sessions in one step). The log status is cut here; the pane gives it whole."""
         if self.audit is None:
             return
         view = self.query_one("#session-filter", Select).value
         table = self.query_one("#sessions", DataTable)
+        keep = self.selected_session_path() if keep_cursor else None
         table.clear()
-        for s in self.audit.sessions:
-            if not _session_shown(s, view):
-                continue
-            ok = s.log_status.startswith(("intact", "no log"))
-            table.add_row(plain(s.path), plain(one_line(("✓ " if ok else "✗ ") + self.short_status(s), 80),
-                                               "" if ok else "bold"),
-                          Text("✓ yes" if s.signed_off else "– no"),
-                          Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), plain(s.overall or "—"),
-                          plain(s.service or "—"), plain(s.framework or "—"), plain(s.fieldwork or "—"),
-                          plain(s.lead_inspector or "—"),
-                          Text(f"⚑ {s.kept_aside}" if s.kept_aside else "–"),
-                          plain(one_line(f"{len(s.accepted_rewrites)}: {s.accepted_rewrites[0]}", 40)
-                                if s.accepted_rewrites else "–"),
-                          key=s.path)
+        for s in sorted_sessions([s for s in self.audit.sessions if session_shown(s, view)], self.session_sort):
+            table.add_row(*session_cells(s, self.short_status(s)), key=s.path)
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        elif table.row_count:
+            table.move_cursor(row=0, animate=False)
+        self.show_session()
 
     def short_status(self, s: Any) -> str:
         """A log status as the table shows it: without the session's own folder (its row says which
-        session), so the problem itself fits; the whole text is in audit --json."""
+        session), so the problem itself shows first."""
         folder = str((self.root / s.path).resolve())
-        return s.log_status.replace(folder + "/", "").replace(str(self.root / s.path) + "/", "")
+        return str(s.log_status.replace(folder + "/", "").replace(str(self.root / s.path) + "/", ""))
+
+    def selected_session_path(self) -> str | None:
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def show_session(self) -> None:
+        body = self.query_one("#session-body", Static)
+        path = self.selected_session_path()
+        found = next((s for s in self.audit.sessions if s.path == path), None) if self.audit else None
+        body.update(session_detail(found) if found is not None else Text("No session is shown." if self.audit else ""))
+
+    def sort_label(self) -> Text:
+        return Text(f"Sort (s): {sort_words(self.session_sort)}")
+
+    def action_filters(self) -> None:
+        """The decisions' filters from anywhere on the screen: the Decisions tab, the Chair filter focused."""
+        self.action_tab("tab-decisions")
+        self.query_one(f"#filter-{FILTERS[0][0]}", Select).focus()
+
+    def action_sort_sessions(self, key: str | None = None) -> None:
+        """Step to the next order (``s``), or to ``key`` (a column header clicked)."""
+        keys = [k for k, _, _ in SESSION_SORTS]
+        self.session_sort = key or keys[(keys.index(self.session_sort) + 1) % len(keys)]
+        self.query_one("#session-sort", Static).update(self.sort_label())
+        self.fill_sessions(keep_cursor=False)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        if event.data_table.id == "sessions" and event.column_key.value in COLUMN_SORTS:
+            self.action_sort_sessions(COLUMN_SORTS[event.column_key.value])
 
     @on(Select.Changed, "#session-filter")
     def session_filter_changed(self) -> None:
@@ -331,17 +308,16 @@ class AuditScreen(Screen[None]):
         table = self.query_one("#decisions", DataTable)
         table.clear()
         self.shown = {f"{d['session']}#{d['seq']}": d for d in self.filtered()}
-        for d in self.shown.values():
-            dim = "" if d["status"] == "stands" else "dim"
-            table.add_row(plain(d["session"], dim), plain(d["seq"], dim), plain(d["kind"], dim), status_text(d),
-                          plain(d["standard"] or "—", dim), plain(d["from"] or "", dim), plain(d["to"] or "", dim),
-                          Text({"uplift": "▲ up", "lowering": "▼ down"}.get(d["direction"] or "", "–"), style=dim),
-                          plain(", ".join(map(str, d["flags"])), dim), Text("⚠ yes" if d["outside_criteria"] else ""),
-                          plain(d.by_shown, dim), plain(d["at"], dim), key=f"{d['session']}#{d['seq']}")
+        for key, d in self.shown.items():
+            table.add_row(*decision_cells(d, self.register), key=key)
+        total = len(self.audit.decisions) if self.audit is not None else 0
+        self.query_one("#decision-count", Static).update(Text(
+            f"{len(self.shown):,} of {total:,} decisions" + (" (filtered: c clears)" if len(self.shown) != total else "")))
         self.show_decision()
 
-    def on_select_changed(self, _: Select.Changed) -> None:
-        self.fill_decisions()
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "session-filter":
+            self.fill_decisions()
 
     def action_clear_filters(self) -> None:
         for key, _ in FILTERS:
@@ -361,29 +337,13 @@ class AuditScreen(Screen[None]):
         if d is None:
             body.update(Text("No decision matches the filters." if self.audit else ""))
             return
-        what = f"{d['kind']} on {d['standard']} ({d['from']} → {d['to']})" if d["from"] is not None else d["kind"]
-        t = plain(f"{d['session']} entry {d['seq']}: {what}", "bold")
-        t.append("\nStatus: ")
-        t.append_text(status_text(d))
-        if d["outcome"] and d["answered_by"] is not None:
-            t.append(f" (answered by entry {d['answered_by']})")
-        if d["kind"] in ("retraction", "dissent"):
-            who = f"{d['member']} dissents from " if d["kind"] == "dissent" else "Retracts "
-            t.append("\n")
-            t.append_text(plain(who + concerns_text(d)))
-        t.append("\n")
-        if d["lowest_percent"] is not None:
-            t.append(f"Evidence: lowest {d['lowest_percent']}%" + (f" of {d['cases']} cases" if d["cases"] else "") + "\n")
-        t.append("Reason: " if d["kind"] in ("retraction", "dissent", "declined") else "Rationale: ")
-        t.append_text(para(d["rationale"] or ""))
-        if d.get("other_evidence"):
-            t.append("\nOther evidence: ")
-            t.append_text(para(d["other_evidence"]))
-        body.update(t)
+        body.update(decision_detail(d, self.register))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "decisions":
             self.show_decision()
+        elif event.data_table.id == "sessions":
+            self.show_session()
 
     def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
         self.action_open_session()
@@ -398,8 +358,7 @@ class AuditScreen(Screen[None]):
             d = self.selected_decision()
             rel = d["session"] if d else None
         else:
-            table = self.query_one("#sessions", DataTable)
-            rel = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+            rel = self.selected_session_path()
         if rel is None:
             return
         try:
@@ -413,7 +372,8 @@ class AuditScreen(Screen[None]):
         """The palette's "Audit: …" entries (PanelApp adds them to its own)."""
         calls: dict[str, Any] = {
             "open_session": self.action_open_session, "clear_filters": self.action_clear_filters,
-            "rescan": self.action_rescan,
+            "rescan": self.action_rescan, "sort_sessions": self.action_sort_sessions,
+            "filters": self.action_filters,
         }
         for b in self.BINDINGS:
             assert isinstance(b, Binding)

@@ -95,9 +95,24 @@ class MeetingWrites(Screen[Any]):
             first, last = done.entries[0]["seq"], done.entries[-1]["seq"]
             what = f"Recorded entries {first}-{last} ({', '.join(str(e.get('standard')) for e in done.entries)})"
         self.notify(f"{what}. Saved to disk.", title="Recorded", markup=False, timeout=3)
+        if done.entry["kind"] == "attendance":  # as `attend` says on stderr: names people.toml lacks
+            self._warn_unknown_names(done.entry)
         if done.git.failed:
             self.notify(f"Entry {done.entry['seq']} is on disk, but {done.git.message}", title="Git",
                         severity="warning", markup=False, timeout=10)
+
+    def _warn_unknown_names(self, entry: dict[str, Any]) -> None:
+        from panel_tui.core.errors import InputError
+        from panel_tui.core.people import find_register, unknown_warning
+
+        try:
+            warning = unknown_warning([str(entry["chair"]), *map(str, entry.get("members", []))],
+                                      find_register(self.session.dir))
+        except (InputError, OSError):  # read (and checked) by the write a moment ago; gone since: nothing to add
+            return
+        if warning:
+            self.notify(one_line(warning), title="Not in the people register", severity="warning", markup=False,
+                        timeout=8)
 
     def adopt(self, session: Session) -> None:
         """Show ``session`` and remember the log's file signature as seen."""

@@ -13,6 +13,7 @@ from panel_tui.app import PanelApp
 from panel_tui.core.inspection import load_inspection
 from panel_tui.core.log import append_entry
 from panel_tui.screens.audit import AuditScreen
+from panel_tui.screens.audit_tables import DECISION_COLUMNS
 from panel_tui.screens.help import HelpScreen
 from panel_tui.screens.meeting import MeetingScreen
 
@@ -120,7 +121,7 @@ def test_status_column_and_kind_filter_over_every_kind(tmp_path):
         kept = f"open-meeting#{seq['kept']}"
         assert str(table.get_cell(kept, "Status")) == f"✗ retracted by {seq['undo']}"
         assert all(c.style == "dim" for c in table.get_row(kept)[:7])  # it does not look like it stands
-        assert [str(c) for c in table.get_row(kept)[:4]] == ["open-meeting", str(seq["kept"]), "declined",
+        assert [str(table.get_cell(kept, c)) for c in ("Session", "#", "Kind", "Status")] == ["open-meeting", str(seq["kept"]), "declined",
                                                              f"✗ retracted by {seq['undo']}"]
         assert str(table.get_cell(f"open-meeting#{seq['r11']}", "Status")) == "– superseded"
         assert str(table.get_cell(f"open-meeting#{seq['r11b']}", "Status")) == "✓ stands"
@@ -141,7 +142,7 @@ def test_status_column_and_kind_filter_over_every_kind(tmp_path):
         await pilot.pause()
         screen.query_one("#filter-status", Select).value = "retracted"
         await pilot.pause()
-        assert table.row_count == 1 and str(table.get_row_at(0)[1]) == str(seq["kept"])
+        assert table.row_count == 1 and str(table.get_cell_at((0, DECISION_COLUMNS.index("#")))) == str(seq["kept"])
         await pilot.press("3")
         await pilot.pause()
         figures = str(screen.query_one("#figures").render())
@@ -190,7 +191,7 @@ def test_filter_counts(tmp_path):
         screen.query_one("#filter-standard", Select).value = "3.3"
         screen.query_one("#filter-year", Select).value = "2022"
         await pilot.pause()
-        assert table.row_count == 1 and "hammersmith" in str(table.get_row_at(0)[0])
+        assert table.row_count == 1 and "hammersmith" in str(table.get_cell_at((0, DECISION_COLUMNS.index("Session"))))
 
     run(make_root(tmp_path), script)
 
@@ -257,8 +258,8 @@ def test_palette_lists_the_audit_commands_and_runs_them(tmp_path):
         app = screen.app
         commands = {c.title: c for c in app.get_system_commands(screen)}
         audit = sorted(t for t in commands if t.startswith("Audit: "))
-        assert audit == ["Audit: Clear filters", "Audit: Decisions", "Audit: Figures", "Audit: Open session",
-                         "Audit: Rescan", "Audit: Sessions"]
+        assert audit == ["Audit: Clear filters", "Audit: Decisions", "Audit: Figures", "Audit: Filters",
+                         "Audit: Open session", "Audit: Rescan", "Audit: Sessions", "Audit: Sort"]
         assert "Panel: Help" in commands and not any(t.startswith("Git:") for t in commands)
         commands["Audit: Figures"].callback()
         await pilot.pause()

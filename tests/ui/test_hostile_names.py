@@ -89,7 +89,11 @@ def test_audit_screen_lists_a_broken_session_and_goes_on(tmp_path):
     async def script(screen, pilot):
         sessions = screen.query_one("#sessions", DataTable)
         assert sessions.row_count == 2
-        assert "nested too deeply" in str(sessions.get_cell("deep", "Log"))
+        # the table shows the problem's start (no folder, file or line); the pane below, all of it
+        assert str(sessions.get_cell("deep", "Log")).startswith("✗ unreadable: inspection file is nested")
+        sessions.move_cursor(row=sessions.get_row_index("deep"))
+        await pilot.pause()
+        assert "nested too deeply" in str(screen.query_one("#session-body").render())
         assert "✓ intact" in str(sessions.get_cell("good", "Log"))
 
     app = run_audit_app(root, script)

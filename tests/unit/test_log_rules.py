@@ -223,7 +223,10 @@ def test_names_must_be_present(stockton_met):
     assert "the panel present is: Chair, A, B" in msg
     msg = refused(stockton_met, "dissent", "not-present", member="Tom Bakr", reason="I disagree with this outcome.", by="A")
     assert "member 'Tom Bakr'" in msg
-    rec(stockton_met, "discretion", standard="2.2", to="Good", rationale=WHY, by="chair")  # case and spaces aside
+    # present, but spelt otherwise: refused on writing (issue 23), as the log would hold two spellings
+    assert "did you mean 'Chair'?" in refused(stockton_met, "discretion", "name-spelling", standard="2.2", to="Good",
+                                              rationale=WHY, by="chair")
+    rec(stockton_met, "discretion", standard="2.2", to="Good", rationale=WHY, by="Chair")
     rec(stockton_met, "attendance", chair="Chair", members=["A", "B", "Tom Baker"], by="Chair")  # an arrival
     rec(stockton_met, "dissent", member="Tom Baker", reason="I would have kept it as computed.", by="Tom Baker")
     rec(stockton_met, "attendance", chair="Chair", members=["A", "Tom Baker"], by="Chair")  # B left

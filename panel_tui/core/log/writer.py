@@ -169,6 +169,9 @@ def build_entry(state: LogState, rating: Rating, kind: str, fields: dict[str, An
     if kind == DISCRETION and e.get("outside_reason"):
         e["outside_criteria"] = True
     validate(state, rating, e)
+    from panel_tui.core.people import check_names  # write-time only: logs already recorded stay valid
+
+    check_names(state, e)
     e["prev"] = state.head
     e = tomllib.loads(render_entry(e, log_format == LOG_FORMAT_V1).decode("utf-8"))["entry"][0]
     e["hash"] = canonical_hash(e)
