@@ -104,11 +104,14 @@ def cmd_audit(a: argparse.Namespace) -> int:
         app = PanelApp(audit=root, freeze_heap=True)
         app.run()
         return app.return_code or EXIT_OK  # a crash in the app is never a success
+    from panel_tui.core.people import find_register
+
+    canonical = find_register(root).canonical  # people.toml at or above DIR: one name per person in the figures
     progress = Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush()))
     if a.json and not (a.csv or a.xlsx or a.html or a.text):  # rows go out as each session is read: none is kept
-        write_json(root, sys.stdout.write, progress)
+        write_json(root, sys.stdout.write, progress, canonical)
         return EXIT_OK
-    audit = run_audit(root, progress)
+    audit = run_audit(root, progress, canonical=canonical)
     from panel_tui.core.display import visible
     from panel_tui.core.outputs import write_output
 

@@ -137,6 +137,7 @@ class AuditScreen(Screen[None]):
         decisions = self.query_one("#decisions", DataTable)
         for col in DECISION_COLUMNS:
             decisions.add_column(col, key=col)
+        self.register = self.load_register()  # before the scan: its figures by chair merge spellings too
         self.scan()
 
     # --- the scan -----------------------------------------------------------------------
@@ -156,7 +157,7 @@ class AuditScreen(Screen[None]):
                 self.post_message(ScanProgress(done, total))
 
         try:
-            audit = run_audit(self.root, progress)
+            audit = run_audit(self.root, progress, canonical=self.register.canonical)
         except _Cancelled:
             return
         except UNREADABLE as exc:  # the folder itself: shown as such, and the app goes on
@@ -186,13 +187,13 @@ class AuditScreen(Screen[None]):
 
     def action_rescan(self) -> None:
         self.query_one("#audit-status", Static).update(plain(f"Audit of {self.root} — scanning…"))
+        self.register = self.load_register()
         self.scan()
 
     # --- showing it ---------------------------------------------------------------------
 
     def show_audit(self, audit: Audit) -> None:
         self.audit = audit
-        self.register = self.load_register()
         f = audit.figures
         self.query_one("#audit-status", Static).update(plain(
             f"Audit of {self.root}: {f['sessions']} sessions ({f['sessions_signed_off']} signed off, "

@@ -313,7 +313,7 @@ def test_progress_comes_as_a_few_coalesced_messages(tmp_path, monkeypatch):
         made.append(done)
         original_init(self, done, total)
 
-    def slow_audit(folder, progress=None):
+    def slow_audit(folder, progress=None, canonical=None):
         for i in range(1, 1001):
             if i % 250 == 0:
                 time.sleep(0.12)  # four pauses longer than the 0.1 s between two messages

@@ -409,3 +409,27 @@ def test_hostile_names_are_shown_literally_in_every_output(sessions_dir):
 
     ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(audit)))["By chair"]
     assert ws["A2"].value == "<script>alert(1)</script>␛[2J \"&" and ws["A2"].data_type == "s"
+
+
+@pytest.mark.parametrize("how", ["--json", "--text"])
+def test_the_cli_audit_counts_a_person_under_the_name_people_toml_gives(corpus, tmp_path, how):
+    """people.toml at the audited folder: a former spelling's rows count under the register name, in
+    the figures --json and --text print (the screen passes the same register to the scan)."""
+    root, _, audit = corpus
+    copy = tmp_path / "corpus"
+    shutil.copytree(root, copy)
+    (copy / "people.toml").write_text(
+        'format = "panel-tui/people/1"\n\n[[person]]\nname = "Helen Davies-Walsh"\nroles = ["chair"]\n'
+        'former = ["Helen Davies"]\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "panel_tui", "audit", str(copy), how],
+                          capture_output=True, text=True, env={**os.environ, "PANEL_TUI_GIT": "0"})
+    assert proc.returncode == 0, proc.stderr
+    before = audit.figures["by_chair"]["Helen Davies"]
+    if how == "--json":
+        chairs = json.loads(proc.stdout)["figures"]["by_chair"]
+        assert "Helen Davies" not in chairs
+        after = chairs["Helen Davies-Walsh"]
+        assert {k: after[k] for k in COUNTS} == {k: before[k] for k in COUNTS}
+    else:
+        assert "Helen Davies-Walsh" in proc.stdout
+        assert not any(line.strip().startswith("Helen Davies ") for line in proc.stdout.splitlines())

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from panel_tui.core.audit.names import Canonical
 from panel_tui.core.audit.records import AUDIT_FORMAT, Audit
 from panel_tui.core.audit.rows import Row
 from panel_tui.core.audit.scan import run_audit
@@ -35,8 +36,9 @@ class JsonOut:
         yield '  "figures": ' + json.dumps(audit.figures, indent=2, ensure_ascii=False).replace("\n", "\n  ") + "\n}\n"
 
 
-def write_json(root: Path, write: Callable[[str], Any], progress: Callable[[int, int], None] | None = None) -> Audit:
-    """``audit --json`` to ``write``; the audit returned keeps no rows."""
+def write_json(root: Path, write: Callable[[str], Any], progress: Callable[[int, int], None] | None = None,
+               canonical: Canonical | None = None) -> Audit:
+    """``audit --json`` to ``write``; the audit returned keeps no rows. ``canonical`` as for run_audit."""
     out = JsonOut(root)
     write(out.head())
 
@@ -44,7 +46,7 @@ def write_json(root: Path, write: Callable[[str], Any], progress: Callable[[int,
         for d in found:
             write(out.item(d.json()))
 
-    audit = run_audit(root, progress, rows)
+    audit = run_audit(root, progress, rows, canonical)
     for chunk in out.tail(audit):
         write(chunk)
     return audit
