@@ -39,7 +39,8 @@ class MeetingScreen(MeetingWrites):
         Binding("R", "ratify_all", "Ratify all", id="meeting.ratify_all", show=False,
                 tooltip="Ratify every remaining judgement standard as proposed (one entry each)"),
         Binding("p", "propose", "Propose", show=False, id="meeting.propose", tooltip="Lead inspector's prepared discretion case"),
-        Binding("u", "retract", "Undo", show=False, id="meeting.retract", tooltip="Retract an entry (nothing is deleted)"),
+        Binding("u", "retract", "Undo", show=False, id="meeting.retract",
+                tooltip="Retract an entry, starting on the selected standard's decision (nothing is deleted)"),
         Binding("a", "attendance", "Attend", show=False, id="meeting.attendance", tooltip="Record the chair and members present"),
         Binding("x", "dissent", "Dissent", id="meeting.dissent", show=False, tooltip="Record a member's dissent"),
         Binding("c", "paragraph", "Paragraph", id="meeting.paragraph", show=False,
@@ -228,7 +229,7 @@ class MeetingScreen(MeetingWrites):
 
         if not self.writable_for("retraction"):
             return
-        spec = forms.retract(self.context())
+        spec = forms.retract(self.context(), self.query_one(StandardsTable).selected_id)
         if spec is None:
             self.notify("There is no entry to retract.", severity="warning", markup=False)
             return

@@ -223,7 +223,9 @@ def test_keep_propose_dissent_and_retract(stockton_fresh):
         await submit(pilot)
         await pilot.press("u")
         await pilot.pause()
-        assert app.screen.query_one("#f-retracts").value == "4"  # the latest entry first
+        # the selected standard's latest entry first (2.2's proposal), not the newest (the dissent)
+        assert app.screen.query_one("#f-retracts").value == "3"
+        await choose(pilot, "retracts", "4")
         await fill(pilot, "reason", "Dissent was recorded against the wrong entry.")
         await submit(pilot)
 
