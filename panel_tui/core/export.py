@@ -18,6 +18,7 @@ from panel_tui.core.engine import StandardResult, pct_text
 from panel_tui.core.errors import InputError
 from panel_tui.core.export_blocks import Block, blocks
 from panel_tui.core.export_formats import CSV_COLUMNS, WORD_JOINER, h, md, to_csv, to_html, to_markdown
+from panel_tui.core.lead_case import lead_case
 from panel_tui.core.log.entries import entered_for
 from panel_tui.core.log.state import LogState
 from panel_tui.core.paragraph import paragraphs_annex
@@ -118,6 +119,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
     standards = []
     for s in r.standards:
         e = standing.get(s.id)
+        case = lead_case(insp, st, s.id) if s.kind == "judgement" else None
         standards.append({
             "id": s.id, "name": s.name, "kind": s.kind, "counted": s.counted, "computed": s.computed,
             "final": s.final, "evidence": evidence_text(s, small), "flags": s.flag_names,
@@ -127,6 +129,8 @@ def build_record(path: Path | str) -> dict[str, Any]:
                 "rationale": e.get("rationale", e.get("reason")), "other_evidence": e.get("other_evidence"),
                 "outside_reason": e.get("outside_reason"), "from": e.get("from", e.get("band")),
                 "to": e.get("to", e.get("band")), "answers": e.get("answers")},
+            "case": None if case is None else {"proposed": case.proposed, "rationale": case.rationale,
+                                               "evidence": case.evidence, "outcome": case.outcome_words()},
         })
     entries: list[dict[str, Any]] = []
     for e in st.entries if st is not None else []:

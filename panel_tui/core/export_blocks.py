@@ -81,6 +81,7 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
         out.append(("p", f"Entry {d['seq']}, {who}, {_when(d)}{answers}."))
     if not shown:
         out.append(("p", "No decisions recorded."))
+    out += _cases(rec)
     out += _replaced(rec)
     if rec.get("paragraphs"):
         out.append(("h2", "Annex: the report's paragraphs"))
@@ -116,6 +117,21 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
         out.append(("table", (["Entry", "Time", "What", "Standard", "By", "Status"],
                               [[str(x["seq"]), _when(x), x["outcome"], x["standard"] or "—", _by(x),
                                 x["fate"]] for x in rec["entries_list"]])))
+    return out
+
+
+def _cases(rec: dict[str, Any]) -> list[Block]:
+    """The lead inspector's case for each judgement standard (inspection.toml: rationale and
+    evidence) and how the panel answered it; case-based proposals have their own section."""
+    cases = [s for s in rec["standards"] if s.get("case")]
+    if not cases:
+        return []
+    out: list[Block] = [("h2", "The lead inspector's case for the judgement standards")]
+    for s in cases:
+        c = s["case"]
+        out.append(("h3", f"{s['id']} {s['name']}: proposed {c['proposed']}, {c['outcome']}"))
+        out += [("p", f"{label}: {c[key]}") for label, key in (("Rationale", "rationale"), ("Evidence", "evidence"))
+                if c[key]]
     return out
 
 

@@ -128,7 +128,8 @@ def to_html(rec: dict[str, Any]) -> str:
 
 CSV_COLUMNS = ["row", "service", "framework", "standard", "name", "counted", "evidence", "computed", "final",
                "flags", "decision", "decision_seq", "seq", "at", "by", "status", "concerns", "text", "score",
-               "max_score", "overall", "head", "superseded_by", "retracted_by", "other_evidence", "outside_reason"]
+               "max_score", "overall", "head", "superseded_by", "retracted_by", "other_evidence", "outside_reason",
+               "case_rationale", "case_evidence"]
 
 
 def to_csv(rec: dict[str, Any]) -> str:
@@ -151,7 +152,8 @@ def to_csv(rec: dict[str, Any]) -> str:
         row(row="standard", standard=s["id"], name=s["name"], counted=s["counted"], evidence=s["evidence"],
             computed=s["computed"], final=s["final"], flags=";".join(s["flags"]),
             decision=d.get("outcome", "" if rec["decisions_recorded"] else "No decisions recorded"),
-            decision_seq=d.get("seq"), at=_when(d) if d else None, by=_by(d) if d else None, text=d.get("rationale"))
+            decision_seq=d.get("seq"), at=_when(d) if d else None, by=_by(d) if d else None, text=d.get("rationale"),
+            case_rationale=(s.get("case") or {}).get("rationale"), case_evidence=(s.get("case") or {}).get("evidence"))
     for x in rec["entries_list"]:
         concerns = x.get("about") or x.get("retracts")
         by = f"{x['member']} ({x['entered_for']})" if x.get("member") and x["entered_for"] else \

@@ -57,6 +57,18 @@ def by_field(ctx: Context, label: str, name: str = "by", chair_last: bool = Fals
                      choose_first=choose_first)
 
 
+def case_intro(intro: Text, ctx: Context, sid: str, then: str = "") -> Text:
+    """The lead inspector's case (rationale and evidence, in full) under a form's intro, so the panel
+    answers it having read it (the keep form did not show it)."""
+    from panel_tui.widgets.detail import case_text
+
+    before = len(intro)
+    case_text(intro, ctx.session, sid, heading="\nThe lead inspector's case")
+    if then and len(intro) > before:
+        intro.append(then + "\n")
+    return intro
+
+
 def retracted_to_redo(ctx: Context, sid: str, kinds: tuple[str, ...]) -> dict[str, Any] | None:
     """The entry of ``kinds`` on ``sid`` retracted last, when nothing of its group was recorded on
     ``sid`` since: recording again starts from its fields, so a rationale retracted to fix one word
@@ -186,6 +198,7 @@ def keep(ctx: Context, s: StandardResult) -> FormSpec:
     if proposal is not None:
         intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}): keeping "
                      f"{s.computed} declines that proposal, and the log records that it answers it.\n", style="bold")
+        case_intro(intro, ctx, s.id)
     return FormSpec("declined", f"Keep {s.id} {s.name} at {s.computed}", intro, fields, _for_standard(s.id),
                     standard=s.id)
 
@@ -201,7 +214,8 @@ def ratify(ctx: Context, s: StandardResult) -> FormSpec:
                   visible=lambda v: v.get("to") != proposed, value=str(redo.get("reason") or "")),
         by_field(ctx, "Ratified by", value=str(redo.get("by") or "")),
     ]
-    intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.")
+    intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.\n")
+    case_intro(intro, ctx, s.id, "Ratifying as proposed answers it; another band needs a reason.")
     if redo:
         intro.append_text(redo_note(ctx, redo))
     return FormSpec("ratification", f"Ratify {s.id} {s.name}", intro, fields, _for_standard(s.id), standard=s.id)
