@@ -7,6 +7,7 @@ so a form's fields can be read (and tested) in one place.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -17,6 +18,7 @@ from panel_tui.core.session import Session
 from panel_tui.modals.entry_form import FormField
 from panel_tui.widgets.safe import plain
 
+SIGN_OFF_NAME = 28  # the name column of the sign-off summary (a longer name wraps under it)
 ToEntry = Callable[[dict[str, Any]], Any]  # form values -> an entry's fields, or [(kind, fields), ...]
 
 
@@ -326,9 +328,12 @@ def sign_off(ctx: Context) -> FormSpec:
     else:
         t.append("✓ Everything the panel must consider has been recorded. After sign-off the session is "
                  "read-only until reopened with a reason.\n\n")
-    for s in r.standards:
+    for s in r.standards:  # a long name wraps in its column: the band stays whole in its own
         change = "" if s.final == s.computed else f"  (computed {s.computed})"
-        t.append(f"  {s.id:<4} {s.name:<28} {s.final}{change}\n")
+        lines = textwrap.wrap(s.name, SIGN_OFF_NAME, break_long_words=False) or [""]
+        t.append(f"  {s.id:<4} {lines[0]:<{SIGN_OFF_NAME}} {s.final}{change}\n")
+        for more in lines[1:]:
+            t.append(f"  {'':<4} {more}\n")
     return FormSpec("sign-off", "Sign off the session", t, [by_field(ctx, "Signed off by")], lambda v: v,
                     confirm="Sign off")
 

@@ -26,6 +26,7 @@ from panel_tui.widgets.standards_table import StandardsTable
 from panel_tui.widgets.summary import SessionSummary
 
 NARROW = 140  # below this width the evidence pane goes under the table
+PANE_AT_LEAST = 36  # side by side, the evidence pane's width at least: the table takes the rest it needs
 PREPARE_AFTER = 1.0  # seconds after mounting before the evidence of every standard is rendered ahead
 
 
@@ -89,6 +90,18 @@ class MeetingScreen(MeetingWrites):
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
+        self._size_table(event.size.width)
+
+    def _size_table(self, width: int | None = None) -> None:
+        """Side by side, the table takes what its fullest layout needs (leaving the evidence pane
+        PANE_AT_LEAST cells) and the evidence pane the rest; stacked, both take the whole width
+        (the stylesheet)."""
+        width = width or self.size.width
+        table = self.query_one(StandardsTable)
+        if not width or width < NARROW:
+            table.styles.width = None
+        else:
+            table.styles.width = min(table.full_width(), width - PANE_AT_LEAST)
 
     def refresh_view(self) -> None:
         s = self.session
@@ -101,6 +114,7 @@ class MeetingScreen(MeetingWrites):
         else:
             banner.remove_class("-shown")
         self.query_one(StandardsTable).show(s)
+        self._size_table()
         self.show_detail()
 
     def show_detail(self, coalesce: bool = False) -> None:
