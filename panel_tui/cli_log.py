@@ -88,6 +88,24 @@ def _ratify_all(a: argparse.Namespace) -> int:
 
 
 def cmd_propose(a: argparse.Namespace) -> int:
+    """A case-based standard: a proposal entry in the log. A judgement standard: its case (band,
+    rationale, evidence) written into inspection.toml, while no decision log freezes it (issue 24)."""
+    from panel_tui.core.inspection import load_inspection
+
+    fs = load_inspection(a.path).framework.standard(a.standard)
+    if fs is not None and fs.kind == "judgement":
+        from panel_tui.core.display import visible
+        from panel_tui.core.judgement_case import set_judgement_case
+
+        insp = set_judgement_case(a.path, a.standard, a.to, a.rationale, a.evidence)
+        print(visible(f"wrote the case for {a.standard} (proposed {insp.standards[a.standard].proposed}) into "
+                      f"{insp.path}: the panel sees it in the evidence pane and the ratify form"))
+        return EXIT_OK
+    if a.evidence:
+        from panel_tui.core.errors import InputError
+
+        raise InputError(a.path, None, f"--evidence is for a judgement standard's case; {a.standard} is case-based.",
+                         "put the evidence in --rationale: the proposal entry holds one text.")
     return _record(a, "proposal", {"standard": a.standard, "to": a.to, "rationale": a.rationale, "by": a.by})
 
 
@@ -246,10 +264,12 @@ def add_log_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     s.add_argument("--to", help="the band, when changing the proposed one")
     s.add_argument("--reason")
 
-    s = p("propose", cmd_propose, "record a lead inspector's prepared discretion case")
+    s = p("propose", cmd_propose, "the lead inspector's case: a discretion proposal in the log (case-based), or a "
+                                  "judgement standard's band, rationale and evidence in inspection.toml (before the log begins)")
     s.add_argument("--standard", required=True)
     s.add_argument("--to", required=True)
     s.add_argument("--rationale", required=True)
+    s.add_argument("--evidence", help="judgement standards: what the proposed band rests on")
 
     s = p("attend", cmd_attend, "record the chair and members present", by_required=False)
     s.add_argument("--chair", required=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -29,9 +30,19 @@ def make_console(stderr: bool = False) -> Console:
 def render_rating(console: Console, r: Rating) -> None:
     insp = r.inspection
     title = Text(f"{one_line(insp.service)} — {r.framework.id}, fieldwork {insp.fieldwork}")
-    table = Table(title=title, title_justify="left")
-    for col, kw in (("Std", {}), ("Name", {}), ("Lowest", {"justify": "right"}), ("Cases", {"justify": "right"}),
-                    ("Computed", {}), ("Final", {}), ("Flags", {})):
+    narrow = console.width < 100  # no cell borders then: at 80 columns the bands, whole, and the names fit
+    table = Table(title=title, title_justify="left", **({"box": None, "pad_edge": False, "header_style": "bold underline"} if narrow else {}))
+    # band words are never cut ("Requires improveme…" at 80 columns): the band columns are as wide as
+    # their longest band, and the names (and flags) wrap at words instead
+    band = {"min_width": max(len(b) for b in {*(s.computed for s in r.standards), *(s.final for s in r.standards)})}
+    word = max(len(w) for s in r.standards for w in s.name.split())  # a name wraps, but never inside a word
+    columns = [("Std", {"no_wrap": True}), ("Name", {"min_width": word, **({"max_width": word + 2} if narrow else {})}),
+               ("Lowest", {"justify": "right", "no_wrap": True}), ("Cases", {"justify": "right", "no_wrap": True}),
+               ("Computed", band), ("Final", band), ("Flags", {})]
+    if narrow:  # the cases beside the percent, as the app's table has them ("63% of 8"); the flags are
+        # listed in words under the table ("for the panel to consider"), so their column goes
+        columns = [c for c in columns if c[0] not in ("Cases", "Flags")]
+    for col, kw in columns:
         table.add_column(col, **kw)
     for s in r.standards:
         lowest = display_percent(s.lowest_percent) if s.lowest_percent is not None else "—"
@@ -42,7 +53,12 @@ def render_rating(console: Console, r: Rating) -> None:
         if s.final != s.computed:
             final += " (changed)"
         name = s.name + ("" if s.counted else " (not counted)")
-        table.add_row(s.id, name, lowest, cases, s.computed, final, Text(", ".join(f.short for f in s.flags)))
+        flags = Text(", ".join(f.short for f in s.flags))
+        if narrow:
+            lowest += f" of {s.cases}" if s.cases is not None and s.kind == "cases" else ""
+            table.add_row(s.id, name, lowest, s.computed, final)
+        else:
+            table.add_row(s.id, name, lowest, cases, s.computed, final, flags)
     console.print(table)
     waiting = [s.id for s in r.standards if s.awaiting]
     if waiting:

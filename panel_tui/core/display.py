@@ -76,6 +76,20 @@ def one_line(text: str, width: int | None = None) -> str:
     return s
 
 
+def at_word(text: str, width: int) -> str:
+    """``text`` on one line, shortened to ``width`` at a word boundary with "…" ("safety in sco"
+    read as a word of its own to a chair; "safety in…" does not). A single word longer than the
+    width is cut inside it, as there is no boundary to cut at."""
+    s = one_line(text)
+    if len(s) <= width:
+        return s
+    cut = s[: max(0, width - 1)]
+    space = cut.rstrip().rfind(" ")
+    if s[len(cut)] != " " and space >= width // 3:  # inside a word, with a boundary not far back
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—-") + "…"
+
+
 def entry_summary(e: dict[str, Any]) -> str:
     """One line describing an entry; user text made visible, never markup."""
     kind = e.get("kind")

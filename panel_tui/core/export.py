@@ -18,6 +18,7 @@ from panel_tui.core.engine import StandardResult, pct_text
 from panel_tui.core.errors import InputError
 from panel_tui.core.export_blocks import Block, blocks
 from panel_tui.core.export_formats import CSV_COLUMNS, WORD_JOINER, h, md, to_csv, to_html, to_markdown
+from panel_tui.core.lead_case import lead_case
 from panel_tui.core.log.entries import entered_for
 from panel_tui.core.log.state import LogState
 from panel_tui.core.paragraph import paragraphs_annex
@@ -26,7 +27,7 @@ from panel_tui.core.session import load_session
 __all__ = ["RECORD_FORMAT", "Block", "CSV_COLUMNS", "WORD_JOINER", "blocks", "build_record", "evidence_text", "h",
            "md", "render", "to_csv", "to_html", "to_markdown"]
 
-RECORD_FORMAT = "panel-tui/record/2"
+RECORD_FORMAT = "panel-tui/record/3"
 # a format-3 entry kind the shared vocabulary does not name yet (display.OUTCOME_WORDS)
 
 
@@ -67,8 +68,43 @@ def _who_and_when(e: dict[str, Any], zone: str) -> dict[str, Any]:
             "decided_at_local": local_time(decided, zone) if decided else None}
 
 
+WORD_LABELS = (("rationale", "Rationale"), ("reason", "Reason"), ("other_evidence", "Other compelling evidence"),
+               ("outside_reason", "Outside the discretion criteria"))
+
+
+def _words(e: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every text an entry holds, labelled, in full (the record keeps every word of it)."""
+    return [(label, str(e[key])) for key, label in WORD_LABELS if e.get(key)]
+
+
+def _detail(e: dict[str, Any]) -> str | None:
+    """What an entry of a kind without a band says besides its reason, uncut (its summary is cut)."""
+    if e["kind"] == "attendance":
+        return f"Chair {e.get('chair')}; members {', '.join(e.get('members', [])) or 'none'}."
+    if e["kind"] == "dismissal":
+        return f"Dismissed the entry kept aside with hash {e.get('kept_aside')}."
+    return None
+
+
+def _fate(st: LogState, e: dict[str, Any]) -> dict[str, Any]:
+    """What became of an entry: ``superseded_by`` and ``retracted_by`` (seqs or None), the
+    retraction's reason, and ``fate`` in words: "superseded by entry N", "retracted by entry N:
+    reason", or the status as before (stands, a proposal's outcome)."""
+    by_r = st.retracted_by(e)
+    by_s = st.superseded_by(e)
+    reason = (st.entry(by_r) or {}).get("reason") if by_r is not None else None
+    if by_r is not None:
+        fate = f"retracted by entry {by_r}: {reason}"
+    elif by_s is not None and e["kind"] != "proposal":
+        fate = f"superseded by entry {by_s}"
+    else:
+        fate = st.status_of(e)
+    return {"superseded_by": by_s, "retracted_by": by_r, "retraction_reason": reason, "fate": fate}
+
+
 def build_record(path: Path | str) -> dict[str, Any]:
-    """The panel record as data (format ``panel-tui/record/2``): every entry, in one vocabulary."""
+    """The panel record as data (format ``panel-tui/record/3``): every entry, in one vocabulary, each
+    with every word it holds and what became of it (superseded or retracted by which entry)."""
     session = load_session(path)
     if session.log_problem:
         raise InputError(session.log_path, None, f"the decision log does not verify, so no record is exported: "
@@ -83,6 +119,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
     standards = []
     for s in r.standards:
         e = standing.get(s.id)
+        case = lead_case(insp, st, s.id) if s.kind == "judgement" else None
         standards.append({
             "id": s.id, "name": s.name, "kind": s.kind, "counted": s.counted, "computed": s.computed,
             "final": s.final, "evidence": evidence_text(s, small), "flags": s.flag_names,
@@ -92,13 +129,16 @@ def build_record(path: Path | str) -> dict[str, Any]:
                 "rationale": e.get("rationale", e.get("reason")), "other_evidence": e.get("other_evidence"),
                 "outside_reason": e.get("outside_reason"), "from": e.get("from", e.get("band")),
                 "to": e.get("to", e.get("band")), "answers": e.get("answers")},
+            "case": None if case is None else {"proposed": case.proposed, "rationale": case.rationale,
+                                               "evidence": case.evidence, "outcome": case.outcome_words()},
         })
     entries: list[dict[str, Any]] = []
     for e in st.entries if st is not None else []:
         status = st.status_of(e)  # type: ignore[union-attr]
         row = {"seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], "standard": e.get("standard"),
                **_who_and_when(e, zone), "status": status, "text": e.get("rationale", e.get("reason")),
-               "summary": entry_summary(e)}
+               "summary": entry_summary(e), **_fate(st, e), "words": _words(e),  # type: ignore[arg-type]
+               "from": e.get("from", e.get("band")), "to": e.get("to", e.get("band")), "detail": _detail(e)}
         if e["kind"] == "dissent":
             row.update(member=e.get("member"), about=_ref(st, e.get("about")))  # type: ignore[arg-type]
         if e["kind"] == "retraction":
@@ -124,6 +164,7 @@ def build_record(path: Path | str) -> dict[str, Any]:
         "proposals": [x for x in entries if x["kind"] == "proposal"],
         "dissents": [x for x in entries if x["kind"] == "dissent" and not x["status"].startswith("retracted")],
         "retractions": [x for x in entries if x["kind"] == "retraction"],
+        "replaced": [x for x in entries if x["kind"] != "proposal" and (x["superseded_by"] or x["retracted_by"])],
         "entries_list": entries,
         "computed_score": r.computed_score, "computed_overall": r.computed_overall,
         "score": r.score, "max_score": r.max_score, "overall": r.overall,

@@ -81,6 +81,8 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
         out.append(("p", f"Entry {d['seq']}, {who}, {_when(d)}{answers}."))
     if not shown:
         out.append(("p", "No decisions recorded."))
+    out += _cases(rec)
+    out += _replaced(rec)
     if rec.get("paragraphs"):
         out.append(("h2", "Annex: the report's paragraphs"))
         out += [("p", text) for text in rec["paragraphs"]]
@@ -89,8 +91,11 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
         for x in rec["proposals"]:
             answered = f" by entry {x['answered_by']}" if x["answered_by"] else ""
             entered = f" ({x['entered_for']})" if x["entered_for"] else ""
+            fate = f"; {x['fate']}" if x["retracted_by"] or x["superseded_by"] else ""
             out.append(("li", f"Entry {x['seq']}: {x['standard']} to {x['to']}, proposed by {x['by']}{entered} on "
-                              f"{_when(x)}: {x['outcome_of_proposal']}{answered}. Case: {x['text']}"))
+                              f"{_when(x)}: {x['outcome_of_proposal']}{answered}{fate}. Case: {x['text']}"
+                              + "".join(f" {label}: {text}" for label, text in x["words"]
+                                        if label not in ("Rationale", "Reason"))))
     if rec["dissents"]:
         out.append(("h2", "Dissents"))
         for x in rec["dissents"]:
@@ -111,7 +116,43 @@ def blocks(rec: dict[str, Any]) -> list[Block]:
         out.append(("h2", "Every entry, in order"))
         out.append(("table", (["Entry", "Time", "What", "Standard", "By", "Status"],
                               [[str(x["seq"]), _when(x), x["outcome"], x["standard"] or "—", _by(x),
-                                x["status"]] for x in rec["entries_list"]])))
+                                x["fate"]] for x in rec["entries_list"]])))
+    return out
+
+
+def _cases(rec: dict[str, Any]) -> list[Block]:
+    """The lead inspector's case for each judgement standard (inspection.toml: rationale and
+    evidence) and how the panel answered it; case-based proposals have their own section."""
+    cases = [s for s in rec["standards"] if s.get("case")]
+    if not cases:
+        return []
+    out: list[Block] = [("h2", "The lead inspector's case for the judgement standards")]
+    for s in cases:
+        c = s["case"]
+        out.append(("h3", f"{s['id']} {s['name']}: proposed {c['proposed']}, {c['outcome']}"))
+        out += [("p", f"{label}: {c[key]}") for label, key in (("Rationale", "rationale"), ("Evidence", "evidence"))
+                if c[key]]
+    return out
+
+
+def _replaced(rec: dict[str, Any]) -> list[Block]:
+    """Every entry superseded or retracted (proposals have their own section), with every word it
+    held and the entry that superseded or retracted it: the record loses nothing that was said."""
+    replaced = rec.get("replaced") or []
+    if not replaced:
+        return []
+    out: list[Block] = [("h2", "Superseded and retracted entries, in full")]
+    for x in replaced:
+        about = f" {x['standard']}" if x["standard"] else ""
+        bands = f" ({x['from']} → {x['to']})" if x["kind"] in ("discretion", "ratification") else \
+            (f" (kept {x['from']})" if x["kind"] == "declined" else "")
+        out.append(("h3", f"Entry {x['seq']}:{about} {x['outcome']}{bands}: {x['fate']}"))
+        if x["kind"] == "dissent":
+            out.append(("p", f"{x['member']} dissented from {_ref_text(x['about'])}."))
+        elif x.get("detail"):
+            out.append(("p", x["detail"]))
+        out += [("p", f"{label}: {text}") for label, text in x["words"]]
+        out.append(("p", f"Entry {x['seq']}, {x['entered_for'] or 'by ' + str(x['by'])}, {_when(x)}."))
     return out
 
 

@@ -128,7 +128,8 @@ def to_html(rec: dict[str, Any]) -> str:
 
 CSV_COLUMNS = ["row", "service", "framework", "standard", "name", "counted", "evidence", "computed", "final",
                "flags", "decision", "decision_seq", "seq", "at", "by", "status", "concerns", "text", "score",
-               "max_score", "overall", "head"]
+               "max_score", "overall", "head", "superseded_by", "retracted_by", "other_evidence", "outside_reason",
+               "case_rationale", "case_evidence"]
 
 
 def to_csv(rec: dict[str, Any]) -> str:
@@ -151,15 +152,18 @@ def to_csv(rec: dict[str, Any]) -> str:
         row(row="standard", standard=s["id"], name=s["name"], counted=s["counted"], evidence=s["evidence"],
             computed=s["computed"], final=s["final"], flags=";".join(s["flags"]),
             decision=d.get("outcome", "" if rec["decisions_recorded"] else "No decisions recorded"),
-            decision_seq=d.get("seq"), at=_when(d) if d else None, by=_by(d) if d else None, text=d.get("rationale"))
+            decision_seq=d.get("seq"), at=_when(d) if d else None, by=_by(d) if d else None, text=d.get("rationale"),
+            case_rationale=(s.get("case") or {}).get("rationale"), case_evidence=(s.get("case") or {}).get("evidence"))
     for x in rec["entries_list"]:
         concerns = x.get("about") or x.get("retracts")
-        status = x["status"]
         by = f"{x['member']} ({x['entered_for']})" if x.get("member") and x["entered_for"] else \
             x.get("member") or _by(x)
+        words = dict(x["words"])
         row(row="entry", seq=x["seq"], standard=x["standard"], decision=x["outcome"], at=_when(x),
-            by=by, status=status, concerns=_ref_text(concerns) if x["kind"] in
-            ("dissent", "retraction") else "", text=x["text"] or x["summary"])
+            by=by, status=x["fate"], concerns=_ref_text(concerns) if x["kind"] in
+            ("dissent", "retraction") else "", text=x["text"] or x["summary"], superseded_by=x["superseded_by"],
+            retracted_by=x["retracted_by"], other_evidence=words.get("Other compelling evidence"),
+            outside_reason=words.get("Outside the discretion criteria"))
     if rec["sign_off"]:
         so = rec["sign_off"]
         row(row="sign-off", seq=so["seq"], decision=OUTCOME_WORDS["sign-off"], at=_when(so), by=_by(so))

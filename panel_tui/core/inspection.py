@@ -26,7 +26,8 @@ CONTRADICTION_POINTS = Fraction(1, 2)  # counts and a published percent may diff
 MAX_COUNT = 100_000  # cases in one inspection's sample: real ones hold tens; more is a typo or an attack
 
 _INSPECTION_KEYS = {"service", "framework", "fieldwork", "published", "lead_inspector", "source", "sample"}
-_STANDARD_KEYS = {"id", "proposed", "not_rated", "question"}
+_STANDARD_KEYS = {"id", "proposed", "not_rated", "question", "rationale", "evidence"}
+_CASE_KEYS = ("rationale", "evidence")  # the lead inspector's case for a judgement standard's proposed band
 _QUESTION_KEYS = {"id", "relevant", "yes", "percent"}
 
 
@@ -52,6 +53,9 @@ class StandardData:
     questions: tuple[QuestionData, ...] = ()
     not_applicable: tuple[str, ...] = ()  # questions with relevant = 0
     awaiting: tuple[str, ...] = ()  # key questions whose figures are not in yet (id only in the file)
+    # the lead inspector's case for a judgement standard's proposed band (issue 24): why, and on what
+    rationale: str | None = None
+    evidence: str | None = None
 
     @property
     def awaiting_proposal(self) -> bool:
@@ -138,6 +142,18 @@ def _count(q: dict[str, Any], key: str, path: Path, place: object) -> int | None
     if v > MAX_COUNT:
         raise InputError(path, place, f"'{key}' is {v:,}, over the {MAX_COUNT:,}-case limit.",
                          "give the number of cases in the inspection's sample.")
+    return v
+
+
+def _case_text(s: dict[str, Any], key: str, path: Path, place: object) -> str | None:
+    """The lead inspector's rationale or evidence for a judgement standard: text with something
+    visible in it (a case of spaces or zero-width characters reads as none to the panel)."""
+    if key not in s:
+        return None
+    v = s[key]
+    if not isinstance(v, str) or not has_visible_text(v):
+        raise InputError(path, place, f"'{key}' must be the lead inspector's {key} as text, not {shown(v)}.",
+                         f"write {key} = \"...\" (a multi-line string with three quotes is fine), or leave it out.")
     return v
 
 
@@ -272,8 +288,8 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
                                  "give its findings, or remove not_rated.")
             if not isinstance(not_rated, str) or not has_visible_text(not_rated):
                 raise InputError(path, place, "'not_rated' must give the reason as text.")
-            if "proposed" in s or "question" in s:
-                raise InputError(path, place, "a standard left unrated has no proposed band or questions.",
+            if "proposed" in s or "question" in s or any(k in s for k in _CASE_KEYS):
+                raise InputError(path, place, "a standard left unrated has no proposed band, case or questions.",
                                  "remove not_rated or the findings.")
             standards[sid] = StandardData(sid, not_rated=not_rated)
             continue
@@ -282,10 +298,20 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
                 raise InputError(path, place, f"{sid} is a judgement standard; it has no key question counts.",
                                  "give proposed = \"<band>\" only.")
             if "proposed" not in s:
+                if any(k in s for k in _CASE_KEYS):
+                    raise InputError(path, place, f"{sid} has a case ({' and '.join(k for k in _CASE_KEYS if k in s)}) "
+                                                  "but no proposed band.", "add proposed = \"<band>\" above it.")
                 standards[sid] = StandardData(sid)  # awaiting the lead inspector's proposal
                 continue
-            standards[sid] = StandardData(sid, proposed=_band(s["proposed"], fw, path, place, "proposed"))
+            standards[sid] = StandardData(sid, proposed=_band(s["proposed"], fw, path, place, "proposed"),
+                                          rationale=_case_text(s, "rationale", path, place),
+                                          evidence=_case_text(s, "evidence", path, place))
             continue
+        if any(k in s for k in _CASE_KEYS):
+            raise InputError(path, place, f"{sid} is case-based: the lead inspector's case for it is a proposal "
+                                          "in the decision log.",
+                             f"remove {' and '.join(k for k in _CASE_KEYS if k in s)}; record it with "
+                             f"panel-tui propose SESSION --standard {one_line(sid, 20)} --to BAND --rationale TEXT.")
         if "proposed" in s:
             raise InputError(path, place, f"{sid} is case-based: its band comes from the key questions.",
                              "remove proposed.")

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
+from panel_tui.core.display import at_word
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.writer import StaleView
 from panel_tui.modals.form_drafts import DraftKeeper
@@ -32,6 +33,9 @@ from panel_tui.textual_fixes import FreshScreenStyles, ValuedSelect
 from panel_tui.widgets.safe import para
 
 __all__ = ["EntryForm", "FormField", "Values", "lines_of"]
+
+FORM_WIDTH = 90  # the form's width (styles/app.tcss #form), at most the screen's
+SELECT_CHROME = 12  # the form's border and padding and the select's own border, padding and arrow
 
 
 class EntryForm(FreshScreenStyles, FittingForm):
@@ -120,7 +124,10 @@ class EntryForm(FreshScreenStyles, FittingForm):
     def _widget(self, f: FormField, value: Any) -> Widget:
         wid = f"f-{f.name}"
         if f.kind == "select":
-            options = [(Text(label), v) for label, v in f.options]  # labels may hold user text: never markup
+            # labels may hold user text: never markup; shortened at a word to the form's width (Textual
+            # cut them mid-word: "safety in sco"), the value recorded is unchanged
+            room = max(20, min(FORM_WIDTH, self.app.size.width or FORM_WIDTH) - SELECT_CHROME)
+            options = [(Text(at_word(label, room)), v) for label, v in f.options]
             return ValuedSelect(options, value=value, allow_blank=False, id=wid)
         if f.kind == "choose":  # several of the options (names present), each ticked row marked ✓
             from panel_tui.widgets.tick_list import TickList

@@ -17,7 +17,9 @@ Values = dict[str, Any]
 
 @dataclass
 class FormField:
-    """A field of an entry form. ``visible`` decides, from the current values, whether it shows."""
+    """A field of an entry form. ``visible`` decides, from the current values, whether it shows.
+    ``choose_first`` marks a field whose default is only a guess the chair must check before typing
+    (who dissents, which entry to retract): the form starts there, not on the first text field."""
 
     name: str
     label: str
@@ -27,6 +29,7 @@ class FormField:
     placeholder: str = ""
     note: str = ""  # shown under the label, e.g. a warning
     visible: Callable[[Values], bool] | None = None
+    choose_first: bool = False
 
     def shows(self, values: Values) -> bool:
         return self.visible is None or self.visible(values)
@@ -52,8 +55,13 @@ def default_value(f: FormField) -> Any:
 
 
 def first_focus(shown: list[FormField]) -> FormField | None:
-    """Where the focus starts: the first text field (a select's default is usually right), else
-    the first field."""
+    """Where the focus starts: the first field that needs a choice (``choose_first``), else the
+    first text field (a band's default comes from the evidence and is usually right), else the
+    first field. (The dissent form started in Reason: Enter pressed to open the member list typed
+    blank lines.)"""
+    marked = next((f for f in shown if f.choose_first), None)
+    if marked is not None:
+        return marked
     return next((f for f in shown if f.kind != "select"), shown[0] if shown else None)
 
 

@@ -1,4 +1,4 @@
-"""The nine entry forms of the meeting: which fields each asks, what it shows, and what it records.
+"""The entry forms of the meeting: which fields each asks, what it shows, and what it records.
 
 Each builder takes the session as the meeting screen shows it and returns a FormSpec; the screen
 only checks that the action applies and opens the spec in an EntryForm. Kept apart from the screen
@@ -7,6 +7,7 @@ so a form's fields can be read (and tested) in one place.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -17,6 +18,7 @@ from panel_tui.core.session import Session
 from panel_tui.modals.entry_form import FormField
 from panel_tui.widgets.safe import plain
 
+SIGN_OFF_NAME = 28  # the name column of the sign-off summary (a longer name wraps under it)
 ToEntry = Callable[[dict[str, Any]], Any]  # form values -> an entry's fields, or [(kind, fields), ...]
 
 
@@ -44,15 +46,55 @@ class Context:
         self.state = self.session.log if not self.session.log_problem else None
 
 
-def by_field(ctx: Context, label: str, name: str = "by", chair_last: bool = False) -> FormField:
+def by_field(ctx: Context, label: str, name: str = "by", chair_last: bool = False, value: str = "",
+             choose_first: bool = False) -> FormField:
     """Who makes the entry: chosen from the attendance once it stands, the chair first (or last, for
-    a dissent, which is usually a member's), starting on the first one listed."""
+    a dissent, which is usually a member's), starting on ``value`` when present, else the first listed."""
     present = ctx.state.present if ctx.state is not None else []
     if not present:
-        return FormField(name, label, value=ctx.chair)
+        return FormField(name, label, value=value or ctx.chair, choose_first=choose_first)
     if chair_last:
         present = [*present[1:], *present[:1]]
-    return FormField(name, label, "select", [(p, p) for p in present], value=present[0])
+    return FormField(name, label, "select", [(p, p) for p in present], value=value if value in present else present[0],
+                     choose_first=choose_first)
+
+
+def case_intro(intro: Text, ctx: Context, sid: str, then: str = "") -> Text:
+    """The lead inspector's case (rationale and evidence, in full) under a form's intro, so the panel
+    answers it having read it (the keep form did not show it)."""
+    from panel_tui.widgets.detail import case_text
+
+    before = len(intro)
+    case_text(intro, ctx.session, sid, heading="\nThe lead inspector's case")
+    if then and len(intro) > before:
+        intro.append(then + "\n")
+    return intro
+
+
+def retracted_to_redo(ctx: Context, sid: str, kinds: tuple[str, ...]) -> dict[str, Any] | None:
+    """The entry of ``kinds`` on ``sid`` retracted last, when nothing of its group was recorded on
+    ``sid`` since: recording again starts from its fields, so a rationale retracted to fix one word
+    is not typed again in full."""
+    state = ctx.state
+    if state is None:
+        return None
+    for e in reversed(state.entries):
+        if e.get("standard") != sid or e["kind"] not in kinds:
+            continue
+        return e if e["seq"] in state.retracted else None
+    return None
+
+
+def redo_note(ctx: Context, e: dict[str, Any]) -> Text:
+    """Says where the pre-filled fields come from, and why that entry was retracted."""
+    from panel_tui.core.display import one_line
+
+    r = ctx.state.entry(ctx.state.retracted[e["seq"]]) if ctx.state is not None else None
+    t = Text(f"\nPre-filled from entry {e['seq']} ({e['kind']}), retracted by entry "
+             f"{r['seq'] if r else '?'}: ", style="bold")
+    t.append_text(plain(one_line(str(r.get("reason", "")) if r else "")))
+    t.append(". Edit what needs changing, then ctrl+s.\n")
+    return t
 
 
 def pending_proposal(ctx: Context, s: StandardResult) -> dict[str, Any] | None:
@@ -117,19 +159,27 @@ def discretion(ctx: Context, s: StandardResult) -> FormSpec:
     proposal = pending_proposal(ctx, s)
     if proposal is not None and proposal.get("to") in {t.band for t in targets}:
         default = str(proposal["to"])
+    redo = retracted_to_redo(ctx, s.id, ("discretion",))
+    if redo is not None and proposal is not None and proposal["seq"] > redo["seq"]:
+        redo = None  # a newer case from the lead inspector is the better start
+    if redo is not None and redo.get("to") in {t.band for t in targets}:
+        default = str(redo["to"])
+    start = redo or proposal or {}
     fields = [
         FormField("to", "Target band (one step)", "select", options, value=default),
         FormField("rationale", "Rationale (required, at least 20 characters)", "area",
-                  value=str(proposal["rationale"]) if proposal else ""),
+                  value=str(start.get("rationale") or "")),
         FormField("other_evidence", "Other compelling evidence (required: the rating rests on 5 cases or fewer)",
-                  "area", visible=lambda v: "small-sample" in s.flag_names),
+                  "area", visible=lambda v: "small-sample" in s.flag_names, value=str(start.get("other_evidence") or "")),
         FormField("outside_reason", "Reason for going outside the criteria (required)", "area",
                   note="⚠ WARNING: no flag supports this change. It will be recorded as outside the criteria.",
-                  visible=lambda v: v.get("to") in unsupported),
-        by_field(ctx, "Decided by"),
+                  visible=lambda v: v.get("to") in unsupported, value=str((redo or {}).get("outside_reason") or "")),
+        by_field(ctx, "Decided by", value=str((redo or {}).get("by") or "")),
     ]
     intro = flag_intro(s)
-    if proposal is not None:
+    if redo is not None:
+        intro.append_text(redo_note(ctx, redo))
+    elif proposal is not None:
         intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}, by ", style="bold")
         intro.append_text(plain(proposal.get("by", ""), style="bold"))
         intro.append("): its case is below to adopt or edit. Recording this answers the proposal.\n", style="bold")
@@ -139,13 +189,18 @@ def discretion(ctx: Context, s: StandardResult) -> FormSpec:
 
 
 def keep(ctx: Context, s: StandardResult) -> FormSpec:
-    fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area"),
-              by_field(ctx, "Decided by")]
+    redo = retracted_to_redo(ctx, s.id, ("declined",)) or {}
+    fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area",
+                        value=str(redo.get("reason") or "")),
+              by_field(ctx, "Decided by", value=str(redo.get("by") or ""))]
     intro = flag_intro(s)
+    if redo:
+        intro.append_text(redo_note(ctx, redo))
     proposal = pending_proposal(ctx, s)
     if proposal is not None:
         intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}): keeping "
                      f"{s.computed} declines that proposal, and the log records that it answers it.\n", style="bold")
+        case_intro(intro, ctx, s.id)
     return FormSpec("declined", f"Keep {s.id} {s.name} at {s.computed}", intro, fields, _for_standard(s.id),
                     standard=s.id)
 
@@ -153,14 +208,18 @@ def keep(ctx: Context, s: StandardResult) -> FormSpec:
 def ratify(ctx: Context, s: StandardResult) -> FormSpec:
     bands = ctx.session.rating.framework.band_names
     proposed = s.proposed or ""
+    redo = retracted_to_redo(ctx, s.id, ("ratification",)) or {}
     fields = [
         FormField("to", "Rating", "select", [(b + (" (proposed)" if b == proposed else ""), b) for b in bands],
-                  value=proposed),
+                  value=str(redo.get("to") or proposed), choose_first=True),
         FormField("reason", "Reason for changing the proposed band (required)", "area",
-                  visible=lambda v: v.get("to") != proposed),
-        by_field(ctx, "Ratified by"),
+                  visible=lambda v: v.get("to") != proposed, value=str(redo.get("reason") or "")),
+        by_field(ctx, "Ratified by", value=str(redo.get("by") or "")),
     ]
-    intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.")
+    intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.\n")
+    case_intro(intro, ctx, s.id, "Ratifying as proposed answers it; another band needs a reason.")
+    if redo:
+        intro.append_text(redo_note(ctx, redo))
     return FormSpec("ratification", f"Ratify {s.id} {s.name}", intro, fields, _for_standard(s.id), standard=s.id)
 
 
@@ -191,9 +250,25 @@ def propose(ctx: Context, s: StandardResult) -> FormSpec:
                     standard=s.id)
 
 
-def retract(ctx: Context) -> FormSpec | None:
+def retract_start(ctx: Context, sid: str | None, retractable: list[dict[str, Any]]) -> dict[str, Any]:
+    """The entry the retraction form starts on: the selected standard's standing decision, else its
+    latest entry that may be retracted (a proposal, a dissent from its decision), else the newest
+    entry. (It started on the newest: with the cursor on 2.1, ctrl+s would have retracted 3.2's.)"""
+    state = ctx.state
+    if state is not None and sid is not None:
+        open_ = {e["seq"] for e in retractable}
+        standing = state.panel.get(sid) or state.ratified.get(sid)
+        mine: list[dict[str, Any]] = [e for e in state.for_standard(sid) if e["seq"] in open_]
+        if standing is not None and standing["seq"] in open_:
+            mine.append(standing)
+        if mine:
+            return mine[-1]
+    return retractable[-1]
+
+
+def retract(ctx: Context, sid: str | None = None) -> FormSpec | None:
     """None when there is nothing left to retract."""
-    from panel_tui.core.display import entry_summary
+    from panel_tui.core.display import at_word, entry_summary
     from panel_tui.core.log import UNRETRACTABLE
 
     state = ctx.state
@@ -201,11 +276,13 @@ def retract(ctx: Context) -> FormSpec | None:
                and e["seq"] not in state.retracted]
     if not entries:
         return None
-    options = [(f"#{e['seq']} {e['kind']}: {entry_summary(e)[:60]}", str(e["seq"])) for e in reversed(entries)]
-    fields = [FormField("retracts", "Entry to retract", "select", options),
+    start = retract_start(ctx, sid, entries)
+    options = [(at_word(f"#{e['seq']} {e['kind']}: {entry_summary(e)}", 70), str(e["seq"])) for e in reversed(entries)]
+    fields = [FormField("retracts", "Entry to retract", "select", options, value=str(start["seq"]), choose_first=True),
               FormField("reason", "Reason (required)", "area"),
               by_field(ctx, "Retracted by")]
-    return FormSpec("retraction", "Retract an entry (it stays in the log, marked retracted)", None, fields,
+    where = f" (starting on {sid}'s)" if sid is not None and start.get("standard") == sid else ""
+    return FormSpec("retraction", f"Retract an entry{where}: it stays in the log, marked retracted", None, fields,
                     lambda v: {**v, "retracts": int(v["retracts"])})
 
 
@@ -261,12 +338,15 @@ def _attendance_from(register: Any, chair: str, members: list[str], intro: Text)
 def dissent(ctx: Context, sid: str | None = None) -> FormSpec:
     """A member's dissent: members are offered before the chair, and it starts on the standing
     decision on the selected standard ``sid`` (the usual case) rather than the panel in general."""
+    from panel_tui.core.display import at_word, entry_summary
+
     state = ctx.state
     entries = list(reversed(state.entries if state else []))
     options = [("(the panel's conclusions generally)", "")] + [
-        (f"#{e['seq']} {e['kind']} {e.get('standard', '')}", str(e["seq"])) for e in entries]
+        (at_word(f"#{e['seq']} {e['kind']} {e.get('standard', '')}: {entry_summary(e)}", 70), str(e["seq"]))
+        for e in entries]
     standing = (state.panel.get(sid) or state.ratified.get(sid)) if state is not None and sid is not None else None
-    fields = [by_field(ctx, "Member dissenting", "member", chair_last=True),
+    fields = [by_field(ctx, "Member dissenting", "member", chair_last=True, choose_first=True),
               FormField("about", "About", "select", options, value=str(standing["seq"]) if standing else ""),
               FormField("reason", "Reason (required)", "area")]
     return FormSpec("dissent", "Record a dissent", None, fields,
@@ -288,9 +368,12 @@ def sign_off(ctx: Context) -> FormSpec:
     else:
         t.append("✓ Everything the panel must consider has been recorded. After sign-off the session is "
                  "read-only until reopened with a reason.\n\n")
-    for s in r.standards:
+    for s in r.standards:  # a long name wraps in its column: the band stays whole in its own
         change = "" if s.final == s.computed else f"  (computed {s.computed})"
-        t.append(f"  {s.id:<4} {s.name:<28} {s.final}{change}\n")
+        lines = textwrap.wrap(s.name, SIGN_OFF_NAME, break_long_words=False) or [""]
+        t.append(f"  {s.id:<4} {lines[0]:<{SIGN_OFF_NAME}} {s.final}{change}\n")
+        for more in lines[1:]:
+            t.append(f"  {'':<4} {more}\n")
     return FormSpec("sign-off", "Sign off the session", t, [by_field(ctx, "Signed off by")], lambda v: v,
                     confirm="Sign off")
 

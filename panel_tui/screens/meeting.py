@@ -26,6 +26,7 @@ from panel_tui.widgets.standards_table import StandardsTable
 from panel_tui.widgets.summary import SessionSummary
 
 NARROW = 140  # below this width the evidence pane goes under the table
+PANE_AT_LEAST = 36  # side by side, the evidence pane's width at least: the table takes the rest it needs
 PREPARE_AFTER = 1.0  # seconds after mounting before the evidence of every standard is rendered ahead
 
 
@@ -39,7 +40,8 @@ class MeetingScreen(MeetingWrites):
         Binding("R", "ratify_all", "Ratify all", id="meeting.ratify_all", show=False,
                 tooltip="Ratify every remaining judgement standard as proposed (one entry each)"),
         Binding("p", "propose", "Propose", show=False, id="meeting.propose", tooltip="Lead inspector's prepared discretion case"),
-        Binding("u", "retract", "Undo", show=False, id="meeting.retract", tooltip="Retract an entry (nothing is deleted)"),
+        Binding("u", "retract", "Undo", show=False, id="meeting.retract",
+                tooltip="Retract an entry, starting on the selected standard's decision (nothing is deleted)"),
         Binding("a", "attendance", "Attend", show=False, id="meeting.attendance", tooltip="Record the chair and members present"),
         Binding("x", "dissent", "Dissent", id="meeting.dissent", show=False, tooltip="Record a member's dissent"),
         Binding("c", "paragraph", "Paragraph", id="meeting.paragraph", show=False,
@@ -88,6 +90,18 @@ class MeetingScreen(MeetingWrites):
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
+        self._size_table(event.size.width)
+
+    def _size_table(self, width: int | None = None) -> None:
+        """Side by side, the table takes what its fullest layout needs (leaving the evidence pane
+        PANE_AT_LEAST cells) and the evidence pane the rest; stacked, both take the whole width
+        (the stylesheet)."""
+        width = width or self.size.width
+        table = self.query_one(StandardsTable)
+        if not width or width < NARROW:
+            table.styles.width = None
+        else:
+            table.styles.width = min(table.full_width(), width - PANE_AT_LEAST)
 
     def refresh_view(self) -> None:
         s = self.session
@@ -100,6 +114,7 @@ class MeetingScreen(MeetingWrites):
         else:
             banner.remove_class("-shown")
         self.query_one(StandardsTable).show(s)
+        self._size_table()
         self.show_detail()
 
     def show_detail(self, coalesce: bool = False) -> None:
@@ -228,7 +243,7 @@ class MeetingScreen(MeetingWrites):
 
         if not self.writable_for("retraction"):
             return
-        spec = forms.retract(self.context())
+        spec = forms.retract(self.context(), self.query_one(StandardsTable).selected_id)
         if spec is None:
             self.notify("There is no entry to retract.", severity="warning", markup=False)
             return

@@ -58,6 +58,23 @@ def _framework_questions(t: Text, fw: Framework, sid: str) -> Text:
     return t
 
 
+def case_text(t: Text, session: Session, sid: str, heading: str = "The lead inspector's case") -> Text:
+    """The lead inspector's case on ``sid`` (rationale and evidence, shown literally) and what became
+    of it, appended to ``t``; nothing when there is none."""
+    from panel_tui.core.lead_case import lead_case
+
+    case = lead_case(session.inspection, session.log if not session.log_problem else None, sid)
+    if case is None:
+        return t
+    t.append(f"{heading} for {case.proposed} ({case.source}; {case.outcome_words()}):\n", style="bold")
+    for label, text in (("Rationale", case.rationale), ("Evidence", case.evidence)):
+        if text:
+            t.append(f"  {label}: ", style="bold")
+            t.append_text(para(text))
+            t.append("\n")
+    return t
+
+
 def detail_text(session: Session, sid: str) -> Text:
     r = session.rating
     s = r.standard(sid)
@@ -82,6 +99,7 @@ def detail_text(session: Session, sid: str) -> Text:
     t.append(f"Computed {s.computed} → final {s.final}   [{status}]\n", style="bold")
     if s.kind == "judgement":
         t.append(f"Lead inspector's proposed band: {s.proposed}.\n")
+        case_text(t, session, sid)
         if status == agenda.TO_RATIFY:
             t.append("Press r to ratify it or change it with a reason.\n")
         _framework_questions(t, fw, sid)
@@ -99,6 +117,9 @@ def detail_text(session: Session, sid: str) -> Text:
                 t.append(f"{f.reason}\n")
         for note in s.notes:
             t.append(f"\nNote: {note}\n", style="dim")
+        if state is not None and sid in state.proposals:
+            t.append("\n")
+            case_text(t, session, sid)
         flips = _flipping_cases(session, s)
         if flips:
             t.append("\nCases that would flip the band (cases.csv):\n", style="bold")

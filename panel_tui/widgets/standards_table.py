@@ -8,6 +8,7 @@ from textual.reactive import var
 from textual.widgets import DataTable
 
 from panel_tui.core import agenda
+from panel_tui.core.display import at_word
 from panel_tui.core.engine import display_percent
 from panel_tui.core.session import Session
 
@@ -100,7 +101,7 @@ class StandardsTable(DataTable[Text]):
             name = s.name if s.counted else f"{s.name} (not counted)"
             rows.append({
                 "id": Text(s.id), "name": Text(name),
-                "short": Text(name if len(name) <= SHORT_NAME else name[:SHORT_NAME - 1] + "…"), "lowest": lowest,
+                "short": Text(at_word(name, SHORT_NAME)), "lowest": lowest,
                 "computed": Text("awaiting" if s.awaiting else s.computed), "final": final,
                 "flags": Text(", ".join(f.short for f in s.flags)),
                 "compact": Text(", ".join(compact_flag(f.short) for f in s.flags)),
@@ -132,6 +133,12 @@ class StandardsTable(DataTable[Text]):
         if self.row_count:
             self.move_cursor(row=min(max(keep, 0), self.row_count - 1))
         self.selected = self.selected_id
+
+    def full_width(self) -> int:
+        """The cells the fullest layout needs (every column, names in full), with the scrollbar's:
+        a wide screen gives the table this before the evidence pane grows (at 160x45 names were
+        cut while half the screen was empty)."""
+        return (self._widths[0] if self._widths else 0) + SCROLLBAR
 
     @property
     def selected_id(self) -> str | None:

@@ -9,52 +9,111 @@ from textual import work
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from panel_tui.core.display import local_time
+from panel_tui.core.display import local_time, one_line
 from panel_tui.core.session import Session
-from panel_tui.widgets.safe import plain
 
 
-def summary_text(session: Session, sync: str | None = None) -> Text:
+Part = tuple[str, str]  # (text, style); user text is made visible before it is a part
+
+
+def _line(variants: list[list[Part]], width: int | None) -> Text:
+    """The fullest variant that fits ``width`` cells (all of them when no width is known), else the
+    last one shortened at a word with "…": a line never wraps, so the header stays two lines."""
+    from rich.cells import cell_len
+
+    def text_of(parts: list[Part]) -> Text:
+        t = Text()
+        for text, style in parts:
+            t.append(text, style=style)
+        return t
+
+    if width is None:
+        return text_of(variants[0])
+    for parts in variants:
+        t = text_of(parts)
+        if cell_len(t.plain) <= width:
+            return t
+    t = text_of(variants[-1])
+    from panel_tui.core.display import at_word
+
+    short = at_word(t.plain, width)
+    t = t[: len(short) - 1]
+    t.append("…")
+    return t
+
+
+def summary_text(session: Session, sync: str | None = None, width: int | None = None) -> Text:
+    """The header's two lines, each fitted to ``width`` cells: at 80x24 it wrapped to four lines and
+    hid three standards. Narrower, the words a chair can do without go first (the fieldwork date,
+    the computed band's words, who signed off and when, "open"); the score, the log's state, the
+    sync state and "INQUORATE" always stay."""
     r, insp = session.rating, session.inspection
-    t = Text()
-    t.append_text(plain(insp.service, "bold"))
-    t.append(f" · {r.framework.id} · fieldwork {insp.fieldwork}")
-    if sync:  # issue 14: where this session stands against the shared repository (a word, not a colour)
-        t.append(f" · ⇅ {sync}")
-    t.append("\n")
+    name = one_line(insp.service)
+    sync_part: list[Part] = [(f" · ⇅ {sync}", "")] if sync else []  # issue 14: a word, not a colour
+    first: list[list[Part]] = [
+        [(name, "bold"), (f" · {r.framework.id} · fieldwork {insp.fieldwork}", ""), *sync_part],
+        [(name, "bold"), (f" · {r.framework.id}", ""), *sync_part],
+    ]
+    if width is not None:  # the service's name shortened at a word, the sync state kept whole
+        room = width - sum(len(t) for t, _ in sync_part)
+        if room >= 12:
+            from panel_tui.core.display import at_word
+
+            first.append([(at_word(name, room), "bold"), *sync_part])
     waiting = [s.id for s in r.standards if s.awaiting]
-    if waiting:
-        t.append(f"Incomplete: {len(waiting)} standard{'s' if len(waiting) != 1 else ''} awaiting figures or a proposal",
-                 style="bold")
-        t.append(f" (score so far {r.score}/{r.max_score}")
-    else:
-        t.append(f"Final {r.score}/{r.max_score} {r.overall}", style="bold")
-        t.append(f" (computed {r.computed_score}/{r.max_score} {r.computed_overall}")
+    flip = ""
     if r.overall_flip_distance is not None:
         n = r.overall_flip_distance
-        t.append(f", {n} answer{'s' if n != 1 else ''} from {r.overall_flip_to}")
-    t.append(") · ")
-    state = session.log
-    if session.log_problem:
-        t.append("✗ LOG DOES NOT VERIFY — read-only", style="bold reverse")
-    elif state is None:
-        t.append("no decisions yet")
-    elif state.signed_off:
-        seal = state.entry(state.sign_off_seq) if state.sign_off_seq else None
-        t.append("🔒 SIGNED OFF", style="bold")
-        if seal is not None:  # who sealed it and when, on the meeting's clock (the name is user text)
-            t.append(" by ", style="bold")
-            t.append_text(plain(seal.get("by", ""), "bold"))
-            t.append(f", {local_time(seal.get('at', ''), r.framework.panel.timezone)}", style="bold")
-        t.append(f" (entry {state.sign_off_seq}) — read-only", style="bold")
+        flip = f", {n} answer{'s' if n != 1 else ''} from {r.overall_flip_to}"
+    if waiting:
+        score: list[list[Part]] = [
+            [(f"Incomplete: {len(waiting)} standard{'s' if len(waiting) != 1 else ''} awaiting figures or a proposal",
+              "bold"), (f" (score so far {r.score}/{r.max_score}{flip})", "")],
+            [(f"Incomplete: {len(waiting)} awaiting", "bold"), (f" ({r.score}/{r.max_score} so far)", "")]]
     else:
-        n = len(state.entries)
-        t.append(f"✓ log intact, {n} entr{'y' if n == 1 else 'ies'}, open")
-        members = len((state.attendance or {}).get("members", []))
-        needed = r.framework.panel.quorum_members
-        if state.attendance is not None and members < needed:  # a word and a symbol, never colour alone
-            t.append(f" · ⚠ INQUORATE ({members} of {needed} members)", style="bold reverse")
+        score = [[(f"Final {r.score}/{r.max_score} {r.overall}", "bold"),
+                  (f" (computed {r.computed_score}/{r.max_score} {r.computed_overall}{flip})", "")],
+                 [(f"Final {r.score}/{r.max_score} {r.overall}", "bold"),
+                  (f" (computed {r.computed_score}/{r.max_score}{flip})", "")],
+                 [(f"Final {r.score}/{r.max_score} {r.overall}", "bold")]]
+    log = _log_parts(session)
+    # an open log's words ("open") go before the score's explanation; a sign-off's who and when
+    # (the record's seal) stay longer than the computed score beside the final one
+    sealed = session.log is not None and session.log.signed_off and not session.log_problem
+    pairs = ([(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (2, 1), (2, 2)] if sealed else
+             [(0, 0), (0, 1), (1, 1), (0, 2), (1, 2), (2, 1), (2, 2)])
+    second = [score[i] + [(" · ", "")] + log[j] for i, j in pairs if i < len(score) and j < len(log)]
+    t = _line(first, width)
+    t.append("\n")
+    t.append_text(_line(second, width))
     return t
+
+
+def _log_parts(session: Session) -> list[list[Part]]:
+    """Where the log stands, from the fullest wording to the shortest."""
+    state, r = session.log, session.rating
+    if session.log_problem:
+        return [[("✗ LOG DOES NOT VERIFY — read-only", "bold reverse")]]
+    if state is None:
+        return [[("no decisions yet", "")]]
+    if state.signed_off:
+        seal = state.entry(state.sign_off_seq) if state.sign_off_seq else None
+        full: list[Part] = [("🔒 SIGNED OFF", "bold")]
+        if seal is not None:  # who sealed it and when, on the meeting's clock (the name is user text)
+            full += [(f" by {one_line(str(seal.get('by', '')))}, "
+                      f"{local_time(seal.get('at', ''), r.framework.panel.timezone)}", "bold")]
+        tail = f" (entry {state.sign_off_seq}) — read-only"
+        return [full + [(tail, "bold")], [("🔒 SIGNED OFF", "bold"), (tail, "bold")],
+                [("🔒 SIGNED OFF — read-only", "bold")]]
+    n = len(state.entries)
+    members = len((state.attendance or {}).get("members", []))
+    needed = r.framework.panel.quorum_members
+    warn: list[Part] = []
+    if state.attendance is not None and members < needed:  # a word and a symbol, never colour alone
+        warn = [(" · ", ""), (f"⚠ INQUORATE ({members} of {needed} members)", "bold reverse")]
+    return [[(f"✓ log intact, {n} entr{'y' if n == 1 else 'ies'}, open", ""), *warn],
+            [(f"✓ log intact, {n} entr{'y' if n == 1 else 'ies'}", ""), *warn],
+            [(f"✓ {n} entr{'y' if n == 1 else 'ies'}", ""), *warn]]
 
 
 FETCH_EVERY = 60.0  # seconds between the header's quiet fetches, so ahead/behind is true
@@ -78,11 +137,20 @@ class SessionSummary(Static):
 
     def show(self, session: Session) -> None:
         self._session = session
-        self.update(summary_text(session, self.sync or "…"))
+        self.update(summary_text(session, self.sync or "…", self._width()))
         self._asked += 1
         # after the screen is painted: importing git support and running git would hold the GIL
         # while the first screen is drawn
         self.call_after_refresh(self._read_sync, session, self._asked)
+
+    def _width(self) -> int | None:
+        """The cells a line has (the app's width before the first layout), None outside an app."""
+        width = self.content_region.width or (self.app.size.width - 2 if self.is_attached else 0)
+        return width or None
+
+    def on_resize(self) -> None:
+        if self._session is not None:
+            self.update(summary_text(self._session, self.sync or "…", self._width()))
 
     def on_mount(self) -> None:
         self.set_interval(FETCH_EVERY, self.fetch_now)
@@ -125,4 +193,4 @@ class SessionSummary(Static):
             return
         self.sync, self._answered = state, asked
         if session is self._session:
-            self.update(summary_text(session, state))
+            self.update(summary_text(session, state, self._width()))

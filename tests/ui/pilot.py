@@ -13,9 +13,10 @@ from panel_tui.modals.entry_form import EntryForm
 
 
 def run_app(session_dir: Path | None, script: Callable[[PanelApp, object], Awaitable[None]],
-            size: tuple[int, int] = (120, 40), **kwargs) -> PanelApp:
+            size: tuple[int, int] = (120, 40), notifications: bool = False, **kwargs) -> PanelApp:
     """Run ``script(app, pilot)`` against a real PanelApp; notifications are recorded with the log
-    file's bytes at the moment each one was shown (a decision must be on disk by then)."""
+    file's bytes at the moment each one was shown (a decision must be on disk by then).
+    ``notifications``: show toasts on screen (Textual's run_test leaves them out by default)."""
     app = PanelApp(session_dir, **kwargs)
     app.seen = []  # (message, log bytes when shown)
     original = app.notify
@@ -28,7 +29,7 @@ def run_app(session_dir: Path | None, script: Callable[[PanelApp, object], Await
     app.notify = notify  # type: ignore[method-assign]
 
     async def go() -> None:
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await pilot.pause()
             await script(app, pilot)
 

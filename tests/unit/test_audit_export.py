@@ -213,7 +213,11 @@ def test_export_is_a_complete_record_in_one_vocabulary(stockton_met):
     assert (f"B dissents from entry {up['seq']} (professional discretion applied, standard 2.2)") in md
     assert (f"Chair retracted entry {wrong['seq']} (considered; band kept, standard 2.2) on 1 Jul 2026 10:05 BST. "
             "Reason: Recorded before the discussion ended.") in md
-    assert "Every entry, in order" in md and f"retracted by {wrong['seq'] + 1}" in md
+    undone = f"retracted by entry {wrong['seq'] + 1}: Recorded before the discussion ended."
+    assert "Every entry, in order" in md and f"| {undone} |" in md
+    # issue 24 item 4: the retracted keep in full, with the entry that retracted it and why
+    assert (f"### Entry {wrong['seq']}: 2.2 Considered; band kept (kept Requires improvement): {undone}\n\n"
+            "Reason: Kept at first, in error.") in md
     page = cli("export", d, "--format", "html").stdout
     for words in ("Considered; band kept", "Professional discretion applied", "Ratified", "Signed off by Chair"):
         assert words in md and words in page
@@ -224,6 +228,9 @@ def test_export_is_a_complete_record_in_one_vocabulary(stockton_met):
     assert dissent["concerns"].startswith(f"entry {up['seq']}") and "2.2" in dissent["concerns"]
     retraction = next(r for r in rows if r["row"] == "entry" and r["decision"] == "Retracted an entry")
     assert retraction["text"] == "Recorded before the discussion ended."
+    kept = next(r for r in rows if r["row"] == "entry" and r["seq"] == str(wrong["seq"]))
+    assert (kept["status"], kept["retracted_by"], kept["text"]) == (undone, str(wrong["seq"] + 1), "Kept at first, in error.")
+    assert f"<h3>Entry {wrong['seq']}: 2.2 Considered; band kept (kept Requires improvement): {undone}</h3>" in page
 
 
 # --- audit format 2: a complete record (issue 11) ----------------------------------------------

@@ -201,6 +201,24 @@ class LogState:
             return "retracted"
         return "stands" if self.is_effective(e) else "superseded"
 
+    def retracted_by(self, e: Entry) -> int | None:
+        """The seq of the retraction that undid ``e``, or None."""
+        return self.retracted.get(e["seq"])
+
+    def superseded_by(self, e: Entry) -> int | None:
+        """The seq of the entry that replaced ``e`` in its standard's group (the next unretracted
+        entry after it there: a later decision, ratification, proposal or attendance), or None
+        while ``e`` stands, is retracted, or is of a kind nothing supersedes. A retracted successor
+        is not one: when it is undone, ``e`` stands again or the entry after it replaced it."""
+        group = GROUP_OF.get(e["kind"])
+        if group is None or e["seq"] in self.retracted:
+            return None
+        stack = self.stacks.get((group, e.get("standard") or ""), [])
+        for i, seq in enumerate(stack):
+            if seq == e["seq"]:
+                return stack[i + 1] if i + 1 < len(stack) else None
+        return None
+
     def status_of(self, e: Entry) -> str:
         """'retracted by N', 'superseded' or 'stands' (a proposal: its outcome): one wording for every view."""
         if e["kind"] == PROPOSAL and e["seq"] not in self.retracted:
