@@ -12,7 +12,8 @@ from textual.screen import Screen
 from panel_tui.core.session import Session, load_session
 from panel_tui.heap import HeapPolicy
 from panel_tui.roles import Role
-from panel_tui.textual_fixes import RestyleAttachedOnly, forget_closed_watchers
+from panel_tui.textual_fixes import (RestyleAttachedOnly, answer_start_blur, forget_closed_watchers,
+                                   refocus_after_app_focus)
 
 
 class PanelApp(RestyleAttachedOnly, App):
@@ -76,6 +77,13 @@ class PanelApp(RestyleAttachedOnly, App):
         result = super().pop_screen()
         self.heap.screen_closed(self)  # its widgets collected a moment later, while the chair reads
         return result
+
+    def on_app_focus(self) -> None:
+        """In a browser (panel-tui serve) the focus comes back to the screen shown, so the first key works."""
+        refocus_after_app_focus(self)
+
+    def on_app_blur(self) -> None:
+        answer_start_blur(self)  # a served app starts with the keyboard (textual_fixes)
 
     def on_ready(self) -> None:
         self.heap.schedule_freeze(self)

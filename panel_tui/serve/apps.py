@@ -60,16 +60,30 @@ class MeetingAppService(AppService):
         asked = asyncio.ensure_future(super().stop())
         try:
             await asyncio.wait_for(asyncio.shield(asked), STOP_TIMEOUT)
-            return
         except (TimeoutError, asyncio.TimeoutError):
             log.warning("an app (%s) did not quit within %.0f s: killed", self.who.label, STOP_TIMEOUT)
+            self._kill()
+            try:
+                await asyncio.wait_for(asked, STOP_TIMEOUT)  # its output ends with the process
+            except (TimeoutError, asyncio.TimeoutError, ConnectionError):
+                pass
+        await self._reap()
+
+    def _kill(self) -> None:
         process = self._process
         if process is not None and process.returncode is None:
             try:
                 process.kill()
             except ProcessLookupError:
                 pass
+
+    async def _reap(self) -> None:
+        """Wait for the process to end (killed if it lingers), so no zombie or open pipe is left."""
+        process = self._process
+        if process is None:
+            return
         try:
-            await asyncio.wait_for(asked, STOP_TIMEOUT)  # its output ends with the process
-        except (TimeoutError, asyncio.TimeoutError, ConnectionError):
-            pass
+            await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
+        except (TimeoutError, asyncio.TimeoutError):
+            self._kill()
+            await process.wait()

@@ -153,7 +153,6 @@ class PanelServer(Server):
             self.services[service.app_service_id] = service
             log.info("%s: app started for the %s link", request.remote, who.label)
             await service.start(width, height)
-            await service.focus()  # the app has the keyboard from the start (the page focuses too)
             await self._process_messages(websocket, service)
         except asyncio.CancelledError:
             await websocket.close()
@@ -198,5 +197,9 @@ class PanelServer(Server):
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.request_exit)
         web.run_app(self._make_app(), host=self.host, port=self.port, ssl_context=self.ssl_context,
-                    handle_signals=False, loop=loop, print=None, access_log_class=AccessLog,
-                    access_log=logging.getLogger("panel-tui.serve.access"), shutdown_timeout=10)
+                    handle_signals=False, loop=loop, print=None, shutdown_timeout=10, **self.runner_options())
+
+    @staticmethod
+    def runner_options() -> dict[str, Any]:
+        """The access log (tokens hidden), for run_app here and for the tests' runner alike."""
+        return {"access_log_class": AccessLog, "access_log": logging.getLogger("panel-tui.serve.access")}

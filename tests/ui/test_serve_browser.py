@@ -136,3 +136,36 @@ def test_an_entry_recorded_in_the_terminal_appears_in_every_page_within_2_s(serv
     assert time.monotonic() - recorded < 2.0
     for screen in pages:
         screen.page.context.close()
+
+
+def _apps_running(session: Path) -> list[int]:
+    """Process ids of meeting apps on ``session`` still alive (from /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"open" in args and str(session).encode() in args:
+            found.append(int(cmdline.parent.name))
+    return found
+
+
+def test_the_first_key_goes_into_the_start_up_form_and_shutdown_closes_every_page(stockton_fresh, chromium):
+    """No click first: the attendance form that opens on a fresh session has its field, and typing
+    lands in it. Stopping the server closes the page's connection and ends its app."""
+    served = B.serve(stockton_fresh, expect=1)
+    try:
+        page = B.open_page(chromium, served.links["chair"])
+        screen = B.Screen(page)
+        screen.wait_for(r"Who is present at this ratings panel")
+        page.keyboard.type("Helen Davies")
+        screen.wait_for(r"Helen Davies")
+        assert _apps_running(stockton_fresh)
+    finally:
+        log = served.stop()
+    page.wait_for_function("document.body.classList.contains('-closed')", timeout=15_000)
+    assert "ended" in page.inner_text("body")
+    assert _apps_running(stockton_fresh) == []
+    assert served.links["chair"].rsplit("/", 1)[1] not in log
+    page.context.close()
