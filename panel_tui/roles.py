@@ -54,7 +54,7 @@ class Role:
         if self.kind == "follower":
             return "👁 following: read-only (a follower's link; nothing can be recorded from here)"
         if self.kind == "member":
-            return f"● member {self.name}: you may record a dissent (x) as yourself; the chair records the rest"
+            return f"● member {self.name}: x records your dissent; the chair records the rest"
         return ""
 
     def refusal(self, kind: str) -> str | None:

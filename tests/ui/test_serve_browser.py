@@ -46,7 +46,7 @@ def entries(session: Path) -> list[dict]:
 def test_a_member_link_paints_the_meeting_and_records_a_dissent_as_that_member(served, chromium, stockton_met):
     page = B.open_page(chromium, served.links["A (member)"])
     screen = B.Screen(page)
-    screen.wait_for(r"member A: you may record a dissent")
+    screen.wait_for(r"member A: x records your dissent")
     screen.wait_for(r"2\.2\s+Planning\s+63% of 8")  # the standards table, with its figures
     page.keyboard.press("x")  # the first key works without a click: the app has the keyboard on load
     screen.wait_for(r"Record a dissent")
