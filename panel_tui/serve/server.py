@@ -28,6 +28,7 @@ from panel_tui.serve.apps import MeetingAppService
 
 log = logging.getLogger("panel-tui.serve")
 TEMPLATES = Path(__file__).parent / "templates"
+MAX_APPS_PER_LINK = 3  # pages open at once per link: each is an app process (~47 MiB) on the chair's machine
 
 
 class AccessLog(AbstractAccessLogger):
@@ -140,6 +141,11 @@ class PanelServer(Server):
             log.warning("refused a WebSocket from %s: Origin %r is not %s", request.remote,
                         request.headers.get("Origin", "")[:100], self.origin)
             raise _refuse("this page is not the meeting's page.")
+        if sum(1 for s in self.services.values() if s.who == who) >= MAX_APPS_PER_LINK:
+            log.warning("refused a WebSocket from %s: the %s link has %d pages open already", request.remote,
+                        who.label, MAX_APPS_PER_LINK)
+            raise web.HTTPTooManyRequests(text=f"429: this link has {MAX_APPS_PER_LINK} pages open already (each "
+                                               "runs its own app on the chair's machine). Close one and reload.\n")
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=1024 * 1024)
         width = min(max(to_int(request.query.get("width", "80"), 80), 20), 500)
         height = min(max(to_int(request.query.get("height", "24"), 24), 5), 300)

@@ -181,3 +181,26 @@ def test_an_app_that_does_not_quit_is_killed(monkeypatch):
         return process.returncode
 
     assert asyncio.run(asyncio.wait_for(go(), 10)) is not None  # ended, not left sleeping
+
+
+def test_one_link_runs_a_few_apps_at_most():
+    """Each page is an app process on the chair's machine: a link (leaked, or a stuck reload loop)
+    cannot start them without end."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from panel_tui.serve import server as served
+
+    links = Links(["A"], followers=False)
+    server = served.PanelServer(SESSION, links, "127.0.0.1", 8000, "http://127.0.0.1:8000")
+    member = links.issued[0]
+    for i in range(served.MAX_APPS_PER_LINK):  # pages this link has open (stand-ins: only `who` is read)
+        server.services[f"open-{i}"] = type("Open", (), {"who": member[0]})()
+
+    async def go() -> list[int]:
+        async with TestClient(TestServer(await server._make_app())) as client:
+            headers = {"Origin": "http://127.0.0.1:8000", "Connection": "Upgrade", "Upgrade": "websocket",
+                       "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+            one_more = await client.get("/ws", cookies={COOKIE: member[1]}, headers=headers)
+            return [one_more.status]
+
+    assert asyncio.run(go()) == [429]
