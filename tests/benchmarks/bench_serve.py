@@ -140,6 +140,7 @@ def main() -> None:
     names = [f"M{i}" for i in range(members)]
     served = B.serve(session, *[a for n in names for a in ("--member", n)], expect=members + 1)
     first_browser, first_pty, keys_browser, keys_pty = [], [], [], []
+    phases: list[tuple[float, float]] = []  # (WebSocket open, first frame), seconds from navigation
     try:
         with sync_playwright() as p:
             browser = B.launch(p)
@@ -151,6 +152,8 @@ def main() -> None:
                 screen = B.Screen(page)
                 screen.wait_for(READABLE, timeout=30)
                 first_browser.append(time.monotonic() - start)
+                opened, first = page.evaluate("[window.__opened, window.__first]")  # ms since the page's navigation
+                phases.append((opened / 1000, first / 1000))
                 size = (screen.screen.columns, screen.screen.lines)
                 keys_browser += keys(screen.wait_for, lambda k, _s: page.keyboard.press(k), 1)
                 page.context.close()
@@ -180,6 +183,8 @@ def main() -> None:
     print(f"panel-tui serve benchmark: {rounds} rounds, screen {size[0]}x{size[1]}, load average "
           f"{os.getloadavg()[0]:.2f}")
     print(f"first readable screen  browser {ms(first_browser)}   |  pty {ms(first_pty)}")
+    print(f"  of which (browser)   page loaded and WebSocket open {ms([o for o, _ in phases])}; first frame from the "
+          f"app {ms([f for _, f in phases])}")
     print(f"key to repaint         browser {ms(keys_browser)}   |  pty {ms(keys_pty)}")
     if mem:
         rss = [r for r, _ in mem]

@@ -31,8 +31,10 @@ CAPTURE = """
   window.WebSocket = function (url, protocols) {
     const ws = new Native(url, protocols);
     window.__sockets.push(ws);
+    ws.addEventListener("open", () => { window.__opened = window.__opened || performance.now(); });
     ws.addEventListener("message", (e) => {
       if (typeof e.data !== "string") {
+        window.__first = window.__first || performance.now();
         const bytes = new Uint8Array(e.data);
         let s = "";
         for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
