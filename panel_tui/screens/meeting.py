@@ -72,7 +72,7 @@ class MeetingScreen(MeetingWrites):
             yield StandardsTable(id="standards")
             yield StandardDetail(id="detail")
         if self.role.label:  # a served link's role, in words above the footer (panel_tui/roles.py)
-            yield Static(self.role.label, id="role-line", markup=False)
+            yield Static(plain(self.role.label), id="role-line")  # a member's name shown literally
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -152,3 +152,13 @@ def test_role_from_environment_never_grants_more_than_asked():
     assert Role.from_environment({"PANEL_TUI_ROLE": "member"}) == Role("follower")
     assert Role.from_environment({"PANEL_TUI_ROLE": "Chair "}) == Role("follower")
     assert Role.from_environment({"PANEL_TUI_ROLE": "follower"}) == Role("follower")
+
+
+def test_a_member_s_name_is_shown_literally(stockton_met: Path):
+    """The name comes from the server's --member (checked there), but the line never trusts it."""
+    async def script(app, pilot):
+        line = str(app.screen.query_one("#role-line").render())
+        assert "␛[2J[bold]X[/]" in line
+        app.exit()
+
+    run_app(stockton_met, script, role=Role("member", "\x1b[2J[bold]X[/]"))
