@@ -204,3 +204,30 @@ def test_one_link_runs_a_few_apps_at_most():
             return [one_more.status]
 
     assert asyncio.run(go()) == [429]
+
+
+def test_a_download_goes_only_to_its_own_link_from_the_meeting_s_page():
+    """A file an app delivers (a screenshot) is fetched by the page that asked for it: another
+    link's cookie, or a request from another site, is refused before anything is read."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from panel_tui.serve.server import PanelServer
+
+    links = Links(["A"], followers=False)
+    (member, member_token), (_, chair_token) = links.issued
+    server = PanelServer(SESSION, links, "127.0.0.1", 8000, "http://127.0.0.1:8000")
+    owner = type("Service", (), {"who": member, "app_service_id": "s1"})()
+
+    async def go() -> list[int]:
+        await server.download_manager.create_download(app_service=owner, delivery_key="k1", file_name="shot.svg",
+                                                      open_method="download", mime_type="image/svg+xml")
+        async with TestClient(TestServer(await server._make_app())) as client:
+            page = {"Origin": "http://127.0.0.1:8000"}
+            return [(await client.get("/download/k1", cookies={COOKIE: chair_token}, headers=page)).status,
+                    (await client.get("/download/k1", cookies={COOKIE: member_token},
+                                      headers={"Origin": "http://evil.example"})).status,
+                    (await client.get("/download/k1", cookies={COOKIE: member_token},
+                                      headers={"Sec-Fetch-Site": "cross-site"})).status,
+                    (await client.get("/download/nope", cookies={COOKIE: member_token}, headers=page)).status]
+
+    assert asyncio.run(go()) == [403, 403, 403, 404]
