@@ -77,7 +77,7 @@ class Role:
         """A member's form offers only themselves where it asks who makes the entry."""
         if self.kind != "member":
             return fields
-        from panel_tui.modals.entry_form import FormField
+        from panel_tui.modals.form_model import FormField
 
         out = []
         for f in fields:
