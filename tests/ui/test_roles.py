@@ -162,3 +162,20 @@ def test_a_member_s_name_is_shown_literally(stockton_met: Path):
         app.exit()
 
     run_app(stockton_met, script, role=Role("member", "\x1b[2J[bold]X[/]"))
+
+
+def test_the_palette_offers_a_follower_no_writing_command(stockton_met: Path):
+    titles: dict[str, list[str]] = {}
+
+    def grab(name):
+        async def script(app, pilot):
+            titles[name] = [c.title for c in app.get_system_commands(app.screen)]
+            app.exit()
+        return script
+
+    run_app(stockton_met, grab("follower"), role=Role("follower"))
+    run_app(stockton_met, grab("chair"), role=Role())
+    writing = {"Panel: Discretion", "Panel: Keep", "Panel: Ratify", "Panel: Sign off", "Panel: Export"}
+    assert writing <= set(titles["chair"])
+    assert not writing & set(titles["follower"])
+    assert "Panel: Log" in titles["follower"]
