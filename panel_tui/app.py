@@ -11,7 +11,9 @@ from textual.screen import Screen
 
 from panel_tui.core.session import Session, load_session
 from panel_tui.heap import HeapPolicy
-from panel_tui.textual_fixes import RestyleAttachedOnly, forget_closed_watchers
+from panel_tui.roles import Role
+from panel_tui.textual_fixes import (RestyleAttachedOnly, answer_start_blur, forget_closed_watchers,
+                                   refocus_after_app_focus)
 
 
 class PanelApp(RestyleAttachedOnly, App):
@@ -26,7 +28,7 @@ class PanelApp(RestyleAttachedOnly, App):
 
     def __init__(self, path: Path | str | None = None, session: Session | None = None,
                  sessions_root: Path | str = "sessions", audit: Path | str | None = None,
-                 heap: HeapPolicy | None = None, freeze_heap: bool = False) -> None:
+                 heap: HeapPolicy | None = None, freeze_heap: bool = False, role: Role | None = None) -> None:
         """``heap``: when the garbage collector works (panel_tui.heap; the command line passes the
         one it started with). Without it the collector is left alone (tests run many apps in one
         process), unless ``freeze_heap`` asks for the policy the environment allows."""
@@ -38,6 +40,8 @@ class PanelApp(RestyleAttachedOnly, App):
         self.initial_session = session
         self.sessions_root = Path(sessions_root)
         self.audit_root = Path(audit) if audit is not None else None  # `panel-tui audit DIR`: start on the audit
+        # whose link opened this app (panel-tui serve sets it in the environment; the terminal is the chair's)
+        self.role = role if role is not None else Role.from_environment()
 
     def get_default_screen(self) -> Screen:
         """The meeting screen itself when a session is given (no blank screen composed, painted
@@ -74,6 +78,13 @@ class PanelApp(RestyleAttachedOnly, App):
         self.heap.screen_closed(self)  # its widgets collected a moment later, while the chair reads
         return result
 
+    def on_app_focus(self) -> None:
+        """In a browser (panel-tui serve) the focus comes back to the screen shown, so the first key works."""
+        refocus_after_app_focus(self)
+
+    def on_app_blur(self) -> None:
+        answer_start_blur(self)  # a served app starts with the keyboard (textual_fixes)
+
     def on_ready(self) -> None:
         self.heap.schedule_freeze(self)
 
@@ -92,5 +103,6 @@ class PanelApp(RestyleAttachedOnly, App):
         yield SystemCommand("Panel: Help", "Keys and rules", self.action_help)
         from panel_tui.modals.git_dialog import git_commands  # issue 14, 20: sync, replay, kept-aside entries
 
-        yield from git_commands(self, screen)
+        if self.role.is_chair:  # sync, replay, kept-aside entries: the chair's
+            yield from git_commands(self, screen)
 

@@ -128,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     from panel_tui.cli_git import add_git_commands  # after the log commands: it extends `verify`
 
     add_git_commands(sub)
+
+    from panel_tui.serve.cli import add_serve_command  # issue 27: the meeting in members' browsers
+
+    add_serve_command(sub)
     return p
 
 

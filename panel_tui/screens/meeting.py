@@ -27,6 +27,9 @@ from panel_tui.widgets.summary import SessionSummary
 
 NARROW = 140  # below this width the evidence pane goes under the table
 PANE_AT_LEAST = 36  # side by side, the evidence pane's width at least: the table takes the rest it needs
+# actions that write (the log, the session folder or the remote): the chair's unless a role allows one
+WRITING_ACTIONS = frozenset({"discretion", "keep", "ratify", "ratify_all", "propose", "retract", "attendance",
+                             "dissent", "sign_off", "reopen", "export"})
 PREPARE_AFTER = 1.0  # seconds after mounting before the evidence of every standard is rendered ahead
 
 
@@ -70,6 +73,8 @@ class MeetingScreen(MeetingWrites):
         with Horizontal(id="body"):
             yield StandardsTable(id="standards")
             yield StandardDetail(id="detail")
+        if self.role.label:  # a served link's role, in words above the footer (panel_tui/roles.py)
+            yield Static(plain(self.role.label), id="role-line")  # a member's name shown literally
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -133,6 +138,8 @@ class MeetingScreen(MeetingWrites):
         if self.read_only and action in ("discretion", "keep", "ratify", "ratify_all", "propose", "retract", "attendance",
                                          "dissent", "sign_off", "reopen"):
             return False
+        if action in WRITING_ACTIONS and not self.role.allows_action(action):
+            return False  # a member's or follower's link (panel_tui/roles.py)
         if action == "reopen":
             return signed
         if action == "sign_off":
@@ -155,8 +162,10 @@ class MeetingScreen(MeetingWrites):
 
     def writable_for(self, kind: str, quiet: bool = False) -> bool:
         s = self.session
-        problem = None
-        if self.read_only:
+        problem = self.role.refusal(kind)  # a served link's role first (panel_tui/roles.py)
+        if problem is not None:
+            pass
+        elif self.read_only:
             problem = f"Read-only: {self.read_only}."
         elif s.log_problem:
             problem = "Read-only: the decision log does not verify (see the banner)."

@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from panel_tui.core.display import one_line
 from panel_tui.core.session import Session, load_session
+from panel_tui.roles import Role
 
 if TYPE_CHECKING:
     from panel_tui.core.record import Recorded
@@ -50,6 +51,12 @@ class MeetingWrites(Screen[Any]):
 
     def refresh_view(self) -> None:  # the screen's own
         raise NotImplementedError
+
+    @property
+    def role(self) -> Role:
+        """Whose link opened this app (panel_tui/roles.py; the chair's in a terminal)."""
+        role = getattr(self.app, "role", None)
+        return role if isinstance(role, Role) else Role()
 
     @property
     def view_head(self) -> str:
@@ -162,10 +169,14 @@ class MeetingWrites(Screen[Any]):
 
         prepared = {"head": self.view_head}  # the view this form was opened on
         session_dir = self.session.dir
+        role = self.role
+        fields = role.own_fields(kind, fields)  # a member's form offers only that member
 
         def write(values: dict[str, Any]) -> Any:  # in the form's worker thread
             fields = to_entry(values)  # one entry's fields, or (kind, fields) for several in one write
-            return self.record(session_dir, fields if isinstance(fields, list) else [(kind, fields)], prepared["head"])
+            items = fields if isinstance(fields, list) else [(kind, fields)]
+            items = [(k, role.own_entry(k, f)) for k, f in items]  # a member records only as themselves
+            return self.record(session_dir, items, prepared["head"])
 
         def stale(_exc: Exception) -> str:  # on the UI thread
             self.adopt(load_session(self.session.dir))
@@ -175,5 +186,6 @@ class MeetingWrites(Screen[Any]):
 
         # what was recorded comes back as a Written message (on_meeting_screen_written)
         self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
-                                       drafts=(self.session.dir, draft_key(kind, standard)), follow_up=follow_up,
+                                       drafts=(self.session.dir, role.draft_key(draft_key(kind, standard))),
+                                       follow_up=follow_up,
                                        timezone=self.session.rating.framework.panel.timezone))

@@ -346,3 +346,13 @@ def test_no_other_module_reaches_into_textual_internals(module):
     assert not re.search(r"textual(\.\w+)*\._\w+", source), module
     assert not re.search(r"\._scroll_update|\bwatch_cursor_coordinate\b|def update_styles|def _on_screen_resume",
                          source), module
+
+
+def test_the_web_driver_still_blurs_the_app_as_it_starts():
+    """refocus_after_app_focus: Textual's web driver posts an AppBlur when it starts application
+    mode. When it no longer does, a served app keeps its focus and the work-around can go."""
+    import inspect
+
+    from textual.drivers.web_driver import WebDriver
+
+    assert "AppBlur()" in inspect.getsource(WebDriver.start_application_mode)
