@@ -107,7 +107,11 @@ def cmd_audit(a: argparse.Namespace) -> int:
     from panel_tui.core.people import find_register
 
     canonical = find_register(root).canonical  # people.toml at or above DIR: one name per person in the figures
-    progress = Progress(lambda s: (sys.stderr.write(s), sys.stderr.flush()))
+    def to_terminal(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    progress = Progress(to_terminal)
     if a.json and not (a.csv or a.xlsx or a.html or a.text):  # rows go out as each session is read: none is kept
         write_json(root, sys.stdout.write, progress, canonical)
         return EXIT_OK
@@ -196,7 +200,7 @@ def _banner(fmt: str, problem: str) -> str:
     return f"{spreadsheet_safe(line)}\n"
 
 
-def add_audit_commands(sub: argparse._SubParsersAction) -> None:
+def add_audit_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser("audit", help="audit every session under a folder (read-only)")
     s.add_argument("dir", type=Path)
     s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/4)")

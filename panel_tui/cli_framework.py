@@ -252,7 +252,7 @@ def cmd_new_dated(a: argparse.Namespace) -> int:
     return code
 
 
-def add_framework_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_framework_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `framework` and `paragraphs`, and let `new` choose its framework by date (called once
     from cli.build_parser, after the data commands)."""
     s = sub.add_parser("framework", help="the frameworks found (frameworks/ folders above, then bundled): list, show, check")

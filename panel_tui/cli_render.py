@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich import box
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from panel_tui.core.display import entry_summary, one_line, visible
@@ -31,19 +31,19 @@ def render_rating(console: Console, r: Rating) -> None:
     insp = r.inspection
     title = Text(f"{one_line(insp.service)} — {r.framework.id}, fieldwork {insp.fieldwork}")
     narrow = console.width < 100  # no cell borders then: at 80 columns the bands, whole, and the names fit
-    table = Table(title=title, title_justify="left", **({"box": None, "pad_edge": False, "header_style": "bold underline"} if narrow else {}))
     # band words are never cut ("Requires improveme…" at 80 columns): the band columns are as wide as
     # their longest band, and the names (and flags) wrap at words instead
-    band = {"min_width": max(len(b) for b in {*(s.computed for s in r.standards), *(s.final for s in r.standards)})}
+    band = max(len(b) for b in {*(s.computed for s in r.standards), *(s.final for s in r.standards)})
     word = max(len(w) for s in r.standards for w in s.name.split())  # a name wraps, but never inside a word
-    columns = [("Std", {"no_wrap": True}), ("Name", {"min_width": word, **({"max_width": word + 2} if narrow else {})}),
-               ("Lowest", {"justify": "right", "no_wrap": True}), ("Cases", {"justify": "right", "no_wrap": True}),
-               ("Computed", band), ("Final", band), ("Flags", {})]
+    columns = [Column("Std", no_wrap=True), Column("Name", min_width=word, max_width=word + 2 if narrow else None),
+               Column("Lowest", justify="right", no_wrap=True), Column("Cases", justify="right", no_wrap=True),
+               Column("Computed", min_width=band), Column("Final", min_width=band), Column("Flags")]
     if narrow:  # the cases beside the percent, as the app's table has them ("63% of 8"); the flags are
         # listed in words under the table ("for the panel to consider"), so their column goes
-        columns = [c for c in columns if c[0] not in ("Cases", "Flags")]
-    for col, kw in columns:
-        table.add_column(col, **kw)
+        columns = [c for c in columns if c.header not in ("Cases", "Flags")]
+    table = (Table(*columns, title=title, title_justify="left", box=None, pad_edge=False,
+                   header_style="bold underline") if narrow
+             else Table(*columns, title=title, title_justify="left"))
     for s in r.standards:
         lowest = display_percent(s.lowest_percent) if s.lowest_percent is not None else "—"
         if s.kind == "judgement":

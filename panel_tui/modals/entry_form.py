@@ -88,7 +88,9 @@ class EntryForm(FreshScreenStyles, FittingForm):
         if first is not None:  # Textual's auto-focus gives it the focus as the form mounts (by
             # default it would pick the scrolling body, restyling every field under it, ~30 ms,
             # and again when a field took the focus)
-            self.AUTO_FOCUS = f"#f-{first.name}"
+            # per form: Textual reads self.AUTO_FOCUS when the screen resumes (screen.py, 8.2.8); it is
+            # declared a ClassVar only because most screens set it in the class body
+            self.AUTO_FOCUS = f"#f-{first.name}"  # type: ignore[misc]
         with Vertical(id="form"):
             yield Label(Text(self.form_title, style="bold"), id="form-title")
             with VerticalScroll(id="form-body"):  # focusable: the keys scroll a long intro
@@ -177,7 +179,7 @@ class EntryForm(FreshScreenStyles, FittingForm):
             elif isinstance(w, TextArea):
                 text = w.text
                 out[f.name] = lines_of(text) if f.kind == "lines" else text
-            else:
+            elif isinstance(w, Input):
                 out[f.name] = w.value
         return out
 
@@ -240,20 +242,21 @@ class EntryForm(FreshScreenStyles, FittingForm):
         if at_fault is None:
             self._fit_once_mounted(mounts)
             return
+        name = at_fault.name  # the field at fault (as given)
         text = para(f"✗ {message}")
-        found = self.query(f"#err-{field}")
+        found = self.query(f"#err-{name}")
         if found:
             found.first(Static).update(text)
             found.first().add_class("-shown")
         else:  # mounted when first needed, under its field: most forms never show one
             mounts.append(self.query_one("#form-body").mount(
-                Static(text, id=f"err-{field}", classes="field-error -shown"),  # shown by its class only
-                after=f"#f-{field}"))
-        widget = self.query_one(f"#f-{field}")
+                Static(text, id=f"err-{name}", classes="field-error -shown"),  # shown by its class only
+                after=f"#f-{name}"))
+        widget = self.query_one(f"#f-{name}")
         widget.focus()
         # scroll the row into view only once the body is as short as the taller foot leaves it:
         # scrolled before, the line above the buttons then covered the message under the last field
-        self._fit_once_mounted(mounts, lambda: self._scroll_to_field(field))
+        self._fit_once_mounted(mounts, lambda: self._scroll_to_field(name))
 
     # --- drafts: no typed word lost ---------------------------------------------------------
 

@@ -143,7 +143,8 @@ def default_target(targets: list[Any], s: StandardResult) -> str:
     """The band a form starts on: one the flags point to, else the first the criteria support."""
     lean = leaning(s)
     supported = [t for t in targets if t.supported]
-    return next((t.band for t in supported if t.direction == lean), (supported or targets)[0].band)
+    band: str = next((t.band for t in supported if t.direction == lean), (supported or targets)[0].band)
+    return band
 
 
 def _for_standard(sid: str) -> ToEntry:

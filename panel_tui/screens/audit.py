@@ -381,6 +381,6 @@ class AuditScreen(Screen[None]):
             if b.action.startswith("tab("):
                 tab = b.action[5:-2]
                 yield SystemCommand(f"Audit: {b.description}", b.tooltip or b.description,
-                                    lambda tab=tab: self.action_tab(tab))  # type: ignore[misc]
+                                    lambda tab=tab: self.action_tab(tab))
             elif b.action in calls:
                 yield SystemCommand(f"Audit: {b.description}", b.tooltip or b.description, calls[b.action])

@@ -14,10 +14,7 @@ from rich.text import Text
 
 from panel_tui.widgets.safe import plain
 
-try:  # the core's four charts (audit/4), drawn here as block rows when the core provides them
-    from panel_tui.core.audit.charts import chart_bars, charts  # type: ignore[import-not-found]
-except ImportError:  # an audit core without them: the bar rows below still show every figure
-    chart_bars = charts = None
+from panel_tui.core.audit.charts import chart_bars, charts  # the core's charts (audit/4), drawn here as block rows
 
 BAR_WIDTH = 30  # cells of the longest bar: with a 22-column label and the figures, under 78
 LABEL = 22  # a group's name is cut to this in the bar rows
@@ -80,9 +77,8 @@ def figures_text(f: Mapping[str, Any]) -> Text:
             t.append(f"  {label[:42]:<42} {f[key]:>6} ")
             t.append(bar(int(f[key]), biggest, 22))
             t.append("\n")
-    if charts is not None:
-        for chart in charts(dict(f)):
-            _chart(t, chart)
+    for chart in charts(dict(f)):
+        _chart(t, chart)
     for key, groups in _groups(f):
         name = TITLES.get(key, key[3:].replace("_", " "))
         _updown(t, name, groups)

@@ -15,7 +15,7 @@ from panel_tui.textual_fixes import FreshScreenStyles
 from panel_tui.widgets.safe import para, plain
 
 
-class LogScreen(FreshScreenStyles, Screen):
+class LogScreen(FreshScreenStyles, Screen[None]):
     BINDINGS = [
         Binding("escape,l", "app.pop_screen", "Back", id="log.back", tooltip="Back to the standards"),
     ]
@@ -51,8 +51,8 @@ class LogScreen(FreshScreenStyles, Screen):
         for col in ("#", "At", "Kind", "Status", "By", "Entry"):
             table.add_column(col, key=col)
         zone = s.rating.framework.panel.timezone
-        for e in (state.entries if state else []):
-            st = status_mark(state.status_of(e))
+        for e in (state.entries if state is not None else []):
+            st = status_mark(state.status_of(e)) if state is not None else ""
             table.add_row(plain(e["seq"]), plain(local_time(e.get("at", ""), zone)), plain(e.get("kind", "")),
                           Text(st), plain(e.get("by", "")), Text(entry_summary(e)[:70]), key=str(e["seq"]))
         if table.row_count:
@@ -61,9 +61,11 @@ class LogScreen(FreshScreenStyles, Screen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         state = self.session.log
-        if state is None or event.row_key is None:
+        if state is None or event.row_key is None or event.row_key.value is None:
             return
         e = state.entry(int(event.row_key.value))
+        if e is None:
+            return
         t = Text()
         t.append("status: ", style="bold")
         t.append(status_mark(state.status_of(e)) + "\n")

@@ -57,7 +57,7 @@ def describe_session(path: Path) -> str:
             f"{r.score}/{r.max_score} {r.overall}")
 
 
-class PickerScreen(Screen):
+class PickerScreen(Screen[None]):
     HELP_TEXT = PICKER_HELP
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="picker.quit"),

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from panel_tui.core.errors import InputError
+
+if TYPE_CHECKING:
+    import ssl
 
 DEFAULT_PORT = 8000
 
@@ -28,7 +32,7 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     s.set_defaults(func=cmd_serve)
 
 
-def _ssl_context(certificate: Path | None, key: Path | None):  # -> ssl.SSLContext | None
+def _ssl_context(certificate: Path | None, key: Path | None) -> ssl.SSLContext | None:
     if certificate is None and key is None:
         return None
     if certificate is None or key is None:

@@ -22,7 +22,7 @@ class TickList(SelectionList[str]):
         """User text (a name) made visible and never markup, after its ✓ or a blank."""
         return Text(("✓ " if ticked else "  ") + one_line(self.labels[value]))
 
-    def on_selection_list_selected_changed(self, _: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, _: SelectionList.SelectedChanged[str]) -> None:
         chosen = set(self.selected)
         for i in range(self.option_count):
             value = self.get_option_at_index(i).value
