@@ -10,7 +10,7 @@ from panel_tui.core.drafts import DRAFTS_FILE, get_draft
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.screens.meeting import MeetingScreen
 from tests.ui.pilot import burst, choose, dismiss_attendance, fill, form_error, open_form, run_app, select_standard, submit
-from tests.unit.gitrepos import git, isolated_git, needs_git  # noqa: F401 (a fixture)
+from tests.unit.gitrepos import git, needs_git
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
 
@@ -145,7 +145,7 @@ def test_a_late_member_is_recorded_and_the_meeting_is_inquorate_until_they_arriv
         await pilot.pause()
         meeting = next(s for s in app.screen_stack if isinstance(s, MeetingScreen))
         seen["header"] = str(meeting.query_one(SessionSummary).render())
-        form = await open_form(pilot, "2.1", "k")
+        await open_form(pilot, "2.1", "k")
         await fill(pilot, "reason", "The panel kept the band on the evidence it read")
         await submit(pilot)
         await app.workers.wait_for_complete()

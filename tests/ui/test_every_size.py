@@ -6,7 +6,6 @@ summary and `panel-tui rate` keep band words whole."""
 from __future__ import annotations
 
 import pytest
-from rich.console import Console
 from textual.widgets import Select
 
 from panel_tui.core.session import load_session
@@ -54,7 +53,7 @@ def test_the_header_keeps_what_matters_at_any_width(stockton_copy):
 def test_a_toast_stays_off_the_evidence_pane(stockton_fresh):
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        form = await open_form(pilot, "2.1", "k")
+        await open_form(pilot, "2.1", "k")
         await fill(pilot, "reason", "Good reflects the assessments seen in every case.")
         await submit(pilot)
         await pilot.pause()

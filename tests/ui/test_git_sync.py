@@ -10,7 +10,7 @@ from panel_tui.core.inspection import load_inspection
 from panel_tui.core.log import append_entry
 from panel_tui.widgets.summary import SessionSummary
 from tests.ui.pilot import dismiss_attendance, run_app
-from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import Shared, git, needs_git
 
 pytestmark = needs_git
 

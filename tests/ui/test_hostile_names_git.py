@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import SESSIONS
 from tests.ui.pilot import dismiss_attendance, run_app
-from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import Shared, git, needs_git
 
 pytestmark = needs_git
 

@@ -534,7 +534,7 @@ def test_a_dissent_starts_on_a_member_and_the_standing_decision_and_shows_with_i
         await pilot.pause()
         pane = app.screen.query_one(StandardDetail).text.plain
         assert "#2 declined [✓ stands]" in pane
-        assert f"#3 dissent [✓ stands]" in pane and "dissents from entry 2" in pane
+        assert "#3 dissent [✓ stands]" in pane and "dissents from entry 2" in pane
 
     run_app(stockton_fresh, script)
 

@@ -183,7 +183,6 @@ def test_export_escapes_user_text(stockton_fresh):
 def test_export_is_a_complete_record_in_one_vocabulary(stockton_met):
     """Who signed off and when, every dissent with what it concerns, every retraction with its reason,
     proposals with their outcomes; the same words in every format; times in the meeting's zone."""
-    import os
 
     d = stockton_met
     insp = load_inspection(d)

@@ -246,7 +246,7 @@ def test_the_html_report_opens_in_a_real_browser(corpus, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "<script" not in text and "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in text and text.count("<svg") == 5 and "@media print" in text
-    shot, dom = tmp_path / "shot.png", tmp_path / "dom.html"
+    shot = tmp_path / "shot.png"
     base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1600",
             f"--user-data-dir={tmp_path / 'profile'}"]
     proc = subprocess.run([*base, f"--screenshot={shot}", out.as_uri()], capture_output=True, text=True, timeout=120)

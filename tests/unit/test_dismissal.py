@@ -39,7 +39,7 @@ from panel_tui.core.log import append_entry, canonical_hash, read_state
 from panel_tui.core.log.chain import _render, ordered_entry, render_entry, render_header, render_log
 from panel_tui.core.log.entries import ALL_KINDS, DISMISSAL, KINDS, entry_line
 from panel_tui.core.log.schema import ShapeError, check_entry
-from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import Shared, git, needs_git
 from tests.unit.test_gitstore import cli, log_entries
 from tests.unit.test_history_attacks import commit_as
 from tests.unit.test_sync_conflicts import KEEP, UPLIFT, both_present, record

@@ -23,7 +23,7 @@ from panel_tui.core.drafts import (
     tracked_by_git,
 )
 from tests.conftest import SESSIONS
-from tests.unit.gitrepos import git, isolated_git, needs_git  # noqa: F401 (fixture)
+from tests.unit.gitrepos import git, needs_git
 
 # --- restorable ----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import pytest
 from panel_tui.core import gitstore
 from panel_tui.core.inspection import load_inspection
 from panel_tui.core.log import append_entry, read_state
-from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import Shared, git, needs_git
 
 pytestmark = needs_git
 

@@ -8,12 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from panel_tui.core import gitstore
 from panel_tui.core.inspection import load_inspection
 from panel_tui.core.log import append_entry
-from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import Shared, git, needs_git
 from tests.unit.test_gitstore import attend, cli, diverge, dissent, log_entries
 
 pytestmark = needs_git

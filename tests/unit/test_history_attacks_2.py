@@ -4,8 +4,6 @@ with a dummy branch "keeping aside" another office's decisions without cause."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import tomllib
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import tomli_w
 
 from panel_tui.core import gitstore
 from panel_tui.core.log.chain import canonical_hash, render_log
-from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import Shared, git, needs_git
 from tests.unit.test_gitstore import cli, log_entries
 from tests.unit.test_history_attacks import commit_as, pushed_three
 

@@ -14,7 +14,7 @@ import pytest
 
 from panel_tui.core import gitstore
 from tests.conftest import SESSIONS
-from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import Shared, git, needs_git
 
 NAMES = {
     "one space": "Leeds YOS",

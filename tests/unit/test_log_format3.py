@@ -42,7 +42,7 @@ from panel_tui.core.log import (
 )
 from panel_tui.core.log.chain import _render, ordered_entry, render_entry, render_header, render_log
 from panel_tui.core.log.writer import new_header
-from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import Shared, git, needs_git
 from tests.unit.test_gitstore import cli, diverge, log_entries
 from tests.unit.test_hash_vectors import node_verifier
 from tests.unit.test_history_attacks import LOG, commit_as, git_show

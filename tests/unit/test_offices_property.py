@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.gitrepos import isolated_git, needs_git  # noqa: F401 (fixture)
+from tests.unit.gitrepos import needs_git
 from tests.unit.offices import run_sequence
 
 pytestmark = needs_git

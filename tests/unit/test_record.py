@@ -14,7 +14,7 @@ from panel_tui.core import record as record_module
 from panel_tui.core.gitstore.commit import CommitOutcome
 from panel_tui.core.log import NO_LOG, StaleView
 from panel_tui.core.record import Recorded, band_spelling, record, record_all
-from tests.unit.gitrepos import git, isolated_git, needs_git  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import git, needs_git
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
 ATTEND = {"chair": "Chair", "members": ["A", "B"], "by": "Chair"}

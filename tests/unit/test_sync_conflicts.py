@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 from panel_tui.core import gitstore
-from tests.unit.gitrepos import Shared, git, isolated_git, needs_git, shared  # noqa: F401 (fixtures)
+from tests.unit.gitrepos import Shared, git, needs_git
 from tests.unit.test_gitstore import attend, cli, complete_meeting, log_entries, record
 
 pytestmark = needs_git
