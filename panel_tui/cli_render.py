@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich import box
 from rich.table import Column, Table
 from rich.text import Text
 
@@ -68,7 +67,7 @@ def render_rating(console: Console, r: Rating) -> None:
     if r.score != r.computed_score or r.overall != r.computed_overall:
         line += f"; final {r.score}/{r.max_score}, {r.overall}"
     else:
-        line += f"; final the same"
+        line += "; final the same"
     console.print(Text(visible(line)))
     if r.overall_flip_distance is not None:
         n = r.overall_flip_distance

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-# The git fixtures (a private git configuration; a bare remote and its clones) for every test that names
-# them: defined with their helpers in tests/unit/gitrepos.py, offered here so no test file imports one.
-from tests.unit.gitrepos import isolated_git, shared  # noqa: F401
-
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = ROOT / "sessions"
+
+# The git fixtures (a private git configuration; a bare remote and its clones) for every test that names
+# them: defined with their helpers in tests/unit/gitrepos.py, offered here so no test file imports one.
+from tests.unit.gitrepos import isolated_git, shared  # noqa: E402, F401 (after SESSIONS, which gitrepos imports)
 
 
 @pytest.fixture
