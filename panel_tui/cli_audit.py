@@ -108,7 +108,7 @@ def cmd_audit(a: argparse.Namespace) -> int:
 
     canonical = find_register(root).canonical  # people.toml at or above DIR: one name per person in the figures
     def to_terminal(text: str) -> None:
-        sys.stderr.write(text)
+        sys.stderr.write(text)  # shown: the progress counts, no path or name
         sys.stderr.flush()
 
     progress = Progress(to_terminal)
