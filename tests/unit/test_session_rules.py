@@ -104,6 +104,7 @@ def test_the_first_entry_stores_the_frameworks_exact_bytes(fresh: Path) -> None:
     assert not [p for p in fresh.iterdir() if ".tmp-" in p.name]
     r = cli("verify", fresh)
     assert r.returncode == 0, r.stderr
+    assert "rules:" not in r.stdout  # the copy is the bundled file as it is now: nothing to say
     assert js_verify(fresh) in (None, f"ok 1 {r.stdout.split('head ')[1].split(',')[0]}")
 
 
@@ -183,6 +184,10 @@ def test_the_sessions_copy_wins_over_a_parent_folders_framework_edited_later(tmp
         mine.replace("small_sample_cases = 5", "small_sample_cases = 50"), encoding="utf-8")
     r = cli("verify", s)
     assert r.returncode == 0, r.stderr
+    # verify says which rules apply, and that the folder's file changed since
+    assert f"rules: the session's own copy, {s / COPY_FILE}" in r.stdout
+    assert f"{repo / 'frameworks' / 'insp-yos-r.toml'} has changed since" in r.stdout
+    assert "the session keeps its own" in r.stdout
     after = json.loads(cli("rate", s, "--json").stdout)
     assert [x["flags"] for x in after["standards"]] == [x["flags"] for x in before["standards"]]
     # a session with no log yet is rated by the framework as it is now

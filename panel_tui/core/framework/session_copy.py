@@ -156,6 +156,24 @@ def copy_sha256(session_dir: Path) -> str | None:
     return found
 
 
+def rules_note(fw: Framework, session_dir: Path) -> str | None:
+    """Where a session's rules were read from, when that is not the framework found by id today (one
+    edited or reworded since the first entry): said by verify, so nobody wonders which rules apply."""
+    if fw.origin not in ("session", "released"):
+        return None
+    try:
+        now = discovery.load_framework(fw.id, near=session_dir)
+    except InputError as exc:
+        now_text = f"no framework '{fw.id}' is found by id now ({exc.problem.rstrip('.')})"
+    else:
+        if now.sha256 == fw.sha256:
+            return None
+        now_text = f"{now.path} has changed since (sha256 {now.sha256[:12]}…)"
+    where = f"the session's own copy, {fw.path}" if fw.origin == "session" else f"{fw.id} as released, {fw.path}"
+    return (f"rules: {where} (sha256 {fw.sha256[:12]}…), the rules the log was decided under; {now_text}: "
+            "the session keeps its own.")
+
+
 def write_copy(session_dir: Path, fw: Framework) -> None:
     """Store the framework's exact bytes in the session (the first entry's write, under the session's
     lock): written atomically, never through a link, and only the bytes whose hash the log records."""
