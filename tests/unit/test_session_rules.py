@@ -16,6 +16,7 @@ import pytest
 
 from panel_tui.core.framework import FRAMEWORK_DIR, load_framework
 from panel_tui.core.framework.session_copy import COPY_FILE, released_dir
+from tests.unit.independent_verifier import verify as independent
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = ROOT / "sessions"
@@ -102,6 +103,7 @@ def test_the_first_entry_stores_the_frameworks_exact_bytes(fresh: Path) -> None:
     assert copy == (FRAMEWORK_DIR / "hmip-yos-2018.toml").read_bytes()
     assert hashlib.sha256(copy).hexdigest() == header["framework_sha256"]
     assert not [p for p in fresh.iterdir() if ".tmp-" in p.name]
+    assert independent(fresh) is None
     r = cli("verify", fresh)
     assert r.returncode == 0, r.stderr
     assert "rules:" not in r.stdout  # the copy is the bundled file as it is now: nothing to say
@@ -119,6 +121,7 @@ def test_a_copy_swapped_for_another_framework_with_the_same_id_is_tampering(fres
     assert "tampering" in r.stderr and "git checkout -- framework.toml" in r.stderr
     assert "Traceback" not in r.stderr
     assert js_verify(fresh) in (None, "framework changed")
+    assert independent(fresh) == "framework changed"
     # nothing more is recorded on it
     w = cli("dissent", fresh, "--member", "Bob Member", "--reason", "The sample was too small.")
     assert w.returncode == 2 and "framework changed" in w.stderr
@@ -139,6 +142,7 @@ def test_a_copy_deleted_is_named_with_the_fix(fresh: Path) -> None:
     assert r.returncode == 1
     assert f"framework copy missing: {fresh / COPY_FILE}" in r.stderr and "git checkout -- framework.toml" in r.stderr
     assert js_verify(fresh) in (None, "framework copy missing")
+    assert independent(fresh) == "framework copy missing"
 
 
 def test_a_link_planted_before_the_first_entry_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
