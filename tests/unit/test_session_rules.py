@@ -239,3 +239,16 @@ def test_the_copy_is_committed_with_the_first_entry_and_never_changed(tmp_path: 
     _git(root, "commit", "-qam", "put them back")
     r = cli("verify", s, env=git_on)
     assert r.returncode == 1 and changed[:10] in r.stderr and "changes framework.toml" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("bytes_, words", [
+    (b"garbage = = \n", "the session's copy of its rules does not read"),
+    ((FRAMEWORK_DIR / "hmip-yjs-2021.toml").read_bytes(), "is framework 'hmip-yjs-2021', but the inspection and the log"),
+])
+def test_a_copy_that_does_not_read_or_is_another_framework_is_refused_naming_it(fresh: Path, bytes_: bytes,
+                                                                               words: str) -> None:
+    (fresh / COPY_FILE).write_bytes(bytes_)
+    for args in (("verify", fresh), ("rate", fresh), ("export", fresh, "--format", "md")):
+        r = cli(*args)
+        assert r.returncode == 2 and str(fresh / COPY_FILE) in r.stderr and words in r.stderr, (args, r.stderr)
+        assert "git checkout -- framework.toml" in r.stderr and "Traceback" not in r.stderr

@@ -86,18 +86,20 @@ def read_copy(session_dir: Path, framework_id: str) -> Framework | None:
     """The session's own copy of its rules (None when there is none). A link planted there, a copy
     that does not read, or a copy of another framework than the one named is refused."""
     path = session_dir / COPY_FILE
+    restore = (f"put back the session's own copy: `git checkout -- {COPY_FILE}` in the session's folder, or restore "
+               "it from a backup (it is written once, at the first entry, and never changed).")
     if os.path.islink(path):
-        raise InputError(path, None, "is a symbolic link; a session's rules are never read through a link.",
-                         f"put back the session's own copy: `git checkout -- {COPY_FILE}` in the session's folder, "
-                         "or restore it from a backup.")
+        raise InputError(path, None, "is a symbolic link; a session's rules are never read through a link.", restore)
     if not os.path.lexists(path):
         return None
-    fw = _parse_cached(path, "session")
+    try:
+        fw = _parse_cached(path, "session")
+    except InputError as exc:
+        raise InputError(path, exc.place, f"the session's copy of its rules does not read: {exc.problem}", restore) \
+            from None
     if fw.id != framework_id:
         raise InputError(path, "[framework]", f"the session's copy of its rules is framework '{fw.id}', but the "
-                         f"inspection and the log name '{framework_id}'.",
-                         f"put back the session's own copy: `git checkout -- {COPY_FILE}` in the session's folder, "
-                         "or restore it from a backup.")
+                         f"inspection and the log name '{framework_id}'.", restore)
     return fw
 
 
