@@ -58,7 +58,7 @@ def log_header(log_path: Path) -> dict[str, Any] | None:
     chunk = head.split(b"\n\n", 1)[0]
     try:
         table = tomllib.loads(chunk.decode("utf-8")).get("log")
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError):  # (an integer too long)
         return None
     return table if isinstance(table, dict) else None
 
