@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 import re
 import tomllib
 from pathlib import Path
@@ -34,8 +35,9 @@ _LOG_FILE = "decisions.toml"  # (core.inspection.LOG_FILE; not imported: inspect
 _HEADER_BYTES = 8192  # the [log] table is the log's first chunk, a few hundred bytes
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 
-# parsed copies and released versions, kept while the file's signature holds
-_COPIES: dict[str, tuple[Signature, Framework]] = {}
+# parsed copies and released versions by their bytes' SHA-256 (the audit reads hundreds of sessions
+# holding the same copy: each is parsed once and kept once, not once per session)
+_COPIES: dict[tuple[str, str], Framework] = {}
 
 
 def released_dir() -> Path:
@@ -71,15 +73,12 @@ def keeps_copy(log_format: object) -> bool:
 
 
 def _parse_cached(path: Path, origin: str, sidecar: tuple[dict[str, Any], Path] | None = None) -> Framework:
-    sig = _signature(str(path))
-    cached = _COPIES.get(str(path))
-    if sig is not None and cached is not None and cached[0] == sig and cached[1].origin == origin:
-        return cached[1]
     data = read_bytes(path, "framework file", MAX_FRAMEWORK_BYTES)
-    fw = parse_framework(data, path, sidecar, origin)
-    if sig is not None:
-        _COPIES[str(path)] = (sig, fw)
-    return fw
+    key = (hashlib.sha256(data).hexdigest(), origin)
+    cached = _COPIES.get(key)
+    if cached is None:
+        cached = _COPIES[key] = parse_framework(data, path, sidecar, origin)
+    return cached if cached.path == path else replace(cached, path=path)
 
 
 def read_copy(session_dir: Path, framework_id: str) -> Framework | None:
