@@ -177,6 +177,11 @@ def cmd_verify(a: argparse.Namespace) -> int:
     n = len(state.entries)
     status = f"signed off at entry {state.sign_off_seq}" if state.signed_off else "not signed off"
     _say(f"{log_path}: intact, {n} entr{'y' if n == 1 else 'ies'}, head {state.head}, {status}")
+    from panel_tui.core.framework.session_copy import rules_note
+
+    note = rules_note(session.inspection.framework, session.dir)
+    if note:
+        _say(f"  {note}")
     for line in git_notes:
         _say(f"  {line}")
     return EXIT_OK

@@ -17,7 +17,8 @@ from typing import Any
 
 from panel_tui.core.display import has_visible_text, one_line, shown
 from panel_tui.core.errors import InputError
-from panel_tui.core.framework import Framework, load_framework
+from panel_tui.core.framework import Framework
+from panel_tui.core.framework.session_copy import session_framework
 from panel_tui.core.tomlfile import line_of, load_toml
 
 INSPECTION_FILE = "inspection.toml"
@@ -248,8 +249,9 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
     if not isinstance(head["framework"], str):
         raise InputError(path, "[inspection]", "'framework' must be a framework id string.")
     try:
-        # the frameworks folders at or above the session's folder, then the bundled ones
-        fw = load_framework(head["framework"], near=path.parent)
+        # with a log: the rules it was decided under (the session's copy, or a released version by
+        # hash); else the frameworks folders at or above the session's folder, then the bundled ones
+        fw = session_framework(head["framework"], path.parent)
     except InputError as exc:
         if exc.file is not None:  # the framework file (or its in-force file) itself is at fault: name it
             raise

@@ -90,6 +90,7 @@ def make_sessions(root: Path, count: int) -> int:
             add("dissent", member="B", reason=why)
         add("sign-off")
         (d / "decisions.toml").write_bytes(render_log(header, state.entries))
+        (d / "framework.toml").write_bytes(insp.framework.path.read_bytes())  # format 4: the session's rules
         total += len(state.entries)
     return total
 

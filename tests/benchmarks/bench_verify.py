@@ -41,6 +41,7 @@ def build(session: Path, pairs: int) -> Path:
         state.apply(undo)
     path = session / "decisions.toml"
     path.write_bytes(render_log(state.header, state.entries))  # type: ignore[arg-type]
+    (session / "framework.toml").write_bytes(insp.framework.path.read_bytes())  # format 4: the session's rules
     return path
 
 

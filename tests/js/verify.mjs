@@ -1,10 +1,12 @@
-// An independent verifier for panel-tui decision logs (formats panel-tui/decisions/2 and /3), written
+// An independent verifier for panel-tui decision logs (formats panel-tui/decisions/2, /3 and /4), written
 // in JavaScript from docs/formats.md alone: no panel-tui code, only a TOML parser. Format 3 hashes the
 // same way; its entries carry entered_by (required) and, when replayed, decided_at. A format-3 dismissal
 // names an entry kept aside in decisions.refused.toml (its own hash intact), once while it stands.
+// Format 4 is format 3 whose session keeps its rules: framework.toml beside the log, whose SHA-256 is the
+// header's framework_sha256 (a missing copy, or one whose bytes differ, fails).
 // Usage: node verify.mjs SESSION_DIR   -> prints "ok <entries> <head>" (exit 0) or the problem (exit 1)
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "smol-toml";
 
@@ -52,10 +54,17 @@ function verify(dir) {
   const extra = Object.keys(doc).filter((k) => k !== "log" && k !== "entry");
   if (extra.length) return `extra top-level keys: ${extra}`;
   const log = doc.log;
-  const v3 = log.format === "panel-tui/decisions/3";
-  if (log.format !== "panel-tui/decisions/2" && !v3) return `not format 2 or 3: ${log.format}`;
+  const v4 = log.format === "panel-tui/decisions/4";
+  const v3 = log.format === "panel-tui/decisions/3" || v4; // format 4 has format 3's entries
+  if (log.format !== "panel-tui/decisions/2" && !v3) return `not format 2, 3 or 4: ${log.format}`;
   const insp = createHash("sha256").update(readFileSync(join(dir, "inspection.toml"))).digest("hex");
   if (insp !== log.inspection_sha256) return "inspection changed";
+  if (v4) {
+    const copy = join(dir, "framework.toml");
+    if (!existsSync(copy) || lstatSync(copy).isSymbolicLink() || !lstatSync(copy).isFile()) return "framework copy missing";
+    const fw = createHash("sha256").update(readFileSync(copy)).digest("hex");
+    if (fw !== log.framework_sha256) return "framework changed";
+  }
   let prev = H(log), signed = false, aside = null;
   const dismissed = new Map(); // kept-aside hash -> seq of its standing dismissal
   const entries = doc.entry || [];

@@ -217,6 +217,7 @@ def make_corpus(root: Path, count: int, seed: int) -> Truth:
             if rnd.random() < 0.85:
                 add("sign-off")
             (d / "decisions.toml").write_bytes(render_log(header, state.entries))
+            (d / "framework.toml").write_bytes(insp.framework.path.read_bytes())  # format 4: the session's rules
             truth.made[path], truth.stacks[path], truth.retracted[path] = made, dict(stacks), retracted
             truth.sessions[path]["chair"] = chair_key
         # one log tampered with after it was written: listed, never counted

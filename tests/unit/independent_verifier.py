@@ -14,6 +14,12 @@ def verify(session: Path) -> str | None:
     log = doc["log"]
     if hashlib.sha256((session / "inspection.toml").read_bytes()).hexdigest() != log["inspection_sha256"]:
         return "inspection changed"
+    if log["format"] == "panel-tui/decisions/4":  # the session keeps its rules: framework.toml beside the log
+        copy = session / "framework.toml"
+        if copy.is_symlink() or not copy.is_file():
+            return "framework copy missing"
+        if hashlib.sha256(copy.read_bytes()).hexdigest() != log["framework_sha256"]:
+            return "framework changed"
     prev, signed = h(log), False
     for i, e in enumerate(doc.get("entry", []), 1):
         if e.get("seq") != i: return f"entry {i}: seq"

@@ -34,6 +34,7 @@ from panel_tui.core.log import (
     LOG_FORMAT,
     LOG_FORMAT_V2,
     LOG_FORMAT_V3,
+    LOG_FORMAT_V4,
     append_entry,
     canonical_hash,
     canonical_json,
@@ -95,11 +96,12 @@ def rewrite(session: Path, change: Any) -> None:
 # --- the format ------------------------------------------------------------------------------------
 
 def test_new_logs_are_format_3_and_record_who_entered_every_entry(stockton_fresh: Path) -> None:
-    assert LOG_FORMAT == LOG_FORMAT_V3 == "panel-tui/decisions/3"
+    """New logs are format 4 (issue 25: the session keeps its rules), whose entries are format 3's."""
+    assert LOG_FORMAT == LOG_FORMAT_V4 == "panel-tui/decisions/4" and LOG_FORMAT_V3 == "panel-tui/decisions/3"
     attend(stockton_fresh, entered_by="Sam Lee")
     e = dissent(stockton_fresh, entered_by="Priya Shah")
     data = (stockton_fresh / "decisions.toml").read_bytes()
-    assert b'\nformat = "panel-tui/decisions/3"\n' in data
+    assert b'\nformat = "panel-tui/decisions/4"\n' in data
     assert b'\nby = "A"\nentered_by = "Priya Shah"\nprev = "' in data  # its canonical place: after by
     assert e["entered_by"] == "Priya Shah" and e["hash"] == canonical_hash(e)  # hashed with the entry
     assert run("verify", stockton_fresh).returncode == 0
@@ -470,7 +472,7 @@ def test_the_golden_v3_log_has_a_session_to_verify_in_javascript(tmp_path: Path)
 
 
 def test_the_header_of_a_new_log(stockton_fresh: Path) -> None:
-    assert new_header(load_inspection(stockton_fresh))["format"] == "panel-tui/decisions/3"
+    assert new_header(load_inspection(stockton_fresh))["format"] == "panel-tui/decisions/4"
 
 
 def test_ratify_all_proposed_takes_entered_by_too(stockton_fresh: Path) -> None:

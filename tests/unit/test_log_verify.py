@@ -164,7 +164,9 @@ def test_log_json_lists_entries_and_effective(sessions_dir):
 
 
 def test_framework_changed_is_reported(stockton_copy, tmp_path, monkeypatch):
-    """A bundled framework edited in place no longer matches framework_sha256 in the log."""
+    """A bundled framework edited in place, with no released version of the hash the log names, no
+    longer matches framework_sha256 (with its released versions kept, the log verifies:
+    tests/unit/test_session_rules.py)."""
     import shutil
 
     from panel_tui.core import framework as fwmod
@@ -176,10 +178,11 @@ def test_framework_changed_is_reported(stockton_copy, tmp_path, monkeypatch):
     shutil.copytree(fwmod.FRAMEWORK_DIR, alt)
     p = alt / "hmip-yos-2018.toml"
     p.write_text(p.read_text().replace("near_boundary_points = 5", "near_boundary_points = 6"))
+    shutil.rmtree(alt / "released")
     monkeypatch.setattr(discovery, "FRAMEWORK_DIR", alt)
     fwmod.load_framework.cache_clear()
     try:
         state = read_state(stockton_copy / "decisions.toml", load_inspection(stockton_copy))
     finally:
         fwmod.load_framework.cache_clear()
-    assert state.problem and "framework changed" in state.problem
+    assert state.problem and "framework changed" in state.problem and "no released version" in state.problem

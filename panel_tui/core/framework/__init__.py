@@ -15,7 +15,8 @@ by decision logs (the bundled ones), in ``in_force.toml`` beside them.
 
 One job per module: ``model`` (the dataclasses), ``checks`` (the problem collector), ``reader``
 (one file's checks and building), ``in_force`` (dates in force and their sidecar file),
-``discovery`` (folders, lookup by id, the catalogue).
+``discovery`` (folders, lookup by id, the catalogue), ``session_copy`` (the rules a session
+with a log keeps: its own ``framework.toml``, or a released version by hash).
 """
 
 from panel_tui.core.framework.discovery import (

@@ -122,8 +122,11 @@ class _Loader:
 
     @staticmethod
     def cache_clear() -> None:
+        from panel_tui.core.framework import session_copy
+
         _PARSED.clear()
         _SIDECARS.clear()
+        session_copy.cache_clear()
 
 
 load_framework = _Loader()

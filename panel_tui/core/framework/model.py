@@ -138,7 +138,9 @@ class Framework:
     rules: tuple[RuleNote, ...] = ()
     samples: dict[str, str] = field(default_factory=dict)  # sample id -> its name ("victims": "Victims' cases")
     in_force: InForce | None = None
-    origin: str = "bundled"  # "bundled" (panel_tui/frameworks) or "folder" (a frameworks/ folder)
+    # "bundled" (panel_tui/frameworks), "folder" (a frameworks/ folder), "session" (a session's own copy,
+    # framework.toml) or "released" (a released version of a bundled one, by hash: frameworks/released/)
+    origin: str = "bundled"
 
     def rule(self, rid: str) -> RuleNote | None:
         return next((r for r in self.rules if r.id == rid), None)

@@ -123,8 +123,9 @@ def _commit_log(root: Path, session_dir: Path, rel: str, subject_note: str = "")
     env = {"GIT_AUTHOR_NAME": author_name(last.get("by")), "GIT_AUTHOR_EMAIL": AUTHOR_EMAIL}
     if isinstance(last.get("at"), str):
         env["GIT_AUTHOR_DATE"] = last["at"]
-    _with_index_retry(lambda: _git(root, "add", "--", rel))
-    _with_index_retry(lambda: _git(root, "commit", "-q", "-m", subject, "-m", body, "--only", "--", rel, env=env))
+    paths = [rel, *_copy_to_commit(root, session_dir, rel, head_has_commit)]
+    _with_index_retry(lambda: _git(root, "add", "--", *paths))
+    _with_index_retry(lambda: _git(root, "commit", "-q", "-m", subject, "-m", body, "--only", "--", *paths, env=env))
     sha = _out(root, "rev-parse", "HEAD")
     out = CommitOutcome("committed", f"committed {sha[:10]}: {subject}", commit=sha)
     for e in new:
@@ -138,6 +139,21 @@ def _commit_log(root: Path, session_dir: Path, rel: str, subject_note: str = "")
                                f"{_one_line(exc.detail, 300)}. Fix: `git -C {shell_quote(root)} tag -a "
                                f"{tag_name(session, int(e['seq']))} {sha[:10]}` once the cause is fixed.")
     return out
+
+
+def _copy_to_commit(root: Path, session_dir: Path, rel: str, head_has_commit: bool) -> list[str]:
+    """The session's copy of its rules (format 4), committed with the log's first commit that finds it
+    not yet committed; once committed it is never committed again (a changed copy is tampering, which
+    verify names; the history check names a commit that changes it)."""
+    from panel_tui.core.framework.session_copy import COPY_FILE
+
+    copy = session_dir / COPY_FILE
+    if not copy.is_file() or copy.is_symlink():
+        return []
+    copy_rel = rel[: -len(LOG_FILE)] + COPY_FILE
+    if head_has_commit and blob(root, "HEAD", copy_rel) is not None:
+        return []
+    return [copy_rel]
 
 
 def _with_index_retry(call: Callable[[], Any]) -> Any:

@@ -99,12 +99,12 @@ def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None],
 
     Raises RuleRefused when it refers to an entry that was itself kept aside.
     """
-    from panel_tui.core.log.entries import LOG_FORMAT_V2, LOG_FORMAT_V3
+    from panel_tui.core.log.entries import ENTERED_BY_FORMATS, LOG_FORMAT_V2, LOG_FORMAT_V3
 
     if log_format is None:
         log_format = LOG_FORMAT_V3 if "entered_by" in e else LOG_FORMAT_V2
     fields = {k: v for k, v in e.items() if k not in _DERIVED}
-    if log_format == LOG_FORMAT_V3:
+    if log_format in ENTERED_BY_FORMATS:
         fields["decided_at"] = e.get("decided_at", e.get("at"))  # replayed twice: still the first time
         fields.pop("at", None)
     for key in ("retracts", "about"):

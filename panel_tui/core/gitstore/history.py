@@ -15,9 +15,10 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from panel_tui.core.errors import InputError
+from panel_tui.core.framework.session_copy import COPY_FILE
 from panel_tui.core.gitstore.accepted import HistoryProblem
 from panel_tui.core.gitstore.lineage import BlobStore, Lineage, lineages
-from panel_tui.core.gitstore.lineage_check import kept_aside_problems, log_problems, session_problems
+from panel_tui.core.gitstore.lineage_check import copy_problems, kept_aside_problems, log_problems, session_problems
 from panel_tui.core.gitstore.run import REFUSED_FILE, GitFailed, _git, _rel, blob, ensure_ignored, work_tree
 from panel_tui.core.gitstore.versions import LogVersion, common_prefix, entry_line, extension_problem, parse_version
 from panel_tui.core.inspection import LOG_FILE
@@ -46,7 +47,8 @@ def check_history(session_dir: Path, verified: bytes | None = None) -> tuple[str
         pass  # a read-only clone: verify still reads what is there
     rel = _rel(root, session_dir / LOG_FILE)
     aside_rel = rel[: -len(LOG_FILE)] + REFUSED_FILE
-    found = lineages(root, "HEAD", pathspecs=[f":(literal){rel}", f":(literal){aside_rel}"])
+    copy_rel = rel[: -len(LOG_FILE)] + COPY_FILE
+    found = lineages(root, "HEAD", pathspecs=[f":(literal){rel}", f":(literal){aside_rel}", f":(literal){copy_rel}"])
     with BlobStore(root) as store:
         return rel, session_problems(root, rel, session_dir, found, store, verified)
 
@@ -104,6 +106,8 @@ def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, Histo
         for rel, lin in found.items():
             if rel == LOG_FILE or rel.endswith("/" + LOG_FILE):
                 problems = log_problems(root, lin, (root / rel).parent, store, working=False)
+            elif rel == COPY_FILE or rel.endswith("/" + COPY_FILE):
+                problems = copy_problems(root, lin)
             else:
                 problems = kept_aside_problems(root, lin, store)
             out += [(rel, p) for p in problems if not p.accepted]

@@ -15,12 +15,13 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from panel_tui.core.framework.session_copy import COPY_FILE
 from panel_tui.core.gitstore.run import GitFailed, _git, git_path
 from panel_tui.core.inspection import LOG_FILE
 from panel_tui.core.kept_aside import KEPT_ASIDE_FILE
 
-ALL_LOGS = [f":(literal){LOG_FILE}", f":(glob)**/{LOG_FILE}", f":(literal){KEPT_ASIDE_FILE}",
-            f":(glob)**/{KEPT_ASIDE_FILE}"]
+RECORD_FILES = (LOG_FILE, KEPT_ASIDE_FILE, COPY_FILE)  # a session's files whose history is part of the record
+ALL_LOGS = [spec for name in RECORD_FILES for spec in (f":(literal){name}", f":(glob)**/{name}")]
 
 
 @dataclass
@@ -56,7 +57,7 @@ def _oid(text: str) -> str | None:
 
 
 def lineages(root: Path, tip: str = "HEAD", since: str | None = None,
-             pathspecs: list[str] | None = None, names: tuple[str, ...] = (LOG_FILE, KEPT_ASIDE_FILE)) -> dict[str, Lineage]:
+             pathspecs: list[str] | None = None, names: tuple[str, ...] = RECORD_FILES) -> dict[str, Lineage]:
     """The lineage of every log and kept-aside file matching ``pathspecs`` (all of them by default)
     reachable from ``tip`` and, with ``since``, not from it: one ``git log``, one ``git rev-list``
     for the merges and one ``git ls-tree``."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from panel_tui.core.framework.session_copy import COPY_FILE
 from panel_tui.core.gitstore.accepted import HistoryProblem, acceptance, accepted_rewrites
 from panel_tui.core.gitstore.accounting import accounted_entries
 from panel_tui.core.gitstore.lineage import BlobStore, Edge, Lineage
@@ -27,7 +28,30 @@ def session_problems(root: Path, rel: str, session_dir: Path, found: dict[str, L
     aside = found.get(rel[: -len(LOG_FILE)] + REFUSED_FILE)
     if aside is not None:
         out += kept_aside_problems(root, aside, store)
+    copy = found.get(rel[: -len(LOG_FILE)] + COPY_FILE)
+    if copy is not None:
+        out += copy_problems(root, copy)
     return out
+
+
+def copy_problems(root: Path, lin: Lineage) -> list[HistoryProblem]:
+    """A session keeps its rules: its copy of the framework (``framework.toml``, format 4) is written
+    once, with the first entry; a commit that changes it, deletes it or puts a link there is named."""
+    problems = []
+    for e in reversed(lin.edges):
+        if e.not_a_file:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"replaces {COPY_FILE} (the session's rules) "
+                                                                       "with a link, not a file"))
+        elif e.old is not None and e.new is None:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes {COPY_FILE}, the rules the session's "
+                                                                       "log was decided under"))
+        elif e.old is not None and e.new != e.old:
+            problems.append(HistoryProblem(e.commit, e.author, e.date, f"changes {COPY_FILE}, the rules the session's "
+                                                                       "log was decided under (a session keeps its rules)"))
+    rewrites = accepted_rewrites(root) if problems else []
+    for found in problems:
+        found.accepted = acceptance(rewrites, found.commit, lin.rel)
+    return problems
 
 
 def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[HistoryProblem]:

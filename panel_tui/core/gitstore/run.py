@@ -169,7 +169,7 @@ def _rel(root: Path, path: Path) -> str:
 _IGNORE_CHECKED: set[Path] = set()
 # Files whose bytes are hashed or checked byte for byte: no committed .gitattributes may convert
 # their line endings, run a filter over them or re-encode them in this clone.
-RAW_FILES = (LOG_FILE, REFUSED_FILE, "inspection.toml", "cases.csv", ACCEPTED_FILE)
+RAW_FILES = (LOG_FILE, REFUSED_FILE, "inspection.toml", "cases.csv", ACCEPTED_FILE, "framework.toml")
 RAW_ATTRIBUTES = "-text -filter -ident -working-tree-encoding"
 ATTRIBUTES_MARK = "# panel-tui: these files' bytes are a record; git must never convert them"
 

@@ -72,6 +72,18 @@ class OwnCheck:
         data = blob(self.root, sha, self.rel[: -len(LOG_FILE)] + REFUSED_FILE)
         return frozenset(str(e.get("hash")) for e in kept_aside(data)), None
 
+    def _copy_at(self, sha: str) -> str | None:
+        """The SHA-256 of the session's copy of its rules committed beside this version (format 4); where
+        that commit has none at this path (the session's folder was since moved, or the copy came one
+        commit later), the working copy's: the copy is write-once (``copy_problems``) and every
+        version has the same [log] table, so every version names the same copy."""
+        import hashlib
+
+        from panel_tui.core.framework.session_copy import COPY_FILE, copy_sha256
+
+        data = blob(self.root, sha, self.rel[: -len(LOG_FILE)] + COPY_FILE)
+        return copy_sha256(self.session_dir) if data is None else hashlib.sha256(data).hexdigest()
+
     def _check(self, data: bytes, sha: str) -> str | None:
         from panel_tui.core.log.reader import verify_bytes, verify_structure
         from panel_tui.core.log.state import LogState
@@ -84,7 +96,8 @@ class OwnCheck:
             insp = load()
             if not insp:
                 continue
-            state = LogState(path, kept_aside_source=lambda: self._kept_aside_at(sha))
+            state = LogState(path, kept_aside_source=lambda: self._kept_aside_at(sha),
+                             framework_copy_source=lambda: self._copy_at(sha))
             problem = verify_bytes(state, data, insp).problem
             if problem is None:
                 return None

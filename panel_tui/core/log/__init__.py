@@ -16,6 +16,7 @@ from panel_tui.core.log.entries import (
     LOG_FORMAT_V1,
     LOG_FORMAT_V2,
     LOG_FORMAT_V3,
+    LOG_FORMAT_V4,
     UNRETRACTABLE,
     Entry,
     entered_for,
@@ -46,7 +47,7 @@ from panel_tui.core.log.writer import (
 )
 
 __all__ = [
-    "ALL_KINDS", "DISMISSAL", "ENTERED_BY_ENV", "KINDS", "LOG_FORMAT", "LOG_FORMAT_V1", "LOG_FORMAT_V2", "LOG_FORMAT_V3", "MAX_LOG_BYTES", "MIN_RATIONALE", "MIN_REASON", "NO_LOG",
+    "ALL_KINDS", "DISMISSAL", "ENTERED_BY_ENV", "KINDS", "LOG_FORMAT", "LOG_FORMAT_V1", "LOG_FORMAT_V2", "LOG_FORMAT_V3", "LOG_FORMAT_V4", "MAX_LOG_BYTES", "MIN_RATIONALE", "MIN_REASON", "NO_LOG",
     "UNRETRACTABLE", "Appended", "Entry", "LogState", "StaleView", "append", "append_entry", "build_entry",
     "canonical_hash", "canonical_json", "check_head", "check_name", "check_text", "describe", "entered_for", "evidence_of",
     "new_header", "percent_value", "read_state", "render_log", "replay", "sign_off_record", "validate", "verify_bytes", "who_enters",

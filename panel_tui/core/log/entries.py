@@ -36,10 +36,15 @@ LOG_FORMAT_V2 = "panel-tui/decisions/2"
 # when it was decided (``decided_at``) while its own ``at`` is the replay's. Format 1 and 2 logs keep
 # their own rules and are appended to in their own format (no ``entered_by``).
 LOG_FORMAT_V3 = "panel-tui/decisions/3"
-LOG_FORMATS = (LOG_FORMAT_V1, LOG_FORMAT_V2, LOG_FORMAT_V3)
+# Format 4 (issue 25): format 3's entries and rules, and the session keeps its rules: the framework's
+# exact bytes are copied to ``framework.toml`` beside the log at its first entry, and the header's
+# ``framework_sha256`` names that copy (verify reads it; a missing or changed copy fails).
+LOG_FORMAT_V4 = "panel-tui/decisions/4"
+LOG_FORMATS = (LOG_FORMAT_V1, LOG_FORMAT_V2, LOG_FORMAT_V3, LOG_FORMAT_V4)
+ENTERED_BY_FORMATS = (LOG_FORMAT_V3, LOG_FORMAT_V4)  # formats with format 3's entries (entered_by, dismissals)
 # When format 2 was first written (commit 3f87b9e): a format-1 header created later is not the writer's.
 FORMAT_2_SINCE = dt.datetime(2026, 11, 24, 0, 57, 5, tzinfo=dt.timezone.utc)
-LOG_FORMAT = LOG_FORMAT_V3  # what new logs are written in
+LOG_FORMAT = LOG_FORMAT_V4  # what new logs are written in
 FORMAT_3_KEYS = ("entered_by", "decided_at")  # entry keys no format-1 or format-2 log holds
 NO_LOG = "none"  # the head of a session with no decisions.toml yet (``--expect-head none``)
 
@@ -134,7 +139,7 @@ FIELDS: dict[str, type] = {
 
 def kinds_of(log_format: str | None) -> tuple[str, ...]:
     """The entry kinds a log of this format may hold."""
-    return ALL_KINDS if log_format == LOG_FORMAT_V3 else KINDS
+    return ALL_KINDS if log_format in ENTERED_BY_FORMATS else KINDS
 
 
 def same_name(a: str, b: str) -> bool:

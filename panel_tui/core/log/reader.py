@@ -13,7 +13,7 @@ import re
 import tomllib
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.chain import canonical_hash, first_difference, render_log
@@ -24,6 +24,7 @@ from panel_tui.core.log.state import LogState
 from panel_tui.core.tomlfile import decode_text, limit_problem, read_bytes
 
 if TYPE_CHECKING:
+    from panel_tui.core.framework import Framework
     from panel_tui.core.engine import Rating
     from panel_tui.core.inspection import Inspection
 
@@ -148,6 +149,7 @@ def _verified_as_written(path: Path, data: bytes, text: str, insp: Inspection,
     if given is not None:
         trial.kept_aside_hashes, trial.kept_aside_problem = given.kept_aside_hashes, given.kept_aside_problem
         trial.kept_aside_source = given.kept_aside_source
+        trial.framework_copy_source = given.framework_copy_source
     try:
         replay(trial, doc, insp, rating)
         if trial.problem is None:
@@ -241,9 +243,9 @@ def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Ratin
     if header["framework"] != fw.id:
         return _fail(state, f"{path}: framework changed: the log was made under {header['framework']!r}, "
                             f"the inspection names {fw.id!r}.")
-    if header["framework_sha256"] != fw.sha256:
-        return _fail(state, f"{path}: framework changed: {fw.id} no longer matches the rules the decisions were "
-                            "made under (framework_sha256 differs).")
+    problem = framework_problem(header, fw, insp.session_dir, state.framework_copy_source)
+    if problem:
+        return _fail(state, f"{path}: {problem}")
     entries = doc.get("entry", [])
     if not isinstance(entries, list):
         return _fail(state, f"{path}: 'entry' must be an array of tables.")
@@ -273,6 +275,34 @@ def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Ratin
         state.apply(e)
         prev = e["hash"]
     return state
+
+
+def framework_problem(header: dict[str, Any], fw: Framework, session_dir: Path,
+                      copy_source: Callable[[], str | None] | None = None) -> str | None:
+    """Whether the rules the inspection was loaded with are the ones the log was decided under: for
+    format 4, the session's own copy (``framework.toml``, or as ``copy_source`` says a version in
+    git history has it), present and matching ``framework_sha256``."""
+    from panel_tui.core.framework.session_copy import COPY_FILE, copy_sha256, keeps_copy
+
+    copy = session_dir / COPY_FILE
+    restore = (f"Fix: restore {COPY_FILE} from the session's git history (`git checkout -- {COPY_FILE}` in "
+               f"{session_dir}) or a backup; nothing was changed.")
+    if keeps_copy(header["format"]):
+        found = copy_source() if copy_source is not None else copy_sha256(session_dir)
+        if found is None:
+            return (f"framework copy missing: {copy} holds the rules a {header['format']} log was decided under, "
+                    f"and it is not there. {restore}")
+        if found == "not a file":
+            return (f"framework copy refused: {copy} is a symbolic link or not a readable file; a session's rules "
+                    f"are never read through a link. {restore}")
+        if found != header["framework_sha256"]:
+            return (f"framework changed: the session's copy of its rules, {copy}, is not the file the log was decided "
+                    f"under (framework_sha256 {str(header['framework_sha256'])[:12]}…, the copy {found[:12]}…): it "
+                    f"was edited or replaced after the first entry, which is tampering with the record. {restore}")
+    if header["framework_sha256"] == fw.sha256:
+        return None
+    return (f"framework changed: {fw.id} ({fw.path}) no longer matches the rules the decisions were made under "
+            "(framework_sha256 differs, and no released version of it has that hash).")
 
 
 def format_1_too_late(header: dict[str, Any]) -> str | None:

@@ -22,6 +22,7 @@ from panel_tui.core.log.entries import (
     DISCRETION,
     DISMISSAL,
     DISSENT,
+    ENTERED_BY_FORMATS,
     FORMAT_3_KINDS,
     LOG_FORMAT_V1,
     LOG_FORMAT_V3,
@@ -289,12 +290,12 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
     if kind not in ALL_KINDS:
         raise RuleRefused("unknown-kind", f"unknown entry kind {kind!r}; use one of: {', '.join(ALL_KINDS)}.")
     log_format = state.header.get("format") if state.header is not None else None
-    if kind in FORMAT_3_KINDS and log_format != LOG_FORMAT_V3:
+    if kind in FORMAT_3_KINDS and log_format not in ENTERED_BY_FORMATS:
         raise RuleRefused("format", f"a {kind} is an entry of decision-log format 3 ({LOG_FORMAT_V3}); this log is "
                                     f"{log_format} and keeps its own format's entries. Settle the kept-aside entry by "
                                     "recording the decision knowingly instead.")
     check_name(e.get("by"))
-    if log_format == LOG_FORMAT_V3:
+    if log_format in ENTERED_BY_FORMATS:
         check_name(e.get("entered_by"), "entered_by")  # format 3: who typed it in, on every entry
     missing = rating.inspection.missing()
     if missing and not _is_v1(state):
@@ -313,12 +314,12 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
         _check_present(state, e.get("by"), "by")
         if kind == DISSENT:
             _check_present(state, e.get("member"), "member")
-    if log_format == LOG_FORMAT_V3 and kind in DECIDING and state.attendance is not None:
+    if log_format in ENTERED_BY_FORMATS and kind in DECIDING and state.attendance is not None:
         short = quorum_shortfall(state, rating)
         if short:
             raise RuleRefused("inquorate", short)
     if kind == ATTENDANCE:
-        _check_attendance(rating, e, quorum=v2, inquorate_allowed=log_format == LOG_FORMAT_V3)
+        _check_attendance(rating, e, quorum=v2, inquorate_allowed=log_format in ENTERED_BY_FORMATS)
     elif kind in (DISCRETION, PROPOSAL):
         s = _std(rating, e.get("standard"))
         base = s.computed

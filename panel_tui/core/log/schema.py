@@ -15,13 +15,14 @@ from typing import Any, Callable, NotRequired, get_args, get_origin
 
 from panel_tui.core.log.entries import (
     ALL_KINDS,
+    ENTERED_BY_FORMATS,
     FIELDS,
     FORMAT_3_KEYS,
     FORMAT_3_KINDS,
+    LOG_FORMATS,
     LOG_FORMAT_V1,
     LOG_FORMAT_V2,
     LOG_FORMAT_V3,
-    LOG_FORMATS,
     EntryHead,
     EntryTail,
     Evidence,
@@ -159,7 +160,7 @@ def _entry_schema(kind: str, log_format: str) -> tuple[dict[str, Checker], froze
     """A kind's keys in one format: format 1 has no ``replayed_from``, formats 1 and 2 neither
     ``entered_by`` nor ``decided_at``, and format 3 requires ``entered_by``."""
     v1 = log_format == LOG_FORMAT_V1
-    left_out = set() if log_format == LOG_FORMAT_V3 else set(FORMAT_3_KEYS)
+    left_out = set() if log_format in ENTERED_BY_FORMATS else set(FORMAT_3_KEYS)
     if v1:
         left_out.add("replayed_from")
     checks: dict[str, Checker] = {}
@@ -170,7 +171,7 @@ def _entry_schema(kind: str, log_format: str) -> tuple[dict[str, Checker], froze
                 continue
             checks[k] = _checker(EvidenceV1 if (v1 and tp is Evidence) else tp)
         required |= _required(td)
-    if log_format == LOG_FORMAT_V3:
+    if log_format in ENTERED_BY_FORMATS:
         required.add("entered_by")
     return checks, frozenset(required)
 

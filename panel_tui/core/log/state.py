@@ -66,6 +66,9 @@ class LogState:
     kept_aside_hashes: frozenset[str] | None = field(default=None, repr=False, compare=False)
     kept_aside_problem: str | None = field(default=None, repr=False, compare=False)
     kept_aside_source: KeptAsideSource | None = field(default=None, repr=False, compare=False)
+    # format 4: the SHA-256 of the session's copy of its rules as a version in git history has it (the
+    # copy committed beside it; None: none there); without it, the working copy beside the log is read
+    framework_copy_source: Callable[[], str | None] | None = field(default=None, repr=False, compare=False)
 
     # --- what stands ----------------------------------------------------------------------
 

@@ -24,9 +24,9 @@ from panel_tui.core.log.chain import canonical_hash, render_entry, render_header
 from panel_tui.core.log.entries import (
     DECLINED,
     DISCRETION,
+    ENTERED_BY_FORMATS,
     LOG_FORMAT,
     LOG_FORMAT_V1,
-    LOG_FORMAT_V3,
     NO_LOG,
     PROPOSAL,
     RATIFICATION,
@@ -139,7 +139,7 @@ def build_entry(state: LogState, rating: Rating, kind: str, fields: dict[str, An
     log_format = str(state.header["format"])
     e: Entry = {"seq": state.next_seq, "at": now_rfc3339(), "kind": kind}
     e.update(_clean(fields))
-    if log_format == LOG_FORMAT_V3:
+    if log_format in ENTERED_BY_FORMATS:
         if "entered_by" not in e:
             e["entered_by"] = who_enters(state.path.parent)
     else:
@@ -216,6 +216,7 @@ def append_all(session_dir: Path, insp: Inspection, items: list[tuple[str, dict[
     """Append several entries in one write: all of them are recorded, or none (each validated on the
     state the ones before it leave, e.g. ratifying every judgement standard as proposed)."""
     from panel_tui.core.engine import rate
+    from panel_tui.core.framework.session_copy import keeps_copy, write_copy
     from panel_tui.core.inspection import LOG_FILE
 
     path = session_dir / LOG_FILE
@@ -234,7 +235,7 @@ def append_all(session_dir: Path, insp: Inspection, items: list[tuple[str, dict[
         who: str | None = None  # worked out once per write (git config runs a process)
         try:
             for kind, fields in items:
-                if state.header["format"] == LOG_FORMAT_V3 and _clean(fields).get("entered_by") is None:
+                if state.header["format"] in ENTERED_BY_FORMATS and _clean(fields).get("entered_by") is None:
                     who = who or who_enters(session_dir)
                     fields = {**fields, "entered_by": who}
                 entry = build_entry(state, rating, kind, fields)
@@ -248,6 +249,8 @@ def append_all(session_dir: Path, insp: Inspection, items: list[tuple[str, dict[
         _check_written(new, state)
         for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a writer that was killed
             stale.unlink(missing_ok=True)
+        if not existed and keeps_copy(state.header["format"]):
+            write_copy(session_dir, insp.framework)  # the session keeps its rules: before the log names them
         atomic_write(path, new)
     state.raw = new
     return AppendedAll(added, state)
