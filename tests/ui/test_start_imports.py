@@ -19,12 +19,13 @@ from panel_tui.widgets.summary import SessionSummary
 from tests.ui.pilot import run_app
 
 # Modules the first screen does not need: the other commands' parsers and what they import, the
-# audit, export, the other screens and the forms (each imported when first used)
+# audit, export, the other screens, the forms and the log's writer (each imported when first used)
 DEFERRED = [
     "panel_tui.cli_log", "panel_tui.cli_data", "panel_tui.cli_framework", "panel_tui.cli_audit", "panel_tui.cli_git",
     "panel_tui.core.audit", "panel_tui.core.export", "panel_tui.core.new_session", "panel_tui.core.cases",
     "panel_tui.screens.audit", "panel_tui.screens.picker", "panel_tui.screens.log_view",
-    "panel_tui.modals.entry_form", "panel_tui.modals.git_dialog", "csv",
+    "panel_tui.modals.entry_form", "panel_tui.modals.git_dialog", "panel_tui.core.log.writer", "panel_tui.core.filelock",
+    "csv",
 ]
 OPTIONAL = ["openpyxl"]  # the xlsx extra: never needed to open a session, whether installed or not
 
