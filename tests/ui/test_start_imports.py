@@ -25,7 +25,7 @@ DEFERRED = [
     "panel_tui.core.audit", "panel_tui.core.export", "panel_tui.core.new_session", "panel_tui.core.cases",
     "panel_tui.screens.audit", "panel_tui.screens.picker", "panel_tui.screens.log_view",
     "panel_tui.modals.entry_form", "panel_tui.modals.git_dialog", "panel_tui.core.log.writer", "panel_tui.core.filelock",
-    "csv",
+    "csv", "_strptime",
 ]
 OPTIONAL = ["openpyxl"]  # the xlsx extra: never needed to open a session, whether installed or not
 
