@@ -97,7 +97,10 @@ def cmd_open(args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK  # a crash in the app is never a success
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with ``command="open"`` only the ones defined here: the meeting
+    app starts without importing the other commands' modules (issue 26; ``open``'s own options and
+    its messages are the same either way)."""
     p = argparse.ArgumentParser(prog="panel-tui", description="Ratings panel tool: rate, decide, verify, audit.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -114,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("check", help="validate an inspection file only")
     s.add_argument("path", type=Path)
     s.set_defaults(func=cmd_check)
+    if command == "open":
+        return p
 
     from panel_tui.cli_log import add_log_commands
 
@@ -180,7 +185,8 @@ FLAG_OF_FIELD = {"outside_reason": "--outside-criteria REASON", "other_evidence"
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Every failure is one message and an exit code, never a traceback."""
     _safe_streams()
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser("open" if not words or words[0] == "open" else None)
     try:
         args = parser.parse_args(argv)
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)

@@ -140,11 +140,28 @@ def local_time(at: object, zone: str) -> str:
 
     text = str(at)
     try:
-        when = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+        when = _utc_time(text)
         local = when.astimezone(ZoneInfo(zone))
     except (ValueError, KeyError, OSError):
         return visible(text)
     return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
+
+
+def _utc_time(text: str) -> Any:
+    """``datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")`` in UTC, read directly when the text has the
+    form the log's writer stores: strptime's first call builds its locale tables and patterns (1-5
+    ms, measured), which the meeting app's first screen paid for one time in its header (issue
+    26). Any other text goes to strptime itself, so what is accepted or refused is unchanged."""
+    import datetime as dt
+
+    if len(text) == 20 and text[4] == "-" and text[7] == "-" and text[10] == "T" and text[13] == ":" \
+            and text[16] == ":" and text[19] == "Z" and all(text[i] in "0123456789" for i in _DIGITS):
+        return dt.datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]),
+                           int(text[17:19]), tzinfo=dt.timezone.utc)
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+
+
+_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)  # where "YYYY-MM-DDTHH:MM:SSZ" has its digits
 
 
 def status_mark(status: str) -> str:

@@ -109,8 +109,11 @@ class FittingForm(ModalScreen[Any]):
             self.call_after_refresh(self._recheck_field, name, tries - 1)
 
     def _recheck_field(self, name: str, tries: int) -> None:
+        bodies = self.query("#form-body")
+        if not bodies:  # the form closed meanwhile (recorded or cancelled): nothing left to scroll
+            return
         region = self._field_region(name)
-        body = self.query_one("#form-body")
+        body = bodies.first()
         top, height = int(body.scroll_y), body.scrollable_content_region.height
         if region is None or not (top <= region.y and region.bottom <= top + height):
             self._scroll_to_field(name, tries)

@@ -67,6 +67,9 @@ class MeetingScreen(MeetingWrites):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # the layout for the terminal's width from the start: set on the first resize instead, it
+        # restyled and laid out the whole screen again before the first paint (issue 26)
+        self.set_class(self.app.size.width < NARROW, "-narrow")
         yield SessionSummary(id="summary")
         yield Static("", id="banner")
         with Horizontal(id="body"):

@@ -117,6 +117,15 @@ def _log_parts(session: Session) -> list[list[Part]]:
 
 
 FETCH_EVERY = 60.0  # seconds between the header's quiet fetches, so ahead/behind is true
+FIRST_READ_REFRESHES = 3  # the screen's first paint, the footer's keys composed, their paint
+
+
+def after_refreshes(widget: Static, refreshes: int, callback: Any, *args: Any) -> None:
+    """Call ``callback(*args)`` once ``widget`` has been refreshed ``refreshes`` times more."""
+    if refreshes <= 1:
+        widget.call_after_refresh(callback, *args)
+    else:
+        widget.call_after_refresh(after_refreshes, widget, refreshes - 1, callback, *args)
 
 
 class SessionSummary(Static):
@@ -140,8 +149,12 @@ class SessionSummary(Static):
         self.update(summary_text(session, self.sync or "…", self._width()))
         self._asked += 1
         # after the screen is painted: importing git support and running git would hold the GIL
-        # while the first screen is drawn
-        self.call_after_refresh(self._read_sync, session, self._asked)
+        # while the first screen is drawn. The first read waits for the whole first screen: its
+        # paint, then the footer's keys (Textual's Footer composes them a refresh later) and theirs
+        # (issue 26: after one refresh, the read's imports began 116-179 ms before the first screen
+        # was complete, measured in a 100x30 pty; after three, 7-20 ms after it)
+        waits = FIRST_READ_REFRESHES if self._asked == 1 else 1
+        after_refreshes(self, waits, self._read_sync, session, self._asked)
 
     def _width(self) -> int | None:
         """The cells a line has (the app's width before the first layout), None outside an app."""

@@ -33,6 +33,7 @@ start (about 120 ms here) while Textual's own modules come compiled. `--source` 
 Run: python tests/benchmarks/bench_app.py [N] [--source] [--no-start] [--policy-only]
 (--policy-only: panel-tui with its heap policy only, as before this comparison)
 (--no-start: one start-up run only, for quick form and cursor figures)
+(the first readable screen alone, optionally beside another checkout: tests/benchmarks/bench_start.py)
 """
 
 from __future__ import annotations
@@ -119,9 +120,11 @@ HEAP_ENV = "PANEL_TUI_GC"
 HEAPS = {"policy": {}, "gc default": {HEAP_ENV: "default"}}
 
 
-def spawn(argv: list[str], extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], int, float]:
-    """Start ``argv`` on a fresh COLSxROWS pseudo-terminal; returns the process, the master end
-    and the time it was started."""
+def spawn(argv: list[str], extra_env: dict[str, str] | None = None,
+          cwd: Path | None = None) -> tuple[subprocess.Popen[bytes], int, float]:
+    """Start ``argv`` on a fresh COLSxROWS pseudo-terminal (in ``cwd``, ROOT by default: ``python -m
+    panel_tui`` imports the checkout it starts in); returns the process, the master end and the time
+    it was started."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
@@ -129,7 +132,7 @@ def spawn(argv: list[str], extra_env: dict[str, str] | None = None) -> tuple[sub
     env.pop(HEAP_ENV, None)
     env.update(extra_env or {})
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd or ROOT,
                             close_fds=True, start_new_session=True)
     os.close(slave)
     return proc, master, t0
@@ -251,16 +254,19 @@ PANEL_MARKERS = [b"Final 32/36", b"Joint working", b"Help", b"Key questions (fra
 BARE_MARKERS = [b"row-19 last", b"Discretion"]
 
 
-def first_screen(runs: int, heaps: list[str]) -> dict[str, list[float]]:
+def first_screen(runs: int, heaps: list[str], against: Path | None = None) -> dict[str, list[float]]:
     """Wall time to the first complete screen, and the CPU time used by then (the app is killed the
-    moment its screen is complete), for each app (panel-tui once per heap setting), alternating."""
+    moment its screen is complete), for each app (panel-tui once per heap setting, and the checkout
+    ``against`` with its default heap policy), alternating."""
     session = str(ROOT / "sessions" / "stockton-2021")
-    apps = [(BARE_ARGV, BARE_MARKERS, "bare", {})] + [(PANEL_ARGV + [session], PANEL_MARKERS, heap, HEAPS[heap])
-                                                      for heap in heaps]
+    apps = [(BARE_ARGV, BARE_MARKERS, "bare", {}, ROOT)] + [
+        (PANEL_ARGV + [session], PANEL_MARKERS, heap, HEAPS[heap], ROOT) for heap in heaps]
+    if against is not None:
+        apps.append((PANEL_ARGV + [session], PANEL_MARKERS, "against", {}, against))
     out: dict[str, list[float]] = {}
     for _ in range(runs):
-        for argv, markers, name, env in apps:
-            proc, master, t0 = spawn(argv, env)
+        for argv, markers, name, env, cwd in apps:
+            proc, master, t0 = spawn(argv, env, cwd)
             out.setdefault(name, []).append(until_text(master, markers) - t0)
             out.setdefault(name + " cpu", []).append(stop(proc, master))
     return out

@@ -5,7 +5,12 @@ canonical bytes), ``schema`` (strict shapes), ``rules`` (what an entry may say),
 log replayed), ``reader`` (verify in one pass) and ``writer`` (append under the lock, on the
 view it was prepared on). Nothing is ever edited or deleted: undo is a ``retraction`` entry.
 See docs/formats.md for a verifier's view.
+
+The writer's names are imported on first use (``__getattr__`` below): reading a log (the meeting
+app's first screen, ``verify``, the audit) never needs the lock, the clock or who enters (issue 26).
 """
+
+from typing import TYPE_CHECKING, Any
 
 from panel_tui.core.log.chain import canonical_hash, canonical_json, render_log
 from panel_tui.core.log.entries import (
@@ -34,17 +39,31 @@ from panel_tui.core.log.rules import (
 )
 from panel_tui.core.log.state import LogState
 from panel_tui.core.log.entries import NO_LOG
-from panel_tui.core.log.writer import (
-    ENTERED_BY_ENV,
-    Appended,
-    StaleView,
-    append,
-    append_entry,
-    build_entry,
-    describe,
-    new_header,
-    who_enters,
-)
+
+if TYPE_CHECKING:
+    from panel_tui.core.log.writer import (
+        ENTERED_BY_ENV,
+        Appended,
+        StaleView,
+        append,
+        append_entry,
+        build_entry,
+        describe,
+        new_header,
+        who_enters,
+    )
+
+_WRITER_NAMES = frozenset({"ENTERED_BY_ENV", "Appended", "StaleView", "append", "append_entry", "build_entry",
+                           "describe", "new_header", "who_enters"})
+
+
+def __getattr__(name: str) -> Any:
+    """A writer's name, importing the writer the first time one is asked for."""
+    if name in _WRITER_NAMES:
+        from panel_tui.core.log import writer
+
+        return getattr(writer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "ALL_KINDS", "DISMISSAL", "ENTERED_BY_ENV", "KINDS", "LOG_FORMAT", "LOG_FORMAT_V1", "LOG_FORMAT_V2", "LOG_FORMAT_V3", "LOG_FORMAT_V4", "MAX_LOG_BYTES", "MIN_RATIONALE", "MIN_REASON", "NO_LOG",

@@ -1,0 +1,104 @@
+"""What the meeting app's start leaves out until it is needed (issue 26: the first readable screen).
+
+A test of imports and of order, not of time (the time is tests/benchmarks/bench_app.py's): the real
+command line (``panel-tui open SESSION``) runs in a fresh interpreter with the app headless, and
+the modules present once its first screen is shown are listed; the header's first git read waits
+until the footer's keys are there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+from textual.widgets._footer import FooterKey
+
+from panel_tui.widgets.summary import SessionSummary
+from tests.ui.pilot import run_app
+
+# Modules the first screen does not need: the other commands' parsers and what they import, the
+# audit, export, the other screens, the forms and the log's writer (each imported when first used)
+DEFERRED = [
+    "panel_tui.cli_log", "panel_tui.cli_data", "panel_tui.cli_framework", "panel_tui.cli_audit", "panel_tui.cli_git",
+    "panel_tui.core.audit", "panel_tui.core.export", "panel_tui.core.new_session", "panel_tui.core.cases",
+    "panel_tui.screens.audit", "panel_tui.screens.picker", "panel_tui.screens.log_view",
+    "panel_tui.modals.entry_form", "panel_tui.modals.git_dialog", "panel_tui.core.log.writer", "panel_tui.core.filelock",
+    "csv", "_strptime",
+]
+OPTIONAL = ["openpyxl"]  # the xlsx extra: never needed to open a session, whether installed or not
+
+START = """
+import asyncio, json, sys
+import panel_tui.app as app_module
+
+shown = {}
+
+async def first_screen(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown["header"] = str(app.screen.query_one("#summary").render())
+        shown["modules"] = sorted(sys.modules)
+
+app_module.PanelApp.run = lambda self: asyncio.run(first_screen(self))  # headless, in place of the terminal
+from panel_tui.cli import main
+
+code = main(["open", sys.argv[1]])
+print(json.dumps({"code": code, **shown}))
+"""
+
+
+def test_every_deferred_module_exists():
+    """A misspelt name would make the test below pass whatever the app imports."""
+    assert [m for m in DEFERRED if importlib.util.find_spec(m) is None] == []
+
+
+def test_opening_a_session_imports_none_of_the_deferred_modules(stockton_met):
+    proc = subprocess.run([sys.executable, "-c", START, str(stockton_met)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["code"] == 0
+    assert "Stockton-on-Tees" in out["header"] and "log intact" in out["header"]  # the session, not the picker
+    assert "panel_tui.screens.meeting" in out["modules"]
+    assert [m for m in DEFERRED + OPTIONAL if m in out["modules"]] == []
+
+
+def test_the_full_command_line_still_has_every_command():
+    """`open` builds only its own parser; every other command still parses as before."""
+    from panel_tui.cli import build_parser
+
+    full, small = build_parser(), build_parser("open")
+    assert full.parse_args(["verify", "S"]).func.__module__ == "panel_tui.cli_log"
+    assert full.parse_args(["audit", "D", "--json"]).json is True
+    for parser in (full, small):
+        args = parser.parse_args(["open", "S", "--sessions", "X"])
+        assert (str(args.path), str(args.sessions), args.func.__name__) == ("S", "X", "cmd_open")
+
+
+def test_the_headers_first_git_read_waits_for_the_footers_keys(stockton_met, monkeypatch):
+    """Git support is imported and git run in a thread, which holds the interpreter's lock while
+    the first screen's last frames are drawn: the first read starts once the footer's keys are
+    laid out on the screen (their region set), the last part of the first screen to be drawn."""
+    keys_when_read: list[tuple[int, int]] = []  # (footer keys, of which laid out) at the first read
+    original = SessionSummary._read_sync
+
+    def spy(self, session, asked):
+        keys = list(self.screen.query(FooterKey))
+        keys_when_read.append((len(keys), sum(1 for k in keys if k.region)))
+        return original(self, session, asked)
+
+    monkeypatch.setattr(SessionSummary, "_read_sync", spy)
+
+    async def script(app, pilot):
+        summary = app.screen.query_one(SessionSummary)
+        for _ in range(200):  # the read is a thread worker: wait for its answer (the event), not a time
+            if keys_when_read and not summary.is_running_sync():
+                break
+            await pilot.pause(0.02)
+
+    run_app(stockton_met, script, size=(100, 30))
+    assert keys_when_read, "the header never read its sync state"
+    composed, laid_out = keys_when_read[0]
+    assert composed > 0 and laid_out == composed, f"the first git read began with {laid_out} of {composed} keys laid out"
