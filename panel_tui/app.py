@@ -16,7 +16,7 @@ from panel_tui.textual_fixes import (RestyleAttachedOnly, answer_start_blur, for
                                    refocus_after_app_focus)
 
 
-class PanelApp(RestyleAttachedOnly, App):
+class PanelApp(RestyleAttachedOnly, App[None]):
     """Open one session (``PanelApp(path)``) or pick one under a sessions folder."""
 
     CSS_PATH = "styles/app.tcss"
@@ -43,7 +43,7 @@ class PanelApp(RestyleAttachedOnly, App):
         # whose link opened this app (panel-tui serve sets it in the environment; the terminal is the chair's)
         self.role = role if role is not None else Role.from_environment()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The meeting screen itself when a session is given (no blank screen composed, painted
         and covered first: the first screen a chair sees is the first one drawn)."""
         if self.audit_root is None:
@@ -95,7 +95,7 @@ class PanelApp(RestyleAttachedOnly, App):
             text = getattr(self.screen, "HELP_TEXT", None)
             self.push_screen(HelpScreen(text) if text else HelpScreen())
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         commands = getattr(screen, "commands", None)
         if commands is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -95,7 +96,7 @@ class MeetingScreen(MeetingWrites):
         if self.writable_for("attendance", quiet=True) and (state is None or state.attendance is None):
             self.call_after_refresh(self.action_attendance)
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
         self._size_table(event.size.width)
 
