@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -12,8 +13,12 @@ from textual.screen import Screen
 from panel_tui.core.session import Session, load_session
 from panel_tui.heap import HeapPolicy
 from panel_tui.roles import Role
-from panel_tui.textual_fixes import (RestyleAttachedOnly, answer_start_blur, forget_closed_watchers,
-                                   refocus_after_app_focus)
+from panel_tui.textual_fixes import (
+    RestyleAttachedOnly,
+    answer_start_blur,
+    forget_closed_watchers,
+    refocus_after_app_focus,
+)
 
 
 class PanelApp(RestyleAttachedOnly, App[None]):
@@ -26,9 +31,16 @@ class PanelApp(RestyleAttachedOnly, App[None]):
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and rules"),
     ]
 
-    def __init__(self, path: Path | str | None = None, session: Session | None = None,
-                 sessions_root: Path | str = "sessions", audit: Path | str | None = None,
-                 heap: HeapPolicy | None = None, freeze_heap: bool = False, role: Role | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        session: Session | None = None,
+        sessions_root: Path | str = "sessions",
+        audit: Path | str | None = None,
+        heap: HeapPolicy | None = None,
+        freeze_heap: bool = False,
+        role: Role | None = None,
+    ) -> None:
         """``heap``: when the garbage collector works (panel_tui.heap; the command line passes the
         one it started with). Without it the collector is left alone (tests run many apps in one
         process), unless ``freeze_heap`` asks for the policy the environment allows."""
@@ -105,4 +117,3 @@ class PanelApp(RestyleAttachedOnly, App[None]):
 
         if self.role.is_chair:  # sync, replay, kept-aside entries: the chair's
             yield from git_commands(self, screen)
-

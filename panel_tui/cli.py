@@ -10,8 +10,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from panel_tui.core.errors import InputError, RuleRefused
 
@@ -39,6 +40,7 @@ def _print_json(doc: Any) -> None:
 
 # --- rate / check ---------------------------------------------------------------------------
 
+
 def cmd_rate(args: argparse.Namespace) -> int:
     from panel_tui.core.session import load_session
 
@@ -64,14 +66,16 @@ def cmd_rate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from panel_tui.core.inspection import load_inspection
-
     from panel_tui.core.display import visible
+    from panel_tui.core.inspection import load_inspection
 
     insp = load_inspection(args.path)
     missing = insp.missing()
     if missing:
-        print(f"{visible(str(insp.path))}: valid but incomplete ({insp.framework.id}, {len(missing)} standard(s) awaiting):")
+        print(
+            f"{visible(str(insp.path))}: valid but incomplete "
+            f"({insp.framework.id}, {len(missing)} standard(s) awaiting):"
+        )
         for line in missing:
             print(f"  {visible(line)}")
         return EXIT_CHECK_FAILED
@@ -124,8 +128,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     add_log_commands(sub)
 
-    from panel_tui.cli_data import add_data_commands; add_data_commands(sub)  # noqa: E702 (new, import-cases)
-    from panel_tui.cli_framework import add_framework_commands; add_framework_commands(sub)  # noqa: E702 (after new: extends it)
+    from panel_tui.cli_data import add_data_commands
+
+    add_data_commands(sub)  # noqa: E702 (new, import-cases)
+    from panel_tui.cli_framework import add_framework_commands
+
+    add_framework_commands(sub)  # noqa: E702 (after new: extends it)
     from panel_tui.cli_audit import add_audit_commands
 
     add_audit_commands(sub)
@@ -161,8 +169,12 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
         values = value if isinstance(value, list) else [value]
         for v in values:
             if isinstance(v, str) and any(0xD800 <= ord(ch) <= 0xDFFF for ch in v):
-                raise InputError(None, f"argument --{name.replace('_', '-')}", "is not valid UTF-8 text.",
-                                 "retype it (check the terminal's encoding is UTF-8).")
+                raise InputError(
+                    None,
+                    f"argument --{name.replace('_', '-')}",
+                    "is not valid UTF-8 text.",
+                    "retype it (check the terminal's encoding is UTF-8).",
+                )
 
 
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
@@ -213,8 +225,10 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"error: {os_error(exc, exc.filename or '', 'a file', 'use')}")
         return EXIT_BAD_INPUT
     except RecursionError:
-        _err("error: an input is nested too deeply (a folder tree or a file) to be read. "
-             "Fix: check that the path is the right one.")
+        _err(
+            "error: an input is nested too deeply (a folder tree or a file) to be read. "
+            "Fix: check that the path is the right one."
+        )
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

@@ -7,8 +7,9 @@ import csv
 import io
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from panel_tui.core.audit import Audit
@@ -59,7 +60,7 @@ def write_csvs(audit: Audit, out: Path) -> list[Path]:
     paths = check_output_folder(out, CSV_FILES)
     found = {title: [header, *rows] for title, header, rows in tables(audit)}
     make_output_folder(out)
-    for p, title in zip(paths, ("Sessions", "Decisions", "Figures")):
+    for p, title in zip(paths, ("Sessions", "Decisions", "Figures"), strict=True):
         write_output(out / p.name, _csv_bytes(found[title]))
     return [out / name for name in CSV_FILES]
 
@@ -70,8 +71,12 @@ def _need_openpyxl() -> None:
     try:
         import openpyxl  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
-        raise InputError(Path("--xlsx"), None, "needs openpyxl, which is not installed.",
-                         "pip install 'panel-tui[xlsx]' (or pip install openpyxl), or use --csv.") from None
+        raise InputError(
+            Path("--xlsx"),
+            None,
+            "needs openpyxl, which is not installed.",
+            "pip install 'panel-tui[xlsx]' (or pip install openpyxl), or use --csv.",
+        ) from None
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
@@ -96,8 +101,12 @@ def cmd_audit(a: argparse.Namespace) -> int:
     if a.xlsx is not None:
         _need_openpyxl()
     if a.text and a.json:
-        raise InputError(Path("--text"), None, "and --json both print to standard output.",
-                         "give one of them (the other outputs, --csv, --xlsx and --html, write files).")
+        raise InputError(
+            Path("--text"),
+            None,
+            "and --json both print to standard output.",
+            "give one of them (the other outputs, --csv, --xlsx and --html, write files).",
+        )
     if not (a.json or a.csv or a.xlsx or a.html or a.text):
         from panel_tui.app import PanelApp
 
@@ -107,6 +116,7 @@ def cmd_audit(a: argparse.Namespace) -> int:
     from panel_tui.core.people import find_register
 
     canonical = find_register(root).canonical  # people.toml at or above DIR: one name per person in the figures
+
     def to_terminal(text: str) -> None:
         sys.stderr.write(text)  # shown: the progress counts, no path or name
         sys.stderr.flush()
@@ -145,7 +155,6 @@ def cmd_audit(a: argparse.Namespace) -> int:
 
 def cmd_export(a: argparse.Namespace) -> int:
     from panel_tui.core.export import build_record, render
-
     from panel_tui.core.inspection import resolve_inspection_path
 
     if a.output:
@@ -157,8 +166,10 @@ def cmd_export(a: argparse.Namespace) -> int:
     broken = _history_problem(resolve_inspection_path(a.path).parent)
     if broken:  # issue 23: only what verifies counts; a record from a rewritten history says so first
         if not a.even_if_broken:
-            _stderr(f"panel-tui: not exported: {broken} Fix: `panel-tui verify` names the commit; export anyway "
-                    "with --even-if-broken (the record then opens with a warning).")
+            _stderr(
+                f"panel-tui: not exported: {broken} Fix: `panel-tui verify` names the commit; export anyway "
+                "with --even-if-broken (the record then opens with a warning)."
+            )
             return EXIT_CHECK_FAILED
         text = _banner(a.format, broken) + text
     if a.output:
@@ -205,8 +216,9 @@ def add_audit_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     s.add_argument("dir", type=Path)
     s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/4)")
     s.add_argument("--csv", type=Path, metavar="DIR2", help="write sessions.csv, decisions.csv, figures.csv there")
-    s.add_argument("--xlsx", type=Path, metavar="FILE",
-                   help="write the tables as a workbook (typed cells; needs openpyxl)")
+    s.add_argument(
+        "--xlsx", type=Path, metavar="FILE", help="write the tables as a workbook (typed cells; needs openpyxl)"
+    )
     s.add_argument("--html", type=Path, metavar="FILE", help="write one self-contained HTML report with charts")
     s.add_argument("--text", action="store_true", help="print the figures by year and chair, and the charts as bars")
     s.set_defaults(func=cmd_audit)
@@ -215,6 +227,9 @@ def add_audit_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     s.add_argument("path", type=Path)
     s.add_argument("--format", choices=("md", "html", "csv"), default="md")
     s.add_argument("-o", "--output", type=Path)
-    s.add_argument("--even-if-broken", action="store_true",
-                   help="export a session whose git history does not verify, opening the record with a warning")
+    s.add_argument(
+        "--even-if-broken",
+        action="store_true",
+        help="export a session whose git history does not verify, opening the record with a warning",
+    )
     s.set_defaults(func=cmd_export)

@@ -13,29 +13,33 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def cmd_new(a: argparse.Namespace) -> int:
-    from panel_tui.core.new_session import write_new_session
-
     from panel_tui.core.display import visible
     from panel_tui.core.gitstore.run import shell_quote
+    from panel_tui.core.new_session import write_new_session
 
     path = write_new_session(a.dir, a.framework, a.service, a.fieldwork, a.lead_inspector)
-    print(visible(f"wrote {path}: every standard of {a.framework}, figures and proposals awaiting ")
-          + f"(panel-tui check {shell_quote(a.dir)} lists them)")
+    print(
+        visible(f"wrote {path}: every standard of {a.framework}, figures and proposals awaiting ")
+        + f"(panel-tui check {shell_quote(a.dir)} lists them)"
+    )
     return EXIT_OK
 
 
 def cmd_import_cases(a: argparse.Namespace) -> int:
     from panel_tui.core.cases import CASES_FILE, import_cases
-
     from panel_tui.core.display import visible
 
     result = import_cases(a.dir, a.file)
     for qid, (relevant, yes) in result.imported.items():
         print(visible(f"{qid}: {yes} of {relevant}" if relevant else f"{qid}: did not apply (relevant = 0)"))
     missing = result.inspection.missing()
-    print(visible(f"wrote {result.inspection.path} ({len(result.imported)} key questions) and "
-                  f"{result.inspection.session_dir / CASES_FILE} ({len(result.table.rows)} cases)"
-                  + (f"; still awaiting: {len(missing)} standard(s)" if missing else "")))
+    print(
+        visible(
+            f"wrote {result.inspection.path} ({len(result.imported)} key questions) and "
+            f"{result.inspection.session_dir / CASES_FILE} ({len(result.table.rows)} cases)"
+            + (f"; still awaiting: {len(missing)} standard(s)" if missing else "")
+        )
+    )
     return EXIT_OK
 
 

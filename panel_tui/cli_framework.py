@@ -42,16 +42,28 @@ def _json(doc: Any) -> None:
 
 # --- data for --json ----------------------------------------------------------------------------
 
+
 def _in_force_json(f: InForce | None) -> dict[str, Any] | None:
     if f is None:
         return None
-    return {"from": f.start.isoformat() if f.start else None, "until": f.until.isoformat() if f.until else None,
-            "source": f.source, "note": f.note, "file": str(f.file) if f.file else None}
+    return {
+        "from": f.start.isoformat() if f.start else None,
+        "until": f.until.isoformat() if f.until else None,
+        "source": f.source,
+        "note": f.note,
+        "file": str(f.file) if f.file else None,
+    }
 
 
 def _summary_json(fw: Framework) -> dict[str, Any]:
-    return {"id": fw.id, "title": fw.title, "file": str(fw.path), "origin": fw.origin, "sha256": fw.sha256,
-            "in_force": _in_force_json(fw.in_force)}
+    return {
+        "id": fw.id,
+        "title": fw.title,
+        "file": str(fw.path),
+        "origin": fw.origin,
+        "sha256": fw.sha256,
+        "in_force": _in_force_json(fw.in_force),
+    }
 
 
 def framework_json(fw: Framework) -> dict[str, Any]:
@@ -64,26 +76,44 @@ def framework_json(fw: Framework) -> dict[str, Any]:
             drawn.setdefault(str(name), []).append(s.id)
     return {
         **_summary_json(fw),
-        "bands": [{"name": b.name, "min_percent": pct_text(b.min_percent), "score": b.score, "label": b.label}
-                  for b in fw.bands],
+        "bands": [
+            {"name": b.name, "min_percent": pct_text(b.min_percent), "score": b.score, "label": b.label}
+            for b in fw.bands
+        ],
         "overall": [{"name": o.name, "min_score": o.min_score} for o in fw.overall],
         "max_score": fw.max_score,
-        "discretion": {"near_boundary_points": pct_text(fw.discretion.near_boundary_points),
-                       "one_case": fw.discretion.one_case, "small_sample_cases": fw.discretion.small_sample_cases,
-                       "steps": fw.discretion.steps, "one_case_possible": fw.discretion.one_case_possible},
+        "discretion": {
+            "near_boundary_points": pct_text(fw.discretion.near_boundary_points),
+            "one_case": fw.discretion.one_case,
+            "small_sample_cases": fw.discretion.small_sample_cases,
+            "steps": fw.discretion.steps,
+            "one_case_possible": fw.discretion.one_case_possible,
+        },
         "panel": {"quorum_members": fw.panel.quorum_members, "timezone": fw.panel.timezone},
         "samples": [{"id": sid, "name": name, "standards": drawn.get(sid, [])} for sid, name in fw.samples.items()],
-        "domains": [{"id": did, "name": name, "sample": fw.domain_samples.get(did)} for did, name in fw.domains.items()],
-        "standards": [{"id": s.id, "domain": s.domain, "name": s.name, "kind": s.kind, "counted": s.counted,
-                       "sample": s.sample,
-                       "questions": [{"id": q.id, "text": q.text, "sample": q.sample} for q in s.questions]}
-                      for s in fw.standards],
-        "rules": [{"id": r.id, "owner": r.owner, "source": r.source, "in_force": r.in_force, "note": r.note}
-                  for r in fw.rules],
+        "domains": [
+            {"id": did, "name": name, "sample": fw.domain_samples.get(did)} for did, name in fw.domains.items()
+        ],
+        "standards": [
+            {
+                "id": s.id,
+                "domain": s.domain,
+                "name": s.name,
+                "kind": s.kind,
+                "counted": s.counted,
+                "sample": s.sample,
+                "questions": [{"id": q.id, "text": q.text, "sample": q.sample} for q in s.questions],
+            }
+            for s in fw.standards
+        ],
+        "rules": [
+            {"id": r.id, "owner": r.owner, "source": r.source, "in_force": r.in_force, "note": r.note} for r in fw.rules
+        ],
     }
 
 
 # --- framework list / show / check ----------------------------------------------------------------
+
 
 def _where(fw: Framework) -> str:
     return f"{fw.path} ({'bundled' if fw.origin == 'bundled' else 'frameworks folder'})"
@@ -94,8 +124,13 @@ def cmd_framework_list(a: argparse.Namespace) -> int:
 
     found = catalogue(a.dir)
     if a.json:
-        _json({"format": FRAMEWORK_FORMAT, "frameworks": [_summary_json(fw) for fw in found.frameworks],
-               "problems": [str(p) for p in found.problems]})
+        _json(
+            {
+                "format": FRAMEWORK_FORMAT,
+                "frameworks": [_summary_json(fw) for fw in found.frameworks],
+                "problems": [str(p) for p in found.problems],
+            }
+        )
     else:
         for fw in found.frameworks:
             dates = fw.in_force.text if fw.in_force else "dates in force not given"
@@ -125,13 +160,17 @@ def _show_text(fw: Framework) -> None:
     _say("bands (a key question's % 'Yes'; a case-based standard takes its lowest key question's band):")
     for b in fw.bands:
         _say(f"    {b.name}: from {pct_text(b.min_percent)}%, score {b.score}" + (f" ({b.label})" if b.label else ""))
-    _say(f"overall (the counted standards' scores summed, 0-{fw.max_score}): "
-         + "; ".join(f"{o.name} from {o.min_score}" for o in fw.overall))
+    _say(
+        f"overall (the counted standards' scores summed, 0-{fw.max_score}): "
+        + "; ".join(f"{o.name} from {o.min_score}" for o in fw.overall)
+    )
     d = fw.discretion
-    _say(f"discretion triggers: near-boundary within {pct_text(d.near_boundary_points)} points of a band boundary; "
-         f"one-case {'on' if d.one_case else 'off'} (where only some bases flip: {d.one_case_possible}); "
-         f"small-sample at {d.small_sample_cases} cases or fewer; discretion moves at most {d.steps} band step"
-         f"{'s' if d.steps != 1 else ''}")
+    _say(
+        f"discretion triggers: near-boundary within {pct_text(d.near_boundary_points)} points of a band boundary; "
+        f"one-case {'on' if d.one_case else 'off'} (where only some bases flip: {d.one_case_possible}); "
+        f"small-sample at {d.small_sample_cases} cases or fewer; discretion moves at most {d.steps} band step"
+        f"{'s' if d.steps != 1 else ''}"
+    )
     _say(f"panel: a chair and at least {fw.panel.quorum_members} members (quorum); meeting clock {fw.panel.timezone}")
     if fw.samples:
         parts = []
@@ -189,13 +228,16 @@ def cmd_framework_check(a: argparse.Namespace) -> int:
     entry = (side[a.file.stem], a.file.parent / IN_FORCE_FILE) if a.file.stem in side else None
     fw = parse_framework(a.file.read_bytes(), a.file, entry)
     questions = sum(len(s.questions) for s in fw.standards)
-    _say(f"{a.file}: a valid framework ({fw.id}: {len(fw.standards)} standards, {questions} key questions, "
-         f"overall over {sum(1 for s in fw.standards if s.counted)} counted standards, 0-{fw.max_score}; in force "
-         f"{fw.in_force.text if fw.in_force else 'dates not given'})")
+    _say(
+        f"{a.file}: a valid framework ({fw.id}: {len(fw.standards)} standards, {questions} key questions, "
+        f"overall over {sum(1 for s in fw.standards if s.counted)} counted standards, 0-{fw.max_score}; in force "
+        f"{fw.in_force.text if fw.in_force else 'dates not given'})"
+    )
     return EXIT_OK
 
 
 # --- paragraphs ---------------------------------------------------------------------------------
+
 
 def cmd_paragraphs(a: argparse.Namespace) -> int:
     from panel_tui.core.paragraph import EVERY, MOVED, session_paragraphs
@@ -203,19 +245,37 @@ def cmd_paragraphs(a: argparse.Namespace) -> int:
 
     session = load_session(a.path)
     if session.log_problem:
-        _err(f"error: {session.log_path}: the decision log does not verify, so no decision stands to report: "
-             f"{session.log_problem}. Fix: run panel-tui verify and resolve it first.")
+        _err(
+            f"error: {session.log_path}: the decision log does not verify, so no decision stands to report: "
+            f"{session.log_problem}. Fix: run panel-tui verify and resolve it first."
+        )
         return EXIT_CHECK_FAILED
     kinds = EVERY if a.all else MOVED
     found = session_paragraphs(session, kinds)
     if a.json:
         st = session.log
-        _json({"format": PARAGRAPHS_FORMAT, "service": session.inspection.service,
-               "framework": session.rating.framework.id, "all": bool(a.all),
-               "head": st.head if st is not None and st.entries else None,
-               "signed_off": bool(st and st.signed_off),
-               "paragraphs": [{"standard": p.standard, "name": p.name, "kind": p.kind, "seq": p.seq,
-                               "from": p.before, "to": p.after, "text": p.text} for p in found]})
+        _json(
+            {
+                "format": PARAGRAPHS_FORMAT,
+                "service": session.inspection.service,
+                "framework": session.rating.framework.id,
+                "all": bool(a.all),
+                "head": st.head if st is not None and st.entries else None,
+                "signed_off": bool(st and st.signed_off),
+                "paragraphs": [
+                    {
+                        "standard": p.standard,
+                        "name": p.name,
+                        "kind": p.kind,
+                        "seq": p.seq,
+                        "from": p.before,
+                        "to": p.after,
+                        "text": p.text,
+                    }
+                    for p in found
+                ],
+            }
+        )
         return EXIT_OK
     if session.log is None:
         _say("no decisions recorded: nothing to report")
@@ -236,6 +296,7 @@ def cmd_paragraphs(a: argparse.Namespace) -> int:
 
 # --- new: the framework in force on the fieldwork date -----------------------------------------
 
+
 def cmd_new_dated(a: argparse.Namespace) -> int:
     """`new` with --framework optional: without it, the framework in force on the fieldwork date;
     with it, a warning when that framework was not in force then."""
@@ -255,15 +316,24 @@ def cmd_new_dated(a: argparse.Namespace) -> int:
 def add_framework_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `framework` and `paragraphs`, and let `new` choose its framework by date (called once
     from cli.build_parser, after the data commands)."""
-    s = sub.add_parser("framework", help="the frameworks found (frameworks/ folders above, then bundled): list, show, check")
+    s = sub.add_parser(
+        "framework", help="the frameworks found (frameworks/ folders above, then bundled): list, show, check"
+    )
     fsub = s.add_subparsers(dest="framework_command", metavar="ACTION", required=True)
     x = fsub.add_parser("list", help="every framework found: id, dates in force, name, file")
-    x.add_argument("dir", type=Path, nargs="?", default=Path("."),
-                   help="a session or folder: its frameworks/ folder and those above it are searched (default: here)")
+    x.add_argument(
+        "dir",
+        type=Path,
+        nargs="?",
+        default=Path("."),
+        help="a session or folder: its frameworks/ folder and those above it are searched (default: here)",
+    )
     x.add_argument("--json", action="store_true", help=f"machine-readable output (format {FRAMEWORK_FORMAT})")
     x.set_defaults(func=cmd_framework_list)
-    x = fsub.add_parser("show", help="one framework: standards, key questions, samples, bands, triggers, quorum, "
-                                     "provenance, dates in force")
+    x = fsub.add_parser(
+        "show",
+        help="one framework: standards, key questions, samples, bands, triggers, quorum, provenance, dates in force",
+    )
     x.add_argument("id", help="framework id, e.g. hmip-yjs-2021")
     x.add_argument("dir", type=Path, nargs="?", default=Path("."), help="where to look from (default: here)")
     x.add_argument("--json", action="store_true", help=f"machine-readable output (format {FRAMEWORK_FORMAT})")
@@ -283,6 +353,7 @@ def add_framework_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         for action in new._actions:
             if action.dest == "framework":
                 action.required = False
-                action.help = ("framework id; left out: the one in force on the fieldwork date "
-                               "(panel-tui framework list)")
+                action.help = (
+                    "framework id; left out: the one in force on the fieldwork date (panel-tui framework list)"
+                )
         new.set_defaults(func=cmd_new_dated)

@@ -35,7 +35,13 @@ def prepare_clone(path: Path) -> None:
 
 def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[str]]:
     """The git checks of `verify`: (failure lines, notes); outside git, nothing to check."""
-    from panel_tui.core.gitstore import check_against, check_history, committed, history_unchecked, sign_off_tag_problems
+    from panel_tui.core.gitstore import (
+        check_against,
+        check_history,
+        committed,
+        history_unchecked,
+        sign_off_tag_problems,
+    )
 
     rel, problems = check_history(session_dir)
     failures = [p.line(rel or "decisions.toml") for p in problems if not p.accepted]
@@ -51,9 +57,11 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
     from panel_tui.core.gitstore.run import RESTORED
 
     if RESTORED:
-        notes.append(f"restored the committed bytes of {', '.join(visible(r) for r in RESTORED)}: a committed "
-                     ".gitattributes had converted their line endings as git checked them out; this clone now "
-                     "keeps git's conversions off the record files (.git/info/attributes)")
+        notes.append(
+            f"restored the committed bytes of {', '.join(visible(r) for r in RESTORED)}: a committed "
+            ".gitattributes had converted their line endings as git checked them out; this clone now "
+            "keeps git's conversions off the record files (.git/info/attributes)"
+        )
     if rel is None and history_unchecked(session_dir):
         notes.append("history not checked (git not found): install git to check the log's committed versions")
     if rel is not None and not failures and not committed(session_dir, rel):
@@ -68,11 +76,17 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
 
         dismissed = dismissed_on_disk(session_dir)  # the log was read in full by verify's caller
         pending = [k for k in aside if k.hash not in dismissed]
-        notes.append(f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in {KEPT_ASIDE_FILE}, "
-                     f"{len(aside) - len(pending)} dismissed"
-                     + (f"; {len(pending)} for the panel to settle (`panel-tui log` lists them): "
-                        + "; ".join(k.line() for k in pending[:3]) + (" …" if len(pending) > 3 else "")
-                        if pending else ""))
+        notes.append(
+            f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in {KEPT_ASIDE_FILE}, "
+            f"{len(aside) - len(pending)} dismissed"
+            + (
+                f"; {len(pending)} for the panel to settle (`panel-tui log` lists them): "
+                + "; ".join(k.line() for k in pending[:3])
+                + (" …" if len(pending) > 3 else "")
+                if pending
+                else ""
+            )
+        )
     if against:
         problem = check_against(session_dir, against)  # InputError (exit 2) for a bad REF
         if problem:
@@ -91,9 +105,11 @@ def accepted_lines(problems: list[Any]) -> list[str]:
     for p in problems:
         if p.accepted:
             by_reason.setdefault(p.accepted, {}).setdefault(p.commit[:10], one_line(p.problem, 70))
-    return [f"but {len(shas)} rewrite{'s' if len(shas) != 1 else ''} accepted on the record in "
-            f".panel-tui-accepted.toml ({reason}): " + "; ".join(f"{sha} {what}" for sha, what in shas.items())
-            for reason, shas in by_reason.items()]
+    return [
+        f"but {len(shas)} rewrite{'s' if len(shas) != 1 else ''} accepted on the record in "
+        f".panel-tui-accepted.toml ({reason}): " + "; ".join(f"{sha} {what}" for sha, what in shas.items())
+        for reason, shas in by_reason.items()
+    ]
 
 
 def cmd_sync(a: argparse.Namespace) -> int:
@@ -102,8 +118,10 @@ def cmd_sync(a: argparse.Namespace) -> int:
     try:
         sync(a.path, replay=a.replay, progress=lambda line: _err(line), passthrough=True, prompt=True)
     except GitFailed as exc:  # a git step no rule of ours foresaw: its own words, and nothing is lost
-        _err(f"error: {exc.command} failed: {exc.detail} Recorded entries are on disk and in your commits; "
-             "fix what git names, then run `panel-tui sync` again.")
+        _err(
+            f"error: {exc.command} failed: {exc.detail} Recorded entries are on disk and in your commits; "
+            "fix what git names, then run `panel-tui sync` again."
+        )
         return EXIT_BAD_INPUT
     return EXIT_OK
 
@@ -111,10 +129,14 @@ def cmd_sync(a: argparse.Namespace) -> int:
 def add_git_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser("sync", help="pull (fast-forward only) and push the git repository holding PATH")
     s.add_argument("path", type=Path, nargs="?", default=Path("."), help="a session or any folder in the repository")
-    s.add_argument("--replay", action="store_true",
-                   help="when logs diverged: re-record this side's entries after the remote's, then push")
+    s.add_argument(
+        "--replay",
+        action="store_true",
+        help="when logs diverged: re-record this side's entries after the remote's, then push",
+    )
     s.set_defaults(func=cmd_sync)
     verify = sub.choices.get("verify")
     if verify is not None:
-        verify.add_argument("--against", metavar="REF",
-                            help="in git: check the log extends the one at REF (e.g. origin/main)")
+        verify.add_argument(
+            "--against", metavar="REF", help="in git: check the log extends the one at REF (e.g. origin/main)"
+        )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 LOG_JSON_FORMAT = "panel-tui/log/3"  # /3 adds kept_aside and kept_aside_problem (docs/formats.md)
@@ -45,8 +46,18 @@ def _report_commit(outcome: Any, entry: dict[str, Any]) -> None:
 
 
 def cmd_decide(a: argparse.Namespace) -> int:
-    return _record(a, "discretion", {"standard": a.standard, "to": a.to, "rationale": a.rationale, "by": a.by,
-                                     "other_evidence": a.other_evidence, "outside_reason": a.outside_criteria})
+    return _record(
+        a,
+        "discretion",
+        {
+            "standard": a.standard,
+            "to": a.to,
+            "rationale": a.rationale,
+            "by": a.by,
+            "other_evidence": a.other_evidence,
+            "outside_reason": a.outside_criteria,
+        },
+    )
 
 
 def cmd_decline(a: argparse.Namespace) -> int:
@@ -59,8 +70,12 @@ def cmd_ratify(a: argparse.Namespace) -> int:
     if not a.standard:
         from panel_tui.core.errors import InputError
 
-        raise InputError(None, "ratify", "name a standard (--standard ID) or ratify every remaining one as "
-                                         "proposed (--all-proposed).", "add --standard or --all-proposed.")
+        raise InputError(
+            None,
+            "ratify",
+            "name a standard (--standard ID) or ratify every remaining one as proposed (--all-proposed).",
+            "add --standard or --all-proposed.",
+        )
     return _record(a, "ratification", {"standard": a.standard, "to": a.to, "reason": a.reason, "by": a.by})
 
 
@@ -98,14 +113,22 @@ def cmd_propose(a: argparse.Namespace) -> int:
         from panel_tui.core.judgement_case import set_judgement_case
 
         insp = set_judgement_case(a.path, a.standard, a.to, a.rationale, a.evidence)
-        print(visible(f"wrote the case for {a.standard} (proposed {insp.standards[a.standard].proposed}) into "
-                      f"{insp.path}: the panel sees it in the evidence pane and the ratify form"))
+        print(
+            visible(
+                f"wrote the case for {a.standard} (proposed {insp.standards[a.standard].proposed}) into "
+                f"{insp.path}: the panel sees it in the evidence pane and the ratify form"
+            )
+        )
         return EXIT_OK
     if a.evidence:
         from panel_tui.core.errors import InputError
 
-        raise InputError(a.path, None, f"--evidence is for a judgement standard's case; {a.standard} is case-based.",
-                         "put the evidence in --rationale: the proposal entry holds one text.")
+        raise InputError(
+            a.path,
+            None,
+            f"--evidence is for a judgement standard's case; {a.standard} is case-based.",
+            "put the evidence in --rationale: the proposal entry holds one text.",
+        )
     return _record(a, "proposal", {"standard": a.standard, "to": a.to, "rationale": a.rationale, "by": a.by})
 
 
@@ -141,15 +164,15 @@ def cmd_dismiss(a: argparse.Namespace) -> int:
     from panel_tui.core.kept_aside import load_kept_aside, resolve_kept_aside
 
     items, _ = load_kept_aside(resolve_inspection_path(a.path).parent)  # a changed entry: the rules refuse it
-    return _record(a, "dismissal", {"kept_aside": resolve_kept_aside(items, a.kept_aside), "reason": a.reason,
-                                    "by": a.by})
+    return _record(
+        a, "dismissal", {"kept_aside": resolve_kept_aside(items, a.kept_aside), "reason": a.reason, "by": a.by}
+    )
 
 
 def cmd_verify(a: argparse.Namespace) -> int:
+    from panel_tui.cli_git import prepare_clone
     from panel_tui.core.log import check_head
     from panel_tui.core.session import load_session
-
-    from panel_tui.cli_git import prepare_clone
 
     prepare_clone(Path(a.path))
     session = load_session(a.path)
@@ -194,8 +217,19 @@ def cmd_log(a: argparse.Namespace) -> int:
     log_path, state = session.log_path, session.log
     if state is None:
         if a.json:
-            print(json.dumps({"format": LOG_JSON_FORMAT, "log": None, "entries": [], "verified": False,
-                              "problem": "no log", "proposals": [], "kept_aside": []}))
+            print(
+                json.dumps(
+                    {
+                        "format": LOG_JSON_FORMAT,
+                        "log": None,
+                        "entries": [],
+                        "verified": False,
+                        "problem": "no log",
+                        "proposals": [],
+                        "kept_aside": [],
+                    }
+                )
+            )
         else:
             _say(f"{log_path}: no decisions recorded yet.")
         return EXIT_OK
@@ -203,18 +237,40 @@ def cmd_log(a: argparse.Namespace) -> int:
 
     aside, aside_problem = load_kept_aside(session.dir)
     if a.json:
-        doc = {"format": LOG_JSON_FORMAT, "log": state.header, "entries": state.entries,
-               "effective": [e["seq"] for e in state.entries if state.is_effective(e)],
-               "verified": state.problem is None, "problem": state.problem, "head": state.head,
-               "signed_off": state.signed_off,
-               "proposals": [{"seq": e["seq"], "standard": e.get("standard"), "to": e.get("to"), "by": e.get("by"),
-                              "outcome": state.outcome_of(e),
-                              "answered_by": (state.answer_to(e) or {}).get("seq")}
-                             for e in state.entries if e["kind"] == "proposal"],
-               "kept_aside": [{"at": k.at, "reason": k.reason, "replayed_onto": k.replayed_onto, "intact": k.intact,
-                               "entry": k.entry, "dismissed_by": (dismissal(k, state) or {}).get("seq")}
-                              for k in aside],
-               "kept_aside_problem": aside_problem}
+        doc = {
+            "format": LOG_JSON_FORMAT,
+            "log": state.header,
+            "entries": state.entries,
+            "effective": [e["seq"] for e in state.entries if state.is_effective(e)],
+            "verified": state.problem is None,
+            "problem": state.problem,
+            "head": state.head,
+            "signed_off": state.signed_off,
+            "proposals": [
+                {
+                    "seq": e["seq"],
+                    "standard": e.get("standard"),
+                    "to": e.get("to"),
+                    "by": e.get("by"),
+                    "outcome": state.outcome_of(e),
+                    "answered_by": (state.answer_to(e) or {}).get("seq"),
+                }
+                for e in state.entries
+                if e["kind"] == "proposal"
+            ],
+            "kept_aside": [
+                {
+                    "at": k.at,
+                    "reason": k.reason,
+                    "replayed_onto": k.replayed_onto,
+                    "intact": k.intact,
+                    "entry": k.entry,
+                    "dismissed_by": (dismissal(k, state) or {}).get("seq"),
+                }
+                for k in aside
+            ],
+            "kept_aside_problem": aside_problem,
+        }
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
     else:
         from panel_tui.cli_render import make_console, render_log
@@ -222,14 +278,18 @@ def cmd_log(a: argparse.Namespace) -> int:
         render_log(make_console(), state, session.rating.framework.panel.timezone)
         if aside:
             pending, done = pending_count(aside, state)
-            _say(f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in decisions.refused.toml, outside "
-                 f"the chain ({pending} for the panel to settle, {done} dismissed):")
+            _say(
+                f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} kept aside in decisions.refused.toml, outside "
+                f"the chain ({pending} for the panel to settle, {done} dismissed):"
+            )
             for k in aside:
                 d = dismissal(k, state)
                 _say(f"  {'✓' if d else '⚑'} {k.line()}; " + (dismissed_line(d) if d else f"pending ({k.hash[:12]})"))
             if pending:
-                _say("Settle each pending one by recording its decision knowingly, or dismiss it: panel-tui dismiss "
-                     "PATH --kept-aside HASH --reason TEXT --by NAME")
+                _say(
+                    "Settle each pending one by recording its decision knowingly, or dismiss it: panel-tui dismiss "
+                    "PATH --kept-aside HASH --reason TEXT --by NAME"
+                )
     if state.problem or aside_problem:
         _say(f"panel-tui: verify failed: {state.problem or aside_problem}", err=True)
         return EXIT_CHECK_FAILED
@@ -237,17 +297,26 @@ def cmd_log(a: argparse.Namespace) -> int:
 
 
 def add_log_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    def p(name: str, func: Callable[[argparse.Namespace], int], help: str, by_required: bool = True) -> argparse.ArgumentParser:
+    def p(
+        name: str, func: Callable[[argparse.Namespace], int], help: str, by_required: bool = True
+    ) -> argparse.ArgumentParser:
         s = sub.add_parser(name, help=help)
         s.add_argument("path", type=Path)
         s.add_argument("--by", required=by_required, help="who makes this entry")
-        s.add_argument("--entered-by", metavar="NAME", dest="entered_by",
-                       help="who is typing this entry in, when not the one named by --by (default: "
-                            "PANEL_TUI_ENTERED_BY, else git's user.name in the session's clone, else the login name); "
-                            "recorded in format-3 logs")
-        s.add_argument("--expect-head", metavar="HASH",
-                       help="the head this entry was prepared on (the last entry's hash, the [log] table's hash for "
-                            "an empty log, or 'none' when there is no log yet); refused if the log has moved on")
+        s.add_argument(
+            "--entered-by",
+            metavar="NAME",
+            dest="entered_by",
+            help="who is typing this entry in, when not the one named by --by (default: "
+            "PANEL_TUI_ENTERED_BY, else git's user.name in the session's clone, else the login name); "
+            "recorded in format-3 logs",
+        )
+        s.add_argument(
+            "--expect-head",
+            metavar="HASH",
+            help="the head this entry was prepared on (the last entry's hash, the [log] table's hash for "
+            "an empty log, or 'none' when there is no log yet); refused if the log has moved on",
+        )
         s.set_defaults(func=func)
         return s
 
@@ -264,13 +333,20 @@ def add_log_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
     s = p("ratify", cmd_ratify, "confirm (or change) a judgement standard's proposed band")
     s.add_argument("--standard")
-    s.add_argument("--all-proposed", action="store_true",
-                   help="ratify every judgement standard not yet ratified, as proposed (one entry each, one write)")
+    s.add_argument(
+        "--all-proposed",
+        action="store_true",
+        help="ratify every judgement standard not yet ratified, as proposed (one entry each, one write)",
+    )
     s.add_argument("--to", help="the band, when changing the proposed one")
     s.add_argument("--reason")
 
-    s = p("propose", cmd_propose, "the lead inspector's case: a discretion proposal in the log (case-based), or a "
-                                  "judgement standard's band, rationale and evidence in inspection.toml (before the log begins)")
+    s = p(
+        "propose",
+        cmd_propose,
+        "the lead inspector's case: a discretion proposal in the log (case-based), or a "
+        "judgement standard's band, rationale and evidence in inspection.toml (before the log begins)",
+    )
     s.add_argument("--standard", required=True)
     s.add_argument("--to", required=True)
     s.add_argument("--rationale", required=True)
@@ -295,8 +371,13 @@ def add_log_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     s.add_argument("--reason", required=True)
 
     s = p("dismiss", cmd_dismiss, "dismiss an entry a sync kept aside, with a reason (format-3 logs)")
-    s.add_argument("--kept-aside", metavar="HASH", dest="kept_aside", required=True,
-                   help="the kept-aside entry's hash, or at least its first 12 hex digits (`panel-tui log` lists them)")
+    s.add_argument(
+        "--kept-aside",
+        metavar="HASH",
+        dest="kept_aside",
+        required=True,
+        help="the kept-aside entry's hash, or at least its first 12 hex digits (`panel-tui log` lists them)",
+    )
     s.add_argument("--reason", required=True)
 
     s = sub.add_parser("verify", help="verify a session's decision log")

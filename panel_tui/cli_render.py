@@ -34,15 +34,23 @@ def render_rating(console: Console, r: Rating) -> None:
     # their longest band, and the names (and flags) wrap at words instead
     band = max(len(b) for b in {*(s.computed for s in r.standards), *(s.final for s in r.standards)})
     word = max(len(w) for s in r.standards for w in s.name.split())  # a name wraps, but never inside a word
-    columns = [Column("Std", no_wrap=True), Column("Name", min_width=word, max_width=word + 2 if narrow else None),
-               Column("Lowest", justify="right", no_wrap=True), Column("Cases", justify="right", no_wrap=True),
-               Column("Computed", min_width=band), Column("Final", min_width=band), Column("Flags")]
+    columns = [
+        Column("Std", no_wrap=True),
+        Column("Name", min_width=word, max_width=word + 2 if narrow else None),
+        Column("Lowest", justify="right", no_wrap=True),
+        Column("Cases", justify="right", no_wrap=True),
+        Column("Computed", min_width=band),
+        Column("Final", min_width=band),
+        Column("Flags"),
+    ]
     if narrow:  # the cases beside the percent, as the app's table has them ("63% of 8"); the flags are
         # listed in words under the table ("for the panel to consider"), so their column goes
         columns = [c for c in columns if c.header not in ("Cases", "Flags")]
-    table = (Table(*columns, title=title, title_justify="left", box=None, pad_edge=False,
-                   header_style="bold underline") if narrow
-             else Table(*columns, title=title, title_justify="left"))
+    table = (
+        Table(*columns, title=title, title_justify="left", box=None, pad_edge=False, header_style="bold underline")
+        if narrow
+        else Table(*columns, title=title, title_justify="left")
+    )
     for s in r.standards:
         lowest = display_percent(s.lowest_percent) if s.lowest_percent is not None else "—"
         if s.kind == "judgement":
@@ -61,9 +69,15 @@ def render_rating(console: Console, r: Rating) -> None:
     console.print(table)
     waiting = [s.id for s in r.standards if s.awaiting]
     if waiting:
-        console.print(Text(f"Incomplete: {len(waiting)} standard(s) awaiting figures or a proposal "
-                           f"({', '.join(waiting)}); panel-tui check lists what is missing."))
-    line = f"Score {r.computed_score}/{r.max_score} computed" + (" so far" if waiting else "") + f", {r.computed_overall}"
+        console.print(
+            Text(
+                f"Incomplete: {len(waiting)} standard(s) awaiting figures or a proposal "
+                f"({', '.join(waiting)}); panel-tui check lists what is missing."
+            )
+        )
+    line = (
+        f"Score {r.computed_score}/{r.max_score} computed" + (" so far" if waiting else "") + f", {r.computed_overall}"
+    )
     if r.score != r.computed_score or r.overall != r.computed_overall:
         line += f"; final {r.score}/{r.max_score}, {r.overall}"
     else:
@@ -98,8 +112,14 @@ def render_log(console: Console, state: LogState, zone: str = "UTC") -> None:
         entered = entered_for(e)  # "entered by X for Y" where someone else typed it in (format 3)
         by = one_line(entered, 80) if entered else one_line(str(e.get("by", "")), 30)
         summary = entry_summary(e)
-        table.add_row(Text(one_line(str(e.get("seq")))), Text(at), Text(one_line(str(e.get("kind")), 20)), Text(by),
-                      Text(summary), Text(one_line(status_mark(state.status_of(e)))))
+        table.add_row(
+            Text(one_line(str(e.get("seq")))),
+            Text(at),
+            Text(one_line(str(e.get("kind")), 20)),
+            Text(by),
+            Text(summary),
+            Text(one_line(status_mark(state.status_of(e)))),
+        )
     console.print(table)
     if state.problem:
         console.print(Text(f"✗ does not verify: {one_line(state.problem)}"))

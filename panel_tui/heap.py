@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 ENV = "PANEL_TUI_GC"
 OFF_VALUES = ("default", "off", "0")  # PANEL_TUI_GC=default: Python's own collector, untouched

@@ -11,8 +11,9 @@ that member whatever the form held.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from panel_tui.core.errors import RuleRefused
 

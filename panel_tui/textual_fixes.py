@@ -22,10 +22,14 @@ except ImportError:  # pragma: no cover - exercised in a subprocess by the canar
     SelectCurrent = None  # type: ignore[assignment,misc]  # ValuedSelect is then a plain Select
 
 WORKAROUNDS: dict[str, tuple[str, str]] = {
-    "forget_closed_watchers": ("https://github.com/Textualize/textual/issues/6666",
-                               "test_closed_widgets_still_stay_in_watcher_lists"),
-    "_clear_styles_cache_memo": ("https://github.com/Textualize/textual/issues/6665",
-                                 "test_styles_cache_still_memoises_on_the_class"),
+    "forget_closed_watchers": (
+        "https://github.com/Textualize/textual/issues/6666",
+        "test_closed_widgets_still_stay_in_watcher_lists",
+    ),
+    "_clear_styles_cache_memo": (
+        "https://github.com/Textualize/textual/issues/6665",
+        "test_styles_cache_still_memoises_on_the_class",
+    ),
     "FreshScreenStyles": ("no upstream issue found", "test_a_fresh_screen_is_still_restyled_on_its_first_resume"),
     "ValuedSelect": ("no upstream issue found", "test_select_still_marks_its_value_box_only_after_mounting"),
     "RestyleAttachedOnly": ("no upstream issue found", "test_textual_still_restyles_widgets_not_yet_in_the_app"),
@@ -36,6 +40,7 @@ WORKAROUNDS: dict[str, tuple[str, str]] = {
 
 
 # --- watchers left by closed widgets (memory; upstream #6666) ------------------------------------
+
 
 def forget_closed_watchers(app: Any) -> int:
     """Drop the watchers that closed widgets left on the app and on every widget of the open
@@ -86,6 +91,7 @@ def _forget(obj: Any) -> int:
 
 
 # --- restyles that repeat work just done (time; no upstream issue found) -------------------------
+
 
 class FreshScreenStyles:
     """For a screen made anew each time it opens (the forms, the log view): its first resume comes
@@ -149,6 +155,7 @@ class ValuedSelect(Select[Any]):
 
 # --- a scroll view's height without a layout of the whole screen (time; no upstream issue found) -
 
+
 def set_virtual_size_quietly(view: Any, size: Any) -> None:
     """Give a ScrollView a new ``virtual_size`` and refresh its scrollbars only.
 
@@ -166,6 +173,7 @@ def set_virtual_size_quietly(view: Any, size: Any) -> None:
 
 
 # --- a served app's focus (panel-tui serve, issue 27) ---------------------------------------------
+
 
 def answer_start_blur(app: Any) -> bool:
     """Under Textual's web driver, answer the ``AppBlur`` it posts as it starts with an ``AppFocus``

@@ -43,8 +43,12 @@ def stockton_met(stockton_fresh: Path) -> Path:
     from panel_tui.core.inspection import load_inspection
     from panel_tui.core.log import append_entry
 
-    append_entry(stockton_fresh, load_inspection(stockton_fresh), "attendance",
-                 {"chair": "Chair", "members": ["A", "B"], "by": "Chair"})
+    append_entry(
+        stockton_fresh,
+        load_inspection(stockton_fresh),
+        "attendance",
+        {"chair": "Chair", "members": ["A", "B"], "by": "Chair"},
+    )
     return stockton_fresh
 
 
@@ -54,8 +58,12 @@ def stockton_met(stockton_fresh: Path) -> Path:
 # `python -m pytest -m quick` (unit tests that need neither git repositories nor long properties).
 
 _GIT_FIXTURES = {"shared", "isolated_git"}
-_PROPERTY_FILES = {"test_hostile_property.py", "test_offices_property.py", "test_log_read_as_written.py",
-                   "test_canonical_render.py"}
+_PROPERTY_FILES = {
+    "test_hostile_property.py",
+    "test_offices_property.py",
+    "test_log_read_as_written.py",
+    "test_canonical_render.py",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

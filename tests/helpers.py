@@ -7,8 +7,12 @@ from pathlib import Path
 YOS_JUDGEMENT = {"1.1": "Good", "1.2": "Good", "1.3": "Good", "1.4": "Good"}
 
 
-def inspection_text(cases: dict[str, list], judgement: dict[str, str] | None = None,
-                    framework: str = "hmip-yos-2018", head_extra: str = "") -> str:
+def inspection_text(
+    cases: dict[str, list],
+    judgement: dict[str, str] | None = None,
+    framework: str = "hmip-yos-2018",
+    head_extra: str = "",
+) -> str:
     """TOML for an inspection; ``cases`` maps standard id -> list of (relevant, yes) or percent."""
     judgement = YOS_JUDGEMENT if judgement is None else judgement
     out = [f'[inspection]\nservice = "Test YOS"\nframework = "{framework}"\nfieldwork = 2024-01-15\n{head_extra}']

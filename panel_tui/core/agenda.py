@@ -60,7 +60,7 @@ def next_on_agenda(state: LogState | None, rating: Rating, after: str | None) ->
         return None
     ids = [s.id for s in rating.standards]
     start = ids.index(after) if after in ids else -1
-    for sid in ids[start + 1:] + ids[: start + 1]:
+    for sid in ids[start + 1 :] + ids[: start + 1]:
         if sid in items:
             return sid
     return None

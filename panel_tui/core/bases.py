@@ -11,8 +11,8 @@ asks whether one answer would change the band for all of them ("certain") or onl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from fractions import Fraction
+from functools import lru_cache
 
 
 @dataclass(frozen=True)

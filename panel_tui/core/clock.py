@@ -10,4 +10,4 @@ def now_rfc3339() -> str:
     frozen = os.environ.get("PANEL_TUI_FROZEN_TIME")
     if frozen:
         return frozen
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

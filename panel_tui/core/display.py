@@ -7,9 +7,8 @@ the result as plain text (``rich.text.Text``, ``markup=False``), never as markup
 
 from __future__ import annotations
 
-from typing import Any
-
 import unicodedata
+from typing import Any
 
 _C0 = {i: chr(0x2400 + i) for i in range(0x20)}  # ␀ .. ␟ (ESC -> ␛)
 _C0[0x7F] = "␡"
@@ -107,7 +106,11 @@ def entry_summary(e: dict[str, Any]) -> str:
     elif kind == "sign-off":
         text = f"{e.get('score')}/{e.get('max_score')} {e.get('overall')} ({e.get('entry_count')} entries before)"
     elif kind == "dissent":
-        text = f"{e.get('member')} dissents" + (f" from entry {e['about']}" if e.get("about") else "") + f": {e.get('reason')}"
+        text = (
+            f"{e.get('member')} dissents"
+            + (f" from entry {e['about']}" if e.get("about") else "")
+            + f": {e.get('reason')}"
+        )
     elif kind == "dismissal":  # which kept-aside entry: its hash's start, as `dismiss` takes it
         text = f"dismisses kept-aside {str(e.get('kept_aside'))[:12]}: {e.get('reason')}"
     else:
@@ -135,7 +138,6 @@ def local_time(at: object, zone: str) -> str:
 
     Anything that is not such a time is shown as it is (made visible), never guessed at.
     """
-    import datetime as dt
     from zoneinfo import ZoneInfo
 
     text = str(at)
@@ -154,11 +156,26 @@ def _utc_time(text: str) -> Any:
     26). Any other text goes to strptime itself, so what is accepted or refused is unchanged."""
     import datetime as dt
 
-    if len(text) == 20 and text[4] == "-" and text[7] == "-" and text[10] == "T" and text[13] == ":" \
-            and text[16] == ":" and text[19] == "Z" and all(text[i] in "0123456789" for i in _DIGITS):
-        return dt.datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]),
-                           int(text[17:19]), tzinfo=dt.timezone.utc)
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    if (
+        len(text) == 20
+        and text[4] == "-"
+        and text[7] == "-"
+        and text[10] == "T"
+        and text[13] == ":"
+        and text[16] == ":"
+        and text[19] == "Z"
+        and all(text[i] in "0123456789" for i in _DIGITS)
+    ):
+        return dt.datetime(
+            int(text[0:4]),
+            int(text[5:7]),
+            int(text[8:10]),
+            int(text[11:13]),
+            int(text[14:16]),
+            int(text[17:19]),
+            tzinfo=dt.UTC,
+        )
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
 
 
 _DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)  # where "YYYY-MM-DDTHH:MM:SSZ" has its digits
@@ -168,5 +185,16 @@ def status_mark(status: str) -> str:
     """A symbol beside an entry's status word (never colour alone): ✓ stands, – superseded or
     withdrawn, ✗ retracted, ◐ a proposal still pending, ✓ a proposal accepted or answered."""
     word = status.split(" ", 1)[0]
-    return {"stands": "✓", "superseded": "–", "retracted": "✗", "pending": "◐", "accepted": "✓",
-            "declined": "✓", "withdrawn": "–"}.get(word, "·") + " " + status
+    return (
+        {
+            "stands": "✓",
+            "superseded": "–",
+            "retracted": "✗",
+            "pending": "◐",
+            "accepted": "✓",
+            "declined": "✓",
+            "withdrawn": "–",
+        }.get(word, "·")
+        + " "
+        + status
+    )

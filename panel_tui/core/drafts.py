@@ -113,8 +113,7 @@ def tracked_by_git(session_dir: Path) -> bool | None:
         if work_tree(session_dir) is None:
             return False
         # run in the session folder, the name after "--": a path, never an option
-        proc = _git(session_dir, "ls-files", "-z", "--", DRAFTS_FILE, check=False,
-                    env={"GIT_LITERAL_PATHSPECS": "1"})
+        proc = _git(session_dir, "ls-files", "-z", "--", DRAFTS_FILE, check=False, env={"GIT_LITERAL_PATHSPECS": "1"})
     except (InputError, OSError):
         return None
     if proc.returncode != 0:
@@ -126,11 +125,12 @@ def not_restored_because(session_dir: Path) -> str | None:
     """Why the session's drafts must not be restored into a form, or None when they may be."""
     tracked = tracked_by_git(session_dir)
     if tracked is None:
-        return (f"git could not say whether {DRAFTS_FILE} is tracked, so it may not be what was "
-                "typed here")
+        return f"git could not say whether {DRAFTS_FILE} is tracked, so it may not be what was typed here"
     if tracked:
-        return (f"{DRAFTS_FILE} is tracked by git, so it may not be what was typed here "
-                "(untrack it with git rm --cached to have drafts restored again)")
+        return (
+            f"{DRAFTS_FILE} is tracked by git, so it may not be what was typed here "
+            "(untrack it with git rm --cached to have drafts restored again)"
+        )
     return None
 
 
@@ -163,8 +163,7 @@ class Restored:
 def _is_hidden(ch: str) -> bool:
     """A character that draws nothing and is not a plain space: controls, format characters
     (zero-width, bidi), private use, unassigned, line/paragraph separators, blank fillers."""
-    return (unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
-            or ord(ch) in _BLANK_GLYPHS)
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or ord(ch) in _BLANK_GLYPHS
 
 
 def _shown(ch: str) -> str:
@@ -172,7 +171,7 @@ def _shown(ch: str) -> str:
     return mark if mark != ch else f"<U+{ord(ch):04X}>"
 
 
-_SPACE_RUN = re.compile(r"[^\S\n]{%d,}" % (MAX_SPACE_RUN + 1))
+_SPACE_RUN = re.compile(rf"[^\S\n]{{{MAX_SPACE_RUN + 1},}}")
 
 
 def restorable(text: str, multiline: bool = True) -> Restored:

@@ -36,15 +36,32 @@ from panel_tui.core.stats import Z80, wilson, yes_lost_to_fall_below, yes_needed
 from panel_tui.core.targets import Target, direction, discretion_targets, leaning
 
 __all__ = [
-    "AWAITING_FIGURES", "AWAITING_PROPOSAL", "CERTAIN", "INCOMPLETE", "LOWERING", "POSSIBLE", "UPLIFT",
-    "Flag", "QuestionResult", "Rating", "StandardResult", "Target",
-    "direction", "discretion_targets", "display_percent", "leaning", "pct_text",
-    "rate", "rate_standard", "with_finals",
+    "AWAITING_FIGURES",
+    "AWAITING_PROPOSAL",
+    "CERTAIN",
+    "INCOMPLETE",
+    "LOWERING",
+    "POSSIBLE",
+    "UPLIFT",
+    "Flag",
+    "QuestionResult",
+    "Rating",
+    "StandardResult",
+    "Target",
+    "direction",
+    "discretion_targets",
+    "display_percent",
+    "leaning",
+    "pct_text",
+    "rate",
+    "rate_standard",
+    "with_finals",
 ]
 
 
-def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fraction,
-                     light: bool = False) -> QuestionResult:
+def _question_result(
+    fw: Framework, fs: Standard, q: QuestionData, lowest: Fraction, light: bool = False
+) -> QuestionResult:
     b = fw.band_for(q.percent)
     top = len(fw.bands) - 1
     n = q.relevant
@@ -54,7 +71,7 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
         interval = wilson(successes, n)
         interval80 = wilson(successes, n, Z80)
         lo_b, hi_b = fw.band_for_float(interval[0]), fw.band_for_float(interval[1])
-        spans = fw.band_names[lo_b: hi_b + 1]
+        spans = fw.band_names[lo_b : hi_b + 1]
     to_next = to_drop = None
     if q.has_counts and not light:
         if b < top:
@@ -62,12 +79,30 @@ def _question_result(fw: Framework, fs: Standard, q: QuestionData, lowest: Fract
         if b > 0:
             to_drop = yes_lost_to_fall_below(fw.bands[b].min_percent, q.yes, q.relevant)  # type: ignore[arg-type]
     text = next((x.text for x in fs.questions if x.id == q.id), "")
-    return QuestionResult(q.id, text, q.percent, q.yes, q.relevant, fw.bands[b].name, q.percent == lowest,
-                          interval, spans, to_next, to_drop, interval80)
+    return QuestionResult(
+        q.id,
+        text,
+        q.percent,
+        q.yes,
+        q.relevant,
+        fw.bands[b].name,
+        q.percent == lowest,
+        interval,
+        spans,
+        to_next,
+        to_drop,
+        interval80,
+    )
 
 
-def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | None = None,
-                  light: bool = False, question_samples: Mapping[str, int | None] | None = None) -> StandardResult:
+def rate_standard(
+    fw: Framework,
+    fs: Standard,
+    sd: StandardData,
+    sample: int | None = None,
+    light: bool = False,
+    question_samples: Mapping[str, int | None] | None = None,
+) -> StandardResult:
     """Rate one standard; its final band starts as the computed one (``with_finals`` applies the log).
 
     ``sample`` is the published number of cases in the standard's sample: with it, a question known
@@ -77,16 +112,37 @@ def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | N
     ``light``: without the figures only shown to a reader (see ``rate``).
     """
     if sd.not_rated is not None:
-        return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, NOT_RATED, NOT_RATED, None, None,
-                              not_rated=sd.not_rated)
+        return StandardResult(
+            fs.id, fs.name, fs.domain, fs.kind, fs.counted, NOT_RATED, NOT_RATED, None, None, not_rated=sd.not_rated
+        )
     if sd.awaiting or sd.awaiting_proposal:
         label = AWAITING_FIGURES if sd.awaiting else AWAITING_PROPOSAL
-        return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, label, label, None, None,
-                              awaiting=list(sd.awaiting) or ["proposal"])
+        return StandardResult(
+            fs.id,
+            fs.name,
+            fs.domain,
+            fs.kind,
+            fs.counted,
+            label,
+            label,
+            None,
+            None,
+            awaiting=list(sd.awaiting) or ["proposal"],
+        )
     if fs.kind == "judgement":
         b = fw.band_index(sd.proposed)  # type: ignore[arg-type]
-        return StandardResult(fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[b].name,
-                              fw.bands[b].score, fw.bands[b].score, proposed=sd.proposed)
+        return StandardResult(
+            fs.id,
+            fs.name,
+            fs.domain,
+            fs.kind,
+            fs.counted,
+            fw.bands[b].name,
+            fw.bands[b].name,
+            fw.bands[b].score,
+            fw.bands[b].score,
+            proposed=sd.proposed,
+        )
     lowest = min(q.percent for q in sd.questions)
     lowest_qs = [q for q in sd.questions if q.percent == lowest]
     b = fw.band_for(lowest)
@@ -94,8 +150,15 @@ def rate_standard(fw: Framework, fs: Standard, sd: StandardData, sample: int | N
     notes: list[str] = []
     flags = flags_for(FlagInput(fw, sd, b, lowest, lowest_qs, sample, question_samples, notes))
     return StandardResult(
-        fs.id, fs.name, fs.domain, fs.kind, fs.counted, fw.bands[b].name, fw.bands[b].name,
-        fw.bands[b].score, fw.bands[b].score,
+        fs.id,
+        fs.name,
+        fs.domain,
+        fs.kind,
+        fs.counted,
+        fw.bands[b].name,
+        fw.bands[b].name,
+        fw.bands[b].score,
+        fw.bands[b].score,
         lowest_percent=lowest,
         lowest_questions=[q.id for q in lowest_qs],
         cases=min(counts) if len(counts) == len(lowest_qs) else None,

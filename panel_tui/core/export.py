@@ -24,8 +24,21 @@ from panel_tui.core.log.state import LogState
 from panel_tui.core.paragraph import paragraphs_annex
 from panel_tui.core.session import load_session
 
-__all__ = ["RECORD_FORMAT", "Block", "CSV_COLUMNS", "WORD_JOINER", "blocks", "build_record", "evidence_text", "h",
-           "md", "render", "to_csv", "to_html", "to_markdown"]
+__all__ = [
+    "RECORD_FORMAT",
+    "Block",
+    "CSV_COLUMNS",
+    "WORD_JOINER",
+    "blocks",
+    "build_record",
+    "evidence_text",
+    "h",
+    "md",
+    "render",
+    "to_csv",
+    "to_html",
+    "to_markdown",
+]
 
 RECORD_FORMAT = "panel-tui/record/3"
 # a format-3 entry kind the shared vocabulary does not name yet (display.OUTCOME_WORDS)
@@ -63,13 +76,23 @@ def _who_and_when(e: dict[str, Any], zone: str) -> dict[str, Any]:
     ``entered_for`` ("entered by X for Y", only where someone else entered it: format 3); ``at``; and,
     for an entry a sync re-recorded in format 3, ``decided_at`` (when it was decided)."""
     decided = e.get("decided_at")
-    return {"by": e.get("by"), "entered_by": e.get("entered_by"), "entered_for": entered_for(e),
-            "at": e.get("at"), "at_local": local_time(e.get("at"), zone), "decided_at": decided,
-            "decided_at_local": local_time(decided, zone) if decided else None}
+    return {
+        "by": e.get("by"),
+        "entered_by": e.get("entered_by"),
+        "entered_for": entered_for(e),
+        "at": e.get("at"),
+        "at_local": local_time(e.get("at"), zone),
+        "decided_at": decided,
+        "decided_at_local": local_time(decided, zone) if decided else None,
+    }
 
 
-WORD_LABELS = (("rationale", "Rationale"), ("reason", "Reason"), ("other_evidence", "Other compelling evidence"),
-               ("outside_reason", "Outside the discretion criteria"))
+WORD_LABELS = (
+    ("rationale", "Rationale"),
+    ("reason", "Reason"),
+    ("other_evidence", "Other compelling evidence"),
+    ("outside_reason", "Outside the discretion criteria"),
+)
 
 
 def _words(e: dict[str, Any]) -> list[tuple[str, str]]:
@@ -107,8 +130,12 @@ def build_record(path: Path | str) -> dict[str, Any]:
     with every word it holds and what became of it (superseded or retracted by which entry)."""
     session = load_session(path)
     if session.log_problem:
-        raise InputError(session.log_path, None, f"the decision log does not verify, so no record is exported: "
-                                                 f"{session.log_problem}", "run panel-tui verify and resolve it first.")
+        raise InputError(
+            session.log_path,
+            None,
+            f"the decision log does not verify, so no record is exported: {session.log_problem}",
+            "run panel-tui verify and resolve it first.",
+        )
     r, insp, st = session.rating, session.inspection, session.log
     zone = r.framework.panel.timezone
     small = r.framework.discretion.small_sample_cases
@@ -120,45 +147,89 @@ def build_record(path: Path | str) -> dict[str, Any]:
     for s in r.standards:
         e = standing.get(s.id)
         case = lead_case(insp, st, s.id) if s.kind == "judgement" else None
-        standards.append({
-            "id": s.id, "name": s.name, "kind": s.kind, "counted": s.counted, "computed": s.computed,
-            "final": s.final, "evidence": evidence_text(s, small), "flags": s.flag_names,
-            "reasons": [f.reason for f in s.flags], "not_rated": s.not_rated,
-            "decision": None if e is None else {
-                "seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], **_who_and_when(e, zone),
-                "rationale": e.get("rationale", e.get("reason")), "other_evidence": e.get("other_evidence"),
-                "outside_reason": e.get("outside_reason"), "from": e.get("from", e.get("band")),
-                "to": e.get("to", e.get("band")), "answers": e.get("answers")},
-            "case": None if case is None else {"proposed": case.proposed, "rationale": case.rationale,
-                                               "evidence": case.evidence, "outcome": case.outcome_words()},
-        })
+        standards.append(
+            {
+                "id": s.id,
+                "name": s.name,
+                "kind": s.kind,
+                "counted": s.counted,
+                "computed": s.computed,
+                "final": s.final,
+                "evidence": evidence_text(s, small),
+                "flags": s.flag_names,
+                "reasons": [f.reason for f in s.flags],
+                "not_rated": s.not_rated,
+                "decision": None
+                if e is None
+                else {
+                    "seq": e["seq"],
+                    "kind": e["kind"],
+                    "outcome": OUTCOME_WORDS[e["kind"]],
+                    **_who_and_when(e, zone),
+                    "rationale": e.get("rationale", e.get("reason")),
+                    "other_evidence": e.get("other_evidence"),
+                    "outside_reason": e.get("outside_reason"),
+                    "from": e.get("from", e.get("band")),
+                    "to": e.get("to", e.get("band")),
+                    "answers": e.get("answers"),
+                },
+                "case": None
+                if case is None
+                else {
+                    "proposed": case.proposed,
+                    "rationale": case.rationale,
+                    "evidence": case.evidence,
+                    "outcome": case.outcome_words(),
+                },
+            }
+        )
     entries: list[dict[str, Any]] = []
-    for e in st.entries if st is not None else []:
-        status = st.status_of(e)  # type: ignore[union-attr]
-        row = {"seq": e["seq"], "kind": e["kind"], "outcome": OUTCOME_WORDS[e["kind"]], "standard": e.get("standard"),
-               **_who_and_when(e, zone), "status": status, "text": e.get("rationale", e.get("reason")),
-               "summary": entry_summary(e), **_fate(st, e), "words": _words(e),  # type: ignore[arg-type]
-               "from": e.get("from", e.get("band")), "to": e.get("to", e.get("band")), "detail": _detail(e)}
-        if e["kind"] == "dissent":
-            row.update(member=e.get("member"), about=_ref(st, e.get("about")))  # type: ignore[arg-type]
-        if e["kind"] == "retraction":
-            row.update(retracts=_ref(st, e.get("retracts")))  # type: ignore[arg-type]
-        if e["kind"] == "proposal":
-            row.update(to=e.get("to"), outcome_of_proposal=st.outcome_of(e),  # type: ignore[union-attr]
-                       answered_by=(st.answer_to(e) or {}).get("seq"))  # type: ignore[union-attr]
-        entries.append(row)
+    if st is not None:  # every entry, by its place in the log
+        for e in st.entries:
+            status = st.status_of(e)
+            row = {
+                "seq": e["seq"],
+                "kind": e["kind"],
+                "outcome": OUTCOME_WORDS[e["kind"]],
+                "standard": e.get("standard"),
+                **_who_and_when(e, zone),
+                "status": status,
+                "text": e.get("rationale", e.get("reason")),
+                "summary": entry_summary(e),
+                **_fate(st, e),
+                "words": _words(e),
+                "from": e.get("from", e.get("band")),
+                "to": e.get("to", e.get("band")),
+                "detail": _detail(e),
+            }
+            if e["kind"] == "dissent":
+                row.update(member=e.get("member"), about=_ref(st, e.get("about")))
+            if e["kind"] == "retraction":
+                row.update(retracts=_ref(st, e.get("retracts")))
+            if e["kind"] == "proposal":
+                row.update(
+                    to=e.get("to"), outcome_of_proposal=st.outcome_of(e), answered_by=(st.answer_to(e) or {}).get("seq")
+                )
+            entries.append(row)
     sign_off = None
     if st is not None and st.signed_off and st.sign_off_seq is not None:
         so = st.entry(st.sign_off_seq) or {}
         sign_off = {"seq": so.get("seq"), **_who_and_when(so, zone)}
     return {
-        "format": RECORD_FORMAT, "service": insp.service, "framework": r.framework.id, "fieldwork": insp.fieldwork,
-        "published": insp.published, "lead_inspector": insp.lead_inspector, "source": insp.source,
+        "format": RECORD_FORMAT,
+        "service": insp.service,
+        "framework": r.framework.id,
+        "fieldwork": insp.fieldwork,
+        "published": insp.published,
+        "lead_inspector": insp.lead_inspector,
+        "source": insp.source,
         "timezone": zone,
-        "attendance": None if not (st and st.attendance) else {"chair": st.attendance.get("chair"),
-                                                             "members": st.attendance.get("members", [])},
+        "attendance": None
+        if not (st and st.attendance)
+        else {"chair": st.attendance.get("chair"), "members": st.attendance.get("members", [])},
         "decisions_recorded": st is not None and bool(st.entries),
-        "signed_off": bool(st and st.signed_off), "sign_off_seq": st.sign_off_seq if st else None,
+        "signed_off": bool(st and st.signed_off),
+        "sign_off_seq": st.sign_off_seq if st else None,
         "sign_off": sign_off,
         "standards": standards,
         "proposals": [x for x in entries if x["kind"] == "proposal"],
@@ -166,9 +237,13 @@ def build_record(path: Path | str) -> dict[str, Any]:
         "retractions": [x for x in entries if x["kind"] == "retraction"],
         "replaced": [x for x in entries if x["kind"] != "proposal" and (x["superseded_by"] or x["retracted_by"])],
         "entries_list": entries,
-        "computed_score": r.computed_score, "computed_overall": r.computed_overall,
-        "score": r.score, "max_score": r.max_score, "overall": r.overall,
-        "entries": len(st.entries) if st else 0, "head": st.head if st and st.entries else None,
+        "computed_score": r.computed_score,
+        "computed_overall": r.computed_overall,
+        "score": r.score,
+        "max_score": r.max_score,
+        "overall": r.overall,
+        "entries": len(st.entries) if st else 0,
+        "head": st.head if st and st.entries else None,
         "kept_aside": _kept_aside(session.dir, zone, st),
         "paragraphs": paragraphs_annex(session),
     }
@@ -183,16 +258,28 @@ def _kept_aside(session_dir: Path, zone: str, st: LogState | None) -> list[dict[
 
     items, problem = load_kept_aside(session_dir)
     if problem:
-        raise InputError(session_dir, None, f"the entries kept aside do not verify, so no record is exported: "
-                                            f"{problem}", "run panel-tui verify and resolve it first.")
+        raise InputError(
+            session_dir,
+            None,
+            f"the entries kept aside do not verify, so no record is exported: {problem}",
+            "run panel-tui verify and resolve it first.",
+        )
     out = []
     for k in items:
         d = dismissal(k, st)
-        out.append({"summary": entry_summary(k.entry), "by": k.entry.get("by"), "reason": k.reason,
-                    "kept_at": local_time(k.at, zone), "text": k.entry.get("rationale", k.entry.get("reason")),
-                    "hash": k.entry.get("hash"),
-                    "dismissed": None if d is None else {"seq": d["seq"], "reason": d.get("reason"),
-                                                         **_who_and_when(d, zone)}})
+        out.append(
+            {
+                "summary": entry_summary(k.entry),
+                "by": k.entry.get("by"),
+                "reason": k.reason,
+                "kept_at": local_time(k.at, zone),
+                "text": k.entry.get("rationale", k.entry.get("reason")),
+                "hash": k.entry.get("hash"),
+                "dismissed": None
+                if d is None
+                else {"seq": d["seq"], "reason": d.get("reason"), **_who_and_when(d, zone)},
+            }
+        )
     return out
 
 

@@ -93,8 +93,12 @@ vertical-align:top}th{background:#eee}code{word-break:break-all}
 
 
 def to_html(rec: dict[str, Any]) -> str:
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>Ratings panel record: {h(rec['service'])}</title>", f"<style>{CSS}</style></head><body>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Ratings panel record: {h(rec['service'])}</title>",
+        f"<style>{CSS}</style></head><body>",
+    ]
     in_list = False
     for kind, x in blocks(rec):
         if kind == "li" and not in_list:
@@ -126,10 +130,36 @@ def to_html(rec: dict[str, Any]) -> str:
 
 # --- CSV -----------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["row", "service", "framework", "standard", "name", "counted", "evidence", "computed", "final",
-               "flags", "decision", "decision_seq", "seq", "at", "by", "status", "concerns", "text", "score",
-               "max_score", "overall", "head", "superseded_by", "retracted_by", "other_evidence", "outside_reason",
-               "case_rationale", "case_evidence"]
+CSV_COLUMNS = [
+    "row",
+    "service",
+    "framework",
+    "standard",
+    "name",
+    "counted",
+    "evidence",
+    "computed",
+    "final",
+    "flags",
+    "decision",
+    "decision_seq",
+    "seq",
+    "at",
+    "by",
+    "status",
+    "concerns",
+    "text",
+    "score",
+    "max_score",
+    "overall",
+    "head",
+    "superseded_by",
+    "retracted_by",
+    "other_evidence",
+    "outside_reason",
+    "case_rationale",
+    "case_evidence",
+]
 
 
 def to_csv(rec: dict[str, Any]) -> str:
@@ -140,8 +170,14 @@ def to_csv(rec: dict[str, Any]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(CSV_COLUMNS)
-    common = {"service": rec["service"], "framework": rec["framework"], "score": rec["score"],
-              "max_score": rec["max_score"], "overall": rec["overall"], "head": rec["head"] or ""}
+    common = {
+        "service": rec["service"],
+        "framework": rec["framework"],
+        "score": rec["score"],
+        "max_score": rec["max_score"],
+        "overall": rec["overall"],
+        "head": rec["head"] or "",
+    }
 
     def row(**cells: Any) -> None:
         values = {**common, **cells}
@@ -149,25 +185,54 @@ def to_csv(rec: dict[str, Any]) -> str:
 
     for s in rec["standards"]:
         d = s["decision"] or {}
-        row(row="standard", standard=s["id"], name=s["name"], counted=s["counted"], evidence=s["evidence"],
-            computed=s["computed"], final=s["final"], flags=";".join(s["flags"]),
+        row(
+            row="standard",
+            standard=s["id"],
+            name=s["name"],
+            counted=s["counted"],
+            evidence=s["evidence"],
+            computed=s["computed"],
+            final=s["final"],
+            flags=";".join(s["flags"]),
             decision=d.get("outcome", "" if rec["decisions_recorded"] else "No decisions recorded"),
-            decision_seq=d.get("seq"), at=_when(d) if d else None, by=_by(d) if d else None, text=d.get("rationale"),
-            case_rationale=(s.get("case") or {}).get("rationale"), case_evidence=(s.get("case") or {}).get("evidence"))
+            decision_seq=d.get("seq"),
+            at=_when(d) if d else None,
+            by=_by(d) if d else None,
+            text=d.get("rationale"),
+            case_rationale=(s.get("case") or {}).get("rationale"),
+            case_evidence=(s.get("case") or {}).get("evidence"),
+        )
     for x in rec["entries_list"]:
         concerns = x.get("about") or x.get("retracts")
-        by = f"{x['member']} ({x['entered_for']})" if x.get("member") and x["entered_for"] else \
-            x.get("member") or _by(x)
+        by = (
+            f"{x['member']} ({x['entered_for']})" if x.get("member") and x["entered_for"] else x.get("member") or _by(x)
+        )
         words = dict(x["words"])
-        row(row="entry", seq=x["seq"], standard=x["standard"], decision=x["outcome"], at=_when(x),
-            by=by, status=x["fate"], concerns=_ref_text(concerns) if x["kind"] in
-            ("dissent", "retraction") else "", text=x["text"] or x["summary"], superseded_by=x["superseded_by"],
-            retracted_by=x["retracted_by"], other_evidence=words.get("Other compelling evidence"),
-            outside_reason=words.get("Outside the discretion criteria"))
+        row(
+            row="entry",
+            seq=x["seq"],
+            standard=x["standard"],
+            decision=x["outcome"],
+            at=_when(x),
+            by=by,
+            status=x["fate"],
+            concerns=_ref_text(concerns) if x["kind"] in ("dissent", "retraction") else "",
+            text=x["text"] or x["summary"],
+            superseded_by=x["superseded_by"],
+            retracted_by=x["retracted_by"],
+            other_evidence=words.get("Other compelling evidence"),
+            outside_reason=words.get("Outside the discretion criteria"),
+        )
     if rec["sign_off"]:
         so = rec["sign_off"]
         row(row="sign-off", seq=so["seq"], decision=OUTCOME_WORDS["sign-off"], at=_when(so), by=_by(so))
     for x in rec.get("kept_aside", []):  # outside the chain: no seq, the reason it was kept aside as its status
-        row(row="kept-aside", decision=x["summary"], at=x["kept_at"], by=x["by"],
-            status=f"kept aside: {x['reason']}; {_dismissed_text(x)}", text=x["text"] or x["summary"])
+        row(
+            row="kept-aside",
+            decision=x["summary"],
+            at=x["kept_at"],
+            by=x["by"],
+            status=f"kept aside: {x['reason']}; {_dismissed_text(x)}",
+            text=x["text"] or x["summary"],
+        )
     return buf.getvalue()

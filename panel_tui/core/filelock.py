@@ -6,9 +6,9 @@ import fcntl
 import os
 import secrets
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from panel_tui.core.errors import InputError
 from panel_tui.core.tomlfile import os_error
@@ -22,8 +22,12 @@ def session_lock(log_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[No
     lock_path = log_path.with_name(log_path.name + ".lock")
     refuse_links(lock_path, "the lock file")
     if lock_path.is_dir():
-        raise InputError(lock_path, None, "the lock file is a folder, so no writer can lock this session; nothing was written.",
-                         f"remove the folder {lock_path.name} (panel-tui creates the lock file itself).")
+        raise InputError(
+            lock_path,
+            None,
+            "the lock file is a folder, so no writer can lock this session; nothing was written.",
+            f"remove the folder {lock_path.name} (panel-tui creates the lock file itself).",
+        )
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as exc:
@@ -37,8 +41,10 @@ def session_lock(log_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[No
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise InputError(
-                        log_path, None,
-                        f"another process has been writing this session's log for over {wait:g} seconds; nothing was written.",
+                        log_path,
+                        None,
+                        f"another process has been writing this session's log for over {wait:g} seconds; "
+                        "nothing was written.",
                         "try again in a moment; if it persists, check for a stuck panel-tui process.",
                     ) from None
                 time.sleep(0.02)
@@ -66,9 +72,12 @@ def refuse_links(path: Path, what: str = "the file") -> None:
     """
     for p, name in ((path.parent, "its folder"), (path, what)):
         if os.path.islink(p):
-            raise LinkRefused(p, None, f"{name} is a symbolic link; panel-tui never writes through a link, so "
-                                       "nothing was written.",
-                              "replace the link with a real file or folder (see where it points with `ls -l`).")
+            raise LinkRefused(
+                p,
+                None,
+                f"{name} is a symbolic link; panel-tui never writes through a link, so nothing was written.",
+                "replace the link with a real file or folder (see where it points with `ls -l`).",
+            )
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -50,17 +50,22 @@ def near_boundary(inp: FlagInput) -> list[Flag]:
             direction = LOWERING if above else UPLIFT
             where = "above" if lowest > boundary else ("at" if lowest == boundary else "below")
             gap_txt = f"{pct_text(gap)} point{'' if gap == 1 else 's'} {where}" if gap else "exactly at"
-            flags.append(Flag(
-                "near-boundary", (direction,),
-                f"lowest key question {ids} at {pct_text(lowest)}% is {gap_txt} the {pct_text(boundary)}% boundary: "
-                f"{'an uplift' if direction == UPLIFT else 'a lowering'} to {fw.bands[other].name} is in question",
-                f"{'▲' if direction == UPLIFT else '▼'} near {pct_text(boundary)}",
-            ))
+            flags.append(
+                Flag(
+                    "near-boundary",
+                    (direction,),
+                    f"lowest key question {ids} at {pct_text(lowest)}% is {gap_txt} "
+                    f"the {pct_text(boundary)}% boundary: "
+                    f"{'an uplift' if direction == UPLIFT else 'a lowering'} to {fw.bands[other].name} is in question",
+                    f"{'▲' if direction == UPLIFT else '▼'} near {pct_text(boundary)}",
+                )
+            )
     return flags
 
 
-def _one_case_from_percent(fw: Framework, sd: StandardData, q: QuestionData, band: int,
-                           most: int) -> list[tuple[int, list[int], list[Base], tuple[Base, ...]]]:
+def _one_case_from_percent(
+    fw: Framework, sd: StandardData, q: QuestionData, band: int, most: int
+) -> list[tuple[int, list[int], list[Base], tuple[Base, ...]]]:
     """For a question known only by its published %: per direction, the bases where one answer flips.
 
     Returns (delta, bands it would become, flipping bases, all consistent bases) for each
@@ -91,8 +96,11 @@ def _bases_text(q: QuestionData, which: list[Base], bases: tuple[Base, ...], mos
     of = f"of {q.relevant} cases" if q.relevant else f"of at most {most} cases"
     listed = ", ".join(map(str, which[:4])) + (", ..." if len(which) > 4 else "")
     if len(which) == len(bases):
-        return f"certain: {pct_text(q.percent)}% {of} can only be {listed}" if len(bases) == 1 else \
-            f"certain: every base {pct_text(q.percent)}% {of} allows ({listed})"
+        return (
+            f"certain: {pct_text(q.percent)}% {of} can only be {listed}"
+            if len(bases) == 1
+            else f"certain: every base {pct_text(q.percent)}% {of} allows ({listed})"
+        )
     return f"possible: {len(which)} of the {len(bases)} bases {pct_text(q.percent)}% {of} allows ({listed})"
 
 
@@ -104,7 +112,7 @@ def _counted_changes(inp: FlagInput) -> list[tuple[str, int, int]]:
     # holds it (first of equals): then it is the next lowest. Found once, not per question.
     percents = [o.percent for o in sd.questions]
     at_min = min(range(len(percents)), key=percents.__getitem__) if percents else -1
-    rest = percents[:at_min] + percents[at_min + 1:] if percents else []
+    rest = percents[:at_min] + percents[at_min + 1 :] if percents else []
     next_lowest = min(rest) if rest else None
     for i, q in enumerate(sd.questions):
         if not q.has_counts:
@@ -138,8 +146,15 @@ def _percent_only_changes(inp: FlagInput) -> list[tuple[str, int, list[int], str
         if q_sample is not None or q.relevant is not None:
             most = q.relevant or q_sample
             for delta, to, which, bases in _one_case_from_percent(inp.fw, inp.sd, q, inp.band, most):  # type: ignore[arg-type]
-                derived.append((q.id, delta, to, _bases_text(q, which, bases, most),  # type: ignore[arg-type]
-                                len(which) == len(bases)))
+                derived.append(
+                    (
+                        q.id,
+                        delta,
+                        to,
+                        _bases_text(q, which, bases, most),  # type: ignore[arg-type]
+                        len(which) == len(bases),
+                    )
+                )
     return derived
 
 
@@ -165,11 +180,20 @@ def one_case(inp: FlagInput) -> list[Flag]:
     certain = bool(changes) or any(c for *_, c in derived)
     arrows = "".join(a for d, a in ((UPLIFT, "▲"), (LOWERING, "▼")) if d in dirs)
     if certain or fw.discretion.one_case_possible == "flag":
-        return [Flag("one-case", dirs, "; ".join(parts), f"1 case {arrows}" + ("" if certain else "?"),
-                     CERTAIN if certain else POSSIBLE)]
+        return [
+            Flag(
+                "one-case",
+                dirs,
+                "; ".join(parts),
+                f"1 case {arrows}" + ("" if certain else "?"),
+                CERTAIN if certain else POSSIBLE,
+            )
+        ]
     if inp.notes is not None:
-        inp.notes.append("one-case possible, not flagged (the framework's one_case_possible = "
-                         f"\"{fw.discretion.one_case_possible}\"): " + "; ".join(parts))
+        inp.notes.append(
+            "one-case possible, not flagged (the framework's one_case_possible = "
+            f'"{fw.discretion.one_case_possible}"): ' + "; ".join(parts)
+        )
     return []
 
 
@@ -182,11 +206,14 @@ def small_sample(inp: FlagInput) -> list[Flag]:
         return []
     dirs = tuple(d for d, ok in ((UPLIFT, band < len(fw.bands) - 1), (LOWERING, band > 0)) if ok)
     each = ", ".join(f"{q.id} on {q.relevant} case{'s' if q.relevant != 1 else ''}" for q in small)
-    return [Flag(
-        "small-sample", dirs,
-        f"the rating rests on a small sample: lowest key question {each} ({cases} or fewer)",
-        f"≤{cases}",
-    )]
+    return [
+        Flag(
+            "small-sample",
+            dirs,
+            f"the rating rests on a small sample: lowest key question {each} ({cases} or fewer)",
+            f"≤{cases}",
+        )
+    ]
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,9 @@ def flip_distance(fw: Framework, qs: tuple[QuestionData, ...], band: int) -> int
     return min(known)
 
 
-def overall_flip(fw: Framework, insp: Inspection, results: list[StandardResult],
-                 score: int) -> tuple[int | None, str | None]:
+def overall_flip(
+    fw: Framework, insp: Inspection, results: list[StandardResult], score: int
+) -> tuple[int | None, str | None]:
     """Fewest case answers that would change the computed overall rating, and the rating it would become."""
     options: list[list[tuple[int, int]]] = []  # per standard: (score delta, cost)
     for r in results:

@@ -122,14 +122,20 @@ def _date_text(value: Any, path: Path, place: object, key: str) -> str:
         return value.isoformat()
     if isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
         return value  # a month, where the report gives no day ("Fieldwork started: June 2019")
-    raise InputError(path, place, f"'{key}' must be a date such as 2020-09-07 (or a month as \"2019-06\").",
-                     f"write {key} = 2020-09-07.")
+    raise InputError(
+        path,
+        place,
+        f"'{key}' must be a date such as 2020-09-07 (or a month as \"2019-06\").",
+        f"write {key} = 2020-09-07.",
+    )
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], path: Path, place: object) -> None:
     for key in table:
         if key not in allowed:
-            raise InputError(path, place, f"unknown key '{one_line(key, 40)}'.", f"use only: {', '.join(sorted(allowed))}.")
+            raise InputError(
+                path, place, f"unknown key '{one_line(key, 40)}'.", f"use only: {', '.join(sorted(allowed))}."
+            )
 
 
 def _count(q: dict[str, Any], key: str, path: Path, place: object) -> int | None:
@@ -141,8 +147,12 @@ def _count(q: dict[str, Any], key: str, path: Path, place: object) -> int | None
     if v < 0:
         raise InputError(path, place, f"'{key}' is negative ({v}).", "counts are zero or more.")
     if v > MAX_COUNT:
-        raise InputError(path, place, f"'{key}' is {v:,}, over the {MAX_COUNT:,}-case limit.",
-                         "give the number of cases in the inspection's sample.")
+        raise InputError(
+            path,
+            place,
+            f"'{key}' is {v:,}, over the {MAX_COUNT:,}-case limit.",
+            "give the number of cases in the inspection's sample.",
+        )
     return v
 
 
@@ -153,15 +163,20 @@ def _case_text(s: dict[str, Any], key: str, path: Path, place: object) -> str | 
         return None
     v = s[key]
     if not isinstance(v, str) or not has_visible_text(v):
-        raise InputError(path, place, f"'{key}' must be the lead inspector's {key} as text, not {shown(v)}.",
-                         f"write {key} = \"...\" (a multi-line string with three quotes is fine), or leave it out.")
+        raise InputError(
+            path,
+            place,
+            f"'{key}' must be the lead inspector's {key} as text, not {shown(v)}.",
+            f'write {key} = "..." (a multi-line string with three quotes is fine), or leave it out.',
+        )
     return v
 
 
 def _band(value: Any, fw: Framework, path: Path, place: object, key: str) -> str:
     if not isinstance(value, str) or value not in fw.band_names:
-        raise InputError(path, place, f"'{key}' is {shown(value)}, not a band name.",
-                         f"use one of: {', '.join(fw.band_names)}.")
+        raise InputError(
+            path, place, f"'{key}' is {shown(value)}, not a band name.", f"use one of: {', '.join(fw.band_names)}."
+        )
     return value
 
 
@@ -173,15 +188,25 @@ def _samples(value: Any, fw: Framework, path: Path) -> dict[str, int]:
     """[inspection.sample]: cases inspected per sample, as the report gives them."""
     names = fw.sample_names
     if not isinstance(value, dict):
-        raise InputError(path, "[inspection] sample", "'sample' must be a table such as { court = 13, out_of_court = 13 }.")
+        raise InputError(
+            path, "[inspection] sample", "'sample' must be a table such as { court = 13, out_of_court = 13 }."
+        )
     out = {}
     for key, n in value.items():
         if key not in names:
-            raise InputError(path, "[inspection.sample]", f"unknown sample '{key}' for framework {fw.id}.",
-                             f"use only: {', '.join(names)}.")
+            raise InputError(
+                path,
+                "[inspection.sample]",
+                f"unknown sample '{key}' for framework {fw.id}.",
+                f"use only: {', '.join(names)}.",
+            )
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SAMPLE:
-            raise InputError(path, "[inspection.sample]", f"sample {key} must be a whole number of cases from 1 to "
-                             f"{MAX_SAMPLE:,}, not {n!r}.", "give the number of cases the report says were inspected.")
+            raise InputError(
+                path,
+                "[inspection.sample]",
+                f"sample {key} must be a whole number of cases from 1 to {MAX_SAMPLE:,}, not {n!r}.",
+                "give the number of cases the report says were inspected.",
+            )
         out[key] = n
     return out
 
@@ -193,8 +218,12 @@ def _question(q: Any, fw_std: Any, path: Path, text: str) -> QuestionData | str 
     place = _Place(text, qid, f"standard {fw_std.id}, question {one_line(qid, 40)}")
     valid = [x.id for x in fw_std.questions]
     if qid not in valid:
-        raise InputError(path, place, f"unknown key question '{one_line(qid, 40)}' for standard {fw_std.id}.",
-                         f"use one of: {', '.join(valid)}.")
+        raise InputError(
+            path,
+            place,
+            f"unknown key question '{one_line(qid, 40)}' for standard {fw_std.id}.",
+            f"use one of: {', '.join(valid)}.",
+        )
     _check_keys(q, _QUESTION_KEYS, path, place)
     if set(q) == {"id"}:
         return AWAITING  # figures not in yet: shown as "awaiting figures", never rated
@@ -209,27 +238,42 @@ def _question(q: Any, fw_std: Any, path: Path, text: str) -> QuestionData | str 
             raise InputError(path, place, f"percent {v} is outside 0-100.", "give % 'Yes' from 0 to 100.")
         pct = Fraction(v)
     if yes is not None and relevant is None:
-        raise InputError(path, place, "'yes' is given without 'relevant'.", "add relevant = number of cases the question applied to.")
+        raise InputError(
+            path, place, "'yes' is given without 'relevant'.", "add relevant = number of cases the question applied to."
+        )
     if relevant is not None and yes is not None and yes > relevant:
-        raise InputError(path, place, f"yes ({yes}) is more than relevant ({relevant}).",
-                         "yes counts cases answered 'Yes' among the relevant ones.")
+        raise InputError(
+            path,
+            place,
+            f"yes ({yes}) is more than relevant ({relevant}).",
+            "yes counts cases answered 'Yes' among the relevant ones.",
+        )
     if relevant == 0:
         if yes or pct is not None:
-            raise InputError(path, place, "relevant = 0 (question did not apply) but a result is given.",
-                             "remove yes/percent, or correct relevant.")
+            raise InputError(
+                path,
+                place,
+                "relevant = 0 (question did not apply) but a result is given.",
+                "remove yes/percent, or correct relevant.",
+            )
         return None
     if relevant is not None and yes is not None:
         exact = Fraction(100 * yes, relevant)
         if pct is not None and abs(pct - exact) >= CONTRADICTION_POINTS:
             raise InputError(
-                path, place,
+                path,
+                place,
                 f"percent {float(pct):g} contradicts {yes} of {relevant} ({float(exact):.2f}%).",
                 "correct the counts or the percent, or give only one of them.",
             )
         return QuestionData(qid, exact, relevant, yes)
     if pct is None:
-        raise InputError(path, place, "no result: give relevant and yes, or percent.",
-                         "add relevant = N and yes = N (or percent = P).")
+        raise InputError(
+            path,
+            place,
+            "no result: give relevant and yes, or percent.",
+            "add relevant = N and yes = N (or percent = P).",
+        )
     return QuestionData(qid, pct, relevant, None)
 
 
@@ -238,14 +282,20 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
     _check_keys(doc, {"inspection", "standard"}, path, "top level")
     head = doc.get("inspection")
     if not isinstance(head, dict):
-        raise InputError(path, None, "missing [inspection] table.", "add [inspection] with service, framework and fieldwork.")
+        raise InputError(
+            path, None, "missing [inspection] table.", "add [inspection] with service, framework and fieldwork."
+        )
     _check_keys(head, _INSPECTION_KEYS, path, "[inspection]")
     for key in ("service", "framework", "fieldwork"):
         if key not in head:
             raise InputError(path, "[inspection]", f"missing '{key}'.", f"add {key} = ... to [inspection].")
     if not isinstance(head["service"], str) or not has_visible_text(head["service"]):
-        raise InputError(path, "[inspection]", "'service' must be the service's name (visible text).",
-                         'write service = "<the name on the report>".')
+        raise InputError(
+            path,
+            "[inspection]",
+            "'service' must be the service's name (visible text).",
+            'write service = "<the name on the report>".',
+        )
     if not isinstance(head["framework"], str):
         raise InputError(path, "[inspection]", "'framework' must be a framework id string.")
     try:
@@ -262,8 +312,12 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         if key in head and not isinstance(head[key], str):
             raise InputError(path, "[inspection]", f"'{key}' must be a string.")
         if key == "lead_inspector" and key in head and not has_visible_text(head[key]):
-            raise InputError(path, "[inspection]", "'lead_inspector' has no visible text.",
-                             "write the inspector's name, or leave the key out.")
+            raise InputError(
+                path,
+                "[inspection]",
+                "'lead_inspector' has no visible text.",
+                "write the inspector's name, or leave the key out.",
+            )
     samples = _samples(head["sample"], fw, path) if "sample" in head else {}
 
     standards: dict[str, StandardData] = {}
@@ -278,49 +332,80 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
         place = _Place(text, sid, f"standard {one_line(sid, 40)}")
         fs = fw.standard(sid)
         if fs is None:
-            raise InputError(path, place, f"unknown standard '{one_line(sid, 40)}' for framework {fw.id}.",
-                             f"use one of: {', '.join(valid_ids)}.")
+            raise InputError(
+                path,
+                place,
+                f"unknown standard '{one_line(sid, 40)}' for framework {fw.id}.",
+                f"use one of: {', '.join(valid_ids)}.",
+            )
         if sid in standards:
             raise InputError(path, place, f"standard {sid} is given twice.", "merge the two [[standard]] tables.")
         _check_keys(s, _STANDARD_KEYS, path, place)
         not_rated = s.get("not_rated")
         if not_rated is not None:
             if fs.counted:
-                raise InputError(path, place, f"standard {sid} counts towards the overall score and cannot be left unrated.",
-                                 "give its findings, or remove not_rated.")
+                raise InputError(
+                    path,
+                    place,
+                    f"standard {sid} counts towards the overall score and cannot be left unrated.",
+                    "give its findings, or remove not_rated.",
+                )
             if not isinstance(not_rated, str) or not has_visible_text(not_rated):
                 raise InputError(path, place, "'not_rated' must give the reason as text.")
             if "proposed" in s or "question" in s or any(k in s for k in _CASE_KEYS):
-                raise InputError(path, place, "a standard left unrated has no proposed band, case or questions.",
-                                 "remove not_rated or the findings.")
+                raise InputError(
+                    path,
+                    place,
+                    "a standard left unrated has no proposed band, case or questions.",
+                    "remove not_rated or the findings.",
+                )
             standards[sid] = StandardData(sid, not_rated=not_rated)
             continue
         if fs.kind == "judgement":
             if "question" in s:
-                raise InputError(path, place, f"{sid} is a judgement standard; it has no key question counts.",
-                                 "give proposed = \"<band>\" only.")
+                raise InputError(
+                    path,
+                    place,
+                    f"{sid} is a judgement standard; it has no key question counts.",
+                    'give proposed = "<band>" only.',
+                )
             if "proposed" not in s:
                 if any(k in s for k in _CASE_KEYS):
-                    raise InputError(path, place, f"{sid} has a case ({' and '.join(k for k in _CASE_KEYS if k in s)}) "
-                                                  "but no proposed band.", "add proposed = \"<band>\" above it.")
+                    raise InputError(
+                        path,
+                        place,
+                        f"{sid} has a case ({' and '.join(k for k in _CASE_KEYS if k in s)}) but no proposed band.",
+                        'add proposed = "<band>" above it.',
+                    )
                 standards[sid] = StandardData(sid)  # awaiting the lead inspector's proposal
                 continue
-            standards[sid] = StandardData(sid, proposed=_band(s["proposed"], fw, path, place, "proposed"),
-                                          rationale=_case_text(s, "rationale", path, place),
-                                          evidence=_case_text(s, "evidence", path, place))
+            standards[sid] = StandardData(
+                sid,
+                proposed=_band(s["proposed"], fw, path, place, "proposed"),
+                rationale=_case_text(s, "rationale", path, place),
+                evidence=_case_text(s, "evidence", path, place),
+            )
             continue
         if any(k in s for k in _CASE_KEYS):
-            raise InputError(path, place, f"{sid} is case-based: the lead inspector's case for it is a proposal "
-                                          "in the decision log.",
-                             f"remove {' and '.join(k for k in _CASE_KEYS if k in s)}; record it with "
-                             f"panel-tui propose SESSION --standard {one_line(sid, 20)} --to BAND --rationale TEXT.")
+            raise InputError(
+                path,
+                place,
+                f"{sid} is case-based: the lead inspector's case for it is a proposal in the decision log.",
+                f"remove {' and '.join(k for k in _CASE_KEYS if k in s)}; record it with "
+                f"panel-tui propose SESSION --standard {one_line(sid, 20)} --to BAND --rationale TEXT.",
+            )
         if "proposed" in s:
-            raise InputError(path, place, f"{sid} is case-based: its band comes from the key questions.",
-                             "remove proposed.")
+            raise InputError(
+                path, place, f"{sid} is case-based: its band comes from the key questions.", "remove proposed."
+            )
         qs_raw = s.get("question")
         if not isinstance(qs_raw, list) or not qs_raw:
-            raise InputError(path, place, f"case-based standard {sid} has no key questions.",
-                             f"add [[standard.question]] tables for {', '.join(q.id for q in fs.questions)}.")
+            raise InputError(
+                path,
+                place,
+                f"case-based standard {sid} has no key questions.",
+                f"add [[standard.question]] tables for {', '.join(q.id for q in fs.questions)}.",
+            )
         seen: dict[str, QuestionData | str | None] = {}
         for q in qs_raw:
             qd = _question(q, fs, path, text)
@@ -330,35 +415,61 @@ def parse_inspection(doc: dict[str, Any], data: bytes, text: str, path: Path) ->
             seen[qid] = qd
         missing = [q.id for q in fs.questions if q.id not in seen]
         if missing:
-            raise InputError(path, place, f"key question(s) missing: {', '.join(missing)}.",
-                             "add them (relevant = 0 if a question did not apply).")
+            raise InputError(
+                path,
+                place,
+                f"key question(s) missing: {', '.join(missing)}.",
+                "add them (relevant = 0 if a question did not apply).",
+            )
         waiting = tuple(q.id for q in fs.questions if seen[q.id] == AWAITING)
         present = tuple(qd for q in fs.questions if isinstance(qd := seen[q.id], QuestionData))
         for qd in present:
             drawn_on = fw.sample_of(sid, qd.id) or ""  # the sample this key question's cases come from
             sample = samples.get(drawn_on)
             if sample is not None and qd.relevant is not None and qd.relevant > sample:
-                raise InputError(path, _Place(text, qd.id, f"standard {sid}, question {qd.id}"),
-                                 f"relevant ({qd.relevant}) is more than the {sample} cases in the "
-                                 f"{drawn_on} sample.", "correct relevant or [inspection.sample].")
+                raise InputError(
+                    path,
+                    _Place(text, qd.id, f"standard {sid}, question {qd.id}"),
+                    f"relevant ({qd.relevant}) is more than the {sample} cases in the {drawn_on} sample.",
+                    "correct relevant or [inspection.sample].",
+                )
         if waiting:
-            standards[sid] = StandardData(sid, questions=present, awaiting=waiting,
-                                          not_applicable=tuple(q.id for q in fs.questions if seen[q.id] is None))
+            standards[sid] = StandardData(
+                sid,
+                questions=present,
+                awaiting=waiting,
+                not_applicable=tuple(q.id for q in fs.questions if seen[q.id] is None),
+            )
             continue
         if not present:
-            raise InputError(path, place, f"no key question of {sid} applied (all relevant = 0).",
-                             "a case-based standard needs at least one applicable key question.")
+            raise InputError(
+                path,
+                place,
+                f"no key question of {sid} applied (all relevant = 0).",
+                "a case-based standard needs at least one applicable key question.",
+            )
         excluded = tuple(q.id for q in fs.questions if seen[q.id] is None)
         standards[sid] = StandardData(sid, questions=present, not_applicable=excluded)
     missing_std = [x for x in valid_ids if x not in standards]
     if missing_std:
-        raise InputError(path, None, f"standard(s) missing: {', '.join(missing_std)}.",
-                         f"add a [[standard]] for each ({fw.id} has {len(valid_ids)}).")
+        raise InputError(
+            path,
+            None,
+            f"standard(s) missing: {', '.join(missing_std)}.",
+            f"add a [[standard]] for each ({fw.id} has {len(valid_ids)}).",
+        )
     ordered = {sid: standards[sid] for sid in valid_ids}
     return Inspection(
-        path=path, sha256=hashlib.sha256(data).hexdigest(), service=head["service"], framework=fw,
-        fieldwork=fieldwork, published=published, lead_inspector=head.get("lead_inspector"),
-        source=head.get("source"), standards=ordered, samples=samples,
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        service=head["service"],
+        framework=fw,
+        fieldwork=fieldwork,
+        published=published,
+        lead_inspector=head.get("lead_inspector"),
+        source=head.get("source"),
+        standards=ordered,
+        samples=samples,
     )
 
 

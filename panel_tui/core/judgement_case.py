@@ -49,27 +49,42 @@ def set_judgement_case(path: Path | str, sid: str, to: str, rationale: str, evid
     insp = load_inspection(p)
     fs = insp.framework.standard(sid)
     if fs is None:
-        raise InputError(p, None, f"unknown standard '{sid}'.", f"use one of: {', '.join(s.id for s in insp.framework.standards)}.")
+        raise InputError(
+            p, None, f"unknown standard '{sid}'.", f"use one of: {', '.join(s.id for s in insp.framework.standards)}."
+        )
     if fs.kind != "judgement":
-        raise InputError(p, f"standard {sid}", f"{sid} is case-based.", "its proposal is a log entry: panel-tui propose "
-                         "records it there when the standard is case-based (this standard's flags decide the band).")
+        raise InputError(
+            p,
+            f"standard {sid}",
+            f"{sid} is case-based.",
+            "its proposal is a log entry: panel-tui propose "
+            "records it there when the standard is case-based (this standard's flags decide the band).",
+        )
     with session_lock(p.parent / LOG_FILE):  # no log begins while the file is rewritten
         return _write_case(p, insp, sid, to, rationale, evidence)
 
 
 def _write_case(p: Path, insp: Inspection, sid: str, to: str, rationale: str, evidence: str | None) -> Inspection:
     if (p.parent / LOG_FILE).exists():
-        raise InputError(p, f"standard {sid}", "the decision log has begun, and it freezes the inspection it is made on "
-                         "(its hash is in the log's header), so a judgement standard's case can no longer be added.",
-                         "prepare judgement cases before the first entry; in the meeting the chair can read the "
-                         "case aloud and ratify, or the panel records its reasons with the ratification.")
+        raise InputError(
+            p,
+            f"standard {sid}",
+            "the decision log has begun, and it freezes the inspection it is made on "
+            "(its hash is in the log's header), so a judgement standard's case can no longer be added.",
+            "prepare judgement cases before the first entry; in the meeting the chair can read the "
+            "case aloud and ratify, or the panel records its reasons with the ratification.",
+        )
     band = band_spelling(insp.framework.band_names, to)
     text = p.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     found = _table(lines, sid)
     if found is None:
-        raise InputError(p, f"standard {sid}", f"no [[standard]] table with id = \"{sid}\" was found to write into.",
-                         "add one (panel-tui new writes one per standard).")
+        raise InputError(
+            p,
+            f"standard {sid}",
+            f'no [[standard]] table with id = "{sid}" was found to write into.',
+            "add one (panel-tui new writes one per standard).",
+        )
     start, id_line, end = found
     kept: list[str] = []
     j = id_line + 1
@@ -86,7 +101,7 @@ def _write_case(p: Path, insp: Inspection, sid: str, to: str, rationale: str, ev
                 j += 1
             j += 1
     case = {"proposed": band, "rationale": rationale, **({"evidence": evidence} if evidence else {})}
-    new = "".join([*lines[:id_line + 1], tomli_w.dumps(case, multiline_strings=True), *kept, *lines[end:]])
+    new = "".join([*lines[: id_line + 1], tomli_w.dumps(case, multiline_strings=True), *kept, *lines[end:]])
     _validate(p, new)
     atomic_write(p, new.encode("utf-8"))
     return load_inspection(p)
@@ -101,4 +116,3 @@ def _validate(p: Path, new: str) -> None:
     except tomllib.TOMLDecodeError as exc:  # not expected: tomli_w wrote the values
         raise InputError(p, None, f"the case could not be written as TOML ({exc}); nothing was changed.") from exc
     parse_inspection(doc, new.encode("utf-8"), new, p)
-

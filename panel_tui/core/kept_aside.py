@@ -47,8 +47,10 @@ class KeptAside:
 
         e = self.entry
         mark = "" if self.intact else " [CHANGED since it was kept aside: its hash no longer matches]"
-        return (f"{entry_line(e)} by {one_line(str(e.get('by')), 60)}, kept aside {self.at}: "
-                f"{one_line(self.reason, 200)}{mark}")
+        return (
+            f"{entry_line(e)} by {one_line(str(e.get('by')), 60)}, kept aside {self.at}: "
+            f"{one_line(self.reason, 200)}{mark}"
+        )
 
 
 def _intact(e: dict[str, Any]) -> bool:
@@ -72,8 +74,9 @@ def parse_kept_aside(data: bytes) -> tuple[list[KeptAside], str | None]:
         e = r.get("entry") if isinstance(r, dict) else None
         if not isinstance(e, dict):
             return out, f"kept-aside item {i} holds no entry table"
-        out.append(KeptAside(str(r.get("at", "")), str(r.get("reason", "")), str(r.get("replayed_onto", "")), e,
-                             _intact(e)))
+        out.append(
+            KeptAside(str(r.get("at", "")), str(r.get("reason", "")), str(r.get("replayed_onto", "")), e, _intact(e))
+        )
     return out, None
 
 
@@ -92,8 +95,10 @@ def load_kept_aside(session_dir: Path) -> tuple[list[KeptAside], str | None]:
         return items, f"{path}: {problem}"
     changed = [k for k in items if not k.intact]
     if changed:
-        return items, (f"{path}: {len(changed)} kept-aside entr{'y was' if len(changed) == 1 else 'ies were'} changed "
-                       f"after being kept aside (hash mismatch): {entry_line(changed[0].entry)}")
+        return items, (
+            f"{path}: {len(changed)} kept-aside entr{'y was' if len(changed) == 1 else 'ies were'} changed "
+            f"after being kept aside (hash mismatch): {entry_line(changed[0].entry)}"
+        )
     return items, None
 
 
@@ -116,8 +121,7 @@ def dismissed_line(d: dict[str, Any]) -> str:
     from panel_tui.core.log.entries import entered_for
 
     entered = entered_for(d)
-    return (f"dismissed by {d.get('by')} (entry {d.get('seq')}{'; ' + entered if entered else ''}): "
-            f"{d.get('reason')}")
+    return f"dismissed by {d.get('by')} (entry {d.get('seq')}{'; ' + entered if entered else ''}): {d.get('reason')}"
 
 
 def pending_count(items: list[KeptAside], state: LogState | None) -> tuple[int, int]:
@@ -135,16 +139,26 @@ def resolve_kept_aside(items: list[KeptAside], text: str) -> str:
     prefix = text.strip().lower()
     listed = "; ".join(f"{k.hash} ({k.line()})" for k in items) or "none (this session has no decisions.refused.toml)"
     if len(prefix) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
-        raise RuleRefused("kept-aside", f"--kept-aside must be a kept-aside entry's hash, or at least its first "
-                                        f"{MIN_PREFIX} hex digits, not {text!r:.80}. Entries kept aside: {listed}",
-                          "kept_aside")
+        raise RuleRefused(
+            "kept-aside",
+            f"--kept-aside must be a kept-aside entry's hash, or at least its first "
+            f"{MIN_PREFIX} hex digits, not {text!r:.80}. Entries kept aside: {listed}",
+            "kept_aside",
+        )
     found = [k for k in items if k.hash.startswith(prefix)]
     if not found:
-        raise RuleRefused("kept-aside", f"no entry kept aside in {KEPT_ASIDE_FILE} has a hash starting {prefix}. "
-                                        f"Entries kept aside: {listed}", "kept_aside")
+        raise RuleRefused(
+            "kept-aside",
+            f"no entry kept aside in {KEPT_ASIDE_FILE} has a hash starting {prefix}. Entries kept aside: {listed}",
+            "kept_aside",
+        )
     if len(found) > 1:
-        raise RuleRefused("kept-aside", f"{prefix} starts the hashes of {len(found)} entries kept aside; give more "
-                                        "digits: " + "; ".join(f"{k.hash} ({k.line()})" for k in found), "kept_aside")
+        raise RuleRefused(
+            "kept-aside",
+            f"{prefix} starts the hashes of {len(found)} entries kept aside; give more "
+            "digits: " + "; ".join(f"{k.hash} ({k.line()})" for k in found),
+            "kept_aside",
+        )
     return found[0].hash
 
 

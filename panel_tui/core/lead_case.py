@@ -30,7 +30,7 @@ class LeadCase:
     answer: dict[str, Any] | None = None
 
     def outcome_words(self) -> str:
-        """"ratified as proposed (entry N)", "changed to X (entry N): reason", "not yet answered"..."""
+        """ "ratified as proposed (entry N)", "changed to X (entry N): reason", "not yet answered"..."""
         a = self.answer
         if a is None:
             return "withdrawn" if self.outcome == "withdrawn" else "not yet answered by the panel"
@@ -51,13 +51,27 @@ def lead_case(insp: Inspection, state: LogState | None, sid: str) -> LeadCase | 
             return None
         answer = state.ratified.get(sid) if state is not None and state.problem is None else None
         outcome = "pending" if answer is None else ("accepted" if answer.get("to") == sd.proposed else "changed")
-        return LeadCase(sid, sd.proposed, sd.rationale, sd.evidence, "inspection.toml", outcome,
-                        dict(answer) if answer is not None else None)
+        return LeadCase(
+            sid,
+            sd.proposed,
+            sd.rationale,
+            sd.evidence,
+            "inspection.toml",
+            outcome,
+            dict(answer) if answer is not None else None,
+        )
     if state is None or state.problem is not None:
         return None
     p = state.proposals.get(sid)
     if p is None:
         return None
     answer = state.answer_to(p)
-    return LeadCase(sid, str(p.get("to")), str(p.get("rationale") or "") or None, None, f"entry {p['seq']}",
-                    state.outcome_of(p), dict(answer) if answer is not None else None)
+    return LeadCase(
+        sid,
+        str(p.get("to")),
+        str(p.get("rationale") or "") or None,
+        None,
+        f"entry {p['seq']}",
+        state.outcome_of(p),
+        dict(answer) if answer is not None else None,
+    )

@@ -41,8 +41,12 @@ def _name(value: str, what: str, flag: str) -> str:
     if not value or not has_visible_text(value):
         raise InputError(None, flag, f"the {what} is blank.", f"give {flag} NAME.")
     if len(value) > MAX_NAME or any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise InputError(None, flag, f"the {what} must be one line of at most {MAX_NAME} characters.",
-                         f"give {flag} with a plain name.")
+        raise InputError(
+            None,
+            flag,
+            f"the {what} must be one line of at most {MAX_NAME} characters.",
+            f"give {flag} with a plain name.",
+        )
     return value.strip()
 
 
@@ -57,8 +61,12 @@ def parse_fieldwork(text: str) -> dt.date | str:
 
 
 def _bad_date(text: str) -> dt.date:
-    raise InputError(None, "--fieldwork", f"{text!r} is not a date.",
-                     "give the first day of fieldwork as YYYY-MM-DD (or YYYY-MM when only the month is known).")
+    raise InputError(
+        None,
+        "--fieldwork",
+        f"{text!r} is not a date.",
+        "give the first day of fieldwork as YYYY-MM-DD (or YYYY-MM when only the month is known).",
+    )
 
 
 def inspection_template(fw: Framework, service: str, fieldwork: dt.date | str, lead_inspector: str | None) -> str:
@@ -68,8 +76,8 @@ def inspection_template(fw: Framework, service: str, fieldwork: dt.date | str, l
         f"# A new {fw.id} session, written by panel-tui new. Every standard and key question of the",
         "# framework is listed. Give each key question relevant = N and yes = N (or run",
         "# panel-tui import-cases DIR FILE with one row per case), and each judgement standard",
-        "# proposed = \"<band>\". Until then the standard shows \"awaiting figures\" or \"awaiting",
-        "# proposal\", the overall rating is incomplete, and panel-tui check lists what is missing.",
+        '# proposed = "<band>". Until then the standard shows "awaiting figures" or "awaiting',
+        '# proposal", the overall rating is incomplete, and panel-tui check lists what is missing.',
         "",
         "[inspection]",
         f"service = {_value(service)}",
@@ -97,13 +105,18 @@ def inspection_template(fw: Framework, service: str, fieldwork: dt.date | str, l
             continue
         for q in s.questions:
             other = " (" + _drawn_on(fw, q.sample)[2:] + ")" if q.sample is not None and q.sample != s.sample else ""
-            out += ["[[standard.question]]", f"id = {_value(q.id)}  # {_comment(q.text)}{' ' + _comment(other) if other else ''}",
-                    "# relevant = N  (0 if it applied to no case)", "# yes = N"]
+            out += [
+                "[[standard.question]]",
+                f"id = {_value(q.id)}  # {_comment(q.text)}{' ' + _comment(other) if other else ''}",
+                "# relevant = N  (0 if it applied to no case)",
+                "# yes = N",
+            ]
     return "\n".join(out) + "\n"
 
 
-def write_new_session(folder: Path, framework_id: str, service: str, fieldwork: str,
-                      lead_inspector: str | None = None) -> Path:
+def write_new_session(
+    folder: Path, framework_id: str, service: str, fieldwork: str, lead_inspector: str | None = None
+) -> Path:
     """Create ``folder/inspection.toml`` for a new session; never overwrites an existing one.
     The framework is looked for in the frameworks folders at or above ``folder``, then the bundled ones."""
     fw = load_framework(framework_id, near=folder)
@@ -115,8 +128,12 @@ def write_new_session(folder: Path, framework_id: str, service: str, fieldwork: 
     target = folder / INSPECTION_FILE
     refuse_links(target, INSPECTION_FILE)
     if target.exists():
-        raise InputError(target, None, "already exists; panel-tui new never overwrites a session.",
-                         "choose a new folder, or edit the file you have.")
+        raise InputError(
+            target,
+            None,
+            "already exists; panel-tui new never overwrites a session.",
+            "choose a new folder, or edit the file you have.",
+        )
     folder.mkdir(parents=True, exist_ok=True)
     text = inspection_template(fw, service, when, lead)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
@@ -128,7 +145,7 @@ def write_new_session(folder: Path, framework_id: str, service: str, fieldwork: 
 
 
 def _drawn_on(fw: Framework, sample: str | None) -> str:
-    """", children's cases" where the framework names the sample a standard draws on, else nothing
+    """ ", children's cases" where the framework names the sample a standard draws on, else nothing
     (a sample known by its id alone, as in the bundled frameworks, is said in the sample line)."""
     if sample is None:
         return ""
@@ -137,6 +154,7 @@ def _drawn_on(fw: Framework, sample: str | None) -> str:
 
 
 # --- which framework: the one in force on the fieldwork date -----------------------------------
+
 
 @dataclass(frozen=True)
 class FrameworkChoice:
@@ -167,8 +185,10 @@ def choose_framework(framework_id: str | None, fieldwork: str, near: Path) -> Fr
         fw = load_framework(framework_id, near=near)
         warning = None
         if fw.in_force is not None and not fw.in_force.overlaps(first, last):
-            warning = (f"warning: {fw.id} was not in force on the fieldwork date {shown_when} (in force "
-                       f"{fw.in_force.text}); the session uses it as asked")
+            warning = (
+                f"warning: {fw.id} was not in force on the fieldwork date {shown_when} (in force "
+                f"{fw.in_force.text}); the session uses it as asked"
+            )
         return FrameworkChoice(fw, False, f"framework {fw.id}", warning)
     found = catalogue(near)
     if found.problems:
@@ -176,14 +196,23 @@ def choose_framework(framework_id: str | None, fieldwork: str, near: Path) -> Fr
     ids = ", ".join(f.id for f in found.frameworks)
     candidates = [f for f in found.frameworks if f.in_force is not None and f.in_force.overlaps(first, last)]
     if not candidates:
-        raise InputError(None, "--fieldwork", f"no framework found was in force on {shown_when}.",
-                         f"give --framework ID (one of: {ids}); panel-tui framework list shows when each applied.")
+        raise InputError(
+            None,
+            "--fieldwork",
+            f"no framework found was in force on {shown_when}.",
+            f"give --framework ID (one of: {ids}); panel-tui framework list shows when each applied.",
+        )
     if len(candidates) > 1:
         each = "; ".join(f"{f.id} ({f.in_force.text if f.in_force else ''})" for f in candidates)
-        raise InputError(None, "--framework", f"{len(candidates)} frameworks were in force on {shown_when}: {each}.",
-                         "choose one with --framework ID (an inspection type, or the day of a month the "
-                         "frameworks changed, decides).")
+        raise InputError(
+            None,
+            "--framework",
+            f"{len(candidates)} frameworks were in force on {shown_when}: {each}.",
+            "choose one with --framework ID (an inspection type, or the day of a month the "
+            "frameworks changed, decides).",
+        )
     fw = candidates[0]
     in_force = fw.in_force.text if fw.in_force else ""
-    return FrameworkChoice(fw, True, f"framework {fw.id} ({fw.title}): in force {in_force}, so on the fieldwork "
-                           f"date {shown_when}", None)
+    return FrameworkChoice(
+        fw, True, f"framework {fw.id} ({fw.title}): in force {in_force}, so on the fieldwork date {shown_when}", None
+    )

@@ -14,8 +14,8 @@ injection: a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage retu
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from panel_tui.core.display import visible
 from panel_tui.core.errors import InputError
@@ -25,9 +25,20 @@ from panel_tui.core.tomlfile import os_error
 # Files panel-tui keeps in a session folder; no output may ever replace one.
 # (inspection, log, its lock, drafts, cases, entries kept aside by a replay, accepted rewrites, git's
 # attribute and ignore files); and every temporary file the tool writes (".<name>.tmp-<random>").
-OWNED_NAMES = frozenset({"inspection.toml", "decisions.toml", "decisions.toml.lock", "decisions.drafts.toml",
-                         "cases.csv", "decisions.refused.toml", ".panel-tui-accepted.toml", ".gitattributes",
-                         ".gitignore", "framework.toml"})
+OWNED_NAMES = frozenset(
+    {
+        "inspection.toml",
+        "decisions.toml",
+        "decisions.toml.lock",
+        "decisions.drafts.toml",
+        "cases.csv",
+        "decisions.refused.toml",
+        ".panel-tui-accepted.toml",
+        ".gitattributes",
+        ".gitignore",
+        "framework.toml",
+    }
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,18 +69,30 @@ def check_output_file(path: Path, protect: Iterable[Path] = ()) -> Path:
     """
     try:
         if path.is_dir():
-            raise InputError(path, None, "is a folder; the output must be a file.",
-                             f"give a file name inside it, e.g. {path / 'record.md'}.")
+            raise InputError(
+                path,
+                None,
+                "is a folder; the output must be a file.",
+                f"give a file name inside it, e.g. {path / 'record.md'}.",
+            )
         parent = path.parent
         if not parent.is_dir():
-            raise InputError(path, None, f"its folder {parent} does not exist; nothing was written.",
-                             "create the folder first, or give another path.")
+            raise InputError(
+                path,
+                None,
+                f"its folder {parent} does not exist; nothing was written.",
+                "create the folder first, or give another path.",
+            )
         resolved = path.resolve()
         if is_owned_name(path.name) or is_owned_name(resolved.name):
             raise _owned(path)
         if _under_git(path):
-            raise InputError(path, None, "is inside a .git folder, which belongs to git; an output never goes "
-                                         "there. Nothing was written.", "give a path outside .git.")
+            raise InputError(
+                path,
+                None,
+                "is inside a .git folder, which belongs to git; an output never goes there. Nothing was written.",
+                "give a path outside .git.",
+            )
         if path.exists():
             for owned in _owned_files([*protect, resolved.parent]):
                 if os.path.samefile(owned, path):
@@ -80,10 +103,14 @@ def check_output_file(path: Path, protect: Iterable[Path] = ()) -> Path:
 
 
 def _owned(path: Path) -> InputError:
-    return InputError(path, None, "is a file panel-tui keeps in a session folder (the inspection, the decision "
-                                  "log, its lock, drafts, cases, kept-aside entries or accepted rewrites, git's "
-                                  "attributes, or a temporary file); an output never writes over it. Nothing was written.",
-                      "give another output path, e.g. record.md.")
+    return InputError(
+        path,
+        None,
+        "is a file panel-tui keeps in a session folder (the inspection, the decision "
+        "log, its lock, drafts, cases, kept-aside entries or accepted rewrites, git's "
+        "attributes, or a temporary file); an output never writes over it. Nothing was written.",
+        "give another output path, e.g. record.md.",
+    )
 
 
 def check_output_folder(path: Path, file_names: Iterable[str]) -> list[Path]:
@@ -91,11 +118,19 @@ def check_output_folder(path: Path, file_names: Iterable[str]) -> list[Path]:
     the files to be written there may be a file panel-tui owns. Returns the file paths."""
     try:
         if path.exists() and not path.is_dir():
-            raise InputError(path, None, "exists and is not a folder; --csv writes three CSV files into a folder.",
-                             "give a new or existing folder, not a file.")
+            raise InputError(
+                path,
+                None,
+                "exists and is not a folder; --csv writes three CSV files into a folder.",
+                "give a new or existing folder, not a file.",
+            )
         if not path.parent.is_dir():
-            raise InputError(path, None, f"its folder {path.parent} does not exist; nothing was written.",
-                             "create the folder first, or give another path.")
+            raise InputError(
+                path,
+                None,
+                f"its folder {path.parent} does not exist; nothing was written.",
+                "create the folder first, or give another path.",
+            )
     except OSError as exc:
         raise os_error(exc, path, "the output folder", "write") from None
     return [check_output_file(path / name) if path.is_dir() else path / name for name in file_names]

@@ -81,8 +81,10 @@ def report_paragraph(fw: Framework, s: StandardResult, entry: dict[str, Any] | N
     name = standard_words(fw, s)
     if entry["kind"] == "discretion":
         way = "uplifting" if direction(fw, s.computed, str(entry["to"])) == UPLIFT else "lowering"
-        out = (f"{_capital(name)} was originally assessed as '{s.computed}'{_figure(s)}. We applied professional "
-               f"discretion to this score, {way} it to '{entry['to']}'. {_sentence(entry['rationale'])}")
+        out = (
+            f"{_capital(name)} was originally assessed as '{s.computed}'{_figure(s)}. We applied professional "
+            f"discretion to this score, {way} it to '{entry['to']}'. {_sentence(entry['rationale'])}"
+        )
         if entry.get("other_evidence"):
             out += f" Other evidence we took into account: {_sentence(entry['other_evidence'])}"
         if entry.get("outside_criteria"):
@@ -90,12 +92,16 @@ def report_paragraph(fw: Framework, s: StandardResult, entry: dict[str, Any] | N
         return out
     if entry["kind"] == "declined":
         kept = entry.get("band", s.computed)
-        return (f"{_capital(name)} was assessed as '{s.computed}'{_figure(s)}. We considered applying professional "
-                f"discretion to this score and kept it at '{kept}'. {_sentence(entry['reason'])}")
+        return (
+            f"{_capital(name)} was assessed as '{s.computed}'{_figure(s)}. We considered applying professional "
+            f"discretion to this score and kept it at '{kept}'. {_sentence(entry['reason'])}"
+        )
     if entry["kind"] == "ratification":
         if entry.get("to") != entry.get("from"):
-            return (f"We rated {name} as '{entry['to']}', where '{entry['from']}' had been proposed. "
-                    f"{_sentence(entry['reason'])}")
+            return (
+                f"We rated {name} as '{entry['to']}', where '{entry['from']}' had been proposed. "
+                f"{_sentence(entry['reason'])}"
+            )
         return f"We rated {name} as '{entry['to']}'."
     return None
 
@@ -129,8 +135,9 @@ def session_paragraphs(session: Session, kinds: tuple[str, ...] = MOVED) -> list
         if text is not None:
             before = str(entry.get("from", s.computed))
             after = str(entry.get("to", entry.get("band", s.final)))
-            out.append(Paragraph(s.id, standard_words(fw, s), str(entry["kind"]), int(entry["seq"]), before, after,
-                                 text))
+            out.append(
+                Paragraph(s.id, standard_words(fw, s), str(entry["kind"]), int(entry["seq"]), before, after, text)
+            )
     return out
 
 

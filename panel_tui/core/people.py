@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.entries import person, same_name
@@ -78,6 +79,7 @@ EMPTY = Register(None, [])
 
 # --- reading and checking the file -----------------------------------------------------------------
 
+
 def register_path(near: Path | str | None) -> Path | None:
     """The nearest ``people.toml`` in ``near`` (a session folder, a file in one, or any folder) or a
     folder above it; None when there is none."""
@@ -128,13 +130,23 @@ def _names(value: Any, path: Path, place: str, key: str) -> tuple[str, ...]:
 
 def _check_name(value: Any, path: Path, place: str, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InputError(path, place, f"{what} is missing or empty.", 'write name = "Their Name" (as it is written now).')
+        raise InputError(
+            path, place, f"{what} is missing or empty.", 'write name = "Their Name" (as it is written now).'
+        )
     if len(value) > MAX_NAME or "\x00" in value or not value.isprintable():
-        raise InputError(path, place, f"{what} {value!r} has control characters or is over {MAX_NAME} characters.",
-                         "write the name as plain text on one line.")
+        raise InputError(
+            path,
+            place,
+            f"{what} {value!r} has control characters or is over {MAX_NAME} characters.",
+            "write the name as plain text on one line.",
+        )
     if value != value.strip() or "  " in value:
-        raise InputError(path, place, f"{what} {value!r} has spaces at its ends or two spaces together.",
-                         f"write it as {' '.join(value.split())!r}.")
+        raise InputError(
+            path,
+            place,
+            f"{what} {value!r} has spaces at its ends or two spaces together.",
+            f"write it as {' '.join(value.split())!r}.",
+        )
     return value
 
 
@@ -143,44 +155,69 @@ def parse_register(doc: dict[str, Any], path: Path, text: str = "") -> Register:
     a spelling claimed by two people, roles outside :data:`ROLES`."""
     for key in doc:
         if key not in TOP_KEYS:
-            raise InputError(path, f"key {key!r}", f"unknown key{_suggest(key, TOP_KEYS)}.",
-                             "the file holds format and [[person]] tables only.")
+            raise InputError(
+                path,
+                f"key {key!r}",
+                f"unknown key{_suggest(key, TOP_KEYS)}.",
+                "the file holds format and [[person]] tables only.",
+            )
     fmt = doc.get("format", PEOPLE_FORMAT)
     if fmt != PEOPLE_FORMAT:
-        raise InputError(path, "format", f"format {fmt!r} is not one this version reads.",
-                         f'write format = "{PEOPLE_FORMAT}".')
+        raise InputError(
+            path, "format", f"format {fmt!r} is not one this version reads.", f'write format = "{PEOPLE_FORMAT}".'
+        )
     raw = doc.get("person", [])
     if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
-        raise InputError(path, "person", "person must be tables written [[person]].",
-                         'write each one as [[person]] followed by name = "…".')
+        raise InputError(
+            path,
+            "person",
+            "person must be tables written [[person]].",
+            'write each one as [[person]] followed by name = "…".',
+        )
     if len(raw) > MAX_PEOPLE:
-        raise InputError(path, "person", f"{len(raw)} people: more than {MAX_PEOPLE}.", "keep one register per inspectorate.")
+        raise InputError(
+            path, "person", f"{len(raw)} people: more than {MAX_PEOPLE}.", "keep one register per inspectorate."
+        )
     people: list[Person] = []
     owner: dict[str, tuple[str, str]] = {}  # spelling key -> (whose, where)
     for i, p in enumerate(raw):
         place = _place(text, i, p)
         for key in p:
             if key not in PERSON_KEYS:
-                raise InputError(path, place, f"unknown key {key!r}{_suggest(key, PERSON_KEYS)}.",
-                                 f"a person has {', '.join(PERSON_KEYS)} only.")
+                raise InputError(
+                    path,
+                    place,
+                    f"unknown key {key!r}{_suggest(key, PERSON_KEYS)}.",
+                    f"a person has {', '.join(PERSON_KEYS)} only.",
+                )
         name = _check_name(p.get("name"), path, place, "name")
         roles = _names(p.get("roles", []), path, place, "roles")
         for r in roles:
             if r not in ROLES:
-                raise InputError(path, place, f"role {r!r} is not one of {', '.join(ROLES)}{_suggest(r, ROLES)}.",
-                                 "use those roles (a person may have several).")
-        former = tuple(_check_name(f, path, place, "former spelling") for f in _names(p.get("former", []), path,
-                                                                                      place, "former"))
+                raise InputError(
+                    path,
+                    place,
+                    f"role {r!r} is not one of {', '.join(ROLES)}{_suggest(r, ROLES)}.",
+                    "use those roles (a person may have several).",
+                )
+        former = tuple(
+            _check_name(f, path, place, "former spelling") for f in _names(p.get("former", []), path, place, "former")
+        )
         for spelling in (name, *former):
             key = name_key(spelling)
             if key in owner:
                 whose, where = owner[key]
                 if whose == name:
-                    raise InputError(path, place, f"{spelling!r} is listed twice for {name!r}.",
-                                     "list each spelling once.")
+                    raise InputError(
+                        path, place, f"{spelling!r} is listed twice for {name!r}.", "list each spelling once."
+                    )
                 what = "named twice" if name_key(whose) == key and name_key(name) == key else "claimed by two people"
-                raise InputError(path, place, f"{spelling!r} is {what}: {whose!r} ({where}) and {name!r}.",
-                                 "keep one person per name; a former spelling belongs to one person only.")
+                raise InputError(
+                    path,
+                    place,
+                    f"{spelling!r} is {what}: {whose!r} ({where}) and {name!r}.",
+                    "keep one person per name; a former spelling belongs to one person only.",
+                )
             owner[key] = (name, place)
         people.append(Person(name, roles, former))
     return Register(path, people)
@@ -199,9 +236,13 @@ def exact_spelling(value: Any, present: list[str], role: str) -> None:
         return
     match = next((p for p in present if same_name(value, p)), None)
     if match is not None:
-        raise RuleRefused("name-spelling", f"{role} {value!r} differs only in case or spacing from {match!r}, who is "
-                                           f"present; did you mean {match!r}? Write the name exactly as attendance "
-                                           "recorded it.", FIELD_OF.get(role, role))
+        raise RuleRefused(
+            "name-spelling",
+            f"{role} {value!r} differs only in case or spacing from {match!r}, who is "
+            f"present; did you mean {match!r}? Write the name exactly as attendance "
+            "recorded it.",
+            FIELD_OF.get(role, role),
+        )
 
 
 def attendance_spelling(names: list[str], register: Register, field: str = "members") -> None:
@@ -213,11 +254,17 @@ def attendance_spelling(names: list[str], register: Register, field: str = "memb
         p = register.find(n)
         if p is None or n == p.name:
             continue
-        why = ("is a former spelling of" if any(name_key(n) == name_key(f) for f in p.former)
-               else "differs only in case or spacing from")
+        why = (
+            "is a former spelling of"
+            if any(name_key(n) == name_key(f) for f in p.former)
+            else "differs only in case or spacing from"
+        )
         where = f" in {register.path}" if register.path else ""
-        raise RuleRefused("name-spelling", f"{n!r} {why} {p.name!r}{where}; did you mean {p.name!r}? Write the "
-                                           "register's name.", field)
+        raise RuleRefused(
+            "name-spelling",
+            f"{n!r} {why} {p.name!r}{where}; did you mean {p.name!r}? Write the register's name.",
+            field,
+        )
 
 
 def not_in_register(names: list[str], register: Register) -> list[str]:
@@ -232,8 +279,10 @@ def unknown_warning(names: list[str], register: Register) -> str | None:
     unknown = not_in_register(names, register)
     if not unknown:
         return None
-    return (f"⚠ not in {register.path}: {', '.join(repr(n) for n in unknown)} (recorded as typed; add them to the "
-            "register, or check the spelling).")
+    return (
+        f"⚠ not in {register.path}: {', '.join(repr(n) for n in unknown)} (recorded as typed; add them to the "
+        "register, or check the spelling)."
+    )
 
 
 def check_names(state: Any, e: dict[str, Any]) -> None:

@@ -9,9 +9,10 @@ touches what is on disk: its outcome is returned for the caller to show (a failu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from panel_tui.core.gitstore.commit import CommitOutcome, commit_entry
 from panel_tui.core.inspection import load_inspection, resolve_inspection_path
@@ -44,14 +45,25 @@ class Recorded:
         return str(self.entries[-1]["hash"])
 
 
-def record(path: Path | str, kind: str, fields: dict[str, Any], expect_head: str | None = None, *,
-           on_disk: Callable[[list[Entry]], None] | None = None) -> Recorded:
+def record(
+    path: Path | str,
+    kind: str,
+    fields: dict[str, Any],
+    expect_head: str | None = None,
+    *,
+    on_disk: Callable[[list[Entry]], None] | None = None,
+) -> Recorded:
     """Record one entry of ``kind`` in the session at ``path`` (its folder or inspection file)."""
     return record_all(path, [(kind, fields)], expect_head, on_disk=on_disk)
 
 
-def record_all(path: Path | str, items: list[Item], expect_head: str | None = None, *,
-               on_disk: Callable[[list[Entry]], None] | None = None) -> Recorded:
+def record_all(
+    path: Path | str,
+    items: list[Item],
+    expect_head: str | None = None,
+    *,
+    on_disk: Callable[[list[Entry]], None] | None = None,
+) -> Recorded:
     """Record several entries in one write, all or none (each validated on the state the ones before
     it leave, e.g. every judgement standard ratified as proposed), then commit them as one.
 
@@ -60,8 +72,9 @@ def record_all(path: Path | str, items: list[Item], expect_head: str | None = No
     insp_path = resolve_inspection_path(path)
     insp = load_inspection(insp_path)
     bands = insp.framework.band_names
-    written = append_all(insp_path.parent, insp, [(kind, _spelled(bands, fields)) for kind, fields in items],
-                         expect_head=expect_head)
+    written = append_all(
+        insp_path.parent, insp, [(kind, _spelled(bands, fields)) for kind, fields in items], expect_head=expect_head
+    )
     if on_disk is not None:
         on_disk(written.entries)
     outcome = commit_entry(insp_path.parent, written.entries[-1])

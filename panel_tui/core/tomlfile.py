@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from panel_tui.core.errors import InputError
 
@@ -30,9 +31,13 @@ def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
     """Read a file's bytes, refusing missing, non-regular, unreadable and oversized files before parsing."""
     try:
         if path.is_symlink():  # git carries links: one committed at a session file can point anywhere
-            raise InputError(path, None, f"{what} is a symbolic link; panel-tui reads a session's files only as "
-                                         "real files, never through a link.",
-                             "replace the link with the file itself (see where it points with `ls -l`).")
+            raise InputError(
+                path,
+                None,
+                f"{what} is a symbolic link; panel-tui reads a session's files only as "
+                "real files, never through a link.",
+                "replace the link with the file itself (see where it points with `ls -l`).",
+            )
         if not path.exists():
             raise InputError(path, None, f"{what} not found.", "check the path.")
         if not path.is_file():
@@ -40,7 +45,9 @@ def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(
-                path, None, f"{what} is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed.",
+                path,
+                None,
+                f"{what} is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed.",
                 "check that this is the right file.",
             )
         return path.read_bytes()
@@ -51,11 +58,20 @@ def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
 def os_error(exc: OSError, path: Path | str, what: str, doing: str) -> InputError:
     """An operating-system error as one line: what could not be done to which file, and why."""
     reason = exc.strerror or type(exc).__name__
-    fix = {13: "check the file's permissions (or run as a user who may %s it)." % doing,
-           1: "check the file's permissions.", 21: "give a file, not a folder.",
-           36: "use a shorter path.", 28: "free some disk space.", 30: "write somewhere that is not read-only."}
-    return InputError(exc.filename if exc.filename is not None else path, None,
-                      f"cannot {doing} {what}: {reason}.", fix.get(exc.errno or 0, "check the path and try again."))
+    fix = {
+        13: f"check the file's permissions (or run as a user who may {doing} it).",
+        1: "check the file's permissions.",
+        21: "give a file, not a folder.",
+        36: "use a shorter path.",
+        28: "free some disk space.",
+        30: "write somewhere that is not read-only.",
+    }
+    return InputError(
+        exc.filename if exc.filename is not None else path,
+        None,
+        f"cannot {doing} {what}: {reason}.",
+        fix.get(exc.errno or 0, "check the path and try again."),
+    )
 
 
 def decode_text(data: bytes, path: Path, what: str) -> str:
@@ -71,8 +87,9 @@ def decode_text(data: bytes, path: Path, what: str) -> str:
 
 
 # Strings and comments as whole tokens (skipped at C speed), brackets one by one.
-_TOKENS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|[\[\]{}]''',
-                     re.S)
+_TOKENS = re.compile(
+    r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|[\[\]{}]''', re.S
+)
 
 
 def deep_line(text: str, limit: int = MAX_DEPTH) -> int | None:
@@ -101,15 +118,21 @@ def limit_problem(exc: BaseException, text: str) -> tuple[str | None, str]:
     """For a RecursionError or ValueError out of tomllib: the line (if found) and what is wrong."""
     if isinstance(exc, RecursionError):
         line = deep_line(text)
-        return (f"line {line}" if line else None,
-                f"nested too deeply (more than {MAX_DEPTH} arrays or tables inside each other)")
+        return (
+            f"line {line}" if line else None,
+            f"nested too deeply (more than {MAX_DEPTH} arrays or tables inside each other)",
+        )
     line = _long_digits_line(text)
     return (f"line {line}" if line else None, "a number has thousands of digits")
 
 
 def _too_deep(path: Path, what: str, place: str | None) -> InputError:
-    return InputError(path, place, f"{what} is nested too deeply (more than {MAX_DEPTH} arrays or tables inside "
-                                   "each other); not read.", "check that this is the right file: no panel file nests so deep.")
+    return InputError(
+        path,
+        place,
+        f"{what} is nested too deeply (more than {MAX_DEPTH} arrays or tables inside each other); not read.",
+        "check that this is the right file: no panel file nests so deep.",
+    )
 
 
 def _depth_and_numbers(doc: dict[str, Any], path: Path, what: str, text: str) -> None:
@@ -123,7 +146,7 @@ def _depth_and_numbers(doc: dict[str, Any], path: Path, what: str, text: str) ->
             line = deep_line(text)
             raise _too_deep(path, what, f"line {line}" if line else _where(trail) or None)
         in_table = isinstance(node, dict)
-        for k, v in (node.items() if in_table else enumerate(node, 1)):
+        for k, v in node.items() if in_table else enumerate(node, 1):
             if isinstance(v, (dict, list)):
                 stack.append((v, depth + 1, (*trail, (k, in_table))))
             elif not isinstance(v, bool) and isinstance(v, (int, float, Decimal)):
@@ -132,8 +155,12 @@ def _depth_and_numbers(doc: dict[str, Any], path: Path, what: str, text: str) ->
                     full = (*trail, (k, in_table))
                     key = next((str(name) for name, named in reversed(full) if named), "")
                     line = _line_of_bad_number(text, key)
-                    raise InputError(path, f"{'line ' + str(line) + ', ' if line else ''}{_where(full)}",
-                                     f"'{key}' {problem}.", "write the figure as published (a plain number).")
+                    raise InputError(
+                        path,
+                        f"{'line ' + str(line) + ', ' if line else ''}{_where(full)}",
+                        f"'{key}' {problem}.",
+                        "write the figure as published (a plain number).",
+                    )
 
 
 def _where(trail: tuple[tuple[Any, bool], ...]) -> str:
@@ -187,20 +214,27 @@ def parse_toml(text: str, path: Path, what: str, parse_float: Callable[[str], An
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         place = f"line {m.group(1)}, column {m.group(2)}" if m else None
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg).rstrip(".")
-        raise InputError(path, place, f"{what} is not valid TOML: {problem}.", "correct the TOML syntax there.") from None
+        raise InputError(
+            path, place, f"{what} is not valid TOML: {problem}.", "correct the TOML syntax there."
+        ) from None
     except RecursionError:
         line = deep_line(text)
         raise _too_deep(path, what, f"line {line}" if line else None) from None
     except ValueError:  # int() refuses over 4,300 digits; tomllib lets its ValueError through
         line = _long_digits_line(text)
-        raise InputError(path, f"line {line}" if line else None, f"{what} has a number thousands of digits long; not read.",
-                         "write the figure as published.") from None
+        raise InputError(
+            path,
+            f"line {line}" if line else None,
+            f"{what} has a number thousands of digits long; not read.",
+            "write the figure as published.",
+        ) from None
     _depth_and_numbers(doc, path, what, text)
     return doc
 
 
-def load_toml(path: Path, what: str, max_bytes: int = MAX_BYTES,
-              parse_float: Callable[[str], Any] = float) -> tuple[dict[str, Any], bytes, str]:
+def load_toml(
+    path: Path, what: str, max_bytes: int = MAX_BYTES, parse_float: Callable[[str], Any] = float
+) -> tuple[dict[str, Any], bytes, str]:
     """Read, decode and parse; return the table, the raw bytes (for hashing) and the text."""
     data = read_bytes(path, what, max_bytes)
     text = decode_text(data, path, what)

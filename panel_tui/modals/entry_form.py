@@ -10,8 +10,9 @@ view and the form shows what arrived, so the chair re-submits knowingly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -27,8 +28,16 @@ from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.writer import StaleView
 from panel_tui.modals.form_drafts import DraftKeeper
 from panel_tui.modals.form_fit import FittingForm, FormFoot
-from panel_tui.modals.form_model import (FormField, Values, default_value, first_focus, intro_with, lines_of,
-                                         recorded_values, typed_beyond)
+from panel_tui.modals.form_model import (
+    FormField,
+    Values,
+    default_value,
+    first_focus,
+    intro_with,
+    lines_of,
+    recorded_values,
+    typed_beyond,
+)
 from panel_tui.textual_fixes import FreshScreenStyles, ValuedSelect
 from panel_tui.widgets.safe import para
 
@@ -45,18 +54,36 @@ class EntryForm(FreshScreenStyles, FittingForm):
         # priority: handled in key order by the app, before the next key is passed on. Otherwise
         # Esc travels through the focused field's queue first, and a key pressed right after it
         # (d, Esc, k at a quick pace: found in tmux) was typed into the closing form as a draft.
-        Binding("escape", "cancel", "Close", id="form.cancel", priority=True,
-                tooltip="Close the form; nothing is recorded, typed text is kept as a draft"),
+        Binding(
+            "escape",
+            "cancel",
+            "Close",
+            id="form.cancel",
+            priority=True,
+            tooltip="Close the form; nothing is recorded, typed text is kept as a draft",
+        ),
         Binding("ctrl+s", "submit", "Confirm", id="form.confirm", tooltip="Record the entry (written to disk first)"),
-        Binding("ctrl+g", "discard", "Discard draft", id="form.discard",
-                tooltip="Close the form and throw away what was typed in it"),
+        Binding(
+            "ctrl+g",
+            "discard",
+            "Discard draft",
+            id="form.discard",
+            tooltip="Close the form and throw away what was typed in it",
+        ),
     ]
 
-    def __init__(self, title: str, intro: Text | None, fields: list[FormField],
-                 commit: Callable[[Values], Any], confirm_label: str = "Confirm",
-                 on_stale: Callable[[StaleView], str] | None = None,
-                 drafts: tuple[Path, str] | None = None,
-                 follow_up: tuple[str, Callable[[], Text]] | None = None, timezone: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        intro: Text | None,
+        fields: list[FormField],
+        commit: Callable[[Values], Any],
+        confirm_label: str = "Confirm",
+        on_stale: Callable[[StaleView], str] | None = None,
+        drafts: tuple[Path, str] | None = None,
+        follow_up: tuple[str, Callable[[], Text]] | None = None,
+        timezone: str | None = None,
+    ) -> None:
         """``drafts`` = (session folder, draft key): typed text is kept there until recorded.
         ``follow_up`` = (placeholder, slow function): shown under the intro once a thread worker has
         run it (e.g. precedents from sibling sessions), so the form opens at once."""
@@ -105,8 +132,11 @@ class EntryForm(FreshScreenStyles, FittingForm):
                     note, warned = self.keeper.note(draft[1], self.timezone)
                     yield Static(para(note), id="form-draft", classes="-shown form-note" if warned else "-shown")
                 elif self.keeper.not_restored is not None:  # the reason in full is in the notification
-                    yield Static(para("✎ A draft of this form was kept but not restored (see the notice)."),
-                                 id="form-draft", classes="-shown form-note")
+                    yield Static(
+                        para("✎ A draft of this form was kept but not restored (see the notice)."),
+                        id="form-draft",
+                        classes="-shown form-note",
+                    )
                 with Horizontal(id="form-buttons"):
                     yield Button(f"{self.confirm_label} (ctrl+s)", id="confirm", variant="primary")
                     yield Button("Cancel (esc)", id="cancel")
@@ -146,8 +176,14 @@ class EntryForm(FreshScreenStyles, FittingForm):
         self.app.clear_notifications()  # a toast from the last entry must not cover this form's fields
         if self.keeper.not_restored is not None:  # once, as the form opens (a draft made visible is
             # warned of in the form itself: a toast would cover that warning and the buttons)
-            self.call_after_refresh(self.notify, f"Drafts not restored: {self.keeper.not_restored}.",
-                                    title="Draft not restored", severity="warning", markup=False, timeout=8)
+            self.call_after_refresh(
+                self.notify,
+                f"Drafts not restored: {self.keeper.not_restored}.",
+                title="Draft not restored",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
         if self.follow_up is not None:
             self._run_follow_up(self.follow_up[1])
         for area in self.query(TextArea):  # typing goes after a pre-filled case, not before it; a
@@ -188,7 +224,6 @@ class EntryForm(FreshScreenStyles, FittingForm):
         found = self.query(f"#f-{name}")
         return bool(found) and found.first().display
 
-
     def _update_visibility(self) -> None:
         """Show and hide fields as the values change. A field is mounted the first time it shows
         and is then only hidden, so text typed in it is kept if it shows again."""
@@ -202,7 +237,7 @@ class EntryForm(FreshScreenStyles, FittingForm):
                 if not show:  # its message is about text no longer asked for: gone with it
                     self._clear_message(f.name)
             elif show:
-                later = next((w for g in self.fields[i + 1:] for w in self.query(f"#label-{g.name}")), None)
+                later = next((w for g in self.fields[i + 1 :] for w in self.query(f"#label-{g.name}")), None)
                 body = self.query_one("#form-body")
                 if later is not None:
                     body.mount(*self._row(f), before=later)
@@ -237,8 +272,11 @@ class EntryForm(FreshScreenStyles, FittingForm):
             line.first(Static).update(para(foot))
             line.first().add_class("-shown")
         else:  # mounted when first needed, above the buttons
-            mounts.append(self.query_one("#form-foot").mount(Static(para(foot), id="form-error", classes="-shown"),
-                                                             before="#form-buttons"))
+            mounts.append(
+                self.query_one("#form-foot").mount(
+                    Static(para(foot), id="form-error", classes="-shown"), before="#form-buttons"
+                )
+            )
         if at_fault is None:
             self._fit_once_mounted(mounts)
             return
@@ -249,9 +287,12 @@ class EntryForm(FreshScreenStyles, FittingForm):
             found.first(Static).update(text)
             found.first().add_class("-shown")
         else:  # mounted when first needed, under its field: most forms never show one
-            mounts.append(self.query_one("#form-body").mount(
-                Static(text, id=f"err-{name}", classes="field-error -shown"),  # shown by its class only
-                after=f"#f-{name}"))
+            mounts.append(
+                self.query_one("#form-body").mount(
+                    Static(text, id=f"err-{name}", classes="field-error -shown"),  # shown by its class only
+                    after=f"#f-{name}",
+                )
+            )
         widget = self.query_one(f"#f-{name}")
         widget.focus()
         # scroll the row into view only once the body is as short as the taller foot leaves it:
@@ -270,8 +311,11 @@ class EntryForm(FreshScreenStyles, FittingForm):
         try:
             self.keeper.keep(self.values(), self.typed())
         except OSError as exc:
-            self.notify(f"Could not keep a draft: {exc.strerror or exc}. Your text is still in the form.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"Could not keep a draft: {exc.strerror or exc}. Your text is still in the form.",
+                severity="warning",
+                markup=False,
+            )
 
     def on_text_area_changed(self, _: TextArea.Changed) -> None:
         self._schedule_draft()
@@ -343,8 +387,10 @@ class EntryForm(FreshScreenStyles, FittingForm):
         elif isinstance(exc, RuleRefused):
             self.show_error(exc.message, exc.field)
         elif isinstance(exc, OSError):
-            self.show_error(f"could not write the log: {exc.strerror or exc} ({exc.filename}). Nothing was "
-                            "recorded; your text is still here.")
+            self.show_error(
+                f"could not write the log: {exc.strerror or exc} ({exc.filename}). Nothing was "
+                "recorded; your text is still here."
+            )
         else:
             self.show_error(str(exc))
 
@@ -362,8 +408,13 @@ class EntryForm(FreshScreenStyles, FittingForm):
         if self.typed():
             if self.drafts is not None:
                 self._save_draft_now()
-                self.notify("Nothing recorded. What you typed is kept as a draft: open the same form to go on "
-                            "(ctrl+g there discards it).", title="Draft kept", markup=False, timeout=5)
+                self.notify(
+                    "Nothing recorded. What you typed is kept as a draft: open the same form to go on "
+                    "(ctrl+g there discards it).",
+                    title="Draft kept",
+                    markup=False,
+                    timeout=5,
+                )
             else:
                 self.notify("Nothing recorded; what you typed was not kept.", severity="warning", markup=False)
         self.dismiss(None)
@@ -376,8 +427,11 @@ class EntryForm(FreshScreenStyles, FittingForm):
             self._save_timer.stop()
         something = self.had_draft or self.typed()
         self.keeper.clear()
-        self.notify("Draft discarded; nothing recorded." if something else "Closed; nothing was typed or recorded.",
-                    markup=False, timeout=3)
+        self.notify(
+            "Draft discarded; nothing recorded." if something else "Closed; nothing was typed or recorded.",
+            markup=False,
+            timeout=3,
+        )
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

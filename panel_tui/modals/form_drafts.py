@@ -69,11 +69,15 @@ class DraftKeeper:
         longer than its field is not taken for a short one), and what was made visible in it.
         The flag says the note warns (something was made visible)."""
         typed = local_time(saved, timezone) if timezone else saved  # the meeting clock
-        sizes = [f"{self._field(n).short_label}: {r.lines} line{'s' if r.lines != 1 else ''}"
-                 for n, r in self.restored.items() if r.lines and self._field(n).kind in ("area", "lines")]
+        sizes = [
+            f"{self._field(n).short_label}: {r.lines} line{'s' if r.lines != 1 else ''}"
+            for n, r in self.restored.items()
+            if r.lines and self._field(n).kind in ("area", "lines")
+        ]
         note = f"✎ Draft restored ({'; '.join([*sizes, f'typed {typed}'])}, not yet recorded). ctrl+g discards it."
-        problems = [f"{self._field(n).short_label}: {', '.join(r.problems())}"
-                    for n, r in self.restored.items() if r.problems()]
+        problems = [
+            f"{self._field(n).short_label}: {', '.join(r.problems())}" for n, r in self.restored.items() if r.problems()
+        ]
         if not problems:
             return note, False
         return f"{note}\n⚠ Made visible, as it would be recorded: {'; '.join(problems)}. Read it all.", True

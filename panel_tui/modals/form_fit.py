@@ -9,7 +9,8 @@ has its new height. Every rule here was found at 80x24 or under load (see each d
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.containers import Vertical
 from textual.geometry import Region
@@ -82,6 +83,7 @@ class FittingForm(ModalScreen[Any]):
         before, on a busy machine, the body was sized for the foot without the new line above the
         buttons, and the message under the last field ended one line below what could be seen
         (a test failed so under load)."""
+
         async def settle() -> None:
             for mounted in mounts:
                 await mounted

@@ -7,8 +7,9 @@ recorded) can be read and tested without a screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 
@@ -73,8 +74,9 @@ def recorded_values(fields: list[FormField], now: Values) -> Values:
 
 def typed_beyond(fields: list[FormField], initial: Values, now: Values) -> bool:
     """Has anything been typed beyond the values the form opened with?"""
-    return any(now.get(f.name) != initial.get(f.name) and now.get(f.name) not in ("", [])
-               for f in fields if f.kind != "select")
+    return any(
+        now.get(f.name) != initial.get(f.name) and now.get(f.name) not in ("", []) for f in fields if f.kind != "select"
+    )
 
 
 def trimmed(text: Text) -> Text:

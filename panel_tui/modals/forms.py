@@ -8,8 +8,9 @@ so a form's fields can be read (and tested) in one place.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 
@@ -46,8 +47,9 @@ class Context:
         self.state = self.session.log if not self.session.log_problem else None
 
 
-def by_field(ctx: Context, label: str, name: str = "by", chair_last: bool = False, value: str = "",
-             choose_first: bool = False) -> FormField:
+def by_field(
+    ctx: Context, label: str, name: str = "by", chair_last: bool = False, value: str = "", choose_first: bool = False
+) -> FormField:
     """Who makes the entry: chosen from the attendance once it stands, the chair first (or last, for
     a dissent, which is usually a member's), starting on ``value`` when present, else the first listed."""
     present = ctx.state.present if ctx.state is not None else []
@@ -55,8 +57,14 @@ def by_field(ctx: Context, label: str, name: str = "by", chair_last: bool = Fals
         return FormField(name, label, value=value or ctx.chair, choose_first=choose_first)
     if chair_last:
         present = [*present[1:], *present[:1]]
-    return FormField(name, label, "select", [(p, p) for p in present], value=value if value in present else present[0],
-                     choose_first=choose_first)
+    return FormField(
+        name,
+        label,
+        "select",
+        [(p, p) for p in present],
+        value=value if value in present else present[0],
+        choose_first=choose_first,
+    )
 
 
 def case_intro(intro: Text, ctx: Context, sid: str, then: str = "") -> Text:
@@ -90,8 +98,9 @@ def redo_note(ctx: Context, e: dict[str, Any]) -> Text:
     from panel_tui.core.display import one_line
 
     r = ctx.state.entry(ctx.state.retracted[e["seq"]]) if ctx.state is not None else None
-    t = Text(f"\nPre-filled from entry {e['seq']} ({e['kind']}), retracted by entry "
-             f"{r['seq'] if r else '?'}: ", style="bold")
+    t = Text(
+        f"\nPre-filled from entry {e['seq']} ({e['kind']}), retracted by entry {r['seq'] if r else '?'}: ", style="bold"
+    )
     t.append_text(plain(one_line(str(r.get("reason", "")) if r else "")))
     t.append(". Edit what needs changing, then ctrl+s.\n")
     return t
@@ -154,8 +163,7 @@ def _for_standard(sid: str) -> ToEntry:
 def discretion(ctx: Context, s: StandardResult) -> FormSpec:
     targets = discretion_targets(ctx.session.rating.framework, s)
     unsupported = {t.band for t in targets if not t.supported}
-    options = [(f"{t.band} ({t.direction}{'' if t.supported else ' — outside the criteria'})", t.band)
-               for t in targets]
+    options = [(f"{t.band} ({t.direction}{'' if t.supported else ' — outside the criteria'})", t.band) for t in targets]
     default = default_target(targets, s)
     proposal = pending_proposal(ctx, s)
     if proposal is not None and proposal.get("to") in {t.band for t in targets}:
@@ -168,13 +176,24 @@ def discretion(ctx: Context, s: StandardResult) -> FormSpec:
     start = redo or proposal or {}
     fields = [
         FormField("to", "Target band (one step)", "select", options, value=default),
-        FormField("rationale", "Rationale (required, at least 20 characters)", "area",
-                  value=str(start.get("rationale") or "")),
-        FormField("other_evidence", "Other compelling evidence (required: the rating rests on 5 cases or fewer)",
-                  "area", visible=lambda v: "small-sample" in s.flag_names, value=str(start.get("other_evidence") or "")),
-        FormField("outside_reason", "Reason for going outside the criteria (required)", "area",
-                  note="⚠ WARNING: no flag supports this change. It will be recorded as outside the criteria.",
-                  visible=lambda v: v.get("to") in unsupported, value=str((redo or {}).get("outside_reason") or "")),
+        FormField(
+            "rationale", "Rationale (required, at least 20 characters)", "area", value=str(start.get("rationale") or "")
+        ),
+        FormField(
+            "other_evidence",
+            "Other compelling evidence (required: the rating rests on 5 cases or fewer)",
+            "area",
+            visible=lambda v: "small-sample" in s.flag_names,
+            value=str(start.get("other_evidence") or ""),
+        ),
+        FormField(
+            "outside_reason",
+            "Reason for going outside the criteria (required)",
+            "area",
+            note="⚠ WARNING: no flag supports this change. It will be recorded as outside the criteria.",
+            visible=lambda v: v.get("to") in unsupported,
+            value=str((redo or {}).get("outside_reason") or ""),
+        ),
         by_field(ctx, "Decided by", value=str((redo or {}).get("by") or "")),
     ]
     intro = flag_intro(s)
@@ -184,26 +203,39 @@ def discretion(ctx: Context, s: StandardResult) -> FormSpec:
         intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}, by ", style="bold")
         intro.append_text(plain(proposal.get("by", ""), style="bold"))
         intro.append("): its case is below to adopt or edit. Recording this answers the proposal.\n", style="bold")
-    return FormSpec("discretion", f"Discretion on {s.id} {s.name}", intro, fields, _for_standard(s.id),
-                    standard=s.id,
-                    follow_up=("Precedents: looking in sibling sessions…", lambda: precedents_text(ctx, s)))
+    return FormSpec(
+        "discretion",
+        f"Discretion on {s.id} {s.name}",
+        intro,
+        fields,
+        _for_standard(s.id),
+        standard=s.id,
+        follow_up=("Precedents: looking in sibling sessions…", lambda: precedents_text(ctx, s)),
+    )
 
 
 def keep(ctx: Context, s: StandardResult) -> FormSpec:
     redo = retracted_to_redo(ctx, s.id, ("declined",)) or {}
-    fields = [FormField("reason", f"Why the panel keeps {s.computed} (required)", "area",
-                        value=str(redo.get("reason") or "")),
-              by_field(ctx, "Decided by", value=str(redo.get("by") or ""))]
+    fields = [
+        FormField(
+            "reason", f"Why the panel keeps {s.computed} (required)", "area", value=str(redo.get("reason") or "")
+        ),
+        by_field(ctx, "Decided by", value=str(redo.get("by") or "")),
+    ]
     intro = flag_intro(s)
     if redo:
         intro.append_text(redo_note(ctx, redo))
     proposal = pending_proposal(ctx, s)
     if proposal is not None:
-        intro.append(f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}): keeping "
-                     f"{s.computed} declines that proposal, and the log records that it answers it.\n", style="bold")
+        intro.append(
+            f"\nThe lead inspector proposed {proposal['to']} (entry {proposal['seq']}): keeping "
+            f"{s.computed} declines that proposal, and the log records that it answers it.\n",
+            style="bold",
+        )
         case_intro(intro, ctx, s.id)
-    return FormSpec("declined", f"Keep {s.id} {s.name} at {s.computed}", intro, fields, _for_standard(s.id),
-                    standard=s.id)
+    return FormSpec(
+        "declined", f"Keep {s.id} {s.name} at {s.computed}", intro, fields, _for_standard(s.id), standard=s.id
+    )
 
 
 def ratify(ctx: Context, s: StandardResult) -> FormSpec:
@@ -211,10 +243,21 @@ def ratify(ctx: Context, s: StandardResult) -> FormSpec:
     proposed = s.proposed or ""
     redo = retracted_to_redo(ctx, s.id, ("ratification",)) or {}
     fields = [
-        FormField("to", "Rating", "select", [(b + (" (proposed)" if b == proposed else ""), b) for b in bands],
-                  value=str(redo.get("to") or proposed), choose_first=True),
-        FormField("reason", "Reason for changing the proposed band (required)", "area",
-                  visible=lambda v: v.get("to") != proposed, value=str(redo.get("reason") or "")),
+        FormField(
+            "to",
+            "Rating",
+            "select",
+            [(b + (" (proposed)" if b == proposed else ""), b) for b in bands],
+            value=str(redo.get("to") or proposed),
+            choose_first=True,
+        ),
+        FormField(
+            "reason",
+            "Reason for changing the proposed band (required)",
+            "area",
+            visible=lambda v: v.get("to") != proposed,
+            value=str(redo.get("reason") or ""),
+        ),
         by_field(ctx, "Ratified by", value=str(redo.get("by") or "")),
     ]
     intro = Text(f"{s.id} {s.name}: the lead inspector proposes {proposed}.\n")
@@ -232,23 +275,32 @@ def ratify_all(ctx: Context, todo: list[str]) -> FormSpec:
         intro.append(f"  {s.id:<4} {s.name:<32} {s.proposed}\n", style="")
     intro.append("\nTo change a proposed band, use r on that standard instead.", style="")
     ids = tuple(todo)
-    return FormSpec("ratification", f"Ratify {len(todo)} judgement standards as proposed", intro,
-                    [by_field(ctx, "Ratified by")],
-                    lambda v: [("ratification", {"standard": sid, "by": v.get("by", "")}) for sid in ids],
-                    confirm="Ratify all")
+    return FormSpec(
+        "ratification",
+        f"Ratify {len(todo)} judgement standards as proposed",
+        intro,
+        [by_field(ctx, "Ratified by")],
+        lambda v: [("ratification", {"standard": sid, "by": v.get("by", "")}) for sid in ids],
+        confirm="Ratify all",
+    )
 
 
 def propose(ctx: Context, s: StandardResult) -> FormSpec:
     targets = discretion_targets(ctx.session.rating.framework, s)
     fields = [
-        FormField("to", "Proposed band", "select",
-                  [(f"{t.band} ({t.direction}{'' if t.supported else ', no flag supports it'})", t.band) for t in targets],
-                  value=default_target(targets, s)),
+        FormField(
+            "to",
+            "Proposed band",
+            "select",
+            [(f"{t.band} ({t.direction}{'' if t.supported else ', no flag supports it'})", t.band) for t in targets],
+            value=default_target(targets, s),
+        ),
         FormField("rationale", "The case for the panel (required)", "area"),
         FormField("by", "Proposed by", value=ctx.session.inspection.lead_inspector or ""),
     ]
-    return FormSpec("proposal", f"Prepare a case on {s.id} {s.name}", flag_intro(s), fields, _for_standard(s.id),
-                    standard=s.id)
+    return FormSpec(
+        "proposal", f"Prepare a case on {s.id} {s.name}", flag_intro(s), fields, _for_standard(s.id), standard=s.id
+    )
 
 
 def retract_start(ctx: Context, sid: str | None, retractable: list[dict[str, Any]]) -> dict[str, Any]:
@@ -273,18 +325,28 @@ def retract(ctx: Context, sid: str | None = None) -> FormSpec | None:
     from panel_tui.core.log import UNRETRACTABLE
 
     state = ctx.state
-    entries = [e for e in (state.entries if state else []) if e["kind"] not in UNRETRACTABLE
-               and e["seq"] not in state.retracted]
+    entries = [
+        e
+        for e in (state.entries if state else [])
+        if e["kind"] not in UNRETRACTABLE and e["seq"] not in state.retracted
+    ]
     if not entries:
         return None
     start = retract_start(ctx, sid, entries)
     options = [(at_word(f"#{e['seq']} {e['kind']}: {entry_summary(e)}", 70), str(e["seq"])) for e in reversed(entries)]
-    fields = [FormField("retracts", "Entry to retract", "select", options, value=str(start["seq"]), choose_first=True),
-              FormField("reason", "Reason (required)", "area"),
-              by_field(ctx, "Retracted by")]
+    fields = [
+        FormField("retracts", "Entry to retract", "select", options, value=str(start["seq"]), choose_first=True),
+        FormField("reason", "Reason (required)", "area"),
+        by_field(ctx, "Retracted by"),
+    ]
     where = f" (starting on {sid}'s)" if sid is not None and start.get("standard") == sid else ""
-    return FormSpec("retraction", f"Retract an entry{where}: it stays in the log, marked retracted", None, fields,
-                    lambda v: {**v, "retracts": int(v["retracts"])})
+    return FormSpec(
+        "retraction",
+        f"Retract an entry{where}: it stays in the log, marked retracted",
+        None,
+        fields,
+        lambda v: {**v, "retracts": int(v["retracts"])},
+    )
 
 
 def attendance(ctx: Context) -> FormSpec:
@@ -302,8 +364,10 @@ def attendance(ctx: Context) -> FormSpec:
         register = None
         intro.append_text(plain(f"\n⚠ People register not used: {exc}", "bold"))
     if register is None or not register.people:
-        fields = [FormField("chair", "Chair", value=chair),
-                  FormField("members", "Members present (one per line)", "lines", value="\n".join(members))]
+        fields = [
+            FormField("chair", "Chair", value=chair),
+            FormField("members", "Members present (one per line)", "lines", value="\n".join(members)),
+        ]
         return FormSpec("attendance", "Attendance", intro, fields, lambda v: {**v, "by": v.get("chair", "")})
     return _attendance_from(register, chair, members, intro)
 
@@ -319,14 +383,28 @@ def _attendance_from(register: Any, chair: str, members: list[str], intro: Text)
     others = [m for m in members if register.find(m) is None]
     warn = f"⚠ Not in {register.path}: recorded as typed (check the spelling, or add them to the register)."
     fields = [
-        FormField("chair_pick", "Chair (from people.toml)", "select", [(n, n) for n in known] + [(OTHER, OTHER)],
-                  value=register.canonical(chair) if register.find(chair) else (OTHER if chair else known[0])),
-        FormField("chair", "Chair, not in people.toml", value=chair if register.find(chair) is None else "",
-                  note=warn, visible=lambda v: v.get("chair_pick") == OTHER),
-        FormField("members_ticked", "Members present (space ticks a name)", "choose",
-                  [(n, n) for n in register.names("member")], value="\n".join(register.canonical(m) for m in in_reg)),
-        FormField("members", "Members not in people.toml (one per line)", "lines", value="\n".join(others),
-                  note=warn),
+        FormField(
+            "chair_pick",
+            "Chair (from people.toml)",
+            "select",
+            [(n, n) for n in known] + [(OTHER, OTHER)],
+            value=register.canonical(chair) if register.find(chair) else (OTHER if chair else known[0]),
+        ),
+        FormField(
+            "chair",
+            "Chair, not in people.toml",
+            value=chair if register.find(chair) is None else "",
+            note=warn,
+            visible=lambda v: v.get("chair_pick") == OTHER,
+        ),
+        FormField(
+            "members_ticked",
+            "Members present (space ticks a name)",
+            "choose",
+            [(n, n) for n in register.names("member")],
+            value="\n".join(register.canonical(m) for m in in_reg),
+        ),
+        FormField("members", "Members not in people.toml (one per line)", "lines", value="\n".join(others), note=warn),
     ]
 
     def to_entry(v: dict[str, Any]) -> dict[str, Any]:
@@ -345,13 +423,21 @@ def dissent(ctx: Context, sid: str | None = None) -> FormSpec:
     entries = list(reversed(state.entries if state else []))
     options = [("(the panel's conclusions generally)", "")] + [
         (at_word(f"#{e['seq']} {e['kind']} {e.get('standard', '')}: {entry_summary(e)}", 70), str(e["seq"]))
-        for e in entries]
+        for e in entries
+    ]
     standing = (state.panel.get(sid) or state.ratified.get(sid)) if state is not None and sid is not None else None
-    fields = [by_field(ctx, "Member dissenting", "member", chair_last=True, choose_first=True),
-              FormField("about", "About", "select", options, value=str(standing["seq"]) if standing else ""),
-              FormField("reason", "Reason (required)", "area")]
-    return FormSpec("dissent", "Record a dissent", None, fields,
-                    lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")})
+    fields = [
+        by_field(ctx, "Member dissenting", "member", chair_last=True, choose_first=True),
+        FormField("about", "About", "select", options, value=str(standing["seq"]) if standing else ""),
+        FormField("reason", "Reason (required)", "area"),
+    ]
+    return FormSpec(
+        "dissent",
+        "Record a dissent",
+        None,
+        fields,
+        lambda v: {**v, "about": int(v["about"]) if v.get("about") else None, "by": v.get("member", "")},
+    )
 
 
 def sign_off(ctx: Context) -> FormSpec:
@@ -367,16 +453,19 @@ def sign_off(ctx: Context) -> FormSpec:
             t.append(f"  ✗ {m}\n")
         t.append("\n")
     else:
-        t.append("✓ Everything the panel must consider has been recorded. After sign-off the session is "
-                 "read-only until reopened with a reason.\n\n")
+        t.append(
+            "✓ Everything the panel must consider has been recorded. After sign-off the session is "
+            "read-only until reopened with a reason.\n\n"
+        )
     for s in r.standards:  # a long name wraps in its column: the band stays whole in its own
         change = "" if s.final == s.computed else f"  (computed {s.computed})"
         lines = textwrap.wrap(s.name, SIGN_OFF_NAME, break_long_words=False) or [""]
         t.append(f"  {s.id:<4} {lines[0]:<{SIGN_OFF_NAME}} {s.final}{change}\n")
         for more in lines[1:]:
             t.append(f"  {'':<4} {more}\n")
-    return FormSpec("sign-off", "Sign off the session", t, [by_field(ctx, "Signed off by")], lambda v: v,
-                    confirm="Sign off")
+    return FormSpec(
+        "sign-off", "Sign off the session", t, [by_field(ctx, "Signed off by")], lambda v: v, confirm="Sign off"
+    )
 
 
 def reopen(ctx: Context) -> FormSpec:

@@ -9,8 +9,9 @@ the network never freezes the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -60,12 +61,11 @@ class GitReportScreen(ModalScreen[bool]):
 
 
 def git_commands(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
-    """"Git: Sync" and "Git: Sync and replay" on a session kept in a git work tree."""
+    """ "Git: Sync" and "Git: Sync and replay" on a session kept in a git work tree."""
     session = getattr(screen, "session", None)
     if session is None or getattr(screen, "read_only", None):
         return
     from panel_tui.core.gitstore import work_tree
-
     from panel_tui.core.kept_aside import dismissal, dismissed_line, load_kept_aside
 
     aside, problem = load_kept_aside(session.dir)
@@ -73,20 +73,32 @@ def git_commands(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
         lines = []
         for k in aside:
             done = dismissal(k, session.log)
-            lines.append(f"{'✓' if done else '⚑'} {k.line()}" + (f" — {dismissed_line(done)}" if done else
-                                                                f" — pending (hash {k.hash[:12]})"))
+            lines.append(
+                f"{'✓' if done else '⚑'} {k.line()}"
+                + (f" — {dismissed_line(done)}" if done else f" — pending (hash {k.hash[:12]})")
+            )
         lines += [f"✗ {problem}"] if problem else []
-        lines.append("These are outside the log's chain. To settle one, record the decision knowingly on its "
-                     "standard (d, k or r), or dismiss it with a reason (panel-tui dismiss PATH --kept-aside "
-                     "HASH --reason TEXT --by NAME); it stays here, on the record, in decisions.refused.toml.")
-        yield SystemCommand("Git: Kept-aside entries", f"{len(aside)} entries a replay kept aside, with why",
-                            lambda: app.push_screen(GitReportScreen("Entries kept aside for the panel", lines,
-                                                                    problem is None)))
+        lines.append(
+            "These are outside the log's chain. To settle one, record the decision knowingly on its "
+            "standard (d, k or r), or dismiss it with a reason (panel-tui dismiss PATH --kept-aside "
+            "HASH --reason TEXT --by NAME); it stays here, on the record, in decisions.refused.toml."
+        )
+        yield SystemCommand(
+            "Git: Kept-aside entries",
+            f"{len(aside)} entries a replay kept aside, with why",
+            lambda: app.push_screen(GitReportScreen("Entries kept aside for the panel", lines, problem is None)),
+        )
     if work_tree(session.dir) is not None:
-        yield SystemCommand("Git: Sync", "Pull the other offices' entries (checked first), then push ours",
-                            lambda: sync_in_background(app, screen))
-        yield SystemCommand("Git: Sync and replay", "When logs diverged: preview what would be re-recorded and kept "
-                                                    "aside, then replay", lambda: preview_in_background(app, screen))
+        yield SystemCommand(
+            "Git: Sync",
+            "Pull the other offices' entries (checked first), then push ours",
+            lambda: sync_in_background(app, screen),
+        )
+        yield SystemCommand(
+            "Git: Sync and replay",
+            "When logs diverged: preview what would be re-recorded and kept aside, then replay",
+            lambda: preview_in_background(app, screen),
+        )
 
 
 def _after_sync(app: App[Any], screen: Screen[Any]) -> None:
@@ -96,8 +108,13 @@ def _after_sync(app: App[Any], screen: Screen[Any]) -> None:
         screen.refresh_view()
 
 
-def _run(app: App[Any], screen: Screen[Any], what: Callable[[Path], list[str]], title: str,
-         then: Callable[[list[str]], None] | None = None) -> None:
+def _run(
+    app: App[Any],
+    screen: Screen[Any],
+    what: Callable[[Path], list[str]],
+    title: str,
+    then: Callable[[list[str]], None] | None = None,
+) -> None:
     """Run ``what`` in a thread; show its lines (or its refusal) in the dialog on the UI thread."""
     from panel_tui.core.errors import InputError, RuleRefused
     from panel_tui.core.gitstore import GitFailed
@@ -136,8 +153,10 @@ def preview_in_background(app: App[Any], screen: Screen[Any]) -> None:
 
     def ask(lines: list[str]) -> None:
         can_replay = not lines[0].startswith("nothing to replay")
-        app.push_screen(GitReportScreen("What a replay would do", lines, True, "Replay" if can_replay else None),
-                        lambda go: sync_in_background(app, screen, replay=True) if go else None)
+        app.push_screen(
+            GitReportScreen("What a replay would do", lines, True, "Replay" if can_replay else None),
+            lambda go: sync_in_background(app, screen, replay=True) if go else None,
+        )
 
     app.notify("Fetching to preview a replay…", title="Git", markup=False, timeout=2)
     _run(app, screen, preview_replay, "Git sync and replay", ask)

@@ -10,8 +10,9 @@ and Esc comes back here. Help, the command palette and app.tcss are PanelApp's, 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -28,6 +29,7 @@ from panel_tui.core.display import one_line
 from panel_tui.core.errors import InputError
 from panel_tui.core.people import EMPTY, PERSON_KEYS_IN_ROWS, Register, find_register, person_matches, person_values
 from panel_tui.screens.audit_figures import figures_text
+from panel_tui.screens.audit_help import AUDIT_HELP
 from panel_tui.screens.audit_tables import (
     COLUMN_SORTS,
     DECISION_COLUMNS,
@@ -38,19 +40,30 @@ from panel_tui.screens.audit_tables import (
     decision_detail,
     session_cells,
     session_detail,
+    session_shown,
     sort_words,
     sorted_sessions,
-    session_shown,
 )
-from panel_tui.screens.audit_help import AUDIT_HELP
 from panel_tui.widgets.safe import plain
 
 # The decisions' filters: who first (chair, by: a person under any spelling the register knows).
 # Meeting year: offered once the core's rows carry it (audit/4); empty before.
-FILTERS = [("chair", "Chair"), ("by", "By"), ("meeting_year", "Met in"), ("kind", "Kind"), ("status", "Status"),
-           ("standard", "Standard"), ("direction", "Direction"), ("flag", "Flag"), ("framework", "Framework"),
-           ("lead_inspector", "Inspector"), ("year", "Fieldwork")]
+FILTERS = [
+    ("chair", "Chair"),
+    ("by", "By"),
+    ("meeting_year", "Met in"),
+    ("kind", "Kind"),
+    ("status", "Status"),
+    ("standard", "Standard"),
+    ("direction", "Direction"),
+    ("flag", "Flag"),
+    ("framework", "Framework"),
+    ("lead_inspector", "Inspector"),
+    ("year", "Fieldwork"),
+]
 PROGRESS_EVERY = 0.1  # seconds between two progress messages from the scan
+
+
 class ScanProgress(Message):
     """Sessions read so far; a newer one replaces any still waiting in the queue."""
 
@@ -82,19 +95,44 @@ class AuditScreen(Screen[None]):
     HELP_TEXT = AUDIT_HELP
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="audit.quit", tooltip="Quit (the audit never writes anything)"),
-        Binding("o", "open_session", "Open session", id="audit.open",
-                tooltip="Open the selected session read-only; esc comes back to the audit"),
+        Binding(
+            "o",
+            "open_session",
+            "Open session",
+            id="audit.open",
+            tooltip="Open the selected session read-only; esc comes back to the audit",
+        ),
         Binding("c", "clear_filters", "Clear filters", id="audit.clear", tooltip="Show every decision again"),
         Binding("r", "rescan", "Rescan", id="audit.rescan", show=False, tooltip="Read every session again"),
-        Binding("f", "filters", "Filters", id="audit.filters",
-                tooltip="Go to the decisions' filters (the Chair filter first; tab moves on, enter opens one)"),
-        Binding("s", "sort_sessions", "Sort", id="audit.sort",
-                tooltip="Sort the sessions: by session, log status (✗ first), score, fieldwork or signed off"),
+        Binding(
+            "f",
+            "filters",
+            "Filters",
+            id="audit.filters",
+            tooltip="Go to the decisions' filters (the Chair filter first; tab moves on, enter opens one)",
+        ),
+        Binding(
+            "s",
+            "sort_sessions",
+            "Sort",
+            id="audit.sort",
+            tooltip="Sort the sessions: by session, log status (✗ first), score, fieldwork or signed off",
+        ),
         Binding("1", "tab('tab-sessions')", "Sessions", id="audit.sessions", tooltip="Every session and its log"),
-        Binding("2", "tab('tab-decisions')", "Decisions", id="audit.decisions",
-                tooltip="Every decision, retraction and dissent, filterable"),
-        Binding("3", "tab('tab-figures')", "Figures", id="audit.figures",
-                tooltip="Flagged standards, uplifts, lowerings; by framework, inspector and year"),
+        Binding(
+            "2",
+            "tab('tab-decisions')",
+            "Decisions",
+            id="audit.decisions",
+            tooltip="Every decision, retraction and dissent, filterable",
+        ),
+        Binding(
+            "3",
+            "tab('tab-figures')",
+            "Figures",
+            id="audit.figures",
+            tooltip="Flagged standards, uplifts, lowerings; by framework, inspector and year",
+        ),
     ]
 
     def __init__(self, root: Path | str) -> None:
@@ -110,8 +148,9 @@ class AuditScreen(Screen[None]):
         with TabbedContent(id="audit-tabs"):
             with TabPane("Sessions", id="tab-sessions"):
                 with Horizontal(id="session-filters"):
-                    yield Select(SESSION_VIEWS, prompt="Show: every session", id="session-filter", allow_blank=True,
-                                 compact=True)
+                    yield Select(
+                        SESSION_VIEWS, prompt="Show: every session", id="session-filter", allow_blank=True, compact=True
+                    )
                     yield Static(self.sort_label(), id="session-sort")
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="session-detail", classes="audit-detail"):
@@ -168,7 +207,8 @@ class AuditScreen(Screen[None]):
     @on(ScanProgress)
     def show_progress(self, message: ScanProgress) -> None:
         self.query_one("#audit-status", Static).update(
-            plain(f"Audit of {self.root} — scanning {message.done}/{message.total} sessions…"))
+            plain(f"Audit of {self.root} — scanning {message.done}/{message.total} sessions…")
+        )
 
     @on(ScanFailed)
     def scan_failed(self, message: ScanFailed) -> None:
@@ -195,16 +235,22 @@ class AuditScreen(Screen[None]):
     def show_audit(self, audit: Audit) -> None:
         self.audit = audit
         f = audit.figures
-        self.query_one("#audit-status", Static).update(plain(
-            f"Audit of {self.root}: {f['sessions']} sessions ({f['sessions_signed_off']} signed off, "
-            f"{f['sessions_unreadable_or_broken']} ✗ not counted), {f['flagged_never_considered']} flagged "
-            f"standard(s) never considered, {f['flagged_pending']} not yet considered"))
+        self.query_one("#audit-status", Static).update(
+            plain(
+                f"Audit of {self.root}: {f['sessions']} sessions ({f['sessions_signed_off']} signed off, "
+                f"{f['sessions_unreadable_or_broken']} ✗ not counted), {f['flagged_never_considered']} flagged "
+                f"standard(s) never considered, {f['flagged_pending']} not yet considered"
+            )
+        )
         self.fill_sessions()
         for key, _ in FILTERS:
             select = self.query_one(f"#filter-{key}", Select)
             keep = select.value
-            values = (person_values(audit.decisions, key, self.register) if key in PERSON_KEYS_IN_ROWS
-                      else filter_values(audit.decisions, key))
+            values = (
+                person_values(audit.decisions, key, self.register)
+                if key in PERSON_KEYS_IN_ROWS
+                else filter_values(audit.decisions, key)
+            )
             select.set_options([(plain(v), v) for v in values])
             if keep in values:
                 select.value = keep
@@ -242,8 +288,11 @@ class AuditScreen(Screen[None]):
         filters = self.current_filters()
         people = {k: v for k, v in filters.items() if k in PERSON_KEYS_IN_ROWS and v is not None}
         rest = {k: v for k, v in filters.items() if k not in PERSON_KEYS_IN_ROWS}
-        return [d for d in self.audit.decisions if matches(d, rest)
-                and all(person_matches(d, k, v, self.register) for k, v in people.items())]
+        return [
+            d
+            for d in self.audit.decisions
+            if matches(d, rest) and all(person_matches(d, k, v, self.register) for k, v in people.items())
+        ]
 
     def fill_sessions(self, keep_cursor: bool = True) -> None:
         """The Sessions table, as the "Show" filter chooses (every session, those not counted as
@@ -312,8 +361,12 @@ class AuditScreen(Screen[None]):
         for key, d in self.shown.items():
             table.add_row(*decision_cells(d, self.register), key=key)
         total = len(self.audit.decisions) if self.audit is not None else 0
-        self.query_one("#decision-count", Static).update(Text(
-            f"{len(self.shown):,} of {total:,} decisions" + (" (filtered: c clears)" if len(self.shown) != total else "")))
+        self.query_one("#decision-count", Static).update(
+            Text(
+                f"{len(self.shown):,} of {total:,} decisions"
+                + (" (filtered: c clears)" if len(self.shown) != total else "")
+            )
+        )
         self.show_decision()
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -372,15 +425,18 @@ class AuditScreen(Screen[None]):
     def commands(self) -> Iterable[SystemCommand]:
         """The palette's "Audit: …" entries (PanelApp adds them to its own)."""
         calls: dict[str, Any] = {
-            "open_session": self.action_open_session, "clear_filters": self.action_clear_filters,
-            "rescan": self.action_rescan, "sort_sessions": self.action_sort_sessions,
+            "open_session": self.action_open_session,
+            "clear_filters": self.action_clear_filters,
+            "rescan": self.action_rescan,
+            "sort_sessions": self.action_sort_sessions,
             "filters": self.action_filters,
         }
         for b in self.BINDINGS:
             assert isinstance(b, Binding)
             if b.action.startswith("tab("):
                 tab = b.action[5:-2]
-                yield SystemCommand(f"Audit: {b.description}", b.tooltip or b.description,
-                                    lambda tab=tab: self.action_tab(tab))
+                yield SystemCommand(
+                    f"Audit: {b.description}", b.tooltip or b.description, lambda tab=tab: self.action_tab(tab)
+                )
             elif b.action in calls:
                 yield SystemCommand(f"Audit: {b.description}", b.tooltip or b.description, calls[b.action])

@@ -2,34 +2,45 @@
 
 Every line fits 78 columns, so nothing wraps at 80x24 (the old nine-column tables did). A bar never
 stands alone: its number is printed beside it, and each kind has its own symbol and block (▲ █
-uplifts, ▼ ▒ lowerings, █ with discretion and ░ without), never colour alone. Groups come from whichever ``by_*`` tables the core
-gives (framework, lead inspector, fieldwork year, and any it adds: meeting year, chair).
+uplifts, ▼ ▒ lowerings, █ with discretion and ░ without), never colour alone. Groups come from
+whichever ``by_*`` tables the core gives (framework, lead inspector, fieldwork year, and any it
+adds: meeting year, chair).
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from rich.text import Text
 
-from panel_tui.widgets.safe import plain
-
 from panel_tui.core.audit.charts import chart_bars, charts  # the core's charts (audit/4), drawn here as block rows
+from panel_tui.widgets.safe import plain
 
 BAR_WIDTH = 30  # cells of the longest bar: with a 22-column label and the figures, under 78
 LABEL = 22  # a group's name is cut to this in the bar rows
 
-TOTALS = [("flagged_standards", "Flagged standards (counted sessions)"), ("flagged_with_discretion", "… with discretion"),
-          ("flagged_declined", "… considered, band kept"),
-          ("flagged_never_considered", "… ✗ NEVER CONSIDERED (signed off)"),
-          ("flagged_pending", "… ◐ not yet considered (open)"), ("uplifts", "▲ Uplifts"), ("lowerings", "▼ Lowerings"),
-          ("outside_criteria", "Outside the criteria"),
-          ("small_sample_without_other_evidence", "Small sample, no other evidence"),
-          ("final_differs_from_computed", "Final band differs from computed"),
-          ("sessions_signed_off", "Sessions signed off"),
-          ("sessions_unreadable_or_broken", "✗ Sessions not counted (unreadable/broken)")]
-TITLES = {"by_framework": "framework", "by_inspector": "lead inspector", "by_year": "fieldwork year",
-          "by_meeting_year": "meeting year", "by_chair": "chair"}
+TOTALS = [
+    ("flagged_standards", "Flagged standards (counted sessions)"),
+    ("flagged_with_discretion", "… with discretion"),
+    ("flagged_declined", "… considered, band kept"),
+    ("flagged_never_considered", "… ✗ NEVER CONSIDERED (signed off)"),
+    ("flagged_pending", "… ◐ not yet considered (open)"),
+    ("uplifts", "▲ Uplifts"),
+    ("lowerings", "▼ Lowerings"),
+    ("outside_criteria", "Outside the criteria"),
+    ("small_sample_without_other_evidence", "Small sample, no other evidence"),
+    ("final_differs_from_computed", "Final band differs from computed"),
+    ("sessions_signed_off", "Sessions signed off"),
+    ("sessions_unreadable_or_broken", "✗ Sessions not counted (unreadable/broken)"),
+]
+TITLES = {
+    "by_framework": "framework",
+    "by_inspector": "lead inspector",
+    "by_year": "fieldwork year",
+    "by_meeting_year": "meeting year",
+    "by_chair": "chair",
+}
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
@@ -52,8 +63,14 @@ def _line(t: Text, label: str, value: int, biggest: int, mark: str, fill: str) -
 
 def _groups(f: Mapping[str, Any]) -> list[tuple[str, dict[str, dict[str, Any]]]]:
     """The session-count tables (``by_*`` groups counting flagged standards), whichever the core gives."""
-    return [(k, v) for k, v in f.items() if k.startswith("by_") and isinstance(v, dict) and v
-            and all(isinstance(c, dict) and "flagged_standards" in c for c in v.values())]
+    return [
+        (k, v)
+        for k, v in f.items()
+        if k.startswith("by_")
+        and isinstance(v, dict)
+        and v
+        and all(isinstance(c, dict) and "flagged_standards" in c for c in v.values())
+    ]
 
 
 def _chart(t: Text, chart: Any) -> None:
@@ -83,8 +100,10 @@ def figures_text(f: Mapping[str, Any]) -> Text:
         name = TITLES.get(key, key[3:].replace("_", " "))
         _updown(t, name, groups)
         _discretion(t, name, groups)
-    for key, title, mark in (("never_considered", "✗ Never considered (signed off)", "✗"),
-                             ("not_yet_considered", "◐ Not yet considered (in progress)", "◐")):
+    for key, title, mark in (
+        ("never_considered", "✗ Never considered (signed off)", "✗"),
+        ("not_yet_considered", "◐ Not yet considered (in progress)", "◐"),
+    ):
         if f.get(key):
             t.append(f"\n{title}:\n", style="bold")
             for item in f[key]:

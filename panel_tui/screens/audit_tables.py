@@ -9,7 +9,8 @@ detail panes below them. Every mark has a word or symbol (✓ ✗ ▲ ▼ ⚑ �
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 
@@ -20,14 +21,41 @@ from panel_tui.widgets.safe import para, plain
 
 LOG_WIDTH = 40  # the Sessions table's Log column: the problem's start; the full text is in the pane
 _FILE_AND_PLACE = re.compile(r"^(unreadable: )[^:\n]{1,200}?\.(?:toml|csv|xlsx): (?:line \d+(?:, column \d+)?: )?")
-SESSION_COLUMNS = ("Session", "Log", "Signed off", "Score", "Overall", "Fieldwork", "Lead", "Service", "Framework",
-                   "Kept aside", "Accepted rewrites")
-DECISION_COLUMNS = ("Date", "Chair", "By", "Session", "#", "Kind", "Status", "Std", "From", "To", "Dir", "Flags",
-                    "Outside")
+SESSION_COLUMNS = (
+    "Session",
+    "Log",
+    "Signed off",
+    "Score",
+    "Overall",
+    "Fieldwork",
+    "Lead",
+    "Service",
+    "Framework",
+    "Kept aside",
+    "Accepted rewrites",
+)
+DECISION_COLUMNS = (
+    "Date",
+    "Chair",
+    "By",
+    "Session",
+    "#",
+    "Kind",
+    "Status",
+    "Std",
+    "From",
+    "To",
+    "Dir",
+    "Flags",
+    "Outside",
+)
 
 
-SESSION_VIEWS = [("✗ not counted (log or history fails)", "broken"), ("⚑ with entries kept aside", "kept"),
-                 ("accepted rewrites on the record", "accepted")]
+SESSION_VIEWS = [
+    ("✗ not counted (log or history fails)", "broken"),
+    ("⚑ with entries kept aside", "kept"),
+    ("accepted rewrites on the record", "accepted"),
+]
 
 
 def session_shown(s: Any, view: Any) -> bool:
@@ -79,13 +107,19 @@ def short_problem(status: str) -> str:
 def session_cells(s: Any, status: str) -> list[Text]:
     """One Sessions row; ``status`` is the log status without the session's own folder."""
     ok = log_ok(s)
-    return [plain(s.path), plain(one_line(("✓ " if ok else "✗ ") + short_problem(status), LOG_WIDTH), "" if ok else "bold"),
-            Text("✓ yes" if s.signed_off else "– no"),
-            Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"), plain(s.overall or "—"),
-            plain(s.fieldwork or "—"), plain(s.lead_inspector or "—"), plain(s.service or "—"),
-            plain(s.framework or "—"), Text(f"⚑ {s.kept_aside}" if s.kept_aside else "–"),
-            plain(one_line(f"{len(s.accepted_rewrites)}: {s.accepted_rewrites[0]}", 30)
-                  if s.accepted_rewrites else "–")]
+    return [
+        plain(s.path),
+        plain(one_line(("✓ " if ok else "✗ ") + short_problem(status), LOG_WIDTH), "" if ok else "bold"),
+        Text("✓ yes" if s.signed_off else "– no"),
+        Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"),
+        plain(s.overall or "—"),
+        plain(s.fieldwork or "—"),
+        plain(s.lead_inspector or "—"),
+        plain(s.service or "—"),
+        plain(s.framework or "—"),
+        Text(f"⚑ {s.kept_aside}" if s.kept_aside else "–"),
+        plain(one_line(f"{len(s.accepted_rewrites)}: {s.accepted_rewrites[0]}", 30) if s.accepted_rewrites else "–"),
+    ]
 
 
 def session_detail(s: Any) -> Text:
@@ -138,12 +172,21 @@ def _person(value: Any, register: Register) -> str:
 
 def decision_cells(d: Row, register: Register) -> list[Text]:
     dim = "" if d["status"] == "stands" else "dim"
-    return [plain(meeting_date(d), dim), plain(one_line(_person(d.get("chair"), register), 18), dim),
-            plain(one_line(_person(d["by"], register), 18), dim), plain(one_line(d["session"], 24), dim),
-            plain(d["seq"], dim), plain(d["kind"], dim), status_text(d), plain(d["standard"] or "—", dim),
-            plain(d["from"] or "", dim), plain(d["to"] or "", dim),
-            Text({"uplift": "▲ up", "lowering": "▼ down"}.get(d["direction"] or "", "–"), style=dim),
-            plain(", ".join(map(str, d["flags"])), dim), Text("⚠ yes" if d["outside_criteria"] else "")]
+    return [
+        plain(meeting_date(d), dim),
+        plain(one_line(_person(d.get("chair"), register), 18), dim),
+        plain(one_line(_person(d["by"], register), 18), dim),
+        plain(one_line(d["session"], 24), dim),
+        plain(d["seq"], dim),
+        plain(d["kind"], dim),
+        status_text(d),
+        plain(d["standard"] or "—", dim),
+        plain(d["from"] or "", dim),
+        plain(d["to"] or "", dim),
+        Text({"uplift": "▲ up", "lowering": "▼ down"}.get(d["direction"] or "", "–"), style=dim),
+        plain(", ".join(map(str, d["flags"])), dim),
+        Text("⚠ yes" if d["outside_criteria"] else ""),
+    ]
 
 
 def decision_detail(d: Row, register: Register) -> Text:
@@ -154,8 +197,11 @@ def decision_detail(d: Row, register: Register) -> Text:
     if d["outcome"] and d["answered_by"] is not None:
         t.append(f" (answered by entry {d['answered_by']})")
     t.append("\n")
-    who = [f"meeting {meeting_date(d) or '—'}", f"chair {_person(d.get('chair'), register)}",
-           f"by {_person(d['by'], register)}"]
+    who = [
+        f"meeting {meeting_date(d) or '—'}",
+        f"chair {_person(d.get('chair'), register)}",
+        f"by {_person(d['by'], register)}",
+    ]
     if isinstance(d["by"], str) and register.canonical(d["by"]) != d["by"]:
         who[-1] += f" (recorded as {d['by']!r})"
     if d.get("entered_by"):

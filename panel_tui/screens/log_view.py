@@ -16,9 +16,7 @@ from panel_tui.widgets.safe import para, plain
 
 
 class LogScreen(FreshScreenStyles, Screen[None]):
-    BINDINGS = [
-        Binding("escape,l", "app.pop_screen", "Back", id="log.back", tooltip="Back to the standards"),
-    ]
+    BINDINGS = [Binding("escape,l", "app.pop_screen", "Back", id="log.back", tooltip="Back to the standards")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -41,8 +39,10 @@ class LogScreen(FreshScreenStyles, Screen[None]):
             status.append("✗ DOES NOT VERIFY: ", style="bold")
             status.append_text(plain(s.log_problem))
         else:
-            status.append(f"✓ intact · {len(state.entries)} entries · "
-                          f"{'signed off at entry ' + str(state.sign_off_seq) if state.signed_off else 'not signed off'}\n")
+            status.append(
+                f"✓ intact · {len(state.entries)} entries · "
+                f"{'signed off at entry ' + str(state.sign_off_seq) if state.signed_off else 'not signed off'}\n"
+            )
             status.append(f"head {state.head}")
         self.query_one("#log-status", Static).update(status)
         table = self.query_one("#log-table", DataTable)
@@ -51,10 +51,17 @@ class LogScreen(FreshScreenStyles, Screen[None]):
         for col in ("#", "At", "Kind", "Status", "By", "Entry"):
             table.add_column(col, key=col)
         zone = s.rating.framework.panel.timezone
-        for e in (state.entries if state is not None else []):
+        for e in state.entries if state is not None else []:
             st = status_mark(state.status_of(e)) if state is not None else ""
-            table.add_row(plain(e["seq"]), plain(local_time(e.get("at", ""), zone)), plain(e.get("kind", "")),
-                          Text(st), plain(e.get("by", "")), Text(entry_summary(e)[:70]), key=str(e["seq"]))
+            table.add_row(
+                plain(e["seq"]),
+                plain(local_time(e.get("at", ""), zone)),
+                plain(e.get("kind", "")),
+                Text(st),
+                plain(e.get("by", "")),
+                Text(entry_summary(e)[:70]),
+                key=str(e["seq"]),
+            )
         if table.row_count:
             table.move_cursor(row=table.row_count - 1)
         table.focus()

@@ -8,7 +8,8 @@ screens/meeting_writes.py.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from textual import events
 from textual.app import ComposeResult, SystemCommand
@@ -28,8 +29,21 @@ from panel_tui.widgets.summary import SessionSummary
 NARROW = 140  # below this width the evidence pane goes under the table
 PANE_AT_LEAST = 36  # side by side, the evidence pane's width at least: the table takes the rest it needs
 # actions that write (the log, the session folder or the remote): the chair's unless a role allows one
-WRITING_ACTIONS = frozenset({"discretion", "keep", "ratify", "ratify_all", "propose", "retract", "attendance",
-                             "dissent", "sign_off", "reopen", "export"})
+WRITING_ACTIONS = frozenset(
+    {
+        "discretion",
+        "keep",
+        "ratify",
+        "ratify_all",
+        "propose",
+        "retract",
+        "attendance",
+        "dissent",
+        "sign_off",
+        "reopen",
+        "export",
+    }
+)
 PREPARE_AFTER = 1.0  # seconds after mounting before the evidence of every standard is rendered ahead
 
 
@@ -37,20 +51,72 @@ class MeetingScreen(MeetingWrites):
     """One session in a ratings meeting (or a lead inspector preparing for it)."""
 
     BINDINGS = [
-        Binding("d", "discretion", "Discretion", id="meeting.discretion", tooltip="Move the selected standard one band, with a rationale"),
-        Binding("k", "keep", "Keep", id="meeting.keep", tooltip="Record that the panel considered it and kept the band"),
-        Binding("r", "ratify", "Ratify", id="meeting.ratify", tooltip="Ratify or change a judgement standard's proposed band"),
-        Binding("R", "ratify_all", "Ratify all", id="meeting.ratify_all", show=False,
-                tooltip="Ratify every remaining judgement standard as proposed (one entry each)"),
-        Binding("p", "propose", "Propose", show=False, id="meeting.propose", tooltip="Lead inspector's prepared discretion case"),
-        Binding("u", "retract", "Undo", show=False, id="meeting.retract",
-                tooltip="Retract an entry, starting on the selected standard's decision (nothing is deleted)"),
-        Binding("a", "attendance", "Attend", show=False, id="meeting.attendance", tooltip="Record the chair and members present"),
+        Binding(
+            "d",
+            "discretion",
+            "Discretion",
+            id="meeting.discretion",
+            tooltip="Move the selected standard one band, with a rationale",
+        ),
+        Binding(
+            "k", "keep", "Keep", id="meeting.keep", tooltip="Record that the panel considered it and kept the band"
+        ),
+        Binding(
+            "r",
+            "ratify",
+            "Ratify",
+            id="meeting.ratify",
+            tooltip="Ratify or change a judgement standard's proposed band",
+        ),
+        Binding(
+            "R",
+            "ratify_all",
+            "Ratify all",
+            id="meeting.ratify_all",
+            show=False,
+            tooltip="Ratify every remaining judgement standard as proposed (one entry each)",
+        ),
+        Binding(
+            "p",
+            "propose",
+            "Propose",
+            show=False,
+            id="meeting.propose",
+            tooltip="Lead inspector's prepared discretion case",
+        ),
+        Binding(
+            "u",
+            "retract",
+            "Undo",
+            show=False,
+            id="meeting.retract",
+            tooltip="Retract an entry, starting on the selected standard's decision (nothing is deleted)",
+        ),
+        Binding(
+            "a",
+            "attendance",
+            "Attend",
+            show=False,
+            id="meeting.attendance",
+            tooltip="Record the chair and members present",
+        ),
         Binding("x", "dissent", "Dissent", id="meeting.dissent", show=False, tooltip="Record a member's dissent"),
-        Binding("c", "paragraph", "Paragraph", id="meeting.paragraph", show=False,
-                tooltip="The report paragraph for the selected standard's decision, copied to the clipboard"),
-        Binding("e", "export", "Export", id="meeting.export", show=False,
-                tooltip="Write the panel record (Markdown and HTML) into the session folder"),
+        Binding(
+            "c",
+            "paragraph",
+            "Paragraph",
+            id="meeting.paragraph",
+            show=False,
+            tooltip="The report paragraph for the selected standard's decision, copied to the clipboard",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="meeting.export",
+            show=False,
+            tooltip="Write the panel record (Markdown and HTML) into the session folder",
+        ),
         Binding("n", "next", "Next", id="meeting.next", tooltip="Next standard still needing the panel"),
         Binding("l", "log", "Log", id="meeting.log", tooltip="All entries, verification and head hash"),
         Binding("s", "sign_off", "Sign off", id="meeting.sign_off", tooltip="Seal the session with its final ratings"),
@@ -90,8 +156,10 @@ class MeetingScreen(MeetingWrites):
         # render every standard's evidence ahead of the cursor, but only once the first screen is
         # complete (its footer keys come a frame or two after the table), so the renders (a few ms
         # each) never compete with the first screen's last frames
-        self.set_timer(PREPARE_AFTER, lambda: self.query_one(StandardDetail).prepare(
-            self.session, [s.id for s in self.session.rating.standards]))
+        self.set_timer(
+            PREPARE_AFTER,
+            lambda: self.query_one(StandardDetail).prepare(self.session, [s.id for s in self.session.rating.standards]),
+        )
         state = self.session.log
         if self.writable_for("attendance", quiet=True) and (state is None or state.attendance is None):
             self.call_after_refresh(self.action_attendance)
@@ -116,8 +184,12 @@ class MeetingScreen(MeetingWrites):
         self.query_one(SessionSummary).show(s)
         banner = self.query_one("#banner", Static)
         if s.log_problem:
-            banner.update(plain(f"✗ The decision log does not verify, so this session is read-only and shows the "
-                                f"inspection alone. {s.log_problem}"))
+            banner.update(
+                plain(
+                    f"✗ The decision log does not verify, so this session is read-only and shows the "
+                    f"inspection alone. {s.log_problem}"
+                )
+            )
             banner.add_class("-shown")
         else:
             banner.remove_class("-shown")
@@ -126,8 +198,7 @@ class MeetingScreen(MeetingWrites):
         self.show_detail()
 
     def show_detail(self, coalesce: bool = False) -> None:
-        self.query_one(StandardDetail).show(self.session, self.query_one(StandardsTable).selected_id,
-                                            coalesce=coalesce)
+        self.query_one(StandardDetail).show(self.session, self.query_one(StandardsTable).selected_id, coalesce=coalesce)
 
     def on_selected_standard(self, _sid: str | None) -> None:
         """The cursor moved: the evidence follows in the same frame (see StandardsTable.selected)."""
@@ -138,8 +209,18 @@ class MeetingScreen(MeetingWrites):
         signed = bool(state and state.signed_off and not self.session.log_problem)
         if action == "back":
             return self.back_to is not None
-        if self.read_only and action in ("discretion", "keep", "ratify", "ratify_all", "propose", "retract", "attendance",
-                                         "dissent", "sign_off", "reopen"):
+        if self.read_only and action in (
+            "discretion",
+            "keep",
+            "ratify",
+            "ratify_all",
+            "propose",
+            "retract",
+            "attendance",
+            "dissent",
+            "sign_off",
+            "reopen",
+        ):
             return False
         if action in WRITING_ACTIONS and not self.role.allows_action(action):
             return False  # a member's or follower's link (panel_tui/roles.py)
@@ -195,8 +276,11 @@ class MeetingScreen(MeetingWrites):
             return None
         if s.kind not in kinds:
             hint = "use r to ratify it" if s.kind == "judgement" else "use d (discretion) or k (keep)"
-            self.notify(f"{s.id} is a {'judgement' if s.kind == 'judgement' else 'case-based'} standard: {hint}.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"{s.id} is a {'judgement' if s.kind == 'judgement' else 'case-based'} standard: {hint}.",
+                severity="warning",
+                markup=False,
+            )
             return None
         return s
 
@@ -206,8 +290,9 @@ class MeetingScreen(MeetingWrites):
         return Context(self.session, self.chair)
 
     def open_spec(self, spec: Any) -> None:
-        self.open_form(spec.kind, spec.title, spec.intro, spec.fields, spec.to_entry, spec.confirm, spec.standard,
-                       spec.follow_up)
+        self.open_form(
+            spec.kind, spec.title, spec.intro, spec.fields, spec.to_entry, spec.confirm, spec.standard, spec.follow_up
+        )
 
     # --- actions: check the action applies, then open its form (defined in modals/forms.py) --
 
@@ -306,8 +391,12 @@ class MeetingScreen(MeetingWrites):
         except InputError as exc:
             self.notify(f"Not exported: {exc}", severity="error", markup=False, timeout=8)
             return
-        self.notify(f"Wrote {' and '.join(written)} in {self.session.dir} (head {record['head'] or 'none'}).",
-                    title="Exported", markup=False, timeout=6)
+        self.notify(
+            f"Wrote {' and '.join(written)} in {self.session.dir} (head {record['head'] or 'none'}).",
+            title="Exported",
+            markup=False,
+            timeout=6,
+        )
 
     def action_back(self) -> None:
         if self.back_to is not None:
@@ -318,8 +407,9 @@ class MeetingScreen(MeetingWrites):
         state = self.session.log if not self.session.log_problem else None
         sid = agenda.next_on_agenda(state, self.session.rating, table.selected_id)
         if sid is None:
-            self.notify("Nothing left on the agenda: every standard is ratified, decided or needs nothing.",
-                        markup=False)
+            self.notify(
+                "Nothing left on the agenda: every standard is ratified, decided or needs nothing.", markup=False
+            )
             return
         table.move_cursor(row=table.get_row_index(sid))
 
@@ -347,6 +437,8 @@ class MeetingScreen(MeetingWrites):
             if self.check_action(b.action, ()) is False:
                 continue
             # the key beside what it does, so the palette also teaches the keys
-            yield SystemCommand(f"Panel: {b.description}",
-                                f"{b.tooltip or b.description} (key: {self.app.get_key_display(b)})",
-                                getattr(self, f"action_{b.action}"))
+            yield SystemCommand(
+                f"Panel: {b.description}",
+                f"{b.tooltip or b.description} (key: {self.app.get_key_display(b)})",
+                getattr(self, f"action_{b.action}"),
+            )

@@ -11,8 +11,9 @@ command line) recorded an entry, and says what arrived.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.message import Message
@@ -105,21 +106,28 @@ class MeetingWrites(Screen[Any]):
         if done.entry["kind"] == "attendance":  # as `attend` says on stderr: names people.toml lacks
             self._warn_unknown_names(done.entry)
         if done.git.failed:
-            self.notify(f"Entry {done.entry['seq']} is on disk, but {done.git.message}", title="Git",
-                        severity="warning", markup=False, timeout=10)
+            self.notify(
+                f"Entry {done.entry['seq']} is on disk, but {done.git.message}",
+                title="Git",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
 
     def _warn_unknown_names(self, entry: dict[str, Any]) -> None:
         from panel_tui.core.errors import InputError
         from panel_tui.core.people import find_register, unknown_warning
 
         try:
-            warning = unknown_warning([str(entry["chair"]), *map(str, entry.get("members", []))],
-                                      find_register(self.session.dir))
+            warning = unknown_warning(
+                [str(entry["chair"]), *map(str, entry.get("members", []))], find_register(self.session.dir)
+            )
         except (InputError, OSError):  # read (and checked) by the write a moment ago; gone since: nothing to add
             return
         if warning:
-            self.notify(one_line(warning), title="Not in the people register", severity="warning", markup=False,
-                        timeout=8)
+            self.notify(
+                one_line(warning), title="Not in the people register", severity="warning", markup=False, timeout=8
+            )
 
     def adopt(self, session: Session) -> None:
         """Show ``session`` and remember the log's file signature as seen."""
@@ -142,8 +150,13 @@ class MeetingWrites(Screen[Any]):
         self.adopt(load_session(self.session.dir))
         state = self.session.log
         if self.session.log_problem:
-            self.notify(one_line(f"The decision log changed on disk and no longer verifies: {self.session.log_problem}"),
-                        title="Log changed", severity="error", markup=False, timeout=10)
+            self.notify(
+                one_line(f"The decision log changed on disk and no longer verifies: {self.session.log_problem}"),
+                title="Log changed",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
             return
         if state is None:
             return
@@ -151,17 +164,35 @@ class MeetingWrites(Screen[Any]):
         from panel_tui.core.log.writer import describe
 
         if arrived is None:
-            self.notify("The decision log was replaced on disk by a different log; the screen now shows it.",
-                        title="Log changed", severity="warning", markup=False, timeout=10)
+            self.notify(
+                "The decision log was replaced on disk by a different log; the screen now shows it.",
+                title="Log changed",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
             return
         news = [e for e in arrived if e["hash"] not in self.own_hashes]
         if news:
-            self.notify(one_line("Recorded elsewhere: " + "; ".join(describe(e) for e in news)),
-                        title="New entries", severity="warning", markup=False, timeout=10)
+            self.notify(
+                one_line("Recorded elsewhere: " + "; ".join(describe(e) for e in news)),
+                title="New entries",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
 
-    def open_form(self, kind: str, title: str, intro: Text | None, fields: list[FormField],
-                  to_entry: Callable[[dict[str, Any]], Any], confirm: str = "Record", standard: str | None = None,
-                  follow_up: Any = None) -> None:
+    def open_form(
+        self,
+        kind: str,
+        title: str,
+        intro: Text | None,
+        fields: list[FormField],
+        to_entry: Callable[[dict[str, Any]], Any],
+        confirm: str = "Record",
+        standard: str | None = None,
+        follow_up: Any = None,
+    ) -> None:
         """An entry form whose commit records on the head shown now; a stale view refreshes the
         screen behind the form and the next ctrl+s is prepared on what it then shows."""
         from panel_tui.core.drafts import draft_key
@@ -181,11 +212,22 @@ class MeetingWrites(Screen[Any]):
         def stale(_exc: Exception) -> str:  # on the UI thread
             self.adopt(load_session(self.session.dir))
             prepared["head"] = self.view_head
-            return ("The screen behind this form now shows them. Press ctrl+s again to record this on the "
-                    "current log, or esc to cancel.")
+            return (
+                "The screen behind this form now shows them. Press ctrl+s again to record this on the "
+                "current log, or esc to cancel."
+            )
 
         # what was recorded comes back as a Written message (on_meeting_screen_written)
-        self.app.push_screen(EntryForm(title, intro, fields, write, confirm, on_stale=stale,
-                                       drafts=(self.session.dir, role.draft_key(draft_key(kind, standard))),
-                                       follow_up=follow_up,
-                                       timezone=self.session.rating.framework.panel.timezone))
+        self.app.push_screen(
+            EntryForm(
+                title,
+                intro,
+                fields,
+                write,
+                confirm,
+                on_stale=stale,
+                drafts=(self.session.dir, role.draft_key(draft_key(kind, standard))),
+                follow_up=follow_up,
+                timezone=self.session.rating.framework.panel.timezone,
+            )
+        )

@@ -30,16 +30,23 @@ class ParagraphScreen(ModalScreen[None]):
         with Vertical(id="paragraph-box"):
             yield Label(self.title_text, id="paragraph-title", markup=False)
             yield Static(para(self.text), id="paragraph-text")
-            yield Static("c copy to the clipboard · esc close · the text can also be selected with the mouse",
-                         id="paragraph-keys", markup=False)
+            yield Static(
+                "c copy to the clipboard · esc close · the text can also be selected with the mouse",
+                id="paragraph-keys",
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         self.action_copy()
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.notify("Copied the paragraph (if your terminal passes the clipboard on; otherwise select it here).",
-                    title="Copied", markup=False, timeout=4)
+        self.notify(
+            "Copied the paragraph (if your terminal passes the clipboard on; otherwise select it here).",
+            title="Copied",
+            markup=False,
+            timeout=4,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -53,8 +53,10 @@ def describe_session(path: Path) -> str:
     else:
         state = f"open, {len(s.log.entries)} entries"
     r = s.rating
-    return (f"{path.name} · {s.inspection.service} · fieldwork {s.inspection.fieldwork} · {state} · "
-            f"{r.score}/{r.max_score} {r.overall}")
+    return (
+        f"{path.name} · {s.inspection.service} · fieldwork {s.inspection.fieldwork} · {state} · "
+        f"{r.score}/{r.max_score} {r.overall}"
+    )
 
 
 class PickerScreen(Screen[None]):
@@ -91,9 +93,15 @@ class PickerScreen(Screen[None]):
         for msg in problems:
             options.add_option(Option(plain(f"✗ {msg}"), disabled=True))
         if not found:
-            options.add_option(Option(plain(
-                f"No sessions under {self.root}. Start one with: panel-tui new {self.root}/<name> --framework "
-                "hmip-yjs-2021 --service NAME --fieldwork YYYY-MM-DD (? for help)."), disabled=True))
+            options.add_option(
+                Option(
+                    plain(
+                        f"No sessions under {self.root}. Start one with: panel-tui new {self.root}/<name> --framework "
+                        "hmip-yjs-2021 --service NAME --fieldwork YYYY-MM-DD (? for help)."
+                    ),
+                    disabled=True,
+                )
+            )
         else:
             options.highlighted = min(keep or 0, len(found) - 1)
             self.describe_all(found)

@@ -79,11 +79,16 @@ def check_members(names: list[str]) -> list[str]:
     for raw in names:
         name = raw.strip()
         if not name or any(ord(c) < 32 or ord(c) == 127 for c in name):
-            raise InputError(None, "argument --member", f"{raw!r} is not a usable name (blank or control characters).",
-                             "give each member's name as it appears in the attendance, e.g. --member 'Sam Okafor'.")
+            raise InputError(
+                None,
+                "argument --member",
+                f"{raw!r} is not a usable name (blank or control characters).",
+                "give each member's name as it appears in the attendance, e.g. --member 'Sam Okafor'.",
+            )
         if name in seen:
-            raise InputError(None, "argument --member", f"{name!r} is given twice.",
-                             "give each member once: one link per person.")
+            raise InputError(
+                None, "argument --member", f"{name!r} is given twice.", "give each member once: one link per person."
+            )
         seen.add(name)
         out.append(name)
     return out
@@ -114,8 +119,12 @@ def public_url(given: str | None, host: str, port: int, tls: bool) -> str:
     """The URL members open (what every link and the Origin check rest on), without a trailing slash."""
     if given is None:
         if host in ("0.0.0.0", "::", ""):
-            raise InputError(None, "argument --host", f"{host!r} listens on every address, so the links need a name "
-                             "members can reach.", "add --public-url https://NAME:PORT (the address members open).")
+            raise InputError(
+                None,
+                "argument --host",
+                f"{host!r} listens on every address, so the links need a name members can reach.",
+                "add --public-url https://NAME:PORT (the address members open).",
+            )
         name = f"[{host}]" if ":" in host else host
         return f"{'https' if tls else 'http'}://{name}:{port}"
     try:
@@ -123,11 +132,23 @@ def public_url(given: str | None, host: str, port: int, tls: bool) -> str:
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError:
         parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
-            or parts.fragment or parts.path not in ("", "/") or parts.username or parts.password:
-        raise InputError(None, "argument --public-url", f"{given!r} is not a plain http(s) address.",
-                         "give scheme, host and port only, e.g. https://panel.example.org or http://127.0.0.1:8000 "
-                         "(a reverse proxy serves the app at the root of its own host name).")
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.path not in ("", "/")
+        or parts.username
+        or parts.password
+    ):
+        raise InputError(
+            None,
+            "argument --public-url",
+            f"{given!r} is not a plain http(s) address.",
+            "give scheme, host and port only, e.g. https://panel.example.org or http://127.0.0.1:8000 "
+            "(a reverse proxy serves the app at the root of its own host name).",
+        )
     return origin_of(given)
 
 
@@ -136,7 +157,10 @@ def check_transport(host: str, url: str, tls: bool, insecure_http: bool) -> None
     keystroke of the meeting would cross the network readable."""
     if tls or is_loopback(host) or insecure_http:
         return
-    raise InputError(None, "argument --host", f"serving plain http on {host!r} sends the links and the meeting "
-                     "unencrypted over the network.",
-                     "give --certificate FILE --key FILE, or keep --host 127.0.0.1 behind an https reverse proxy "
-                     "(--public-url https://...), or say --insecure-http if the network is trusted.")
+    raise InputError(
+        None,
+        "argument --host",
+        f"serving plain http on {host!r} sends the links and the meeting unencrypted over the network.",
+        "give --certificate FILE --key FILE, or keep --host 127.0.0.1 behind an https reverse proxy "
+        "(--public-url https://...), or say --insecure-http if the network is trusted.",
+    )

@@ -43,8 +43,12 @@ class MeetingAppService(AppService):
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=self._build_environment(width=width, height=height))
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width=width, height=height),
+        )
         assert process.stdin is not None
         self._stdin = process.stdin
         return process
@@ -60,12 +64,12 @@ class MeetingAppService(AppService):
         asked = asyncio.ensure_future(super().stop())
         try:
             await asyncio.wait_for(asyncio.shield(asked), STOP_TIMEOUT)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             log.warning("an app (%s) did not quit within %.0f s: killed", self.who.label, STOP_TIMEOUT)
             self._kill()
             try:
                 await asyncio.wait_for(asked, STOP_TIMEOUT)  # its output ends with the process
-            except (TimeoutError, asyncio.TimeoutError, ConnectionError):
+            except (TimeoutError, ConnectionError):
                 pass
         await self._reap()
 
@@ -84,6 +88,6 @@ class MeetingAppService(AppService):
             return
         try:
             await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             self._kill()
             await process.wait()

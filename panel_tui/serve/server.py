@@ -49,16 +49,26 @@ def _protect(response: web.StreamResponse) -> None:
 
 def _refuse(why: str) -> web.HTTPForbidden:
     """403 with a page that says what to do (no detail of which check failed beyond ``why``)."""
-    return web.HTTPForbidden(text=f"403 Forbidden: {why}\n\nOpen the link the chair gave you for this meeting "
-                                  "(links end when the server restarts: ask for a new one).\n",
-                             headers={"Cache-Control": "no-store"})
+    return web.HTTPForbidden(
+        text=f"403 Forbidden: {why}\n\nOpen the link the chair gave you for this meeting "
+        "(links end when the server restarts: ask for a new one).\n",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 class PanelServer(Server):
     """Serve the meeting app on ``session`` to the holders of ``links``."""
 
-    def __init__(self, session: Path, links: Links, host: str, port: int, public_url: str,
-                 ssl_context: ssl.SSLContext | None = None, title: str = "panel-tui") -> None:
+    def __init__(
+        self,
+        session: Path,
+        links: Links,
+        host: str,
+        port: int,
+        public_url: str,
+        ssl_context: ssl.SSLContext | None = None,
+        title: str = "panel-tui",
+    ) -> None:
         import sys
 
         self.argv = [sys.executable, "-m", "panel_tui", "open", str(session)]
@@ -68,8 +78,9 @@ class PanelServer(Server):
         self.ssl_context = ssl_context
         self.sockets: set[web.WebSocketResponse] = set()
         self.services: dict[str, MeetingAppService] = {}  # app_service_id -> service (downloads check it)
-        self.template = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True) \
-            .get_template("index.html")
+        self.template = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True).get_template(
+            "index.html"
+        )
 
     # --- who is asking -----------------------------------------------------------------------
 
@@ -83,13 +94,15 @@ class PanelServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self.headers_middleware])
-        app.add_routes([
-            web.get("/", self.handle_index, name="index"),
-            web.get("/join/{token}", self.handle_join, name="join"),
-            web.get("/ws", self.handle_websocket, name="websocket"),
-            web.get("/download/{key}", self.handle_download, name="download"),
-            web.static("/static", self.statics_path, show_index=False, name="static"),
-        ])
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/join/{token}", self.handle_join, name="join"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.static("/static", self.statics_path, show_index=False, name="static"),
+            ]
+        )
         app.on_shutdown.append(self.on_shutdown)
         return app
 
@@ -113,8 +126,9 @@ class PanelServer(Server):
             raise _refuse("this link is not valid for this server run.")
         log.info("%s opened the %s link", request.remote, who.label)
         response = web.HTTPSeeOther("/", headers={"Cache-Control": "no-store"})
-        response.set_cookie(COOKIE, token, path="/", httponly=True, samesite="Strict",
-                            secure=self.origin.startswith("https:"))
+        response.set_cookie(
+            COOKIE, token, path="/", httponly=True, samesite="Strict", secure=self.origin.startswith("https:")
+        )
         raise response
 
     async def handle_index(self, request: web.Request) -> web.Response:
@@ -122,15 +136,22 @@ class PanelServer(Server):
             raise _refuse("no valid link cookie.")
         nonce = secrets.token_urlsafe(16)
         ws_scheme = "wss" if self.origin.startswith("https:") else "ws"
-        ws_origin = ws_scheme + self.origin[self.origin.index(":"):]
-        page = self.template.render(title=self.title, static_url=f"{self.public_url}/static/", nonce=nonce,
-                                    websocket_url=f"{ws_origin}/ws",
-                                    font_size=min(max(to_int(request.query.get("fontsize", "16"), 16), 8), 48))
-        csp = (f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}' "
-               f"'unsafe-inline'; font-src 'self'; img-src 'self' data:; connect-src {ws_origin}/ws; "
-               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-        return web.Response(text=page, content_type="text/html",
-                            headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
+        ws_origin = ws_scheme + self.origin[self.origin.index(":") :]
+        page = self.template.render(
+            title=self.title,
+            static_url=f"{self.public_url}/static/",
+            nonce=nonce,
+            websocket_url=f"{ws_origin}/ws",
+            font_size=min(max(to_int(request.query.get("fontsize", "16"), 16), 8), 48),
+        )
+        csp = (
+            f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}' "
+            f"'unsafe-inline'; font-src 'self'; img-src 'self' data:; connect-src {ws_origin}/ws; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        )
+        return web.Response(
+            text=page, content_type="text/html", headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"}
+        )
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         who = self.identity(request)
@@ -138,14 +159,24 @@ class PanelServer(Server):
             log.warning("refused a WebSocket from %s: no valid link cookie", request.remote)
             raise _refuse("no valid link cookie.")
         if not self.same_origin(request):
-            log.warning("refused a WebSocket from %s: Origin %r is not %s", request.remote,
-                        request.headers.get("Origin", "")[:100], self.origin)
+            log.warning(
+                "refused a WebSocket from %s: Origin %r is not %s",
+                request.remote,
+                request.headers.get("Origin", "")[:100],
+                self.origin,
+            )
             raise _refuse("this page is not the meeting's page.")
         if sum(1 for s in self.services.values() if s.who == who) >= MAX_APPS_PER_LINK:
-            log.warning("refused a WebSocket from %s: the %s link has %d pages open already", request.remote,
-                        who.label, MAX_APPS_PER_LINK)
-            raise web.HTTPTooManyRequests(text=f"429: this link has {MAX_APPS_PER_LINK} pages open already (each "
-                                               "runs its own app on the chair's machine). Close one and reload.\n")
+            log.warning(
+                "refused a WebSocket from %s: the %s link has %d pages open already",
+                request.remote,
+                who.label,
+                MAX_APPS_PER_LINK,
+            )
+            raise web.HTTPTooManyRequests(
+                text=f"429: this link has {MAX_APPS_PER_LINK} pages open already (each "
+                "runs its own app on the chair's machine). Close one and reload.\n"
+            )
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=1024 * 1024)
         width = min(max(to_int(request.query.get("width", "80"), 80), 20), 500)
         height = min(max(to_int(request.query.get("height", "24"), 24), 5), 300)
@@ -153,9 +184,14 @@ class PanelServer(Server):
         try:
             await websocket.prepare(request)
             self.sockets.add(websocket)
-            service = MeetingAppService(self.argv, who, write_bytes=websocket.send_bytes,
-                                        write_str=websocket.send_str, close=websocket.close,
-                                        download_manager=self.download_manager)
+            service = MeetingAppService(
+                self.argv,
+                who,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+            )
             self.services[service.app_service_id] = service
             log.info("%s: app started for the %s link", request.remote, who.label)
             await service.start(width, height)
@@ -181,7 +217,7 @@ class PanelServer(Server):
         try:
             meta = await self.download_manager.get_download_metadata(request.match_info["key"])
         except KeyError:
-            raise web.HTTPNotFound(text="No such download (it may have expired).")
+            raise web.HTTPNotFound(text="No such download (it may have expired).") from None
         owner = getattr(meta.app_service, "who", None)
         if owner != who:
             raise _refuse("this download belongs to another link.")
@@ -202,8 +238,17 @@ class PanelServer(Server):
         asyncio.set_event_loop(loop)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.request_exit)
-        web.run_app(self._make_app(), host=self.host, port=self.port, ssl_context=self.ssl_context,
-                    handle_signals=False, loop=loop, print=None, shutdown_timeout=10, **self.runner_options())
+        web.run_app(
+            self._make_app(),
+            host=self.host,
+            port=self.port,
+            ssl_context=self.ssl_context,
+            handle_signals=False,
+            loop=loop,
+            print=None,
+            shutdown_timeout=10,
+            **self.runner_options(),
+        )
 
     @staticmethod
     def runner_options() -> dict[str, Any]:

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 def entry_line(e: dict[str, Any], state: LogState, zone: str) -> Text:
     """One log entry under the evidence: its status with a symbol (a proposal: its outcome and the
     entry that answered it), the meeting's local time, who, and what it says."""
-    t = plain(f"#{e['seq']} {e['kind']} [{status_mark(state.status_of(e))}] · {local_time(e.get('at', ''), zone)} · by ")
+    t = plain(
+        f"#{e['seq']} {e['kind']} [{status_mark(state.status_of(e))}] · {local_time(e.get('at', ''), zone)} · by "
+    )
     t.append_text(plain(e.get("by", "")))
     t.append("\n   ")
     t.append_text(Text(entry_summary(e)))
@@ -91,8 +93,11 @@ def detail_text(session: Session, sid: str) -> Text:
         if s.kind == "judgement":
             t.append("Awaiting proposal: the lead inspector has not yet proposed a band.\n", style="bold")
         else:
-            t.append(f"Awaiting figures for {', '.join(s.awaiting)}: the standard is not rated until every "
-                     "key question has its figures.\n", style="bold")
+            t.append(
+                f"Awaiting figures for {', '.join(s.awaiting)}: the standard is not rated until every "
+                "key question has its figures.\n",
+                style="bold",
+            )
         t.append("The overall rating is incomplete until then; panel-tui check lists what is missing.\n")
         return _framework_questions(t, fw, sid)
     status = agenda.status(state, s)
@@ -131,20 +136,27 @@ def detail_text(session: Session, sid: str) -> Text:
         for q in s.questions:
             t.append(f"{'▶' if q.lowest else ' '} {q.id} ", style="bold" if q.lowest else "")
             t.append(f"{q.text}\n")
-            figure = (f"{q.yes} of {q.relevant} = {pct_text(q.percent)}%" if q.yes is not None
-                      else f"{pct_text(q.percent)}% (base {'of ' + str(q.relevant) if q.relevant else 'not published'})")
+            figure = (
+                f"{q.yes} of {q.relevant} = {pct_text(q.percent)}%"
+                if q.yes is not None
+                else f"{pct_text(q.percent)}% (base {'of ' + str(q.relevant) if q.relevant else 'not published'})"
+            )
             t.append(f"    {figure} ({display_percent(q.percent)}) → {q.band}\n")
             t.append("    ")
             t.append_text(ruler(q.percent, fw.boundaries, q.wilson))
             t.append("\n")
             extra = []
             if q.wilson:
-                extra.append(f"panel-tui's 95% Wilson interval {q.wilson[0]:.1f}–{q.wilson[1]:.1f}% spans "
-                             f"{', '.join(q.spans or [])}")
+                extra.append(
+                    f"panel-tui's 95% Wilson interval {q.wilson[0]:.1f}–{q.wilson[1]:.1f}% spans "
+                    f"{', '.join(q.spans or [])}"
+                )
             if q.interval80:
                 margin = "within" if q.within_design_margin else "wider than"
-                extra.append(f"80% interval {q.interval80[0]:.1f}–{q.interval80[1]:.1f}% ({margin} the 5-point "
-                             "margin the inspectorate designs samples for)")
+                extra.append(
+                    f"80% interval {q.interval80[0]:.1f}–{q.interval80[1]:.1f}% ({margin} the 5-point "
+                    "margin the inspectorate designs samples for)"
+                )
             if q.to_next_band is not None:
                 extra.append(f"+{q.to_next_band} Yes for the next band")
             if q.to_drop is not None:

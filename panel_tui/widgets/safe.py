@@ -15,4 +15,3 @@ def plain(text: object, style: str = "") -> Text:
 def para(text: object, style: str = "") -> Text:
     """Multi-line user text (newlines kept), safe to put in any widget."""
     return Text(visible(str(text), keep_newlines=True), style=style)
-

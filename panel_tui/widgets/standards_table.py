@@ -24,14 +24,24 @@ STATUS_LABEL = {
     agenda.AWAITING_FIGURES: ("… awaiting figures", "italic"),
     agenda.AWAITING_PROPOSAL: ("… awaiting proposal", "italic"),
 }
-COLUMNS = [("Std", "id"), ("Standard", "name"), ("Lowest", "lowest"), ("Computed", "computed"),
-           ("Final", "final"), ("Flags", "flags"), ("Status", "status")]
+COLUMNS = [
+    ("Std", "id"),
+    ("Standard", "name"),
+    ("Lowest", "lowest"),
+    ("Computed", "computed"),
+    ("Final", "final"),
+    ("Flags", "flags"),
+    ("Status", "status"),
+]
 # From the fullest layout to the narrowest: the first whose columns fit the table's width is used.
 # Computed, then the name, are in the evidence pane; flags go compact before a column is dropped.
 # (columns left out, compact flags, names cut to SHORT_NAME: in full in the evidence pane)
 LAYOUTS: list[tuple[frozenset[str], bool, bool]] = [
-    (frozenset(), False, False), (frozenset(), True, False), (frozenset({"computed"}), True, False),
-    (frozenset({"computed"}), True, True), (frozenset({"computed", "name"}), True, False),
+    (frozenset(), False, False),
+    (frozenset(), True, False),
+    (frozenset({"computed"}), True, False),
+    (frozenset({"computed"}), True, True),
+    (frozenset({"computed", "name"}), True, False),
 ]
 SHORT_NAME = 13
 SCROLLBAR = 2  # a vertical scrollbar's width, kept free so the last column is never cut by it
@@ -99,14 +109,19 @@ class StandardsTable(DataTable[Text]):
                 final = Text(("▲ " if s.score > s.computed_score else "▼ ") + s.final, style="bold")
             label, style = STATUS_LABEL[agenda.status(state, s)]
             name = s.name if s.counted else f"{s.name} (not counted)"
-            rows.append({
-                "id": Text(s.id), "name": Text(name),
-                "short": Text(at_word(name, SHORT_NAME)), "lowest": lowest,
-                "computed": Text("awaiting" if s.awaiting else s.computed), "final": final,
-                "flags": Text(", ".join(f.short for f in s.flags)),
-                "compact": Text(", ".join(compact_flag(f.short) for f in s.flags)),
-                "status": Text(label, style=style),
-            })
+            rows.append(
+                {
+                    "id": Text(s.id),
+                    "name": Text(name),
+                    "short": Text(at_word(name, SHORT_NAME)),
+                    "lowest": lowest,
+                    "computed": Text("awaiting" if s.awaiting else s.computed),
+                    "final": final,
+                    "flags": Text(", ".join(f.short for f in s.flags)),
+                    "compact": Text(", ".join(compact_flag(f.short) for f in s.flags)),
+                    "status": Text(label, style=style),
+                }
+            )
 
         def widest(key: str, label: str) -> int:
             return max([len(label)] + [r[key].cell_len for r in rows])
@@ -119,8 +134,10 @@ class StandardsTable(DataTable[Text]):
             return "short" if key == "name" and short else key
 
         pad = 2 * self.cell_padding
-        self._widths = [sum(widest(cell(i, key), label) + pad for label, key in COLUMNS if key not in drop)
-                        for i, (drop, _, _) in enumerate(LAYOUTS)]
+        self._widths = [
+            sum(widest(cell(i, key), label) + pad for label, key in COLUMNS if key not in drop)
+            for i, (drop, _, _) in enumerate(LAYOUTS)
+        ]
         self._layout = layout = self._fit(self._widths)
         drop = LAYOUTS[layout][0]
         self.clear(columns=True)
@@ -128,7 +145,7 @@ class StandardsTable(DataTable[Text]):
         for label, key in COLUMNS:
             if key not in drop:
                 self.add_column(label, key=key, width=widest(cell(layout, key), label))
-        for s, r in zip(session.rating.standards, rows):
+        for s, r in zip(session.rating.standards, rows, strict=True):
             self.add_row(*(r[cell(layout, k)] for k in keys), key=s.id)
         if self.row_count:
             self.move_cursor(row=min(max(keep, 0), self.row_count - 1))

@@ -12,7 +12,6 @@ from textual.worker import get_current_worker
 from panel_tui.core.display import local_time, one_line
 from panel_tui.core.session import Session
 
-
 Part = tuple[str, str]  # (text, style); user text is made visible before it is a part
 
 
@@ -67,21 +66,37 @@ def summary_text(session: Session, sync: str | None = None, width: int | None = 
         flip = f", {n} answer{'s' if n != 1 else ''} from {r.overall_flip_to}"
     if waiting:
         score: list[list[Part]] = [
-            [(f"Incomplete: {len(waiting)} standard{'s' if len(waiting) != 1 else ''} awaiting figures or a proposal",
-              "bold"), (f" (score so far {r.score}/{r.max_score}{flip})", "")],
-            [(f"Incomplete: {len(waiting)} awaiting", "bold"), (f" ({r.score}/{r.max_score} so far)", "")]]
+            [
+                (
+                    f"Incomplete: {len(waiting)} standard{'s' if len(waiting) != 1 else ''} "
+                    "awaiting figures or a proposal",
+                    "bold",
+                ),
+                (f" (score so far {r.score}/{r.max_score}{flip})", ""),
+            ],
+            [(f"Incomplete: {len(waiting)} awaiting", "bold"), (f" ({r.score}/{r.max_score} so far)", "")],
+        ]
     else:
-        score = [[(f"Final {r.score}/{r.max_score} {r.overall}", "bold"),
-                  (f" (computed {r.computed_score}/{r.max_score} {r.computed_overall}{flip})", "")],
-                 [(f"Final {r.score}/{r.max_score} {r.overall}", "bold"),
-                  (f" (computed {r.computed_score}/{r.max_score}{flip})", "")],
-                 [(f"Final {r.score}/{r.max_score} {r.overall}", "bold")]]
+        score = [
+            [
+                (f"Final {r.score}/{r.max_score} {r.overall}", "bold"),
+                (f" (computed {r.computed_score}/{r.max_score} {r.computed_overall}{flip})", ""),
+            ],
+            [
+                (f"Final {r.score}/{r.max_score} {r.overall}", "bold"),
+                (f" (computed {r.computed_score}/{r.max_score}{flip})", ""),
+            ],
+            [(f"Final {r.score}/{r.max_score} {r.overall}", "bold")],
+        ]
     log = _log_parts(session)
     # an open log's words ("open") go before the score's explanation; a sign-off's who and when
     # (the record's seal) stay longer than the computed score beside the final one
     sealed = session.log is not None and session.log.signed_off and not session.log_problem
-    pairs = ([(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (2, 1), (2, 2)] if sealed else
-             [(0, 0), (0, 1), (1, 1), (0, 2), (1, 2), (2, 1), (2, 2)])
+    pairs = (
+        [(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (2, 1), (2, 2)]
+        if sealed
+        else [(0, 0), (0, 1), (1, 1), (0, 2), (1, 2), (2, 1), (2, 2)]
+    )
     second = [score[i] + [(" · ", "")] + log[j] for i, j in pairs if i < len(score) and j < len(log)]
     t = _line(first, width)
     t.append("\n")
@@ -100,20 +115,30 @@ def _log_parts(session: Session) -> list[list[Part]]:
         seal = state.entry(state.sign_off_seq) if state.sign_off_seq else None
         full: list[Part] = [("🔒 SIGNED OFF", "bold")]
         if seal is not None:  # who sealed it and when, on the meeting's clock (the name is user text)
-            full += [(f" by {one_line(str(seal.get('by', '')))}, "
-                      f"{local_time(seal.get('at', ''), r.framework.panel.timezone)}", "bold")]
+            full += [
+                (
+                    f" by {one_line(str(seal.get('by', '')))}, "
+                    f"{local_time(seal.get('at', ''), r.framework.panel.timezone)}",
+                    "bold",
+                )
+            ]
         tail = f" (entry {state.sign_off_seq}) — read-only"
-        return [full + [(tail, "bold")], [("🔒 SIGNED OFF", "bold"), (tail, "bold")],
-                [("🔒 SIGNED OFF — read-only", "bold")]]
+        return [
+            full + [(tail, "bold")],
+            [("🔒 SIGNED OFF", "bold"), (tail, "bold")],
+            [("🔒 SIGNED OFF — read-only", "bold")],
+        ]
     n = len(state.entries)
     members = len((state.attendance or {}).get("members", []))
     needed = r.framework.panel.quorum_members
     warn: list[Part] = []
     if state.attendance is not None and members < needed:  # a word and a symbol, never colour alone
         warn = [(" · ", ""), (f"⚠ INQUORATE ({members} of {needed} members)", "bold reverse")]
-    return [[(f"✓ log intact, {n} entr{'y' if n == 1 else 'ies'}, open", ""), *warn],
-            [(f"✓ log intact, {n} entr{'y' if n == 1 else 'ies'}", ""), *warn],
-            [(f"✓ {n} entr{'y' if n == 1 else 'ies'}", ""), *warn]]
+    return [
+        [(f"✓ log intact, {n} entr{'y' if n == 1 else 'ies'}, open", ""), *warn],
+        [(f"✓ log intact, {n} entr{'y' if n == 1 else 'ies'}", ""), *warn],
+        [(f"✓ {n} entr{'y' if n == 1 else 'ies'}", ""), *warn],
+    ]
 
 
 FETCH_EVERY = 60.0  # seconds between the header's quiet fetches, so ahead/behind is true
@@ -190,7 +215,6 @@ class SessionSummary(Static):
     @work(thread=True, exclusive=True, group="sync-state")
     def _read_sync(self, session: Session, asked: int) -> None:
         from panel_tui.core.gitstore import sync_state  # read from the last fetch, no network
-
         from panel_tui.core.kept_aside import load_kept_aside, pending_count
 
         state = sync_state(session.dir, short=True)

@@ -120,8 +120,9 @@ HEAP_ENV = "PANEL_TUI_GC"
 HEAPS = {"policy": {}, "gc default": {HEAP_ENV: "default"}}
 
 
-def spawn(argv: list[str], extra_env: dict[str, str] | None = None,
-          cwd: Path | None = None) -> tuple[subprocess.Popen[bytes], int, float]:
+def spawn(
+    argv: list[str], extra_env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[subprocess.Popen[bytes], int, float]:
     """Start ``argv`` on a fresh COLSxROWS pseudo-terminal (in ``cwd``, ROOT by default: ``python -m
     panel_tui`` imports the checkout it starts in); returns the process, the master end and the time
     it was started."""
@@ -132,8 +133,9 @@ def spawn(argv: list[str], extra_env: dict[str, str] | None = None,
     env.pop(HEAP_ENV, None)
     env.update(extra_env or {})
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd or ROOT,
-                            close_fds=True, start_new_session=True)
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd or ROOT, close_fds=True, start_new_session=True
+    )
     os.close(slave)
     return proc, master, t0
 
@@ -209,7 +211,9 @@ def cpu_ms(pid: int | None) -> float:
 LAST_CPU: list[float] = [0.0]  # CPU ms of the main thread for the last opens() call, to its readable paint
 
 
-def opens(master: int, seq: bytes, markers: list[bytes], limit: float = 5.0, pid: int | None = None) -> tuple[float, float]:
+def opens(
+    master: int, seq: bytes, markers: list[bytes], limit: float = 5.0, pid: int | None = None
+) -> tuple[float, float]:
     """Write a key that opens a form or a screen: milliseconds to the output byte that completes its
     first readable paint (every marker painted, escape codes removed), and to the last byte of the
     repaints that follow (the output quiet for 300 ms). The first byte is no measure: Textual writes
@@ -243,8 +247,9 @@ def writable_stockton(tmp: Path, name: str = "stockton") -> Path:
     d = tmp / name.replace(" ", "-")
     d.mkdir()
     shutil.copy(ROOT / "sessions" / "stockton-2021" / "inspection.toml", d)
-    append_entry(d, load_inspection(d), "attendance",
-                 {"chair": "Chair", "members": ["Member One", "Member Two"], "by": "Chair"})
+    append_entry(
+        d, load_inspection(d), "attendance", {"chair": "Chair", "members": ["Member One", "Member Two"], "by": "Chair"}
+    )
     return d
 
 
@@ -260,7 +265,8 @@ def first_screen(runs: int, heaps: list[str], against: Path | None = None) -> di
     ``against`` with its default heap policy), alternating."""
     session = str(ROOT / "sessions" / "stockton-2021")
     apps = [(BARE_ARGV, BARE_MARKERS, "bare", {}, ROOT)] + [
-        (PANEL_ARGV + [session], PANEL_MARKERS, heap, HEAPS[heap], ROOT) for heap in heaps]
+        (PANEL_ARGV + [session], PANEL_MARKERS, heap, HEAPS[heap], ROOT) for heap in heaps
+    ]
     if against is not None:
         apps.append((PANEL_ARGV + [session], PANEL_MARKERS, "against", {}, against))
     out: dict[str, list[float]] = {}
@@ -279,8 +285,15 @@ def bare_keys(runs: int) -> dict[str, list[float]]:
     proc, master, _ = spawn(BARE_ARGV)
     until_text(master, BARE_MARKERS)
     settle(master, quiet=0.3)
-    out: dict[str, list[float]] = {"cursor": [], "form": [], "form settled": [], "screen": [], "screen settled": [],
-                                   "form cpu": [], "screen cpu": []}
+    out: dict[str, list[float]] = {
+        "cursor": [],
+        "form": [],
+        "form settled": [],
+        "screen": [],
+        "screen settled": [],
+        "form cpu": [],
+        "screen cpu": [],
+    }
     for _ in range(runs):
         out["cursor"].append(key(master, DOWN))
         out["cursor"].append(key(master, UP))
@@ -304,16 +317,31 @@ def panel_keys(runs: int, session: Path, env: dict[str, str]) -> tuple[dict[str,
     proc, master, _ = spawn(PANEL_ARGV + [str(session)], env)
     until_text(master, [b"Joint working", b"Help"])
     settle(master, quiet=0.5)
-    out: dict[str, list[float]] = {n: [] for n in ("cursor", "discretion", "discretion settled", "keep",
-                                                   "keep settled", "log", "log settled", "record",
-                                                   "discretion cpu", "keep cpu", "log cpu")}
+    out: dict[str, list[float]] = {
+        n: []
+        for n in (
+            "cursor",
+            "discretion",
+            "discretion settled",
+            "keep",
+            "keep settled",
+            "log",
+            "log settled",
+            "record",
+            "discretion cpu",
+            "keep cpu",
+            "log cpu",
+        )
+    }
     os.write(master, DOWN * 5)  # 2.2: flagged, a discretion standard with the fullest evidence
     settle(master, quiet=0.3)
     for i in range(runs):
         out["cursor"].append(key(master, DOWN))  # 2.3
         out["cursor"].append(key(master, UP))  # back on 2.2
-        for name, seq, markers, back in (("discretion", b"d", [b"Discretion on 2.2", b"Record (ctrl+s)"], ESC),
-                                         ("log", b"l", [b"intact", b"head ", b"Back"], b"l")):
+        for name, seq, markers, back in (
+            ("discretion", b"d", [b"Discretion on 2.2", b"Record (ctrl+s)"], ESC),
+            ("log", b"l", [b"intact", b"head ", b"Back"], b"l"),
+        ):
             shown, settled = opens(master, seq, markers, pid=proc.pid)
             out[name + " cpu"].append(LAST_CPU[0])
             out[name].append(shown)
@@ -386,10 +414,12 @@ def main() -> None:
     row("  its repaints settled, beside the bare Screen", pk("log settled"), med(bk["screen settled"]), "")
     for h in heaps:
         out, recorded = pks[h]
-        print(f"  {names[h]}: record a keep, ctrl+s to the Recorded toast {med(out['record']):.1f} ms (lock, verify, "
-              f"write, fsync; {recorded} of {runs} recorded on disk); cursor moves p90 "
-              f"{statistics.quantiles(out['cursor'], n=10)[-1]:.1f} ms, max {max(out['cursor']):.1f} ms "
-              f"(bare max {max(bk['cursor']):.1f} ms)")
+        print(
+            f"  {names[h]}: record a keep, ctrl+s to the Recorded toast {med(out['record']):.1f} ms (lock, verify, "
+            f"write, fsync; {recorded} of {runs} recorded on disk); cursor moves p90 "
+            f"{statistics.quantiles(out['cursor'], n=10)[-1]:.1f} ms, max {max(out['cursor']):.1f} ms "
+            f"(bare max {max(bk['cursor']):.1f} ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -37,7 +37,9 @@ def _hwm():
 atexit.register(_hwm)
 """
 
-PARSE = HWM + """
+PARSE = (
+    HWM
+    + """
 import sys, tomllib
 from pathlib import Path
 n = 0
@@ -46,12 +48,16 @@ for p in sorted(Path(sys.argv[1]).rglob("*.toml")):
     n += 1
 print(n)
 """
+)
 
-AUDIT = HWM + """
+AUDIT = (
+    HWM
+    + """
 import runpy, sys
 sys.argv = ["panel-tui", "audit", sys.argv[1], "--json"]
 runpy.run_module("panel_tui", run_name="__main__")
 """
+)
 
 
 def make_sessions(root: Path, count: int) -> int:
@@ -99,8 +105,14 @@ def measured(cmd: list[str]) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one child process, as the child reports it."""
     read, write = os.pipe()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, pass_fds=(write,),
-                            env={**os.environ, "BENCH_HWM_FD": str(write)})
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        pass_fds=(write,),
+        env={**os.environ, "BENCH_HWM_FD": str(write)},
+    )
     os.close(write)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
@@ -134,8 +146,10 @@ def compare(root: Path, runs: int = 3) -> None:
     print(f"audit --json time:      {at:7.2f} s    (best of {runs}: {', '.join(f'{t:.2f}' for t, _ in audit)})")
     print(f"tomllib parse time:     {pt:7.2f} s    (best of {runs}: {', '.join(f'{t:.2f}' for t, _ in parse)})")
     print(f"time ratio:             {at / pt:7.2f} x  (goal <= 1.5x)")
-    print(f"CPU time (best of {runs}):    {min(audit_cpu):7.2f} s vs {min(parse_cpu):.2f} s = "
-          f"{min(audit_cpu) / min(parse_cpu):.2f} x  (user + system: the machine's other load barely changes it)")
+    print(
+        f"CPU time (best of {runs}):    {min(audit_cpu):7.2f} s vs {min(parse_cpu):.2f} s = "
+        f"{min(audit_cpu) / min(parse_cpu):.2f} x  (user + system: the machine's other load barely changes it)"
+    )
     print(f"audit --json peak RSS:  {am:7.1f} MiB")
     print(f"tomllib parse peak RSS: {pm:7.1f} MiB")
     print(f"memory ratio:           {am / pm:7.2f} x  (goal <= 2x)")
@@ -148,7 +162,7 @@ def main() -> None:
     if "--keep" in args:
         i = args.index("--keep")
         keep = Path(args[i + 1])
-        del args[i:i + 2]
+        del args[i : i + 2]
     count = int(args[0]) if args else 1000
     with tempfile.TemporaryDirectory() as tmp:
         root = keep if keep is not None else Path(tmp) / "sessions"

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import time
 import tomllib
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,8 +61,10 @@ def main() -> None:
         raise AssertionError("not refused")
 
     t = best(refuse, runs=3, inner=1)
-    print(f"hostile: {len(deep) / 1e6:.1f} MB ending 5,000 arrays deep, refused with its line in {t:.3f} s "
-          f"(reference: tomllib.loads of the same file without the deep line {parse_only:.3f} s)")
+    print(
+        f"hostile: {len(deep) / 1e6:.1f} MB ending 5,000 arrays deep, refused with its line in {t:.3f} s "
+        f"(reference: tomllib.loads of the same file without the deep line {parse_only:.3f} s)"
+    )
 
 
 if __name__ == "__main__":

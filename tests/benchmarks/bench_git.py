@@ -33,8 +33,9 @@ def record(session: Path, n: int, commit: bool) -> float:
     append_entry(session, insp, "attendance", {"chair": "Ann", "members": ["Bob", "Cat"], "by": "Ann"})
     t0 = time.perf_counter()
     for i in range(n):
-        e = append_entry(session, insp, "dissent", {"member": "Ann", "reason": f"Dissent number {i} on planning",
-                                                    "by": "Ann"})
+        e = append_entry(
+            session, insp, "dissent", {"member": "Ann", "reason": f"Dissent number {i} on planning", "by": "Ann"}
+        )
         if commit:
             assert gitstore.commit_entry(session, e).status == "committed"
     return (time.perf_counter() - t0) / n
@@ -44,8 +45,9 @@ def verify_time(session: Path, env: dict[str, str], runs: int = 5) -> float:
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "panel_tui", "verify", str(session)], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "panel_tui", "verify", str(session)], env=env, check=True, capture_output=True
+        )
         times.append(time.perf_counter() - t0)
     return min(times)
 
@@ -71,8 +73,10 @@ def audit_figures(base: Path, count: int) -> None:
     cmd = [sys.executable, "-m", "panel_tui", "audit", "sessions", "--json"]
     off = best_of(cmd, {**os.environ, "PANEL_TUI_GIT": "0"}, repo, 3)
     on = best_of(cmd, dict(os.environ), repo, 3)
-    print(f"audit --json, {count} sessions in one repository (best of 3): {off:.2f} s without the history check, "
-          f"{on:.2f} s with it ({on / off:.2f}x)")
+    print(
+        f"audit --json, {count} sessions in one repository (best of 3): {off:.2f} s without the history check, "
+        f"{on:.2f} s with it ({on / off:.2f}x)"
+    )
 
 
 def main() -> None:
@@ -95,13 +99,17 @@ def main() -> None:
         shutil.copy(ROOT / "sessions" / "stockton-2021" / "inspection.toml", plain)
         t_plain = record(plain, n, commit=False)
         t_git = record(session, n, commit=True)
-        print(f"record one entry (append_entry), {n} entries: {t_plain * 1000:.1f} ms outside git, "
-              f"{t_git * 1000:.1f} ms with its commit ({t_git / t_plain:.1f}x)")
+        print(
+            f"record one entry (append_entry), {n} entries: {t_plain * 1000:.1f} ms outside git, "
+            f"{t_git * 1000:.1f} ms with its commit ({t_git / t_plain:.1f}x)"
+        )
         on = dict(os.environ)
         off = {**os.environ, "PANEL_TUI_GIT": "0"}
         v_off, v_on = verify_time(session, off), verify_time(session, on)
-        print(f"verify, {n} entries in {n} commits (whole process, best of 5): {v_off * 1000:.0f} ms without the "
-              f"history check, {v_on * 1000:.0f} ms with it ({v_on / v_off:.2f}x)")
+        print(
+            f"verify, {n} entries in {n} commits (whole process, best of 5): {v_off * 1000:.0f} ms without the "
+            f"history check, {v_on * 1000:.0f} ms with it ({v_on / v_off:.2f}x)"
+        )
         audit_figures(base, sessions)
 
 

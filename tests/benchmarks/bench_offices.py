@@ -47,13 +47,20 @@ def main() -> int:
             for how, count in w.rewrites.items():
                 totals[f"rewrites_{how}"] = totals.get(f"rewrites_{how}", 0) + count
         if (seed - first + 1) % 50 == 0:
-            print(f"{seed - first + 1} sequences, {len(failures)} failed, "
-                  f"{(time.perf_counter() - start) / (seed - first + 1):.2f} s each", file=sys.stderr)
+            print(
+                f"{seed - first + 1} sequences, {len(failures)} failed, "
+                f"{(time.perf_counter() - start) / (seed - first + 1):.2f} s each",
+                file=sys.stderr,
+            )
     took = time.perf_counter() - start
-    print(f"sequences {n} (seeds {first}-{first + n - 1}), steps {totals['steps']}, failures {len(failures)} {failures}")
-    print(f"entries recorded {totals['recorded']}, sync refusals {totals['refusals']}, entries kept aside "
-          f"{totals['kept_aside']}, Mallory's rewrites pushed: " + ", ".join(
-              f"{k.removeprefix('rewrites_')} {v}" for k, v in totals.items() if k.startswith("rewrites_")))
+    print(
+        f"sequences {n} (seeds {first}-{first + n - 1}), steps {totals['steps']}, failures {len(failures)} {failures}"
+    )
+    print(
+        f"entries recorded {totals['recorded']}, sync refusals {totals['refusals']}, entries kept aside "
+        f"{totals['kept_aside']}, Mallory's rewrites pushed: "
+        + ", ".join(f"{k.removeprefix('rewrites_')} {v}" for k, v in totals.items() if k.startswith("rewrites_"))
+    )
     print(f"time {took:.1f} s, {took / n:.2f} s per sequence")
     return 1 if failures else 0
 

@@ -32,8 +32,10 @@ sys.path.insert(0, str(ROOT))
 from tests.ui import browser as B  # noqa: E402
 
 READABLE = r"2\.2\s+Planning\s+63% of 8"
-DOWN, UP = (r"1\.2 Staff\s+\(judgement\)", "ArrowDown", "\x1b[B"), (r"1\.1 Governance and leadership\s+\(judgement\)",
-                                                                     "ArrowUp", "\x1b[A")
+DOWN, UP = (
+    (r"1\.2 Staff\s+\(judgement\)", "ArrowDown", "\x1b[B"),
+    (r"1\.1 Governance and leadership\s+\(judgement\)", "ArrowUp", "\x1b[A"),
+)
 
 
 def session_copy(tmp: Path) -> Path:
@@ -41,8 +43,11 @@ def session_copy(tmp: Path) -> Path:
     dst.mkdir()
     shutil.copy(ROOT / "sessions" / "stockton-2021" / "inspection.toml", dst / "inspection.toml")
     members = [arg for i in range(8) for arg in ("--member", f"M{i}")]
-    subprocess.run([sys.executable, "-m", "panel_tui", "attend", str(dst), "--chair", "Chair", *members],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "panel_tui", "attend", str(dst), "--chair", "Chair", *members],
+        check=True,
+        capture_output=True,
+    )
     return dst
 
 
@@ -180,18 +185,23 @@ def main() -> None:
     def ms(xs: list[float]) -> str:
         return f"median {statistics.median(xs) * 1000:6.0f} ms (min {min(xs) * 1000:.0f}, max {max(xs) * 1000:.0f})"
 
-    print(f"panel-tui serve benchmark: {rounds} rounds, screen {size[0]}x{size[1]}, load average "
-          f"{os.getloadavg()[0]:.2f}")
+    print(
+        f"panel-tui serve benchmark: {rounds} rounds, screen {size[0]}x{size[1]}, load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"first readable screen  browser {ms(first_browser)}   |  pty {ms(first_pty)}")
-    print(f"  of which (browser)   page loaded and WebSocket open {ms([o for o, _ in phases])}; first frame from the "
-          f"app {ms([f for _, f in phases])}")
+    print(
+        f"  of which (browser)   page loaded and WebSocket open {ms([o for o, _ in phases])}; first frame from the "
+        f"app {ms([f for _, f in phases])}"
+    )
     print(f"key to repaint         browser {ms(keys_browser)}   |  pty {ms(keys_pty)}")
     if mem:
         rss = [r for r, _ in mem]
         pss = [s for _, s in mem]
-        print(f"memory per member app  {len(mem)} processes with {members} pages open: RSS "
-              f"{statistics.mean(rss) / 1024:.1f} MiB (min {min(rss) / 1024:.1f}, max {max(rss) / 1024:.1f}), "
-              f"PSS {statistics.mean(pss) / 1024:.1f} MiB")
+        print(
+            f"memory per member app  {len(mem)} processes with {members} pages open: RSS "
+            f"{statistics.mean(rss) / 1024:.1f} MiB (min {min(rss) / 1024:.1f}, max {max(rss) / 1024:.1f}), "
+            f"PSS {statistics.mean(pss) / 1024:.1f} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ def main() -> None:
     if "--against" in argv:
         i = argv.index("--against")
         against = Path(argv[i + 1]).resolve()
-        del argv[i:i + 2]
+        del argv[i : i + 2]
     args = [a for a in argv if not a.startswith("--")]
     runs = int(args[0]) if args else 15
     heaps = ["policy"] if "--policy-only" in argv else list(HEAPS)
@@ -47,10 +47,13 @@ def main() -> None:
         print(f"  against: {against} (its own panel_tui, default heap policy)")
     print(f"  {'':<44}" + "".join(f" {h:>19}" for h in names) + f" {'bare':>12}   goal")
     row("first readable screen (min)", [min(start[h]) * 1000 for h in names], min(start["bare"]) * 1000, "<= 1.25x")
-    row("first readable screen (median)", [med(start[h]) * 1000 for h in names], med(start["bare"]) * 1000,
-        "<= 1.25x")
-    row("  CPU time used by then (median)", [med(start[h + " cpu"]) * 1000 for h in names],
-        med(start["bare cpu"]) * 1000, "(load-proof)")
+    row("first readable screen (median)", [med(start[h]) * 1000 for h in names], med(start["bare"]) * 1000, "<= 1.25x")
+    row(
+        "  CPU time used by then (median)",
+        [med(start[h + " cpu"]) * 1000 for h in names],
+        med(start["bare cpu"]) * 1000,
+        "(load-proof)",
+    )
 
 
 if __name__ == "__main__":

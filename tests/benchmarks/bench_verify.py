@@ -33,11 +33,19 @@ def build(session: Path, pairs: int) -> Path:
     state = LogState(session / "decisions.toml", header=new_header(insp))
     state.apply(build_entry(state, rating, "attendance", {"chair": "Chair", "members": ["A", "B"], "by": "Chair"}))
     for i in range(pairs):
-        keep = build_entry(state, rating, "declined", {"standard": "2.2", "by": "Chair",
-                                                      "reason": f"Kept after discussion number {i}."})
+        keep = build_entry(
+            state,
+            rating,
+            "declined",
+            {"standard": "2.2", "by": "Chair", "reason": f"Kept after discussion number {i}."},
+        )
         state.apply(keep)
-        undo = build_entry(state, rating, "retraction", {"retracts": keep["seq"], "by": "Chair",
-                                                          "reason": "Recorded against the wrong standard."})
+        undo = build_entry(
+            state,
+            rating,
+            "retraction",
+            {"retracts": keep["seq"], "by": "Chair", "reason": "Recorded against the wrong standard."},
+        )
         state.apply(undo)
     path = session / "decisions.toml"
     path.write_bytes(render_log(state.header, state.entries))  # type: ignore[arg-type]

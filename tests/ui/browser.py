@@ -19,8 +19,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # keeps every binary frame the page receives, in order, as base64 (read and cleared by frames())
 CAPTURE = """
@@ -117,7 +125,7 @@ def serve(session: Path, *args: str, expect: int) -> Served:
             break
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
-                raise AssertionError(f"serve is not listening: {served.stop()}")
+                raise AssertionError(f"serve is not listening: {served.stop()}") from None
             time.sleep(0.05)
     return served
 

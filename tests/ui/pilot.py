@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Awaitable, Callable
 
 from textual import events
 
@@ -12,8 +12,13 @@ from panel_tui.app import PanelApp
 from panel_tui.modals.entry_form import EntryForm
 
 
-def run_app(session_dir: Path | None, script: Callable[[PanelApp, object], Awaitable[None]],
-            size: tuple[int, int] = (120, 40), notifications: bool = False, **kwargs) -> PanelApp:
+def run_app(
+    session_dir: Path | None,
+    script: Callable[[PanelApp, object], Awaitable[None]],
+    size: tuple[int, int] = (120, 40),
+    notifications: bool = False,
+    **kwargs,
+) -> PanelApp:
     """Run ``script(app, pilot)`` against a real PanelApp; notifications are recorded with the log
     file's bytes at the moment each one was shown (a decision must be on disk by then).
     ``notifications``: show toasts on screen (Textual's run_test leaves them out by default)."""

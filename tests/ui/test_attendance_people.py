@@ -109,7 +109,9 @@ def test_another_spelling_of_a_register_name_is_refused_in_the_form(stockton_fre
         await fill(pilot, "members", "helen  davis")
         await submit(pilot)
         assert app.screen is form  # not recorded; the form stays with what was chosen
-        assert "former spelling of 'Helen Davies'" in form_error(app) and "did you mean 'Helen Davies'?" in form_error(app)
+        assert "former spelling of 'Helen Davies'" in form_error(app) and "did you mean 'Helen Davies'?" in form_error(
+            app
+        )
         assert form.focused is form.query_one("#f-members")  # the field it was typed in, not the ticked list
 
     run_app(stockton_fresh, script)
@@ -174,4 +176,7 @@ def test_arrows_and_space_tick_names_where_the_highlight_is(stockton_fresh):
         seen["after"] = list(ticks.selected)
 
     run_app(stockton_fresh, script)
-    assert seen == {"ticked": ["Helen Davies", "Siobhán Ó Briain", "Ann Lee"], "after": ["Helen Davies", "Siobhán Ó Briain"]}
+    assert seen == {
+        "ticked": ["Helen Davies", "Siobhán Ó Briain", "Ann Lee"],
+        "after": ["Helen Davies", "Siobhán Ó Briain"],
+    }

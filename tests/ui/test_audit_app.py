@@ -115,14 +115,24 @@ def test_status_column_and_kind_filter_over_every_kind(tmp_path):
         table = screen.query_one("#decisions", DataTable)
         assert table.row_count == 36 + 7  # the four examples, and the open meeting's seven rows
         # every kind present can be chosen, in the log's order
-        assert options(screen, "kind") == ["proposal", "discretion", "declined", "ratification", "retraction",
-                                           "dissent"]
+        assert options(screen, "kind") == [
+            "proposal",
+            "discretion",
+            "declined",
+            "ratification",
+            "retraction",
+            "dissent",
+        ]
         assert options(screen, "status") == ["stands", "superseded", "retracted"]
         kept = f"open-meeting#{seq['kept']}"
         assert str(table.get_cell(kept, "Status")) == f"✗ retracted by {seq['undo']}"
         assert all(c.style == "dim" for c in table.get_row(kept)[:7])  # it does not look like it stands
-        assert [str(table.get_cell(kept, c)) for c in ("Session", "#", "Kind", "Status")] == ["open-meeting", str(seq["kept"]), "declined",
-                                                             f"✗ retracted by {seq['undo']}"]
+        assert [str(table.get_cell(kept, c)) for c in ("Session", "#", "Kind", "Status")] == [
+            "open-meeting",
+            str(seq["kept"]),
+            "declined",
+            f"✗ retracted by {seq['undo']}",
+        ]
         assert str(table.get_cell(f"open-meeting#{seq['r11']}", "Status")) == "– superseded"
         assert str(table.get_cell(f"open-meeting#{seq['r11b']}", "Status")) == "✓ stands"
         assert str(table.get_cell(f"open-meeting#{seq['p22']}", "Status")) == "✓ stands, ✓ accepted"
@@ -258,8 +268,16 @@ def test_palette_lists_the_audit_commands_and_runs_them(tmp_path):
         app = screen.app
         commands = {c.title: c for c in app.get_system_commands(screen)}
         audit = sorted(t for t in commands if t.startswith("Audit: "))
-        assert audit == ["Audit: Clear filters", "Audit: Decisions", "Audit: Figures", "Audit: Filters",
-                         "Audit: Open session", "Audit: Rescan", "Audit: Sessions", "Audit: Sort"]
+        assert audit == [
+            "Audit: Clear filters",
+            "Audit: Decisions",
+            "Audit: Figures",
+            "Audit: Filters",
+            "Audit: Open session",
+            "Audit: Rescan",
+            "Audit: Sessions",
+            "Audit: Sort",
+        ]
         assert "Panel: Help" in commands and not any(t.startswith("Git:") for t in commands)
         commands["Audit: Figures"].callback()
         await pilot.pause()

@@ -21,7 +21,9 @@ from panel_tui.screens.audit_tables import DECISION_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 WHY = "The panel weighed the case files and the interviews together."
-REGISTER = 'format = "panel-tui/people/1"\n[[person]]\nname = "Helen Davies"\nroles = ["chair"]\nformer = ["Helen Davis"]\n'
+REGISTER = (
+    'format = "panel-tui/people/1"\n[[person]]\nname = "Helen Davies"\nroles = ["chair"]\nformer = ["Helen Davis"]\n'
+)
 
 
 def meeting(root: Path, name: str, chair: str) -> None:
@@ -135,7 +137,7 @@ def test_who_and_when_are_the_first_columns_and_fit_at_80_columns(tmp_path):
         table = screen.query_one("#decisions", DataTable)
         assert [str(c.label) for c in table.columns.values()][:3] == ["Date", "Chair", "By"]
         widths = [c.get_render_width(table) for c in table.columns.values()]
-        assert sum(widths[:DECISION_COLUMNS.index("#") + 1]) <= 80  # date, chair, by, session, #: no scrolling
+        assert sum(widths[: DECISION_COLUMNS.index("#") + 1]) <= 80  # date, chair, by, session, #: no scrolling
         assert column(table, "Date")[0][:4].isdigit()
 
     run(make_root(tmp_path), script, size=(80, 24))
@@ -197,8 +199,11 @@ def test_bar_scales_and_never_hides_a_small_value():
     assert bar(0, 10) == "" and bar(10, 10, 8) == "█" * 8 and bar(5, 10, 8) == "█" * 4
     assert bar(1, 1000, 8) == "▏"  # a sliver, not nothing
     assert bar(3, 8, 8, full="▒") == "▒" * 3
-    long_group = {"by_inspector": {"N" * 200: {"uplifts": 3, "lowerings": 1, "flagged_standards": 9,
-                                                "flagged_with_discretion": 2}}}
+    long_group = {
+        "by_inspector": {
+            "N" * 200: {"uplifts": 3, "lowerings": 1, "flagged_standards": 9, "flagged_with_discretion": 2}
+        }
+    }
     assert max(len(ln) for ln in figures_text(long_group).plain.splitlines()) <= 78
 
 

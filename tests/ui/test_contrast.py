@@ -12,6 +12,7 @@ def luminance(color) -> float:
     def channel(c: int) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = color.triplet
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
@@ -31,7 +32,11 @@ def test_footer_keys_and_text_contrast(stockton_copy, theme):
         key = app.screen.query(FooterKey).first()
         style = key.get_component_rich_style("footer-key--key")
         desc = key.get_component_rich_style("footer-key--description")
-        bg = key.styles.background.rich_color if key.styles.background.a else app.screen.query_one("Footer").styles.background.rich_color
+        bg = (
+            key.styles.background.rich_color
+            if key.styles.background.a
+            else app.screen.query_one("Footer").styles.background.rich_color
+        )
         ratios["key"] = contrast(style.color, style.bgcolor or bg)
         ratios["description"] = contrast(desc.color, desc.bgcolor or bg)
         table = app.screen.query_one("StandardsTable")

@@ -94,6 +94,7 @@ def test_theme_change_repaints_the_evidence_in_the_new_colours(stockton_met):
 
 def test_evidence_pane_gives_times_in_the_meetings_zone(stockton_copy):
     """Stored UTC (2020-10-14T09:04:37Z), shown as the meeting clock read it (10:04 BST)."""
+
     async def script(app, pilot):
         await pilot.pause(0.3)
         pane = app.screen.query_one(StandardDetail).text.plain

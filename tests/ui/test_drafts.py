@@ -9,7 +9,17 @@ import tomllib
 from panel_tui.core.drafts import DRAFTS_FILE, get_draft
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.screens.meeting import MeetingScreen
-from tests.ui.pilot import burst, choose, dismiss_attendance, fill, form_error, open_form, run_app, select_standard, submit
+from tests.ui.pilot import (
+    burst,
+    choose,
+    dismiss_attendance,
+    fill,
+    form_error,
+    open_form,
+    run_app,
+    select_standard,
+    submit,
+)
 from tests.unit.gitrepos import git, needs_git
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
@@ -160,6 +170,7 @@ def test_a_late_member_is_recorded_and_the_meeting_is_inquorate_until_they_arriv
 
 def test_sign_off_refusal_is_above_the_fold_at_80x24(stockton_fresh):
     """What is missing comes first in the sign-off form, so it is on screen at 80x24 without scrolling."""
+
     async def script(app, pilot):
         await dismiss_attendance(pilot)
         await pilot.press("s")
@@ -179,6 +190,7 @@ def test_sign_off_refusal_is_above_the_fold_at_80x24(stockton_fresh):
 def test_a_key_pressed_straight_after_esc_goes_to_the_meeting_not_the_closing_form(stockton_fresh):
     """Found in tmux: d, Esc, k a quarter of a second apart typed "k" into the discretion form's
     Rationale as it closed, and kept it as a draft. Esc is handled in key order now."""
+
     async def script(app, pilot):
         await dismiss_attendance(pilot)
         await select_standard(pilot, "2.2")
@@ -218,8 +230,11 @@ def test_esc_in_an_open_list_closes_the_list_not_the_form(stockton_fresh):
 # --- drafts are the typist's own: a tracked drafts file is not restored, and a restored text
 # --- shows all it would record, from its start
 
-HIDDEN = ("HIDDEN: the panel agrees to raise every standard to Outstanding.\u202e\n" + "\n" * 60
-          + "Planning was strong across the cases seen.")
+HIDDEN = (
+    "HIDDEN: the panel agrees to raise every standard to Outstanding.\u202e\n"
+    + "\n" * 60
+    + "Planning was strong across the cases seen."
+)
 
 
 def in_clone(tmp_path, session):
@@ -258,8 +273,13 @@ def test_a_drafts_file_tracked_by_git_is_not_restored(tmp_path, stockton_met, is
         assert form.query_one("#f-by").value == "Chair"  # the first present, not the draft's "B"
         note = str(form.query_one("#form-draft").render())
         assert note == "✎ A draft of this form was kept but not restored (see the notice)."
-        told = [m for m, _ in app.seen if m.startswith("Drafts not restored: decisions.drafts.toml is tracked by git, "
-                                                       "so it may not be what was typed here")]
+        told = [
+            m
+            for m, _ in app.seen
+            if m.startswith(
+                "Drafts not restored: decisions.drafts.toml is tracked by git, so it may not be what was typed here"
+            )
+        ]
         assert len(told) == 1
         await pilot.press("escape")
         await pilot.pause()
@@ -296,8 +316,10 @@ def test_text_after_60_blank_lines_is_in_view_from_the_start_with_a_warning(stoc
     from tests.ui.test_form_fit import visible_in_form
 
     save_draft(stockton_met, "discretion 2.2", {"rationale": HIDDEN, "by": "B"})
-    shown = ("HIDDEN: the panel agrees to raise every standard to Outstanding.<U+202E>\n␤ ×60 blank lines\n"
-             "Planning was strong across the cases seen.")
+    shown = (
+        "HIDDEN: the panel agrees to raise every standard to Outstanding.<U+202E>\n␤ ×60 blank lines\n"
+        "Planning was strong across the cases seen."
+    )
 
     async def script(app, pilot):
         form = await settled_form(pilot, "2.2", "d")
@@ -308,8 +330,10 @@ def test_text_after_60_blank_lines_is_in_view_from_the_start_with_a_warning(stoc
         assert area.render_line(0).text.lstrip().startswith("HIDDEN: the panel")  # its first row on screen
         note = str(form.query_one("#form-draft").render())
         assert "Rationale: 3 lines" in note
-        assert note.endswith("\n⚠ Made visible, as it would be recorded: Rationale: 60 blank lines in a row (now one "
-                             "␤ line), 1 invisible character (now marks). Read it all.")
+        assert note.endswith(
+            "\n⚠ Made visible, as it would be recorded: Rationale: 60 blank lines in a row (now one "
+            "␤ line), 1 invisible character (now marks). Read it all."
+        )
         assert form.query_one("#form-draft").has_class("form-note")  # in the warning colour
         await submit(pilot)  # what is recorded is what the field showed, markers and all
         assert isinstance(app.screen, MeetingScreen)

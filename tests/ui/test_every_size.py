@@ -17,8 +17,11 @@ from tests.ui.pilot import dismiss_attendance, fill, open_form, run_app, select_
 
 def visible_rows(table: StandardsTable) -> int:
     ids = [s for s in table.rows]
-    return sum(1 for y in range(table.size.height) if any(table.render_line(y).text.lstrip().startswith(str(k.value) + " ")
-                                                          for k in ids))
+    return sum(
+        1
+        for y in range(table.size.height)
+        if any(table.render_line(y).text.lstrip().startswith(str(k.value) + " ") for k in ids)
+    )
 
 
 @pytest.mark.parametrize("fixture", ["stockton_fresh", "stockton_copy"])  # open, and signed off with a long name
@@ -110,7 +113,11 @@ def test_the_sign_off_summary_wraps_a_long_name_and_keeps_the_band_whole(stockto
     object.__setattr__(long, "name", "Implementation and delivery of every service across the county")
     text = forms.sign_off(forms.Context(session, "Chair")).intro.plain.splitlines()
     at = next(i for i, ln in enumerate(text) if ln.strip().startswith("2.3 "))
-    assert text[at].rstrip().endswith(" Outstanding") and text[at + 1].strip() == "of every service across the" and text[at + 2].strip() == "county"
+    assert (
+        text[at].rstrip().endswith(" Outstanding")
+        and text[at + 1].strip() == "of every service across the"
+        and text[at + 2].strip() == "county"
+    )
 
 
 def test_rate_at_80_columns_keeps_band_words_whole(capsys, monkeypatch):

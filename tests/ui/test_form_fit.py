@@ -30,8 +30,9 @@ def visible_in_form(form: EntryForm, widget) -> bool:
     return (SCREEN.contains_region(r) and body.contains_region(r) and not r.overlaps(foot)) if r else False
 
 
-@pytest.mark.parametrize("standard,key,last", [("3.2", "d", "by"), ("3.2", "k", "by"), ("3.2", "p", "by"),
-                                               ("2.1", "s", "by")])
+@pytest.mark.parametrize(
+    "standard,key,last", [("3.2", "d", "by"), ("3.2", "k", "by"), ("3.2", "p", "by"), ("2.1", "s", "by")]
+)
 def test_every_part_of_a_form_can_be_reached_at_80x24(stockton_met, standard, key, last):
     async def script(app, pilot):
         form = await open_form(pilot, standard, key, 0.3)
@@ -47,8 +48,14 @@ def test_every_part_of_a_form_can_be_reached_at_80x24(stockton_met, standard, ke
         assert app.focused is field
         assert visible_in_form(form, field), (field.region, form.query_one("#form-body").region)
         await pilot.press("ctrl+s")  # refused: required text is missing (or, sign-off, standards are)
-        await until(pilot, lambda: bool(form.query("#form-error")) and form.query_one("#form-error").display
-                    and SCREEN.contains_region(form.query_one("#form-error").region))
+        await until(
+            pilot,
+            lambda: (
+                bool(form.query("#form-error"))
+                and form.query_one("#form-error").display
+                and SCREEN.contains_region(form.query_one("#form-error").region)
+            ),
+        )
         error = form.query_one("#form-error")
         assert error.display and SCREEN.contains_region(error.region), error.region
         assert SCREEN.contains_region(form.query_one("#confirm").region)
@@ -97,6 +104,7 @@ def test_the_refusal_beside_the_field_is_scrolled_into_view_at_80x24(stockton_me
 def test_the_refusal_under_the_last_field_is_not_hidden_by_the_buttons(stockton_met):
     """Found in tmux on the dissent form at 80x24: the refusal under Reason (its last field) was
     scrolled into view before the line above the buttons appeared, which then covered it."""
+
     async def script(app, pilot):
         form = await open_form(pilot, "3.4", "x", 0.3)
         await pilot.press("ctrl+s")  # refused: no reason given
@@ -112,6 +120,7 @@ def test_the_refusal_under_the_last_field_is_not_hidden_by_the_buttons(stockton_
 def test_a_refusal_straight_after_opening_is_not_hidden_either(stockton_met, wait):
     """Found in tmux at 80x24: ctrl+s within half a second of opening the dissent form left the
     message under the line above the buttons (the form's own first fitting came after it)."""
+
     async def script(app, pilot):
         from tests.ui.pilot import select_standard
 

@@ -45,8 +45,9 @@ async def report(app, pilot):
     from panel_tui.modals.git_dialog import GitReportScreen
 
     # the dialog once it is composed (pushed is not enough: its widgets mount a moment later)
-    await wait_for(pilot, lambda: isinstance(app.screen, GitReportScreen) and bool(app.screen.query("#git-text")),
-                   tries=300)
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, GitReportScreen) and bool(app.screen.query("#git-text")), tries=300
+    )
     dialog = app.screen
     return str(dialog.query_one("#git-title").render()), str(dialog.query_one("#git-text").render())
 
@@ -76,8 +77,9 @@ def test_an_entry_recorded_in_the_app_is_a_commit_and_the_header_says_ahead(shar
 
 def test_palette_sync_pulls_the_other_offices_entries_into_the_open_session(shared: Shared) -> None:
     sa, sb = shared.session(shared.a), shared.session(shared.b)
-    entry = append_entry(sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": ["Bob", "Cat"],
-                                                                  "by": "Ann Chair"})
+    entry = append_entry(
+        sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": ["Bob", "Cat"], "by": "Ann Chair"}
+    )
     assert gitstore.commit_entry(sa, entry).status == "committed"
     gitstore.sync(sa)
     seen = {}
@@ -143,8 +145,9 @@ def test_no_git_sync_command_outside_git(stockton_fresh, isolated_git) -> None:
 
 def test_palette_sync_that_only_pushes_updates_the_header(shared: Shared) -> None:
     sa = shared.session(shared.a)
-    entry = append_entry(sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": ["Bob", "Cat"],
-                                                                  "by": "Ann Chair"})
+    entry = append_entry(
+        sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": ["Bob", "Cat"], "by": "Ann Chair"}
+    )
     gitstore.commit_entry(sa, entry)
     seen = {}
 
@@ -164,15 +167,24 @@ def test_palette_sync_that_only_pushes_updates_the_header(shared: Shared) -> Non
 def test_sync_and_replay_previews_then_replays_only_when_confirmed(shared: Shared) -> None:
     """Issue 20: replay from the app, with a preview of what would be re-recorded and kept aside."""
     sa, sb = shared.session(shared.a), shared.session(shared.b)
-    entry = append_entry(sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": ["Bob", "Cat"],
-                                                                  "by": "Ann Chair"})
+    entry = append_entry(
+        sa, load_inspection(sa), "attendance", {"chair": "Ann Chair", "members": ["Bob", "Cat"], "by": "Ann Chair"}
+    )
     gitstore.commit_entry(sa, entry)
     gitstore.sync(sa)
     gitstore.sync(sb)
-    for s, fields in ((sa, {"standard": "2.1", "to": "Outstanding", "by": "Bob",
-                            "rationale": "Practice seen in the cases was consistently strong on the whole"}),
-                      (sb, {"standard": "2.1", "reason": "The panel kept the band on the evidence it read",
-                            "by": "Ann Chair"})):
+    for s, fields in (
+        (
+            sa,
+            {
+                "standard": "2.1",
+                "to": "Outstanding",
+                "by": "Bob",
+                "rationale": "Practice seen in the cases was consistently strong on the whole",
+            },
+        ),
+        (sb, {"standard": "2.1", "reason": "The panel kept the band on the evidence it read", "by": "Ann Chair"}),
+    ):
         e = append_entry(s, load_inspection(s), "discretion" if "to" in fields else "declined", fields)
         gitstore.commit_entry(s, e)
     gitstore.sync(sa)
@@ -194,8 +206,11 @@ def test_sync_and_replay_previews_then_replays_only_when_confirmed(shared: Share
 
         def replayed() -> bool:  # the replay's own report (the preview's title has "replay" in it too)
             screen = app.screen
-            return (isinstance(screen, GitReportScreen) and bool(screen.query("#git-text"))
-                    and str(screen.query_one("#git-title").render()).startswith("✓ Git sync and replay"))
+            return (
+                isinstance(screen, GitReportScreen)
+                and bool(screen.query("#git-text"))
+                and str(screen.query_one("#git-title").render()).startswith("✓ Git sync and replay")
+            )
 
         await wait_for(pilot, replayed, tries=300)
         seen["done"] = str(app.screen.query_one("#git-text").render())

@@ -15,8 +15,8 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from panel_tui.app import PanelApp
-from panel_tui.screens.audit import AuditScreen
 from panel_tui.modals.entry_form import EntryForm
+from panel_tui.screens.audit import AuditScreen
 from tests.ui.pilot import dismiss_attendance, run_app, select_standard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,8 @@ def run_audit_app(root: Path, script) -> PanelApp:
                 await pilot.pause(0.05)
                 screen = app.screen
                 if isinstance(screen, AuditScreen) and (
-                        screen.audit is not None or "failed" in str(screen.query_one("#audit-status").render())):
+                    screen.audit is not None or "failed" in str(screen.query_one("#audit-status").render())
+                ):
                     break
             await pilot.pause()
             await script(app.screen, pilot)

@@ -13,8 +13,13 @@ from tests.unit.gitrepos import Shared, git, needs_git
 
 pytestmark = needs_git
 
-NAMES = {"one space": "Leeds YOS", "newline": "Leeds\nYOS", "escape": "Leeds\x1b[2JYOS", "glob": "-Leeds*?[x]",
-         "non-ascii": "Dún Laoghaire — Siobhán"}
+NAMES = {
+    "one space": "Leeds YOS",
+    "newline": "Leeds\nYOS",
+    "escape": "Leeds\x1b[2JYOS",
+    "glob": "-Leeds*?[x]",
+    "non-ascii": "Dún Laoghaire — Siobhán",
+}
 
 
 @pytest.mark.parametrize("name", NAMES.values(), ids=NAMES.keys())

@@ -62,7 +62,13 @@ def test_discretion_uplift_updates_score_live(stockton_fresh):
 
     app = run_app(stockton_fresh, script)
     e = entries(stockton_fresh)[-1]
-    assert (e["kind"], e["standard"], e["from"], e["to"], e["rationale"]) == ("discretion", "2.2", "Requires improvement", "Good", WHY)
+    assert (e["kind"], e["standard"], e["from"], e["to"], e["rationale"]) == (
+        "discretion",
+        "2.2",
+        "Requires improvement",
+        "Good",
+        WHY,
+    )
     msg, on_disk = app.seen[-1]
     assert "Recorded entry 2 (discretion, 2.2)" in msg and WHY.encode() in on_disk
 
@@ -160,14 +166,20 @@ def test_ratify_and_change_with_keyboard(stockton_fresh):
 def test_a_field_shown_later_takes_its_place_and_keeps_its_text(stockton_fresh):
     """A field that shows only for some choices is mounted when first shown, between the fields
     around it, and only hidden after that: text typed in it comes back with it."""
+
     async def script(app, pilot):
         await dismiss_attendance(pilot)
         form = await open_form(pilot, "1.1", "r")
         assert not form.query("#f-reason")  # not mounted until it shows
         await choose(pilot, "to", "Outstanding")
         order = [w.id for w in form.query_one("#form-body").children if w.id]
-        assert order.index("label-to") < order.index("f-to") < order.index("label-reason") \
-            < order.index("f-reason") < order.index("label-by"), order
+        assert (
+            order.index("label-to")
+            < order.index("f-to")
+            < order.index("label-reason")
+            < order.index("f-reason")
+            < order.index("label-by")
+        ), order
         await fill(pilot, "reason", "Board evidence showed stronger leadership than proposed.")
         await choose(pilot, "to", "Good")  # the proposed band: no reason asked
         assert not form.row_shown("reason") and not form.query_one("#label-reason").display
@@ -182,6 +194,7 @@ def test_a_message_goes_with_its_field_when_the_field_hides(stockton_fresh):
     """Found by a chair in tmux: a refusal under a field that was then hidden (by choosing another
     band) came back beside a newer message when the field showed again, and the line above the
     buttons still pointed at the hidden field."""
+
     async def script(app, pilot):
         await dismiss_attendance(pilot)
         form = await open_form(pilot, "1.1", "r")
@@ -379,6 +392,7 @@ def test_narrow_terminal_compacts_the_table(stockton_copy):
     """At 80x24 every row keeps id, lowest % and cases, the final band in full words, flags and status,
     nothing cut; Computed goes and names are shortened with a visible '…' (both in full in the
     evidence pane: a chair at 80x24 missed the names when they were left out altogether)."""
+
     async def script(app, pilot):
         table = app.screen.query_one(StandardsTable)
         keys = ["id", "name", "lowest", "final", "flags", "status"]
@@ -389,7 +403,7 @@ def test_narrow_terminal_compacts_the_table(stockton_copy):
             row = [str(x) for x in table.get_row(s.id)]
             assert s.final in row[3] and row[5].split(" ", 1)[1] in ("ratified", "declined", "decided", "none")
             assert row[1] == s.name or (row[1].endswith("…") and s.name.startswith(row[1][:-1]))
-            assert all(len(cell) <= widths[key] for cell, key in zip(row, keys))
+            assert all(len(cell) <= widths[key] for cell, key in zip(row, keys, strict=True))
         assert sum(widths.values()) + 2 * len(widths) <= 80 - 2  # room kept for a scrollbar
         footer = app.screen.query_one("Footer")
         keys = [k for k, b in footer.screen.active_bindings.items() if b.binding.show]  # shown in the footer
@@ -400,6 +414,7 @@ def test_narrow_terminal_compacts_the_table(stockton_copy):
 
 def test_the_table_is_not_squashed_after_the_attendance_form(stockton_fresh):
     """The rows painted behind the attendance form keep their full widths once it closes."""
+
     async def script(app, pilot):
         await dismiss_attendance(pilot)
         table = app.screen.query_one(StandardsTable)
@@ -491,13 +506,19 @@ def test_a_proposal_prefills_discretion_and_is_answered(stockton_fresh):
 
     async def script(app, pilot):
         await dismiss_attendance(pilot)
-        append_entry(stockton_fresh, load_inspection(stockton_fresh), "proposal",
-                     {"standard": "3.2", "to": "Requires improvement", "rationale": case, "by": "Maria Jerram"})
+        append_entry(
+            stockton_fresh,
+            load_inspection(stockton_fresh),
+            "proposal",
+            {"standard": "3.2", "to": "Requires improvement", "rationale": case, "by": "Maria Jerram"},
+        )
         await pilot.pause(1.3)  # the screen picks up the proposal recorded elsewhere
         form = await open_form(pilot, "3.2", "d")
         assert form.query_one("#f-to").value == "Requires improvement"
         assert form.query_one("#f-rationale").text == case
-        assert "The lead inspector proposed Requires improvement (entry 2" in str(form.query_one("#form-intro").render())
+        assert "The lead inspector proposed Requires improvement (entry 2" in str(
+            form.query_one("#form-intro").render()
+        )
         await fill(pilot, "other_evidence", "The service's own audit found the same gap.")
         await submit(pilot)
         assert isinstance(app.screen, MeetingScreen)
@@ -516,6 +537,7 @@ def test_a_dissent_starts_on_a_member_and_the_standing_decision_and_shows_with_i
     """A chair found the dissent form starting on the chair and 'the panel generally', and the dissent
     missing from the standard's evidence: it starts on the first member and on the decision standing
     on the selected standard, and the evidence pane lists it (and a retraction of it) under that standard."""
+
     async def script(app, pilot):
         await dismiss_attendance(pilot)
         await select_standard(pilot, "3.4")
@@ -542,6 +564,7 @@ def test_a_dissent_starts_on_a_member_and_the_standing_decision_and_shows_with_i
 def test_log_view_keeps_each_entrys_status_on_screen_at_80x24(stockton_copy):
     """A chair at 80x24 needed 65 presses of Right to reach the Status column: it now comes before
     the long columns, and the highlighted entry's status heads the pane below."""
+
     async def script(app, pilot):
         await pilot.press("l")
         await pilot.pause()

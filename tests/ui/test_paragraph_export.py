@@ -24,7 +24,9 @@ def test_paragraph_and_export_on_a_signed_off_session(tmp_path, sessions_dir):
         assert isinstance(screen, ParagraphScreen)
         text = str(screen.query_one("#paragraph-text").render())
         assert "originally assessed as 'Requires improvement'" in text
-        assert "we applied professional discretion to this score, uplifting it to 'Good'" in text.replace("We a", "we a")
+        assert "we applied professional discretion to this score, uplifting it to 'Good'" in text.replace(
+            "We a", "we a"
+        )
         assert "5 of 8 cases (62.5%)" in text
         await pilot.press("escape")
         await pilot.pause()

@@ -29,4 +29,5 @@ def test_ratify_all_as_proposed(stockton_fresh):
     run_app(stockton_fresh, script)
     es = tomllib.loads((stockton_fresh / "decisions.toml").read_text(encoding="utf-8"))["entry"]
     assert [(e["kind"], e.get("standard"), e["by"]) for e in es[1:]] == [
-        ("ratification", sid, "Helen Davies") for sid in ("1.1", "1.2", "1.3", "1.4")]
+        ("ratification", sid, "Helen Davies") for sid in ("1.1", "1.2", "1.3", "1.4")
+    ]

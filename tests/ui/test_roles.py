@@ -156,6 +156,7 @@ def test_role_from_environment_never_grants_more_than_asked():
 
 def test_a_member_s_name_is_shown_literally(stockton_met: Path):
     """The name comes from the server's --member (checked there), but the line never trusts it."""
+
     async def script(app, pilot):
         line = str(app.screen.query_one("#role-line").render())
         assert "␛[2J[bold]X[/]" in line
@@ -171,6 +172,7 @@ def test_the_palette_offers_a_follower_no_writing_command(stockton_met: Path):
         async def script(app, pilot):
             titles[name] = [c.title for c in app.get_system_commands(app.screen)]
             app.exit()
+
         return script
 
     run_app(stockton_met, grab("follower"), role=Role("follower"))

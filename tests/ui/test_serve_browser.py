@@ -108,14 +108,18 @@ def test_a_cross_origin_websocket_is_refused(served, chromium):
 
     context = chromium.new_context()
     page = context.new_page()
-    page.route("http://evil.test/", lambda route: route.fulfill(body="<html><body>hi</body></html>",
-                                                              content_type="text/html"))
+    page.route(
+        "http://evil.test/", lambda route: route.fulfill(body="<html><body>hi</body></html>", content_type="text/html")
+    )
     page.goto("http://evil.test/")
-    outcome = page.evaluate("""(url) => new Promise((done) => {
+    outcome = page.evaluate(
+        """(url) => new Promise((done) => {
         const ws = new WebSocket(url);
         ws.onopen = () => done("open");
         ws.onerror = () => done("refused");
-    })""", served.url.replace("http", "ws") + "/ws")
+    })""",
+        served.url.replace("http", "ws") + "/ws",
+    )
     assert outcome == "refused"
     context.close()
 
@@ -127,8 +131,12 @@ def test_an_entry_recorded_in_the_terminal_appears_in_every_page_within_2_s(serv
         screen = B.Screen(page)
         screen.wait_for(r"1\.1\s+Governance and leadership.*● to ratify")
         pages.append(screen)
-    done = subprocess.run([sys.executable, "-m", "panel_tui", "ratify", str(stockton_met), "--standard", "1.1",
-                           "--by", "Chair"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "panel_tui", "ratify", str(stockton_met), "--standard", "1.1", "--by", "Chair"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     recorded = time.monotonic()
     for screen in pages:

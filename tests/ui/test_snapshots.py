@@ -34,7 +34,12 @@ def fresh(tmp_path, monkeypatch) -> Path:
     from panel_tui.core.log import append_entry
 
     insp = load_inspection(d)
-    append_entry(d, insp, "attendance", {"chair": "Helen Davies", "members": ["Maria Jerram", "Sam Okafor"], "by": "Helen Davies"})
+    append_entry(
+        d,
+        insp,
+        "attendance",
+        {"chair": "Helen Davies", "members": ["Maria Jerram", "Sam Okafor"], "by": "Helen Davies"},
+    )
     return d
 
 
@@ -68,9 +73,20 @@ class TestStocktonScreens:
         for sid in ("1.1", "1.2", "1.3", "1.4"):
             append_entry(fresh, insp, "ratification", {"standard": sid, "by": "Helen Davies"})
         for sid in ("2.1", "2.4", "3.1", "3.2", "3.3", "3.4"):
-            append_entry(fresh, insp, "declined", {"standard": sid, "reason": "The computed band stands.", "by": "Helen Davies"})
-        append_entry(fresh, insp, "discretion", {"standard": "2.2", "to": "Good", "by": "Helen Davies",
-                                                 "rationale": "Safety planning fell short only on contingency."})
+            append_entry(
+                fresh, insp, "declined", {"standard": sid, "reason": "The computed band stands.", "by": "Helen Davies"}
+            )
+        append_entry(
+            fresh,
+            insp,
+            "discretion",
+            {
+                "standard": "2.2",
+                "to": "Good",
+                "by": "Helen Davies",
+                "rationale": "Safety planning fell short only on contingency.",
+            },
+        )
 
         async def go(pilot):
             await pilot.press("s")

@@ -22,8 +22,9 @@ def entries(d):
 
 def other_process_decides(d):
     """What `panel-tui decide` in another terminal does, with no knowledge of the app."""
-    return append_entry(d, load_inspection(d), "discretion",
-                        {"standard": "2.2", "to": "Good", "rationale": WHY, "by": "Helen Davies"})
+    return append_entry(
+        d, load_inspection(d), "discretion", {"standard": "2.2", "to": "Good", "rationale": WHY, "by": "Helen Davies"}
+    )
 
 
 def test_keep_form_refused_when_another_process_decided_meanwhile(stockton_fresh):

@@ -21,11 +21,24 @@ from tests.ui.pilot import run_app
 # Modules the first screen does not need: the other commands' parsers and what they import, the
 # audit, export, the other screens, the forms and the log's writer (each imported when first used)
 DEFERRED = [
-    "panel_tui.cli_log", "panel_tui.cli_data", "panel_tui.cli_framework", "panel_tui.cli_audit", "panel_tui.cli_git",
-    "panel_tui.core.audit", "panel_tui.core.export", "panel_tui.core.new_session", "panel_tui.core.cases",
-    "panel_tui.screens.audit", "panel_tui.screens.picker", "panel_tui.screens.log_view",
-    "panel_tui.modals.entry_form", "panel_tui.modals.git_dialog", "panel_tui.core.log.writer", "panel_tui.core.filelock",
-    "csv", "_strptime",
+    "panel_tui.cli_log",
+    "panel_tui.cli_data",
+    "panel_tui.cli_framework",
+    "panel_tui.cli_audit",
+    "panel_tui.cli_git",
+    "panel_tui.core.audit",
+    "panel_tui.core.export",
+    "panel_tui.core.new_session",
+    "panel_tui.core.cases",
+    "panel_tui.screens.audit",
+    "panel_tui.screens.picker",
+    "panel_tui.screens.log_view",
+    "panel_tui.modals.entry_form",
+    "panel_tui.modals.git_dialog",
+    "panel_tui.core.log.writer",
+    "panel_tui.core.filelock",
+    "csv",
+    "_strptime",
 ]
 OPTIONAL = ["openpyxl"]  # the xlsx extra: never needed to open a session, whether installed or not
 
@@ -55,8 +68,7 @@ def test_every_deferred_module_exists():
 
 
 def test_opening_a_session_imports_none_of_the_deferred_modules(stockton_met):
-    proc = subprocess.run([sys.executable, "-c", START, str(stockton_met)], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", START, str(stockton_met)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["code"] == 0
@@ -101,4 +113,6 @@ def test_the_headers_first_git_read_waits_for_the_footers_keys(stockton_met, mon
     run_app(stockton_met, script, size=(100, 30))
     assert keys_when_read, "the header never read its sync state"
     composed, laid_out = keys_when_read[0]
-    assert composed > 0 and laid_out == composed, f"the first git read began with {laid_out} of {composed} keys laid out"
+    assert composed > 0 and laid_out == composed, (
+        f"the first git read began with {laid_out} of {composed} keys laid out"
+    )

@@ -71,7 +71,8 @@ def test_textual_is_the_pinned_version():
     assert pinned, "pyproject.toml pins Textual exactly (textual==X.Y.Z)"
     assert version("textual") == pinned.group(1), (
         f"Textual {version('textual')} is installed, pyproject.toml pins {pinned.group(1)}: see README, "
-        "'Moving to a newer Textual'")
+        "'Moving to a newer Textual'"
+    )
 
 
 def test_every_workaround_has_a_canary():
@@ -83,6 +84,7 @@ def test_every_workaround_has_a_canary():
 
 
 # --- forget_closed_watchers (https://github.com/Textualize/textual/issues/6666) -------------------
+
 
 class ThemeWatcher(Widget):
     def on_mount(self) -> None:
@@ -111,6 +113,7 @@ def test_closed_widgets_still_stay_in_watcher_lists():
 
 # --- _clear_styles_cache_memo (https://github.com/Textualize/textual/issues/6665) ----------------
 
+
 def test_styles_cache_still_memoises_on_the_class():
     """If this fails, ``StylesCache.get_inner_outer`` no longer keeps every instance in one memo:
     drop ``_clear_styles_cache_memo``."""
@@ -135,6 +138,7 @@ def test_clearing_the_memo_without_the_private_module_does_nothing(monkeypatch):
 
 # --- FreshScreenStyles (no upstream issue found) --------------------------------------------------
 
+
 class FreshScreen(FreshScreenStyles, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("fresh")
@@ -146,7 +150,8 @@ def test_a_fresh_screen_is_still_restyled_on_its_first_resume(monkeypatch):
     from textual import events
 
     assert "refresh_styles" in getattr(events.ScreenResume, "__dataclass_fields__", {}) or hasattr(
-        events.ScreenResume(), "refresh_styles"), "ScreenResume.refresh_styles is gone: FreshScreenStyles does nothing"
+        events.ScreenResume(), "refresh_styles"
+    ), "ScreenResume.refresh_styles is gone: FreshScreenStyles does nothing"
     calls = spy_update_styles(monkeypatch)
     plain, fresh = Screen(), FreshScreen()
 
@@ -163,6 +168,7 @@ def test_a_fresh_screen_is_still_restyled_on_its_first_resume(monkeypatch):
 
 
 # --- RestyleAttachedOnly (no upstream issue found) ------------------------------------------------
+
 
 def test_textual_still_restyles_widgets_not_yet_in_the_app(monkeypatch):
     """If this fails, Textual no longer restyles a widget given classes in its constructor (before
@@ -196,6 +202,7 @@ def test_textual_still_restyles_widgets_not_yet_in_the_app(monkeypatch):
 
 # --- ValuedSelect (no upstream issue found) -------------------------------------------------------
 
+
 class Selects(App[None]):
     def __init__(self, cls: type[Select]) -> None:
         super().__init__()
@@ -217,8 +224,13 @@ def test_select_still_marks_its_value_box_only_after_mounting(monkeypatch):
     def script_for(name):
         async def script(app, pilot):
             current = app.query_one(box)
-            seen[name] = ([n for n, _ in calls if n is current], current.has_value, current.has_class("-has-value"),
-                          app.query_one(Select).value)
+            seen[name] = (
+                [n for n, _ in calls if n is current],
+                current.has_value,
+                current.has_class("-has-value"),
+                app.query_one(Select).value,
+            )
+
         return script
 
     run(Selects(Select), script_for("plain"))
@@ -231,7 +243,7 @@ def test_select_still_marks_its_value_box_only_after_mounting(monkeypatch):
 def test_a_renamed_select_box_degrades_to_a_plain_select(stockton_met):
     """A Textual where ``from textual.widgets._select import SelectCurrent`` fails (simulated by
     refusing that one import from textual_fixes) still starts, opens a form and records from it."""
-    code = textwrap.dedent('''
+    code = textwrap.dedent("""
         import asyncio, builtins, sys
         real = builtins.__import__
 
@@ -262,7 +274,9 @@ def test_a_renamed_select_box_degrades_to_a_plain_select(stockton_met):
                 selects = list(form.query(Select))
                 assert selects and all(type(s) is textual_fixes.ValuedSelect for s in selects)
                 assert form.values()["to"] == "Good", form.values()
-                form.query_one("#f-rationale").insert("Planning for safety fell short only on contingency; the rest was good.")
+                form.query_one("#f-rationale").insert(
+                    "Planning for safety fell short only on contingency; the rest was good."
+                )
                 await pilot.press("ctrl+s")
                 await app.workers.wait_for_complete()
                 await pilot.pause()
@@ -270,14 +284,16 @@ def test_a_renamed_select_box_degrades_to_a_plain_select(stockton_met):
                 print("recorded", app.screen.session.log.entries[-1]["kind"])
 
         asyncio.run(go())
-    ''')
-    proc = subprocess.run([sys.executable, "-c", code, str(stockton_met)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    """)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(stockton_met)], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip() == "recorded discretion"
 
 
 # --- set_virtual_size_quietly (no upstream issue found) -------------------------------------------
+
 
 class Pane(ScrollView):
     DEFAULT_CSS = "Pane { overflow-y: scroll; }"
@@ -299,8 +315,11 @@ def test_a_new_virtual_size_still_lays_out_the_screen():
         seen["plain"] = any(k.get("layout") for k in asked)
         asked.clear()
         set_virtual_size_quietly(pane, Size(10, 200))
-        seen["quiet"] = (any(k.get("layout") for k in asked), pane.virtual_size,
-                         pane.vertical_scrollbar.window_virtual_size)
+        seen["quiet"] = (
+            any(k.get("layout") for k in asked),
+            pane.virtual_size,
+            pane.vertical_scrollbar.window_virtual_size,
+        )
 
     run(Bare(), script)
     assert seen["plain"], "a new virtual_size no longer lays out: drop set_virtual_size_quietly"
@@ -330,8 +349,11 @@ def _app_modules() -> list[str]:
 
     import panel_tui
 
-    return sorted(m.name for m in pkgutil.walk_packages(panel_tui.__path__, "panel_tui.")
-                  if not m.name.startswith("panel_tui.core") and m.name != "panel_tui.textual_fixes")
+    return sorted(
+        m.name
+        for m in pkgutil.walk_packages(panel_tui.__path__, "panel_tui.")
+        if not m.name.startswith("panel_tui.core") and m.name != "panel_tui.textual_fixes"
+    )
 
 
 @pytest.mark.parametrize("module", _app_modules())
@@ -344,8 +366,9 @@ def test_no_other_module_reaches_into_textual_internals(module):
     assert spec is not None and spec.origin is not None
     source = Path(spec.origin).read_text(encoding="utf-8")
     assert not re.search(r"textual(\.\w+)*\._\w+", source), module
-    assert not re.search(r"\._scroll_update|\bwatch_cursor_coordinate\b|def update_styles|def _on_screen_resume",
-                         source), module
+    assert not re.search(
+        r"\._scroll_update|\bwatch_cursor_coordinate\b|def update_styles|def _on_screen_resume", source
+    ), module
 
 
 def test_the_web_driver_still_blurs_the_app_as_it_starts():

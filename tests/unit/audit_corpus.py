@@ -26,15 +26,29 @@ import tomli_w
 from tests.conftest import SESSIONS
 
 LONDON = ZoneInfo("Europe/London")
-CHAIRS = {"helen davies": ["Helen Davies", "Helen Davies", "helen davies", "Helen  Davies"],
-          "omar khan": ["Omar Khan", "OMAR KHAN"], "siobhán walsh": ["Siobhán Walsh"]}
+CHAIRS = {
+    "helen davies": ["Helen Davies", "Helen Davies", "helen davies", "Helen  Davies"],
+    "omar khan": ["Omar Khan", "OMAR KHAN"],
+    "siobhán walsh": ["Siobhán Walsh"],
+}
 MEMBERS = ["Ann Member", "Bob Member", "Cat Member"]
 FLAGGED = ("2.1", "2.2", "2.4", "3.1", "3.2", "3.3", "3.4")
 JUDGED = ("1.1", "1.2", "1.3", "1.4")
 BANDS = ["Inadequate", "Requires improvement", "Good", "Outstanding"]
 WHY = "The panel weighed the case evidence and the interviews together."
-COUNTS = ("considered", "with_discretion", "declined", "uplifts", "lowerings", "outside_criteria", "ratifications",
-          "ratifications_up", "ratifications_down", "dissents", "retractions")
+COUNTS = (
+    "considered",
+    "with_discretion",
+    "declined",
+    "uplifts",
+    "lowerings",
+    "outside_criteria",
+    "ratifications",
+    "ratifications_up",
+    "ratifications_down",
+    "dissents",
+    "retractions",
+)
 
 
 @dataclass
@@ -73,9 +87,13 @@ class Truth:
             if path in self.tampered:
                 continue
             for m in made:
-                key = {"meeting": m.day[:4], "fieldwork": self.sessions[path]["fieldwork"][:4],
-                       "chair": m.chair or "unknown", "chair_year": (m.chair or "unknown", m.day[:4]),
-                       "standard_year": (m.standard, m.day[:4])}[by]
+                key = {
+                    "meeting": m.day[:4],
+                    "fieldwork": self.sessions[path]["fieldwork"][:4],
+                    "chair": m.chair or "unknown",
+                    "chair_year": (m.chair or "unknown", m.day[:4]),
+                    "standard_year": (m.standard, m.day[:4]),
+                }[by]
                 if by == "standard_year" and m.standard is None:
                     continue
                 c = out[key]
@@ -102,7 +120,7 @@ class Truth:
 
 
 def _utc(local: dt.datetime) -> str:
-    return local.replace(tzinfo=LONDON).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return local.replace(tzinfo=LONDON).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def make_corpus(root: Path, count: int, seed: int) -> Truth:
@@ -141,15 +159,27 @@ def make_corpus(root: Path, count: int, seed: int) -> Truth:
             stacks: dict[str, list[int]] = defaultdict(list)
             retracted: set[int] = set()
             chair_key = rnd.choice(sorted(CHAIRS))
-            truth.sessions[path] = {"fieldwork": fieldwork.isoformat(), "lead": lead, "meeting_date": start.date().isoformat()}
+            truth.sessions[path] = {
+                "fieldwork": fieldwork.isoformat(),
+                "lead": lead,
+                "meeting_date": start.date().isoformat(),
+            }
 
-            def add(kind: str, group: str | None = None, direction: str | None = None, flagged: bool = False,
-                    concerns: str | None = None, **fields: object) -> Made:
+            def add(
+                kind: str,
+                group: str | None = None,
+                direction: str | None = None,
+                flagged: bool = False,
+                concerns: str | None = None,
+                **fields: object,
+            ) -> Made:
                 clock[0] += dt.timedelta(minutes=rnd.choice([1, 3, 7]))
                 os.environ["PANEL_TUI_FROZEN_TIME"] = _utc(clock[0])
                 present = [state.attendance["chair"], *MEMBERS[:2]] if state.attendance else []
-                fields.setdefault("by", rnd.choice(present[1:]) if present and rnd.random() < 0.2 else
-                                  (present[0] if present else "Lead"))
+                fields.setdefault(
+                    "by",
+                    rnd.choice(present[1:]) if present and rnd.random() < 0.2 else (present[0] if present else "Lead"),
+                )
                 outside = False
                 try:
                     e = build_entry(state, r, kind, dict(fields))
@@ -159,9 +189,17 @@ def make_corpus(root: Path, count: int, seed: int) -> Truth:
                     e = build_entry(state, r, kind, {**fields, "outside_reason": WHY})
                     outside = True
                 state.apply(e)
-                m = Made(e["seq"], kind, chair_key if state.attendance and kind != "attendance" else None,
-                         clock[0].date().isoformat(), direction, flagged, outside, group,
-                         fields.get("standard", concerns))  # type: ignore[arg-type]
+                m = Made(
+                    e["seq"],
+                    kind,
+                    chair_key if state.attendance and kind != "attendance" else None,
+                    clock[0].date().isoformat(),
+                    direction,
+                    flagged,
+                    outside,
+                    group,
+                    fields.get("standard", concerns),
+                )  # type: ignore[arg-type]
                 if group is not None:
                     stacks[group].append(m.seq)
                 if kind not in ("attendance", "sign-off"):
@@ -197,10 +235,16 @@ def make_corpus(root: Path, count: int, seed: int) -> Truth:
                     ways = [w for w in (1, -1) if 0 <= k + w <= 3]
                     if rnd.random() < 0.55:
                         w = rnd.choice(ways)
-                        decided[sid] = add("discretion", group=f"panel {sid}", direction="uplift" if w > 0 else "lowering",
-                                           flagged=True, standard=sid, to=BANDS[k + w], rationale=WHY,
-                                           **({"other_evidence": WHY} if "small-sample" in r.standard(sid).flag_names
-                                              else {}))
+                        decided[sid] = add(
+                            "discretion",
+                            group=f"panel {sid}",
+                            direction="uplift" if w > 0 else "lowering",
+                            flagged=True,
+                            standard=sid,
+                            to=BANDS[k + w],
+                            rationale=WHY,
+                            **({"other_evidence": WHY} if "small-sample" in r.standard(sid).flag_names else {}),
+                        )
                     else:
                         decided[sid] = add("declined", group=f"panel {sid}", flagged=True, standard=sid, reason=WHY)
                 if rnd.random() < 0.12:
@@ -210,8 +254,14 @@ def make_corpus(root: Path, count: int, seed: int) -> Truth:
             for _ in range(rnd.choice([0, 0, 1, 2])):
                 about = rnd.choice(list(decided.values()))
                 general = rnd.random() >= 0.7  # a dissent from the panel's conclusions generally
-                dis = add("dissent", concerns=None if general else about.standard, member=MEMBERS[1], by=MEMBERS[1],
-                          reason=WHY, **({} if general else {"about": about.seq}))
+                dis = add(
+                    "dissent",
+                    concerns=None if general else about.standard,
+                    member=MEMBERS[1],
+                    by=MEMBERS[1],
+                    reason=WHY,
+                    **({} if general else {"about": about.seq}),
+                )
                 if rnd.random() < 0.25:
                     retract(dis)
             if rnd.random() < 0.85:

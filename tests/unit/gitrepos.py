@@ -21,8 +21,12 @@ needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> str:
-    proc = subprocess.run(["git", "-c", "user.name=Test Setup", "-c", "user.email=setup@example.invalid", *args],
-                          cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["git", "-c", "user.name=Test Setup", "-c", "user.email=setup@example.invalid", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
     return proc.stdout.strip()

@@ -1,11 +1,18 @@
 """An independent verifier written from docs/formats.md alone (no panel_tui import). ~30 lines."""
-import hashlib, json, sys, tomllib
+
+import hashlib
+import json
+import sys
+import tomllib
 from pathlib import Path
+
 
 def h(t):
     body = {k: v for k, v in t.items() if k != "hash"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                                     default=str).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
+    ).hexdigest()
+
 
 def verify(session: Path) -> str | None:
     doc = tomllib.loads((session / "decisions.toml").read_text(encoding="utf-8"))
@@ -22,13 +29,18 @@ def verify(session: Path) -> str | None:
             return "framework changed"
     prev, signed = h(log), False
     for i, e in enumerate(doc.get("entry", []), 1):
-        if e.get("seq") != i: return f"entry {i}: seq"
-        if e.get("prev") != prev: return f"entry {i}: chain"
-        if e.get("hash") != h(e): return f"entry {i}: hash"
-        if signed and e["kind"] != "reopen": return f"entry {i}: after sign-off"
+        if e.get("seq") != i:
+            return f"entry {i}: seq"
+        if e.get("prev") != prev:
+            return f"entry {i}: chain"
+        if e.get("hash") != h(e):
+            return f"entry {i}: hash"
+        if signed and e["kind"] != "reopen":
+            return f"entry {i}: after sign-off"
         signed = {"sign-off": True, "reopen": False}.get(e["kind"], signed)
         prev = e["hash"]
     return None
+
 
 if __name__ == "__main__":
     problem = verify(Path(sys.argv[1]))

@@ -38,9 +38,14 @@ def git(cwd: Path, *args: str, check: bool = True) -> str:
 def git_env(tmp: Path) -> dict[str, str]:
     cfg = tmp / "gitconfig"
     cfg.write_text("[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n")
-    return {"GIT_CONFIG_GLOBAL": str(cfg), "GIT_CONFIG_NOSYSTEM": "1", "GIT_COMMITTER_NAME": "Office",
-            "GIT_COMMITTER_EMAIL": "office@example.invalid", "GIT_AUTHOR_NAME": "Office",
-            "GIT_AUTHOR_EMAIL": "office@example.invalid"}
+    return {
+        "GIT_CONFIG_GLOBAL": str(cfg),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_COMMITTER_NAME": "Office",
+        "GIT_COMMITTER_EMAIL": "office@example.invalid",
+        "GIT_AUTHOR_NAME": "Office",
+        "GIT_AUTHOR_EMAIL": "office@example.invalid",
+    }
 
 
 @dataclass
@@ -74,8 +79,12 @@ def make_world(tmp: Path) -> World:
     from panel_tui.core.inspection import load_inspection
     from panel_tui.core.log import append_entry
 
-    e = append_entry(first / "s", load_inspection(first / "s"), "attendance",
-                     {"chair": "Ann Chair", "members": MEMBERS[1:], "by": "Ann Chair"})
+    e = append_entry(
+        first / "s",
+        load_inspection(first / "s"),
+        "attendance",
+        {"chair": "Ann Chair", "members": MEMBERS[1:], "by": "Ann Chair"},
+    )
     assert gitstore.commit_entry(first / "s", e).status == "committed"
     gitstore.sync(first / "s")
     clones = {"a": first}
@@ -104,12 +113,21 @@ def record(w: World, office: str, rng: random.Random) -> None:
     s = w.session(office)
     w.counter += 1
     who = rng.choice(MEMBERS)
-    kind, fields = rng.choice([
-        ("dissent", {"member": who, "reason": f"{office} dissent number {w.counter} on the evidence", "by": who}),
-        ("declined", {"standard": "2.1", "reason": f"{office} kept the band, note {w.counter}", "by": who}),
-        ("discretion", {"standard": "2.1", "to": "Outstanding", "by": who,
-                        "rationale": f"{office} uplift {w.counter}: practice was consistently strong"}),
-    ])
+    kind, fields = rng.choice(
+        [
+            ("dissent", {"member": who, "reason": f"{office} dissent number {w.counter} on the evidence", "by": who}),
+            ("declined", {"standard": "2.1", "reason": f"{office} kept the band, note {w.counter}", "by": who}),
+            (
+                "discretion",
+                {
+                    "standard": "2.1",
+                    "to": "Outstanding",
+                    "by": who,
+                    "rationale": f"{office} uplift {w.counter}: practice was consistently strong",
+                },
+            ),
+        ]
+    )
     try:
         e = append_entry(s, load_inspection(s), kind, fields)
     except (RuleRefused, InputError):
@@ -163,15 +181,30 @@ def _content(e: dict) -> dict:
     """What its author gave: a re-recorded entry (format 3) keeps when it was decided as decided_at."""
     if "decided_at" in e:
         e = {**e, "at": e["decided_at"]}
-    return {k: v for k, v in e.items() if k not in ("seq", "prev", "hash", "replayed_from", "evidence", "supersedes",
-                                                    "answers", "from", "band", "decided_at")}
+    return {
+        k: v
+        for k, v in e.items()
+        if k
+        not in (
+            "seq",
+            "prev",
+            "hash",
+            "replayed_from",
+            "evidence",
+            "supersedes",
+            "answers",
+            "from",
+            "band",
+            "decided_at",
+        )
+    }
 
 
 def check(w: World) -> None:
     """The invariants, for each honest office."""
+    from panel_tui.core.gitstore import check_history
     from panel_tui.core.inspection import load_inspection
     from panel_tui.core.log import read_state
-    from panel_tui.core.gitstore import check_history
 
     for office in HONEST:
         s = w.session(office)
@@ -195,8 +228,10 @@ def run_sequence(tmp: Path, seed: int, steps: int = 12) -> World:
         before = sum(w.rewrites.values()), sum(len(v) for v in w.recorded.values()), sum(w.refusals.values())
         if roll < 0.45:
             record(w, office, rng)
-            w.trace.append(f"{office} records" + ("" if sum(len(v) for v in w.recorded.values()) > before[1] else
-                                                   " (refused by the rules)"))
+            w.trace.append(
+                f"{office} records"
+                + ("" if sum(len(v) for v in w.recorded.values()) > before[1] else " (refused by the rules)")
+            )
         elif roll < 0.85:
             sync(w, office, rng)
             w.trace.append(f"{office} syncs" + (" (refused)" if sum(w.refusals.values()) > before[2] else ""))

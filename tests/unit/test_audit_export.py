@@ -24,7 +24,7 @@ def cli(*args):
 
 
 @pytest.fixture(scope="module")
-def fixture_root(tmp_path_factory, ) -> Path:
+def fixture_root(tmp_path_factory) -> Path:
     src = Path(__file__).resolve().parents[2] / "sessions"
     root = tmp_path_factory.mktemp("audit") / "all"
     (root / "2019").mkdir(parents=True)
@@ -53,10 +53,30 @@ def fixture_root(tmp_path_factory, ) -> Path:
     shutil.copy(src / "stockton-2021" / "inspection.toml", d)
     insp = load_inspection(d)
     append_entry(d, insp, "attendance", {"chair": "C", "members": ["A", "B"], "by": "C"})
-    append_entry(d, insp, "discretion", {"standard": "2.3", "to": "Good", "rationale": WHY, "by": "C",
-                                         "outside_reason": "Interviews showed delivery was uneven."})
-    append_entry(d, insp, "discretion", {"standard": "3.2", "to": "Requires improvement", "rationale": WHY, "by": "C",
-                                         "other_evidence": "The service's own audit agreed."})
+    append_entry(
+        d,
+        insp,
+        "discretion",
+        {
+            "standard": "2.3",
+            "to": "Good",
+            "rationale": WHY,
+            "by": "C",
+            "outside_reason": "Interviews showed delivery was uneven.",
+        },
+    )
+    append_entry(
+        d,
+        insp,
+        "discretion",
+        {
+            "standard": "3.2",
+            "to": "Requires improvement",
+            "rationale": WHY,
+            "by": "C",
+            "other_evidence": "The service's own audit agreed.",
+        },
+    )
     return root
 
 
@@ -114,8 +134,10 @@ def test_audit_csv(fixture_root, tmp_path):
     for n in ("sessions", "decisions", "figures"):  # a byte-order mark: spreadsheets read UTF-8 as UTF-8
         first = {"sessions": b"path,", "decisions": b"session,", "figures": b"scope,"}[n]
         assert (tmp_path / "out" / f"{n}.csv").read_bytes().startswith(b"\xef\xbb\xbf" + first)
-    rows = {n: list(csv.DictReader(open(tmp_path / "out" / f"{n}.csv", encoding="utf-8-sig")))
-            for n in ("sessions", "decisions", "figures")}
+    rows = {
+        n: list(csv.DictReader(open(tmp_path / "out" / f"{n}.csv", encoding="utf-8-sig")))
+        for n in ("sessions", "decisions", "figures")
+    }
     assert len(rows["sessions"]) == 9
     assert any(r["standard"] == "2.2" and r["kind"] == "discretion" for r in rows["decisions"])
     assert {"scope": "all", "group": "", "figure": "uplifts", "value": "1"} in rows["figures"]
@@ -145,7 +167,11 @@ def test_export_stockton_in_three_formats(sessions_dir, tmp_path):
     rows = list(csv.DictReader(cli("export", sessions_dir / "stockton-2021", "--format", "csv").stdout.splitlines()))
     r22 = next(r for r in rows if r["standard"] == "2.2" and r["row"] == "standard")
     assert (r22["computed"], r22["final"], r22["decision"], r22["score"]) == (
-        "Requires improvement", "Good", "Professional discretion applied", "32")
+        "Requires improvement",
+        "Good",
+        "Professional discretion applied",
+        "32",
+    )
     published = {"1.1": "Good", "2.1": "Good", "2.2": "Good", "3.2": "Good"}
     assert all(next(r for r in rows if r["standard"] == k)["final"] == v for k, v in published.items())
     signed = [r for r in rows if r["row"] == "sign-off"]
@@ -171,9 +197,15 @@ def test_export_with_no_log(fixture_root):
 
 def test_export_escapes_user_text(stockton_fresh):
     insp = load_inspection(stockton_fresh)
-    append_entry(stockton_fresh, insp, "attendance", {"chair": "<script>alert(1)</script>", "members": ["A", "B"], "by": "x"})
-    append_entry(stockton_fresh, insp, "discretion", {"standard": "2.2", "to": "Good", "by": "A",
-                                                      "rationale": "[link](javascript:x) | <b>bold</b> \x1b[2J enough"})
+    append_entry(
+        stockton_fresh, insp, "attendance", {"chair": "<script>alert(1)</script>", "members": ["A", "B"], "by": "x"}
+    )
+    append_entry(
+        stockton_fresh,
+        insp,
+        "discretion",
+        {"standard": "2.2", "to": "Good", "by": "A", "rationale": "[link](javascript:x) | <b>bold</b> \x1b[2J enough"},
+    )
     page = cli("export", stockton_fresh, "--format", "html").stdout
     assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;" in page and "␛[2J" in page
     md = cli("export", stockton_fresh).stdout
@@ -203,20 +235,36 @@ def test_export_is_a_complete_record_in_one_vocabulary(stockton_met):
     wrong = rec("declined", "2026-07-01T09:04:00Z", standard="2.2", reason="Kept at first, in error.")
     rec("retraction", "2026-07-01T09:05:00Z", retracts=wrong["seq"], reason="Recorded before the discussion ended.")
     up = rec("discretion", "2026-07-01T09:06:00Z", standard="2.2", to="Good", rationale=WHY)
-    rec("declined", "2026-07-01T09:07:00Z", standard="3.2", reason="The panel keeps Good: contingency was the only gap.")
-    rec("dissent", "2026-07-01T09:08:00Z", member="B", about=up["seq"], reason="I would have kept Requires improvement.", by="B")
+    rec(
+        "declined", "2026-07-01T09:07:00Z", standard="3.2", reason="The panel keeps Good: contingency was the only gap."
+    )
+    rec(
+        "dissent",
+        "2026-07-01T09:08:00Z",
+        member="B",
+        about=up["seq"],
+        reason="I would have kept Requires improvement.",
+        by="B",
+    )
     so = rec("sign-off", "2026-12-01T15:30:00Z")
     md = cli("export", d).stdout
     assert f"Signed off by Chair on 1 Dec 2026 15:30 GMT (entry {so['seq']})." in md
-    assert f"Entry {p['seq']}: 3.2 to Requires improvement, proposed by Lead on 1 Jul 2026 10:01 BST: declined by entry" in md
+    assert (
+        f"Entry {p['seq']}: 3.2 to Requires improvement, proposed by Lead on 1 Jul 2026 10:01 BST: declined by entry"
+        in md
+    )
     assert (f"B dissents from entry {up['seq']} (professional discretion applied, standard 2.2)") in md
-    assert (f"Chair retracted entry {wrong['seq']} (considered; band kept, standard 2.2) on 1 Jul 2026 10:05 BST. "
-            "Reason: Recorded before the discussion ended.") in md
+    assert (
+        f"Chair retracted entry {wrong['seq']} (considered; band kept, standard 2.2) on 1 Jul 2026 10:05 BST. "
+        "Reason: Recorded before the discussion ended."
+    ) in md
     undone = f"retracted by entry {wrong['seq'] + 1}: Recorded before the discussion ended."
     assert "Every entry, in order" in md and f"| {undone} |" in md
     # issue 24 item 4: the retracted keep in full, with the entry that retracted it and why
-    assert (f"### Entry {wrong['seq']}: 2.2 Considered; band kept (kept Requires improvement): {undone}\n\n"
-            "Reason: Kept at first, in error.") in md
+    assert (
+        f"### Entry {wrong['seq']}: 2.2 Considered; band kept (kept Requires improvement): {undone}\n\n"
+        "Reason: Kept at first, in error."
+    ) in md
     page = cli("export", d, "--format", "html").stdout
     for words in ("Considered; band kept", "Professional discretion applied", "Ratified", "Signed off by Chair"):
         assert words in md and words in page
@@ -228,11 +276,16 @@ def test_export_is_a_complete_record_in_one_vocabulary(stockton_met):
     retraction = next(r for r in rows if r["row"] == "entry" and r["decision"] == "Retracted an entry")
     assert retraction["text"] == "Recorded before the discussion ended."
     kept = next(r for r in rows if r["row"] == "entry" and r["seq"] == str(wrong["seq"]))
-    assert (kept["status"], kept["retracted_by"], kept["text"]) == (undone, str(wrong["seq"] + 1), "Kept at first, in error.")
+    assert (kept["status"], kept["retracted_by"], kept["text"]) == (
+        undone,
+        str(wrong["seq"] + 1),
+        "Kept at first, in error.",
+    )
     assert f"<h3>Entry {wrong['seq']}: 2.2 Considered; band kept (kept Requires improvement): {undone}</h3>" in page
 
 
 # --- audit format 2: a complete record (issue 11) ----------------------------------------------
+
 
 @pytest.fixture
 def eventful_root(stockton_met) -> tuple[Path, dict[str, int]]:
@@ -265,13 +318,27 @@ def test_audit_rows_carry_status_outcome_and_what_they_concern(eventful_root):
     assert doc["format"] == "panel-tui/audit/4"
     rows = {r["seq"]: r for r in doc["decisions"]}
     assert 1 not in rows  # attendance is not a decision row
-    assert [r["kind"] for r in doc["decisions"]] == ["proposal", "declined", "retraction", "discretion", "ratification",
-                                                     "ratification", "proposal", "proposal", "dissent", "dissent"]
+    assert [r["kind"] for r in doc["decisions"]] == [
+        "proposal",
+        "declined",
+        "retraction",
+        "discretion",
+        "ratification",
+        "ratification",
+        "proposal",
+        "proposal",
+        "dissent",
+        "dissent",
+    ]
     kept = rows[seq["kept"]]
     assert (kept["status"], kept["retracted_by"], kept["effective"]) == ("retracted", seq["undo"], False)
     undo = rows[seq["undo"]]
     assert (undo["status"], undo["concerns"], undo["concerns_kind"], undo["standard"]) == (
-        "stands", seq["kept"], "declined", "2.2")
+        "stands",
+        seq["kept"],
+        "declined",
+        "2.2",
+    )
     assert undo["rationale"] == "Recorded before the discussion ended."
     assert rows[seq["up"]]["status"] == "stands" and rows[seq["up"]]["direction"] == "uplift"
     assert (rows[seq["r11"]]["status"], rows[seq["r11b"]]["status"]) == ("superseded", "stands")
@@ -281,10 +348,16 @@ def test_audit_rows_carry_status_outcome_and_what_they_concern(eventful_root):
     assert (rows[seq["p32b"]]["status"], rows[seq["p32b"]]["outcome"]) == ("stands", "pending")
     log = json.loads(cli("log", root / "stockton-fresh", "--json").stdout)
     assert {p["seq"]: p["outcome"] for p in log["proposals"]} == {
-        s: rows[s]["outcome"] for s in (seq["p22"], seq["p32"], seq["p32b"])}
+        s: rows[s]["outcome"] for s in (seq["p22"], seq["p32"], seq["p32b"])
+    }
     dis = rows[seq["dis"]]
     assert (dis["member"], dis["concerns"], dis["concerns_kind"], dis["standard"], dis["by"]) == (
-        "B", seq["up"], "discretion", "2.2", "B")
+        "B",
+        seq["up"],
+        "discretion",
+        "2.2",
+        "B",
+    )
     general = rows[seq["dis0"]]
     assert (general["member"], general["concerns"], general["standard"]) == ("A", None, None)
     assert {r["outcome"] for r in doc["decisions"] if r["kind"] != "proposal"} == {None}
@@ -303,8 +376,11 @@ def test_audit_csv_has_the_status_columns(eventful_root, tmp_path):
     assert proc.returncode == 0, proc.stderr
     with open(tmp_path / "out" / "decisions.csv", newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        assert tuple(reader.fieldnames) == DECISION_COLUMNS == ROW_KEYS + (
-            "service", "framework", "lead_inspector", "fieldwork_year", "meeting_year")
+        assert (
+            tuple(reader.fieldnames)
+            == DECISION_COLUMNS
+            == ROW_KEYS + ("service", "framework", "lead_inspector", "fieldwork_year", "meeting_year")
+        )
         rows = {int(r["seq"]): r for r in reader}
     assert rows[seq["kept"]]["status"] == "retracted" and rows[seq["kept"]]["retracted_by"] == str(seq["undo"])
     assert rows[seq["p32"]]["outcome"] == "withdrawn" and rows[seq["dis"]]["concerns"] == str(seq["up"])
@@ -326,7 +402,8 @@ def test_audit_json_streamed_is_the_document(fixture_root, eventful_root):
 def test_never_considered_counts_only_signed_off_sessions(stockton_met):
     """Through the agenda's own status: a flagged standard with no decision is "not yet considered"
     while the meeting is open, and "never considered" once it is signed off."""
-    from panel_tui.core.audit import SessionRecord, summarise as _summarise
+    from panel_tui.core.audit import SessionRecord
+    from panel_tui.core.audit import summarise as _summarise
     from panel_tui.core.engine import rate
     from panel_tui.core.log import read_state
 

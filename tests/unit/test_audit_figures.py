@@ -31,7 +31,9 @@ def corpus(request, tmp_path_factory):
 
 def _with_rate(counts: dict[str, int]) -> dict[str, object]:
     out: dict[str, object] = dict(counts)
-    out["discretion_rate"] = round(counts["with_discretion"] / counts["considered"], 4) if counts["considered"] else None
+    out["discretion_rate"] = (
+        round(counts["with_discretion"] / counts["considered"], 4) if counts["considered"] else None
+    )
     return {k: out[k] for k in YEAR_KEYS}
 
 
@@ -54,7 +56,9 @@ def test_every_row_carries_its_chair_meeting_date_and_what_replaced_it(corpus):
     for path, made in truth.made.items():
         if path in truth.tampered:
             continue
-        above = {low: high for stack in truth.stacks[path].values() for low, high in zip(stack, stack[1:])}
+        above = {
+            low: high for stack in truth.stacks[path].values() for low, high in zip(stack, stack[1:], strict=False)
+        }
         for m in made:
             d = rows[(path, m.seq)]
             assert (d["kind"], d["meeting_date"]) == (m.kind, m.day), (path, m)
@@ -82,8 +86,9 @@ def test_sessions_carry_their_chair_and_meeting_date(corpus):
     assert audit.figures["sessions_unreadable_or_broken"] == len(truth.tampered) == 1
 
 
-@pytest.mark.parametrize("scope,key", [("meeting", "decisions_by_meeting_year"),
-                                       ("fieldwork", "decisions_by_fieldwork_year")])
+@pytest.mark.parametrize(
+    "scope,key", [("meeting", "decisions_by_meeting_year"), ("fieldwork", "decisions_by_fieldwork_year")]
+)
 def test_figures_by_year_match_the_truth(corpus, scope, key):
     _, truth, audit = corpus
     assert audit.figures[key] == {y: _with_rate(c) for y, c in sorted(truth.counts(scope).items())}
@@ -105,11 +110,25 @@ def test_figures_by_chair_match_the_truth(corpus):
 
 def test_figures_by_standard_and_meeting_year_match_the_truth(corpus):
     _, truth, audit = corpus
-    got = {(sid, y): c for sid, years in audit.figures["decisions_by_standard_and_meeting_year"].items()
-           for y, c in years.items()}
+    got = {
+        (sid, y): c
+        for sid, years in audit.figures["decisions_by_standard_and_meeting_year"].items()
+        for y, c in years.items()
+    }
     assert got == {k: _with_rate(c) for k, c in truth.counts("standard_year").items()}
     assert list(audit.figures["decisions_by_standard_and_meeting_year"]) == [
-        "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.4", "3.1", "3.2", "3.3", "3.4"]
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "2.1",
+        "2.2",
+        "2.4",
+        "3.1",
+        "3.2",
+        "3.3",
+        "3.4",
+    ]
 
 
 def test_lowest_percent_bins_count_each_standing_decision_once(corpus):
@@ -126,7 +145,9 @@ def test_lowest_percent_bins_count_each_standing_decision_once(corpus):
             continue
         low = min(95, int(d["lowest_percent"]) // 5 * 5)
         want.setdefault(f"{low}-{low + 5}", {"uplifts": 0, "lowerings": 0, "kept": 0})[word] += 1
-    assert audit.figures["decisions_by_lowest_percent"] == dict(sorted(want.items(), key=lambda kv: int(kv[0].split("-")[0])))
+    assert audit.figures["decisions_by_lowest_percent"] == dict(
+        sorted(want.items(), key=lambda kv: int(kv[0].split("-")[0]))
+    )
     f = audit.figures
     assert sum(c["uplifts"] for c in f["decisions_by_lowest_percent"].values()) == f["uplifts"]
 
@@ -162,8 +183,12 @@ def test_streamed_json_csv_and_workbook_say_what_the_audit_says(corpus, tmp_path
     assert [r[3] for r in figures[1:]] == ["" if r[3] is None else str(r[3]) for r in found["Figures"][1]]
     decisions = list(csv.DictReader((tmp_path / "csv" / "decisions.csv").open(encoding="utf-8-sig")))
     assert len(decisions) == len(audit.decisions)
-    assert {(r["session"], r["chair"], r["meeting_year"], r["fieldwork_year"], r["lead_inspector"]) for r in decisions} == {
-        (d["session"], d["chair"] or "", d["meeting_year"] or "", d["year"], d["lead_inspector"]) for d in audit.decisions}
+    assert {
+        (r["session"], r["chair"], r["meeting_year"], r["fieldwork_year"], r["lead_inspector"]) for r in decisions
+    } == {
+        (d["session"], d["chair"] or "", d["meeting_year"] or "", d["year"], d["lead_inspector"])
+        for d in audit.decisions
+    }
 
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(audit)))
@@ -185,7 +210,8 @@ def test_streamed_json_csv_and_workbook_say_what_the_audit_says(corpus, tmp_path
     assert [r[0].value for r in by_chair.iter_rows(min_row=2)] == list(audit.figures["by_chair"])
     rate_col = [c.value for c in by_chair[1]].index("discretion_rate")
     assert [r[rate_col].value for r in by_chair.iter_rows(min_row=2)] == [
-        c["discretion_rate"] for c in audit.figures["by_chair"].values()]
+        c["discretion_rate"] for c in audit.figures["by_chair"].values()
+    ]
 
 
 def test_terminal_bars_are_to_scale_and_always_say_the_number(corpus):
@@ -197,13 +223,16 @@ def test_terminal_bars_are_to_scale_and_always_say_the_number(corpus):
     uplift_rows = chart_bars(four[0], width=20)
     years = audit.figures["decisions_by_meeting_year"]
     assert [(label, value) for label, value, _ in uplift_rows] == [
-        (f"{y} {name}", str(c[name])) for y, c in years.items() for name in ("uplifts", "lowerings")]
+        (f"{y} {name}", str(c[name])) for y, c in years.items() for name in ("uplifts", "lowerings")
+    ]
     top = max(max(c["uplifts"], c["lowerings"]) for c in years.values())
-    for (_, value, bar) in uplift_rows:
+    for _, value, bar in uplift_rows:
         cells = len(bar.rstrip("▏▎▍▌▋▊▉")) + (0.5 if bar and bar[-1] != "█" else 0)
         assert abs(cells - int(value) / top * 20) <= 1
     rates = chart_bars(four[3], width=10)
-    assert [v for _, v, _ in rates] == [f"{c['discretion_rate'] * 100:.0f}%" for c in audit.figures["by_chair"].values()]
+    assert [v for _, v, _ in rates] == [
+        f"{c['discretion_rate'] * 100:.0f}%" for c in audit.figures["by_chair"].values()
+    ]
     assert figure_bars(["a", "b", "c"], [0, 4, 8], width=4) == [("a", "0", ""), ("b", "4", "██"), ("c", "8", "████")]
     assert figure_bars(["x"], [0.5], width=4, percent=True) == [("x", "50%", "██")]
 
@@ -212,7 +241,10 @@ def test_names_that_differ_in_case_or_spacing_are_one_chair(tmp_path):
     from panel_tui.core.audit.names import Names
 
     names = Names()
-    keys = {names.key(n) for n in ("Helen Davies", "helen davies", "Helen  Davies", "Helen Davies <h@x.org>", "Helen Davies")}
+    keys = {
+        names.key(n)
+        for n in ("Helen Davies", "helen davies", "Helen  Davies", "Helen Davies <h@x.org>", "Helen Davies")
+    }
     assert len(keys) == 1 and names.shown(keys.pop()) == "Helen Davies"
     canon = Names(canonical=lambda n: "Helen Davies" if name_key(n) == "h davies" else n)
     assert canon.key("H  Davies") == canon.key("Helen Davies")
@@ -224,31 +256,52 @@ def test_filters_by_chair_and_by_match_any_spelling(corpus):
     _, truth, audit = corpus
     chairs = filter_values(audit.decisions, "chair")
     assert len(chairs) == 3 and len({name_key(c) for c in chairs}) == 3
-    helen = [d for d in audit.decisions if matches(d, {"chair": "HELEN  DAVIES", "kind": "discretion",
-                                                        "direction": "uplift", "status": "stands"})]
-    expected = sum(1 for p, ms in truth.made.items() if p not in truth.tampered for m in ms
-                   if m.chair == "helen davies" and m.kind == "discretion" and m.direction == "uplift"
-                   and truth.standing(p, m))
+    helen = [
+        d
+        for d in audit.decisions
+        if matches(d, {"chair": "HELEN  DAVIES", "kind": "discretion", "direction": "uplift", "status": "stands"})
+    ]
+    expected = sum(
+        1
+        for p, ms in truth.made.items()
+        if p not in truth.tampered
+        for m in ms
+        if m.chair == "helen davies" and m.kind == "discretion" and m.direction == "uplift" and truth.standing(p, m)
+    )
     assert len(helen) == expected > 0
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
-    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = (
+    shutil.which("chromium")
+    or shutil.which("chromium-browser")
+    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine to open the HTML report in")
 def test_the_html_report_opens_in_a_real_browser(corpus, tmp_path):
     root, _, audit = corpus
     out = tmp_path / "audit.html"
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "audit", str(root), "--html", str(out)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "panel_tui", "audit", str(root), "--html", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert "<script" not in text and "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in text and text.count("<svg") == 5 and "@media print" in text
     shot = tmp_path / "shot.png"
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1600",
-            f"--user-data-dir={tmp_path / 'profile'}"]
+    base = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--window-size=1000,1600",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     proc = subprocess.run([*base, f"--screenshot={shot}", out.as_uri()], capture_output=True, text=True, timeout=120)
     assert shot.exists(), proc.stderr[-500:]
     png = shot.read_bytes()
@@ -257,8 +310,13 @@ def test_the_html_report_opens_in_a_real_browser(corpus, tmp_path):
     assert (width, height) == (1000, 1600) and len(png) > 20_000  # a blank page compresses to a few KB
     proc = subprocess.run([*base, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120)
     rendered = proc.stdout
-    for title in ("Discretion: uplifts and lowerings by meeting year", "Discretion rate by chair",
-                  "Dissents and retractions by meeting year", "By fieldwork year", "Sessions not counted"):
+    for title in (
+        "Discretion: uplifts and lowerings by meeting year",
+        "Discretion rate by chair",
+        "Dissents and retractions by meeting year",
+        "By fieldwork year",
+        "Sessions not counted",
+    ):
         assert title in rendered
     for name in audit.figures["by_chair"]:
         assert name in rendered
@@ -283,15 +341,20 @@ def test_libreoffice_reads_the_workbook_as_typed(tmp_path, sessions_dir):
     audit = run_audit(sessions_dir)
     i = ROW_KEYS.index("rationale")
     texts = ["- the panel weighed it", '=HYPERLINK("http://x.example","click")', "Siobhán said\nso"]
-    audit.decisions = [Row((*d.values[:i], t, *d.values[i + 1:])) for d, t in zip(audit.decisions, texts)]
+    audit.decisions = [Row((*d.values[:i], t, *d.values[i + 1 :])) for d, t in zip(audit.decisions, texts, strict=True)]
     (tmp_path / "a.xlsx").write_bytes(workbook_bytes(audit))
     env = {**os.environ, "HOME": str(tmp_path)}
     for src, fmt, out in (("a.xlsx", "ods", "ods"), ("ods/a.ods", "xlsx", "back")):
-        subprocess.run([SOFFICE, "--headless", "--convert-to", fmt, "--outdir", str(tmp_path / out), str(tmp_path / src)],
-                       capture_output=True, timeout=180, env=env, check=True)
+        subprocess.run(
+            [SOFFICE, "--headless", "--convert-to", fmt, "--outdir", str(tmp_path / out), str(tmp_path / src)],
+            capture_output=True,
+            timeout=180,
+            env=env,
+            check=True,
+        )
     ws = openpyxl.load_workbook(tmp_path / "back" / "a.xlsx")["Decisions"]
     cols = [c.value for c in ws[1]]
-    rows = [{h: c for h, c in zip(cols, r)} for r in ws.iter_rows(min_row=2)]
+    rows = [{h: c for h, c in zip(cols, r, strict=True)} for r in ws.iter_rows(min_row=2)]
     assert [r["rationale"].value for r in rows] == texts and all(r["rationale"].data_type == "s" for r in rows)
     assert [r["standard"].value for r in rows] == [d["standard"] for d in audit.decisions]
     assert all(r["standard"].data_type == "s" for r in rows)
@@ -311,18 +374,24 @@ def test_xlsx_without_openpyxl_says_how_to_get_it(tmp_path, sessions_dir, monkey
 
 def test_text_figures_name_every_year_and_chair_with_their_numbers(corpus):
     root, _, audit = corpus
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "audit", str(root), "--text"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "panel_tui", "audit", str(root), "--text"], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     f = audit.figures
     assert lines[0].startswith(f"{f['sessions']} sessions, {f['sessions_signed_off']} signed off, 1 not counted")
     for year, c in f["decisions_by_meeting_year"].items():
-        assert any(line.startswith(f"  {year}: {c['considered']} considered, {c['with_discretion']} with discretion")
-                   and f"{c['uplifts']} up / {c['lowerings']} down" in line for line in lines)
+        assert any(
+            line.startswith(f"  {year}: {c['considered']} considered, {c['with_discretion']} with discretion")
+            and f"{c['uplifts']} up / {c['lowerings']} down" in line
+            for line in lines
+        )
     for name, c in f["by_chair"].items():
-        assert any(line.startswith(f"  {name}: {c['considered']} considered") and f"{c['sessions']} sessions" in line
-                   for line in lines)
+        assert any(
+            line.startswith(f"  {name}: {c['considered']} considered") and f"{c['sessions']} sessions" in line
+            for line in lines
+        )
         rate = f"{c['discretion_rate'] * 100:.0f}%"
         assert any(line.startswith(f"  {name}") and f" {rate} █" in line for line in lines)  # the rate's bar
     assert "Traceback" not in proc.stderr
@@ -351,16 +420,29 @@ def test_rows_before_any_attendance_count_under_no_chair_never_a_person_named_un
     discretion = [d for d in audit.decisions if d["kind"] == "discretion" and d["status"] == "stands"]
     assert discretion
     b = Breakdown()
-    b.add([Row((*d.values[:i], None, *d.values[i + 1:])) for d in discretion])
-    b.add([Row((*d.values[:i], "Unknown", *d.values[i + 1:])) for d in discretion])
+    b.add([Row((*d.values[:i], None, *d.values[i + 1 :])) for d in discretion])
+    b.add([Row((*d.values[:i], "Unknown", *d.values[i + 1 :])) for d in discretion])
     chairs = b.figures()["by_chair"]
     assert set(chairs) == {"Unknown", NO_CHAIR_SHOWN}
     assert chairs["Unknown"]["uplifts"] + chairs["Unknown"]["lowerings"] == len(discretion)
-    assert chairs[NO_CHAIR_SHOWN]["spellings"] == [] and chairs[NO_CHAIR_SHOWN]["with_discretion"] == chairs["Unknown"]["with_discretion"]
+    assert (
+        chairs[NO_CHAIR_SHOWN]["spellings"] == []
+        and chairs[NO_CHAIR_SHOWN]["with_discretion"] == chairs["Unknown"]["with_discretion"]
+    )
 
 
-@pytest.mark.parametrize("zone", ["Europe/London", "Pacific/Chatham", "Asia/Kathmandu", "America/St_Johns",
-                                  "Australia/Lord_Howe", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Europe/London",
+        "Pacific/Chatham",
+        "Asia/Kathmandu",
+        "America/St_Johns",
+        "Australia/Lord_Howe",
+        "Pacific/Kiritimati",
+        "Pacific/Pago_Pago",
+    ],
+)
 def test_meeting_dates_agree_with_a_plain_conversion_of_every_time(zone):
     """The per-hour offset shortcut against converting each time on its own, at random times and
     around every change of clocks of 2024 in zones with half-hour, 45-minute and +14h offsets."""
@@ -371,7 +453,7 @@ def test_meeting_dates_agree_with_a_plain_conversion_of_every_time(zone):
 
     z = ZoneInfo(zone)
     rnd = random.Random(zone)
-    base = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    base = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     times = [base + dt.timedelta(seconds=rnd.randrange(366 * 86400)) for _ in range(3000)]
     t = base
     while t.year == 2024:  # every minute of the days the clocks change
@@ -395,7 +477,7 @@ def test_hostile_names_are_shown_literally_in_every_output(sessions_dir):
     audit = run_audit(sessions_dir)
     i = ROW_KEYS.index("chair")
     evil = '<script>alert(1)</script>\x1b[2J "&'
-    audit.decisions = [Row((*d.values[:i], evil, *d.values[i + 1:])) for d in audit.decisions]
+    audit.decisions = [Row((*d.values[:i], evil, *d.values[i + 1 :])) for d in audit.decisions]
     b = Breakdown()
     b.add(audit.decisions)
     audit.figures = figures(audit.sessions, b)
@@ -408,7 +490,7 @@ def test_hostile_names_are_shown_literally_in_every_output(sessions_dir):
     from panel_tui.core.audit.workbook import workbook_bytes
 
     ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(audit)))["By chair"]
-    assert ws["A2"].value == "<script>alert(1)</script>␛[2J \"&" and ws["A2"].data_type == "s"
+    assert ws["A2"].value == '<script>alert(1)</script>␛[2J "&' and ws["A2"].data_type == "s"
 
 
 @pytest.mark.parametrize("how", ["--json", "--text"])
@@ -420,9 +502,15 @@ def test_the_cli_audit_counts_a_person_under_the_name_people_toml_gives(corpus, 
     shutil.copytree(root, copy)
     (copy / "people.toml").write_text(
         'format = "panel-tui/people/1"\n\n[[person]]\nname = "Helen Davies-Walsh"\nroles = ["chair"]\n'
-        'former = ["Helen Davies"]\n', encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "audit", str(copy), how],
-                          capture_output=True, text=True, env={**os.environ, "PANEL_TUI_GIT": "0"})
+        'former = ["Helen Davies"]\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "panel_tui", "audit", str(copy), how],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PANEL_TUI_GIT": "0"},
+    )
     assert proc.returncode == 0, proc.stderr
     before = audit.figures["by_chair"]["Helen Davies"]
     if how == "--json":

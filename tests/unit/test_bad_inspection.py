@@ -25,25 +25,66 @@ def assert_refused(proc, *needles):
 
 
 CASES = {
-    "malformed": (GOOD.replace('service = "Test YOS"', 'service = "Test YOS'), ["inspection.toml", "line 2", "column", "not valid TOML"]),
-    "unknown framework": (GOOD.replace("hmip-yos-2018", "hmip-yos-2099"), ["unknown framework 'hmip-yos-2099'", "hmip-yjs-2021, hmip-yos-2018"]),
-    "unknown standard": (GOOD + '\n[[standard]]\nid = "9.9"\nproposed = "Good"\n', ["unknown standard '9.9'", "use one of: 1.1"]),
-    "unknown question": (GOOD.replace('id = "2.2.3"', 'id = "2.2.7"'), ["unknown key question '2.2.7'", "2.2.1, 2.2.2, 2.2.3"]),
-    "missing standard": (GOOD.replace('id = "1.4"\nproposed = "Good"', 'id = "1.3"\nproposed = "Good"'), ["given twice"]),
-    "missing question": (inspection_text(all_good_cases({"2.4": [(10, 8), (10, 8)]})), ["standard 2.4", "missing: 2.4.3", "relevant = 0"]),
-    "unknown key": (GOOD.replace("relevant = 10\nyes = 8\n", "relevent = 10\nyes = 8\n", 1), ["unknown key 'relevent'", "question 2.1.1", "use only"]),
-    "yes > relevant": (inspection_text(all_good_cases({"2.2": [(8, 8), (8, 9), (8, 6)]})), ["question 2.2.2", "yes (9) is more than relevant (8)"]),
+    "malformed": (
+        GOOD.replace('service = "Test YOS"', 'service = "Test YOS'),
+        ["inspection.toml", "line 2", "column", "not valid TOML"],
+    ),
+    "unknown framework": (
+        GOOD.replace("hmip-yos-2018", "hmip-yos-2099"),
+        ["unknown framework 'hmip-yos-2099'", "hmip-yjs-2021, hmip-yos-2018"],
+    ),
+    "unknown standard": (
+        GOOD + '\n[[standard]]\nid = "9.9"\nproposed = "Good"\n',
+        ["unknown standard '9.9'", "use one of: 1.1"],
+    ),
+    "unknown question": (
+        GOOD.replace('id = "2.2.3"', 'id = "2.2.7"'),
+        ["unknown key question '2.2.7'", "2.2.1, 2.2.2, 2.2.3"],
+    ),
+    "missing standard": (
+        GOOD.replace('id = "1.4"\nproposed = "Good"', 'id = "1.3"\nproposed = "Good"'),
+        ["given twice"],
+    ),
+    "missing question": (
+        inspection_text(all_good_cases({"2.4": [(10, 8), (10, 8)]})),
+        ["standard 2.4", "missing: 2.4.3", "relevant = 0"],
+    ),
+    "unknown key": (
+        GOOD.replace("relevant = 10\nyes = 8\n", "relevent = 10\nyes = 8\n", 1),
+        ["unknown key 'relevent'", "question 2.1.1", "use only"],
+    ),
+    "yes > relevant": (
+        inspection_text(all_good_cases({"2.2": [(8, 8), (8, 9), (8, 6)]})),
+        ["question 2.2.2", "yes (9) is more than relevant (8)"],
+    ),
     "negative": (inspection_text(all_good_cases({"2.2": [(8, 8), (8, -1), (8, 6)]})), ["question 2.2.2", "negative"]),
     "percent > 100": (inspection_text(all_good_cases({"2.2": [101, 90, 90]})), ["question 2.2.1", "outside 0-100"]),
     "percent < 0": (inspection_text(all_good_cases({"2.2": [-3, 90, 90]})), ["question 2.2.1", "outside 0-100"]),
-    "contradiction": (inspection_text(all_good_cases({"2.2": [{"relevant": 8, "yes": 5, "percent": 63.5}, 90, 90]})),
-                      ["question 2.2.1", "percent 63.5 contradicts 5 of 8 (62.50%)"]),
-    "band misspelt": (GOOD.replace('proposed = "Good"', 'proposed = "Goood"', 1), ["standard 1.1", "'Goood'", "Inadequate, Requires improvement, Good, Outstanding"]),
-    "yes without relevant": (inspection_text(all_good_cases({"2.2": [{"yes": 3}, 90, 90]})), ["'yes' is given without 'relevant'"]),
+    "contradiction": (
+        inspection_text(all_good_cases({"2.2": [{"relevant": 8, "yes": 5, "percent": 63.5}, 90, 90]})),
+        ["question 2.2.1", "percent 63.5 contradicts 5 of 8 (62.50%)"],
+    ),
+    "band misspelt": (
+        GOOD.replace('proposed = "Good"', 'proposed = "Goood"', 1),
+        ["standard 1.1", "'Goood'", "Inadequate, Requires improvement, Good, Outstanding"],
+    ),
+    "yes without relevant": (
+        inspection_text(all_good_cases({"2.2": [{"yes": 3}, 90, 90]})),
+        ["'yes' is given without 'relevant'"],
+    ),
     "no result": (inspection_text(all_good_cases({"2.2": [{"relevant": 8}, 90, 90]})), ["no result"]),
-    "all not applicable": (inspection_text(all_good_cases({"3.4": [(0, 0), (0, 0)]})), ["standard 3.4", "no key question"]),
-    "counted left unrated": (GOOD.replace('id = "1.1"\nproposed = "Good"', 'id = "1.1"\nnot_rated = "none"'), ["cannot be left unrated"]),
-    "judgement with questions": (GOOD.replace('id = "1.1"\nproposed = "Good"', 'id = "1.1"\n[[standard.question]]\nid = "1.1.1"\npercent = 50'), ["judgement standard"]),
+    "all not applicable": (
+        inspection_text(all_good_cases({"3.4": [(0, 0), (0, 0)]})),
+        ["standard 3.4", "no key question"],
+    ),
+    "counted left unrated": (
+        GOOD.replace('id = "1.1"\nproposed = "Good"', 'id = "1.1"\nnot_rated = "none"'),
+        ["cannot be left unrated"],
+    ),
+    "judgement with questions": (
+        GOOD.replace('id = "1.1"\nproposed = "Good"', 'id = "1.1"\n[[standard.question]]\nid = "1.1.1"\npercent = 50'),
+        ["judgement standard"],
+    ),
     "missing fieldwork": (GOOD.replace("fieldwork = 2024-01-15\n", ""), ["missing 'fieldwork'"]),
     "bad date": (GOOD.replace("fieldwork = 2024-01-15", 'fieldwork = "last June"'), ["'fieldwork' must be a date"]),
     "float count": (GOOD.replace("relevant = 10\nyes = 8", "relevant = 10\nyes = 8.5", 1), ["whole number"]),

@@ -14,11 +14,19 @@ from tests.helpers import all_good_cases, inspection_text, write_inspection
 FW = load_framework("hmip-yos-2018")
 
 
-@pytest.mark.parametrize("pct,band", [
-    ("0", "Inadequate"), ("49.99", "Inadequate"), ("50", "Requires improvement"),
-    ("64.99", "Requires improvement"), ("65", "Good"), ("79.99", "Good"), ("80", "Outstanding"),
-    ("100", "Outstanding"),
-])
+@pytest.mark.parametrize(
+    "pct,band",
+    [
+        ("0", "Inadequate"),
+        ("49.99", "Inadequate"),
+        ("50", "Requires improvement"),
+        ("64.99", "Requires improvement"),
+        ("65", "Good"),
+        ("79.99", "Good"),
+        ("80", "Outstanding"),
+        ("100", "Outstanding"),
+    ],
+)
 def test_band_edges(pct, band):
     assert FW.bands[FW.band_for(Fraction(pct))].name == band
 
@@ -70,8 +78,15 @@ def test_relevant_zero_question_is_left_out(tmp_path):
 
 def test_scores_and_overall_thresholds():
     assert [FW.overall_for(n) for n in (0, 6, 7, 18, 19, 30, 31, 36)] == [
-        "Inadequate", "Inadequate", "Requires improvement", "Requires improvement", "Good", "Good",
-        "Outstanding", "Outstanding"]
+        "Inadequate",
+        "Inadequate",
+        "Requires improvement",
+        "Requires improvement",
+        "Good",
+        "Good",
+        "Outstanding",
+        "Outstanding",
+    ]
     assert FW.max_score == 36
     assert load_framework("hmip-yjs-2021").max_score == 36  # 4.1 is not counted
 

@@ -79,8 +79,10 @@ def test_golden_files_read_back_as_their_inputs(name: str) -> None:
     """Any TOML parser reads the golden file as the tables meant, and the chain in it holds."""
     case, v1 = CASES[name], is_v1(name)
     data = golden(name)
-    assert tomllib.loads(data.decode("utf-8")) == {"log": case["header"],
-                                                   "entry": [ordered_entry(e, v1) for e in case["entries"]]}
+    assert tomllib.loads(data.decode("utf-8")) == {
+        "log": case["header"],
+        "entry": [ordered_entry(e, v1) for e in case["entries"]],
+    }
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data and data.endswith(b"\n")
     prev = canonical_hash(case["header"])
     for e in case["entries"]:
@@ -95,13 +97,47 @@ def test_the_golden_files_hold_every_kind_and_the_awkward_text() -> None:
     assert {e["kind"] for e in CASES["log-v2"]["entries"]} == set(KINDS)
     texts = [v for e in CASES["awkward-strings"]["entries"] for v in e.values() if isinstance(v, str)]
     text = "".join(texts)
-    for awkward in ['"', "\\", "\x7f", "\t", "\r\n", "\\u00e9", "\x00", "\x1b", "\b", "\f", "\x0b", "é", "🙂",
-                    "\u2028", "\ufeff", "\U0010ffff", '"""', "'''", "[[entry]]", "\n[[entry]]\n", "#"]:
+    for awkward in [
+        '"',
+        "\\",
+        "\x7f",
+        "\t",
+        "\r\n",
+        "\\u00e9",
+        "\x00",
+        "\x1b",
+        "\b",
+        "\f",
+        "\x0b",
+        "é",
+        "🙂",
+        "\u2028",
+        "\ufeff",
+        "\U0010ffff",
+        '"""',
+        "'''",
+        "[[entry]]",
+        "\n[[entry]]\n",
+        "#",
+    ]:
         assert awkward in text, repr(awkward)
     assert max(map(len, texts)) > 9_000  # near the 10,000 characters the rules allow a text
     data = golden("awkward-strings")
-    for written in [b'\\"', b"\\\\", b"\\u007f", b"\t", b"\\r\\n", b"\\u0000", b"\\u001b", b"\\b", b"\\f",
-                    b"\\u000b", "🙂".encode(), "\u2028".encode(), "\U0010ffff".encode()]:
+    for written in [
+        b'\\"',
+        b"\\\\",
+        b"\\u007f",
+        b"\t",
+        b"\\r\\n",
+        b"\\u0000",
+        b"\\u001b",
+        b"\\b",
+        b"\\f",
+        b"\\u000b",
+        "🙂".encode(),
+        "\u2028".encode(),
+        "\U0010ffff".encode(),
+    ]:
         assert written in data, written
     shapes = golden("shapes")
     assert b"[[entry.evidence.questions]]" in shapes and b"\n[entry.ratings]\n\n" in shapes

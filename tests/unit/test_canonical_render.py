@@ -24,10 +24,38 @@ from panel_tui.core.log.entries import FIELDS, KINDS, LOG_FORMAT_V1, LOG_FORMAT_
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUGS = ["stockton-2021", "leeds-2019", "hammersmith-2022", "lincolnshire-2023"]
-CHARS = ["a", "Z", " ", '"', "\\", "\n", "\r", "\t", "\x00", "\x08", "\x0c", "\x1b", "\x7f", "é", "\u200b",
-         "\u2028", "🙂", "[", "]", "=", "#", "'", "."]
-PROPERTY = settings(max_examples=300, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+CHARS = [
+    "a",
+    "Z",
+    " ",
+    '"',
+    "\\",
+    "\n",
+    "\r",
+    "\t",
+    "\x00",
+    "\x08",
+    "\x0c",
+    "\x1b",
+    "\x7f",
+    "é",
+    "\u200b",
+    "\u2028",
+    "🙂",
+    "[",
+    "]",
+    "=",
+    "#",
+    "'",
+    ".",
+]
+PROPERTY = settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def oracle_entry(e: dict[str, Any], v1: bool = False) -> bytes:
@@ -48,17 +76,28 @@ def test_fast_renderer_matches_tomli_w_on_hostile_strings() -> None:
     rng = random.Random(20261123)
     for _ in range(3000):
         s = "".join(rng.choice(CHARS) for _ in range(rng.randint(0, 14)))
-        e = {"seq": rng.randint(0, 2**53 - 1), "at": s, "kind": "dissent", "member": s, "reason": s, "by": s,
-             "members": [s, s] if rng.random() < 0.5 else [], "outside_criteria": rng.random() < 0.5,
-             "ratings": {s or "x": s, "1.1": "Good"},
-             "evidence": {"computed": s, "flags": [s], "questions": [{"id": s, "percent": "62.50", "yes": 5}]}}
+        e = {
+            "seq": rng.randint(0, 2**53 - 1),
+            "at": s,
+            "kind": "dissent",
+            "member": s,
+            "reason": s,
+            "by": s,
+            "members": [s, s] if rng.random() < 0.5 else [],
+            "outside_criteria": rng.random() < 0.5,
+            "ratings": {s or "x": s, "1.1": "Good"},
+            "evidence": {"computed": s, "flags": [s], "questions": [{"id": s, "percent": "62.50", "yes": 5}]},
+        }
         assert render_entry(e) == oracle_entry(e), repr(s)
         assert _render(ordered_entry(e), "entry", True).encode("utf-8") == oracle_entry(e), repr(s)
 
 
 def test_long_inline_tables_become_an_array_of_tables() -> None:
-    e = {"seq": 1, "kind": "declined",
-         "evidence": {"computed": "Good", "flags": [], "questions": [{"id": "x" * 120, "percent": "1.00"}]}}
+    e = {
+        "seq": 1,
+        "kind": "declined",
+        "evidence": {"computed": "Good", "flags": [], "questions": [{"id": "x" * 120, "percent": "1.00"}]},
+    }
     out = render_entry(e)
     assert out == oracle_entry(e)
     assert b"[[entry.evidence.questions]]" in out
@@ -82,10 +121,34 @@ def test_values_without_a_toml_form_are_refused() -> None:
 # --- property: random entries and headers of the shapes the writer produces, against tomli-w -------
 
 HEX = st.text("0123456789abcdef", min_size=64, max_size=64)
-AWKWARD = st.sampled_from(['"', "\\", '"""', "'''", "\x7f", "\t", "\r\n", "\\u00e9", "🙂", "👨\u200d👩\u200d👧",
-                           "\u2028", "\ufeff", "[[entry]]", "\n[[entry]]\n", "# x", "a = 1", "{ }", "", " "])
-TEXT = st.one_of(st.text(max_size=40), st.lists(st.one_of(AWKWARD, st.text(max_size=5)), max_size=6).map("".join),
-                 st.text(min_size=200, max_size=2000))
+AWKWARD = st.sampled_from(
+    [
+        '"',
+        "\\",
+        '"""',
+        "'''",
+        "\x7f",
+        "\t",
+        "\r\n",
+        "\\u00e9",
+        "🙂",
+        "👨\u200d👩\u200d👧",
+        "\u2028",
+        "\ufeff",
+        "[[entry]]",
+        "\n[[entry]]\n",
+        "# x",
+        "a = 1",
+        "{ }",
+        "",
+        " ",
+    ]
+)
+TEXT = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.one_of(AWKWARD, st.text(max_size=5)), max_size=6).map("".join),
+    st.text(min_size=200, max_size=2000),
+)
 WHOLE = st.integers(0, 2**53 - 1)
 WORDS = st.lists(TEXT, max_size=4)
 
@@ -103,8 +166,12 @@ def evidence(draw: st.DrawFn, v1: bool) -> dict[str, Any]:
     if draw(st.booleans()):
         ev["flip_distance"] = draw(WHOLE)
     if not v1 and draw(st.booleans()):
-        ev["questions"] = draw(st.lists(st.fixed_dictionaries(
-            {"id": TEXT, "percent": TEXT}, optional={"yes": WHOLE, "relevant": WHOLE}), max_size=5))
+        ev["questions"] = draw(
+            st.lists(
+                st.fixed_dictionaries({"id": TEXT, "percent": TEXT}, optional={"yes": WHOLE, "relevant": WHOLE}),
+                max_size=5,
+            )
+        )
     return ev
 
 
@@ -123,8 +190,15 @@ def writer_entry(draw: st.DrawFn, v1: bool) -> dict[str, Any]:
     """An entry of any kind with each of its optional keys present or not, keys in a random order
     (format 2 puts them in the schema's order; format 1 keeps the order it is given)."""
     kind = draw(st.sampled_from(KINDS))
-    fields = {"seq": int, "at": str, **FIELDS[kind].__annotations__, "by": str, "replayed_from": str,
-              "prev": str, "hash": str}
+    fields = {
+        "seq": int,
+        "at": str,
+        **FIELDS[kind].__annotations__,
+        "by": str,
+        "replayed_from": str,
+        "prev": str,
+        "hash": str,
+    }
     required = {"seq", "at", "by", "prev", "hash", *FIELDS[kind].__required_keys__}  # type: ignore[attr-defined]
     e: dict[str, Any] = {"kind": kind}
     for key, tp in fields.items():
@@ -180,9 +254,19 @@ def test_values_of_any_shape_match_tomli_w(e: dict[str, Any], extra: dict[str, A
     assert render_entry(e) == oracle_entry(e)
 
 
-NESTED = [[1, {"a": [1, [2, []]]}], [[], [[]], [{}]], [{"a": {"b": [1]}}], [{"k": "v" * 80}, {"k": "v"}],
-          [{"k": "v" * 85}], [{"k": "v" * 86}], [{"k": "é" * 85}], [{"k": "é" * 86}], [{"🙂": "🙂" * 83}],
-          [{"🙂": "🙂" * 84}], [1.0, -0.0, 1e-05, 1e16]]
+NESTED = [
+    [1, {"a": [1, [2, []]]}],
+    [[], [[]], [{}]],
+    [{"a": {"b": [1]}}],
+    [{"k": "v" * 80}, {"k": "v"}],
+    [{"k": "v" * 85}],
+    [{"k": "v" * 86}],
+    [{"k": "é" * 85}],
+    [{"k": "é" * 86}],
+    [{"🙂": "🙂" * 83}],
+    [{"🙂": "🙂" * 84}],
+    [1.0, -0.0, 1e-05, 1e16],
+]
 
 
 @pytest.mark.parametrize("value", NESTED, ids=range(len(NESTED)))
@@ -222,8 +306,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: object) -> str:
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_example_logs_verify_and_read_without_tomli_w(no_tomli_w: list[object], capsys: pytest.CaptureFixture[str],
-                                                     tmp_path: Path, slug: str) -> None:
+def test_example_logs_verify_and_read_without_tomli_w(
+    no_tomli_w: list[object], capsys: pytest.CaptureFixture[str], tmp_path: Path, slug: str
+) -> None:
     session = ROOT / "sessions" / slug
     assert "intact" in run(capsys, "verify", session)
     log = json.loads(run(capsys, "log", session, "--json"))
@@ -234,20 +319,43 @@ def test_example_logs_verify_and_read_without_tomli_w(no_tomli_w: list[object], 
     assert no_tomli_w == []
 
 
-def test_every_entry_kind_is_written_and_read_without_tomli_w(no_tomli_w: list[object], stockton_fresh: Path,
-                                                              capsys: pytest.CaptureFixture[str],
-                                                              tmp_path: Path) -> None:
+def test_every_entry_kind_is_written_and_read_without_tomli_w(
+    no_tomli_w: list[object], stockton_fresh: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     s = stockton_fresh
-    run(capsys, "propose", s, "--standard", "2.2", "--to", "Good", "--rationale", f"The case: {TEXT_ARG}",
-        "--by", "Lea Inspector")
+    run(
+        capsys,
+        "propose",
+        s,
+        "--standard",
+        "2.2",
+        "--to",
+        "Good",
+        "--rationale",
+        f"The case: {TEXT_ARG}",
+        "--by",
+        "Lea Inspector",
+    )
     run(capsys, "attend", s, "--chair", "Ann Chair", "--member", "Bob Member", "--member", "Zoë O'Neil")
-    run(capsys, "decide", s, "--standard", "2.2", "--to", "Good", "--rationale", f"Practice was good: {TEXT_ARG}",
-        "--by", "Ann Chair")
+    run(
+        capsys,
+        "decide",
+        s,
+        "--standard",
+        "2.2",
+        "--to",
+        "Good",
+        "--rationale",
+        f"Practice was good: {TEXT_ARG}",
+        "--by",
+        "Ann Chair",
+    )
     run(capsys, "dissent", s, "--member", "Zoë O'Neil", "--about", "3", "--reason", f"Too small: {TEXT_ARG}")
     run(capsys, "ratify", s, "--all-proposed", "--by", "Ann Chair")
     for std in ("2.1", "2.4", "3.1", "3.2", "3.3", "3.4"):
-        run(capsys, "decline", s, "--standard", std, "--reason", f"Kept on the evidence {TEXT_ARG}",
-            "--by", "Ann Chair")
+        run(
+            capsys, "decline", s, "--standard", std, "--reason", f"Kept on the evidence {TEXT_ARG}", "--by", "Ann Chair"
+        )
     run(capsys, "retract", s, "--seq", "4", "--reason", f"Recorded in error {TEXT_ARG}", "--by", "Zoë O'Neil")
     run(capsys, "sign-off", s, "--by", "Ann Chair")
     run(capsys, "reopen", s, "--reason", f"The panel meets again {TEXT_ARG}", "--by", "Ann Chair")
@@ -268,8 +376,21 @@ def test_what_the_cli_wrote_is_what_tomli_w_1_wrote(stockton_fresh: Path, capsys
     """The oracle, on a log made through the CLI with awkward text: the same bytes as before."""
     s = stockton_fresh
     run(capsys, "attend", s, "--chair", "Ann Chair", "--member", "Bob Member", "--member", "Zoë O'Neil")
-    run(capsys, "decide", s, "--standard", "2.2", "--to", "Good", "--rationale", f"Practice was good: {TEXT_ARG}",
-        "--other-evidence", TEXT_ARG, "--by", "Ann Chair")
+    run(
+        capsys,
+        "decide",
+        s,
+        "--standard",
+        "2.2",
+        "--to",
+        "Good",
+        "--rationale",
+        f"Practice was good: {TEXT_ARG}",
+        "--other-evidence",
+        TEXT_ARG,
+        "--by",
+        "Ann Chair",
+    )
     run(capsys, "dissent", s, "--member", "Zoë O'Neil", "--about", "2", "--reason", f"Too small: {TEXT_ARG}")
     data = (s / "decisions.toml").read_bytes()
     doc = tomllib.loads(data.decode("utf-8"))

@@ -86,6 +86,7 @@ def audit_row(clone: Path) -> dict[str, Any]:
 
 # --- the CLI on a real conflict, and every view -----------------------------------------------------
 
+
 @needs_git
 def test_a_kept_aside_conflict_dismissed_through_the_cli_shows_in_every_view(shared: Shared, tmp_path: Path) -> None:
     _, sb, mine = conflict(shared)
@@ -93,16 +94,34 @@ def test_a_kept_aside_conflict_dismissed_through_the_cli_shows_in_every_view(sha
     assert audit_row(shared.b)["kept_aside"] == 1 and audit_row(shared.b)["kept_aside_dismissed"] == 0
     assert "1 entry kept aside in decisions.refused.toml, 0 dismissed; 1 for the panel" in cli("verify", sb).stdout
     head = log_json(sb)["head"]
-    r = cli("dismiss", sb, "--kept-aside", h[:12].upper(), "--reason", WHY, "--by", "Cat Member",
-            "--entered-by", "Sam Lee", "--expect-head", head)
+    r = cli(
+        "dismiss",
+        sb,
+        "--kept-aside",
+        h[:12].upper(),
+        "--reason",
+        WHY,
+        "--by",
+        "Cat Member",
+        "--entered-by",
+        "Sam Lee",
+        "--expect-head",
+        head,
+    )
     assert r.returncode == 0, r.stderr
     seq = len(log_entries(sb))
     assert f"recorded entry {seq} (dismissal)" in r.stdout and "committed" in r.stdout
     e = log_entries(sb)[-1]
     assert (e["kind"], e["kept_aside"], e["reason"], e["by"], e["entered_by"]) == (
-        "dismissal", h, WHY, "Cat Member", "Sam Lee")
+        "dismissal",
+        h,
+        WHY,
+        "Cat Member",
+        "Sam Lee",
+    )
     assert git(shared.b, "log", "-1", "--format=%an %s") == (
-        f"Cat Member sessions/stockton: entry {seq} dismissal of kept-aside {h[:12]}")
+        f"Cat Member sessions/stockton: entry {seq} dismissal of kept-aside {h[:12]}"
+    )
     # log: the list of kept-aside entries says who dismissed it, in which entry, and why
     text = cli("log", sb, env={**os.environ, "COLUMNS": "300"}).stdout
     assert "(0 for the panel to settle, 1 dismissed)" in text
@@ -142,8 +161,12 @@ def test_refusals_on_a_real_conflict(shared: Shared) -> None:
     before = (sb / "decisions.toml").read_bytes()
     # unknown hash: refused, listing the entries kept aside
     r = cli("dismiss", sb, "--kept-aside", "0" * 12, "--reason", WHY, "--by", "Ann Chair")
-    assert r.returncode == 2 and "no entry kept aside in decisions.refused.toml has a hash starting 000000000000" \
-        in r.stderr and h in r.stderr and "entry 2 declined 2.1" in r.stderr, r.stderr
+    assert (
+        r.returncode == 2
+        and "no entry kept aside in decisions.refused.toml has a hash starting 000000000000" in r.stderr
+        and h in r.stderr
+        and "entry 2 declined 2.1" in r.stderr
+    ), r.stderr
     # too short a prefix, or not hex
     for bad in (h[:11], "not-a-hash-at-all"):
         r = cli("dismiss", sb, "--kept-aside", bad, "--reason", WHY, "--by", "Ann Chair")
@@ -187,7 +210,9 @@ def test_a_retracted_dismissal_leaves_the_entry_pending_again(shared: Shared) ->
 @needs_git
 def test_a_commit_that_removes_the_dismissed_entry_from_the_kept_aside_file_is_named(shared: Shared) -> None:
     _, sb, mine = conflict(shared)
-    assert cli("dismiss", sb, "--kept-aside", str(mine["hash"])[:12], "--reason", WHY, "--by", "Ann Chair").returncode == 0
+    assert (
+        cli("dismiss", sb, "--kept-aside", str(mine["hash"])[:12], "--reason", WHY, "--by", "Ann Chair").returncode == 0
+    )
     seq = len(log_entries(sb))
     path = sb / gitstore.REFUSED_FILE
     path.write_text("# nothing was ever kept aside here\n")
@@ -202,7 +227,9 @@ def test_a_commit_that_removes_the_dismissed_entry_from_the_kept_aside_file_is_n
 @needs_git
 def test_a_dismissal_arriving_with_its_kept_aside_file_is_adopted_by_sync(shared: Shared) -> None:
     sa, sb, mine = conflict(shared)  # A has not synced since B's replay: the kept-aside file is new to it
-    assert cli("dismiss", sb, "--kept-aside", str(mine["hash"])[:12], "--reason", WHY, "--by", "Ann Chair").returncode == 0
+    assert (
+        cli("dismiss", sb, "--kept-aside", str(mine["hash"])[:12], "--reason", WHY, "--by", "Ann Chair").returncode == 0
+    )
     assert cli("sync", sb).returncode == 0
     r = cli("sync", sa)
     assert r.returncode == 0, r.stderr
@@ -225,6 +252,7 @@ def test_both_offices_dismissing_the_same_entry_replays_and_verifies(shared: Sha
 
 # --- refusals without git: the format, the sign-off, the hash, the prefix ---------------------------
 
+
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
@@ -234,38 +262,64 @@ def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, st
 def kept_aside_file(session: Path, entries: list[dict[str, Any]]) -> None:
     """A kept-aside file as a replay writes it, holding these entries (each with its own hash)."""
     tomli_w = pytest.importorskip("tomli_w")
-    items = [{"at": "2026-12-02T16:00:00Z", "reason": "conflict on 2.1: kept aside for the test",
-              "replayed_onto": "2" * 64, "entry": e} for e in entries]
+    items = [
+        {
+            "at": "2026-12-02T16:00:00Z",
+            "reason": "conflict on 2.1: kept aside for the test",
+            "replayed_onto": "2" * 64,
+            "entry": e,
+        }
+        for e in entries
+    ]
     (session / gitstore.REFUSED_FILE).write_text(tomli_w.dumps({"refused": items}), encoding="utf-8")
 
 
 def kept(kind: str = "dissent", **fields: Any) -> dict[str, Any]:
-    e = {"seq": 2, "at": "2026-12-02T14:00:00Z", "kind": kind, "member": "Bob Member",
-         "reason": "Bob disagrees with the rating of 2.1", "by": "Bob Member", "entered_by": "Bob Member",
-         "prev": "1" * 64, **fields}
+    e = {
+        "seq": 2,
+        "at": "2026-12-02T14:00:00Z",
+        "kind": kind,
+        "member": "Bob Member",
+        "reason": "Bob disagrees with the rating of 2.1",
+        "by": "Bob Member",
+        "entered_by": "Bob Member",
+        "prev": "1" * 64,
+        **fields,
+    }
     e["hash"] = canonical_hash(e)
     return e
 
 
 def present(session: Path) -> None:
-    append_entry(session, load_inspection(session), "attendance",
-                 {"chair": "Ann Chair", "members": ["Bob Member", "Cat Member"], "by": "Ann Chair",
-                  "entered_by": "Ann Chair"})
+    append_entry(
+        session,
+        load_inspection(session),
+        "attendance",
+        {"chair": "Ann Chair", "members": ["Bob Member", "Cat Member"], "by": "Ann Chair", "entered_by": "Ann Chair"},
+    )
 
 
 def test_a_format_2_log_refuses_a_dismissal(stockton_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     e = kept()
     kept_aside_file(stockton_copy, [e])
     before = (stockton_copy / "decisions.toml").read_bytes()
-    code, _, err = run(capsys, "dismiss", stockton_copy, "--kept-aside", e["hash"][:12], "--reason", WHY,
-                       "--by", "Ann Chair")
+    code, _, err = run(
+        capsys, "dismiss", stockton_copy, "--kept-aside", e["hash"][:12], "--reason", WHY, "--by", "Ann Chair"
+    )
     assert code == 2 and "a dismissal is an entry of decision-log format 3" in err and "decisions/2" in err, err
     assert (stockton_copy / "decisions.toml").read_bytes() == before
     # and one put there by hand is no writer's: refused as its shape, before any rule
     log = stockton_copy / "decisions.toml"
     entries = tomllib.loads(log.read_text(encoding="utf-8"))["entry"]
-    forged = {"seq": len(entries) + 1, "at": "2026-12-03T10:00:00Z", "kind": "dismissal", "kept_aside": e["hash"],
-              "reason": WHY, "by": "Ann Chair", "prev": entries[-1]["hash"]}
+    forged = {
+        "seq": len(entries) + 1,
+        "at": "2026-12-03T10:00:00Z",
+        "kind": "dismissal",
+        "kept_aside": e["hash"],
+        "reason": WHY,
+        "by": "Ann Chair",
+        "prev": entries[-1]["hash"],
+    }
     forged["hash"] = canonical_hash(forged)
     log.write_bytes(before + b"\n" + render_entry(forged))
     code, _, err = run(capsys, "verify", stockton_copy)
@@ -293,18 +347,23 @@ def test_after_sign_off_only_a_reopen(stockton_fresh: Path, capsys: pytest.Captu
     assert code == 0 and "recorded entry 15 (dismissal)" in out, err
 
 
-def test_an_ambiguous_prefix_is_refused_naming_each_match(stockton_met: Path, capsys: pytest.CaptureFixture[str],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_ambiguous_prefix_is_refused_naming_each_match(
+    stockton_met: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     a, b = "abcdef012345" + "0" * 52, "abcdef012345" + "1" * 52
-    items = [KeptAside("2026-12-02T16:00:00Z", "conflict", "2" * 64, {"seq": n, "kind": "dissent", "hash": h}, True)
-             for n, h in ((2, a), (3, b))]
+    items = [
+        KeptAside("2026-12-02T16:00:00Z", "conflict", "2" * 64, {"seq": n, "kind": "dissent", "hash": h}, True)
+        for n, h in ((2, a), (3, b))
+    ]
     with pytest.raises(RuleRefused) as refused:
         resolve_kept_aside(items, "ABCDEF012345")
     assert "starts the hashes of 2 entries kept aside" in refused.value.message
     assert a in refused.value.message and b in refused.value.message
     assert resolve_kept_aside(items, "abcdef0123450") == a and resolve_kept_aside(items, b) == b
     monkeypatch.setattr("panel_tui.core.kept_aside.load_kept_aside", lambda _dir: (items, None))
-    code, _, err = run(capsys, "dismiss", stockton_met, "--kept-aside", "abcdef012345", "--reason", WHY, "--by", "Chair")
+    code, _, err = run(
+        capsys, "dismiss", stockton_met, "--kept-aside", "abcdef012345", "--reason", WHY, "--by", "Chair"
+    )
     assert code == 2 and "starts the hashes of 2 entries kept aside; give more digits" in err, err
 
 
@@ -313,8 +372,9 @@ def test_no_kept_aside_file_at_all(stockton_met: Path, capsys: pytest.CaptureFix
     assert code == 2 and "none (this session has no decisions.refused.toml)" in err, err
 
 
-def test_a_hand_made_dismissal_of_an_unknown_hash_does_not_verify(stockton_fresh: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_hand_made_dismissal_of_an_unknown_hash_does_not_verify(
+    stockton_fresh: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     s = stockton_fresh
     kept_aside_file(s, [kept()])
     present(s)
@@ -323,8 +383,16 @@ def test_a_hand_made_dismissal_of_an_unknown_hash_does_not_verify(stockton_fresh
     first = tomllib.loads(base.decode("utf-8"))["entry"][0]
 
     def forge(kept_hash: str) -> None:
-        forged = {"seq": 2, "at": "2026-12-03T10:00:00Z", "kind": "dismissal", "kept_aside": kept_hash,
-                  "reason": WHY, "by": "Ann Chair", "entered_by": "Ann Chair", "prev": first["hash"]}
+        forged = {
+            "seq": 2,
+            "at": "2026-12-03T10:00:00Z",
+            "kind": "dismissal",
+            "kept_aside": kept_hash,
+            "reason": WHY,
+            "by": "Ann Chair",
+            "entered_by": "Ann Chair",
+            "prev": first["hash"],
+        }
         forged["hash"] = canonical_hash(forged)
         log.write_bytes(base + b"\n" + render_entry(forged))
 
@@ -368,6 +436,7 @@ def test_a_log_without_dismissals_never_reads_the_kept_aside_file(stockton_met: 
 
 # --- the format: kinds, shape, key order ------------------------------------------------------------------
 
+
 def test_the_kind_is_format_3_only() -> None:
     assert DISMISSAL not in KINDS and DISMISSAL in ALL_KINDS  # formats 1 and 2 keep their kinds
     e = dict(CASE["entries"][1])
@@ -380,7 +449,16 @@ def test_the_kind_is_format_3_only() -> None:
     with pytest.raises(ShapeError, match="missing key"):
         check_entry({k: v for k, v in e.items() if k != "kept_aside"}, 2, "panel-tui/decisions/3")
     assert list(ordered_entry({k: e[k] for k in reversed(list(e))})) == [
-        "seq", "at", "kind", "kept_aside", "reason", "by", "entered_by", "prev", "hash"]
+        "seq",
+        "at",
+        "kind",
+        "kept_aside",
+        "reason",
+        "by",
+        "entered_by",
+        "prev",
+        "hash",
+    ]
     assert entry_line(e) == f"entry 2 dismissal of kept-aside {e['kept_aside'][:12]}"
 
 
@@ -404,7 +482,7 @@ def test_format_3_golden_bytes_with_dismissals() -> None:
         assert (e["prev"], e["hash"]) == (prev, canonical_hash(e))
         prev = e["hash"]
     assert [e["kind"] for e in entries].count("dismissal") == 3 and "decided_at" in entries[3]
-    assert b'kept_aside = "' in golden and "\t".encode() in golden and "🙂".encode() in golden
+    assert b'kept_aside = "' in golden and b"\t" in golden and "🙂".encode() in golden
 
 
 def test_format_3_golden_bytes_with_dismissals_are_what_tomli_w_1_wrote() -> None:
@@ -458,8 +536,9 @@ def test_the_javascript_verifier_checks_dismissals(tmp_path: Path) -> None:
     # the kept-aside entry changed after it was kept aside: its hash no longer matches, so it names nothing
     shutil.copy(GOLDEN / "log-v3-dismissal.toml", s / "decisions.toml")
     aside = s / gitstore.REFUSED_FILE
-    aside.write_text(aside.read_text(encoding="utf-8").replace("The panel kept the band", "The panel never kept"),
-                     encoding="utf-8")
+    aside.write_text(
+        aside.read_text(encoding="utf-8").replace("The panel kept the band", "The panel never kept"), encoding="utf-8"
+    )
     assert js() == "entry 2: dismisses no entry kept aside"
 
 

@@ -90,8 +90,12 @@ HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.one_of(st.sampled_from(["\n", " ", "\t", "\u200b", "\u202e", "\x1b", "\r", "x"]),
-                                  st.characters()), max_size=200))
+@given(
+    st.text(
+        alphabet=st.one_of(st.sampled_from(["\n", " ", "\t", "\u200b", "\u202e", "\x1b", "\r", "x"]), st.characters()),
+        max_size=200,
+    )
+)
 def test_whatever_the_draft_the_restored_text_hides_nothing(text):
     r = restorable(text)
     assert not any(ch not in "\n\t" and unicodedata.category(ch) in HIDDEN_CATEGORIES for ch in r.text)

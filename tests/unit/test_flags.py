@@ -108,7 +108,8 @@ def _framework_with(tmp_path, fid, **settings):
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[2] / "panel_tui" / "frameworks" / "hmip-yos-2018.toml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     out = text.replace('id = "hmip-yos-2018"', f'id = "{fid}"', 1)
     for key, value in settings.items():
         line = next(x for x in out.splitlines() if x.startswith(f"{key} = "))
@@ -148,10 +149,13 @@ def test_every_trigger_names_a_setting_of_the_frameworks_discretion_table():
 
 def test_a_gap_of_exactly_one_point_is_one_point_and_any_other_gap_is_points(tmp_path):
     """The near-boundary reason counts its points in English: 1 point, 2.5 points, 0.5 points."""
+
     def reason(name, relevant, yes):
         return flag(standard(tmp_path, "2.1", [(relevant, yes), (20, 20), (20, 20)], name), "near-boundary").reason
 
-    assert reason("one", 50, 33) == ("lowest key question 2.1.1 at 66% is 1 point above the 65% boundary: "
-                                     "a lowering to Requires improvement is in question")
+    assert reason("one", 50, 33) == (
+        "lowest key question 2.1.1 at 66% is 1 point above the 65% boundary: "
+        "a lowering to Requires improvement is in question"
+    )
     assert " at 62.5% is 2.5 points below the 65% boundary" in reason("two-and-a-half", 40, 25)
     assert " at 64.5% is 0.5 points below the 65% boundary" in reason("half", 200, 129)

@@ -15,8 +15,15 @@ from rich.text import Text
 
 from panel_tui.core.drafts import get_draft, save_draft
 from panel_tui.modals.form_drafts import DraftKeeper
-from panel_tui.modals.form_model import (FormField, default_value, first_focus, intro_with, lines_of,
-                                         recorded_values, typed_beyond)
+from panel_tui.modals.form_model import (
+    FormField,
+    default_value,
+    first_focus,
+    intro_with,
+    lines_of,
+    recorded_values,
+    typed_beyond,
+)
 
 FIELDS = [
     FormField("to", "Target band (one step)", "select", [("Good", "Good"), ("Outstanding", "Outstanding")]),
@@ -59,8 +66,16 @@ def test_intro_with_one_blank_line_between_and_none_at_the_ends():
 
 
 def test_the_keeper_restores_what_fits_the_fields(tmp_path):
-    save_draft(tmp_path, "discretion 2.2", {"to": "Nowhere", "rationale": "\n\nThe case\n\n", "members": ["Ann"],
-                                            "gone": "a field this form no longer has"})
+    save_draft(
+        tmp_path,
+        "discretion 2.2",
+        {
+            "to": "Nowhere",
+            "rationale": "\n\nThe case\n\n",
+            "members": ["Ann"],
+            "gone": "a field this form no longer has",
+        },
+    )
     keeper = DraftKeeper((tmp_path, "discretion 2.2"), FIELDS)
     values, saved = keeper.read()
     assert values == {"rationale": "The case", "members": ["Ann"]}  # an unknown band and field are not restored

@@ -33,8 +33,9 @@ WHY_KEEP = "Victims were not kept informed often enough: the rating stands."
 
 def cli(*args, cwd=None):
     env = {**os.environ, "PANEL_TUI_ENTERED_BY": "Clerk", "PANEL_TUI_GIT": "0"}
-    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True,
-                          env=env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd
+    )
 
 
 @pytest.fixture
@@ -56,8 +57,19 @@ def answers_csv(path: Path, victims_for_215: int = 10) -> Path:
         rows.append([f"C{i + 1:02d}", *("Yes" if y else "No" for y in yes), "", "", "", ""])
     for i in range(victims_for_215):  # victims' cases: 2.1.5 9 of 10, 2.2.1 9, 2.2.2 6, 2.2.3 N/A in 2
         v = [i < 9, i < 9, i < 6]
-        rows.append([f"V{i + 1:02d}", "", "", "", "", "Yes" if v[0] else "No", "Yes" if v[1] else "No",
-                     "Yes" if v[2] else "No", "N/A" if i >= 8 else "Yes"])
+        rows.append(
+            [
+                f"V{i + 1:02d}",
+                "",
+                "",
+                "",
+                "",
+                "Yes" if v[0] else "No",
+                "Yes" if v[1] else "No",
+                "Yes" if v[2] else "No",
+                "N/A" if i >= 8 else "Yes",
+            ]
+        )
     path.write_text("\n".join(",".join(r) for r in [head, *rows]) + "\n", encoding="utf-8")
     return path
 
@@ -73,7 +85,9 @@ def new_session(repo: Path, fw_id: str, name: str) -> Path:
     text = text.replace("# sample = { children = N, victims = N }", "sample = { children = 20, victims = 10 }")
     proposals = {"1.1": "Good", "1.2": "Outstanding", "1.3": "Good", "2.3": "Requires improvement"}
     for sid, band in proposals.items():
-        text = re.sub(rf'(id = "{re.escape(sid)}"  #[^\n]*\n)', lambda m: m.group(1) + f'proposed = "{band}"\n', text)
+        text = re.sub(
+            rf'(id = "{re.escape(sid)}"  #[^\n]*\n)', lambda m, band=band: m.group(1) + f'proposed = "{band}"\n', text
+        )
     (d / "inspection.toml").write_text(text, encoding="utf-8")
     return d
 
@@ -108,7 +122,10 @@ def test_both_types_check_and_state_their_shape(repo):
     assert full.sample_names == cv.sample_names == ["children", "victims"]
     assert full.sample_of("2.1") == "children" and full.sample_of("2.1", "2.1.5") == "victims"
     assert full.sample_of("2.2", "2.2.1") == "victims" and full.sample_of("1.1") is None
-    assert full.domains == {"1": "Organisational delivery", "2": "Work with children and victims"}  # one domain, two samples
+    assert full.domains == {
+        "1": "Organisational delivery",
+        "2": "Work with children and victims",
+    }  # one domain, two samples
     assert full.max_score == 18 and cv.max_score == 6  # each type's overall is over the standards it counts
     assert [s.id for s in cv.standards if s.counted] == ["2.1", "2.2"] and not cv.standard("2.3").counted
     shown = json.loads(cli("framework", "show", FULL, repo / "2025", "--json").stdout)["framework"]
@@ -123,10 +140,13 @@ def test_new_without_framework_names_both_types_in_force(repo):
     assert "choose one with --framework ID" in proc.stderr
 
 
-@pytest.mark.parametrize("fw_id,score,overall,computed_score,computed_overall", [
-    (FULL, 11, "Good", 10, "Requires improvement"),  # 2+3+2 (judgement) + 2 (uplifted) + 1 + 1 = 11 of 18
-    (CV, 3, "Good", 2, "Requires improvement"),      # 2.1 and 2.2 only: 2 (uplifted) + 1 = 3 of 6
-])
+@pytest.mark.parametrize(
+    "fw_id,score,overall,computed_score,computed_overall",
+    [
+        (FULL, 11, "Good", 10, "Requires improvement"),  # 2+3+2 (judgement) + 2 (uplifted) + 1 + 1 = 11 of 18
+        (CV, 3, "Good", 2, "Requires improvement"),  # 2.1 and 2.2 only: 2 (uplifted) + 1 = 3 of 6
+    ],
+)
 def test_rated_end_to_end(repo, tmp_path, fw_id, score, overall, computed_score, computed_overall):
     d = new_session(repo, fw_id, fw_id)
     proc = cli("import-cases", d, answers_csv(tmp_path / "answers.csv"))
@@ -137,7 +157,11 @@ def test_rated_end_to_end(repo, tmp_path, fw_id, score, overall, computed_score,
     s21, s22 = r.standard("2.1"), r.standard("2.2")
     assert (s21.computed, s21.lowest_questions, s21.lowest_percent) == ("Requires improvement", ["2.1.2"], Fraction(65))
     assert "one-case" in s21.flag_names and (s22.computed, s22.lowest_questions) == ("Requires improvement", ["2.2.2"])
-    assert (r.computed_score, r.computed_overall, r.max_score) == (computed_score, computed_overall, 18 if fw_id == FULL else 6)
+    assert (r.computed_score, r.computed_overall, r.max_score) == (
+        computed_score,
+        computed_overall,
+        18 if fw_id == FULL else 6,
+    )
 
     meeting(d)
     assert cli("verify", d).returncode == 0
@@ -151,9 +175,11 @@ def test_rated_end_to_end(repo, tmp_path, fw_id, score, overall, computed_score,
 
     paras = cli("paragraphs", d)
     assert paras.returncode == 0, paras.stderr
-    assert ("Work with children was originally assessed as 'Requires improvement': its lowest-scoring key question, "
-            "'TEST: planning keeps the child safe', was answered 'Yes' in 13 of 20 cases (65%). We applied professional "
-            f"discretion to this score, uplifting it to 'Good'. {WHY_UP}.") in paras.stdout
+    assert (
+        "Work with children was originally assessed as 'Requires improvement': its lowest-scoring key question, "
+        "'TEST: planning keeps the child safe', was answered 'Yes' in 13 of 20 cases (65%). We applied professional "
+        f"discretion to this score, uplifting it to 'Good'. {WHY_UP}."
+    ) in paras.stdout
     every = json.loads(cli("paragraphs", d, "--all", "--json").stdout)
     kinds = {p["standard"]: p["kind"] for p in every["paragraphs"]}
     assert kinds["2.1"] == "discretion" and kinds["2.2"] == "declined" and kinds["2.3"] == "ratification"
@@ -176,10 +202,18 @@ def test_a_percent_only_question_uses_its_own_samples_bases(repo):
     """One-case on a published % alone is judged on the bases its own sample allows."""
     d = new_session(repo, FULL, "pct")
     text = (d / "inspection.toml").read_text(encoding="utf-8")
-    figures = {"2.1.1": "percent = 90", "2.1.2": "percent = 90", "2.1.3": "percent = 90", "2.1.4": "percent = 90",
-               "2.1.5": "percent = 70", "2.2.1": "percent = 90", "2.2.2": "percent = 90", "2.2.3": "percent = 90"}
+    figures = {
+        "2.1.1": "percent = 90",
+        "2.1.2": "percent = 90",
+        "2.1.3": "percent = 90",
+        "2.1.4": "percent = 90",
+        "2.1.5": "percent = 70",
+        "2.2.1": "percent = 90",
+        "2.2.2": "percent = 90",
+        "2.2.3": "percent = 90",
+    }
     for qid, fig in figures.items():
-        text = re.sub(rf'(id = "{re.escape(qid)}"  #[^\n]*\n)', lambda m: m.group(1) + fig + "\n", text)
+        text = re.sub(rf'(id = "{re.escape(qid)}"  #[^\n]*\n)', lambda m, fig=fig: m.group(1) + fig + "\n", text)
     (d / "inspection.toml").write_text(text, encoding="utf-8")
     insp = load_inspection(d)
     s21 = rate(insp).standard("2.1")

@@ -41,10 +41,22 @@ def test_2021_policy_standards_carry_their_key_questions():
 def test_every_rule_says_whose_it_is(fw_id):
     fw = load_framework(fw_id)
     owners = {r.id: r.owner for r in fw.rules}
-    for rid in ("bands", "lowest-key-question", "overall", "discretion.near_boundary_points",
-                "discretion.one_case", "discretion.small_sample_cases"):
+    for rid in (
+        "bands",
+        "lowest-key-question",
+        "overall",
+        "discretion.near_boundary_points",
+        "discretion.one_case",
+        "discretion.small_sample_cases",
+    ):
         assert owners[rid] == "inspectorate" and fw.rule(rid).source
-    for rid in ("discretion.steps", "flag-directions", "panel.quorum_members", "discretion.one_case_possible", "wilson-interval"):
+    for rid in (
+        "discretion.steps",
+        "flag-directions",
+        "panel.quorum_members",
+        "discretion.one_case_possible",
+        "wilson-interval",
+    ):
         assert owners[rid] == "panel-tui" and fw.rule(rid).note
     for rid in ("discretion.near_boundary_points", "discretion.one_case", "discretion.small_sample_cases"):
         assert fw.rule(rid).in_force  # dated per framework
@@ -57,10 +69,10 @@ def test_discretion_rules_dated_from_the_sources():
     assert "Leeds" in fw18.rule("discretion.near_boundary_points").note
 
 
-@pytest.mark.parametrize("bad,message", [
-    ('owner = "someone"', "is not one of: inspectorate, panel-tui"),
-    ('owner = "inspectorate"', "needs its source"),
-])
+@pytest.mark.parametrize(
+    "bad,message",
+    [('owner = "someone"', "is not one of: inspectorate, panel-tui"), ('owner = "inspectorate"', "needs its source")],
+)
 def test_rule_notes_are_checked(tmp_path, bad, message):
     path = load_framework("hmip-yjs-2021").path
     text = path.read_text(encoding="utf-8") + f'\n[[rule]]\nid = "extra"\n{bad}\n'

@@ -36,8 +36,9 @@ BUNDLED = {"hmip-yos-2018": FRAMEWORK_DIR / "hmip-yos-2018.toml", "hmip-yjs-2021
 
 def cli(*args, cwd=None):
     env = {**os.environ, "PANEL_TUI_ENTERED_BY": "Clerk", "PANEL_TUI_GIT": "0"}
-    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True,
-                          env=env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd
+    )
 
 
 def own_framework(folder: Path, new_id: str, base: str = "hmip-yjs-2021", edit=None) -> Path:
@@ -55,12 +56,14 @@ def session_on(folder: Path, fw_id: str, source: str = "hammersmith-2022") -> Pa
     """The Hammersmith inspection (2021 framework) moved under ``folder``, naming ``fw_id``."""
     folder.mkdir(parents=True, exist_ok=True)
     text = (SESSIONS / source / "inspection.toml").read_text(encoding="utf-8")
-    (folder / "inspection.toml").write_text(text.replace('framework = "hmip-yjs-2021"', f'framework = "{fw_id}"'),
-                                            encoding="utf-8")
+    (folder / "inspection.toml").write_text(
+        text.replace('framework = "hmip-yjs-2021"', f'framework = "{fw_id}"'), encoding="utf-8"
+    )
     return folder
 
 
 # --- where they are found -----------------------------------------------------------------------
+
 
 def test_bundled_bytes_unchanged_and_pinned_by_the_example_logs():
     for name in ("stockton-2021", "leeds-2019", "hammersmith-2022", "lincolnshire-2023"):
@@ -118,13 +121,17 @@ def test_an_id_two_files_give_is_refused_naming_both(tmp_path, where):
 
 
 def test_a_malformed_framework_in_a_folder_is_refused_with_file_place_and_fix(tmp_path):
-    bad = own_framework(tmp_path / "frameworks", "insp-bad",
-                        edit=lambda t: t.replace("min_percent = 65", 'min_percent = "sixty-five"'))
+    bad = own_framework(
+        tmp_path / "frameworks", "insp-bad", edit=lambda t: t.replace("min_percent = 65", 'min_percent = "sixty-five"')
+    )
     own_framework(tmp_path / "frameworks", "insp-good")
     s = session_on(tmp_path / "s", "insp-bad")
     proc = cli("rate", s)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert f"{bad}: [[band]] 3: 'min_percent' is 'sixty-five': it must be a number. Fix: write min_percent = 50." in proc.stderr
+    assert (
+        f"{bad}: [[band]] 3: 'min_percent' is 'sixty-five': it must be a number. Fix: write min_percent = 50."
+        in proc.stderr
+    )
     listed = cli("framework", "list", tmp_path)
     assert listed.returncode == 2 and "insp-good" in listed.stdout and "insp-bad" not in listed.stdout
     assert str(bad) in listed.stderr
@@ -138,9 +145,12 @@ def test_check_names_each_problem(tmp_path):
         t = t.replace('id = "2.4"\n', 'id = "2.3"\n')  # a standard given twice
         t = t.replace('{ id = "2.4.1"', '{ id = "2.1.1"')  # a key question in two standards
         t = t.replace('name = "Reviewing"\nkind = "cases"', 'name = "Reviewing"\nkind = "cases"\nquestion_ = 1')
-        t = t.replace('[[domain]]\nid = "4"\nname = "Resettlement"',
-                      '[[domain]]\nid = "4"\nname = "Resettlement"\nsample = "custody"')  # drawn on by no standard
+        t = t.replace(
+            '[[domain]]\nid = "4"\nname = "Resettlement"',
+            '[[domain]]\nid = "4"\nname = "Resettlement"\nsample = "custody"',
+        )  # drawn on by no standard
         return t + '\n[[standard]]\nid = "5.1"\ndomain = "4"\nname = "Empty"\nkind = "cases"\n'  # no key questions
+
     p = own_framework(tmp_path / "frameworks", "insp-x", edit=edit)
     proc = cli("framework", "check", p)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
@@ -176,7 +186,7 @@ def test_id_must_match_the_file_name(tmp_path):
     with pytest.raises(InputError, match="does not match the file name"):
         load_framework("insp-b", near=tmp_path)
     proc = cli("framework", "check", tmp_path / "frameworks" / "insp-b.toml")
-    assert proc.returncode == 2 and "name the file insp-a.toml, or set id = \"insp-b\"" in proc.stderr
+    assert proc.returncode == 2 and 'name the file insp-a.toml, or set id = "insp-b"' in proc.stderr
 
 
 def test_hostile_names_are_shown_visibly_never_raw(tmp_path):
@@ -194,12 +204,12 @@ def test_no_traceback_on_any_one_line_removed_or_any_value_retyped(tmp_path):
     is either still a good framework or refused as an InputError (never another exception)."""
     text = BUNDLED["hmip-yjs-2021"].read_text(encoding="utf-8")
     lines = text.splitlines()
-    variants = ["\n".join(lines[:i] + lines[i + 1:]) for i in range(len(lines))]
+    variants = ["\n".join(lines[:i] + lines[i + 1 :]) for i in range(len(lines))]
     for i, line in enumerate(lines):
         m = re.match(r"(\s*[a-z_]+ = )(.*)", line)
         if m:
             for other in ('"x"', "7", "true", "[1, 2]", "{ a = 1 }", "2021-10-13", '"\\u001b"', "-3"):
-                variants.append("\n".join(lines[:i] + [m.group(1) + other] + lines[i + 1:]))
+                variants.append("\n".join(lines[:i] + [m.group(1) + other] + lines[i + 1 :]))
     p = tmp_path / "hmip-yjs-2021.toml"
     for v in variants:
         data = v.encode()
@@ -214,6 +224,7 @@ def test_no_traceback_on_any_one_line_removed_or_any_value_retyped(tmp_path):
 
 
 # --- dates in force ---------------------------------------------------------------------------
+
 
 def test_bundled_dates_in_force_with_their_sources():
     fw18, fw21 = load_framework("hmip-yos-2018"), load_framework("hmip-yjs-2021")
@@ -232,11 +243,17 @@ def test_bundled_dates_in_force_with_their_sources():
 
 def test_dates_in_the_framework_file_or_beside_it_never_both(tmp_path):
     folder = tmp_path / "frameworks"
-    own_framework(folder, "insp-a", edit=lambda t: t.replace(
-        'title = "', 'in_force = { from = 2026-01-01, source = "our board minute 12" }\ntitle = "', 1))
+    own_framework(
+        folder,
+        "insp-a",
+        edit=lambda t: t.replace(
+            'title = "', 'in_force = { from = 2026-01-01, source = "our board minute 12" }\ntitle = "', 1
+        ),
+    )
     assert str(load_framework("insp-a", near=tmp_path).in_force.start) == "2026-01-01"
-    (folder / "in_force.toml").write_text('[insp-a]\nfrom = 2026-02-01\n\n[insp-gone]\nfrom = 2020-01-01\n',
-                                          encoding="utf-8")
+    (folder / "in_force.toml").write_text(
+        "[insp-a]\nfrom = 2026-02-01\n\n[insp-gone]\nfrom = 2020-01-01\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match="also given in"):
         load_framework("insp-a", near=tmp_path)
     found = catalogue(tmp_path)
@@ -246,10 +263,17 @@ def test_dates_in_the_framework_file_or_beside_it_never_both(tmp_path):
     assert any("'until' (2025-01-01) is before 'from' (2026-02-01)" in str(p) for p in problems)
 
 
-@pytest.mark.parametrize("fieldwork,picked", [
-    ("2019-06", "hmip-yos-2018"), ("2020-09-21", "hmip-yos-2018"), ("2021-10-12", "hmip-yos-2018"),
-    ("2021-10-13", "hmip-yjs-2021"), ("2022-07-18", "hmip-yjs-2021"), ("2023-01", "hmip-yjs-2021"),
-])
+@pytest.mark.parametrize(
+    "fieldwork,picked",
+    [
+        ("2019-06", "hmip-yos-2018"),
+        ("2020-09-21", "hmip-yos-2018"),
+        ("2021-10-12", "hmip-yos-2018"),
+        ("2021-10-13", "hmip-yjs-2021"),
+        ("2022-07-18", "hmip-yjs-2021"),
+        ("2023-01", "hmip-yjs-2021"),
+    ],
+)
 def test_new_picks_the_framework_in_force_and_names_it(tmp_path, fieldwork, picked):
     d = tmp_path / "s"
     proc = cli("new", d, "--service", "Test YJS", "--fieldwork", fieldwork)
@@ -264,27 +288,35 @@ def test_new_warns_in_one_line_when_the_chosen_framework_was_not_in_force(tmp_pa
     proc = cli("new", tmp_path / "a", "--framework", "hmip-yos-2018", "--service", "S", "--fieldwork", "2024-05-13")
     assert proc.returncode == 0 and (tmp_path / "a" / "inspection.toml").exists()
     assert proc.stderr.count("\n") == 1
-    assert proc.stderr.startswith("panel-tui: warning: hmip-yos-2018 was not in force on the fieldwork date 2024-05-13 "
-                                  "(in force 2018-06-01 to 2021-10-12)")
+    assert proc.stderr.startswith(
+        "panel-tui: warning: hmip-yos-2018 was not in force on the fieldwork date 2024-05-13 "
+        "(in force 2018-06-01 to 2021-10-12)"
+    )
     quiet = cli("new", tmp_path / "b", "--framework", "hmip-yjs-2021", "--service", "S", "--fieldwork", "2024-05-13")
     assert quiet.returncode == 0 and quiet.stderr == "" and "framework hmip-yjs-2021 (" not in quiet.stdout
     month = cli("new", tmp_path / "c", "--framework", "hmip-yjs-2021", "--service", "S", "--fieldwork", "2021-10")
     assert month.returncode == 0 and month.stderr == ""  # in force on some day of that month
 
 
-@pytest.mark.parametrize("fieldwork,message", [
-    ("2021-10", "2 frameworks were in force on 2021-10: hmip-yos-2018 (2018-06-01 to 2021-10-12); hmip-yjs-2021"),
-    ("2026-01-05", "no framework found was in force on 2026-01-05"),
-    ("2017-01-05", "no framework found was in force on 2017-01-05"),
-])
+@pytest.mark.parametrize(
+    "fieldwork,message",
+    [
+        ("2021-10", "2 frameworks were in force on 2021-10: hmip-yos-2018 (2018-06-01 to 2021-10-12); hmip-yjs-2021"),
+        ("2026-01-05", "no framework found was in force on 2026-01-05"),
+        ("2017-01-05", "no framework found was in force on 2017-01-05"),
+    ],
+)
 def test_new_refuses_when_the_date_does_not_settle_it(tmp_path, fieldwork, message):
     proc = cli("new", tmp_path / "s", "--service", "S", "--fieldwork", fieldwork)
     assert proc.returncode == 2 and message in proc.stderr and not (tmp_path / "s").exists()
 
 
 def test_new_picks_the_inspectorates_own_framework_by_its_dates(tmp_path):
-    own_framework(tmp_path / "frameworks", "insp-2026", edit=lambda t: t.replace(
-        'title = "', 'in_force = { from = 2026-01-01 }\ntitle = "', 1))
+    own_framework(
+        tmp_path / "frameworks",
+        "insp-2026",
+        edit=lambda t: t.replace('title = "', 'in_force = { from = 2026-01-01 }\ntitle = "', 1),
+    )
     proc = cli("new", tmp_path / "2026" / "s", "--service", "S", "--fieldwork", "2026-03-02")
     assert proc.returncode == 0, proc.stderr
     assert "framework insp-2026 (" in proc.stdout
@@ -305,14 +337,22 @@ def test_list_and_show(tmp_path):
     assert "hmip-yjs-2021  2021-10-13 to 2025-03-31  HMI Probation youth justice services standards" in text
     assert "insp-a  dates in force not given" in text
     show = cli("framework", "show", "hmip-yos-2018").stdout
-    for part in ("in force: 2018-06-01 to 2021-10-12", "Requires improvement: from 50%, score 1", "2.2.2 Planning",
-                 "near-boundary within 5 points", "a chair and at least 2 members", "samples", "provenance",
-                 "3.4 Joint working (cases, counted, sample out_of_court)"):
+    for part in (
+        "in force: 2018-06-01 to 2021-10-12",
+        "Requires improvement: from 50%, score 1",
+        "2.2.2 Planning",
+        "near-boundary within 5 points",
+        "a chair and at least 2 members",
+        "samples",
+        "provenance",
+        "3.4 Joint working (cases, counted, sample out_of_court)",
+    ):
         assert part in show, part
     assert cli("framework", "show", "nope").returncode == 2
 
 
 # --- docs/frameworks.md -------------------------------------------------------------------------
+
 
 def test_the_guide_uses_only_keys_the_reader_accepts():
     from panel_tui.core.framework.checks import _KEYS, _TOP_KEYS
@@ -337,11 +377,16 @@ def test_the_guide_uses_only_keys_the_reader_accepts():
 def test_the_guides_worked_example(tmp_path):
     """The revision of hmip-yjs-2021 the guide walks through: copy, new id and dates, 4.1 counted."""
     repo = tmp_path / "panels"
-    p = own_framework(repo / "frameworks", "insp-yjs-2021-r", edit=lambda t: t.replace(
-        'title = "HMI Probation youth justice services standards, 2021 revision"',
-        'title = "Youth justice standards, 2021 revision with resettlement counted"\n'
-        'in_force = { from = 2026-04-01, source = "Board decision 2026/14", note = "Resettlement counted from April 2026." }'
-    ).replace("counted = false", "counted = true"))
+    p = own_framework(
+        repo / "frameworks",
+        "insp-yjs-2021-r",
+        edit=lambda t: t.replace(
+            'title = "HMI Probation youth justice services standards, 2021 revision"',
+            'title = "Youth justice standards, 2021 revision with resettlement counted"\n'
+            'in_force = { from = 2026-04-01, source = "Board decision 2026/14", '
+            'note = "Resettlement counted from April 2026." }',
+        ).replace("counted = false", "counted = true"),
+    )
     assert cli("framework", "check", p).returncode == 0
     proc = cli("new", repo / "2026" / "stockton", "--service", "Stockton-on-Tees YJS", "--fieldwork", "2026-05-11")
     assert proc.returncode == 0, proc.stderr
@@ -356,14 +401,17 @@ def test_files_that_are_no_framework_are_named_never_a_hang_or_traceback(tmp_pat
     (folder / "dir.toml").mkdir()
     (folder / "big.toml").write_bytes(b"a" * 2_000_000)
     (folder / "bare.toml").write_text('[framework]\nid = "bare"\n', encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "framework", "list", str(tmp_path)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "panel_tui", "framework", "list", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     for name in ("fifo.toml", "dir.toml"):
         assert f"{folder / name}: is not a regular file, so it is not a framework." in proc.stderr
     assert "big.toml: framework file is 2,000,000 bytes, over the 1,048,576-byte limit" in proc.stderr
-    assert ("bare.toml: [framework]: missing key 'title' (and 5 more problems: panel-tui framework check "
-            in proc.stderr)
+    assert "bare.toml: [framework]: missing key 'title' (and 5 more problems: panel-tui framework check " in proc.stderr
     checked = cli("framework", "check", folder / "bare.toml")
     assert "missing table [discretion]" in checked.stderr and "missing key 'near_boundary_points'" not in checked.stderr
     assert "hmip-yjs-2021" in proc.stdout  # the good ones are still listed

@@ -20,8 +20,7 @@ pytestmark = needs_git
 
 
 def cli(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True,
-                          env=env)
+    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True, env=env)
 
 
 def record(session: Path, kind: str, **fields: object) -> dict:
@@ -48,13 +47,24 @@ def log_entries(session: Path) -> list[dict]:
 
 
 SIGN_OFF_SCRIPT = [
-    ("ratify", "--standard", "1.1"), ("ratify", "--standard", "1.2"), ("ratify", "--standard", "1.3"),
+    ("ratify", "--standard", "1.1"),
+    ("ratify", "--standard", "1.2"),
+    ("ratify", "--standard", "1.3"),
     ("ratify", "--standard", "1.4"),
     ("decline", "--standard", "2.1", "--reason", "The panel kept the band on the evidence"),
-    ("decide", "--standard", "2.2", "--to", "Good", "--rationale",
-     "Practice seen in the cases was consistently good on the whole"),
-    *[("decline", "--standard", s, "--reason", "The panel kept the band on the evidence")
-      for s in ("2.4", "3.1", "3.2", "3.3", "3.4")],
+    (
+        "decide",
+        "--standard",
+        "2.2",
+        "--to",
+        "Good",
+        "--rationale",
+        "Practice seen in the cases was consistently good on the whole",
+    ),
+    *[
+        ("decline", "--standard", s, "--reason", "The panel kept the band on the evidence")
+        for s in ("2.4", "3.1", "3.2", "3.3", "3.4")
+    ],
 ]
 
 
@@ -67,21 +77,36 @@ def complete_meeting(session: Path) -> None:
 
 # --- every entry a commit -------------------------------------------------------------------------
 
+
 def test_each_cli_entry_is_one_commit_authored_by_its_by(shared: Shared) -> None:
     s = shared.session(shared.a)
     r = cli("attend", s, "--chair", "Ann Chair", "--member", "Bob <Member>", "--member", "Cat Member")
     assert r.returncode == 0, r.stderr
     assert "committed" in r.stdout
-    r = cli("decide", s, "--standard", "2.2", "--to", "Good", "--rationale",
-            "Practice seen in the cases was consistently good", "--by", "Ann Chair")
+    r = cli(
+        "decide",
+        s,
+        "--standard",
+        "2.2",
+        "--to",
+        "Good",
+        "--rationale",
+        "Practice seen in the cases was consistently good",
+        "--by",
+        "Ann Chair",
+    )
     assert r.returncode == 0, r.stderr
     r = cli("dissent", s, "--member", "Bob <Member>", "--reason", "The sample is too small to move the band")
     assert r.returncode == 0, r.stderr
     subjects = git(shared.a, "log", "--format=%s|%an|%ae|%cn").splitlines()
-    assert subjects[0] == "sessions/stockton: entry 3 dissent of Bob <Member>|Bob Member|" + gitstore.AUTHOR_EMAIL + \
-        "|Office Laptop"  # git forbids < and > in a name: left out of the author, kept in the message
-    assert subjects[1] == ("sessions/stockton: entry 2 discretion 2.2 Requires improvement -> Good|Ann Chair|"
-                           f"{gitstore.AUTHOR_EMAIL}|Office Laptop")
+    assert (
+        subjects[0]
+        == "sessions/stockton: entry 3 dissent of Bob <Member>|Bob Member|" + gitstore.AUTHOR_EMAIL + "|Office Laptop"
+    )  # git forbids < and > in a name: left out of the author, kept in the message
+    assert subjects[1] == (
+        "sessions/stockton: entry 2 discretion 2.2 Requires improvement -> Good|Ann Chair|"
+        f"{gitstore.AUTHOR_EMAIL}|Office Laptop"
+    )
     assert subjects[2].startswith("sessions/stockton: entry 1 attendance|Ann Chair|")
     # only decisions.toml: nothing else in the commit, nothing left to commit, lock file ignored
     assert git(shared.a, "show", "--name-only", "--format=", "HEAD") == "sessions/stockton/decisions.toml"
@@ -108,7 +133,9 @@ def test_other_staged_changes_stay_staged_and_out_of_the_entry_commit(shared: Sh
     git(shared.a, "add", "notes.md")
     attend(s)  # the first entry: its commit takes the session's copy of its rules too (format 4)
     assert git(shared.a, "show", "--name-only", "--format=", "HEAD").split() == [
-        "sessions/stockton/decisions.toml", "sessions/stockton/framework.toml"]
+        "sessions/stockton/decisions.toml",
+        "sessions/stockton/framework.toml",
+    ]
     assert git(shared.a, "diff", "--cached", "--name-only") == "notes.md"
     dissent(s, "Bob Member", 1)
     assert git(shared.a, "show", "--name-only", "--format=", "HEAD") == "sessions/stockton/decisions.toml"
@@ -133,7 +160,9 @@ def test_sign_off_makes_an_annotated_tag(shared: Shared) -> None:
     assert git(shared.a, "cat-file", "-t", "panel/sessions/stockton/sign-off-13") == "tag"
     msg = git(shared.a, "tag", "-l", "--format=%(contents)", "panel/sessions/stockton/sign-off-13")
     assert log_entries(s)[-1]["hash"] in msg
-    assert git(shared.a, "rev-parse", "panel/sessions/stockton/sign-off-13^{commit}") == git(shared.a, "rev-parse", "HEAD")
+    assert git(shared.a, "rev-parse", "panel/sessions/stockton/sign-off-13^{commit}") == git(
+        shared.a, "rev-parse", "HEAD"
+    )
     # sync pushes the tag with the commits
     assert cli("sync", s).returncode == 0
     assert git(shared.remote, "tag", "-l") == "panel/sessions/stockton/sign-off-13"
@@ -143,8 +172,9 @@ def test_sign_off_tag_is_signed_when_git_is_configured_to_sign(shared: Shared, t
     if shutil.which("ssh-keygen") is None:
         pytest.skip("ssh-keygen is not installed, so no signing key can be made for the test")
     key = tmp_path / "signing_key"
-    made = subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", str(key)],
-                          capture_output=True)
+    made = subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", str(key)], capture_output=True
+    )
     if made.returncode != 0:
         pytest.skip(f"ssh-keygen could not make a key: {made.stderr.decode().strip()}")
     git(shared.a, "config", "gpg.format", "ssh")
@@ -198,6 +228,7 @@ def test_a_failing_commit_keeps_the_entry_and_says_what_to_do(shared: Shared) ->
 
 
 # --- sync -----------------------------------------------------------------------------------------
+
 
 def test_sync_pushes_and_the_other_office_pulls_the_entries(shared: Shared) -> None:
     sa, sb = shared.session(shared.a), shared.session(shared.b)
@@ -286,7 +317,7 @@ def test_replay_keeps_aside_an_entry_the_rules_now_refuse(shared: Shared) -> Non
     assert entries[-1]["kind"] == "sign-off" and len(entries) == 13
     aside = tomllib.loads((sb / gitstore.REFUSED_FILE).read_text())["refused"]
     assert aside[0]["entry"] == late and "signed off" in aside[0]["reason"]
-    assert git(shared.b, "ls-files", "sessions/stockton") .count(gitstore.REFUSED_FILE) == 1
+    assert git(shared.b, "ls-files", "sessions/stockton").count(gitstore.REFUSED_FILE) == 1
     assert cli("verify", sb).returncode == 0  # the refused entry is accounted for, not dropped
     assert git(shared.remote, "show", f"main:sessions/stockton/{gitstore.REFUSED_FILE}")
 
@@ -350,6 +381,7 @@ def test_sync_outside_git_and_without_upstream(shared: Shared, stockton_fresh: P
 
 # --- history as the anchor --------------------------------------------------------------------------
 
+
 def test_a_commit_that_drops_an_entry_fails_verify_naming_it(shared: Shared) -> None:
     s = shared.session(shared.a)
     attend(s)
@@ -359,10 +391,17 @@ def test_a_commit_that_drops_an_entry_fails_verify_naming_it(shared: Shared) -> 
     cut = text[: text.rindex("\n[[entry]]\n")]  # the last entry cut off: the chain still verifies
     (s / "decisions.toml").write_text(cut)
     git(shared.a, "add", ".")
-    subprocess.run(["git", "-c", "user.name=Mallory Editor", "-c", "user.email=m@example.invalid", "commit", "-q",
-                    "-m", "tidy"], cwd=shared.a, check=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "Mallory Editor", "GIT_AUTHOR_EMAIL": "m@example.invalid",
-                        "GIT_AUTHOR_DATE": "2026-11-20T09:30:00Z"})
+    subprocess.run(
+        ["git", "-c", "user.name=Mallory Editor", "-c", "user.email=m@example.invalid", "commit", "-q", "-m", "tidy"],
+        cwd=shared.a,
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "Mallory Editor",
+            "GIT_AUTHOR_EMAIL": "m@example.invalid",
+            "GIT_AUTHOR_DATE": "2026-11-20T09:30:00Z",
+        },
+    )
     r = cli("verify", s)
     assert r.returncode == 1
     sha = git(shared.a, "rev-parse", "--short=10", "HEAD")
@@ -422,6 +461,7 @@ def test_tag_names_are_valid_refs() -> None:
 
 # --- accepted rewrites, concurrency, pieces ---------------------------------------------------------
 
+
 def drop_last_entry_and_commit(shared: Shared, s: Path) -> str:
     text = (s / "decisions.toml").read_text()
     (s / "decisions.toml").write_text(text[: text.rindex("\n[[entry]]\n")])
@@ -435,19 +475,28 @@ def test_a_rewrite_is_accepted_only_when_listed_in_the_committed_file(shared: Sh
     dissent(s, "Bob Member", 1)
     sha = drop_last_entry_and_commit(shared, s)
     accepted = shared.a / gitstore.ACCEPTED_FILE
-    accepted.write_text(f'[[rewrite]]\ncommit = "{sha}"\npath = "sessions/stockton/decisions.toml"\n'
-                        'reason = "examples rebuilt for a new format"\n')
+    accepted.write_text(
+        f'[[rewrite]]\ncommit = "{sha}"\npath = "sessions/stockton/decisions.toml"\n'
+        'reason = "examples rebuilt for a new format"\n'
+    )
     assert cli("verify", s).returncode == 1  # not committed yet: not on the record
     git(shared.a, "add", gitstore.ACCEPTED_FILE)
     git(shared.a, "commit", "-q", "-m", "accept the rebuild")
     r = cli("verify", s)
     assert r.returncode == 0, r.stderr
-    assert (f"but 1 rewrite accepted on the record in .panel-tui-accepted.toml (examples rebuilt for a new format): "
-            f"{sha[:10]} drops entry 2") in r.stdout
+    assert (
+        f"but 1 rewrite accepted on the record in .panel-tui-accepted.toml (examples rebuilt for a new format): "
+        f"{sha[:10]} drops entry 2"
+    ) in r.stdout
     # a pattern, a missing commit or another path accepts nothing (issue 20: path = "*" laundered any rewrite)
-    for table in (f'commit = "{sha[:12]}"\npath = "sessions/stockton/decisions.toml"', f'commit = "{sha[:12]}"\npath = "*"', f'commit = "{sha[:12]}"\npath = "sessions/*/decisions.toml"',
-                  'path = "sessions/stockton/decisions.toml"', f'commit = "{sha[:12]}"\npath = "other/decisions.toml"',
-                  f'commit = "{sha[:12]}"\npath = "sessions/stockton/decisions.toml"\nreason = " "'):
+    for table in (
+        f'commit = "{sha[:12]}"\npath = "sessions/stockton/decisions.toml"',
+        f'commit = "{sha[:12]}"\npath = "*"',
+        f'commit = "{sha[:12]}"\npath = "sessions/*/decisions.toml"',
+        'path = "sessions/stockton/decisions.toml"',
+        f'commit = "{sha[:12]}"\npath = "other/decisions.toml"',
+        f'commit = "{sha[:12]}"\npath = "sessions/stockton/decisions.toml"\nreason = " "',
+    ):
         reason = "" if "reason" in table else '\nreason = "elsewhere"'
         accepted.write_text(f"[[rewrite]]\n{table}{reason}\n")
         git(shared.a, "commit", "-q", "-am", "narrow the acceptance")
@@ -456,8 +505,10 @@ def test_a_rewrite_is_accepted_only_when_listed_in_the_committed_file(shared: Sh
 
 
 def test_the_core_git_module_imports_no_ui() -> None:
-    code = ("import sys, panel_tui.core.gitstore; bad = [m for m in ('textual', 'rich') if m in sys.modules]; "
-            "sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, panel_tui.core.gitstore; bad = [m for m in ('textual', 'rich') if m in sys.modules]; "
+        "sys.exit(1 if bad else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
@@ -484,8 +535,10 @@ def test_concurrent_writers_in_one_repository_leave_every_entry_committed(shared
     git(shared.a, "commit", "-q", "-m", "second session")
     attend(s1)
     attend(s2)
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(d), who, "8"], stderr=subprocess.PIPE, text=True)
-             for d, who in ((s1, "Ann Office"), (s1, "Bob Member"), (s2, "Cat Member"))]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(d), who, "8"], stderr=subprocess.PIPE, text=True)
+        for d, who in ((s1, "Ann Office"), (s1, "Bob Member"), (s2, "Cat Member"))
+    ]
     for p in procs:
         assert p.wait(timeout=120) == 0, p.stderr.read() if p.stderr else ""
     assert git(shared.a, "status", "--porcelain", "--untracked-files=all") == ""
@@ -494,10 +547,23 @@ def test_concurrent_writers_in_one_repository_leave_every_entry_committed(shared
 
 
 def test_replay_fields_renumber_references_and_keep_the_old_hash() -> None:
-    e = {"seq": 5, "at": "2026-11-24T10:00:00Z", "kind": "retraction", "retracts": 4, "reason": "wrong standard",
-         "by": "Ann", "prev": "p" * 64, "hash": "h" * 64}
-    assert gitstore.replay_fields(e, {4: 7}) == {"at": "2026-11-24T10:00:00Z", "retracts": 7,
-                                                 "reason": "wrong standard", "by": "Ann", "replayed_from": "h" * 64}
+    e = {
+        "seq": 5,
+        "at": "2026-11-24T10:00:00Z",
+        "kind": "retraction",
+        "retracts": 4,
+        "reason": "wrong standard",
+        "by": "Ann",
+        "prev": "p" * 64,
+        "hash": "h" * 64,
+    }
+    assert gitstore.replay_fields(e, {4: 7}) == {
+        "at": "2026-11-24T10:00:00Z",
+        "retracts": 7,
+        "reason": "wrong standard",
+        "by": "Ann",
+        "replayed_from": "h" * 64,
+    }
     assert gitstore.replay_fields(e, {})["retracts"] == 4  # an entry both sides share keeps its number
     with pytest.raises(gitstore.RuleRefused, match="kept aside"):
         gitstore.replay_fields(e, {4: None})
@@ -511,7 +577,8 @@ def test_extension_problems_are_named() -> None:
     assert gitstore.extension_problem(V(h, e), V(h, e[:1])).startswith("drops entries 2-3")
     assert gitstore.extension_problem(V(h, e), V(h, [e[0], e[2], e[1]])).startswith("reorders entries")
     assert gitstore.extension_problem(V(h, e), V(h, [e[0], {**e[1], "reason": "x", "hash": "x"}, e[2]])).startswith(
-        "changes entry 2")
+        "changes entry 2"
+    )
     assert gitstore.extension_problem(V(h, e), V({"format": "y"}, e)) == "changes the [log] table (a different log)"
     assert gitstore.extension_problem(V(h, e), V(h, e[:1]), accounted={"2", "3"}) is None
 
@@ -520,8 +587,14 @@ def test_replay_when_both_offices_started_the_log_on_their_own(shared: Shared) -
     sa, sb = shared.session(shared.a), shared.session(shared.b)
     attend(sa)
     assert cli("sync", sa).returncode == 0
-    mine = record(sb, "proposal", standard="2.2", to="Good", rationale="The lead inspector's case for an uplift here",
-                  by="Lee Inspector")
+    mine = record(
+        sb,
+        "proposal",
+        standard="2.2",
+        to="Good",
+        rationale="The lead inspector's case for an uplift here",
+        by="Lee Inspector",
+    )
     r = cli("sync", sb)
     assert r.returncode == 2 and "both sides recorded a log of their own" in r.stderr
     r = cli("sync", sb, "--replay")
@@ -573,8 +646,17 @@ def test_opening_a_session_in_git_hides_the_drafts_file_before_any_entry(shared:
 
 def test_verify_says_when_the_log_is_not_committed_yet(shared: Shared) -> None:
     s = shared.session(shared.a)
-    r = cli("attend", s, "--chair", "Ann Chair", "--member", "Bob", "--member", "Cat",
-            env={**os.environ, "PANEL_TUI_GIT": "0"})
+    r = cli(
+        "attend",
+        s,
+        "--chair",
+        "Ann Chair",
+        "--member",
+        "Bob",
+        "--member",
+        "Cat",
+        env={**os.environ, "PANEL_TUI_GIT": "0"},
+    )
     assert r.returncode == 0 and "committed" not in r.stdout
     r = cli("verify", s)
     assert r.returncode == 0 and "is not committed yet" in r.stdout

@@ -47,8 +47,12 @@ def node_verifier() -> str:
         npm = shutil.which("npm")
         if npm is None:
             pytest.skip("npm is not installed: cannot fetch the JavaScript TOML parser (smol-toml)")
-        proc = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(JS)],
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(JS)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if proc.returncode != 0:
             pytest.skip(f"npm install of smol-toml failed (no registry?): {proc.stderr[-200:]}")
     return node

@@ -8,12 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-
 from panel_tui.core import gitstore
 from panel_tui.core.inspection import load_inspection
 from panel_tui.core.log import append_entry
 from tests.unit.gitrepos import Shared, git, needs_git
-from tests.unit.test_gitstore import attend, cli, diverge, dissent, log_entries
+from tests.unit.test_gitstore import attend, cli, dissent, diverge, log_entries
 
 pytestmark = needs_git
 
@@ -21,8 +20,12 @@ LOG = "sessions/stockton/decisions.toml"
 
 
 def commit_as(clone: Path, who: str, message: str) -> str:
-    subprocess.run(["git", "commit", "-q", "-am", message], cwd=clone, check=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": who, "GIT_AUTHOR_EMAIL": "m@example.invalid"})
+    subprocess.run(
+        ["git", "commit", "-q", "-am", message],
+        cwd=clone,
+        check=True,
+        env={**os.environ, "GIT_AUTHOR_NAME": who, "GIT_AUTHOR_EMAIL": "m@example.invalid"},
+    )
     return git(clone, "rev-parse", "HEAD")
 
 
@@ -104,8 +107,12 @@ def test_a_merge_that_changes_a_replayed_entry_fails_verify(shared: Shared) -> N
     log.write_bytes(git_show(shared.b, f"origin/main:{LOG}"))
     insp = load_inspection(sb)
     for i, e in enumerate(mine):
-        fields = {"member": e["member"], "by": e["by"], "replayed_from": e["hash"],
-                  "reason": e["reason"] if i else "A reason the member never gave, under her name"}
+        fields = {
+            "member": e["member"],
+            "by": e["by"],
+            "replayed_from": e["hash"],
+            "reason": e["reason"] if i else "A reason the member never gave, under her name",
+        }
         append_entry(sb, insp, "dissent", fields)
     git(shared.b, "add", LOG)
     merge = commit_as(shared.b, "Mallory", "replay")
@@ -119,12 +126,17 @@ def test_a_kept_aside_file_naming_only_a_hash_accounts_for_nothing(shared: Share
     git(shared.b, "fetch", "-q")
     git(shared.b, "merge", "--no-ff", "--no-commit", "-s", "ours", "origin/main", check=False)
     (sb / "decisions.toml").write_bytes(git_show(shared.b, f"origin/main:{LOG}"))
-    (sb / gitstore.REFUSED_FILE).write_text("".join(f'[[refused]]\nreason = "x"\nentry = {{ hash = "{e["hash"]}" }}\n'
-                                                    for e in mine))
+    (sb / gitstore.REFUSED_FILE).write_text(
+        "".join(f'[[refused]]\nreason = "x"\nentry = {{ hash = "{e["hash"]}" }}\n' for e in mine)
+    )
     git(shared.b, "add", LOG, f"sessions/stockton/{gitstore.REFUSED_FILE}")
     merge = commit_as(shared.b, "Mallory", "keep aside")
     r = cli("verify", sb)
-    assert r.returncode == 1 and f"commit {merge[:10]}" in r.stderr and ("drops" in r.stderr or "changes entry 2" in r.stderr)
+    assert (
+        r.returncode == 1
+        and f"commit {merge[:10]}" in r.stderr
+        and ("drops" in r.stderr or "changes entry 2" in r.stderr)
+    )
 
 
 def test_without_git_verify_says_history_was_not_checked(shared: Shared, tmp_path: Path) -> None:
@@ -137,8 +149,9 @@ def test_without_git_verify_says_history_was_not_checked(shared: Shared, tmp_pat
     r = subprocess.run([sys.executable, "-m", "panel_tui", "verify", str(sa)], capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
     assert "history not checked (git not found)" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "panel_tui", "audit", str(shared.a), "--json"], capture_output=True,
-                       text=True, env=env)
+    r = subprocess.run(
+        [sys.executable, "-m", "panel_tui", "audit", str(shared.a), "--json"], capture_output=True, text=True, env=env
+    )
     assert "history not checked (git not found)" in r.stdout
 
 
@@ -201,7 +214,8 @@ def test_the_audits_one_pass_history_says_what_each_sessions_own_check_says(shar
         sha = commit_as(shared.a, "Mallory", f"drop in {name}")
         if name == "accepted":
             (shared.a / gitstore.ACCEPTED_FILE).write_text(
-                f'[[rewrite]]\npath = "sessions/accepted/decisions.toml"\ncommit = "{sha}"\nreason = "a test"\n')
+                f'[[rewrite]]\npath = "sessions/accepted/decisions.toml"\ncommit = "{sha}"\nreason = "a test"\n'
+            )
             git(shared.a, "add", gitstore.ACCEPTED_FILE)
             git(shared.a, "commit", "-q", "-m", "accept")
     folders = [base / n for n in ["stockton", *names]]

@@ -76,8 +76,14 @@ def conflicted(shared: Shared) -> tuple[Path, Path]:
 
     attend(sa)
     assert cli("sync", sa).returncode == 0 and cli("sync", sb).returncode == 0
-    record(sa, "discretion", standard="2.1", to="Outstanding", by="Bob Member",
-           rationale="Practice seen in the cases was consistently strong on the whole")
+    record(
+        sa,
+        "discretion",
+        standard="2.1",
+        to="Outstanding",
+        by="Bob Member",
+        rationale="Practice seen in the cases was consistently strong on the whole",
+    )
     assert cli("sync", sa).returncode == 0
     record(sb, "declined", standard="2.1", reason="The panel kept the band on the evidence it read", by="Ann Chair")
     assert cli("sync", sb, "--replay").returncode == 0
@@ -123,8 +129,15 @@ def test_a_merge_keeping_aside_a_decision_without_cause_is_a_drop_in_sync_and_ve
     git(shared.b, "checkout", "-q", "main")
     git(shared.b, "merge", "-q", "--no-ff", "-s", "ours", "dummy", "-m", "sync: replay")
     forge(sb / "decisions.toml", 1)
-    items = [{"at": "2026-12-02T15:00:00Z", "reason": "conflict on 2.1: settled by the other office",
-              "replayed_onto": "0" * 64, "entry": e} for e in full[1:]]
+    items = [
+        {
+            "at": "2026-12-02T15:00:00Z",
+            "reason": "conflict on 2.1: settled by the other office",
+            "replayed_onto": "0" * 64,
+            "entry": e,
+        }
+        for e in full[1:]
+    ]
     (sb / gitstore.REFUSED_FILE).write_text(tomli_w.dumps({"refused": items}))
     git(shared.b, "add", "sessions")
     git(shared.b, "commit", "-q", "--amend", "--no-edit")
@@ -207,19 +220,24 @@ def test_the_fault_is_named_by_content_when_a_forger_recomputes_every_hash() -> 
     from panel_tui.core.gitstore import LogVersion, extension_problem
 
     header = {"format": "x"}
-    e = [{"seq": i, "kind": "dissent", "member": "A", "reason": f"reason {i}", "prev": f"p{i}", "hash": f"h{i}"}
-         for i in range(1, 5)]
+    e = [
+        {"seq": i, "kind": "dissent", "member": "A", "reason": f"reason {i}", "prev": f"p{i}", "hash": f"h{i}"}
+        for i in range(1, 5)
+    ]
 
     def chained(entries: list[dict]) -> list[dict]:  # a forger's chain: seq, prev and hash recomputed after 1
         return [entries[0]] + [{**x, "seq": i, "prev": f"q{i}", "hash": f"g{i}"} for i, x in enumerate(entries[1:], 2)]
 
     old = LogVersion(header, e)
-    assert extension_problem(old, LogVersion(header, chained([e[0], e[2], e[1], e[3]]))) == \
-        "reorders entries (entry 2 is now at position 3)"
+    assert (
+        extension_problem(old, LogVersion(header, chained([e[0], e[2], e[1], e[3]])))
+        == "reorders entries (entry 2 is now at position 3)"
+    )
     changed = chained([e[0], {**e[1], "reason": "a reason never given"}, e[2], e[3]])
     assert extension_problem(old, LogVersion(header, changed)).startswith("changes entry 2 (was: entry 2 dissent")
     assert extension_problem(old, LogVersion(header, chained([e[0], e[2], e[3]]))).startswith(
-        "drops entry 2 (entry 3 follows entry 1 directly")
+        "drops entry 2 (entry 3 follows entry 1 directly"
+    )
     assert extension_problem(old, LogVersion(header, chained(e))).startswith("re-chains entry 2")
 
 
@@ -228,8 +246,9 @@ def test_the_audit_shows_kept_aside_entries_and_accepted_rewrites(shared: Shared
 
     sa, sb = conflicted(shared)
     sha = git(shared.b, "rev-parse", "HEAD")
-    (shared.b / gitstore.ACCEPTED_FILE).write_text(f'[[rewrite]]\npath = "{LOG}"\ncommit = "{"0" * 40}"\n'
-                                                    'reason = "nothing: accepts no commit here"\n')
+    (shared.b / gitstore.ACCEPTED_FILE).write_text(
+        f'[[rewrite]]\npath = "{LOG}"\ncommit = "{"0" * 40}"\nreason = "nothing: accepts no commit here"\n'
+    )
     r = cli("audit", shared.b, "--json")
     assert r.returncode == 0, r.stderr
     row = next(s for s in json.loads(r.stdout)["sessions"] if s["path"].endswith("stockton"))
@@ -237,11 +256,14 @@ def test_the_audit_shows_kept_aside_entries_and_accepted_rewrites(shared: Shared
     text = (sb / "decisions.toml").read_text()
     (sb / "decisions.toml").write_text(text[: text.rindex("\n[[entry]]\n")])
     drop = commit_as(shared.b, "Mallory", "drop")
-    (shared.b / gitstore.ACCEPTED_FILE).write_text(f'[[rewrite]]\npath = "{LOG}"\ncommit = "{drop}"\n'
-                                                    'reason = "the panel agreed to withdraw it"\n')
+    (shared.b / gitstore.ACCEPTED_FILE).write_text(
+        f'[[rewrite]]\npath = "{LOG}"\ncommit = "{drop}"\nreason = "the panel agreed to withdraw it"\n'
+    )
     git(shared.b, "add", gitstore.ACCEPTED_FILE)
     git(shared.b, "commit", "-q", "-m", "accept")
-    row = next(s for s in json.loads(cli("audit", shared.b, "--json").stdout)["sessions"] if s["path"].endswith("stockton"))
+    row = next(
+        s for s in json.loads(cli("audit", shared.b, "--json").stdout)["sessions"] if s["path"].endswith("stockton")
+    )
     assert row["accepted_rewrites"] == [f"{drop[:10]}: the panel agreed to withdraw it"], (row, sha)
 
 

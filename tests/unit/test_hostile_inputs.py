@@ -56,8 +56,11 @@ def with_log(tmp_path: Path, name: str = "s") -> Path:
 def set_question(d: Path, qid: str, value: str) -> None:
     """Replace a key question's counts with ``percent = VALUE`` (raw TOML)."""
     p = d / "inspection.toml"
-    text, n = re.subn(rf'(id = "{re.escape(qid)}"\n)relevant = \d+\nyes = \d+\n', rf"\g<1>percent = {value}\n",
-                      p.read_text(encoding="utf-8"))
+    text, n = re.subn(
+        rf'(id = "{re.escape(qid)}"\n)relevant = \d+\nyes = \d+\n',
+        rf"\g<1>percent = {value}\n",
+        p.read_text(encoding="utf-8"),
+    )
     assert n == 1
     p.write_text(text, encoding="utf-8")
 
@@ -78,8 +81,9 @@ def test_deep_inspection_is_refused_by_every_reader(tmp_path, capsys, deep, comm
     assert_one_message(code, err, 2, "inspection.toml", "line 1", "nested too deeply", "more than 16")
 
 
-@pytest.mark.parametrize("command", [["verify"], ["log"], ["log", "--json"], ["export"], ["rate"],
-                                     ["sign-off", "--by", "Chair"]])
+@pytest.mark.parametrize(
+    "command", [["verify"], ["log"], ["log", "--json"], ["export"], ["rate"], ["sign-off", "--by", "Chair"]]
+)
 def test_deep_log_is_reported_not_raised(tmp_path, capsys, command):
     d = with_log(tmp_path)
     log = d / "decisions.toml"
@@ -95,27 +99,33 @@ def test_deep_log_is_reported_not_raised(tmp_path, capsys, command):
 def test_log_with_a_5001_digit_integer_is_reported(tmp_path, capsys):
     d = with_log(tmp_path)
     log = d / "decisions.toml"
-    log.write_text(log.read_text(encoding="utf-8").replace("seq = 1\n", "seq = " + "1" * 5001 + "\n", 1),
-                   encoding="utf-8")
+    log.write_text(
+        log.read_text(encoding="utf-8").replace("seq = 1\n", "seq = " + "1" * 5001 + "\n", 1), encoding="utf-8"
+    )
     code, out, err = run(capsys, "verify", d)
     assert_one_message(code, err, 1, "unparseable log", "thousands of digits", "line ")
 
 
-@pytest.mark.parametrize("value,needle", [
-    ("nan", "'percent' is NaN, not a number"),
-    ("+nan", "not a number"),
-    ("inf", "'percent' is Infinity, not a number"),
-    ("-inf", "'percent' is -Infinity, not a number"),
-    ("1e400", "far beyond any figure"),
-    ("1e-400", "more than 30 decimal places"),
-    ("1" * 5001, "thousands of digits"),
-    ("1" * 20, "digit number, beyond any count"),
-])
+@pytest.mark.parametrize(
+    "value,needle",
+    [
+        ("nan", "'percent' is NaN, not a number"),
+        ("+nan", "not a number"),
+        ("inf", "'percent' is Infinity, not a number"),
+        ("-inf", "'percent' is -Infinity, not a number"),
+        ("1e400", "far beyond any figure"),
+        ("1e-400", "more than 30 decimal places"),
+        ("1" * 5001, "thousands of digits"),
+        ("1" * 20, "digit number, beyond any count"),
+    ],
+)
 @pytest.mark.parametrize("command", ["check", "rate"])
 def test_non_finite_and_absurd_percent_is_refused_with_key_and_line(tmp_path, capsys, value, needle, command):
     d = fresh(tmp_path)
     set_question(d, "2.2.2", value)
-    line = next(i for i, ln in enumerate((d / "inspection.toml").read_text().splitlines(), 1) if ln.startswith("percent"))
+    line = next(
+        i for i, ln in enumerate((d / "inspection.toml").read_text().splitlines(), 1) if ln.startswith("percent")
+    )
     code, out, err = run(capsys, command, d)
     assert_one_message(code, err, 2, "inspection.toml", f"line {line}", needle)
     assert out == ""
@@ -127,7 +137,7 @@ def test_check_and_rate_agree_on_huge_counts(tmp_path, capsys, relevant, yes):
     p = d / "inspection.toml"
     p.write_text(p.read_text().replace("relevant = 8\nyes = 5\n", f"relevant = {relevant}\nyes = {yes}\n", 1))
     results = [run(capsys, c, d) for c in ("check", "rate")]
-    for code, out, err in results:
+    for code, _out, err in results:
         assert code == 2, err
         assert "Traceback" not in err and "relevant" in err
     assert results[0][2] == results[1][2]  # the same boundary, the same message
@@ -176,19 +186,31 @@ def test_a_deep_but_legal_file_is_not_slowed_or_refused(tmp_path, capsys):
 def test_brackets_inside_strings_and_comments_do_not_count_as_depth():
     from panel_tui.core.tomlfile import deep_line
 
-    text = 'a = "' + "[" * 50 + '"\nb = \'' + "{" * 50 + "'\n# " + "[" * 50 + '\nc = """\n' + "[" * 50 + '\n"""\nd = [[[1]]]\n'
+    text = (
+        'a = "'
+        + "[" * 50
+        + "\"\nb = '"
+        + "{" * 50
+        + "'\n# "
+        + "[" * 50
+        + '\nc = """\n'
+        + "[" * 50
+        + '\n"""\nd = [[[1]]]\n'
+    )
     assert deep_line(text, 2) == 7
     assert deep_line(text, 3) is None
 
 
 # --- files and folders that cannot be read or written ---------------------------------------
 
-needs_non_root = pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                                    reason="root reads every file regardless of permissions")
+needs_non_root = pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads every file regardless of permissions"
+)
 
 
-@pytest.mark.parametrize("command", [["check"], ["rate"], ["verify"], ["log"], ["export"],
-                                     ["sign-off", "--by", "Chair"]])
+@pytest.mark.parametrize(
+    "command", [["check"], ["rate"], ["verify"], ["log"], ["export"], ["sign-off", "--by", "Chair"]]
+)
 def test_unreadable_inspection_is_one_message(tmp_path, capsys, command, monkeypatch):
     d = with_log(tmp_path)
     real = Path.read_bytes
@@ -200,8 +222,7 @@ def test_unreadable_inspection_is_one_message(tmp_path, capsys, command, monkeyp
 
     monkeypatch.setattr(Path, "read_bytes", deny)
     code, out, err = run(capsys, command[0], d, *command[1:])
-    assert_one_message(code, err, 2, "inspection.toml", "cannot read inspection file: Permission denied",
-                       "permissions")
+    assert_one_message(code, err, 2, "inspection.toml", "cannot read inspection file: Permission denied", "permissions")
 
 
 @needs_non_root
@@ -218,8 +239,11 @@ def test_unwritable_session_folder_refuses_the_write(tmp_path):
     before = (d / "decisions.toml").read_bytes()
     d.chmod(0o555)
     try:
-        proc = subprocess.run([sys.executable, "-m", "panel_tui", "reopen", str(d), "--reason", "x" * 20, "--by", "C"],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "panel_tui", "reopen", str(d), "--reason", "x" * 20, "--by", "C"],
+            capture_output=True,
+            text=True,
+        )
     finally:
         d.chmod(0o755)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "Permission denied" in proc.stderr
@@ -266,17 +290,22 @@ def test_log_that_is_a_folder(tmp_path, capsys):
 
 # --- arguments ------------------------------------------------------------------------------
 
+
 def _cli(*args: bytes) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable.encode(), b"-m", b"panel_tui", *args], capture_output=True)
 
 
-@pytest.mark.parametrize("args", [
-    [b"check", b"\xff\xfe"],
-    [b"rate", b"bad\xc3(name", b"--json"],
-    [b"audit", b"\xff", b"--json"],
-    [b"verify", b"\xff", b"--head", b"\xfe"],
-    [b"attend", b"\xff", b"--chair", b"A\xffB"],
-], ids=["check", "rate", "audit", "verify-head", "attend"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [b"check", b"\xff\xfe"],
+        [b"rate", b"bad\xc3(name", b"--json"],
+        [b"audit", b"\xff", b"--json"],
+        [b"verify", b"\xff", b"--head", b"\xfe"],
+        [b"attend", b"\xff", b"--chair", b"A\xffB"],
+    ],
+    ids=["check", "rate", "audit", "verify-head", "attend"],
+)
 def test_invalid_utf8_in_arguments(args):
     proc = _cli(*args)
     assert proc.returncode == 2, proc.stderr
@@ -308,6 +337,7 @@ def test_escape_sequence_in_a_path_argument_is_shown_not_sent():
 
 
 # --- folder trees ---------------------------------------------------------------------------
+
 
 def _deep_tree(base: Path, levels: int) -> Path:
     """``levels`` nested one-letter folders, made relative to stay under PATH_MAX."""
@@ -399,20 +429,37 @@ def test_symlinked_sessions_are_refused_at_any_depth(tmp_path):
 
 # --- text with nothing visible ----------------------------------------------------------------
 
-@pytest.mark.parametrize("text,expected", [
-    ("", False), ("   \t\n", False), ("\u200b" * 25, False), ("\u200c\u200d\u2060\ufeff", False),
-    ("\u202e\u2066\u061c", False), ("\x00\x1b\x7f\x85", False), ("\u3164\u2800\u115f", False),
-    ("\u0301\u0301", False), ("\U000e0041", False), ("a", True), ("\u200bx\u200b", True), ("é", True),
-    ("中文", True), ("👍", True), ("٣", True), (".", True),
-])
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("", False),
+        ("   \t\n", False),
+        ("\u200b" * 25, False),
+        ("\u200c\u200d\u2060\ufeff", False),
+        ("\u202e\u2066\u061c", False),
+        ("\x00\x1b\x7f\x85", False),
+        ("\u3164\u2800\u115f", False),
+        ("\u0301\u0301", False),
+        ("\U000e0041", False),
+        ("a", True),
+        ("\u200bx\u200b", True),
+        ("é", True),
+        ("中文", True),
+        ("👍", True),
+        ("٣", True),
+        (".", True),
+    ],
+)
 def test_has_visible_text(text, expected):
     from panel_tui.core.display import has_visible_text
 
     assert has_visible_text(text) is expected
 
 
-@pytest.mark.parametrize("key,value", [("service", "\u200b" * 25), ("service", " \u3164 "),
-                                       ("lead_inspector", "\u200b\u200d")])
+@pytest.mark.parametrize(
+    "key,value", [("service", "\u200b" * 25), ("service", " \u3164 "), ("lead_inspector", "\u200b\u200d")]
+)
 def test_invisible_names_in_an_inspection_are_refused(tmp_path, capsys, key, value):
     d = fresh(tmp_path)
     p = d / "inspection.toml"
@@ -430,8 +477,11 @@ def test_a_huge_unknown_id_or_key_gives_a_short_message(tmp_path, capsys):
     code, out, err = run(capsys, "check", d)
     assert_one_message(code, err, 2, "unknown standard '999", "…'")
     assert len(err) < 400
-    p.write_text(p.read_text().replace('"' + "9" * 1_000_000 + '"', '"2.2"').replace(
-        'relevant = 8\nyes = 5\n', "relevant = 8\nyes = 5\n" + "k" * 100_000 + " = 1\n", 1))
+    p.write_text(
+        p.read_text()
+        .replace('"' + "9" * 1_000_000 + '"', '"2.2"')
+        .replace("relevant = 8\nyes = 5\n", "relevant = 8\nyes = 5\n" + "k" * 100_000 + " = 1\n", 1)
+    )
     code, out, err = run(capsys, "check", d)
     assert_one_message(code, err, 2, "unknown key 'kkk")
     assert len(err) < 400
@@ -439,8 +489,10 @@ def test_a_huge_unknown_id_or_key_gives_a_short_message(tmp_path, capsys):
 
 # --- the apps' exit codes ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("command,module,cls", [("audit", "panel_tui.app", "PanelApp"),
-                                                ("open", "panel_tui.app", "PanelApp")])
+
+@pytest.mark.parametrize(
+    "command,module,cls", [("audit", "panel_tui.app", "PanelApp"), ("open", "panel_tui.app", "PanelApp")]
+)
 def test_an_app_that_crashed_does_not_exit_0(tmp_path, capsys, monkeypatch, command, module, cls):
     import importlib
 

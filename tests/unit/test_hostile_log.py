@@ -12,8 +12,9 @@ import io
 import json
 import shutil
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -30,7 +31,7 @@ MARKUP_AT = "[link=http://x.example]click[/link][@click=app.quit]q[/]"
 def rechain(header: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
     """Recompute every prev and hash, as an attacker would, and render the writer's exact bytes."""
     prev = canonical_hash(header)
-    for i, e in enumerate(entries, 1):
+    for _i, e in enumerate(entries, 1):
         e["prev"] = prev
         e["hash"] = canonical_hash(e)
         prev = e["hash"]
@@ -53,8 +54,17 @@ def _first(kind: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def add_dissent_about_x(entries):
-    entries.append({"seq": len(entries) + 1, "at": "2026-11-24T01:00:00Z", "kind": "dissent", "member": "Panel member",
-                    "about": "x", "reason": "I disagree with the panel here.", "by": "Panel member"})
+    entries.append(
+        {
+            "seq": len(entries) + 1,
+            "at": "2026-11-24T01:00:00Z",
+            "kind": "dissent",
+            "member": "Panel member",
+            "about": "x",
+            "reason": "I disagree with the panel here.",
+            "by": "Panel member",
+        }
+    )
 
 
 def evidence_junk(entries):
@@ -82,12 +92,12 @@ def seq_huge(entries):
 
 
 SHAPES = {
-    "about = \"x\"": (add_dissent_about_x, "'about'"),
-    "evidence = \"junk\"": (evidence_junk, "'evidence'"),
+    'about = "x"': (add_dissent_about_x, "'about'"),
+    'evidence = "junk"': (evidence_junk, "'evidence'"),
     "flags = [1, 2]": (flags_numbers, "'flags'"),
     "at with escape sequences": (at_escape, "'at'"),
     "at with Rich markup": (at_markup, "'at'"),
-    "members = \"everyone\"": (members_string, "'members'"),
+    'members = "everyone"': (members_string, "'members'"),
     "seq = 10**30": (seq_huge, "'seq'"),
 }
 
@@ -142,11 +152,14 @@ def test_export_is_refused(shaped, capsys):
     assert code == 2 and out == "" and "does not verify" in err
 
 
-@pytest.mark.parametrize("command", [
-    ["decline", "--standard", "2.1", "--reason", "The panel keeps the band.", "--by", "Chair"],
-    ["dissent", "--member", "M", "--reason", "A member's reason here.", "--by", "M"],
-    ["reopen", "--reason", "The panel meets again.", "--by", "Chair"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["decline", "--standard", "2.1", "--reason", "The panel keeps the band.", "--by", "Chair"],
+        ["dissent", "--member", "M", "--reason", "A member's reason here.", "--by", "M"],
+        ["reopen", "--reason", "The panel meets again.", "--by", "Chair"],
+    ],
+)
 def test_writes_are_refused_and_the_file_is_untouched(shaped, capsys, command):
     d, _ = shaped
     before = (d / "decisions.toml").read_bytes()
@@ -169,6 +182,7 @@ def test_audit_lists_the_session_as_broken_and_goes_on(shaped, tmp_path, capsys)
 
 # --- the `panel-tui log` table never reads a value as markup ---------------------------------
 
+
 class _State:
     """What render_log reads of a LogState, holding values no schema has vetted."""
 
@@ -185,8 +199,14 @@ def test_log_table_shows_markup_and_escapes_literally():
 
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, width=400, highlight=False)
-    entry = {"seq": 1, "at": MARKUP_AT, "kind": "[bold]dissent[/]", "member": "M", "reason": "r",
-             "by": "[link=http://x.example]by[/link]"}
+    entry = {
+        "seq": 1,
+        "at": MARKUP_AT,
+        "kind": "[bold]dissent[/]",
+        "member": "M",
+        "reason": "r",
+        "by": "[link=http://x.example]by[/link]",
+    }
     render_log(console, _State([entry, {**entry, "seq": 2, "at": ESC_AT}]))
     text = buf.getvalue()
     assert "\x1b]8;" not in text  # no OSC 8 hyperlink: [link=...] was not read as markup

@@ -42,8 +42,14 @@ def session(tmp_path: Path) -> Path:
 
 # --- output paths ---------------------------------------------------------------------------
 
-OWNED = ["decisions.toml", "inspection.toml", "decisions.toml.lock", "decisions.drafts.toml", "cases.csv",
-         ".decisions.toml.tmp-123"]
+OWNED = [
+    "decisions.toml",
+    "inspection.toml",
+    "decisions.toml.lock",
+    "decisions.drafts.toml",
+    "cases.csv",
+    ".decisions.toml.tmp-123",
+]
 
 
 @pytest.mark.parametrize("name", OWNED)
@@ -124,11 +130,26 @@ def test_audit_csv_refuses_a_csv_name_linked_to_a_session_file(session, tmp_path
 
 # --- spreadsheets -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,cell", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'⇥=1"),
-    ("\r=1", "'␍=1"), ("a=1", "a=1"), ("ok\nnext", "ok\nnext"), ("\x1b[2J", "␛[2J"), (3, 3), (None, None),
-    (62.5, 62.5), (True, True), ("", ""),
-])
+
+@pytest.mark.parametrize(
+    "raw,cell",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'⇥=1"),
+        ("\r=1", "'␍=1"),
+        ("a=1", "a=1"),
+        ("ok\nnext", "ok\nnext"),
+        ("\x1b[2J", "␛[2J"),
+        (3, 3),
+        (None, None),
+        (62.5, 62.5),
+        (True, True),
+        ("", ""),
+    ],
+)
 def test_spreadsheet_safe(raw, cell):
     assert spreadsheet_safe(raw) == cell
 
@@ -143,9 +164,19 @@ def hostile_session(tmp_path: Path) -> Path:
     append_entry(d, insp, "attendance", {"chair": DDE, "members": [ESC, "-Member", "-Chair"], "by": DDE})
     append_entry(d, insp, "ratification", {"standard": "1.1", "to": "Outstanding", "reason": PLUS, "by": ESC})
     append_entry(d, insp, "declined", {"standard": "2.1", "reason": MINUS, "by": DDE})
-    append_entry(d, insp, "discretion", {"standard": "2.2", "to": "Good", "rationale": HYPERLINK, "by": "-Chair",
-                                         "entered_by": "-Chair",  # so the record's by cell is "-Chair" itself
-                                         "other_evidence": "=cmd|' /C calc'!A0 and interviews"})
+    append_entry(
+        d,
+        insp,
+        "discretion",
+        {
+            "standard": "2.2",
+            "to": "Good",
+            "rationale": HYPERLINK,
+            "by": "-Chair",
+            "entered_by": "-Chair",  # so the record's by cell is "-Chair" itself
+            "other_evidence": "=cmd|' /C calc'!A0 and interviews",
+        },
+    )
     return d
 
 
@@ -172,8 +203,11 @@ def test_audit_csv_cells_are_inert(hostile_session, tmp_path, capsys):
     code, out, err = run(capsys, "audit", hostile_session.parent, "--csv", out_dir)
     assert code == 0, err
     assert "\x1b" not in err
-    cells = [c for name in ("sessions", "decisions", "figures")
-             for c in _cells((out_dir / f"{name}.csv").read_text(encoding="utf-8"))]
+    cells = [
+        c
+        for name in ("sessions", "decisions", "figures")
+        for c in _cells((out_dir / f"{name}.csv").read_text(encoding="utf-8"))
+    ]
     _assert_inert(cells)
     assert "'" + HYPERLINK in cells and "'" + DDE in cells and "'" + MINUS in cells
     assert "evil␛]0;PWNED␇" in cells  # the folder name, made visible
@@ -190,8 +224,15 @@ def test_audit_json_keeps_the_exact_values(hostile_session, capsys):
     assert HYPERLINK in rationales and MINUS in rationales
 
 
-@pytest.mark.parametrize("args", [["audit", "sessions", "--json"], ["rate", "sessions/stockton-2021"],
-                                  ["log", "sessions/stockton-2021"], ["log", "sessions/stockton-2021", "--json"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit", "sessions", "--json"],
+        ["rate", "sessions/stockton-2021"],
+        ["log", "sessions/stockton-2021"],
+        ["log", "sessions/stockton-2021", "--json"],
+    ],
+)
 def test_a_reader_that_went_away_ends_the_command_quietly(args):
     """`panel-tui audit DIR --json | head` said "cannot use a file: Broken pipe. Fix: check the path"
     (exit 2): the reader closing the pipe is not a bad input. Now: no message, exit 141 as for SIGPIPE."""
@@ -199,8 +240,9 @@ def test_a_reader_that_went_away_ends_the_command_quietly(args):
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first byte
     try:
-        proc = subprocess.run([sys.executable, "-m", "panel_tui", *args], stdout=write_end, stderr=subprocess.PIPE,
-                              cwd=root, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "panel_tui", *args], stdout=write_end, stderr=subprocess.PIPE, cwd=root, text=True
+        )
     finally:
         os.close(write_end)
     assert proc.returncode == 141, proc.stderr

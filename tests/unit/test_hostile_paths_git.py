@@ -32,8 +32,7 @@ NAMES = {
 
 
 def cli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 def assert_clean(r: subprocess.CompletedProcess[str], code: int = 0) -> None:
@@ -59,8 +58,16 @@ def test_every_git_backed_command_takes_any_folder_name(shared: Shared, name: st
     assert_clean(r)
     assert "committed" in r.stdout
     assert git(shared.a, "status", "--porcelain") == ""  # the entry is committed, nothing left over
-    r = cli("decline", folder, "--standard", "2.1", "--reason", "The panel kept the band on the evidence",
-            "--by", "Ann Chair")
+    r = cli(
+        "decline",
+        folder,
+        "--standard",
+        "2.1",
+        "--reason",
+        "The panel kept the band on the evidence",
+        "--by",
+        "Ann Chair",
+    )
     assert_clean(r)
     subject = git(shared.a, "log", "-1", "--format=%s")
     assert subject.endswith("entry 2 declined 2.1 kept Good") and "\x1b" not in subject and "\t" not in subject

@@ -29,16 +29,56 @@ from tests.conftest import SESSIONS
 STOCKTON = SESSIONS / "stockton-2021"
 INSPECTION = (STOCKTON / "inspection.toml").read_text(encoding="utf-8")
 LOG = (STOCKTON / "decisions.toml").read_text(encoding="utf-8")
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 HOSTILE_LITERALS = [
-    "nan", "+nan", "-nan", "inf", "+inf", "-inf", "1e400", "-1e400", "1e-400", "64.99999999999999999",
-    "65.00000000000000001", "0", "-0", "0.0", "100", "100.0000000000001", "-1", "true", '""', "''",
-    '"\\u200b\\u200b\\u200b"', '"\\u001b]0;PWNED\\u0007\\u001b[2J"', '"[bold]x[/] [@click=app.quit]q[/]"',
-    '"=HYPERLINK(\\"http://x.example\\",\\"click\\")"', "[]", "{}", "[[[[1]]]]", "{a = {a = {a = 1}}}",
-    "1979-05-27", "1979-05-27T07:32:00Z", "07:32:00", "0x10", "0o7", "0b1", "1_000", "9223372036854775808",
-    "100001", "99999999999999999999", '"Goood"', '"Requires improvement"', '"hmip-yos-2099"',
+    "nan",
+    "+nan",
+    "-nan",
+    "inf",
+    "+inf",
+    "-inf",
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "64.99999999999999999",
+    "65.00000000000000001",
+    "0",
+    "-0",
+    "0.0",
+    "100",
+    "100.0000000000001",
+    "-1",
+    "true",
+    '""',
+    "''",
+    '"\\u200b\\u200b\\u200b"',
+    '"\\u001b]0;PWNED\\u0007\\u001b[2J"',
+    '"[bold]x[/] [@click=app.quit]q[/]"',
+    '"=HYPERLINK(\\"http://x.example\\",\\"click\\")"',
+    "[]",
+    "{}",
+    "[[[[1]]]]",
+    "{a = {a = {a = 1}}}",
+    "1979-05-27",
+    "1979-05-27T07:32:00Z",
+    "07:32:00",
+    "0x10",
+    "0o7",
+    "0b1",
+    "1_000",
+    "9223372036854775808",
+    "100001",
+    "99999999999999999999",
+    '"Goood"',
+    '"Requires improvement"',
+    '"hmip-yos-2099"',
 ]
 
 toml_values = st.one_of(
@@ -73,7 +113,7 @@ def mutated_text(draw: st.DrawFn, text: str) -> bytes:
             lines = joined[: draw(st.integers(0, len(joined)))].split("\n")
         elif op == "char" and lines and lines[i]:
             j = draw(st.integers(0, len(lines[i]) - 1))
-            lines[i] = lines[i][:j] + draw(st.characters()) + lines[i][j + 1:]
+            lines[i] = lines[i][:j] + draw(st.characters()) + lines[i][j + 1 :]
     data = "\n".join(lines).encode("utf-8", "surrogatepass")
     if draw(st.integers(0, 9)) == 0:  # now and then, bytes that are not UTF-8 at all
         k = draw(st.integers(0, len(data)))
@@ -83,10 +123,27 @@ def mutated_text(draw: st.DrawFn, text: str) -> bytes:
 
 # Python values of any shape, for a log entry re-hashed into a valid chain.
 json_values = st.recursive(
-    st.one_of(st.booleans(), st.integers(), st.integers(10**15, 10**40),
-              st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20),
-              st.sampled_from(["x", "junk", "\x1b]0;PWNED\x07", "[link=http://x.example]c[/link]", "=1+1",
-                               "\u200b" * 25, "2026-13-45T99:99:99Z", "Good", "2.2", "near-boundary"])),
+    st.one_of(
+        st.booleans(),
+        st.integers(),
+        st.integers(10**15, 10**40),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=20),
+        st.sampled_from(
+            [
+                "x",
+                "junk",
+                "\x1b]0;PWNED\x07",
+                "[link=http://x.example]c[/link]",
+                "=1+1",
+                "\u200b" * 25,
+                "2026-13-45T99:99:99Z",
+                "Good",
+                "2.2",
+                "near-boundary",
+            ]
+        ),
+    ),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
     max_leaves=8,
 )

@@ -80,10 +80,12 @@ def refused(capsys, session: Path, case_file: Path) -> str:
 
 # --- formulas ------------------------------------------------------------------------------
 
+
 def test_formulas_without_saved_values_are_refused_naming_the_cell(tmp_path, session, capsys):
     """openpyxl (and scripts like it) save formulas with no value; they used to count as 'did not apply'."""
-    p = workbook(tmp_path / "answers.xlsx",
-                 [["case", "2.2.1", "2.2.2"]] + [[f"C{i}", f"={FORMULA}", "Yes"] for i in range(1, 9)])
+    p = workbook(
+        tmp_path / "answers.xlsx", [["case", "2.2.1", "2.2.2"]] + [[f"C{i}", f"={FORMULA}", "Yes"] for i in range(1, 9)]
+    )
     err = refused(capsys, session, p)
     assert f"Sheet1!B2: holds a formula (={FORMULA}) with no saved value, as do 7 other cells" in err
     assert "open and save the workbook in Excel or LibreOffice so the values are stored, or paste values" in err
@@ -130,8 +132,10 @@ ROWS = [["case", "2.2.1", "2.2.2"]] + [[f"C{i}", "Yes", "No"] for i in range(1, 
 def test_a_merged_cell_in_the_table_is_refused_naming_the_range(tmp_path, session, capsys, merge):
     """Merged C2:C5 = "No" shows No for four cases but stores it in C2 only: 0 of 5 instead of 0 of 8."""
     err = refused(capsys, session, workbook(tmp_path / "answers.xlsx", ROWS, merge=merge))
-    assert f"Sheet1!{merge}: is a merged cell: a spreadsheet shows its value in every cell of {merge}, but only " \
-           f"{merge.split(':')[0]} holds it" in err
+    assert (
+        f"Sheet1!{merge}: is a merged cell: a spreadsheet shows its value in every cell of {merge}, but only "
+        f"{merge.split(':')[0]} holds it" in err
+    )
     assert "Fix: unmerge the cells and fill in each case's answer." in err
 
 
@@ -142,6 +146,7 @@ def test_a_merged_cell_away_from_the_table_is_no_concern(tmp_path, session, caps
 
 
 # --- the sheet's own claims ------------------------------------------------------------------
+
 
 def test_a_sheet_whose_dimension_understates_it_is_read_whole(tmp_path, session, capsys):
     """openpyxl's fast reader stops where <dimension> says the sheet ends; a script may write it wrong."""
@@ -178,6 +183,7 @@ def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(tmp_path, ses
 
 
 # --- CSV that is not what it seems ---------------------------------------------------------
+
 
 def test_an_unterminated_quote_is_refused_not_made_a_case(tmp_path, session, capsys):
     """`"C03,Yes` then the end of the file used to become case id `C03,Yes` with no answer."""

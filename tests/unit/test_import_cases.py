@@ -57,8 +57,7 @@ def test_counts_written_and_everything_else_kept(tmp_path, session):
     assert qs["2.1.1"] == {"id": "2.1.1"}  # not in the file: still awaiting
     after = (session / "inspection.toml").read_text(encoding="utf-8")
     # only the figures changed: every other line (comments included) is as it was
-    kept = [ln for ln in before.splitlines() if not ln.startswith(("# relevant = N", "# yes = N"))
-            or "2.2." not in ln]
+    kept = [ln for ln in before.splitlines() if not ln.startswith(("# relevant = N", "# yes = N")) or "2.2." not in ln]
     assert all(ln in after.splitlines() for ln in kept if ln.startswith(("#", "[", "id", "service", "lead")))
     assert after.count("# relevant = N") == before.count("# relevant = N") - 3
     r = rate(load_inspection(session))
@@ -81,12 +80,17 @@ def test_a_second_import_merges_by_column(tmp_path, session):
     kept = (session / CASES_FILE).read_text(encoding="utf-8").splitlines()
     assert kept[0] == "case,2.2.1,2.2.2,2.2.3,3.1.1,3.1.2,3.1.3"
     assert kept[-1] == "D1,,,,Yes,Yes,Yes"
-    assert questions(session)["2.2.2"]["yes"] == 2 and questions(session)["3.1.1"] == {"id": "3.1.1", "relevant": 1, "yes": 1}
+    assert questions(session)["2.2.2"]["yes"] == 2 and questions(session)["3.1.1"] == {
+        "id": "3.1.1",
+        "relevant": 1,
+        "yes": 1,
+    }
 
 
 def test_merge_replaces_a_reimported_column_whole():
     fw = load_framework("hmip-yjs-2021")
     from panel_tui.core.cases import CaseTable
+
     old = CaseTable(("2.1.1", "2.1.2"), (("A", ("Yes", "No")), ("B", ("No", "No"))))
     new = CaseTable(("2.1.2",), (("A", ("Yes",)),))
     merged = merge_tables(old, new)
@@ -153,7 +157,7 @@ def test_files_are_written_byte_for_byte_and_no_temporary_file_is_left(tmp_path,
     insp = session / "inspection.toml"
     insp.write_bytes(insp.read_bytes().replace(b"\n", b"\r\n"))
     before = sorted(p.name for p in session.iterdir())
-    proc = cli("import-cases", session, write(tmp_path, "case,2.2.1\r\nC1,Yes\r\n\"C2\",No\r\n"))
+    proc = cli("import-cases", session, write(tmp_path, 'case,2.2.1\r\nC1,Yes\r\n"C2",No\r\n'))
     assert proc.returncode == 0, proc.stderr
     data = insp.read_bytes()
     assert b"relevant = 2\r\nyes = 1\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
@@ -184,9 +188,13 @@ def test_refused_when_the_question_table_is_missing(tmp_path):
     import re
 
     from tests.helpers import all_good_cases, inspection_text, write_inspection
+
     text = inspection_text(all_good_cases())
-    inline = ('[[standard]]\nid = "2.4"\nquestion = [\n' + "".join(
-        f'  {{ id = "2.4.{i}", relevant = 10, yes = 8 }},\n' for i in (1, 2, 3)) + "]\n\n")
+    inline = (
+        '[[standard]]\nid = "2.4"\nquestion = [\n'
+        + "".join(f'  {{ id = "2.4.{i}", relevant = 10, yes = 8 }},\n' for i in (1, 2, 3))
+        + "]\n\n"
+    )
     text = re.sub(r'\[\[standard\]\]\nid = "2\.4"\n.*?(?=\[\[standard\]\]\nid = "3\.1")', inline, text, flags=re.S)
     d = write_inspection(tmp_path, text)
     load_inspection(d)  # valid as it is
@@ -200,7 +208,11 @@ def test_existing_counts_and_percent_are_replaced(tmp_path, sessions_dir):
     d = tmp_path / "h"
     d.mkdir()
     shutil.copy(sessions_dir / "hammersmith-2022" / "inspection.toml", d / "inspection.toml")
-    proc = cli("import-cases", d, write(tmp_path, "case,2.3.1\n" + "".join(f"C{i},{'Yes' if i < 11 else 'No'}\n" for i in range(13))))
+    proc = cli(
+        "import-cases",
+        d,
+        write(tmp_path, "case,2.3.1\n" + "".join(f"C{i},{'Yes' if i < 11 else 'No'}\n" for i in range(13))),
+    )
     assert proc.returncode == 0, proc.stderr
     assert questions(d)["2.3.1"] == {"id": "2.3.1", "relevant": 13, "yes": 11}
     assert "Rebecca Howard" in (d / "inspection.toml").read_text(encoding="utf-8")
@@ -246,7 +258,9 @@ def test_out_of_date_case_answers_are_said_not_used(tmp_path, session):
 
     cli("import-cases", session, write(tmp_path, "case,2.1.1,2.1.2,2.1.3\nC1,Yes,Y,Y\nC2,no,yes,Y\nC3,Y,N,Yes\n"))
     p = session / "inspection.toml"
-    p.write_text(p.read_text(encoding="utf-8").replace("relevant = 3\nyes = 2", "relevant = 3\nyes = 3", 1), encoding="utf-8")
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("relevant = 3\nyes = 2", "relevant = 3\nyes = 3", 1), encoding="utf-8"
+    )
     s = load_session(session)
     lines = cases_that_flip(s.rating.framework, s.rating.standard("2.1"), load_cases(session, s.rating.framework))
     assert any("2.1.1: cases.csv gives 2 of 3, the inspection 3 of 3" in ln for ln in lines)

@@ -22,7 +22,9 @@ def test_the_walk_finds_the_core():
 
 @pytest.mark.parametrize("module", CORE)
 def test_core_module_imports_no_ui(module):
-    code = (f"import sys, {module}; bad = [m for m in ('textual', 'rich') if m in sys.modules]; "
-            "print(','.join(bad)); sys.exit(1 if bad else 0)")
+    code = (
+        f"import sys, {module}; bad = [m for m in ('textual', 'rich') if m in sys.modules]; "
+        "print(','.join(bad)); sys.exit(1 if bad else 0)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, f"{module} imports {proc.stdout.strip()}{proc.stderr[-300:]}"

@@ -21,11 +21,9 @@ def test_agrees_on_intact_logs(sessions_dir, slug):
     assert verify(sessions_dir / slug) is None and tool_ok(sessions_dir / slug)
 
 
-@pytest.mark.parametrize("edit", [
-    ("eight cases", "seven cases"),
-    ("seq = 3\n", "seq = 33\n"),
-    ('kind = "declined"', 'kind = "discretion"'),
-])
+@pytest.mark.parametrize(
+    "edit", [("eight cases", "seven cases"), ("seq = 3\n", "seq = 33\n"), ('kind = "declined"', 'kind = "discretion"')]
+)
 def test_agrees_on_tampered_logs(stockton_copy, edit):
     log = stockton_copy / "decisions.toml"
     log.write_text(log.read_text().replace(*edit, 1))

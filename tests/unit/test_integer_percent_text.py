@@ -23,7 +23,7 @@ def fraction_percent_text(p: Fraction) -> str:
     return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
-fractions = st.builds(Fraction, st.integers(-10**7, 10**7), st.integers(1, 10**6))
+fractions = st.builds(Fraction, st.integers(-(10**7), 10**7), st.integers(1, 10**6))
 
 
 @given(fractions)
@@ -37,15 +37,21 @@ def test_stored_text_is_the_fraction_rounding(p):
 
 
 def test_the_halves_and_the_edges():
-    for p, shown, stored in ((Fraction(1, 800), "0", "0.00"), (Fraction(1, 200), "0", "0.01"),
-                             (Fraction(3, 200), "0.02", "0.02"), (Fraction(125, 2), "62.5", "62.50"),
-                             (Fraction(200, 3), "66.67", "66.67"), (Fraction(100), "100", "100.00"),
-                             (Fraction(0), "0", "0.00")):
+    for p, shown, stored in (
+        (Fraction(1, 800), "0", "0.00"),
+        (Fraction(1, 200), "0", "0.01"),
+        (Fraction(3, 200), "0.02", "0.02"),
+        (Fraction(125, 2), "62.5", "62.50"),
+        (Fraction(200, 3), "66.67", "66.67"),
+        (Fraction(100), "100", "100.00"),
+        (Fraction(0), "0", "0.00"),
+    ):
         assert (pct_text(p), percent_text(p)) == (shown, stored)
 
 
-answers = st.lists(st.integers(1, 40).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n))),
-                   min_size=1, max_size=5)
+answers = st.lists(
+    st.integers(1, 40).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n))), min_size=1, max_size=5
+)
 
 
 @given(answers)
@@ -68,8 +74,15 @@ def test_one_case_names_every_single_answer_that_changes_the_band(qs):
             changed = [Fraction(100 * (y + delta), n) if j == i else q.percent for j, q in enumerate(data)]
             nb = fw.band_for(min(changed))
             if nb != band:
-                expected.append(f"one {'more' if delta > 0 else 'fewer'} 'Yes' in 2.2.{i + 1} would make it "
-                                f"{fw.bands[nb].name}")
-    found = next((f for f in flags_for(FlagInput(fw, sd, band, lowest, [q for q in data if q.percent == lowest]))
-                  if f.name == "one-case"), None)
+                expected.append(
+                    f"one {'more' if delta > 0 else 'fewer'} 'Yes' in 2.2.{i + 1} would make it {fw.bands[nb].name}"
+                )
+    found = next(
+        (
+            f
+            for f in flags_for(FlagInput(fw, sd, band, lowest, [q for q in data if q.percent == lowest]))
+            if f.name == "one-case"
+        ),
+        None,
+    )
     assert (found.reason.split("; ") if found else []) == expected

@@ -37,11 +37,18 @@ def test_the_new_keys_load_and_old_files_still_do(stockton_fresh):
     assert (sd.proposed, sd.rationale, sd.evidence) == ("Good", WHY, EVIDENCE)
 
 
-@pytest.mark.parametrize("sid, extra, words", [
-    ("2.2", f'rationale = "{WHY}"\n', "2.2 is case-based: the lead inspector's case for it is a proposal in the decision log"),
-    ("1.1", 'rationale = "\u200b\u200b"\n', "'rationale' must be the lead inspector's rationale as text"),
-    ("1.1", "evidence = 3\n", "'evidence' must be the lead inspector's evidence as text, not 3"),
-])
+@pytest.mark.parametrize(
+    "sid, extra, words",
+    [
+        (
+            "2.2",
+            f'rationale = "{WHY}"\n',
+            "2.2 is case-based: the lead inspector's case for it is a proposal in the decision log",
+        ),
+        ("1.1", 'rationale = "\u200b\u200b"\n', "'rationale' must be the lead inspector's rationale as text"),
+        ("1.1", "evidence = 3\n", "'evidence' must be the lead inspector's evidence as text, not 3"),
+    ],
+)
 def test_a_case_where_it_cannot_be_is_refused_naming_the_place_and_the_fix(stockton_fresh, sid, extra, words):
     with_case(stockton_fresh, sid, extra)
     with pytest.raises(InputError) as got:
@@ -51,7 +58,9 @@ def test_a_case_where_it_cannot_be_is_refused_naming_the_place_and_the_fix(stock
 
 def test_a_case_without_a_band_is_refused(stockton_fresh):
     p = stockton_fresh / "inspection.toml"
-    p.write_text(p.read_text(encoding="utf-8").replace('proposed = "Good"\n', f'rationale = "{WHY}"\n', 1), encoding="utf-8")
+    p.write_text(
+        p.read_text(encoding="utf-8").replace('proposed = "Good"\n', f'rationale = "{WHY}"\n', 1), encoding="utf-8"
+    )
     with pytest.raises(InputError, match="has a case \\(rationale\\) but no proposed band"):
         load_inspection(stockton_fresh)
 
@@ -72,25 +81,50 @@ def test_ratifying_as_proposed_answers_the_case_and_the_record_keeps_it(stockton
     assert "## The lead inspector's case for the judgement standards" in md
     assert f"### 1.1 Governance and leadership: proposed Good, ratified as proposed (entry {done.entry['seq']})" in md
     assert f"Rationale: {WHY}" in md and "Evidence: Board minutes, March to August 2020.<br>Interviews" in md
-    row = next(r for r in csv.DictReader(io.StringIO(render(rec, "csv"), newline="")) if r["row"] == "standard" and r["standard"] == "1.1")
+    row = next(
+        r
+        for r in csv.DictReader(io.StringIO(render(rec, "csv"), newline=""))
+        if r["row"] == "standard" and r["standard"] == "1.1"
+    )
     assert (row["case_rationale"], row["case_evidence"]) == (WHY, EVIDENCE)
 
 
 def test_ratifying_another_band_answers_it_as_changed(stockton_fresh):
     with_case(stockton_fresh)
     record(stockton_fresh, "attendance", {"chair": "Chair", "members": ["A", "B"], "by": "Chair"})
-    done = record(stockton_fresh, "ratification", {"standard": "1.1", "to": "Outstanding", "by": "A",
-                                                   "reason": "The board's grip on safety is exceptional."})
+    done = record(
+        stockton_fresh,
+        "ratification",
+        {"standard": "1.1", "to": "Outstanding", "by": "A", "reason": "The board's grip on safety is exceptional."},
+    )
     case = lead_case(load_inspection(stockton_fresh), done.state, "1.1")
-    assert case.outcome_words() == (f"changed to Outstanding (entry {done.entry['seq']}): "
-                                    "The board's grip on safety is exceptional.")
+    assert case.outcome_words() == (
+        f"changed to Outstanding (entry {done.entry['seq']}): The board's grip on safety is exceptional."
+    )
 
 
 def test_propose_writes_a_judgement_case_before_the_log_and_keeps_every_other_line(stockton_fresh, capsys):
     p = stockton_fresh / "inspection.toml"
     before = p.read_text(encoding="utf-8")
-    assert main(["propose", str(stockton_fresh), "--standard", "1.2", "--to", "good", "--rationale", WHY,
-                 "--evidence", EVIDENCE, "--by", "Maria Jerram"]) == 0
+    assert (
+        main(
+            [
+                "propose",
+                str(stockton_fresh),
+                "--standard",
+                "1.2",
+                "--to",
+                "good",
+                "--rationale",
+                WHY,
+                "--evidence",
+                EVIDENCE,
+                "--by",
+                "Maria Jerram",
+            ]
+        )
+        == 0
+    )
     assert "wrote the case for 1.2 (proposed Good)" in capsys.readouterr().out
     sd = load_inspection(stockton_fresh).standards["1.2"]
     assert (sd.proposed, sd.rationale, sd.evidence) == ("Good", WHY, EVIDENCE)
@@ -98,22 +132,74 @@ def test_propose_writes_a_judgement_case_before_the_log_and_keeps_every_other_li
     case = f'proposed = "Good"\nrationale = "{WHY}"\nevidence = """\n{EVIDENCE}"""\n'
     assert after == before.replace('id = "1.2"\nproposed = "Outstanding"\n', 'id = "1.2"\n' + case)  # all else kept
     # proposing again replaces the case (the multi-line evidence too)
-    assert main(["propose", str(stockton_fresh), "--standard", "1.2", "--to", "Outstanding", "--rationale",
-                 "On reflection the partnerships are exceptional.", "--by", "Maria Jerram"]) == 0
+    assert (
+        main(
+            [
+                "propose",
+                str(stockton_fresh),
+                "--standard",
+                "1.2",
+                "--to",
+                "Outstanding",
+                "--rationale",
+                "On reflection the partnerships are exceptional.",
+                "--by",
+                "Maria Jerram",
+            ]
+        )
+        == 0
+    )
     sd = load_inspection(stockton_fresh).standards["1.2"]
     assert (sd.proposed, sd.evidence) == ("Outstanding", None)
-    assert p.read_text(encoding="utf-8").replace('proposed = "Outstanding"\nrationale = "On reflection the '
-                                                 'partnerships are exceptional."\n', 'proposed = "Outstanding"\n') == before
+    assert (
+        p.read_text(encoding="utf-8").replace(
+            'proposed = "Outstanding"\nrationale = "On reflection the partnerships are exceptional."\n',
+            'proposed = "Outstanding"\n',
+        )
+        == before
+    )
     assert not (stockton_fresh / "decisions.toml").exists()  # no log entry for a judgement case
 
 
 def test_propose_on_a_judgement_standard_is_refused_once_the_log_has_begun(stockton_met, capsys):
     before = (stockton_met / "inspection.toml").read_bytes()
-    assert main(["propose", str(stockton_met), "--standard", "1.3", "--to", "Good", "--rationale", WHY,
-                 "--by", "Maria Jerram"]) == 2
+    assert (
+        main(
+            [
+                "propose",
+                str(stockton_met),
+                "--standard",
+                "1.3",
+                "--to",
+                "Good",
+                "--rationale",
+                WHY,
+                "--by",
+                "Maria Jerram",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "inspection.toml: standard 1.3: the decision log has begun" in err and "Fix: prepare judgement cases" in err
     assert (stockton_met / "inspection.toml").read_bytes() == before
-    assert main(["propose", str(stockton_met), "--standard", "2.2", "--to", "Good", "--rationale", WHY,
-                 "--evidence", "x", "--by", "Maria Jerram"]) == 2
+    assert (
+        main(
+            [
+                "propose",
+                str(stockton_met),
+                "--standard",
+                "2.2",
+                "--to",
+                "Good",
+                "--rationale",
+                WHY,
+                "--evidence",
+                "x",
+                "--by",
+                "Maria Jerram",
+            ]
+        )
+        == 2
+    )
     assert "--evidence is for a judgement standard's case; 2.2 is case-based" in capsys.readouterr().err

@@ -24,8 +24,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def start(session: Path, tag: str, count: int) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, str(WRITER), str(session), tag, str(count)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), str(session), tag, str(count)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def test_sigkill_at_random_moments_loses_nothing_reported(stockton_met):
@@ -35,7 +40,7 @@ def test_sigkill_at_random_moments_loses_nothing_reported(stockton_met):
     for round_no in range(12):
         proc = start(stockton_fresh, f"w{round_no}", 10_000)
         lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")))
+        reader = threading.Thread(target=lambda lines=lines, proc=proc: lines.extend(iter(proc.stdout.readline, "")))
         reader.start()
         deadline = time.monotonic() + 30
         while not lines and time.monotonic() < deadline and proc.poll() is None:

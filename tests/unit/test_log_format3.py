@@ -66,8 +66,12 @@ def entries_of(session: Path) -> list[dict[str, Any]]:
 
 
 def run(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, "COLUMNS": "220", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "panel_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "220", **(env or {})},
+    )
 
 
 def attend(session: Path, entered_by: str | None = "Chair") -> dict[str, Any]:
@@ -78,8 +82,12 @@ def attend(session: Path, entered_by: str | None = "Chair") -> dict[str, Any]:
 
 
 def dissent(session: Path, who: str = "A", **extra: Any) -> dict[str, Any]:
-    return append_entry(session, load_inspection(session), "dissent",
-                        {"member": who, "reason": f"{who} records a dissent for the minutes", "by": who, **extra})
+    return append_entry(
+        session,
+        load_inspection(session),
+        "dissent",
+        {"member": who, "reason": f"{who} records a dissent for the minutes", "by": who, **extra},
+    )
 
 
 def rewrite(session: Path, change: Any) -> None:
@@ -94,6 +102,7 @@ def rewrite(session: Path, change: Any) -> None:
 
 
 # --- the format ------------------------------------------------------------------------------------
+
 
 def test_new_logs_are_format_3_and_record_who_entered_every_entry(stockton_fresh: Path) -> None:
     """New logs are format 4 (issue 25: the session keeps its rules), whose entries are format 3's."""
@@ -119,24 +128,45 @@ def test_a_format_2_log_is_appended_to_in_format_2_without_entered_by(stockton_c
     before = (stockton_copy / "decisions.toml").read_bytes()
     state = read_state(stockton_copy / "decisions.toml", load_inspection(stockton_copy))
     assert state.header["format"] == LOG_FORMAT_V2 and state.signed_off  # type: ignore[index]
-    r = run("reopen", stockton_copy, "--reason", "The panel meets again on 2.2", "--by", state.entries[-1]["by"],
-            env={"PANEL_TUI_ENTERED_BY": "Sam Lee"})
+    r = run(
+        "reopen",
+        stockton_copy,
+        "--reason",
+        "The panel meets again on 2.2",
+        "--by",
+        state.entries[-1]["by"],
+        env={"PANEL_TUI_ENTERED_BY": "Sam Lee"},
+    )
     assert r.returncode == 0, r.stderr
-    e = append_entry(stockton_copy, load_inspection(stockton_copy), "dissent",
-                     {"member": state.present[1], "reason": "A dissent recorded after the reopen",
-                      "by": state.present[1], "entered_by": "Sam Lee"})  # an explicit name too: not recorded
+    e = append_entry(
+        stockton_copy,
+        load_inspection(stockton_copy),
+        "dissent",
+        {
+            "member": state.present[1],
+            "reason": "A dissent recorded after the reopen",
+            "by": state.present[1],
+            "entered_by": "Sam Lee",
+        },
+    )  # an explicit name too: not recorded
     after = (stockton_copy / "decisions.toml").read_bytes()
     assert after.startswith(before) and b"entered_by" not in after and "entered_by" not in e
     assert [x["kind"] for x in entries_of(stockton_copy)[-2:]] == ["reopen", "dissent"]
     assert run("verify", stockton_copy).returncode == 0
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "unit" / "independent_verifier.py"), str(stockton_copy)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "unit" / "independent_verifier.py"), str(stockton_copy)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout
 
 
 # --- who entered it: option, setting, git, login name ------------------------------------------------
 
-def test_the_fields_entered_by_comes_before_every_default(stockton_fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_the_fields_entered_by_comes_before_every_default(
+    stockton_fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PANEL_TUI_ENTERED_BY", "From The Setting")
     assert attend(stockton_fresh, entered_by="Sam Lee")["entered_by"] == "Sam Lee"
     assert dissent(stockton_fresh)["entered_by"] == "From The Setting"
@@ -159,16 +189,22 @@ def test_the_login_name_outside_git(stockton_fresh: Path, monkeypatch: pytest.Mo
     assert entries_of(stockton_fresh)[-1]["entered_by"] == "jdoe"
 
 
-@pytest.mark.parametrize("command", ["decide", "decline", "ratify", "propose", "attend", "retract", "sign-off",
-                                     "reopen", "dissent"])
+@pytest.mark.parametrize(
+    "command", ["decide", "decline", "ratify", "propose", "attend", "retract", "sign-off", "reopen", "dissent"]
+)
 def test_every_write_command_takes_entered_by(command: str) -> None:
     from panel_tui.cli import build_parser
 
-    required = {"decide": ["--standard", "2.2", "--to", "Good", "--rationale", WHY],
-                "decline": ["--standard", "2.1", "--reason", "kept"], "ratify": ["--standard", "1.1"],
-                "propose": ["--standard", "2.2", "--to", "Good", "--rationale", WHY], "attend": ["--chair", "C"],
-                "retract": ["--seq", "2", "--reason", "wrong"], "reopen": ["--reason", "again"],
-                "dissent": ["--member", "A", "--reason", "no"]}.get(command, [])
+    required = {
+        "decide": ["--standard", "2.2", "--to", "Good", "--rationale", WHY],
+        "decline": ["--standard", "2.1", "--reason", "kept"],
+        "ratify": ["--standard", "1.1"],
+        "propose": ["--standard", "2.2", "--to", "Good", "--rationale", WHY],
+        "attend": ["--chair", "C"],
+        "retract": ["--seq", "2", "--reason", "wrong"],
+        "reopen": ["--reason", "again"],
+        "dissent": ["--member", "A", "--reason", "no"],
+    }.get(command, [])
     by = [] if command in ("attend", "dissent") else ["--by", "Priya Shah"]
     args = build_parser().parse_args([command, "S", *required, *by, "--entered-by", "Sam Lee"])
     assert args.entered_by == "Sam Lee"
@@ -178,8 +214,16 @@ def test_every_write_command_takes_entered_by(command: str) -> None:
 def test_the_entered_by_option_reaches_the_log(stockton_fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PANEL_TUI_ENTERED_BY", "From The Setting")
     attend(stockton_fresh)
-    r = run("dissent", stockton_fresh, "--member", "A", "--reason", "A dissent for the minutes here",
-            "--entered-by", "Sam Lee")
+    r = run(
+        "dissent",
+        stockton_fresh,
+        "--member",
+        "A",
+        "--reason",
+        "A dissent for the minutes here",
+        "--entered-by",
+        "Sam Lee",
+    )
     assert r.returncode == 0, r.stderr
     assert entries_of(stockton_fresh)[-1]["entered_by"] == "Sam Lee"
 
@@ -209,13 +253,17 @@ def test_git_user_name_and_email_in_a_clone(shared: Shared, monkeypatch: pytest.
 
 # --- what no writer produces -------------------------------------------------------------------------
 
+
 def test_a_format_3_entry_without_entered_by_is_refused_by_verify(stockton_fresh: Path) -> None:
     attend(stockton_fresh)
     dissent(stockton_fresh, entered_by="Sam Lee")
     rewrite(stockton_fresh, lambda e: e.pop("entered_by"))
     r = run("verify", stockton_fresh)
     assert r.returncode == 1
-    assert "entry 2 (dissent): missing key(s) 'entered_by'" in r.stderr and "No writer of panel-tui produces this" in r.stderr
+    assert (
+        "entry 2 (dissent): missing key(s) 'entered_by'" in r.stderr
+        and "No writer of panel-tui produces this" in r.stderr
+    )
     js = node_verifier()
     proc = subprocess.run([js, str(JS / "verify.mjs"), str(stockton_fresh)], capture_output=True, text=True)
     assert proc.returncode == 1 and proc.stdout.strip() == "entry 2: no entered_by (format 3)"
@@ -247,13 +295,18 @@ def test_entered_by_is_a_name(stockton_fresh: Path, name: str) -> None:
 
 # --- shown where it differs ------------------------------------------------------------------------
 
+
 def views_session(stockton_fresh: Path) -> Path:
     """A format-3 log where some entries were entered by someone else and some not."""
     attend(stockton_fresh, entered_by="  chair ")  # the same name, but for case and spaces
     dissent(stockton_fresh, "A", entered_by="Priya Shah")  # someone else
     dissent(stockton_fresh, "B", entered_by="b <b@example.invalid>")  # the same person's git identity
-    append_entry(stockton_fresh, load_inspection(stockton_fresh), "discretion",
-                 {"standard": "2.2", "to": "Good", "rationale": WHY, "by": "Chair", "entered_by": "Sam Lee"})
+    append_entry(
+        stockton_fresh,
+        load_inspection(stockton_fresh),
+        "discretion",
+        {"standard": "2.2", "to": "Good", "rationale": WHY, "by": "Chair", "entered_by": "Sam Lee"},
+    )
     dissent(stockton_fresh, "A", entered_by="[bold red]Mallory[/]\x1b[2J")  # user text, never markup
     return stockton_fresh
 
@@ -274,7 +327,12 @@ def test_log_shows_entered_by_only_where_it_differs(stockton_fresh: Path) -> Non
     assert "[bold red]Mallory[/]␛[2J" in text and "\x1b" not in text  # shown as typed, never as markup
     assert text.count("entered by") == 3  # not for entries 1 and 3
     doc = json.loads(run("log", s, "--json").stdout)
-    assert [e["entered_by"] for e in doc["entries"]][:4] == ["  chair ", "Priya Shah", "b <b@example.invalid>", "Sam Lee"]
+    assert [e["entered_by"] for e in doc["entries"]][:4] == [
+        "  chair ",
+        "Priya Shah",
+        "b <b@example.invalid>",
+        "Sam Lee",
+    ]
 
 
 def test_exports_show_entered_by_only_where_it_differs(stockton_fresh: Path) -> None:
@@ -290,8 +348,13 @@ def test_exports_show_entered_by_only_where_it_differs(stockton_fresh: Path) -> 
     assert html.count("entered by") == 6
     rows = list(csv.DictReader(io.StringIO(run("export", s, "--format", "csv").stdout)))
     by_seq = {r["seq"]: r["by"] for r in rows if r["row"] == "entry"}
-    assert by_seq == {"1": "Chair", "2": "A (entered by Priya Shah for A)", "3": "B",
-                      "4": "entered by Sam Lee for Chair", "5": "A (entered by [bold red]Mallory[/]␛[2J for A)"}
+    assert by_seq == {
+        "1": "Chair",
+        "2": "A (entered by Priya Shah for A)",
+        "3": "B",
+        "4": "entered by Sam Lee for Chair",
+        "5": "A (entered by [bold red]Mallory[/]␛[2J for A)",
+    }
     standard = next(r for r in rows if r["row"] == "standard" and r["standard"] == "2.2")
     assert standard["by"] == "entered by Sam Lee for Chair"
 
@@ -302,11 +365,18 @@ def test_the_audit_rows_carry_entered_by(stockton_fresh: Path, tmp_path: Path) -
     assert doc["format"] == "panel-tui/audit/4"
     rows = {d["seq"]: d for d in doc["decisions"]}
     assert {n: (d["by"], d["entered_by"], d["decided_at"]) for n, d in rows.items()} == {
-        2: ("A", "Priya Shah", None), 3: ("B", "b <b@example.invalid>", None), 4: ("Chair", "Sam Lee", None),
-        5: ("A", "[bold red]Mallory[/]\x1b[2J", None)}
+        2: ("A", "Priya Shah", None),
+        3: ("B", "b <b@example.invalid>", None),
+        4: ("Chair", "Sam Lee", None),
+        5: ("A", "[bold red]Mallory[/]\x1b[2J", None),
+    }
     shown = {d["seq"]: d.by_shown for d in run_audit(s.parent).decisions}
-    assert shown == {2: "entered by Priya Shah for A", 3: "B", 4: "entered by Sam Lee for Chair",
-                     5: "entered by [bold red]Mallory[/]\x1b[2J for A"}
+    assert shown == {
+        2: "entered by Priya Shah for A",
+        3: "B",
+        4: "entered by Sam Lee for Chair",
+        5: "entered by [bold red]Mallory[/]\x1b[2J for A",
+    }
     examples = json.loads(run("audit", ROOT / "sessions", "--json").stdout)
     assert examples["decisions"] and all(d["entered_by"] is None for d in examples["decisions"])  # format 2
 
@@ -317,12 +387,32 @@ REPLAY_AT = "2030-01-02T03:04:05Z"
 
 
 def test_replay_fields_in_format_3_move_at_to_decided_at() -> None:
-    e = {"seq": 5, "at": "2026-11-24T10:00:00Z", "kind": "dissent", "member": "A", "reason": "wrong standard",
-         "by": "A", "entered_by": "Sam Lee", "prev": "p" * 64, "hash": "h" * 64}
-    assert replay_fields(e, {}) == {"member": "A", "reason": "wrong standard", "by": "A", "entered_by": "Sam Lee",
-                                    "decided_at": "2026-11-24T10:00:00Z", "replayed_from": "h" * 64}
-    again = {**e, "at": "2026-11-25T10:00:00Z", "decided_at": "2026-11-24T10:00:00Z", "replayed_from": "h" * 64,
-             "hash": "i" * 64}
+    e = {
+        "seq": 5,
+        "at": "2026-11-24T10:00:00Z",
+        "kind": "dissent",
+        "member": "A",
+        "reason": "wrong standard",
+        "by": "A",
+        "entered_by": "Sam Lee",
+        "prev": "p" * 64,
+        "hash": "h" * 64,
+    }
+    assert replay_fields(e, {}) == {
+        "member": "A",
+        "reason": "wrong standard",
+        "by": "A",
+        "entered_by": "Sam Lee",
+        "decided_at": "2026-11-24T10:00:00Z",
+        "replayed_from": "h" * 64,
+    }
+    again = {
+        **e,
+        "at": "2026-11-25T10:00:00Z",
+        "decided_at": "2026-11-24T10:00:00Z",
+        "replayed_from": "h" * 64,
+        "hash": "i" * 64,
+    }
     assert replay_fields(again, {})["decided_at"] == "2026-11-24T10:00:00Z"  # replayed twice: the first time
     v2 = {k: v for k, v in e.items() if k != "entered_by"}
     assert replay_fields(v2, {})["at"] == "2026-11-24T10:00:00Z" and "decided_at" not in replay_fields(v2, {})
@@ -330,8 +420,17 @@ def test_replay_fields_in_format_3_move_at_to_decided_at() -> None:
 
 
 def test_same_content_of_a_format_3_replay() -> None:
-    old = {"seq": 2, "at": "2026-11-24T10:00:00Z", "kind": "dissent", "member": "A", "reason": "r", "by": "A",
-           "entered_by": "Sam Lee", "prev": "p" * 64, "hash": "h" * 64}
+    old = {
+        "seq": 2,
+        "at": "2026-11-24T10:00:00Z",
+        "kind": "dissent",
+        "member": "A",
+        "reason": "r",
+        "by": "A",
+        "entered_by": "Sam Lee",
+        "prev": "p" * 64,
+        "hash": "h" * 64,
+    }
     new = {**old, "seq": 3, "at": REPLAY_AT, "decided_at": old["at"], "replayed_from": "h" * 64, "hash": "n" * 64}
     assert same_content(old, new, {})
     assert not same_content(old, {**new, "decided_at": "2026-11-24T10:00:01Z"}, {})
@@ -343,13 +442,19 @@ def test_same_content_of_a_format_3_replay() -> None:
 
 
 @needs_git
-def test_a_replay_on_a_format_3_log_is_recorded_at_its_own_time(shared: Shared, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_replay_on_a_format_3_log_is_recorded_at_its_own_time(
+    shared: Shared, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PANEL_TUI_ENTERED_BY", "Bea's laptop")
     sa, sb = diverge(shared)
     mine = log_entries(sb)[1:]
     assert all(e["entered_by"] == "Bea's laptop" for e in mine)
-    r = cli("sync", sb, "--replay", env={**os.environ, "PANEL_TUI_FROZEN_TIME": REPLAY_AT,
-                                         "PANEL_TUI_ENTERED_BY": "Whoever ran the replay"})
+    r = cli(
+        "sync",
+        sb,
+        "--replay",
+        env={**os.environ, "PANEL_TUI_FROZEN_TIME": REPLAY_AT, "PANEL_TUI_ENTERED_BY": "Whoever ran the replay"},
+    )
     assert r.returncode == 0, r.stderr
     entries = log_entries(sb)
     replayed = entries[2:]
@@ -374,8 +479,14 @@ def test_a_merge_that_changes_a_format_3_replayed_entry_is_named(shared: Shared,
     (sb / "decisions.toml").write_bytes(git_show(shared.b, f"origin/main:{LOG}"))
     insp = load_inspection(sb)
     for i, e in enumerate(mine):
-        fields = {"member": e["member"], "by": e["by"], "reason": e["reason"], "replayed_from": e["hash"],
-                  "entered_by": e["entered_by"], "decided_at": e["at"]}
+        fields = {
+            "member": e["member"],
+            "by": e["by"],
+            "reason": e["reason"],
+            "replayed_from": e["hash"],
+            "entered_by": e["entered_by"],
+            "decided_at": e["at"],
+        }
         if i == 0 and change == "decided_at":
             fields["decided_at"] = "2026-01-01T09:00:00Z"  # an earlier time, as if decided before the fork
         if i == 0 and change == "entered_by":
@@ -456,8 +567,9 @@ def test_the_javascript_verifier_accepts_a_format_3_log(stockton_fresh: Path) ->
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.split() == ["ok", str(len(state.entries)), str(state.head)]
     log = s / "decisions.toml"
-    log.write_text(log.read_text(encoding="utf-8").replace('entered_by = "Sam Lee"', 'entered_by = "Priya Shah"'),
-                   encoding="utf-8")
+    log.write_text(
+        log.read_text(encoding="utf-8").replace('entered_by = "Sam Lee"', 'entered_by = "Priya Shah"'), encoding="utf-8"
+    )
     proc = subprocess.run([node, str(JS / "verify.mjs"), str(s)], capture_output=True, text=True)
     assert proc.returncode == 1 and proc.stdout.strip() == "entry 4: hash"  # entered_by is hashed
 

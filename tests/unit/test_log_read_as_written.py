@@ -36,7 +36,12 @@ def both_ways(path: Path) -> tuple[object, object]:
 
 def same(a, b) -> None:
     assert (a.problem, a.problem_entry, a.torn, a.signed_off, a.sign_off_seq) == (
-        b.problem, b.problem_entry, b.torn, b.signed_off, b.sign_off_seq)
+        b.problem,
+        b.problem_entry,
+        b.torn,
+        b.signed_off,
+        b.sign_off_seq,
+    )
     assert a.header == b.header and a.entries == b.entries and a.retracted == b.retracted
     assert a.raw == b.raw and a.stacks == b.stacks
 
@@ -50,14 +55,17 @@ def test_example_logs_read_as_written_are_tomllib_s_tables(slug):
     same(*both_ways(SESSIONS / slug / "decisions.toml"))
 
 
-@pytest.mark.parametrize("edit", [
-    ("eight cases", "all cases"),  # a rationale changed: hash mismatch
-    ('seq = 3\n', 'seq = 03\n'),  # not TOML at all
-    ('[[entry]]\nseq = 2\n', '# a comment\n[[entry]]\nseq = 2\n'),  # a comment: not canonical
-    ('kind = "ratification"\n', 'kind  =  "ratification"\n'),  # re-laid out
-    ('to = "Good"\n', 'to = "Good"\nto = "Good"\n'),  # a duplicate key
-    ('"\n\n[[entry]]\nseq = 2', '"\n\n[[entry]]\nseq = 2\n\n[entry.extra]\nx = 1'),  # a table no writer makes
-])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("eight cases", "all cases"),  # a rationale changed: hash mismatch
+        ("seq = 3\n", "seq = 03\n"),  # not TOML at all
+        ("[[entry]]\nseq = 2\n", "# a comment\n[[entry]]\nseq = 2\n"),  # a comment: not canonical
+        ('kind = "ratification"\n', 'kind  =  "ratification"\n'),  # re-laid out
+        ('to = "Good"\n', 'to = "Good"\nto = "Good"\n'),  # a duplicate key
+        ('"\n\n[[entry]]\nseq = 2', '"\n\n[[entry]]\nseq = 2\n\n[entry.extra]\nx = 1'),  # a table no writer makes
+    ],
+)
 def test_tampered_logs_give_the_same_message_either_way(stockton_copy, edit):
     log = stockton_copy / "decisions.toml"
     text = log.read_text(encoding="utf-8")

@@ -57,9 +57,17 @@ def test_discretion_more_than_one_step_is_refused(stockton_met):
     assert "Good or Inadequate" in msg
 
 
-@pytest.mark.parametrize("text,rule", [("n/a", "text-placeholder"), ("TBC", "text-placeholder"), ("   ", "text-required"),
-                                       ("too short", "text-too-short"), ("a\x00" * 20, "text-nul"),
-                                       ("x" * 10_001, "text-too-long")])
+@pytest.mark.parametrize(
+    "text,rule",
+    [
+        ("n/a", "text-placeholder"),
+        ("TBC", "text-placeholder"),
+        ("   ", "text-required"),
+        ("too short", "text-too-short"),
+        ("a\x00" * 20, "text-nul"),
+        ("x" * 10_001, "text-too-long"),
+    ],
+)
 def test_rationale_must_be_real(stockton_met, text, rule):
     refused(stockton_met, "discretion", rule, standard="2.2", to="Good", rationale=text)
 
@@ -71,15 +79,27 @@ def test_by_is_required(stockton_fresh):
 def test_small_sample_needs_other_evidence(stockton_met):
     msg = refused(stockton_met, "discretion", "text-required", standard="3.2", to="Requires improvement", rationale=WHY)
     assert "other compelling evidence" in msg
-    rec(stockton_met, "discretion", standard="3.2", to="Requires improvement", rationale=WHY,
-        other_evidence="Case audit by the service showed the same gap in contingency planning.")
+    rec(
+        stockton_met,
+        "discretion",
+        standard="3.2",
+        to="Requires improvement",
+        rationale=WHY,
+        other_evidence="Case audit by the service showed the same gap in contingency planning.",
+    )
 
 
 def test_unflagged_standard_needs_outside_criteria(stockton_met):
     msg = refused(stockton_met, "discretion", "outside-criteria", standard="2.3", to="Good", rationale=WHY)
     assert "no discretion flag" in msg
-    e = rec(stockton_met, "discretion", standard="2.3", to="Good", rationale=WHY,
-            outside_reason="The panel found wider evidence of inconsistent delivery.")
+    e = rec(
+        stockton_met,
+        "discretion",
+        standard="2.3",
+        to="Good",
+        rationale=WHY,
+        outside_reason="The panel found wider evidence of inconsistent delivery.",
+    )
     assert e["outside_criteria"] is True
 
 
@@ -92,13 +112,23 @@ def test_direction_no_flag_supports_is_refused(stockton_met):
 def test_judgement_standard_is_ratified_not_discretioned(stockton_met):
     refused(stockton_met, "discretion", "judgement-standard", standard="1.1", to="Outstanding", rationale=WHY)
     refused(stockton_met, "ratification", "text-required", standard="1.1", to="Outstanding")
-    e = rec(stockton_met, "ratification", standard="1.1", to="Outstanding", reason="Board evidence was stronger than proposed.")
+    e = rec(
+        stockton_met,
+        "ratification",
+        standard="1.1",
+        to="Outstanding",
+        reason="Board evidence was stronger than proposed.",
+    )
     assert e["from"] == "Good" and load_session(stockton_met).rating.standard("1.1").final == "Outstanding"
 
 
 def test_unknown_standard_and_band(stockton_met):
-    assert "use one of: 1.1" in refused(stockton_met, "discretion", "unknown-standard", standard="9.9", to="Good", rationale=WHY)
-    assert "Requires improvement" in refused(stockton_met, "discretion", "unknown-band", standard="2.2", to="Goood", rationale=WHY)
+    assert "use one of: 1.1" in refused(
+        stockton_met, "discretion", "unknown-standard", standard="9.9", to="Good", rationale=WHY
+    )
+    assert "Requires improvement" in refused(
+        stockton_met, "discretion", "unknown-band", standard="2.2", to="Goood", rationale=WHY
+    )
 
 
 def test_later_decision_supersedes_and_retraction_restores(stockton_met):
@@ -147,11 +177,17 @@ def test_dissent_is_recorded_without_changing_ratings(stockton_met):
     assert load_session(d).rating.score == 32
 
 
-@pytest.mark.parametrize("text", [
-    '"\n[[entry]]\nseq = 999', "a\r\nb and some more words to pass", "\x1b[2J\x1b]0;title\x07 escape text here",
-    "[bold red]X[/] [link='https://x']x[/link] [@click=app.quit]x[/]", "ends with a backslash \\",
-    "\u202eright-to-left override text here",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"\n[[entry]]\nseq = 999',
+        "a\r\nb and some more words to pass",
+        "\x1b[2J\x1b]0;title\x07 escape text here",
+        "[bold red]X[/] [link='https://x']x[/link] [@click=app.quit]x[/]",
+        "ends with a backslash \\",
+        "\u202eright-to-left override text here",
+    ],
+)
 def test_hostile_text_is_stored_exactly(stockton_met, text):
     text = text if len(text.strip()) >= 20 else text + " padding to twenty chars"
     e = rec(stockton_met, "discretion", standard="2.2", to="Good", rationale=text)
@@ -161,8 +197,25 @@ def test_hostile_text_is_stored_exactly(stockton_met, text):
 
 
 def test_refused_command_exits_2_and_writes_nothing(stockton_met):
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "decide", str(stockton_met), "--standard", "2.2",
-                           "--to", "Outstanding", "--rationale", WHY, "--by", "Chair"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "panel_tui",
+            "decide",
+            str(stockton_met),
+            "--standard",
+            "2.2",
+            "--to",
+            "Outstanding",
+            "--rationale",
+            WHY,
+            "--by",
+            "Chair",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "one-step" in proc.stderr and "Traceback" not in proc.stderr
     assert len(state(stockton_met).entries) == 1
 
@@ -172,20 +225,53 @@ def test_a_refusal_names_the_option_on_the_command_line_only(stockton_met):
     line adds the option that gives it."""
     msg = refused(stockton_met, "discretion", "outside-criteria", standard="2.2", to="Inadequate", rationale=WHY)
     assert "--" not in msg
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "decide", str(stockton_met), "--standard", "2.2",
-                           "--to", "Inadequate", "--rationale", WHY, "--by", "Chair"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "panel_tui",
+            "decide",
+            str(stockton_met),
+            "--standard",
+            "2.2",
+            "--to",
+            "Inadequate",
+            "--rationale",
+            WHY,
+            "--by",
+            "Chair",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "outside-criteria reason" in proc.stderr
     assert "(give it with --outside-criteria REASON)" in proc.stderr
 
 
 def test_cli_records_and_prints_seq_and_hash(stockton_fresh):
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "attend", str(stockton_fresh), "--chair", "C",
-                           "--member", "M1", "--member", "M2"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "panel_tui",
+            "attend",
+            str(stockton_fresh),
+            "--chair",
+            "C",
+            "--member",
+            "M1",
+            "--member",
+            "M2",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("recorded entry 1 (attendance) hash ")
     assert state(stockton_fresh).attendance["members"] == ["M1", "M2"]
 
 
 # --- attendance is the source of names (format 2) ------------------------------------------------
+
 
 def format_2_log(d):
     """An empty format-2 log (its rules, not format 3's) for the session at ``d``."""
@@ -201,31 +287,39 @@ def test_quorum_is_framework_data_and_refused_below_it_in_format_2(stockton_fres
     msg = refused(stockton_fresh, "attendance", "quorum", chair="Chair", members=["A"])
     assert "at least 2 members" in msg and "hmip-yos-2018" in msg
     refused(stockton_fresh, "attendance", "quorum", chair="Chair", members=[])
-    assert "named twice" in refused(stockton_fresh, "attendance", "attendance-duplicate",
-                                    chair="Tom Baker", members=["A", "tom  baker"])
+    assert "named twice" in refused(
+        stockton_fresh, "attendance", "attendance-duplicate", chair="Tom Baker", members=["A", "tom  baker"]
+    )
     rec(stockton_fresh, "attendance", chair="Chair", members=["A", "B"])
 
 
 def test_names_present_once_each_in_format_3_too(stockton_fresh):
-    assert "named twice" in refused(stockton_fresh, "attendance", "attendance-duplicate",
-                                    chair="Tom Baker", members=["A", "tom  baker"])
+    assert "named twice" in refused(
+        stockton_fresh, "attendance", "attendance-duplicate", chair="Tom Baker", members=["A", "tom  baker"]
+    )
 
 
 def test_before_attendance_only_proposals(stockton_fresh):
-    assert "record who is present first" in refused(stockton_fresh, "declined", "no-attendance", standard="2.1",
-                                                    reason="Kept after discussion.")
+    assert "record who is present first" in refused(
+        stockton_fresh, "declined", "no-attendance", standard="2.1", reason="Kept after discussion."
+    )
     refused(stockton_fresh, "dissent", "no-attendance", member="B", reason="I disagree with this outcome.")
     rec(stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="Maria Jerram")
 
 
 def test_names_must_be_present(stockton_met):
-    msg = refused(stockton_met, "discretion", "not-present", standard="2.2", to="Good", rationale=WHY, by="Someone Else")
+    msg = refused(
+        stockton_met, "discretion", "not-present", standard="2.2", to="Good", rationale=WHY, by="Someone Else"
+    )
     assert "the panel present is: Chair, A, B" in msg
-    msg = refused(stockton_met, "dissent", "not-present", member="Tom Bakr", reason="I disagree with this outcome.", by="A")
+    msg = refused(
+        stockton_met, "dissent", "not-present", member="Tom Bakr", reason="I disagree with this outcome.", by="A"
+    )
     assert "member 'Tom Bakr'" in msg
     # present, but spelt otherwise: refused on writing (issue 23), as the log would hold two spellings
-    assert "did you mean 'Chair'?" in refused(stockton_met, "discretion", "name-spelling", standard="2.2", to="Good",
-                                              rationale=WHY, by="chair")
+    assert "did you mean 'Chair'?" in refused(
+        stockton_met, "discretion", "name-spelling", standard="2.2", to="Good", rationale=WHY, by="chair"
+    )
     rec(stockton_met, "discretion", standard="2.2", to="Good", rationale=WHY, by="Chair")
     rec(stockton_met, "attendance", chair="Chair", members=["A", "B", "Tom Baker"], by="Chair")  # an arrival
     rec(stockton_met, "dissent", member="Tom Baker", reason="I would have kept it as computed.", by="Tom Baker")
@@ -234,12 +328,28 @@ def test_names_must_be_present(stockton_met):
 
 
 def test_cli_lists_the_names_present(stockton_met):
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "decline", str(stockton_met), "--standard", "2.1",
-                           "--reason", "Kept after discussion.", "--by", "Tom Bakr"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "panel_tui",
+            "decline",
+            str(stockton_met),
+            "--standard",
+            "2.1",
+            "--reason",
+            "Kept after discussion.",
+            "--by",
+            "Tom Bakr",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "not-present" in proc.stderr and "Chair, A, B" in proc.stderr
 
 
 # --- proposals answered ------------------------------------------------------------------------
+
 
 def test_a_decision_answers_the_standing_proposal(stockton_met):
     d = stockton_met
@@ -280,8 +390,11 @@ def test_cli_ratify_all_proposed_in_one_write(stockton_met):
     assert run("ratify", stockton_met, "--standard", "1.2", "--by", "Chair").returncode == 0
     proc = run("ratify", stockton_met, "--all-proposed", "--by", "A")
     assert proc.returncode == 0, proc.stderr
-    assert [ln.split()[3:5] for ln in proc.stdout.splitlines()] == [["(ratification", "1.1"], ["(ratification", "1.3"],
-                                                                    ["(ratification", "1.4"]]
+    assert [ln.split()[3:5] for ln in proc.stdout.splitlines()] == [
+        ["(ratification", "1.1"],
+        ["(ratification", "1.3"],
+        ["(ratification", "1.4"],
+    ]
     st = state(stockton_met)
     assert sorted(st.ratified) == ["1.1", "1.2", "1.3", "1.4"] and st.ratified["1.1"]["by"] == "A"
     again = run("ratify", stockton_met, "--all-proposed", "--by", "A")
@@ -290,32 +403,85 @@ def test_cli_ratify_all_proposed_in_one_write(stockton_met):
 
 def test_cli_ratify_all_is_all_or_nothing(stockton_met):
     before = (stockton_met / "decisions.toml").read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "ratify", str(stockton_met), "--all-proposed",
-                           "--by", "Not Present"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "panel_tui", "ratify", str(stockton_met), "--all-proposed", "--by", "Not Present"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "entry 1 of 4" in proc.stderr and "Nothing was written" in proc.stderr
     assert (stockton_met / "decisions.toml").read_bytes() == before
 
 
 def test_cli_band_names_in_any_case(stockton_met):
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "decide", str(stockton_met), "--standard", "2.2",
-                           "--to", "good", "--rationale", WHY, "--by", "Chair"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "panel_tui",
+            "decide",
+            str(stockton_met),
+            "--standard",
+            "2.2",
+            "--to",
+            "good",
+            "--rationale",
+            WHY,
+            "--by",
+            "Chair",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     assert state(stockton_met).panel["2.2"]["to"] == "Good"
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "ratify", str(stockton_met), "--standard", "1.1",
-                           "--to", "OUTSTANDING", "--reason", "Board evidence was stronger.", "--by", "Chair"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "panel_tui",
+            "ratify",
+            str(stockton_met),
+            "--standard",
+            "1.1",
+            "--to",
+            "OUTSTANDING",
+            "--reason",
+            "Board evidence was stronger.",
+            "--by",
+            "Chair",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0 and state(stockton_met).ratified["1.1"]["to"] == "Outstanding"
 
 
 def test_no_entry_on_an_incomplete_inspection(tmp_path):
     """A log freezes its inspection by hash: nothing is recorded while figures or proposals are awaited."""
     d = tmp_path / "new"
-    proc = subprocess.run([sys.executable, "-m", "panel_tui", "new", str(d), "--framework", "hmip-yos-2018",
-                           "--service", "Test YOS", "--fieldwork", "2026-01-12"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "panel_tui",
+            "new",
+            str(d),
+            "--framework",
+            "hmip-yos-2018",
+            "--service",
+            "Test YOS",
+            "--fieldwork",
+            "2026-01-12",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
-    for kind, fields in (("attendance", {"chair": "C", "members": ["A", "B"]}),
-                         ("proposal", {"standard": "2.2", "to": "Good", "rationale": WHY}),
-                         ("ratification", {"standard": "1.1"})):
+    for kind, fields in (
+        ("attendance", {"chair": "C", "members": ["A", "B"]}),
+        ("proposal", {"standard": "2.2", "to": "Good", "rationale": WHY}),
+        ("ratification", {"standard": "1.1"}),
+    ):
         msg = refused(d, kind, "inspection-incomplete", **fields)
         assert "awaiting" in msg and "panel-tui check" in msg
     assert not (d / "decisions.toml").exists()
@@ -339,12 +505,19 @@ def test_what_stands_is_asked_again_after_every_entry(stockton_met):
 
 # --- quorum as the meeting lives it (format 3, issue 24) ---------------------------------------
 
+
 def test_a_late_member_does_not_block_the_start_but_no_decision_is_taken_inquorate(stockton_fresh):
     from panel_tui.core.log.rules import quorum_shortfall
 
     rec(stockton_fresh, "attendance", chair="Chair", members=["A"])  # the third person is late
-    msg = refused(stockton_fresh, "declined", "inquorate", standard="2.1",
-                  reason="The panel kept the band on the evidence it read", by="Chair")
+    msg = refused(
+        stockton_fresh,
+        "declined",
+        "inquorate",
+        standard="2.1",
+        reason="The panel kept the band on the evidence it read",
+        by="Chair",
+    )
     assert "inquorate" in msg and "1 more member would complete it" in msg and "hmip-yos-2018" in msg
     rec(stockton_fresh, "dissent", member="A", reason="A records a view before the meeting starts", by="A")
     rec(stockton_fresh, "attendance", chair="Chair", members=["A", "B"])  # B arrives: an attendance entry
@@ -353,6 +526,12 @@ def test_a_late_member_does_not_block_the_start_but_no_decision_is_taken_inquora
     assert quorum_shortfall(state(stockton_fresh), rate(load_inspection(stockton_fresh))) is None
     rec(stockton_fresh, "declined", standard="2.1", reason="The panel kept the band on the evidence it read", by="B")
     rec(stockton_fresh, "attendance", chair="Chair", members=["B"])  # A leaves
-    msg = refused(stockton_fresh, "declined", "inquorate", standard="2.4",
-                  reason="The panel kept the band on the evidence it read", by="Chair")
+    msg = refused(
+        stockton_fresh,
+        "declined",
+        "inquorate",
+        standard="2.4",
+        reason="The panel kept the band on the evidence it read",
+        by="Chair",
+    )
     assert "present earlier: A" in msg

@@ -119,13 +119,27 @@ def test_extra_top_level_key_is_rejected(stockton_copy):
 
 
 def test_entries_after_sign_off_are_reported(stockton_copy):
-    import tomli_w, tomllib, hashlib, json
+    import hashlib
+    import json
+    import tomllib
+
+    import tomli_w
+
     log = stockton_copy / "decisions.toml"
     doc = tomllib.loads(log.read_text())
     last = doc["entry"][-1]
-    e = {"seq": last["seq"] + 1, "at": "2026-01-01T00:00:00Z", "kind": "dissent", "member": "M",
-         "reason": "I disagree with the whole outcome here.", "by": "M", "prev": last["hash"]}
-    e["hash"] = hashlib.sha256(json.dumps(e, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    e = {
+        "seq": last["seq"] + 1,
+        "at": "2026-01-01T00:00:00Z",
+        "kind": "dissent",
+        "member": "M",
+        "reason": "I disagree with the whole outcome here.",
+        "by": "M",
+        "prev": last["hash"],
+    }
+    e["hash"] = hashlib.sha256(
+        json.dumps(e, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
     log.write_text(log.read_text() + "\n" + tomli_w.dumps({"entry": [e]}))
     proc = cli("verify", stockton_copy)
     assert proc.returncode == 1 and f"entry {e['seq']}: entries after sign-off" in proc.stderr
@@ -138,7 +152,9 @@ def test_torn_tail_is_not_called_tampering_and_is_not_overwritten(stockton_copy)
     log.write_bytes(cut)
     proc = cli("verify", stockton_copy)
     assert proc.returncode == 1 and "torn tail" in proc.stderr and "tamper" not in proc.stderr
-    again = cli("decline", stockton_copy, "--standard", "2.1", "--reason", "kept as computed after discussion", "--by", "c")
+    again = cli(
+        "decline", stockton_copy, "--standard", "2.1", "--reason", "kept as computed after discussion", "--by", "c"
+    )
     assert again.returncode == 2 and log.read_bytes() == cut
 
 
@@ -155,6 +171,7 @@ def test_unparseable_log(stockton_copy):
 
 def test_log_json_lists_entries_and_effective(sessions_dir):
     import json
+
     proc = cli("log", sessions_dir / "stockton-2021", "--json")
     doc = json.loads(proc.stdout)
     assert doc["verified"] and doc["signed_off"] and len(doc["entries"]) == 13

@@ -19,11 +19,32 @@ from panel_tui.core.inspection import load_inspection
 from panel_tui.core.log import append_entry
 
 HOSTILE = [
-    "see https://evil.example/x now", "www.evil.example", "WWW.EVIL.COM/path", "<https://x>", "[a](https://x)",
-    "mailto:a@b.com", "write to a.b+c@evil.example today", "@octocat look", "evil.com", "notes.md",
-    "Http://EVIL.com", "ftp://evil.com/f", "xmpp:foo@bar.baz/txt", "//evil.com/x", "https://\u00e9vil.com",
-    "www.123.com", "http://1.2.3.4/x", "file:///etc/passwd", "![i](https://x/i.png)", "[r]: https://x",
-    "a|https://x|b", "(https://x)", "foo_bar@evil_corp.com", "x@y.z", "https:/evil.com", "tel:+441234",
+    "see https://evil.example/x now",
+    "www.evil.example",
+    "WWW.EVIL.COM/path",
+    "<https://x>",
+    "[a](https://x)",
+    "mailto:a@b.com",
+    "write to a.b+c@evil.example today",
+    "@octocat look",
+    "evil.com",
+    "notes.md",
+    "Http://EVIL.com",
+    "ftp://evil.com/f",
+    "xmpp:foo@bar.baz/txt",
+    "//evil.com/x",
+    "https://\u00e9vil.com",
+    "www.123.com",
+    "http://1.2.3.4/x",
+    "file:///etc/passwd",
+    "![i](https://x/i.png)",
+    "[r]: https://x",
+    "a|https://x|b",
+    "(https://x)",
+    "foo_bar@evil_corp.com",
+    "x@y.z",
+    "https:/evil.com",
+    "tel:+441234",
 ]
 SYNTAX = "*a* _b_ `c` ~~d~~ [e](f) <b>x</b> | \\ {g} &amp; &#x202E; javascript:x"
 
@@ -90,8 +111,12 @@ def test_figures_and_times_are_left_readable():
 def test_the_exported_record_links_nothing(render, stockton_met, capsys):
     insp = load_inspection(stockton_met)
     why = "See https://evil.example/x, www.evil.example, <https://x>, [a](https://x) and mailto:a@evil.example."
-    append_entry(stockton_met, insp, "discretion", {"standard": "2.2", "to": "Good", "by": "A", "rationale": why,
-                                                    "other_evidence": "ask chair@evil.example"})
+    append_entry(
+        stockton_met,
+        insp,
+        "discretion",
+        {"standard": "2.2", "to": "Good", "by": "A", "rationale": why, "other_evidence": "ask chair@evil.example"},
+    )
     code = main(["export", str(stockton_met), "--format", "md"])
     record, err = capsys.readouterr()
     assert code == 0, err

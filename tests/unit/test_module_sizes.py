@@ -19,6 +19,8 @@ def test_the_core_is_found():
 
 
 def test_no_core_module_is_over_400_lines():
-    sizes = {p.relative_to(CORE).as_posix(): len(p.read_text(encoding="utf-8").splitlines()) for p in CORE.rglob("*.py")}
+    sizes = {
+        p.relative_to(CORE).as_posix(): len(p.read_text(encoding="utf-8").splitlines()) for p in CORE.rglob("*.py")
+    }
     over = {name: n for name, n in sorted(sizes.items()) if n > LIMIT}
     assert not over, f"over {LIMIT} lines (split by job): {over}"

@@ -39,7 +39,7 @@ from tests.helpers import all_good_cases, inspection_text, write_inspection
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = ROOT / "sessions"
 FIXTURE_FRAMEWORKS = ROOT / "tests" / "fixtures" / "frameworks"
-O, G, RI, I = "Outstanding", "Good", "Requires improvement", "Inadequate"
+O, G, RI, I = "Outstanding", "Good", "Requires improvement", "Inadequate"  # noqa: E741 (the bands by initial, as the reports abbreviate them)
 
 
 def published(slug: str):
@@ -57,16 +57,90 @@ def flag(s, name):
 
 # --- the published reports, rated in this process --------------------------------------------------
 
-@pytest.mark.parametrize("slug,score,overall,ratings", [
-    ("stockton-2021", 32, O, {"1.1": G, "1.2": O, "1.3": O, "1.4": O, "2.1": G, "2.2": G, "2.3": O, "2.4": O,
-                              "3.1": O, "3.2": G, "3.3": O, "3.4": O}),
-    ("leeds-2019", 16, RI, {"1.1": RI, "1.2": G, "1.3": G, "1.4": G, "2.1": RI, "2.2": RI, "2.3": G, "2.4": RI,
-                            "3.1": I, "3.2": I, "3.3": RI, "3.4": O}),  # 16: this tool's sum (no published score)
-    ("hammersmith-2022", 31, O, {"1.1": G, "1.2": G, "1.3": O, "1.4": G, "2.1": O, "2.2": O, "2.3": O, "2.4": O,
-                                 "3.1": G, "3.2": O, "3.3": O, "3.4": G, "4.1": O}),
-    ("lincolnshire-2023", 31, O, {"1.1": O, "1.2": G, "1.3": G, "1.4": O, "2.1": O, "2.2": O, "2.3": O, "2.4": O,
-                                  "3.1": G, "3.2": G, "3.3": G, "3.4": O, "4.1": G}),
-])
+
+@pytest.mark.parametrize(
+    "slug,score,overall,ratings",
+    [
+        (
+            "stockton-2021",
+            32,
+            O,
+            {
+                "1.1": G,
+                "1.2": O,
+                "1.3": O,
+                "1.4": O,
+                "2.1": G,
+                "2.2": G,
+                "2.3": O,
+                "2.4": O,
+                "3.1": O,
+                "3.2": G,
+                "3.3": O,
+                "3.4": O,
+            },
+        ),
+        (
+            "leeds-2019",
+            16,
+            RI,
+            {
+                "1.1": RI,
+                "1.2": G,
+                "1.3": G,
+                "1.4": G,
+                "2.1": RI,
+                "2.2": RI,
+                "2.3": G,
+                "2.4": RI,
+                "3.1": I,
+                "3.2": I,
+                "3.3": RI,
+                "3.4": O,
+            },
+        ),  # 16: this tool's sum (no published score)
+        (
+            "hammersmith-2022",
+            31,
+            O,
+            {
+                "1.1": G,
+                "1.2": G,
+                "1.3": O,
+                "1.4": G,
+                "2.1": O,
+                "2.2": O,
+                "2.3": O,
+                "2.4": O,
+                "3.1": G,
+                "3.2": O,
+                "3.3": O,
+                "3.4": G,
+                "4.1": O,
+            },
+        ),
+        (
+            "lincolnshire-2023",
+            31,
+            O,
+            {
+                "1.1": O,
+                "1.2": G,
+                "1.3": G,
+                "1.4": O,
+                "2.1": O,
+                "2.2": O,
+                "2.3": O,
+                "2.4": O,
+                "3.1": G,
+                "3.2": G,
+                "3.3": G,
+                "3.4": O,
+                "4.1": G,
+            },
+        ),
+    ],
+)
 def test_published_reports_with_their_logs_give_the_published_ratings(slug, score, overall, ratings):
     r = published(slug)
     assert {s.id: s.final for s in r.standards} == ratings
@@ -109,46 +183,62 @@ def test_the_overall_is_one_answer_from_outstanding_upwards(tmp_path):
 
 # --- the flags' words, on the published figures ------------------------------------------------------
 
+
 def test_stockton_flags_read_as_the_panel_sees_them():
     r = published("stockton-2021")
     s22 = r.standard("2.2")  # 5 of 8 = 62.5%: below 65
     assert [(f.name, f.directions, f.short, f.certainty) for f in s22.flags] == [
-        ("near-boundary", (UPLIFT,), "▲ near 65", CERTAIN), ("one-case", (UPLIFT,), "1 case ▲", CERTAIN)]
-    assert s22.flags[0].reason == ("lowest key question 2.2.2 at 62.5% is 2.5 points below the 65% boundary: "
-                                   "an uplift to Good is in question")
+        ("near-boundary", (UPLIFT,), "▲ near 65", CERTAIN),
+        ("one-case", (UPLIFT,), "1 case ▲", CERTAIN),
+    ]
+    assert s22.flags[0].reason == (
+        "lowest key question 2.2.2 at 62.5% is 2.5 points below the 65% boundary: an uplift to Good is in question"
+    )
     assert s22.flags[1].reason == "one more 'Yes' in 2.2.2 would make it Good"
     s21 = r.standard("2.1")  # two key questions tie for lowest at 75%
-    assert s21.flags[0].reason == ("lowest key question 2.1.1, 2.1.3 at 75% is 5 points below the 80% boundary: "
-                                   "an uplift to Outstanding is in question")
-    assert s21.flags[1].reason == ("one fewer 'Yes' in 2.1.1 would make it Requires improvement; "
-                                   "one fewer 'Yes' in 2.1.3 would make it Requires improvement")
+    assert s21.flags[0].reason == (
+        "lowest key question 2.1.1, 2.1.3 at 75% is 5 points below the 80% boundary: "
+        "an uplift to Outstanding is in question"
+    )
+    assert s21.flags[1].reason == (
+        "one fewer 'Yes' in 2.1.1 would make it Requires improvement; "
+        "one fewer 'Yes' in 2.1.3 would make it Requires improvement"
+    )
     assert s21.flags[1].short == "1 case ▼"
     s31 = r.standard("3.1")  # exactly at 80%: a lowering is what is in question
     assert s31.flags[0].directions == (LOWERING,) and s31.flags[0].short == "▼ near 80"
-    assert s31.flags[0].reason == ("lowest key question 3.1.1, 3.1.2 at 80% is exactly at the 80% boundary: "
-                                   "a lowering to Good is in question")
+    assert s31.flags[0].reason == (
+        "lowest key question 3.1.1, 3.1.2 at 80% is exactly at the 80% boundary: a lowering to Good is in question"
+    )
     s32 = r.standard("3.2")  # 2 of 3 = 66.67%: above 65
-    assert s32.flags[0].reason == ("lowest key question 3.2.3 at 66.67% is 1.67 points above the 65% boundary: "
-                                   "a lowering to Requires improvement is in question")
+    assert s32.flags[0].reason == (
+        "lowest key question 3.2.3 at 66.67% is 1.67 points above the 65% boundary: "
+        "a lowering to Requires improvement is in question"
+    )
     assert s32.flags[0].short == "▼ near 65"
 
 
 def test_small_sample_words_and_directions_on_stockton():
     r = published("stockton-2021")
     f = flag(r.standard("3.3"), "small-sample")
-    assert f.reason == ("the rating rests on a small sample: lowest key question 3.3.1 on 5 cases, 3.3.2 on 4 cases, "
-                        "3.3.3 on 3 cases (5 or fewer)")
+    assert f.reason == (
+        "the rating rests on a small sample: lowest key question 3.3.1 on 5 cases, 3.3.2 on 4 cases, "
+        "3.3.3 on 3 cases (5 or fewer)"
+    )
     assert f.short == "≤5" and f.directions == (LOWERING,)  # Outstanding: only down
     f = flag(r.standard("3.4"), "small-sample")
     assert "3.4.2 on 1 case (5 or fewer)" in f.reason and "1 cases" not in f.reason
     assert flag(r.standard("3.2"), "small-sample").directions == (UPLIFT, LOWERING)  # Good: either way
 
 
-@pytest.mark.parametrize("qs,band,directions", [
-    ([(4, 1), (10, 9), (10, 9)], I, (UPLIFT,)),             # Inadequate: only up
-    ([(4, 2), (10, 9), (10, 9)], RI, (UPLIFT, LOWERING)),    # Requires improvement: either way
-    ([(3, 2), (10, 9), (10, 9)], G, (UPLIFT, LOWERING)),     # Good: either way
-])
+@pytest.mark.parametrize(
+    "qs,band,directions",
+    [
+        ([(4, 1), (10, 9), (10, 9)], I, (UPLIFT,)),  # Inadequate: only up
+        ([(4, 2), (10, 9), (10, 9)], RI, (UPLIFT, LOWERING)),  # Requires improvement: either way
+        ([(3, 2), (10, 9), (10, 9)], G, (UPLIFT, LOWERING)),  # Good: either way
+    ],
+)
 def test_small_sample_supports_every_direction_the_bands_allow(tmp_path, qs, band, directions):
     s = standard(tmp_path, "2.1", qs)
     assert s.computed == band and flag(s, "small-sample").directions == directions
@@ -159,44 +249,56 @@ def test_percent_only_one_case_words_on_the_published_reports():
     assert flag(leeds.standard("3.4"), "one-case").reason == (
         "one fewer 'Yes' in 3.4.1 would make it Good (certain: every base 82% of at most 28 cases allows "
         "(9/11, 14/17, 18/22, 23/28)); one fewer 'Yes' in 3.4.2 would make it Inadequate or Requires improvement "
-        "or Good (possible: 4 of the 28 bases 100% of at most 28 cases allows (1/1, 2/2, 3/3, 4/4))")
+        "or Good (possible: 4 of the 28 bases 100% of at most 28 cases allows (1/1, 2/2, 3/3, 4/4))"
+    )
     assert leeds.standard("2.2").notes == [
         "one-case possible, not flagged (the framework's one_case_possible = \"note\"): one fewer 'Yes' in 2.2.2 "
         "would make it Inadequate (possible: 1 of the 10 bases 56% of at most 42 cases allows (5/9)); one fewer 'Yes' "
-        "in 2.2.3 would make it Inadequate (possible: 1 of the 9 bases 57% of at most 42 cases allows (4/7))"]
+        "in 2.2.3 would make it Inadequate (possible: 1 of the 9 bases 57% of at most 42 cases allows (4/7))"
+    ]
     assert leeds.standard("2.1").notes == [
         "one-case possible, not flagged (the framework's one_case_possible = \"note\"): one more 'Yes' in 2.1.3 "
-        "would make it Good (possible: 4 of the 8 bases 62% of at most 42 cases allows (8/13, 13/21, 16/26, 18/29))"]
+        "would make it Good (possible: 4 of the 8 bases 62% of at most 42 cases allows (8/13, 13/21, 16/26, 18/29))"
+    ]
     ham = published("hammersmith-2022")
     assert flag(ham.standard("3.1"), "one-case").reason == (
-        "one more 'Yes' in 3.1.3 would make it Outstanding (certain: 77% of at most 13 cases can only be 10/13)")
+        "one more 'Yes' in 3.1.3 would make it Outstanding (certain: 77% of at most 13 cases can only be 10/13)"
+    )
     assert flag(ham.standard("3.1"), "one-case").short == "1 case ▲"
     lincs = published("lincolnshire-2023")
     assert flag(lincs.standard("2.1"), "one-case").reason == (
         "one fewer 'Yes' in 2.1.2 would make it Good (certain: every base 83% of at most 18 cases allows "
-        "(5/6, 10/12, 15/18))")
+        "(5/6, 10/12, 15/18))"
+    )
     assert lincs.standard("3.3").notes == [
         "one-case possible, not flagged (the framework's one_case_possible = \"note\"): one fewer 'Yes' in 3.3.2 "
-        "would make it Requires improvement (possible: 2 of the 3 bases 69% of at most 26 cases allows (9/13, 11/16))"]
+        "would make it Requires improvement (possible: 2 of the 3 bases 69% of at most 26 cases allows (9/13, 11/16))"
+    ]
 
 
-@pytest.mark.parametrize("court,listed", [
-    (24, "5/6, 10/12, 15/18, 19/23, ..."),  # five bases: four named, then "..."
-    (29, "5/6, 10/12, 15/18, 19/23, ..."),  # six: 24/29 -> 23/29 = 79.31% is Good too, so every base flips
-])
+@pytest.mark.parametrize(
+    "court,listed",
+    [
+        (24, "5/6, 10/12, 15/18, 19/23, ..."),  # five bases: four named, then "..."
+        (29, "5/6, 10/12, 15/18, 19/23, ..."),  # six: 24/29 -> 23/29 = 79.31% is Good too, so every base flips
+    ],
+)
 def test_a_published_83_percent_with_many_bases_lists_four_and_flips_on_all(tmp_path, court, listed):
     s = standard(tmp_path, "2.1", [83, 90, 90], f"sample = {{ court = {court}, out_of_court = 10 }}\n")
     f = flag(s, "one-case")
     assert f.certainty == CERTAIN and f.directions == (LOWERING,)
-    assert f.reason == (f"one fewer 'Yes' in 2.1.1 would make it Good (certain: every base 83% of at most {court} "
-                        f"cases allows ({listed}))")
+    assert f.reason == (
+        f"one fewer 'Yes' in 2.1.1 would make it Good (certain: every base 83% of at most {court} "
+        f"cases allows ({listed}))"
+    )
 
 
 def test_a_published_percent_with_its_relevant_cases_has_one_base(tmp_path):
     """83% of 12 relevant cases can only be 10/12 (5/6 is 83% too, but not of 12 cases)."""
     s = standard(tmp_path, "2.1", [{"relevant": 12, "percent": 83}, (20, 19), (20, 19)])
     assert flag(s, "one-case").reason == (
-        "one fewer 'Yes' in 2.1.1 would make it Good (certain: 83% of 12 cases can only be 10/12)")
+        "one fewer 'Yes' in 2.1.1 would make it Good (certain: 83% of 12 cases can only be 10/12)"
+    )
 
 
 def test_a_lone_applicable_question_flips_both_ways_on_its_only_base(tmp_path):
@@ -204,17 +306,20 @@ def test_a_lone_applicable_question_flips_both_ways_on_its_only_base(tmp_path):
     s = standard(tmp_path, "2.1", [{"relevant": 4, "percent": 75}, {"relevant": 0}, {"relevant": 0}])
     f = flag(s, "one-case")
     assert f.directions == (UPLIFT, LOWERING) and f.short == "1 case ▲▼"
-    assert f.reason == ("one more 'Yes' in 2.1.1 would make it Outstanding (certain: 75% of 4 cases can only be 3/4); "
-                        "one fewer 'Yes' in 2.1.1 would make it Requires improvement (certain: 75% of 4 cases can only "
-                        "be 3/4)")
+    assert f.reason == (
+        "one more 'Yes' in 2.1.1 would make it Outstanding (certain: 75% of 4 cases can only be 3/4); "
+        "one fewer 'Yes' in 2.1.1 would make it Requires improvement (certain: 75% of 4 cases can only "
+        "be 3/4)"
+    )
 
 
 def test_one_case_both_ways_from_counts(tmp_path):
     s = standard(tmp_path, "2.1", [(4, 3), (4, 4), (4, 4)])
     f = flag(s, "one-case")
     assert f.short == "1 case ▲▼" and f.directions == (UPLIFT, LOWERING)
-    assert f.reason == ("one more 'Yes' in 2.1.1 would make it Outstanding; "
-                        "one fewer 'Yes' in 2.1.1 would make it Requires improvement")
+    assert f.reason == (
+        "one more 'Yes' in 2.1.1 would make it Outstanding; one fewer 'Yes' in 2.1.1 would make it Requires improvement"
+    )
 
 
 def test_one_fewer_yes_just_under_a_boundary_changes_the_band(tmp_path):
@@ -226,8 +331,10 @@ def test_one_fewer_yes_just_under_a_boundary_changes_the_band(tmp_path):
 def test_a_question_tied_for_lowest_is_judged_against_the_other(tmp_path):
     """2.1.1 (13 of 20) and 2.1.2 (130 of 200) are both at 65%: one fewer in either is under 65."""
     f = flag(standard(tmp_path, "2.1", [(20, 13), (200, 130), (20, 19)]), "one-case")
-    assert f.reason == ("one fewer 'Yes' in 2.1.1 would make it Requires improvement; "
-                        "one fewer 'Yes' in 2.1.2 would make it Requires improvement")
+    assert f.reason == (
+        "one fewer 'Yes' in 2.1.1 would make it Requires improvement; "
+        "one fewer 'Yes' in 2.1.2 would make it Requires improvement"
+    )
 
 
 def test_raising_the_lowest_question_reaches_only_the_next_lowests_band(tmp_path):
@@ -241,13 +348,13 @@ def test_raising_the_lowest_question_reaches_only_the_next_lowests_band(tmp_path
 
 # --- a key question drawn on another sample than its standard's (2025 shape, TEST framework) ---------
 
+
 def _fixture_session(tmp_path, cases, samples="children = 20, victims = 10"):
     root = tmp_path / "panels"
     if not (root / "frameworks").exists():
         shutil.copytree(FIXTURE_FRAMEWORKS, root / "frameworks")
     judgement = {"1.1": G, "1.2": G, "1.3": G, "2.3": G}
-    text = inspection_text(cases, judgement, framework="test-yjs-2025-full",
-                           head_extra=f"sample = {{ {samples} }}\n")
+    text = inspection_text(cases, judgement, framework="test-yjs-2025-full", head_extra=f"sample = {{ {samples} }}\n")
     return rate(load_inspection(write_inspection(root, text, f"s{len(list(root.glob('s*')))}")))
 
 
@@ -256,7 +363,8 @@ def test_a_percent_only_question_is_judged_on_its_own_samples_bases(tmp_path):
     r = _fixture_session(tmp_path, {"2.1": [90, 90, 90, 90, 70], "2.2": [90, 90, 90]})
     assert flag(r.standard("2.1"), "one-case").reason == (
         "one fewer 'Yes' in 2.1.5 would make it Requires improvement (certain: 70% of at most 10 cases can only "
-        "be 7/10)")
+        "be 7/10)"
+    )
 
 
 def test_the_other_questions_use_their_standards_sample(tmp_path):
@@ -265,19 +373,24 @@ def test_the_other_questions_use_their_standards_sample(tmp_path):
     assert flag(r.standard("2.1"), "one-case").reason == (
         "one more 'Yes' in 2.1.1 would make it Outstanding (possible: 1 of the 3 bases 71% of at most 20 cases "
         "allows (5/7)); one fewer 'Yes' in 2.1.1 would make it Requires improvement (certain: every base 71% of "
-        "at most 20 cases allows (5/7, 10/14, 12/17))")
+        "at most 20 cases allows (5/7, 10/14, 12/17))"
+    )
 
 
 # --- distances to a change of band -------------------------------------------------------------------
 
-@pytest.mark.parametrize("qs,band,distance", [
-    ([(10, 4), (10, 3), (10, 9)], I, 3),       # up only: 1 more in 2.1.1 and 2 more in 2.1.2 reach 50%
-    ([(10, 5), (10, 9), (10, 9)], RI, 1),      # down 1 (4 of 10) is nearer than up 2 (7 of 10)
-    ([(20, 15), (20, 19), (20, 19)], G, 1),    # up 1 (16 of 20) is nearer than down 3 (12 of 20)
-    ([(10, 6), 90, 90], RI, 1),                # up 1 is known; down is not, but nothing is nearer than 1
-    ([(10, 6), 65, 90], RI, 1),                # 2.1.2's published 65% is already Good: up is still 1
-    ([(10, 5), 90, 90], RI, None),             # up 2 is known, down unknown and could be 1: no guess
-])
+
+@pytest.mark.parametrize(
+    "qs,band,distance",
+    [
+        ([(10, 4), (10, 3), (10, 9)], I, 3),  # up only: 1 more in 2.1.1 and 2 more in 2.1.2 reach 50%
+        ([(10, 5), (10, 9), (10, 9)], RI, 1),  # down 1 (4 of 10) is nearer than up 2 (7 of 10)
+        ([(20, 15), (20, 19), (20, 19)], G, 1),  # up 1 (16 of 20) is nearer than down 3 (12 of 20)
+        ([(10, 6), 90, 90], RI, 1),  # up 1 is known; down is not, but nothing is nearer than 1
+        ([(10, 6), 65, 90], RI, 1),  # 2.1.2's published 65% is already Good: up is still 1
+        ([(10, 5), 90, 90], RI, None),  # up 2 is known, down unknown and could be 1: no guess
+    ],
+)
 def test_flip_distance(tmp_path, qs, band, distance):
     s = standard(tmp_path, "2.1", qs)
     assert (s.computed, s.flip_distance) == (band, distance)
@@ -285,13 +398,16 @@ def test_flip_distance(tmp_path, qs, band, distance):
 
 # --- each key question's own figures --------------------------------------------------------------------
 
+
 def test_question_figures(tmp_path):
     s = standard(tmp_path, "2.2", [(20, 15), (20, 19), (20, 10)])
     assert (s.id, s.name, s.domain, s.kind, s.counted, s.computed) == ("2.2", "Planning", "2", "cases", True, RI)
     q1, q2, q3 = s.questions
-    assert [q.text for q in s.questions] == ["Planning concentrates on supporting desistance",
-                                             "Planning concentrates on the child's safety",
-                                             "Planning concentrates on other people's safety"]
+    assert [q.text for q in s.questions] == [
+        "Planning concentrates on supporting desistance",
+        "Planning concentrates on the child's safety",
+        "Planning concentrates on other people's safety",
+    ]
     assert [(q.band, q.lowest) for q in s.questions] == [(G, False), (O, False), (RI, True)]
     assert (q1.to_next_band, q1.to_drop) == (1, 3)  # 16 of 20 is 80%; 12 of 20 is 60%
     assert (q2.to_next_band, q2.to_drop) == (None, 4)  # 16 of 20 is still 80%; 15 of 20 is 75%
@@ -311,9 +427,12 @@ def test_percent_with_relevant_gives_its_intervals(tmp_path):
 
 # --- standards not rated, awaiting figures or a proposal ----------------------------------------------
 
+
 def _yjs(tmp_path, extra: str, cases=None, judgement=None):
     judgement = {"1.1": G, "1.2": G, "1.3": G, "1.4": G, "3.4": G} if judgement is None else judgement
-    cases = {sid: [(10, 8)] * 3 for sid in ("2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3")} if cases is None else cases
+    cases = (
+        {sid: [(10, 8)] * 3 for sid in ("2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3")} if cases is None else cases
+    )
     text = inspection_text(cases, judgement, framework="hmip-yjs-2021") + extra
     return rate(load_inspection(write_inspection(tmp_path, text)))
 
@@ -321,10 +440,19 @@ def _yjs(tmp_path, extra: str, cases=None, judgement=None):
 def test_a_standard_not_rated(tmp_path):
     r = _yjs(tmp_path, '\n[[standard]]\nid = "4.1"\nnot_rated = "No resettlement cases in the sample."\n')
     s = r.standard("4.1")
-    assert (s.id, s.name, s.domain, s.kind, s.counted) == ("4.1", "Resettlement policy and provision", "4",
-                                                           "judgement", False)
-    assert (s.computed, s.final, s.score, s.not_rated) == ("Not rated", "Not rated", None,
-                                                          "No resettlement cases in the sample.")
+    assert (s.id, s.name, s.domain, s.kind, s.counted) == (
+        "4.1",
+        "Resettlement policy and provision",
+        "4",
+        "judgement",
+        False,
+    )
+    assert (s.computed, s.final, s.score, s.not_rated) == (
+        "Not rated",
+        "Not rated",
+        None,
+        "No resettlement cases in the sample.",
+    )
     assert discretion_targets(r.framework, s) == []
     assert (r.computed_score, r.overall) == (7 * 3 + 5 * 2, O)  # 4.1 counts for nothing either way
 
@@ -333,7 +461,7 @@ def test_standards_awaiting_figures_or_a_proposal_leave_the_overall_incomplete(t
     cases = {sid: [(10, 8)] * 3 for sid in ("2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3")}
     cases["2.2"] = [(10, 8), "awaiting", (10, 8)]
     text = inspection_text(cases, {"1.1": G, "1.2": G, "1.3": G, "3.4": G, "4.1": G}, framework="hmip-yjs-2021")
-    text = text.replace('percent = awaiting\n', '') + '\n[[standard]]\nid = "1.4"\n'
+    text = text.replace("percent = awaiting\n", "") + '\n[[standard]]\nid = "1.4"\n'
     r = rate(load_inspection(write_inspection(tmp_path, text)))
     s22, s14 = r.standard("2.2"), r.standard("1.4")
     assert (s22.name, s22.domain, s22.kind, s22.counted) == ("Planning", "2", "cases", True)
@@ -366,17 +494,25 @@ def test_a_light_rating_made_first_has_every_band_and_no_reader_figures(tmp_path
 
 # --- exact percentages in the flags' words ----------------------------------------------------------------
 
-@pytest.mark.parametrize("p,text", [
-    (Fraction(125, 2), "62.5"), (Fraction(200, 3), "66.67"), (Fraction(75), "75"), (Fraction(0), "0"),
-    (Fraction(1, 8), "0.12"),      # 0.125: half to even, as round(p, 2)
-    (Fraction(29, 200), "0.14"),   # 0.145: half to even
-    (Fraction(3, 8), "0.38"),      # 0.375: half to even (up)
-])
+
+@pytest.mark.parametrize(
+    "p,text",
+    [
+        (Fraction(125, 2), "62.5"),
+        (Fraction(200, 3), "66.67"),
+        (Fraction(75), "75"),
+        (Fraction(0), "0"),
+        (Fraction(1, 8), "0.12"),  # 0.125: half to even, as round(p, 2)
+        (Fraction(29, 200), "0.14"),  # 0.145: half to even
+        (Fraction(3, 8), "0.38"),  # 0.375: half to even (up)
+    ],
+)
 def test_pct_text_is_round_to_two_decimals_half_even_without_trailing_zeros(p, text):
     assert pct_text(p) == text
 
 
 # --- the discretion form's helpers --------------------------------------------------------------------------
+
 
 def test_direction_of_a_change_of_band():
     fw = published("stockton-2021").framework
@@ -389,25 +525,28 @@ def _flagged(*directions: tuple[str, ...]) -> StandardResult:
     return StandardResult("2.1", "Assessment", "2", "cases", True, G, G, 2, 2, flags=flags)
 
 
-@pytest.mark.parametrize("directions,expected", [
-    ((), None),
-    (((UPLIFT,),), UPLIFT),
-    (((LOWERING,),), LOWERING),
-    (((UPLIFT, LOWERING),), None),                              # a small sample points both ways: neither
-    (((UPLIFT,), (LOWERING,)), None),                           # one each way: no lean
-    (((UPLIFT,), (UPLIFT,), (LOWERING,)), UPLIFT),
-    (((UPLIFT,), (LOWERING,), (LOWERING,), (UPLIFT, LOWERING)), LOWERING),
-])
+@pytest.mark.parametrize(
+    "directions,expected",
+    [
+        ((), None),
+        (((UPLIFT,),), UPLIFT),
+        (((LOWERING,),), LOWERING),
+        (((UPLIFT, LOWERING),), None),  # a small sample points both ways: neither
+        (((UPLIFT,), (LOWERING,)), None),  # one each way: no lean
+        (((UPLIFT,), (UPLIFT,), (LOWERING,)), UPLIFT),
+        (((UPLIFT,), (LOWERING,), (LOWERING,), (UPLIFT, LOWERING)), LOWERING),
+    ],
+)
 def test_leaning_counts_single_direction_flags(directions, expected):
     assert leaning(_flagged(*directions)) == expected
 
 
 def test_leaning_on_stockton():
     r = published("stockton-2021")
-    assert leaning(r.standard("2.2")) == UPLIFT       # near-boundary and one-case, both up
-    assert leaning(r.standard("3.2")) == LOWERING     # two down, and a small sample either way
-    assert leaning(r.standard("2.1")) is None         # near-boundary up, one-case down
-    assert leaning(r.standard("2.3")) is None         # no flag
+    assert leaning(r.standard("2.2")) == UPLIFT  # near-boundary and one-case, both up
+    assert leaning(r.standard("3.2")) == LOWERING  # two down, and a small sample either way
+    assert leaning(r.standard("2.1")) is None  # near-boundary up, one-case down
+    assert leaning(r.standard("2.3")) is None  # no flag
 
 
 def test_discretion_targets_one_step_each_way_up_first():
@@ -436,6 +575,8 @@ def test_discretion_targets_follow_the_frameworks_step_limit(tmp_path):
     d = write_inspection(tmp_path, inspection_text(cases, framework="test-two-steps"))
     r = rate(load_inspection(d))
     assert discretion_targets(r.framework, r.standard("2.2")) == [
-        Target(O, UPLIFT, True), Target(G, UPLIFT, True), Target(I, LOWERING, False)]
-    assert discretion_targets(r.framework, r.standard("2.1")) == [
-        Target(G, LOWERING, True), Target(RI, LOWERING, True)]
+        Target(O, UPLIFT, True),
+        Target(G, UPLIFT, True),
+        Target(I, LOWERING, False),
+    ]
+    assert discretion_targets(r.framework, r.standard("2.1")) == [Target(G, LOWERING, True), Target(RI, LOWERING, True)]

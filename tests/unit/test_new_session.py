@@ -29,10 +29,14 @@ def test_new_lists_every_standard_and_key_question_awaiting(tmp_path, fw_id):
     assert proc.returncode == 0, proc.stderr
     doc = tomllib.loads((d / "inspection.toml").read_text(encoding="utf-8"))
     fw = load_framework(fw_id)
-    assert doc["inspection"] == {"service": "Test YJS", "framework": fw_id,
-                                 "fieldwork": __import__("datetime").date(2024, 5, 13), "lead_inspector": "A. Lead"}
+    assert doc["inspection"] == {
+        "service": "Test YJS",
+        "framework": fw_id,
+        "fieldwork": __import__("datetime").date(2024, 5, 13),
+        "lead_inspector": "A. Lead",
+    }
     assert [s["id"] for s in doc["standard"]] == [s.id for s in fw.standards]
-    for s, fs in zip(doc["standard"], fw.standards):
+    for s, fs in zip(doc["standard"], fw.standards, strict=True):
         if fs.kind == "cases":
             assert s["question"] == [{"id": q.id} for q in fs.questions]
         else:
@@ -63,8 +67,10 @@ def test_partly_filled_session_rates_what_is_in(tmp_path):
     d, _ = new(tmp_path)
     p = d / "inspection.toml"
     text = p.read_text(encoding="utf-8")
-    text = text.replace('id = "1.1"  # Governance and leadership (judgement)',
-                        'id = "1.1"  # Governance and leadership (judgement)\nproposed = "Good"')
+    text = text.replace(
+        'id = "1.1"  # Governance and leadership (judgement)',
+        'id = "1.1"  # Governance and leadership (judgement)\nproposed = "Good"',
+    )
     for q in ("2.1.1", "2.1.2", "2.1.3"):
         text = text.replace(f'id = "{q}"', f'id = "{q}"\nrelevant = 10\nyes = 9')
     text = text.replace('id = "2.2.1"', 'id = "2.2.1"\nrelevant = 10\nyes = 9')
@@ -83,18 +89,21 @@ def test_complete_session_checks_clean(sessions_dir):
     assert proc.returncode == 0 and "valid (" in proc.stdout
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--framework", "hmip-nope"], "unknown framework 'hmip-nope'"),
-    (["--fieldwork", "13/05/2024"], "--fieldwork: '13/05/2024' is not a date"),
-    (["--fieldwork", "2024-02-30"], "is not a date"),
-    (["--service", "  "], "--service: the service name is blank"),
-    (["--service", "\u200b\u200b"], "--service: the service name is blank"),  # zero-width only
-    (["--service", "A\nB"], "one line"),
-    (["--lead-inspector", ""], "--lead-inspector: the lead inspector's name is blank"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--framework", "hmip-nope"], "unknown framework 'hmip-nope'"),
+        (["--fieldwork", "13/05/2024"], "--fieldwork: '13/05/2024' is not a date"),
+        (["--fieldwork", "2024-02-30"], "is not a date"),
+        (["--service", "  "], "--service: the service name is blank"),
+        (["--service", "\u200b\u200b"], "--service: the service name is blank"),  # zero-width only
+        (["--service", "A\nB"], "one line"),
+        (["--lead-inspector", ""], "--lead-inspector: the lead inspector's name is blank"),
+    ],
+)
 def test_new_refuses_bad_arguments_writing_nothing(tmp_path, args, message):
     base = {"--framework": "hmip-yjs-2021", "--service": "Test YJS", "--fieldwork": "2024-05-13"}
-    for k, v in zip(args[::2], args[1::2]):
+    for k, v in zip(args[::2], args[1::2], strict=True):
         base[k] = v
     d = tmp_path / "s"
     proc = cli("new", d, *[x for kv in base.items() for x in kv])

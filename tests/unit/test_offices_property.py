@@ -17,7 +17,6 @@ pytestmark = needs_git
 # seeds 0-5, and those bench_offices.py once found failing (5202: an entry the other office had itself
 # re-recorded in an earlier replay was not counted as theirs, so a conflict kept aside looked like a drop)
 @pytest.mark.parametrize("seed", [*range(6), 5202])
-def test_random_offices_never_lose_an_entry_or_adopt_a_rewrite(tmp_path: Path, isolated_git: Path,
-                                                                 seed: int) -> None:
+def test_random_offices_never_lose_an_entry_or_adopt_a_rewrite(tmp_path: Path, isolated_git: Path, seed: int) -> None:
     w = run_sequence(tmp_path, seed, steps=14)
     assert w.steps == 14

@@ -60,23 +60,33 @@ def test_canonical_merges_case_spacing_and_former_spellings(tmp_path):
     assert sorted(reg.names()) == sorted(["Helen Davies", "Siobhán Ó Briain", "Tom Baker"])
 
 
-@pytest.mark.parametrize("text,place,words", [
-    ('[[person]]\nname = "A B"\n[[person]]\nname = "a b"\n', "[[person]] 2", "named twice"),
-    ('[[person]]\nname = "A B"\nformer = ["C D"]\n[[person]]\nname = "C D"\n', "[[person]] 2", "claimed by two people"),
-    ('[[person]]\nname = "A B"\nformer = ["X"]\n[[person]]\nname = "C D"\nformer = ["x"]\n', "[[person]] 2",
-     "claimed by two people"),
-    ('[[person]]\nname = "A B"\nformer = ["a b"]\n', "[[person]] 1", "listed twice"),
-    ('[[person]]\nname = "A B"\nrole = ["chair"]\n', "[[person]] 1", "did you mean 'roles'"),
-    ('[[persons]]\nname = "A B"\n', "key 'persons'", "did you mean 'person'"),
-    ('[[person]]\nname = "A B"\nroles = ["chiar"]\n', "[[person]] 1", "did you mean 'chair'"),
-    ('[[person]]\nroles = ["chair"]\n', "[[person]] 1", "name is missing"),
-    ('[[person]]\nname = "A  B"\n', "[[person]] 1", "two spaces together"),
-    ('[[person]]\nname = "A\\u001bB"\n', "[[person]] 1", "control characters"),
-    ('[[person]]\nname = "A B"\nformer = "C"\n', "[[person]] 1", "former must be a list"),
-    ('format = "panel-tui/people/9"\n', "format", "not one this version reads"),
-    ('person = 3\n', "person", "[[person]]"),
-    ('[[person]\nname = "A"\n', "line 1", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text,place,words",
+    [
+        ('[[person]]\nname = "A B"\n[[person]]\nname = "a b"\n', "[[person]] 2", "named twice"),
+        (
+            '[[person]]\nname = "A B"\nformer = ["C D"]\n[[person]]\nname = "C D"\n',
+            "[[person]] 2",
+            "claimed by two people",
+        ),
+        (
+            '[[person]]\nname = "A B"\nformer = ["X"]\n[[person]]\nname = "C D"\nformer = ["x"]\n',
+            "[[person]] 2",
+            "claimed by two people",
+        ),
+        ('[[person]]\nname = "A B"\nformer = ["a b"]\n', "[[person]] 1", "listed twice"),
+        ('[[person]]\nname = "A B"\nrole = ["chair"]\n', "[[person]] 1", "did you mean 'roles'"),
+        ('[[persons]]\nname = "A B"\n', "key 'persons'", "did you mean 'person'"),
+        ('[[person]]\nname = "A B"\nroles = ["chiar"]\n', "[[person]] 1", "did you mean 'chair'"),
+        ('[[person]]\nroles = ["chair"]\n', "[[person]] 1", "name is missing"),
+        ('[[person]]\nname = "A  B"\n', "[[person]] 1", "two spaces together"),
+        ('[[person]]\nname = "A\\u001bB"\n', "[[person]] 1", "control characters"),
+        ('[[person]]\nname = "A B"\nformer = "C"\n', "[[person]] 1", "former must be a list"),
+        ('format = "panel-tui/people/9"\n', "format", "not one this version reads"),
+        ("person = 3\n", "person", "[[person]]"),
+        ('[[person]\nname = "A"\n', "line 1", "not valid TOML"),
+    ],
+)
 def test_bad_registers_name_the_file_the_place_and_the_fix(tmp_path, text, place, words):
     path = write(tmp_path, text)
     with pytest.raises(InputError) as exc:
@@ -94,6 +104,7 @@ def test_a_problem_names_the_line_of_the_person(tmp_path):
 
 
 # --- the spelling rule on every write (the command line and the app call the same writer) ---------
+
 
 def rec(d, kind, **fields):
     fields.setdefault("by", "Chair")
@@ -136,11 +147,17 @@ def test_attendance_refuses_another_spelling_of_a_register_name(stockton_fresh):
         exc = refused(stockton_fresh, "attendance", chair=typed, members=["A", "B"], by=typed)
         assert exc.field == "chair" and why in exc.message and "did you mean 'Helen Davies'?" in exc.message
         assert str(stockton_fresh.parent / "people.toml") in exc.message
-    exc = refused(stockton_fresh, "attendance", chair="Helen Davies", members=["siobhán ó briain", "B"],
-                  by="Helen Davies")
+    exc = refused(
+        stockton_fresh, "attendance", chair="Helen Davies", members=["siobhán ó briain", "B"], by="Helen Davies"
+    )
     assert exc.field == "members" and "did you mean 'Siobhán Ó Briain'?" in exc.message
-    e = rec(stockton_fresh, "attendance", chair="Helen Davies", members=["Siobhán Ó Briain", "Someone New"],
-            by="Helen Davies")
+    e = rec(
+        stockton_fresh,
+        "attendance",
+        chair="Helen Davies",
+        members=["Siobhán Ó Briain", "Someone New"],
+        by="Helen Davies",
+    )
     assert e["members"] == ["Siobhán Ó Briain", "Someone New"]  # a name not in the register is recorded
 
 
@@ -153,8 +170,7 @@ def test_a_broken_register_stops_attendance_with_its_message(stockton_fresh):
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 def test_cli_attend_warns_of_names_not_in_the_register_and_by_says_did_you_mean(stockton_fresh):
@@ -163,8 +179,16 @@ def test_cli_attend_warns_of_names_not_in_the_register_and_by_says_did_you_mean(
     assert r.returncode == 0, r.stderr
     assert "recorded entry 1 (attendance)" in r.stdout
     assert "not in" in r.stderr and "'Zed Q'" in r.stderr and "Siobhán" not in r.stderr
-    r = cli("decline", stockton_fresh, "--standard", "2.1", "--reason", "Considered; the computed band stands.",
-            "--by", "helen  DAVIES")
+    r = cli(
+        "decline",
+        stockton_fresh,
+        "--standard",
+        "2.1",
+        "--reason",
+        "Considered; the computed band stands.",
+        "--by",
+        "helen  DAVIES",
+    )
     assert r.returncode == 2 and "did you mean 'Helen Davies'?" in r.stderr and "Traceback" not in r.stderr
     r = cli("attend", stockton_fresh, "--chair", "Helen Davis", "--member", "A", "--member", "B")
     assert r.returncode == 2 and "former spelling" in r.stderr and "did you mean 'Helen Davies'?" in r.stderr
@@ -191,8 +215,12 @@ def test_a_proposal_before_attendance_is_held_to_the_register_spelling(stockton_
     write(stockton_fresh.parent, REGISTER)
     exc = refused(stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="tom baker")
     assert exc.field == "by" and "did you mean 'Tom Baker'?" in exc.message
-    assert rec(stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="Tom Baker")["by"] == "Tom Baker"
-    assert rec(stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="Not Listed")  # unknown: as typed
+    assert (
+        rec(stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="Tom Baker")["by"] == "Tom Baker"
+    )
+    assert rec(
+        stockton_fresh, "proposal", standard="2.2", to="Good", rationale=WHY, by="Not Listed"
+    )  # unknown: as typed
 
 
 def test_a_broken_register_does_not_hold_up_a_decision(stockton_met):

@@ -38,8 +38,9 @@ def test_every_base_rounds_to_the_published_figure():
 
 def test_all_bases_found_against_a_brute_force_search():
     for p in (0, 7, 50, 56, 62, 77, 92, 100):
-        brute = [Base(y, n) for n in range(1, 29) for y in range(n + 1)
-                 if int(Fraction(100 * y, n) + Fraction(1, 2)) == p]
+        brute = [
+            Base(y, n) for n in range(1, 29) for y in range(n + 1) if int(Fraction(100 * y, n) + Fraction(1, 2)) == p
+        ]
         assert list(consistent_bases(Fraction(p), 28)) == brute
 
 
@@ -82,8 +83,12 @@ def test_possible_only_is_a_note_not_a_flag(tmp_path):
 def test_possible_flags_when_the_framework_says_so(tmp_path):
     from dataclasses import replace
 
-    d = write_inspection(tmp_path, inspection_text(all_good_cases({"2.1": [100, 92, 92]}),
-                                                   head_extra="sample = { court = 13, out_of_court = 13 }\n"))
+    d = write_inspection(
+        tmp_path,
+        inspection_text(
+            all_good_cases({"2.1": [100, 92, 92]}), head_extra="sample = { court = 13, out_of_court = 13 }\n"
+        ),
+    )
     insp = load_inspection(d)
     fw = insp.framework
     insp.framework = replace(fw, discretion=replace(fw.discretion, one_case_possible="flag"))
@@ -104,8 +109,11 @@ def test_bad_sample_sizes_are_refused(tmp_path, sample):
 
 # The sessions the issue names: these were missed while only counts could raise one-case.
 CERTAIN_IN_THE_REPORTS = {
-    "hammersmith-2022": {"2.3": ("2.3.1", "11/13", "lowering"), "3.1": ("3.1.3", "10/13", "uplift"),
-                         "3.3": ("3.3.1", "11/13", "lowering")},
+    "hammersmith-2022": {
+        "2.3": ("2.3.1", "11/13", "lowering"),
+        "3.1": ("3.1.3", "10/13", "uplift"),
+        "3.3": ("3.3.1", "11/13", "lowering"),
+    },
     "lincolnshire-2023": {"2.1": ("2.1.2", "15/18", "lowering"), "3.2": ("3.2.2", "20/26", "uplift")},
     "leeds-2019": {"3.4": ("3.4.1", "23/28", "lowering")},
 }

@@ -73,8 +73,12 @@ def test_a_stale_view_is_refused_and_nothing_is_committed(stockton_met, monkeypa
     monkeypatch.setattr(record_module, "commit_entry", lambda *a: commits.append(a))
     before = (stockton_met / "decisions.toml").read_bytes()
     with pytest.raises(StaleView) as stale:
-        record(stockton_met, "dissent", {"member": "A", "reason": "A dissents from the panel here", "by": "A"},
-               expect_head=NO_LOG)
+        record(
+            stockton_met,
+            "dissent",
+            {"member": "A", "reason": "A dissents from the panel here", "by": "A"},
+            expect_head=NO_LOG,
+        )
     assert "entry 1 attendance" in stale.value.message
     assert (stockton_met / "decisions.toml").read_bytes() == before and commits == []
 
@@ -87,8 +91,12 @@ def test_on_disk_is_told_before_the_commit(stockton_met, monkeypatch):
         return CommitOutcome("not-in-git")
 
     monkeypatch.setattr(record_module, "commit_entry", commit)
-    record(stockton_met, "dissent", {"member": "A", "reason": "A dissents from the panel here", "by": "A"},
-           on_disk=lambda es: order.append(("on disk", es[0]["seq"], len(entries(stockton_met)))))
+    record(
+        stockton_met,
+        "dissent",
+        {"member": "A", "reason": "A dissents from the panel here", "by": "A"},
+        on_disk=lambda es: order.append(("on disk", es[0]["seq"], len(entries(stockton_met)))),
+    )
     assert order == [("on disk", 2, 2), ("commit", 2, 2)]
 
 
@@ -113,6 +121,7 @@ def test_in_git_the_entries_are_one_commit(tmp_path, stockton_fresh, isolated_gi
 
 # --- every CLI write goes through it, with the same lines and exit codes ---------------------
 
+
 @pytest.fixture
 def spied(monkeypatch):
     calls = []
@@ -134,11 +143,17 @@ def test_cli_writes_go_through_the_use_case(stockton_fresh, spied, capsys):
     assert main(["ratify", d, "--all-proposed", "--by", "A"]) == 0
     out = capsys.readouterr().out.splitlines()
     es = entries(stockton_fresh)
-    assert out == [f"recorded entry {e['seq']} (ratification {e['standard']} {e['to']}) hash {e['hash']}" for e in es[1:]]
+    assert out == [
+        f"recorded entry {e['seq']} (ratification {e['standard']} {e['to']}) hash {e['hash']}" for e in es[1:]
+    ]
     assert main(["ratify", d, "--all-proposed", "--by", "A"]) == 0  # nothing left: no write
     assert capsys.readouterr().out == "nothing to ratify: every judgement standard is ratified already\n"
-    assert main(["decide", d, "--standard", "2.2", "--to", "good", "--rationale", WHY, "--by", "B",
-                 "--expect-head", "none"]) == 2  # stale: refused, nothing written
+    assert (
+        main(
+            ["decide", d, "--standard", "2.2", "--to", "good", "--rationale", WHY, "--by", "B", "--expect-head", "none"]
+        )
+        == 2
+    )  # stale: refused, nothing written
     assert "the log changed after this was prepared" in capsys.readouterr().err
     assert main(["decide", d, "--standard", "2.2", "--to", "good", "--rationale", WHY, "--by", "B"]) == 0
     assert entries(stockton_fresh)[-1]["to"] == "Good"
@@ -146,8 +161,11 @@ def test_cli_writes_go_through_the_use_case(stockton_fresh, spied, capsys):
 
 
 def test_cli_says_when_the_commit_failed_after_the_entry_is_on_disk(stockton_met, monkeypatch, capsys):
-    monkeypatch.setattr(record_module, "commit_entry",
-                        lambda *a: CommitOutcome("failed", "not committed: git commit failed: disk full."))
+    monkeypatch.setattr(
+        record_module,
+        "commit_entry",
+        lambda *a: CommitOutcome("failed", "not committed: git commit failed: disk full."),
+    )
     assert main(["dissent", str(stockton_met), "--member", "A", "--reason", "A dissents from the panel here"]) == 0
     got = capsys.readouterr()
     assert got.out.startswith("recorded entry 2 (dissent) hash ")
@@ -155,21 +173,28 @@ def test_cli_says_when_the_commit_failed_after_the_entry_is_on_disk(stockton_met
 
 
 def test_cli_prints_the_commit_line_when_committed(stockton_met, monkeypatch, capsys):
-    monkeypatch.setattr(record_module, "commit_entry",
-                        lambda *a: CommitOutcome("committed", "committed 0123456789: s: entry 2 dissent", commit="0" * 40))
+    monkeypatch.setattr(
+        record_module,
+        "commit_entry",
+        lambda *a: CommitOutcome("committed", "committed 0123456789: s: entry 2 dissent", commit="0" * 40),
+    )
     assert main(["dissent", str(stockton_met), "--member", "A", "--reason", "A dissents from the panel here"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "committed 0123456789: s: entry 2 dissent"
 
 
 # --- the app: the write in a worker, the result as a message on the UI thread ------------------
 
+
 def test_the_app_records_in_a_worker_and_takes_the_result_in_on_the_ui_thread(stockton_met, spied, monkeypatch):
     from panel_tui.screens.meeting import MeetingScreen
     from tests.ui.pilot import fill, open_form, run_app, submit
 
     threads: dict[str, int] = {}
-    monkeypatch.setattr(record_module, "commit_entry",
-                        lambda *a: CommitOutcome("failed", "not committed: git commit failed: disk full."))
+    monkeypatch.setattr(
+        record_module,
+        "commit_entry",
+        lambda *a: CommitOutcome("failed", "not committed: git commit failed: disk full."),
+    )
     real_record, real_written = MeetingScreen.record, MeetingScreen.on_meeting_screen_written
 
     def record_in(self, *args):
@@ -199,6 +224,8 @@ def test_the_app_records_in_a_worker_and_takes_the_result_in_on_the_ui_thread(st
     assert threads["record"] != threads["ui"] and threads["written"] == threads["ui"] and threads["lock held"]
     assert spied == [["discretion"]]
     shown = [(m, on_disk) for m, on_disk in app.seen if "entry 2" in str(m).lower()]
-    assert [m for m, _ in shown] == ["Recorded entry 2 (discretion, 2.2). Saved to disk.",
-                                     "Entry 2 is on disk, but not committed: git commit failed: disk full."]
+    assert [m for m, _ in shown] == [
+        "Recorded entry 2 (discretion, 2.2). Saved to disk.",
+        "Entry 2 is on disk, but not committed: git commit failed: disk full.",
+    ]
     assert all(WHY.encode() in on_disk for _, on_disk in shown)  # said only once it was on disk

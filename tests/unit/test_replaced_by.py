@@ -17,13 +17,17 @@ def test_a_later_decision_supersedes_and_a_retraction_undoes(stockton_met):
     assert st.retracted_by(d2) is None and st.superseded_by(st.entry(1)) is None  # attendance stands
 
     # the successor retracted: the first decision stands again, superseded by nothing
-    st = record(stockton_met, "retraction", {"retracts": 3, "reason": "Recorded on the wrong standard", "by": "Chair"}).state
+    st = record(
+        stockton_met, "retraction", {"retracts": 3, "reason": "Recorded on the wrong standard", "by": "Chair"}
+    ).state
     assert st.retracted_by(k3) == 5 and st.superseded_by(k3) is None
     assert st.superseded_by(d2) is None and st.status_of(d2) == "stands"
 
     # a third decision: the first is superseded by it, not by the retracted one
     k6 = record(stockton_met, "declined", {"standard": "2.2", "reason": KEEP + " Again.", "by": "Chair"}).entry
-    st = record(stockton_met, "discretion", {"standard": "2.2", "to": "Good", "rationale": WHY + " Again.", "by": "Chair"}).state
+    st = record(
+        stockton_met, "discretion", {"standard": "2.2", "to": "Good", "rationale": WHY + " Again.", "by": "Chair"}
+    ).state
     assert st.superseded_by(d2) == k6["seq"] == 6 and st.superseded_by(k6) == 7
     assert st.superseded_by(st.entry(5)) is None  # a retraction is superseded by nothing
 

@@ -17,13 +17,22 @@ from panel_tui.core.outputs import is_owned_name
 from tests.conftest import SESSIONS
 
 # Every temporary name panel-tui has ever used for its files (old fixed ones and the pid-named ones).
-OLD_TMP_NAMES = [".decisions.toml.tmp-{pid}", ".decisions.drafts.toml.tmp-{pid}", ".cases.csv.tmp",
-                 ".inspection.toml.tmp", ".decisions.refused.toml.tmp-{pid}"]
+OLD_TMP_NAMES = [
+    ".decisions.toml.tmp-{pid}",
+    ".decisions.drafts.toml.tmp-{pid}",
+    ".cases.csv.tmp",
+    ".inspection.toml.tmp",
+    ".decisions.refused.toml.tmp-{pid}",
+]
 
 
 def cli(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, "PANEL_TUI_GIT": "0"})
+    return subprocess.run(
+        [sys.executable, "-m", "panel_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PANEL_TUI_GIT": "0"},
+    )
 
 
 def victim(tmp_path: Path) -> Path:
@@ -45,8 +54,9 @@ def test_atomic_write_never_writes_through_a_planted_temp_name(tmp_path: Path) -
     assert leftovers == []  # the temporary file was renamed over the target
 
 
-@pytest.mark.parametrize("name", ["decisions.toml", "decisions.drafts.toml", "cases.csv", "inspection.toml",
-                                  "record.md"])
+@pytest.mark.parametrize(
+    "name", ["decisions.toml", "decisions.drafts.toml", "cases.csv", "inspection.toml", "record.md"]
+)
 def test_atomic_write_refuses_a_target_that_is_a_link(tmp_path: Path, name: str) -> None:
     v = victim(tmp_path)
     (tmp_path / name).symlink_to(v)

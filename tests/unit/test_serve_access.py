@@ -22,8 +22,12 @@ SESSION = Path(__file__).resolve().parents[2] / "sessions" / "stockton-2021"
 
 def test_each_link_is_its_own_secret_and_names_its_holder():
     links = Links(["A", "B"], followers=True)
-    assert [who for who, _ in links.issued] == [Identity("member", "A"), Identity("member", "B"),
-                                                Identity("chair"), Identity("follower")]
+    assert [who for who, _ in links.issued] == [
+        Identity("member", "A"),
+        Identity("member", "B"),
+        Identity("chair"),
+        Identity("follower"),
+    ]
     tokens = [t for _, t in links.issued]
     assert len(set(tokens)) == 4 and all(len(t) >= 43 for t in tokens)  # 256 bits each
     for who, token in links.issued:
@@ -36,13 +40,17 @@ def test_each_link_is_its_own_secret_and_names_its_holder():
 
 
 def test_identity_is_what_the_app_process_is_told():
-    assert Identity("member", "Sam").environment() == {"PANEL_TUI_ROLE": "member", "PANEL_TUI_MEMBER": "Sam",
-                                                       "PANEL_TUI_ENTERED_BY": "Sam"}
+    assert Identity("member", "Sam").environment() == {
+        "PANEL_TUI_ROLE": "member",
+        "PANEL_TUI_MEMBER": "Sam",
+        "PANEL_TUI_ENTERED_BY": "Sam",
+    }
     assert Identity("follower").environment() == {"PANEL_TUI_ROLE": "follower", "PANEL_TUI_MEMBER": ""}
 
 
-@pytest.mark.parametrize("given", ["ftp://x", "https://x/panel", "https://x?a=1", "https://u:p@x", "x:80",
-                                   "https://x:notaport", "https://"])
+@pytest.mark.parametrize(
+    "given", ["ftp://x", "https://x/panel", "https://x?a=1", "https://u:p@x", "x:80", "https://x:notaport", "https://"]
+)
 def test_a_public_url_is_scheme_host_and_port_only(given):
     with pytest.raises(InputError, match="--public-url"):
         public_url(given, "127.0.0.1", 8000, False)
@@ -79,6 +87,7 @@ def test_the_command_refuses_bad_arguments_with_a_message(capsys):
 
 
 # --- the routes, through aiohttp's test client ---------------------------------------------------
+
 
 def run_server(check, public: str = "http://127.0.0.1:8000") -> None:
     from aiohttp.test_utils import TestClient, TestServer
@@ -127,9 +136,17 @@ def test_the_websocket_needs_the_meeting_s_origin():
     async def check(client, tokens):
         cookie = {COOKIE: tokens["follower"]}
         for origin in ("http://evil.example", "http://127.0.0.1:8001", "null", ""):
-            response = await client.get("/ws", cookies=cookie, headers={
-                "Origin": origin, "Connection": "Upgrade", "Upgrade": "websocket",
-                "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+            response = await client.get(
+                "/ws",
+                cookies=cookie,
+                headers={
+                    "Origin": origin,
+                    "Connection": "Upgrade",
+                    "Upgrade": "websocket",
+                    "Sec-WebSocket-Version": "13",
+                    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+                },
+            )
             assert response.status == 403, origin
 
     run_server(check)
@@ -172,8 +189,14 @@ def test_an_app_that_does_not_quit_is_killed(monkeypatch):
         return None
 
     async def go() -> int | None:
-        service = apps.MeetingAppService(hung, Identity("follower"), write_bytes=nothing, write_str=nothing,
-                                         close=nothing, download_manager=DownloadManager())
+        service = apps.MeetingAppService(
+            hung,
+            Identity("follower"),
+            write_bytes=nothing,
+            write_str=nothing,
+            close=nothing,
+            download_manager=DownloadManager(),
+        )
         await service.start(80, 24)
         await service.stop()
         process = service._process
@@ -198,8 +221,13 @@ def test_one_link_runs_a_few_apps_at_most():
 
     async def go() -> list[int]:
         async with TestClient(TestServer(await server._make_app())) as client:
-            headers = {"Origin": "http://127.0.0.1:8000", "Connection": "Upgrade", "Upgrade": "websocket",
-                       "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+            headers = {
+                "Origin": "http://127.0.0.1:8000",
+                "Connection": "Upgrade",
+                "Upgrade": "websocket",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            }
             one_more = await client.get("/ws", cookies={COOKIE: member[1]}, headers=headers)
             return [one_more.status]
 
@@ -219,15 +247,28 @@ def test_a_download_goes_only_to_its_own_link_from_the_meeting_s_page():
     owner = type("Service", (), {"who": member, "app_service_id": "s1"})()
 
     async def go() -> list[int]:
-        await server.download_manager.create_download(app_service=owner, delivery_key="k1", file_name="shot.svg",
-                                                      open_method="download", mime_type="image/svg+xml")
+        await server.download_manager.create_download(
+            app_service=owner,
+            delivery_key="k1",
+            file_name="shot.svg",
+            open_method="download",
+            mime_type="image/svg+xml",
+        )
         async with TestClient(TestServer(await server._make_app())) as client:
             page = {"Origin": "http://127.0.0.1:8000"}
-            return [(await client.get("/download/k1", cookies={COOKIE: chair_token}, headers=page)).status,
-                    (await client.get("/download/k1", cookies={COOKIE: member_token},
-                                      headers={"Origin": "http://evil.example"})).status,
-                    (await client.get("/download/k1", cookies={COOKIE: member_token},
-                                      headers={"Sec-Fetch-Site": "cross-site"})).status,
-                    (await client.get("/download/nope", cookies={COOKIE: member_token}, headers=page)).status]
+            return [
+                (await client.get("/download/k1", cookies={COOKIE: chair_token}, headers=page)).status,
+                (
+                    await client.get(
+                        "/download/k1", cookies={COOKIE: member_token}, headers={"Origin": "http://evil.example"}
+                    )
+                ).status,
+                (
+                    await client.get(
+                        "/download/k1", cookies={COOKIE: member_token}, headers={"Sec-Fetch-Site": "cross-site"}
+                    )
+                ).status,
+                (await client.get("/download/nope", cookies={COOKIE: member_token}, headers=page)).status,
+            ]
 
     assert asyncio.run(go()) == [403, 403, 403, 404]

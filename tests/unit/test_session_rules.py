@@ -29,8 +29,13 @@ pytestmark = [pytest.mark.unit]
 
 def cli(*args: object, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     base = {**os.environ, "PANEL_TUI_ENTERED_BY": "Clerk", "PANEL_TUI_GIT": "0"}
-    return subprocess.run([sys.executable, "-m", "panel_tui", *map(str, args)], capture_output=True, text=True,
-                          env={**base, **(env or {})}, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "panel_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd,
+    )
 
 
 def attend(session: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -56,6 +61,7 @@ def fresh(tmp_path: Path) -> Path:
 
 # --- released versions: older logs keep verifying --------------------------------------------------
 
+
 @pytest.mark.quick
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_hash_an_example_log_names_is_released(slug: str) -> None:
@@ -72,8 +78,9 @@ def test_every_bundled_framework_as_it_is_now_is_released(fid: str) -> None:
     """A release that rewords a bundled framework must keep the new bytes too, or the logs made under
     it would not verify after the next release."""
     fw = load_framework(fid)
-    assert (released_dir() / f"{fw.sha256}.toml").read_bytes() == (FRAMEWORK_DIR / f"{fid}.toml").read_bytes(), \
+    assert (released_dir() / f"{fw.sha256}.toml").read_bytes() == (FRAMEWORK_DIR / f"{fid}.toml").read_bytes(), (
         f"copy panel_tui/frameworks/{fid}.toml to panel_tui/frameworks/released/{fw.sha256}.toml"
+    )
 
 
 def test_a_reworded_bundled_framework_leaves_the_example_logs_verifying(tmp_path: Path) -> None:
@@ -95,6 +102,7 @@ def test_a_reworded_bundled_framework_leaves_the_example_logs_verifying(tmp_path
 
 
 # --- the session's copy -----------------------------------------------------------------------------
+
 
 def test_the_first_entry_stores_the_frameworks_exact_bytes(fresh: Path) -> None:
     header = tomllib.loads((fresh / "decisions.toml").read_text(encoding="utf-8"))["log"]
@@ -173,19 +181,26 @@ def test_the_sessions_copy_wins_over_a_parent_folders_framework_edited_later(tmp
     began: the session keeps the rules it was decided under (its copy); a new session gets the new ones."""
     repo = tmp_path / "panels"
     (repo / "frameworks").mkdir(parents=True)
-    mine = (FRAMEWORK_DIR / "hmip-yos-2018.toml").read_text(encoding="utf-8").replace(
-        'id = "hmip-yos-2018"', 'id = "insp-yos-r"')
+    mine = (
+        (FRAMEWORK_DIR / "hmip-yos-2018.toml")
+        .read_text(encoding="utf-8")
+        .replace('id = "hmip-yos-2018"', 'id = "insp-yos-r"')
+    )
     (repo / "frameworks" / "insp-yos-r.toml").write_text(mine, encoding="utf-8")
     s = repo / "2026" / "stockton"
     s.mkdir(parents=True)
-    insp = (STOCKTON / "inspection.toml").read_text(encoding="utf-8").replace(
-        'framework = "hmip-yos-2018"', 'framework = "insp-yos-r"')
+    insp = (
+        (STOCKTON / "inspection.toml")
+        .read_text(encoding="utf-8")
+        .replace('framework = "hmip-yos-2018"', 'framework = "insp-yos-r"')
+    )
     (s / "inspection.toml").write_text(insp, encoding="utf-8")
     assert attend(s).returncode == 0
     before = json.loads(cli("rate", s, "--json").stdout)
     # edited in place: small samples now up to 50 cases, and a note reworded
     (repo / "frameworks" / "insp-yos-r.toml").write_text(
-        mine.replace("small_sample_cases = 5", "small_sample_cases = 50"), encoding="utf-8")
+        mine.replace("small_sample_cases = 5", "small_sample_cases = 50"), encoding="utf-8"
+    )
     r = cli("verify", s)
     assert r.returncode == 0, r.stderr
     # verify says which rules apply, and that the folder's file changed since
@@ -203,6 +218,7 @@ def test_the_sessions_copy_wins_over_a_parent_folders_framework_edited_later(tmp
 
 
 # --- in git -----------------------------------------------------------------------------------------
+
 
 def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
@@ -224,7 +240,9 @@ def test_the_copy_is_committed_with_the_first_entry_and_never_changed(tmp_path: 
     git_on = {"PANEL_TUI_GIT": "1"}
     assert attend(s, **git_on).returncode == 0
     assert set(_git(root, "show", "--name-only", "--format=", "HEAD").split()) == {
-        "stockton/decisions.toml", "stockton/framework.toml"}
+        "stockton/decisions.toml",
+        "stockton/framework.toml",
+    }
     d = cli("dissent", s, "--member", "Bob Member", "--reason", "The sample was too small.", env=git_on)
     assert d.returncode == 0, d.stderr
     assert _git(root, "show", "--name-only", "--format=", "HEAD").split() == ["stockton/decisions.toml"]
@@ -241,12 +259,19 @@ def test_the_copy_is_committed_with_the_first_entry_and_never_changed(tmp_path: 
     assert r.returncode == 1 and changed[:10] in r.stderr and "changes framework.toml" in r.stderr, r.stderr
 
 
-@pytest.mark.parametrize("bytes_, words", [
-    (b"garbage = = \n", "the session's copy of its rules does not read"),
-    ((FRAMEWORK_DIR / "hmip-yjs-2021.toml").read_bytes(), "is framework 'hmip-yjs-2021', but the inspection and the log"),
-])
-def test_a_copy_that_does_not_read_or_is_another_framework_is_refused_naming_it(fresh: Path, bytes_: bytes,
-                                                                               words: str) -> None:
+@pytest.mark.parametrize(
+    "bytes_, words",
+    [
+        (b"garbage = = \n", "the session's copy of its rules does not read"),
+        (
+            (FRAMEWORK_DIR / "hmip-yjs-2021.toml").read_bytes(),
+            "is framework 'hmip-yjs-2021', but the inspection and the log",
+        ),
+    ],
+)
+def test_a_copy_that_does_not_read_or_is_another_framework_is_refused_naming_it(
+    fresh: Path, bytes_: bytes, words: str
+) -> None:
     (fresh / COPY_FILE).write_bytes(bytes_)
     for args in (("verify", fresh), ("rate", fresh), ("export", fresh, "--format", "md")):
         r = cli(*args)

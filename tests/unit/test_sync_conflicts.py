@@ -38,7 +38,9 @@ def test_a_keep_replayed_after_the_other_offices_uplift_is_a_conflict_kept_aside
     assert r.returncode == 2 and "diverged" in r.stderr  # without --replay: nothing settled
     r = cli("sync", sb, "--replay")
     assert r.returncode == 0, r.stderr
-    assert "conflict on 2.1: here kept Good by Ann Chair; there moved to Outstanding by Bob Member (entry 2)" in r.stderr
+    assert (
+        "conflict on 2.1: here kept Good by Ann Chair; there moved to Outstanding by Bob Member (entry 2)" in r.stderr
+    )
     entries = log_entries(sb)
     assert len(entries) == 2 and entries[-1]["to"] == "Outstanding"  # the keep did not supersede it silently
     kept = aside(sb)
@@ -98,8 +100,14 @@ def test_a_sign_off_is_never_replayed_and_its_tag_is_never_pushed(shared: Shared
 
 def test_verify_names_a_sign_off_tag_that_names_no_sign_off(shared: Shared) -> None:
     sa, _ = both_present(shared)
-    git(shared.a, "tag", "-a", "-m", "sessions/stockton: sign-off at entry 1 by Mallory\n\nhead " + "ab" * 32,
-        "panel/sessions/stockton/sign-off-1")
+    git(
+        shared.a,
+        "tag",
+        "-a",
+        "-m",
+        "sessions/stockton: sign-off at entry 1 by Mallory\n\nhead " + "ab" * 32,
+        "panel/sessions/stockton/sign-off-1",
+    )
     r = cli("verify", sa)
     assert r.returncode == 1 and "tag panel/sessions/stockton/sign-off-1 names a sign-off (entry 1" in r.stderr
 

@@ -9,14 +9,7 @@ Progress printing belongs to the CLI. The names below are the ones the screen an
 from __future__ import annotations
 
 from panel_tui.core.audit.figures import FIGURE_KEYS, TALLY_KEYS, figures, summarise
-from panel_tui.core.audit.query import (
-    FILTER_KEYS,
-    MAX_SIBLINGS,
-    filter_values,
-    matches,
-    precedents,
-    sibling_precedents,
-)
+from panel_tui.core.audit.query import FILTER_KEYS, MAX_SIBLINGS, filter_values, matches, precedents, sibling_precedents
 from panel_tui.core.audit.records import AUDIT_FORMAT, SESSION_KEYS, Audit, SessionRecord
 from panel_tui.core.audit.rows import (
     CONCERNING_KINDS,
@@ -32,8 +25,33 @@ from panel_tui.core.audit.scan import UNREADABLE, Scan, decisions_of, load_recor
 from panel_tui.core.audit.stream import JsonOut, write_json
 
 __all__ = [
-    "AUDIT_FORMAT", "CONCERNING_KINDS", "CONTEXT_KEYS", "DECISION_KINDS", "DIRECTIONS", "FIGURE_KEYS",
-    "FILTER_KEYS", "MAX_SIBLINGS", "ROW_KEYS", "ROW_KINDS", "SESSION_KEYS", "STATUSES", "TALLY_KEYS",
-    "UNREADABLE", "Audit", "JsonOut", "Row", "Scan", "SessionRecord", "decisions_of", "figures", "filter_values",
-    "load_record", "matches", "precedents", "run_audit", "sibling_precedents", "summarise", "write_json",
+    "AUDIT_FORMAT",
+    "CONCERNING_KINDS",
+    "CONTEXT_KEYS",
+    "DECISION_KINDS",
+    "DIRECTIONS",
+    "FIGURE_KEYS",
+    "FILTER_KEYS",
+    "MAX_SIBLINGS",
+    "ROW_KEYS",
+    "ROW_KINDS",
+    "SESSION_KEYS",
+    "STATUSES",
+    "TALLY_KEYS",
+    "UNREADABLE",
+    "Audit",
+    "JsonOut",
+    "Row",
+    "Scan",
+    "SessionRecord",
+    "decisions_of",
+    "figures",
+    "filter_values",
+    "load_record",
+    "matches",
+    "precedents",
+    "run_audit",
+    "sibling_precedents",
+    "summarise",
+    "write_json",
 ]

@@ -3,7 +3,8 @@ themselves may be written out and let go): decisions by meeting year and by fiel
 meeting's chair, and by chair and meeting year.
 
 Also by standard and meeting year (a retraction or dissent under its entry's standard), so the
-map of discretion by standard across the years is one lookup. For each group (``YEAR_KEYS``): standing discretion and declined entries on flagged standards
+map of discretion by standard across the years is one lookup. For each group (``YEAR_KEYS``):
+standing discretion and declined entries on flagged standards
 (``considered``, ``with_discretion``, ``declined`` and ``discretion_rate`` = with discretion /
 considered), standing discretion by direction (``uplifts``, ``lowerings``), standing ratifications
 and those that moved the lead inspector's proposed band (``ratifications_up``/``_down``), standing
@@ -12,15 +13,27 @@ dissents and every retraction.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from panel_tui.core.audit.names import Canonical, Names
 from panel_tui.core.audit.rows import Row
 from panel_tui.core.log.entries import DECLINED, DISCRETION, DISSENT, RATIFICATION, RETRACTION
 
-YEAR_KEYS = ("considered", "with_discretion", "declined", "discretion_rate", "uplifts", "lowerings",
-             "outside_criteria", "ratifications", "ratifications_up", "ratifications_down", "dissents",
-             "retractions")
+YEAR_KEYS = (
+    "considered",
+    "with_discretion",
+    "declined",
+    "discretion_rate",
+    "uplifts",
+    "lowerings",
+    "outside_criteria",
+    "ratifications",
+    "ratifications_up",
+    "ratifications_down",
+    "dissents",
+    "retractions",
+)
 _COUNTED = tuple(k for k in YEAR_KEYS if k != "discretion_rate")
 UNKNOWN = "unknown"  # a row with no meeting date
 NO_CHAIR = ""  # the key of rows made before any attendance: no name has it (every name has visible text)
@@ -96,8 +109,15 @@ class Breakdown:
             self.chair_sessions.setdefault(chair, set()).add(d["session"])
             if d["standard"]:
                 self._bump(self.standard_year, (str(d["standard"]), year), adds)
-            word = "uplifts" if "uplifts" in adds else "lowerings" if "lowerings" in adds else \
-                "kept" if "declined" in adds else None
+            word = (
+                "uplifts"
+                if "uplifts" in adds
+                else "lowerings"
+                if "lowerings" in adds
+                else "kept"
+                if "declined" in adds
+                else None
+            )
             if word and isinstance(d["lowest_percent"], (int, float)):
                 edge = min(95, int(d["lowest_percent"] // 5 * 5))
                 counts = self.percent_bins.setdefault(edge, {"uplifts": 0, "lowerings": 0, "kept": 0})
@@ -110,18 +130,24 @@ class Breakdown:
         for key in sorted(self.chair, key=lambda k: (k == NO_CHAIR, self.names.shown(k).casefold())):
             shown = NO_CHAIR_SHOWN if key == NO_CHAIR else self.names.shown(key)
             years = {y: _finish(c) for (k, y), c in sorted(self.chair_year.items()) if k == key}
-            by_chair[shown] = {"spellings": [] if key == NO_CHAIR else self.names.spellings(key),
-                               "sessions": len(self.chair_sessions.get(key, ())), **_finish(self.chair[key]),
-                               "by_meeting_year": years}
+            by_chair[shown] = {
+                "spellings": [] if key == NO_CHAIR else self.names.spellings(key),
+                "sessions": len(self.chair_sessions.get(key, ())),
+                **_finish(self.chair[key]),
+                "by_meeting_year": years,
+            }
         by_standard: dict[str, dict[str, Any]] = {}
         for (sid, year), c in sorted(self.standard_year.items(), key=lambda kv: (_id_order(kv[0][0]), kv[0][1])):
             by_standard.setdefault(sid, {})[year] = _finish(c)
-        return {"decisions_by_meeting_year": {y: _finish(c) for y, c in sorted(self.meeting.items())},
-                "decisions_by_fieldwork_year": {y: _finish(c) for y, c in sorted(self.fieldwork.items())},
-                "by_chair": by_chair, "decisions_by_standard_and_meeting_year": by_standard,
-                "decisions_by_lowest_percent": {f"{e}-{e + 5}": c for e, c in sorted(self.percent_bins.items())}}
+        return {
+            "decisions_by_meeting_year": {y: _finish(c) for y, c in sorted(self.meeting.items())},
+            "decisions_by_fieldwork_year": {y: _finish(c) for y, c in sorted(self.fieldwork.items())},
+            "by_chair": by_chair,
+            "decisions_by_standard_and_meeting_year": by_standard,
+            "decisions_by_lowest_percent": {f"{e}-{e + 5}": c for e, c in sorted(self.percent_bins.items())},
+        }
 
 
 def _id_order(sid: str) -> tuple[tuple[int, Any], ...]:
-    """"2.10" after "2.9": numeric parts as numbers, any other part as text after them."""
+    """ "2.10" after "2.9": numeric parts as numbers, any other part as text after them."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in sid.split("."))

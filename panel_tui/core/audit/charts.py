@@ -10,8 +10,9 @@ every bar its number written beside it.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from panel_tui.core.display import visible
 
@@ -38,16 +39,32 @@ def charts(figs: dict[str, Any]) -> list[Chart]:
     years = figs.get("decisions_by_meeting_year", {})
     chairs = {k: v for k, v in figs.get("by_chair", {}).items() if v.get("discretion_rate") is not None}
     return [
-        _year_chart("Discretion: uplifts and lowerings by meeting year", years,
-                    (("uplifts", "uplifts"), ("lowerings", "lowerings"))),
-        _year_chart("Ratifications that changed the lead inspector's band, by meeting year", years,
-                    (("up", "ratifications_up"), ("down", "ratifications_down"))),
-        _year_chart("Dissents and retractions by meeting year", years,
-                    (("dissents", "dissents"), ("retractions", "retractions"))),
-        Chart("Discretion rate by chair (discretion / flagged standards considered)", list(chairs),
-              [("discretion rate", [float(c["discretion_rate"]) for c in chairs.values()])], percent=True),
-        _year_chart("Uplifts and lowerings by the lowest % of the standard's key questions",
-                    figs.get("decisions_by_lowest_percent", {}), (("uplifts", "uplifts"), ("lowerings", "lowerings"))),
+        _year_chart(
+            "Discretion: uplifts and lowerings by meeting year",
+            years,
+            (("uplifts", "uplifts"), ("lowerings", "lowerings")),
+        ),
+        _year_chart(
+            "Ratifications that changed the lead inspector's band, by meeting year",
+            years,
+            (("up", "ratifications_up"), ("down", "ratifications_down")),
+        ),
+        _year_chart(
+            "Dissents and retractions by meeting year",
+            years,
+            (("dissents", "dissents"), ("retractions", "retractions")),
+        ),
+        Chart(
+            "Discretion rate by chair (discretion / flagged standards considered)",
+            list(chairs),
+            [("discretion rate", [float(c["discretion_rate"]) for c in chairs.values()])],
+            percent=True,
+        ),
+        _year_chart(
+            "Uplifts and lowerings by the lowest % of the standard's key questions",
+            figs.get("decisions_by_lowest_percent", {}),
+            (("uplifts", "uplifts"), ("lowerings", "lowerings")),
+        ),
     ]
 
 
@@ -55,15 +72,16 @@ def _shown(value: float, percent: bool) -> str:
     return f"{value * 100:.0f}%" if percent else f"{value:g}"
 
 
-def figure_bars(labels: Sequence[str], values: Sequence[float], width: int = 30, percent: bool = False,
-                top: float | None = None) -> list[tuple[str, str, str]]:
+def figure_bars(
+    labels: Sequence[str], values: Sequence[float], width: int = 30, percent: bool = False, top: float | None = None
+) -> list[tuple[str, str, str]]:
     """Bars of block characters for a terminal: (label, value as text, bar), the bar of ``top``
     (default: the largest value; a share's: 100%) ``width`` cells long. The value is always written
     beside its bar: never length alone."""
     if top is None:
         top = 1.0 if percent else max([*values, 0.0])
     out = []
-    for label, v in zip(labels, values):
+    for label, v in zip(labels, values, strict=True):
         eighths = round(min(v / top, 1.0) * width * 8) if top > 0 else 0
         bar = "█" * (eighths // 8) + (BLOCKS[eighths % 8] if eighths % 8 else "")
         out.append((label, _shown(v, percent), bar))
@@ -100,34 +118,44 @@ def svg(chart: Chart, width: int = 640) -> str:
     height = plot_h + bottom + TOP + 20
     slot = (width - left - 10) / n
     bar = min(40.0, slot * 0.8 / k)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-             f"<title>{_e(chart.title)}</title>", _DEFS,
-             f'<line x1="{left}" y1="{TOP + plot_h}" x2="{width - 10}" y2="{TOP + plot_h}" stroke="#000"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f"<title>{_e(chart.title)}</title>",
+        _DEFS,
+        f'<line x1="{left}" y1="{TOP + plot_h}" x2="{width - 10}" y2="{TOP + plot_h}" stroke="#000"/>',
+    ]
     for j, (name, _) in enumerate(chart.series):  # the legend: a swatch and the series' name
         lx = left + j * 160
-        parts.append(f'<rect x="{lx}" y="4" width="14" height="14" fill="{_FILLS[j % 2]}" stroke="#000"/>'
-                     f'<text x="{lx + 20}" y="16">{_e(name)}</text>')
+        parts.append(
+            f'<rect x="{lx}" y="4" width="14" height="14" fill="{_FILLS[j % 2]}" stroke="#000"/>'
+            f'<text x="{lx + 20}" y="16">{_e(name)}</text>'
+        )
     for i, cat in enumerate(chart.categories):
         x0 = left + i * slot + (slot - bar * k) / 2
         for j, (name, vals) in enumerate(chart.series):
             v = vals[i]
             h = plot_h * v / top
             x, y = x0 + j * bar, TOP + plot_h - h
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" '
-                         f'fill="{_FILLS[j % 2]}" stroke="#000"><title>{_e(f"{cat} {name}: {v:g}")}</title></rect>'
-                         f'<text x="{x + bar / 2 - 1:.1f}" y="{y - 3:.1f}" text-anchor="middle">{v:g}</text>')
-        parts.append(f'<text x="{left + i * slot + slot / 2:.1f}" y="{TOP + plot_h + 16}" '
-                     f'text-anchor="middle">{_e(cat)}</text>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" '
+                f'fill="{_FILLS[j % 2]}" stroke="#000"><title>{_e(f"{cat} {name}: {v:g}")}</title></rect>'
+                f'<text x="{x + bar / 2 - 1:.1f}" y="{y - 3:.1f}" text-anchor="middle">{v:g}</text>'
+            )
+        parts.append(
+            f'<text x="{left + i * slot + slot / 2:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{_e(cat)}</text>'
+        )
     if not chart.categories:
         parts.append(f'<text x="{left}" y="{TOP + plot_h / 2}">nothing to count yet</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-_DEFS = ('<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
-         '<line x1="0" y1="0" x2="0" y2="6" stroke="#000" stroke-width="3"/></pattern></defs>')
+_DEFS = (
+    '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#000" stroke-width="3"/></pattern></defs>'
+)
 
 
 def _svg_horizontal(chart: Chart, width: int) -> str:
@@ -135,18 +163,22 @@ def _svg_horizontal(chart: Chart, width: int) -> str:
     label_w, row_h = 200, 22
     height = 20 + row_h * max(len(vals), 1) + 10
     plot_w = width - label_w - 60
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-             f"<title>{_e(chart.title)}</title>",
-             f'<line x1="{label_w}" y1="10" x2="{label_w}" y2="{height - 10}" stroke="#000"/>']
-    for i, (cat, v) in enumerate(zip(chart.categories, vals)):
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f"<title>{_e(chart.title)}</title>",
+        f'<line x1="{label_w}" y1="10" x2="{label_w}" y2="{height - 10}" stroke="#000"/>',
+    ]
+    for i, (cat, v) in enumerate(zip(chart.categories, vals, strict=True)):
         y = 14 + i * row_h
         shown = visible(cat)
         shown = shown if len(shown) <= 28 else shown[:27] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{html.escape(shown)}</text>'
-                     f'<rect x="{label_w}" y="{y}" width="{plot_w * v:.1f}" height="{row_h - 6}" fill="{_FILLS[0]}" '
-                     f'stroke="#000"><title>{_e(f"{cat}: {_shown(v, True)}")}</title></rect>'
-                     f'<text x="{label_w + plot_w * v + 6:.1f}" y="{y + 13}">{_shown(v, True)}</text>')
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{html.escape(shown)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{plot_w * v:.1f}" height="{row_h - 6}" fill="{_FILLS[0]}" '
+            f'stroke="#000"><title>{_e(f"{cat}: {_shown(v, True)}")}</title></rect>'
+            f'<text x="{label_w + plot_w * v + 6:.1f}" y="{y + 13}">{_shown(v, True)}</text>'
+        )
     if not vals:
         parts.append(f'<text x="{label_w + 10}" y="30">no flagged standard considered yet</text>')
     parts.append("</svg>")

@@ -17,10 +17,21 @@ from panel_tui.core.log.entries import ATTENDANCE, DISCRETION
 
 # The figures, in the order the JSON and figures.csv give them (a session's own tally is the
 # same keys from "flagged_standards" on).
-FIGURE_KEYS = ("sessions", "sessions_signed_off", "sessions_unreadable_or_broken", "flagged_standards",
-               "flagged_with_discretion", "flagged_declined", "flagged_never_considered", "flagged_pending",
-               "uplifts", "lowerings", "outside_criteria", "small_sample_without_other_evidence",
-               "final_differs_from_computed")
+FIGURE_KEYS = (
+    "sessions",
+    "sessions_signed_off",
+    "sessions_unreadable_or_broken",
+    "flagged_standards",
+    "flagged_with_discretion",
+    "flagged_declined",
+    "flagged_never_considered",
+    "flagged_pending",
+    "uplifts",
+    "lowerings",
+    "outside_criteria",
+    "small_sample_without_other_evidence",
+    "final_differs_from_computed",
+)
 TALLY_KEYS = FIGURE_KEYS[3:]
 
 
@@ -83,8 +94,12 @@ def figures(sessions: list[SessionRecord], breakdown: Breakdown | None = None) -
             out["never_considered"] = [f"{rec.path} {sid}" for rec in sessions for sid in rec.never]
         elif k == "flagged_pending":
             out["not_yet_considered"] = [f"{rec.path} {sid}" for rec in sessions for sid in rec.pending]
-    for key, attr in (("by_framework", "framework"), ("by_inspector", "lead_inspector"), ("by_year", "year"),
-                      ("by_meeting_year", "meeting_year")):
+    for key, attr in (
+        ("by_framework", "framework"),
+        ("by_inspector", "lead_inspector"),
+        ("by_year", "year"),
+        ("by_meeting_year", "meeting_year"),
+    ):
         groups: dict[str, list[SessionRecord]] = {}
         for rec in sessions:
             if rec.loaded:

@@ -7,7 +7,7 @@ one canonical name: it is passed in as ``canonical`` and applied before the comp
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from panel_tui.core.log.entries import person
 

@@ -5,8 +5,8 @@ No Textual here: "no choice" is None.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from panel_tui.core.audit.names import Names, name_key
 from panel_tui.core.audit.records import Audit
@@ -14,8 +14,19 @@ from panel_tui.core.audit.rows import DIRECTIONS, ROW_KINDS, STATUSES, Row
 from panel_tui.core.audit.scan import load_record
 from panel_tui.core.sessions_dir import find_sessions
 
-FILTER_KEYS = ("kind", "status", "standard", "direction", "flag", "framework", "lead_inspector", "year",
-               "meeting_year", "chair", "by")
+FILTER_KEYS = (
+    "kind",
+    "status",
+    "standard",
+    "direction",
+    "flag",
+    "framework",
+    "lead_inspector",
+    "year",
+    "meeting_year",
+    "chair",
+    "by",
+)
 PEOPLE_KEYS = ("chair", "by", "entered_by", "member", "lead_inspector")  # one person whatever the case or spacing
 
 
@@ -52,8 +63,15 @@ def filter_values(rows: list[Row], key: str) -> list[str]:
     return sorted(present)
 
 
-def precedents(audit: Audit, standard: str, lowest_percent: float | None, cases: int | None,
-               exclude: str | None = None, points: float = 5.0, limit: int = 10) -> list[Row]:
+def precedents(
+    audit: Audit,
+    standard: str,
+    lowest_percent: float | None,
+    cases: int | None,
+    exclude: str | None = None,
+    points: float = 5.0,
+    limit: int = 10,
+) -> list[Row]:
     """Earlier standing discretion/declined decisions on the same standard with a similar lowest %
     (within ``points``) and sample size (within half or double), nearest first."""
     out = []
@@ -75,8 +93,9 @@ def precedents(audit: Audit, standard: str, lowest_percent: float | None, cases:
 MAX_SIBLINGS = 200  # beyond this the meeting app does not scan (use `panel-tui audit`)
 
 
-def sibling_precedents(session_dir: Path, standard: str, lowest_percent: float | None,
-                       cases: int | None) -> tuple[list[Row], str | None]:
+def sibling_precedents(
+    session_dir: Path, standard: str, lowest_percent: float | None, cases: int | None
+) -> tuple[list[Row], str | None]:
     """Precedents from the other sessions in the same sessions folder, and a note when not scanned."""
     parent = session_dir.parent
     folders, _ = find_sessions(parent)

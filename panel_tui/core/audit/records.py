@@ -5,9 +5,10 @@ Nothing else is kept (no log, rating or inspection), so memory grows with the ro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from panel_tui.core.audit.rows import Row
 
@@ -16,8 +17,23 @@ from panel_tui.core.audit.rows import Row
 AUDIT_FORMAT = "panel-tui/audit/4"
 
 # A session's keys in ``audit --json`` (and the columns of sessions.csv), in this order.
-SESSION_KEYS = ("path", "service", "framework", "fieldwork", "lead_inspector", "chair", "meeting_date", "score",
-                "max_score", "overall", "signed_off", "log_status", "kept_aside", "kept_aside_dismissed", "accepted_rewrites")
+SESSION_KEYS = (
+    "path",
+    "service",
+    "framework",
+    "fieldwork",
+    "lead_inspector",
+    "chair",
+    "meeting_date",
+    "score",
+    "max_score",
+    "overall",
+    "signed_off",
+    "log_status",
+    "kept_aside",
+    "kept_aside_dismissed",
+    "accepted_rewrites",
+)
 
 
 @dataclass(slots=True)
@@ -73,12 +89,21 @@ class Audit:
     def session_docs(self) -> Iterator[dict[str, Any]]:
         yield from (s.json() for s in self.sessions)
         for p, _, why in (x.partition(": ") for x in self.refused):  # "<path>: why", or "<path> is not a folder"
-            yield {**dict.fromkeys(SESSION_KEYS), "path": p, "signed_off": False,
-                   "log_status": f"unreadable: {why or p}"}
+            yield {
+                **dict.fromkeys(SESSION_KEYS),
+                "path": p,
+                "signed_off": False,
+                "log_status": f"unreadable: {why or p}",
+            }
 
     def json(self) -> dict[str, Any]:
-        return {"format": AUDIT_FORMAT, "root": str(self.root), "decisions": [d.json() for d in self.decisions],
-                "sessions": list(self.session_docs()), "figures": self.figures}
+        return {
+            "format": AUDIT_FORMAT,
+            "root": str(self.root),
+            "decisions": [d.json() for d in self.decisions],
+            "sessions": list(self.session_docs()),
+            "figures": self.figures,
+        }
 
     def json_chunks(self) -> Iterator[str]:
         """The same document as :meth:`json`, as text a row or a session at a time (one a line)."""

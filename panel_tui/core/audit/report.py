@@ -8,7 +8,8 @@ or image is loaded from anywhere.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from panel_tui.core.audit.breakdown import YEAR_KEYS
 from panel_tui.core.audit.charts import charts, svg
@@ -24,10 +25,21 @@ figure{margin:1rem 0 2rem}figcaption{font-weight:bold;margin-bottom:.3rem}svg{ma
 @media print{body{margin:0;max-width:none;font-size:10pt}.wide{overflow:visible}figure,table,tr{page-break-inside:avoid}
 h2{page-break-after:avoid}th{background:#ddd !important}}"""
 
-TOTALS = ("sessions", "sessions_signed_off", "sessions_unreadable_or_broken", "flagged_standards",
-          "flagged_with_discretion", "flagged_declined", "flagged_never_considered", "flagged_pending",
-          "uplifts", "lowerings", "outside_criteria", "small_sample_without_other_evidence",
-          "final_differs_from_computed")
+TOTALS = (
+    "sessions",
+    "sessions_signed_off",
+    "sessions_unreadable_or_broken",
+    "flagged_standards",
+    "flagged_with_discretion",
+    "flagged_declined",
+    "flagged_never_considered",
+    "flagged_pending",
+    "uplifts",
+    "lowerings",
+    "outside_criteria",
+    "small_sample_without_other_evidence",
+    "final_differs_from_computed",
+)
 
 
 def _cell(v: Any, key: str = "") -> str:
@@ -40,23 +52,27 @@ def _cell(v: Any, key: str = "") -> str:
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     head = "".join(f"<th>{h(c.replace('_', ' '))}</th>" for c in header)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v, k)}</td>" for k, v in zip(header, row)) + "</tr>"
-                   for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(v, k)}</td>" for k, v in zip(header, row, strict=True)) + "</tr>" for row in rows
+    )
     return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def report_html(audit: Audit) -> str:
     """The report's text (UTF-8 when written)."""
     figs = audit.figures
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>Ratings panels audit: {h(audit.root.name or audit.root)}</title>",
-           f"<style>{CSS}</style></head><body>",
-           f"<h1>Ratings panels audit: {h(audit.root.name or audit.root)}</h1>",
-           f'<p class="note">{figs.get("sessions", 0)} sessions; {figs.get("sessions_signed_off", 0)} signed off; '
-           f'{figs.get("sessions_unreadable_or_broken", 0)} left out of every figure because they cannot be read '
-           "or their log (or its history) does not verify. Years are the meeting's unless marked fieldwork; "
-           "a decision counts under the chair of the meeting when it was recorded.</p>",
-           "<h2>Charts</h2>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Ratings panels audit: {h(audit.root.name or audit.root)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>Ratings panels audit: {h(audit.root.name or audit.root)}</h1>",
+        f'<p class="note">{figs.get("sessions", 0)} sessions; {figs.get("sessions_signed_off", 0)} signed off; '
+        f"{figs.get('sessions_unreadable_or_broken', 0)} left out of every figure because they cannot be read "
+        "or their log (or its history) does not verify. Years are the meeting's unless marked fieldwork; "
+        "a decision counts under the chair of the meeting when it was recorded.</p>",
+        "<h2>Charts</h2>",
+    ]
     for chart in charts(figs):
         out.append(f"<figure><figcaption>{h(chart.title)}</figcaption>{svg(chart)}</figure>")
     out.append("<h2>Figures</h2>")
@@ -64,12 +80,20 @@ def report_html(audit: Audit) -> str:
     for title, header, rows in wide_tables(figs):
         out.append(f"<h3>{h(title)}</h3>")
         out.append(_table(header, rows) if rows else "<p>none</p>")
-    left_out = [s for s in audit.session_docs() if s.get("log_status") not in ("intact", "no log")
-                and not str(s.get("log_status", "")).startswith("intact;")]
+    left_out = [
+        s
+        for s in audit.session_docs()
+        if s.get("log_status") not in ("intact", "no log") and not str(s.get("log_status", "")).startswith("intact;")
+    ]
     out.append("<h2>Sessions not counted</h2>")
-    out.append(_table(("session", "problem"), [(s["path"], s["log_status"]) for s in left_out]) if left_out
-               else "<p>none: every session read verifies.</p>")
-    out.append(f'<p class="note">Columns: {h(", ".join(YEAR_KEYS))}; discretion rate = with discretion / '
-               "considered (flagged standards with a standing discretion or declined entry). Made by panel-tui "
-               "audit --html from the logs that verify.</p></body></html>\n")
+    out.append(
+        _table(("session", "problem"), [(s["path"], s["log_status"]) for s in left_out])
+        if left_out
+        else "<p>none: every session read verifies.</p>"
+    )
+    out.append(
+        f'<p class="note">Columns: {h(", ".join(YEAR_KEYS))}; discretion rate = with discretion / '
+        "considered (flagged standards with a standing discretion or declined entry). Made by panel-tui "
+        "audit --html from the logs that verify.</p></body></html>\n"
+    )
     return "\n".join(out)

@@ -7,6 +7,7 @@ audit's memory; its keys (``ROW_KEYS``) are the columns of ``audit --json`` and 
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -35,10 +36,37 @@ STATUSES = ("stands", "superseded", "retracted")
 DIRECTIONS = ("uplift", "lowering", "none")
 
 # The keys of a row in ``audit --json`` (and the columns of decisions.csv), in this order.
-ROW_KEYS = ("session", "seq", "kind", "standard", "from", "to", "direction", "flags", "outside_criteria",
-            "outside_reason", "other_evidence", "by", "entered_by", "chair", "at", "decided_at", "meeting_date",
-            "rationale", "lowest_percent", "cases", "effective", "status", "superseded_by", "retracted_by",
-            "outcome", "answered_by", "member", "concerns", "concerns_kind")
+ROW_KEYS = (
+    "session",
+    "seq",
+    "kind",
+    "standard",
+    "from",
+    "to",
+    "direction",
+    "flags",
+    "outside_criteria",
+    "outside_reason",
+    "other_evidence",
+    "by",
+    "entered_by",
+    "chair",
+    "at",
+    "decided_at",
+    "meeting_date",
+    "rationale",
+    "lowest_percent",
+    "cases",
+    "effective",
+    "status",
+    "superseded_by",
+    "retracted_by",
+    "outcome",
+    "answered_by",
+    "member",
+    "concerns",
+    "concerns_kind",
+)
 # The session's facts each row also carries for the screen's filters and the joined tables (in JSON
 # they are in "sessions"); ``year`` is the fieldwork year, ``meeting_year`` the row's own.
 CONTEXT_KEYS = ("framework", "lead_inspector", "year", "service", "meeting_year")
@@ -61,7 +89,7 @@ class Row:
         return default if i is None else self.values[i]
 
     def json(self) -> dict[str, Any]:
-        return dict(zip(ROW_KEYS, self.values))
+        return dict(zip(ROW_KEYS, self.values, strict=True))
 
     @property
     def by_shown(self) -> str:
@@ -105,7 +133,7 @@ def meeting_date(at: Any, zone: ZoneInfo | None) -> str | None:
     try:
         offset = _hour_offset(zone, at[:13])
         if offset is None:
-            when = dt.datetime.fromisoformat(at[:19]).replace(tzinfo=dt.timezone.utc)
+            when = dt.datetime.fromisoformat(at[:19]).replace(tzinfo=dt.UTC)
             return when.astimezone(zone).date().isoformat()
         minute = int(at[11:13]) * 60 + int(at[14:16]) + offset
     except ValueError:
@@ -123,7 +151,7 @@ def _hour_offset(zone: ZoneInfo, hour: str) -> int | None:
     key = (zone.key, hour)
     if key in _OFFSETS:
         return _OFFSETS[key]
-    start = dt.datetime.fromisoformat(hour + ":00:00").replace(tzinfo=dt.timezone.utc)
+    start = dt.datetime.fromisoformat(hour + ":00:00").replace(tzinfo=dt.UTC)
     first, last = start.astimezone(zone).utcoffset(), (start + _HOUR).astimezone(zone).utcoffset()
     found = None
     if first is not None and first == last and first % dt.timedelta(minutes=1) == dt.timedelta(0):
@@ -145,7 +173,7 @@ def superseded_by(st: LogState) -> dict[int, int]:
     entries), for the entries that are superseded now."""
     out = {}
     for stack in st.stacks.values():
-        for below, above in zip(stack, stack[1:]):
+        for below, above in pairwise(stack):
             out[below] = above
     return out
 
@@ -188,13 +216,42 @@ def session_rows(rec: SessionRecord, st: LogState, r: Rating) -> list[Row]:
                     sid = (_target(st, target) or {}).get("standard")
             member = e.get("member")
         word = st.standing_word(e)
-        rows.append(Row((
-            rec.path, e["seq"], _shared(kind), _shared(sid), _shared(frm), _shared(to), dirn, _shared(flags),
-            bool(e.get("outside_criteria", False)), e.get("outside_reason"), other, _shared(e.get("by")),
-            _shared(e.get("entered_by")), _shared(chair), e.get("at"), e.get("decided_at"), _shared(day),
-            e.get("rationale", e.get("reason")), lowest, cases, word == "stands", word,
-            replaced.get(e["seq"]) if word == "superseded" else None, st.retracted.get(e["seq"]), outcome,
-            answered_by, _shared(member), concerns, _shared(concerns_kind), *context)))
+        rows.append(
+            Row(
+                (
+                    rec.path,
+                    e["seq"],
+                    _shared(kind),
+                    _shared(sid),
+                    _shared(frm),
+                    _shared(to),
+                    dirn,
+                    _shared(flags),
+                    bool(e.get("outside_criteria", False)),
+                    e.get("outside_reason"),
+                    other,
+                    _shared(e.get("by")),
+                    _shared(e.get("entered_by")),
+                    _shared(chair),
+                    e.get("at"),
+                    e.get("decided_at"),
+                    _shared(day),
+                    e.get("rationale", e.get("reason")),
+                    lowest,
+                    cases,
+                    word == "stands",
+                    word,
+                    replaced.get(e["seq"]) if word == "superseded" else None,
+                    st.retracted.get(e["seq"]),
+                    outcome,
+                    answered_by,
+                    _shared(member),
+                    concerns,
+                    _shared(concerns_kind),
+                    *context,
+                )
+            )
+        )
     return rows
 
 

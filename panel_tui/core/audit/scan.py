@@ -7,8 +7,8 @@ the audit; its rows and figures are left out, since a broken log cannot be trust
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from panel_tui.core.audit.breakdown import Breakdown
 from panel_tui.core.audit.figures import figures, summarise
@@ -118,7 +118,7 @@ class Scan:
 
         # the sessions share their parent folders, and each repository's history is read in one pass
         with one_look_per_folder(), one_history_per_repository():
-            for folder in self.folders[self.done:]:
+            for folder in self.folders[self.done :]:
                 rec = load_record(folder, self.root)
                 self.sessions.append(rec)
                 self.breakdown.add(rec.rows)
@@ -134,8 +134,12 @@ class Scan:
         return Audit(self.root, self.sessions, self.decisions, figures(self.sessions, self.breakdown), self.refused)
 
 
-def run_audit(root: Path, progress: Callable[[int, int], None] | None = None,
-              rows: Callable[[list[Row]], None] | None = None, canonical: Canonical | None = None) -> Audit:
+def run_audit(
+    root: Path,
+    progress: Callable[[int, int], None] | None = None,
+    rows: Callable[[list[Row]], None] | None = None,
+    canonical: Canonical | None = None,
+) -> Audit:
     """Scan every session at any depth under ``root``; ``progress(done, total)`` is called as it goes.
 
     ``rows``: each session's rows are handed to it as the session is read and not kept

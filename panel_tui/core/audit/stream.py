@@ -4,8 +4,9 @@ and the figures at the end, so memory holds the sessions' facts and figures, nev
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from panel_tui.core.audit.names import Canonical
 from panel_tui.core.audit.records import AUDIT_FORMAT, Audit
@@ -21,7 +22,10 @@ class JsonOut:
         self.root, self.enc, self.first = root, json.JSONEncoder(ensure_ascii=False), True  # the C encoder
 
     def head(self) -> str:
-        return f'{{\n  "format": {self.enc.encode(AUDIT_FORMAT)},\n  "root": {self.enc.encode(str(self.root))},\n  "decisions": ['
+        return (
+            f'{{\n  "format": {self.enc.encode(AUDIT_FORMAT)},\n'
+            f'  "root": {self.enc.encode(str(self.root))},\n  "decisions": ['
+        )
 
     def item(self, doc: dict[str, Any]) -> str:
         sep, self.first = ("\n    " if self.first else ",\n    "), False
@@ -36,8 +40,12 @@ class JsonOut:
         yield '  "figures": ' + json.dumps(audit.figures, indent=2, ensure_ascii=False).replace("\n", "\n  ") + "\n}\n"
 
 
-def write_json(root: Path, write: Callable[[str], Any], progress: Callable[[int, int], None] | None = None,
-               canonical: Canonical | None = None) -> Audit:
+def write_json(
+    root: Path,
+    write: Callable[[str], Any],
+    progress: Callable[[int, int], None] | None = None,
+    canonical: Canonical | None = None,
+) -> Audit:
     """``audit --json`` to ``write``; the audit returned keeps no rows. ``canonical`` as for run_audit."""
     out = JsonOut(root)
     write(out.head())

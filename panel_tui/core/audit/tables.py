@@ -7,7 +7,8 @@ Values stay typed here (int, float, bool, date text, None); each writer decides 
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from panel_tui.core.audit.breakdown import YEAR_KEYS
 from panel_tui.core.audit.records import SESSION_KEYS, Audit
@@ -45,9 +46,14 @@ def figure_rows(figs: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
     for k, v in figs.items():
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             yield "all", "", k, v
-    for scope, name in (("by_framework", "framework"), ("by_inspector", "inspector"), ("by_year", "year"),
-                        ("by_meeting_year", "meeting_year"), ("decisions_by_meeting_year", "decisions_meeting_year"),
-                        ("decisions_by_fieldwork_year", "decisions_fieldwork_year")):
+    for scope, name in (
+        ("by_framework", "framework"),
+        ("by_inspector", "inspector"),
+        ("by_year", "year"),
+        ("by_meeting_year", "meeting_year"),
+        ("decisions_by_meeting_year", "decisions_meeting_year"),
+        ("decisions_by_fieldwork_year", "decisions_fieldwork_year"),
+    ):
         for group, counts in figs.get(scope, {}).items():
             yield from ((name, group, k, v) for k, v in counts.items())
     for chair, counts in figs.get("by_chair", {}).items():
@@ -72,19 +78,48 @@ def wide_tables(figs: dict[str, Any]) -> list[tuple[str, tuple[str, ...], list[t
         rows = [(int(y) if y.isdigit() else y, *(c[k] for k in YEAR_KEYS)) for y, c in figs.get(key, {}).items()]
         out.append((title, ("year", *YEAR_KEYS), rows))
     chairs = figs.get("by_chair", {})
-    out.append(("By chair", ("chair", "spellings", "sessions", *YEAR_KEYS),
-                [(name, "; ".join(c["spellings"]), c["sessions"], *(c[k] for k in YEAR_KEYS))
-                 for name, c in chairs.items()]))
-    out.append(("Chair by meeting year", ("chair", "year", *YEAR_KEYS),
-                [(name, int(y) if y.isdigit() else y, *(c[k] for k in YEAR_KEYS))
-                 for name, ch in chairs.items() for y, c in ch.get("by_meeting_year", {}).items()]))
-    out.append(("Standard by meeting year", ("standard", "year", *YEAR_KEYS),
-                [(sid, int(y) if y.isdigit() else y, *(c[k] for k in YEAR_KEYS))
-                 for sid, years in figs.get("decisions_by_standard_and_meeting_year", {}).items()
-                 for y, c in years.items()]))
-    out.append(("By lowest percent", ("lowest_percent", "uplifts", "lowerings", "kept"),
-                [(band, c["uplifts"], c["lowerings"], c["kept"])
-                 for band, c in figs.get("decisions_by_lowest_percent", {}).items()]))
+    out.append(
+        (
+            "By chair",
+            ("chair", "spellings", "sessions", *YEAR_KEYS),
+            [
+                (name, "; ".join(c["spellings"]), c["sessions"], *(c[k] for k in YEAR_KEYS))
+                for name, c in chairs.items()
+            ],
+        )
+    )
+    out.append(
+        (
+            "Chair by meeting year",
+            ("chair", "year", *YEAR_KEYS),
+            [
+                (name, int(y) if y.isdigit() else y, *(c[k] for k in YEAR_KEYS))
+                for name, ch in chairs.items()
+                for y, c in ch.get("by_meeting_year", {}).items()
+            ],
+        )
+    )
+    out.append(
+        (
+            "Standard by meeting year",
+            ("standard", "year", *YEAR_KEYS),
+            [
+                (sid, int(y) if y.isdigit() else y, *(c[k] for k in YEAR_KEYS))
+                for sid, years in figs.get("decisions_by_standard_and_meeting_year", {}).items()
+                for y, c in years.items()
+            ],
+        )
+    )
+    out.append(
+        (
+            "By lowest percent",
+            ("lowest_percent", "uplifts", "lowerings", "kept"),
+            [
+                (band, c["uplifts"], c["lowerings"], c["kept"])
+                for band, c in figs.get("decisions_by_lowest_percent", {}).items()
+            ],
+        )
+    )
     return out
 
 

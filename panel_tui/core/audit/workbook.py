@@ -19,7 +19,6 @@ from panel_tui.core.audit.tables import DATES, TEXT_IDS, TIMES, YEARS, tables
 from panel_tui.core.display import visible
 
 
-
 def _typed(column: str, value: Any) -> tuple[Any, str | None]:
     """The cell's value and number format for one column."""
     if value is None or value == () or value == []:
@@ -41,9 +40,24 @@ def _typed(column: str, value: Any) -> tuple[Any, str | None]:
     return visible(text, keep_newlines=True), None
 
 
-WIDE_TEXT = {"rationale": 60, "outside_reason": 40, "other_evidence": 40, "log_status": 50, "service": 32,
-             "session": 24, "path": 24, "accepted_rewrites": 40, "spellings": 30, "group": 28, "chair": 20, "by": 20,
-             "entered_by": 20, "lead_inspector": 20, "at": 20, "decided_at": 20}
+WIDE_TEXT = {
+    "rationale": 60,
+    "outside_reason": 40,
+    "other_evidence": 40,
+    "log_status": 50,
+    "service": 32,
+    "session": 24,
+    "path": 24,
+    "accepted_rewrites": 40,
+    "spellings": 30,
+    "group": 28,
+    "chair": 20,
+    "by": 20,
+    "entered_by": 20,
+    "lead_inspector": 20,
+    "at": 20,
+    "decided_at": 20,
+}
 
 
 def workbook_bytes(audit: Audit) -> bytes:
@@ -71,7 +85,7 @@ def workbook_bytes(audit: Audit) -> bytes:
         for row in rows:
             n += 1
             cells = []
-            for column, value in zip(header, row):
+            for column, value in zip(header, row, strict=True):
                 shown, fmt = _typed(column, value)
                 cell = WriteOnlyCell(ws, value=shown)
                 if isinstance(shown, str):

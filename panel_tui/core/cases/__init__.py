@@ -25,6 +25,18 @@ from panel_tui.core.cases.table import (
 )
 
 __all__ = [
-    "ANSWERS", "CASES_FILE", "MAX_CASE_ID", "NA", "NO", "YES", "CaseTable", "ImportResult", "cases_that_flip",
-    "import_cases", "load_cases", "merge_tables", "read_case_file", "with_counts",
+    "ANSWERS",
+    "CASES_FILE",
+    "MAX_CASE_ID",
+    "NA",
+    "NO",
+    "YES",
+    "CaseTable",
+    "ImportResult",
+    "cases_that_flip",
+    "import_cases",
+    "load_cases",
+    "merge_tables",
+    "read_case_file",
+    "with_counts",
 ]

@@ -48,18 +48,25 @@ def with_counts(text: str, counts: dict[str, tuple[int, int]], path: Path) -> st
             i += 1
     missing = [q for q in counts if q not in blocks]
     if missing:
-        raise InputError(path, None, f"has no [[standard.question]] table for {', '.join(missing)}.",
-                         "start the session with panel-tui new, or add a table with that id.")
+        raise InputError(
+            path,
+            None,
+            f"has no [[standard.question]] table for {', '.join(missing)}.",
+            "start the session with panel-tui new, or add a table with that id.",
+        )
     newline = "\r\n" if "\r\n" in text else "\n"
     edits = sorted(((blocks[q], counts[q]) for q in counts), key=lambda e: e[0][0], reverse=True)
     for (start, id_line, end), (relevant, yes) in edits:
-        body = [ln for k, ln in enumerate(lines[start:end], start)
-                if k == id_line or not (_FIGURE.match(ln) or _TEMPLATE_HINT.match(ln))]
+        body = [
+            ln
+            for k, ln in enumerate(lines[start:end], start)
+            if k == id_line or not (_FIGURE.match(ln) or _TEMPLATE_HINT.match(ln))
+        ]
         idx = body.index(lines[id_line])
         figures = [f"relevant = {relevant}{newline}"] + ([f"yes = {yes}{newline}"] if relevant else [])
         if not body[idx].endswith(("\n", "\r")):
             body[idx] += newline
-        lines[start:end] = body[: idx + 1] + figures + body[idx + 1:]
+        lines[start:end] = body[: idx + 1] + figures + body[idx + 1 :]
     return "".join(lines)
 
 
@@ -80,8 +87,12 @@ def import_cases(session: Path | str, case_file: Path) -> ImportResult:
     insp = load_inspection(insp_path)
     folder = insp_path.parent
     if (folder / LOG_FILE).exists():
-        raise InputError(folder / LOG_FILE, None, "exists: the inspection is frozen by its hash once the panel has "
-                         "recorded a decision; nothing imported.", "import case answers before the panel meets.")
+        raise InputError(
+            folder / LOG_FILE,
+            None,
+            "exists: the inspection is frozen by its hash once the panel has recorded a decision; nothing imported.",
+            "import case answers before the panel meets.",
+        )
     table = read_case_file(case_file, insp.framework)
     counts = table.counts()
     text = insp_path.read_bytes().decode("utf-8-sig")
@@ -90,8 +101,9 @@ def import_cases(session: Path | str, case_file: Path) -> ImportResult:
     try:
         checked = parse_inspection(parse_toml(new_text, insp_path, "inspection file"), data, new_text, insp_path)
     except InputError as exc:
-        raise InputError(case_file, None, f"would make the inspection invalid: {exc}", "nothing was written; "
-                         "correct the case file.") from None
+        raise InputError(
+            case_file, None, f"would make the inspection invalid: {exc}", "nothing was written; correct the case file."
+        ) from None
     old = None
     if (folder / CASES_FILE).exists():
         old = read_case_file(folder / CASES_FILE, insp.framework)

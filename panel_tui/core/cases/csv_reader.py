@@ -21,12 +21,19 @@ _CSV_FIX = "save the sheet as CSV UTF-8 (comma-separated), or give the .xlsx wor
 def _csv_text(data: bytes, path: Path) -> str:
     """The file as UTF-8 text, or a refusal saying what it is instead (a workbook, UTF-16, binary)."""
     if data.startswith(b"PK\x03\x04"):
-        raise InputError(path, None, "is not a CSV file: it is a zip archive, as an .xlsx or .ods workbook is.",
-                         "give an .xlsx workbook a name ending in .xlsx, or save the sheet as CSV UTF-8 "
-                         "(comma-separated).")
+        raise InputError(
+            path,
+            None,
+            "is not a CSV file: it is a zip archive, as an .xlsx or .ods workbook is.",
+            "give an .xlsx workbook a name ending in .xlsx, or save the sheet as CSV UTF-8 (comma-separated).",
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(path, None, "is not a CSV file: it is an old-style Office file (.xls).",
-                         "save it as .xlsx, or as CSV UTF-8 (comma-separated).")
+        raise InputError(
+            path,
+            None,
+            "is not a CSV file: it is an old-style Office file (.xls).",
+            "save it as .xlsx, or as CSV UTF-8 (comma-separated).",
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(path, None, "is UTF-16 text (as 'Unicode Text' is saved), not a UTF-8 CSV file.", _CSV_FIX)
     m = _CONTROL_BYTE.search(data)
@@ -38,17 +45,25 @@ def _csv_text(data: bytes, path: Path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(path, f"line {line}", "is not a UTF-8 CSV file: it has bytes that are not UTF-8 text "
-                         "(a CSV saved in another encoding, or not text at all).", _CSV_FIX) from None
+        raise InputError(
+            path,
+            f"line {line}",
+            "is not a UTF-8 CSV file: it has bytes that are not UTF-8 text "
+            "(a CSV saved in another encoding, or not text at all).",
+            _CSV_FIX,
+        ) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
 _CSV_PROBLEMS = {
-    "unexpected end of data": ("a quoted cell that starts in this row is never closed: the file ends inside the quotes.",
-                               'close the quote, or remove it; a quote inside a quoted cell is written twice ("").'),
-    "',' expected after '\"'": ("has a quote in the middle of a cell, which makes the row's cells ambiguous.",
-                                'put the whole cell in quotes and write a quote inside it twice (""), '
-                                'or remove the quote.'),
+    "unexpected end of data": (
+        "a quoted cell that starts in this row is never closed: the file ends inside the quotes.",
+        'close the quote, or remove it; a quote inside a quoted cell is written twice ("").',
+    ),
+    "',' expected after '\"'": (
+        "has a quote in the middle of a cell, which makes the row's cells ambiguous.",
+        'put the whole cell in quotes and write a quote inside it twice (""), or remove the quote.',
+    ),
 }
 
 

@@ -26,8 +26,10 @@ def cases_that_flip(fw: Framework, s: StandardResult, table: CaseTable | None) -
         if q.id not in counts or q.yes is None or q.relevant is None:
             continue
         if counts[q.id] != (q.relevant, q.yes):
-            lines.append(f"{q.id}: cases.csv gives {counts[q.id][1]} of {counts[q.id][0]}, the inspection "
-                         f"{q.yes} of {q.relevant}: the kept answers are out of date")
+            lines.append(
+                f"{q.id}: cases.csv gives {counts[q.id][1]} of {counts[q.id][0]}, the inspection "
+                f"{q.yes} of {q.relevant}: the kept answers are out of date"
+            )
             continue
         for delta, answer, other in ((1, NO, YES), (-1, YES, NO)):
             y = q.yes + delta
@@ -38,5 +40,7 @@ def cases_that_flip(fw: Framework, s: StandardResult, table: CaseTable | None) -
             if nb != band:
                 cases = table.answered(q.id, answer)
                 shown = ", ".join(cases[:8]) + (f" and {len(cases) - 8} more" if len(cases) > 8 else "")
-                lines.append(f"{q.id}: any one of {shown} ({answer}) answered {other} would make it {fw.bands[nb].name}")
+                lines.append(
+                    f"{q.id}: any one of {shown} ({answer}) answered {other} would make it {fw.bands[nb].name}"
+                )
     return lines

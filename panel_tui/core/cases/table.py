@@ -59,20 +59,37 @@ def read_case_file(path: Path, fw: Framework) -> CaseTable:
     while header and header[-1] == "":
         header = header[:-1]
     if not header or header[0].lower() != "case":
-        raise InputError(path, f"row {hline}, column 1", f"the header must start with 'case', not {header[0] if header else ''!r}.",
-                         "put case in the first column, then one key-question id per column.")
+        raise InputError(
+            path,
+            f"row {hline}, column 1",
+            f"the header must start with 'case', not {header[0] if header else ''!r}.",
+            "put case in the first column, then one key-question id per column.",
+        )
     valid = {q.id for s in fw.standards if s.is_cases for q in s.questions}
     judgement = {q.id for s in fw.standards if not s.is_cases for q in s.questions}
     questions: list[str] = []
     for col, qid in enumerate(header[1:], 2):
         if qid in judgement:
-            raise InputError(path, f"row {hline}, column {col}", f"{qid!r} is a key question of a judgement standard; "
-                             "it has no case answers.", "remove that column.")
+            raise InputError(
+                path,
+                f"row {hline}, column {col}",
+                f"{qid!r} is a key question of a judgement standard; it has no case answers.",
+                "remove that column.",
+            )
         if qid not in valid:
-            raise InputError(path, f"row {hline}, column {col}", f"{qid!r} is not a key question of a case-based "
-                             f"standard of {fw.id}.", "use key-question ids such as 2.1.1 in the header.")
+            raise InputError(
+                path,
+                f"row {hline}, column {col}",
+                f"{qid!r} is not a key question of a case-based standard of {fw.id}.",
+                "use key-question ids such as 2.1.1 in the header.",
+            )
         if qid in questions:
-            raise InputError(path, f"row {hline}, column {col}", f"key question {qid} is given twice.", "keep one column per question.")
+            raise InputError(
+                path,
+                f"row {hline}, column {col}",
+                f"key question {qid} is given twice.",
+                "keep one column per question.",
+            )
         questions.append(qid)
     if not questions:
         raise InputError(path, f"row {hline}", "the header names no key question.", "add key-question ids after case.")
@@ -82,33 +99,57 @@ def read_case_file(path: Path, fw: Framework) -> CaseTable:
     for n, row in raw[1:]:
         extra = [c for c in row[width:] if c]
         if extra:
-            raise InputError(path, f"row {n}, column {width + 1}", f"value {extra[0]!r} is outside the header's columns.",
-                             "remove it or add its key question to the header.")
+            raise InputError(
+                path,
+                f"row {n}, column {width + 1}",
+                f"value {extra[0]!r} is outside the header's columns.",
+                "remove it or add its key question to the header.",
+            )
         if is_csv and len(row) > header_cells:
-            raise InputError(path, f"row {n}", f"has {len(row)} cells but the header has {header_cells}: a comma in "
-                             "a cell that is not quoted splits it and moves the answers after it.",
-                             'put quotes around a cell that holds a comma ("Smith, J"), or remove the extra commas.')
+            raise InputError(
+                path,
+                f"row {n}",
+                f"has {len(row)} cells but the header has {header_cells}: a comma in "
+                "a cell that is not quoted splits it and moves the answers after it.",
+                'put quotes around a cell that holds a comma ("Smith, J"), or remove the extra commas.',
+            )
         row = row[:width] + [""] * (width - len(row))
         case = row[0]
         if not case:
             raise InputError(path, f"row {n}, column case", "the case id is empty.", "give every row a case id.")
         if len(case) > MAX_CASE_ID or any(ord(c) < 32 or ord(c) == 127 for c in case):
-            raise InputError(path, f"row {n}, column case", f"case id {case[:40]!r} is not a short one-line id.",
-                             f"use an id of at most {MAX_CASE_ID} plain characters.")
+            raise InputError(
+                path,
+                f"row {n}, column case",
+                f"case id {case[:40]!r} is not a short one-line id.",
+                f"use an id of at most {MAX_CASE_ID} plain characters.",
+            )
         if case[0] in "=+-@":
-            raise InputError(path, f"row {n}, column case", f"case id {case[:40]!r} starts with {case[0]!r}, which a "
-                             "spreadsheet would run as a formula.", "start case ids with a letter or digit.")
+            raise InputError(
+                path,
+                f"row {n}, column case",
+                f"case id {case[:40]!r} starts with {case[0]!r}, which a spreadsheet would run as a formula.",
+                "start case ids with a letter or digit.",
+            )
         if case in seen:
-            raise InputError(path, f"row {n}, column case", f"case {case!r} is given twice (first in row {seen[case]}).",
-                             "one row per case.")
+            raise InputError(
+                path,
+                f"row {n}, column case",
+                f"case {case!r} is given twice (first in row {seen[case]}).",
+                "one row per case.",
+            )
         seen[case] = n
         answers = []
-        for qid, cell in zip(questions, row[1:]):
+        for qid, cell in zip(questions, row[1:], strict=False):
             value = ANSWERS.get(cell.lower())
             if value is None:
                 shown = cell if len(cell) <= 40 else cell[:40] + "…"
-                raise InputError(path, f"row {n}, column {qid}", f"value {shown!r} is not Yes, No, N/A or empty.",
-                                 "answer each key question Yes, No or N/A (Y and N are accepted).")
+                raise InputError(
+                    path,
+                    f"row {n}, column {qid}",
+                    f"value {shown!r} is not Yes, No, N/A or empty.",
+                    "answer each key question Yes, No or N/A (Y and N are accepted).",
+                )
             answers.append(value)
         rows.append((case, tuple(answers)))
     if not rows:
@@ -133,9 +174,9 @@ def merge_tables(old: CaseTable | None, new: CaseTable) -> CaseTable:
     questions = tuple(kept) + new.questions
     answers: dict[str, dict[str, str]] = {}
     for case, a in old.rows:
-        answers[case] = {q: v for q, v in zip(old.questions, a) if q in kept}
+        answers[case] = {q: v for q, v in zip(old.questions, a, strict=False) if q in kept}
     for case, a in new.rows:
-        answers.setdefault(case, {}).update(zip(new.questions, a))
+        answers.setdefault(case, {}).update(zip(new.questions, a, strict=False))
     rows = tuple((case, tuple(vals.get(q, "") for q in questions)) for case, vals in answers.items())
     return CaseTable(questions, rows)
 

@@ -81,8 +81,9 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str) -> tuple[list[tuple[str, 
                 parts = {child.tag.rpartition("}")[2]: child for child in el}
                 if "f" in parts:
                     v = parts.get("v")
-                    saved = (v is not None and bool(v.text)) or ("is" in parts) or \
-                        (v is not None and el.get("t") == "str")
+                    saved = (
+                        (v is not None and bool(v.text)) or ("is" in parts) or (v is not None and el.get("t") == "str")
+                    )
                     if not saved:
                         unsaved.append((ref, parts["f"].text or ""))
                 el.clear()
@@ -97,16 +98,25 @@ def xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     try:
         openpyxl = importlib.import_module("openpyxl")  # optional extra: pip install 'panel-tui[xlsx]'
     except ImportError:
-        raise InputError(path, None, "reading .xlsx needs the optional openpyxl package.",
-                         "pip install 'panel-tui[xlsx]', or save the sheet as CSV.") from None
+        raise InputError(
+            path,
+            None,
+            "reading .xlsx needs the optional openpyxl package.",
+            "pip install 'panel-tui[xlsx]', or save the sheet as CSV.",
+        ) from None
     read_bytes(path, "case file")  # size and type checks first
     unreadable = "open and save it in a spreadsheet program, or save it as CSV."
     try:
         with zipfile.ZipFile(path) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
             if expanded > MAX_XLSX_EXPANDED:
-                raise InputError(path, None, f"unpacks to {expanded:,} bytes, over the {MAX_XLSX_EXPANDED:,}-byte "
-                                 "limit for a case sheet; not read.", "check that this is the right file.")
+                raise InputError(
+                    path,
+                    None,
+                    f"unpacks to {expanded:,} bytes, over the {MAX_XLSX_EXPANDED:,}-byte "
+                    "limit for a case sheet; not read.",
+                    "check that this is the right file.",
+                )
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)  # data_only: formulas' saved values
     except InputError:
         raise
@@ -119,8 +129,12 @@ def xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
         title = str(ws.title)[:40]
         member = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheets know their part
         if not isinstance(member, str):
-            raise InputError(path, None, "cannot be checked for formulas and merged cells with this version of "
-                             "openpyxl.", "save the sheet as CSV UTF-8 and import that.")
+            raise InputError(
+                path,
+                None,
+                "cannot be checked for formulas and merged cells with this version of openpyxl.",
+                "save the sheet as CSV UTF-8 and import that.",
+            )
         try:
             with zipfile.ZipFile(path) as archive:
                 unsaved, merged = _scan_sheet(archive, member)
@@ -129,18 +143,23 @@ def xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
             for n, values in enumerate(ws.iter_rows(values_only=True), 1):
                 out.append((n, ["" if v is None else str(v) for v in values]))
         except Exception as exc:
-            raise InputError(path, None, f"is not a readable .xlsx workbook ({type(exc).__name__}).",
-                             unreadable) from None
+            raise InputError(
+                path, None, f"is not a readable .xlsx workbook ({type(exc).__name__}).", unreadable
+            ) from None
     finally:
         wb.close()
     if unsaved:
         ref, formula = unsaved[0]
         shown = formula if len(formula) <= 40 else formula[:40] + "…"
         more = f", as do {len(unsaved) - 1} other cells" if len(unsaved) > 1 else ""
-        raise InputError(path, _sheet_ref(title, ref), f"holds a formula (={shown}) with no saved value{more}: "
-                         "what a spreadsheet would show there cannot be known without calculating it.",
-                         "open and save the workbook in Excel or LibreOffice so the values are stored, "
-                         "or paste values over the formulas.")
+        raise InputError(
+            path,
+            _sheet_ref(title, ref),
+            f"holds a formula (={shown}) with no saved value{more}: "
+            "what a spreadsheet would show there cannot be known without calculating it.",
+            "open and save the workbook in Excel or LibreOffice so the values are stored, "
+            "or paste values over the formulas.",
+        )
     filled = [(n, [i for i, c in enumerate(row, 1) if c.strip()]) for n, row in out] if merged else []
     filled = [(n, cols) for n, cols in filled if cols]
     if filled:  # a merged range touching the table (header to last case, first to last used column)
@@ -149,12 +168,21 @@ def xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
         for ref in merged:
             box = _bounds(ref)
             if box is None:
-                raise InputError(path, _sheet_ref(title, ref[:20] or "?"), "is a merged range that cannot be read.",
-                                 "unmerge the cells, or save the sheet as CSV UTF-8.")
+                raise InputError(
+                    path,
+                    _sheet_ref(title, ref[:20] or "?"),
+                    "is a merged range that cannot be read.",
+                    "unmerge the cells, or save the sheet as CSV UTF-8.",
+                )
             c1, r1, c2, r2 = box
             if r1 <= bottom and r2 >= top and c1 <= right:
                 first = ref.split(":")[0]
-                raise InputError(path, _sheet_ref(title, ref), f"is a merged cell: a spreadsheet shows its value in "
-                                 f"every cell of {ref}, but only {first} holds it, so the others would read as "
-                                 "empty.", "unmerge the cells and fill in each case's answer.")
+                raise InputError(
+                    path,
+                    _sheet_ref(title, ref),
+                    f"is a merged cell: a spreadsheet shows its value in "
+                    f"every cell of {ref}, but only {first} holds it, so the others would read as "
+                    "empty.",
+                    "unmerge the cells and fill in each case's answer.",
+                )
     return out

@@ -61,7 +61,9 @@ class _Reader:
         value = doc.get(key, _MISSING)
         if value is _MISSING:
             if required:
-                self.problem(place, f"missing table {place}.", f"add {place} to the framework file (docs/frameworks.md).")
+                self.problem(
+                    place, f"missing table {place}.", f"add {place} to the framework file (docs/frameworks.md)."
+                )
             return None
         if not isinstance(value, dict):
             self.problem(place, f"'{key}' must be a table ({place}), not {_kind(value)}.")
@@ -83,8 +85,18 @@ class _Reader:
             return []
         return value
 
-    def get(self, table: dict[str, Any], key: str, kind: str, place: str, *, required: bool = True,
-            default: Any = None, low: float | None = None, high: float | None = None) -> Any:
+    def get(
+        self,
+        table: dict[str, Any],
+        key: str,
+        kind: str,
+        place: str,
+        *,
+        required: bool = True,
+        default: Any = None,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> Any:
         """One value of the kind expected (None, after noting the problem, when it is not)."""
         if key not in table:
             if required and not isinstance(table, _Absent):
@@ -102,8 +114,11 @@ class _Reader:
             "date": isinstance(v, dt.date) and not isinstance(v, dt.datetime),
         }[kind]
         if not ok:
-            self.problem(place, f"'{key}' is {shown(v)}: it must be {_WORDS[kind]}.",
-                         f"write {key} = {_KEY_EXAMPLE.get(key, _EXAMPLE[kind])}.")
+            self.problem(
+                place,
+                f"'{key}' is {shown(v)}: it must be {_WORDS[kind]}.",
+                f"write {key} = {_KEY_EXAMPLE.get(key, _EXAMPLE[kind])}.",
+            )
             return default
         if (low is not None and v < low) or (high is not None and v > high):
             span = f"from {_num(low)} to {_num(high)}" if high is not None else f"{_num(low)} or more"
@@ -117,15 +132,36 @@ _WORDS = {
     "sample": "a sample id: letters, digits, '_' or '-', starting with a letter (it is a key of [inspection] sample)",
     "name": f"visible text on one line, at most {MAX_NAME} characters",
     "text": f"text without control characters, at most {MAX_TEXT} characters",
-    "int": "a whole number", "number": "a number", "bool": "true or false",
+    "int": "a whole number",
+    "number": "a number",
+    "bool": "true or false",
     "date": "a date such as 2021-10-13 (no quotes)",
 }
-_KEY_EXAMPLE = {"title": '"Youth justice standards, 2026 revision"', "timezone": '"Europe/London"',
-                "min_percent": "50", "score": "1", "min_score": "7", "near_boundary_points": "5",
-                "small_sample_cases": "5", "steps": "1", "quorum_members": "2", "label": '"Too few: 50-64%"',
-                "text": '"Planning concentrates on the child\'s safety"', "note": '"..."', "source": '"..."'}
-_EXAMPLE = {"id": '"2.1"', "sample": '"court"', "name": '"Assessment"', "text": '"..."', "int": "2", "number": "50",
-            "bool": "true", "date": "2021-10-13"}
+_KEY_EXAMPLE = {
+    "title": '"Youth justice standards, 2026 revision"',
+    "timezone": '"Europe/London"',
+    "min_percent": "50",
+    "score": "1",
+    "min_score": "7",
+    "near_boundary_points": "5",
+    "small_sample_cases": "5",
+    "steps": "1",
+    "quorum_members": "2",
+    "label": '"Too few: 50-64%"',
+    "text": '"Planning concentrates on the child\'s safety"',
+    "note": '"..."',
+    "source": '"..."',
+}
+_EXAMPLE = {
+    "id": '"2.1"',
+    "sample": '"court"',
+    "name": '"Assessment"',
+    "text": '"..."',
+    "int": "2",
+    "number": "50",
+    "bool": "true",
+    "date": "2021-10-13",
+}
 
 
 def _plain(text: str) -> bool:
@@ -134,11 +170,14 @@ def _plain(text: str) -> bool:
 
 
 def _kind(value: object) -> str:
-    return {dict: "a table", list: "an array", str: "text", bool: "true or false"}.get(type(value), type(value).__name__)
+    return {dict: "a table", list: "an array", str: "text", bool: "true or false"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _num(x: float | None) -> str:
     return f"{x:g}" if x is not None else ""
+
 
 def _duplicates(r: _Reader, names: list[str], table: str, key: str) -> None:
     seen: set[str] = set()

@@ -70,8 +70,12 @@ _PARSED: dict[str, tuple[Signature, Signature | None, str, Framework]] = {}
 def _load_file(path: Path, folder: Path, origin: str) -> Framework:
     sig = _signature(str(path))
     if sig is None and path.exists():
-        raise InputError(path, None, "is not a regular file, so it is not a framework.",
-                         "remove it from the frameworks folder, or put the framework's TOML file there.")
+        raise InputError(
+            path,
+            None,
+            "is not a regular file, so it is not a framework.",
+            "remove it from the frameworks folder, or put the framework's TOML file there.",
+        )
     sidecar = _sidecar_entry(folder, path.stem)
     side_sig = _signature(str(folder / IN_FORCE_FILE)) if sidecar is not None else None
     cached = _PARSED.get(str(path))
@@ -80,18 +84,25 @@ def _load_file(path: Path, folder: Path, origin: str) -> Framework:
     data = read_bytes(path, "framework file", MAX_FRAMEWORK_BYTES)
     fw = parse_framework(data, path, sidecar, origin)
     if fw.id != path.stem:
-        raise InputError(path, "[framework]", f"id '{fw.id}' does not match the file name.",
-                         f"name the file {fw.id}.toml, or set id = \"{path.stem}\".")
+        raise InputError(
+            path,
+            "[framework]",
+            f"id '{fw.id}' does not match the file name.",
+            f'name the file {fw.id}.toml, or set id = "{path.stem}".',
+        )
     if sig is not None:
         _PARSED[str(path)] = (sig, side_sig, origin, fw)
     return fw
 
 
 def _clash(framework_id: str, paths: list[Path]) -> InputError:
-    return InputError(None, None, f"framework id '{framework_id}' is given by {len(paths)} files: "
-                      + " and ".join(str(p) for p in paths) + ".",
-                      "an id is unique across the frameworks folders and the bundled frameworks: rename one "
-                      "(its file and its [framework] id), or remove the copy.")
+    return InputError(
+        None,
+        None,
+        f"framework id '{framework_id}' is given by {len(paths)} files: " + " and ".join(str(p) for p in paths) + ".",
+        "an id is unique across the frameworks folders and the bundled frameworks: rename one "
+        "(its file and its [framework] id), or remove the copy.",
+    )
 
 
 def available(near: Path | str | None = None) -> list[str]:
@@ -113,8 +124,12 @@ class _Loader:
                 if os.path.isfile(os.path.join(folder, name)):
                     hits.append((folder / name, folder, origin))
         if not hits:
-            raise InputError(None, None, f"unknown framework '{one_line(framework_id, 60)}'.",
-                             f"use one of: {', '.join(available(near))}.")
+            raise InputError(
+                None,
+                None,
+                f"unknown framework '{one_line(framework_id, 60)}'.",
+                f"use one of: {', '.join(available(near))}.",
+            )
         if len(hits) > 1:
             raise _clash(framework_id, [p for p, _, _ in hits])
         path, folder, origin = hits[0]
@@ -148,8 +163,14 @@ def catalogue(near: Path | str | None = None) -> Catalogue:
     for folder, origin in _places(near):
         for p in _framework_files(folder):
             if not ID_RE.fullmatch(p.stem):
-                problems.append(InputError(p, None, "the file name is not a framework id, so no session can name it.",
-                                           "rename it to <id>.toml: letters, digits, '.', '-' or '_'."))
+                problems.append(
+                    InputError(
+                        p,
+                        None,
+                        "the file name is not a framework id, so no session can name it.",
+                        "rename it to <id>.toml: letters, digits, '.', '-' or '_'.",
+                    )
+                )
                 continue
             by_id.setdefault(p.stem, []).append((p, folder, origin))
         try:
@@ -159,9 +180,14 @@ def catalogue(near: Path | str | None = None) -> Catalogue:
             side = None
         for fid in side or {}:
             if not (folder / f"{fid}.toml").is_file():
-                problems.append(InputError(folder / IN_FORCE_FILE, f"[{one_line(fid, 40)}]",
-                                           "gives dates for a framework that is not in this folder.",
-                                           "remove the entry, or correct the id."))
+                problems.append(
+                    InputError(
+                        folder / IN_FORCE_FILE,
+                        f"[{one_line(fid, 40)}]",
+                        "gives dates for a framework that is not in this folder.",
+                        "remove the entry, or correct the id.",
+                    )
+                )
     found: list[Framework] = []
     for fid, hits in sorted(by_id.items()):
         if len(hits) > 1:
@@ -192,8 +218,14 @@ def check_file(path: Path) -> list[InputError]:
             _read_in_force(r, t, f"[{one_line(fid, 40)}]", path)
             problems += r.problems
             if not (path.parent / f"{fid}.toml").is_file():
-                problems.append(InputError(path, f"[{one_line(fid, 40)}]", "gives dates for a framework that is not "
-                                           "in this folder.", "remove the entry, or correct the id."))
+                problems.append(
+                    InputError(
+                        path,
+                        f"[{one_line(fid, 40)}]",
+                        "gives dates for a framework that is not in this folder.",
+                        "remove the entry, or correct the id.",
+                    )
+                )
         return problems
     try:
         data = read_bytes(path, "framework file", MAX_FRAMEWORK_BYTES)
@@ -202,6 +234,13 @@ def check_file(path: Path) -> list[InputError]:
         return [exc]
     problems = framework_problems(data, path, sidecar, expect_id=path.stem)
     if not ID_RE.fullmatch(path.stem):
-        problems.insert(0, InputError(path, None, "the file name is not a framework id, so no session can name it.",
-                                      "rename it to <id>.toml: letters, digits, '.', '-' or '_'."))
+        problems.insert(
+            0,
+            InputError(
+                path,
+                None,
+                "the file name is not a framework id, so no session can name it.",
+                "rename it to <id>.toml: letters, digits, '.', '-' or '_'.",
+            ),
+        )
     return problems

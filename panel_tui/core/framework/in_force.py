@@ -30,10 +30,11 @@ def _read_in_force(r: _Reader, t: dict[str, Any], place: str, file: Path) -> InF
         r.problem(place, "gives neither 'from' nor 'until'.", "add from = 2021-10-13 (and until = ..., when it ended).")
         return None
     if start is not None and until is not None and until < start:
-        r.problem(place, f"'until' ({until.isoformat()}) is before 'from' ({start.isoformat()}).", "swap or correct them.")
+        r.problem(
+            place, f"'until' ({until.isoformat()}) is before 'from' ({start.isoformat()}).", "swap or correct them."
+        )
         return None
     return InForce(start, until, source, note, file)
-
 
 
 Signature = tuple[int, int, int, int]
@@ -48,7 +49,6 @@ def _signature(path: str) -> Signature | None:
     if not stat.S_ISREG(st.st_mode):
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev)
-
 
 
 # parsed in-force files, kept while their signature holds (a changed file is read again)
@@ -72,8 +72,16 @@ def read_sidecar(folder: Path) -> dict[str, Any] | None:
         try:
             doc = parse_toml(decode_text(data, path, "in-force file"), path, "in-force file")
             bad = next((k for k, v in doc.items() if not isinstance(v, dict)), None)
-            found = InputError(path, f"[{one_line(bad, 40)}]", "each entry must be a table named by a framework id.",
-                               "write [hmip-yjs-2021] then from = ..., until = ...") if bad is not None else doc
+            found = (
+                InputError(
+                    path,
+                    f"[{one_line(bad, 40)}]",
+                    "each entry must be a table named by a framework id.",
+                    "write [hmip-yjs-2021] then from = ..., until = ...",
+                )
+                if bad is not None
+                else doc
+            )
         except InputError as exc:
             found = exc
         _SIDECARS[str(path)] = (sig, found)

@@ -159,8 +159,11 @@ class Framework:
 
     def sample_of(self, sid: str, qid: str | None = None) -> str | None:
         """The sample a case-based standard's key question (or the standard) draws its cases from."""
-        return self._drawn_on.get((sid, qid)) if qid is not None and (sid, qid) in self._drawn_on \
+        return (
+            self._drawn_on.get((sid, qid))
+            if qid is not None and (sid, qid) in self._drawn_on
             else self._drawn_on.get((sid, None))
+        )
 
     @cached_property
     def _drawn_on(self) -> dict[tuple[str, str | None], str | None]:

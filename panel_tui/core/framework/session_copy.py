@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import replace
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +85,10 @@ def read_copy(session_dir: Path, framework_id: str) -> Framework | None:
     """The session's own copy of its rules (None when there is none). A link planted there, a copy
     that does not read, or a copy of another framework than the one named is refused."""
     path = session_dir / COPY_FILE
-    restore = (f"put back the session's own copy: `git checkout -- {COPY_FILE}` in the session's folder, or restore "
-               "it from a backup (it is written once, at the first entry, and never changed).")
+    restore = (
+        f"put back the session's own copy: `git checkout -- {COPY_FILE}` in the session's folder, or restore "
+        "it from a backup (it is written once, at the first entry, and never changed)."
+    )
     if os.path.islink(path):
         raise InputError(path, None, "is a symbolic link; a session's rules are never read through a link.", restore)
     if not os.path.lexists(path):
@@ -94,11 +96,17 @@ def read_copy(session_dir: Path, framework_id: str) -> Framework | None:
     try:
         fw = _parse_cached(path, "session")
     except InputError as exc:
-        raise InputError(path, exc.place, f"the session's copy of its rules does not read: {exc.problem}", restore) \
-            from None
+        raise InputError(
+            path, exc.place, f"the session's copy of its rules does not read: {exc.problem}", restore
+        ) from None
     if fw.id != framework_id:
-        raise InputError(path, "[framework]", f"the session's copy of its rules is framework '{fw.id}', but the "
-                         f"inspection and the log name '{framework_id}'.", restore)
+        raise InputError(
+            path,
+            "[framework]",
+            f"the session's copy of its rules is framework '{fw.id}', but the "
+            f"inspection and the log name '{framework_id}'.",
+            restore,
+        )
     return fw
 
 
@@ -171,8 +179,10 @@ def rules_note(fw: Framework, session_dir: Path) -> str | None:
             return None
         now_text = f"{now.path} has changed since (sha256 {now.sha256[:12]}…)"
     where = f"the session's own copy, {fw.path}" if fw.origin == "session" else f"{fw.id} as released, {fw.path}"
-    return (f"rules: {where} (sha256 {fw.sha256[:12]}…), the rules the log was decided under; {now_text}: "
-            "the session keeps its own.")
+    return (
+        f"rules: {where} (sha256 {fw.sha256[:12]}…), the rules the log was decided under; {now_text}: "
+        "the session keeps its own."
+    )
 
 
 def write_copy(session_dir: Path, fw: Framework) -> None:
@@ -182,8 +192,13 @@ def write_copy(session_dir: Path, fw: Framework) -> None:
 
     data = read_bytes(fw.path, "framework file", MAX_FRAMEWORK_BYTES)
     if hashlib.sha256(data).hexdigest() != fw.sha256:
-        raise InputError(fw.path, None, "changed while this entry was being recorded, so the session cannot keep "
-                         "the rules the inspection was loaded with; nothing was written.", "record the entry again.")
+        raise InputError(
+            fw.path,
+            None,
+            "changed while this entry was being recorded, so the session cannot keep "
+            "the rules the inspection was loaded with; nothing was written.",
+            "record the entry again.",
+        )
     atomic_write(session_dir / COPY_FILE, data)
 
 

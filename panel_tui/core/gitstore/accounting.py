@@ -17,8 +17,21 @@ from panel_tui.core.inspection import LOG_FILE
 
 # Fields a replay works out afresh or renumbers: everything else of an entry must reappear as it was.
 # ``decided_at`` (format 3) is compared on its own: it must be the original's time.
-CHAIN_AND_REPLAY = frozenset({"seq", "prev", "hash", "replayed_from", "evidence", "supersedes", "answers",
-                              "outside_criteria", "retracts", "about", "decided_at"})
+CHAIN_AND_REPLAY = frozenset(
+    {
+        "seq",
+        "prev",
+        "hash",
+        "replayed_from",
+        "evidence",
+        "supersedes",
+        "answers",
+        "outside_criteria",
+        "retracts",
+        "about",
+        "decided_at",
+    }
+)
 
 
 def same_content(old: dict[str, Any], new: dict[str, Any], seq_map: dict[int, int]) -> bool:
@@ -62,8 +75,11 @@ def accounted_entries(root: Path, rev: str, rel: str, old: LogVersion, new: LogV
     if not lost:
         return set()
     by_origin = {str(e["replayed_from"]): e for e in new.entries if e.get("replayed_from")}
-    seq_map = {int(e["seq"]): int(by_origin[str(e.get("hash"))]["seq"]) for e in lost
-               if str(e.get("hash")) in by_origin and isinstance(e.get("seq"), int)}
+    seq_map = {
+        int(e["seq"]): int(by_origin[str(e.get("hash"))]["seq"])
+        for e in lost
+        if str(e.get("hash")) in by_origin and isinstance(e.get("seq"), int)
+    }
     aside = kept_aside(blob(root, rev, rel[: -len(LOG_FILE)] + REFUSED_FILE))
     aside_hashes = {str(k.get("hash")) for k in lost if any(k == a for a in aside)}
     # the other side's entries since the fork: all but those this merge re-recorded (an entry the other
@@ -88,12 +104,19 @@ def _settles(e: dict[str, Any], by_seq: dict[Any, dict[str, Any]]) -> str | None
     """The standard an entry settles (a retraction: of the decision it retracts), or None."""
     if e.get("kind") == "retraction":
         target = by_seq.get(e.get("retracts"))
-        return str(target["standard"]) if target and target.get("kind") in _SETTLING and target.get("standard") else None
+        return (
+            str(target["standard"]) if target and target.get("kind") in _SETTLING and target.get("standard") else None
+        )
     return str(e["standard"]) if e.get("kind") in _SETTLING and e.get("standard") else None
 
 
-def kept_aside_with_cause(e: dict[str, Any], there: list[dict[str, Any]], here_log: list[dict[str, Any]],
-                          merged_log: list[dict[str, Any]], aside_hashes: set[str]) -> bool:
+def kept_aside_with_cause(
+    e: dict[str, Any],
+    there: list[dict[str, Any]],
+    here_log: list[dict[str, Any]],
+    merged_log: list[dict[str, Any]],
+    aside_hashes: set[str],
+) -> bool:
     """Whether a replay had cause to keep ``e`` aside rather than re-record it: a sign-off (never
     replayed); an entry about a standard the other side settled since the fork (a conflict); an
     entry referring to one kept aside, or to one the other side retracted; or the other side
@@ -103,8 +126,9 @@ def kept_aside_with_cause(e: dict[str, Any], there: list[dict[str, Any]], here_l
         return True
     if any(x.get("kind") in ("sign-off", "attendance") for x in there):
         return True
-    if e.get("kind") == "dismissal" and any(x.get("kind") == "dismissal" and x.get("kept_aside") == e.get("kept_aside")
-                                            for x in there):
+    if e.get("kind") == "dismissal" and any(
+        x.get("kind") == "dismissal" and x.get("kept_aside") == e.get("kept_aside") for x in there
+    ):
         return True  # both offices dismissed the same kept-aside entry: the second is refused
     here = {x.get("seq"): x for x in here_log}  # ``e`` and its references are numbered as recorded here
     merged = {x.get("seq"): x for x in merged_log}  # the other side's entries as numbered in the merge
@@ -115,5 +139,7 @@ def kept_aside_with_cause(e: dict[str, Any], there: list[dict[str, Any]], here_l
     hashes = {str(t.get("hash")) for t in targets if t}
     if hashes & aside_hashes:
         return True
-    retracted_there = {str(merged.get(x.get("retracts"), {}).get("hash")) for x in there if x.get("kind") == "retraction"}
+    retracted_there = {
+        str(merged.get(x.get("retracts"), {}).get("hash")) for x in there if x.get("kind") == "retraction"
+    }
     return bool(hashes & retracted_there)

@@ -7,9 +7,10 @@ do, and ``sync`` commits what was left.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from panel_tui.core.display import visible
 from panel_tui.core.errors import InputError
@@ -19,7 +20,6 @@ from panel_tui.core.gitstore.run import (
     GitFailed,
     GitRefused,
     Progress,
-    shell_quote,
     _git,
     _has_dot_git,
     _out,
@@ -28,16 +28,17 @@ from panel_tui.core.gitstore.run import (
     enabled,
     ensure_ignored,
     git_path,
+    shell_quote,
     work_tree,
 )
 from panel_tui.core.gitstore.versions import (
     _one_line,
     _session_name,
     author_name,
-    shown_session,
     entry_line,
     extension_problem,
     parse_version,
+    shown_session,
     tag_name,
 )
 from panel_tui.core.inspection import LOG_FILE
@@ -59,8 +60,10 @@ class CommitOutcome:
 
 def _fix_line(root: Path | None, rel: str) -> str:
     where = f"git -C {shell_quote(root)} " if root else "git "
-    return (f"the entry is safe in {visible(rel)}; to share it, run `panel-tui sync` (it commits entries left "
-            f"uncommitted) or `{where}add -- {shell_quote(rel)} && {where}commit`.")
+    return (
+        f"the entry is safe in {visible(rel)}; to share it, run `panel-tui sync` (it commits entries left "
+        f"uncommitted) or `{where}add -- {shell_quote(rel)} && {where}commit`."
+    )
 
 
 def commit_entry(session_dir: Path, entry: dict[str, Any] | None = None) -> CommitOutcome:
@@ -76,7 +79,9 @@ def commit_entry(session_dir: Path, entry: dict[str, Any] | None = None) -> Comm
         return CommitOutcome("not-in-git")
     if git_path() is None:
         if _has_dot_git(session_dir.resolve()):
-            return CommitOutcome("failed", f"not committed: git is not on PATH. Install git, then {_fix_line(None, str(log_path))}")
+            return CommitOutcome(
+                "failed", f"not committed: git is not on PATH. Install git, then {_fix_line(None, str(log_path))}"
+            )
         return CommitOutcome("not-in-git")
     root = work_tree(session_dir)
     if root is None:
@@ -89,8 +94,9 @@ def commit_entry(session_dir: Path, entry: dict[str, Any] | None = None) -> Comm
         with session_lock(log_path):
             outcome = _commit_log(root, session_dir, rel)
     except GitFailed as exc:
-        return CommitOutcome("failed", f"not committed: {exc.command} failed: {_one_line(exc.detail, 300)}. "
-                                       f"{_fix_line(root, rel)}")
+        return CommitOutcome(
+            "failed", f"not committed: {exc.command} failed: {_one_line(exc.detail, 300)}. {_fix_line(root, rel)}"
+        )
     except (InputError, OSError) as exc:
         return CommitOutcome("failed", f"not committed: {exc}. {_fix_line(root, rel)}")
     return outcome
@@ -107,9 +113,12 @@ def _commit_log(root: Path, session_dir: Path, rel: str, subject_note: str = "")
     if committed is not None:
         problem = extension_problem(committed, working)
         if problem:
-            return CommitOutcome("failed", f"not committed: the working {rel} does not extend its last commit: it "
-                                           f"{problem}. Run `panel-tui verify {session_dir}`.")
-    new = working.entries[len(committed.entries):] if committed is not None else working.entries
+            return CommitOutcome(
+                "failed",
+                f"not committed: the working {rel} does not extend its last commit: it "
+                f"{problem}. Run `panel-tui verify {session_dir}`.",
+            )
+    new = working.entries[len(committed.entries) :] if committed is not None else working.entries
     if not new:
         return CommitOutcome("nothing-to-commit", f"{rel}: already committed.")
     session = _session_name(root, session_dir)
@@ -135,9 +144,11 @@ def _commit_log(root: Path, session_dir: Path, rel: str, subject_note: str = "")
                 out.message += f"; tagged {out.tag}"
             except GitFailed as exc:  # the entry and its commit stand; only the tag is missing
                 out.status = "failed"
-                out.message = (f"committed {sha[:10]} ({subject}), but the sign-off tag was not made: "
-                               f"{_one_line(exc.detail, 300)}. Fix: `git -C {shell_quote(root)} tag -a "
-                               f"{tag_name(session, int(e['seq']))} {sha[:10]}` once the cause is fixed.")
+                out.message = (
+                    f"committed {sha[:10]} ({subject}), but the sign-off tag was not made: "
+                    f"{_one_line(exc.detail, 300)}. Fix: `git -C {shell_quote(root)} tag -a "
+                    f"{tag_name(session, int(e['seq']))} {sha[:10]}` once the cause is fixed."
+                )
     return out
 
 
@@ -186,9 +197,11 @@ def signing_configured(root: Path) -> bool:
 
 def _tag_sign_off(root: Path, session: str, e: dict[str, Any], sha: str) -> str:
     name = tag_name(session, int(e["seq"]))
-    message = (f"{shown_session(session)}: sign-off at entry {e['seq']} by {_one_line(str(e.get('by')), 100)}\n\n"
-               f"overall {e.get('overall')}, score {e.get('score')}/{e.get('max_score')}\n"
-               f"head {e.get('hash')} (panel-tui verify {session} --head {e.get('hash')})\n")
+    message = (
+        f"{shown_session(session)}: sign-off at entry {e['seq']} by {_one_line(str(e.get('by')), 100)}\n\n"
+        f"overall {e.get('overall')}, score {e.get('score')}/{e.get('max_score')}\n"
+        f"head {e.get('hash')} (panel-tui verify {session} --head {e.get('hash')})\n"
+    )
     sign = ["-s"] if signing_configured(root) else ["-a"]
     _git(root, "tag", *sign, "-m", message, name, sha)
     return name + (" (signed)" if sign == ["-s"] else "")
@@ -212,8 +225,11 @@ def commit_pending(root: Path, progress: Progress | None = None) -> list[CommitO
     for rel in pending_logs(root):
         path = root / rel
         if not path.exists():
-            raise GitRefused("log-deleted", f"{rel} was deleted from the working tree; restore it with "
-                                            f"`git -C {shell_quote(root)} checkout -- {shell_quote(rel)}`. Nothing was changed.")
+            raise GitRefused(
+                "log-deleted",
+                f"{rel} was deleted from the working tree; restore it with "
+                f"`git -C {shell_quote(root)} checkout -- {shell_quote(rel)}`. Nothing was changed.",
+            )
         with session_lock(path):
             outcome = _commit_log(root, path.parent, rel, " (recorded before they could be committed)")
         if outcome.failed:

@@ -29,8 +29,11 @@ class Divergence:
     there_bytes: bytes = field(repr=False, default=b"")
 
     def lines(self, up: str) -> list[str]:
-        out = [f"{self.rel}: both sides recorded after entry {self.common}" if self.common else
-               f"{self.rel}: both sides recorded a log of their own"]
+        out = [
+            f"{self.rel}: both sides recorded after entry {self.common}"
+            if self.common
+            else f"{self.rel}: both sides recorded a log of their own"
+        ]
         out += [f"    here:  {entry_line(e)} by {_one_line(str(e.get('by')), 60)}" for e in self.here]
         out += [f"    {up}: {entry_line(e)} by {_one_line(str(e.get('by')), 60)}" for e in self.there]
         return out
@@ -62,34 +65,53 @@ def diverged_logs(root: Path, up: str) -> tuple[list[Divergence], list[str]]:
 
 def diverged_message(root: Path, up: str, logs: list[Divergence], others: list[str]) -> str:
     if not logs:
-        return (f"{root} and {up} diverged (commits on both sides) in files other than decision logs: "
-                f"{', '.join(others) or '(none in common)'}; these are left to git. Fix: `git -C {shell_quote(root)} pull` "
-                "(a merge), then `panel-tui sync`. Nothing was changed.")
+        return (
+            f"{root} and {up} diverged (commits on both sides) in files other than decision logs: "
+            f"{', '.join(others) or '(none in common)'}; these are left to git. Fix: `git -C {shell_quote(root)} pull` "
+            "(a merge), then `panel-tui sync`. Nothing was changed."
+        )
     lines = [f"the decision logs diverged from {up} (entries recorded in both places); nothing was changed."]
     for d in logs:
         lines += d.lines(up)
     if others:
         lines.append(f"  other files changed on both sides are left to git: {', '.join(others)}")
-    lines.append("Fix: `panel-tui sync --replay` (in the app: Git: Sync and replay, which shows what it would do "
-                 f"first) re-records the entries made here after {up}'s (new seq and hash; each keeps its old hash "
-                 "as replayed_from). One about a standard the other office settled since, any sign-off, and one "
-                 f"the rules now refuse are kept aside in {REFUSED_FILE} for the chair to settle; or agree with "
-                 "the other office first.")
+    lines.append(
+        "Fix: `panel-tui sync --replay` (in the app: Git: Sync and replay, which shows what it would do "
+        f"first) re-records the entries made here after {up}'s (new seq and hash; each keeps its old hash "
+        "as replayed_from). One about a standard the other office settled since, any sign-off, and one "
+        f"the rules now refuse are kept aside in {REFUSED_FILE} for the chair to settle; or agree with "
+        "the other office first."
+    )
     return "\n".join(lines)
 
 
 # Worked out afresh when an entry is re-recorded (from the inspection and the merged log), or the
 # chain's own; everything else is what its author gave and is re-recorded as it was.
-_DERIVED = {"seq", "prev", "hash", "evidence", "supersedes", "answers", "outside_criteria", "ratings", "score",
-            "max_score", "overall", "entry_count", "replayed_from", "kind", "from", "band"}
+_DERIVED = {
+    "seq",
+    "prev",
+    "hash",
+    "evidence",
+    "supersedes",
+    "answers",
+    "outside_criteria",
+    "ratings",
+    "score",
+    "max_score",
+    "overall",
+    "entry_count",
+    "replayed_from",
+    "kind",
+    "from",
+    "band",
+}
 
 
 # Entries that settle a standard: a local one about a standard the other side settled is a conflict.
 _SETTLING = {"discretion", "declined", "ratification", "retraction"}
 
 
-def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None],
-                  log_format: str | None = None) -> dict[str, Any]:
+def replay_fields(e: dict[str, Any], seq_map: dict[int, int | None], log_format: str | None = None) -> dict[str, Any]:
     """The fields to re-record an entry with: what its author gave, references renumbered.
 
     ``log_format``: the format of the log it is replayed onto (by default that of the entry's own
@@ -155,20 +177,28 @@ def conflicts(d: Divergence, common: list[dict[str, Any]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for e in d.here:
         if e.get("kind") == "sign-off":
-            out[str(e["hash"])] = ("a sign-off is never replayed: the panel signed off on a log without the other "
-                                   "office's entries; the chair signs off again on the merged log")
+            out[str(e["hash"])] = (
+                "a sign-off is never replayed: the panel signed off on a log without the other "
+                "office's entries; the chair signs off again on the merged log"
+            )
             continue
         if e.get("kind") == "dismissal":
-            there = next((x for x in d.there if x.get("kind") == "dismissal" and x.get("kept_aside") == e.get("kept_aside")),
-                         None)
+            there = next(
+                (x for x in d.there if x.get("kind") == "dismissal" and x.get("kept_aside") == e.get("kept_aside")),
+                None,
+            )
             if there is not None:
-                out[str(e["hash"])] = (f"conflict on the kept-aside entry {str(e.get('kept_aside'))[:12]}: here "
-                                       f"dismissed by {_one_line(str(e.get('by')), 60)}; there dismissed by "
-                                       f"{_one_line(str(there.get('by')), 60)} (entry {there.get('seq')})")
+                out[str(e["hash"])] = (
+                    f"conflict on the kept-aside entry {str(e.get('kept_aside'))[:12]}: here "
+                    f"dismissed by {_one_line(str(e.get('by')), 60)}; there dismissed by "
+                    f"{_one_line(str(there.get('by')), 60)} (entry {there.get('seq')})"
+                )
                 continue
         sid = _standard_of(e, by_seq)
         if e.get("kind") in _SETTLING | {"proposal"} and sid in settled:
             there = settled[sid]
-            out[str(e["hash"])] = (f"conflict on {sid}: here {_what(e)}; there {_what(there)} (entry {there.get('seq')}). "
-                                   "The chair settles it by recording a decision knowingly")
+            out[str(e["hash"])] = (
+                f"conflict on {sid}: here {_what(e)}; there {_what(there)} (entry {there.get('seq')}). "
+                "The chair settles it by recording a decision knowingly"
+            )
     return out

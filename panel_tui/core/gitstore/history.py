@@ -167,11 +167,19 @@ def check_against(session_dir: Path, ref: str) -> str | None:
     """
     root = work_tree(session_dir)
     if root is None:
-        raise InputError(session_dir, None, "not inside a git work tree, so there is no REF to compare with.",
-                         "drop --against, or keep the session in a git repository.")
+        raise InputError(
+            session_dir,
+            None,
+            "not inside a git work tree, so there is no REF to compare with.",
+            "drop --against, or keep the session in a git repository.",
+        )
     if _git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False).returncode != 0:
-        raise InputError(None, "--against", f"{ref!r} is not a commit in {root}.",
-                         "name a branch, tag or commit (e.g. origin/main; run `git fetch` first).")
+        raise InputError(
+            None,
+            "--against",
+            f"{ref!r} is not a commit in {root}.",
+            "name a branch, tag or commit (e.g. origin/main; run `git fetch` first).",
+        )
     rel = _rel(root, session_dir / LOG_FILE)
     theirs = parse_version(blob(root, ref, rel))
     if theirs is None:

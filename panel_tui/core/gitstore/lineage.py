@@ -56,15 +56,35 @@ def _oid(text: str) -> str | None:
     return None if text.strip("0") == "" else text
 
 
-def lineages(root: Path, tip: str = "HEAD", since: str | None = None,
-             pathspecs: list[str] | None = None, names: tuple[str, ...] = RECORD_FILES) -> dict[str, Lineage]:
+def lineages(
+    root: Path,
+    tip: str = "HEAD",
+    since: str | None = None,
+    pathspecs: list[str] | None = None,
+    names: tuple[str, ...] = RECORD_FILES,
+) -> dict[str, Lineage]:
     """The lineage of every log and kept-aside file matching ``pathspecs`` (all of them by default)
     reachable from ``tip`` and, with ``since``, not from it: one ``git log``, one ``git rev-list``
     for the merges and one ``git ls-tree``."""
     specs = pathspecs or ALL_LOGS
-    log = _git(root, "log", "--topo-order", "--full-history", "--parents", "-m", "--raw", "--no-abbrev",
-               "--no-renames", "-z", "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI", tip,
-               *([f"^{since}"] if since else []), "--", *specs, check=False)
+    log = _git(
+        root,
+        "log",
+        "--topo-order",
+        "--full-history",
+        "--parents",
+        "-m",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "-z",
+        "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI",
+        tip,
+        *([f"^{since}"] if since else []),
+        "--",
+        *specs,
+        check=False,
+    )
     if log.returncode != 0:
         if _git(root, "rev-parse", "--verify", "-q", tip, check=False).returncode != 0:
             return {}  # no commit yet
@@ -88,8 +108,9 @@ def lineages(root: Path, tip: str = "HEAD", since: str | None = None,
             rel = path
             if not any(rel == name or rel.endswith("/" + name) for name in names):
                 continue
-            out.setdefault(rel, Lineage(rel)).edges.append(Edge(sha, author, date, sha in merges, _oid(old), _oid(new),
-                                                                new_mode))
+            out.setdefault(rel, Lineage(rel)).edges.append(
+                Edge(sha, author, date, sha in merges, _oid(old), _oid(new), new_mode)
+            )
     _join_moves(root, out, pathspecs is not None, tip)
     tree = _git(root, "ls-tree", "-r", "-z", "--full-tree", tip, "--", *specs, check=False)
     for item in tree.stdout.split(b"\0"):
@@ -109,8 +130,12 @@ class BlobStore:
         exe = git_path()
         if exe is None:
             raise GitFailed(("cat-file",), subprocess.CompletedProcess([], 1, b"", b"git is not on PATH"))
-        self.proc = subprocess.Popen([exe, "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [exe, "-C", str(root), "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
 
     def read(self, oids: list[str]) -> dict[str, bytes | None]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -176,8 +201,13 @@ def _join_moves(root: Path, out: dict[str, Lineage], limited: bool, tip: str) ->
             for i, e in enumerate(lin.edges):
                 if e.commit == commit and e.old is None and e.moved_from is None:
                     lin.edges[i] = Edge(e.commit, e.author, e.date, e.merge, gone.old, e.new, e.new_mode, old_rel)
-                    before = out[old_rel].edges if old_rel in out and not limited else \
-                        lineages(root, f"{commit}^", pathspecs=[f":(literal){old_rel}"]).get(old_rel, Lineage(old_rel)).edges
+                    before = (
+                        out[old_rel].edges
+                        if old_rel in out and not limited
+                        else lineages(root, f"{commit}^", pathspecs=[f":(literal){old_rel}"])
+                        .get(old_rel, Lineage(old_rel))
+                        .edges
+                    )
                     lin.edges += [x for x in before if x is not gone and x not in lin.edges]
                     if old_rel in out and not limited:
                         out[old_rel].edges = [x for x in out[old_rel].edges if x is not gone]
@@ -195,13 +225,29 @@ def _moved_away(root: Path, out: dict[str, Lineage]) -> dict[str, list[Edge]]:
             if e.old is not None or e.new is None or e.moved_from is not None:
                 continue
             name = lin.rel.rsplit("/", 1)[-1]
-            raw = _git(root, "diff-tree", "-r", "-m", "--no-renames", "--no-commit-id", "--raw", "--no-abbrev", "-z",
-                       e.commit, "--", f":(literal){name}", f":(glob)**/{name}", check=False).stdout
+            raw = _git(
+                root,
+                "diff-tree",
+                "-r",
+                "-m",
+                "--no-renames",
+                "--no-commit-id",
+                "--raw",
+                "--no-abbrev",
+                "-z",
+                e.commit,
+                "--",
+                f":(literal){name}",
+                f":(glob)**/{name}",
+                check=False,
+            ).stdout
             fields = raw.split(b"\0")
             for i in range(0, len(fields) - 1, 2):
                 meta = fields[i].decode("ascii", "replace").lstrip("\n")
                 rel = fields[i + 1].decode("utf-8", "surrogateescape")
                 if meta.startswith(":") and rel != lin.rel:
                     _om, mode, old, new, _st = meta[1:].split(" ", 4)
-                    found.setdefault(rel, []).append(Edge(e.commit, e.author, e.date, e.merge, _oid(old), _oid(new), mode))
+                    found.setdefault(rel, []).append(
+                        Edge(e.commit, e.author, e.date, e.merge, _oid(old), _oid(new), mode)
+                    )
     return found

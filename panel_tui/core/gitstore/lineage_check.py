@@ -19,8 +19,15 @@ from panel_tui.core.gitstore.versions import LogVersion, appends_entries, extens
 from panel_tui.core.inspection import LOG_FILE
 
 
-def session_problems(root: Path, rel: str, session_dir: Path, found: dict[str, Lineage], store: BlobStore,
-                      verified: bytes | None, working: bool = True) -> list[HistoryProblem]:
+def session_problems(
+    root: Path,
+    rel: str,
+    session_dir: Path,
+    found: dict[str, Lineage],
+    store: BlobStore,
+    verified: bytes | None,
+    working: bool = True,
+) -> list[HistoryProblem]:
     """A session's log history and its kept-aside file's, from lineages already read."""
     out = []
     if rel in found:
@@ -40,14 +47,26 @@ def copy_problems(root: Path, lin: Lineage) -> list[HistoryProblem]:
     problems = []
     for e in reversed(lin.edges):
         if e.not_a_file:
-            problems.append(HistoryProblem(e.commit, e.author, e.date, f"replaces {COPY_FILE} (the session's rules) "
-                                                                       "with a link, not a file"))
+            problems.append(
+                HistoryProblem(
+                    e.commit, e.author, e.date, f"replaces {COPY_FILE} (the session's rules) with a link, not a file"
+                )
+            )
         elif e.old is not None and e.new is None:
-            problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes {COPY_FILE}, the rules the session's "
-                                                                       "log was decided under"))
+            problems.append(
+                HistoryProblem(
+                    e.commit, e.author, e.date, f"deletes {COPY_FILE}, the rules the session's log was decided under"
+                )
+            )
         elif e.old is not None and e.new != e.old:
-            problems.append(HistoryProblem(e.commit, e.author, e.date, f"changes {COPY_FILE}, the rules the session's "
-                                                                       "log was decided under (a session keeps its rules)"))
+            problems.append(
+                HistoryProblem(
+                    e.commit,
+                    e.author,
+                    e.date,
+                    f"changes {COPY_FILE}, the rules the session's log was decided under (a session keeps its rules)",
+                )
+            )
     rewrites = accepted_rewrites(root) if problems else []
     for found in problems:
         found.accepted = acceptance(rewrites, found.commit, lin.rel)
@@ -63,13 +82,18 @@ def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[Hist
     problems = []
     for e in reversed(lin.edges):
         if e.not_a_file:
-            problems.append(HistoryProblem(e.commit, e.author, e.date, f"replaces {REFUSED_FILE} with a link, not a file"))
+            problems.append(
+                HistoryProblem(e.commit, e.author, e.date, f"replaces {REFUSED_FILE} with a link, not a file")
+            )
             continue
         old_items = parse_kept_aside(contents.get(e.old) or b"")[0] if e.old else []
         if e.new is None:
             if old_items:
-                problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes {REFUSED_FILE} "
-                                                                           f"({len(old_items)} entries kept aside)"))
+                problems.append(
+                    HistoryProblem(
+                        e.commit, e.author, e.date, f"deletes {REFUSED_FILE} ({len(old_items)} entries kept aside)"
+                    )
+                )
             continue
         new_items, problem = parse_kept_aside(contents.get(e.new) or b"")
         if problem:
@@ -77,22 +101,35 @@ def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[Hist
             continue
         changed = [k for k in new_items if not k.intact]
         if changed:
-            problems.append(HistoryProblem(e.commit, e.author, e.date, f"commits a kept-aside entry changed after it "
-                                                                       f"was kept aside ({changed[0].line()})"))
+            problems.append(
+                HistoryProblem(
+                    e.commit,
+                    e.author,
+                    e.date,
+                    f"commits a kept-aside entry changed after it was kept aside ({changed[0].line()})",
+                )
+            )
         kept = [(k.at, k.reason, k.replayed_onto, k.entry) for k in old_items]
         now = [(k.at, k.reason, k.replayed_onto, k.entry) for k in new_items]
         if now[: len(kept)] != kept:
             first = next((i for i, item in enumerate(kept) if i >= len(now) or now[i] != item), len(kept))
-            problems.append(HistoryProblem(e.commit, e.author, e.date, f"changes or drops kept-aside entry {first + 1} "
-                                                                       f"in {REFUSED_FILE} (it had {len(kept)})"))
+            problems.append(
+                HistoryProblem(
+                    e.commit,
+                    e.author,
+                    e.date,
+                    f"changes or drops kept-aside entry {first + 1} in {REFUSED_FILE} (it had {len(kept)})",
+                )
+            )
     rewrites = accepted_rewrites(root) if problems else []
     for found in problems:
         found.accepted = acceptance(rewrites, found.commit, lin.rel)
     return problems
 
 
-def log_problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, working: bool = True,
-              verified: bytes | None = None) -> list[HistoryProblem]:
+def log_problems(
+    root: Path, lin: Lineage, session_dir: Path, store: BlobStore, working: bool = True, verified: bytes | None = None
+) -> list[HistoryProblem]:
     """The problems of one log's lineage (see :func:`check_history`). A version no listed commit
     made (one ``since`` already had, for a sync) counts as verified."""
     rel = lin.rel
@@ -128,17 +165,22 @@ def log_problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, 
         data = contents[oid]
         assert data is not None
         kids = [k.new for k in made_from.get(oid, [])]
-        if oid != lin.head and kids and all(k is not None and contents.get(k) is not None
-                                            and appends_entries(data, contents[k]) for k in kids):  # type: ignore[arg-type]
-            if any(good.get(k, False) for k in kids):  # type: ignore[arg-type]
+        if oid != lin.head and kids and all(_appended(data, contents.get(k) if k is not None else None) for k in kids):
+            if any(good.get(k, False) for k in kids if k is not None):
                 good[oid] = True
                 continue
         first = made_by[oid][-1]  # the commit that first brought this version
         problem = own.problem(data, first.commit)
         good[oid] = problem is None
         if problem is not None:
-            problems.append(HistoryProblem(first.commit, first.author, first.date,
-                                           "commits a log that does not verify on its own: " + problem.split(" Fix:")[0]))
+            problems.append(
+                HistoryProblem(
+                    first.commit,
+                    first.author,
+                    first.date,
+                    "commits a log that does not verify on its own: " + problem.split(" Fix:")[0],
+                )
+            )
 
     def base(oid: str) -> str | None:
         """The nearest version at or before ``oid`` that verified (a bad one excuses nothing)."""
@@ -160,8 +202,9 @@ def log_problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, 
         if old is None:
             continue
         if e.new is None:
-            problems.append(HistoryProblem(e.commit, e.author, e.date, f"deletes the log ({len(version(old).entries)} "
-                                                                       "entries)"))
+            problems.append(
+                HistoryProblem(e.commit, e.author, e.date, f"deletes the log ({len(version(old).entries)} entries)")
+            )
             continue
         new_bytes = contents.get(e.new)
         if new_bytes is None:
@@ -173,9 +216,20 @@ def log_problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, 
         problem = extension_problem(version(old), new, accounted)
         if problem and not new.problem:
             was = made_by.get(old)
-            problems.append(HistoryProblem(e.commit, e.author, e.date, problem + (
-                f" (compared with {was[0].commit[:10] if was else 'the version before'}, the last version that "
-                "verified)" if old != e.old else "")))
+            problems.append(
+                HistoryProblem(
+                    e.commit,
+                    e.author,
+                    e.date,
+                    problem
+                    + (
+                        f" (compared with {was[0].commit[:10] if was else 'the version before'}, the last version that "
+                        "verified)"
+                        if old != e.old
+                        else ""
+                    ),
+                )
+            )
     rewrites = accepted_rewrites(root) if problems else []
     for found in problems:
         found.accepted = acceptance(rewrites, found.commit, rel)
@@ -186,10 +240,17 @@ def log_problems(root: Path, lin: Lineage, session_dir: Path, store: BlobStore, 
     if head_bytes is not None and working_path.exists():
         working_bytes = working_path.read_bytes()
         if not appends_entries(head_bytes, working_bytes):
-            problem = extension_problem(version(lin.head),  # type: ignore[arg-type]
-                                        parse_version(working_bytes) or LogVersion(None, []))
+            problem = extension_problem(
+                version(lin.head),  # type: ignore[arg-type]
+                parse_version(working_bytes) or LogVersion(None, []),
+            )
             if problem:
                 problems.append(HistoryProblem("working tree", "", "", problem))
     elif head_bytes is not None:
         problems.append(HistoryProblem("working tree", "", "", "is missing (its last commit has a log)"))
     return problems
+
+
+def _appended(data: bytes, later: bytes | None) -> bool:
+    """Does ``later`` (a child version's bytes, None where unread) only append entries to ``data``?"""
+    return later is not None and appends_entries(data, later)

@@ -32,28 +32,45 @@ def merge_other_sessions(root: Path, target: Upstream, others: list[str], say: P
     repository): merge as git would. A file both sides changed is left to git; on a conflict the
     merge is undone and named."""
     if _out(root, "status", "--porcelain", "--untracked-files=no"):
-        raise GitRefused("dirty", f"{shell_quote(root)} has uncommitted changes; commit or stash them with git "
-                                  "first. Nothing was changed.")
+        raise GitRefused(
+            "dirty",
+            f"{shell_quote(root)} has uncommitted changes; commit or stash them with git first. Nothing was changed.",
+        )
     say(f"merging {target.name} (other sessions' entries; no decision log changed on both sides)…")
-    merge = _git(root, "merge", "--no-edit", "-q", "-m", f"sync: merge {target.name} (other sessions)",
-                 target.tracking, check=False)
+    merge = _git(
+        root,
+        "merge",
+        "--no-edit",
+        "-q",
+        "-m",
+        f"sync: merge {target.name} (other sessions)",
+        target.tracking,
+        check=False,
+    )
     if merge.returncode != 0:
         conflicted = [p for p in _out(root, "diff", "--name-only", "-z", "--diff-filter=U").split("\0") if p]
         _git(root, "merge", "--abort", check=False)
-        raise GitRefused("conflicts", f"{target.name} and this clone changed the same files (not decision logs): "
-                                      f"{', '.join(visible(c) for c in conflicted) or '(git named none)'}. Nothing was "
-                                      f"changed. Fix: `git -C {shell_quote(root)} pull`, resolve them, commit, then "
-                                      "`panel-tui sync`.")
-    say(f"merged {target.name}"
-         + (f" (files both sides changed, merged by git: {', '.join(visible(o) for o in others)})" if others else ""))
+        raise GitRefused(
+            "conflicts",
+            f"{target.name} and this clone changed the same files (not decision logs): "
+            f"{', '.join(visible(c) for c in conflicted) or '(git named none)'}. Nothing was "
+            f"changed. Fix: `git -C {shell_quote(root)} pull`, resolve them, commit, then "
+            "`panel-tui sync`.",
+        )
+    say(
+        f"merged {target.name}"
+        + (f" (files both sides changed, merged by git: {', '.join(visible(o) for o in others)})" if others else "")
+    )
 
 
 def replay_logs(root: Path, name: str, up: str, logs: list[Divergence], others: list[str], say: Progress) -> None:
     """Merge ``up`` without committing, re-record this side's entries of each diverged log after the
     other side's (conflicts kept aside), and commit the merge; aborted on any failure."""
     if _out(root, "status", "--porcelain", "--untracked-files=no"):
-        raise GitRefused("dirty", f"{shell_quote(root)} has uncommitted changes; commit or stash them with git first. "
-                                  "Nothing was changed.")
+        raise GitRefused(
+            "dirty",
+            f"{shell_quote(root)} has uncommitted changes; commit or stash them with git first. Nothing was changed.",
+        )
     say(f"merging {name} and replaying {len(logs)} session log{'s' if len(logs) != 1 else ''}…")
     merge = _git(root, "merge", "--no-ff", "--no-commit", up, check=False)
     if _git(root, "rev-parse", "--verify", "-q", "MERGE_HEAD", check=False).returncode != 0:
@@ -69,12 +86,18 @@ def replay_logs(root: Path, name: str, up: str, logs: list[Divergence], others: 
         raise
     conflicted = [p for p in _out(root, "diff", "--name-only", "-z", "--diff-filter=U").split("\0") if p]
     if conflicted:
-        raise GitRefused("conflicts", "the decision logs are replayed and staged, but other files conflict and are "
-                                      f"left to git: {', '.join(visible(c) for c in conflicted)}. Fix: resolve them, "
-                                      f"`git -C {shell_quote(root)} commit`, then `panel-tui sync`. (`git merge --abort` "
-                                      "undoes the replay; your entries stay in your commits.)")
-    subject = (f"{shown_session(logs[0].rel.removesuffix('/' + LOG_FILE))}: replay after {name}" if len(logs) == 1
-               else f"replay {len(logs)} session logs after {name}")
+        raise GitRefused(
+            "conflicts",
+            "the decision logs are replayed and staged, but other files conflict and are "
+            f"left to git: {', '.join(visible(c) for c in conflicted)}. Fix: resolve them, "
+            f"`git -C {shell_quote(root)} commit`, then `panel-tui sync`. (`git merge --abort` "
+            "undoes the replay; your entries stay in your commits.)",
+        )
+    subject = (
+        f"{shown_session(logs[0].rel.removesuffix('/' + LOG_FILE))}: replay after {name}"
+        if len(logs) == 1
+        else f"replay {len(logs)} session logs after {name}"
+    )
     _git(root, "commit", "-q", "-m", subject, "-m", "\n".join(summary))
     sha = _out(root, "rev-parse", "HEAD")
     for tag in dropped_tags:  # made here for a sign-off now kept aside: never pushed, so removed
@@ -129,8 +152,9 @@ def _replay_one(root: Path, d: Divergence, say: Progress, dropped_tags: list[str
     return [f"{visible(d.rel)}:"] + [f"  {x}" for x in lines]
 
 
-def _keep_aside(session_dir: Path, refused: list[tuple[dict[str, Any], str]], remote_head: str | None,
-                root: Path) -> str:
+def _keep_aside(
+    session_dir: Path, refused: list[tuple[dict[str, Any], str]], remote_head: str | None, root: Path
+) -> str:
     """Append refused entries, exactly as recorded, to decisions.refused.toml (never rewritten)."""
     import tomli_w
 
@@ -138,11 +162,24 @@ def _keep_aside(session_dir: Path, refused: list[tuple[dict[str, Any], str]], re
     from panel_tui.core.filelock import atomic_write
 
     path = session_dir / REFUSED_FILE
-    existing = path.read_bytes() if path.exists() else (
-        b"# Entries a `panel-tui sync --replay` could not re-record under the log's rules.\n"
-        b"# Each is kept exactly as it was recorded; decide with the panel what to do with it.\n")
+    existing = (
+        path.read_bytes()
+        if path.exists()
+        else (
+            b"# Entries a `panel-tui sync --replay` could not re-record under the log's rules.\n"
+            b"# Each is kept exactly as it was recorded; decide with the panel what to do with it.\n"
+        )
+    )
     at = now_rfc3339()
-    chunk = tomli_w.dumps({"refused": [{"at": at, "reason": reason, "replayed_onto": remote_head or "",
-                                        "entry": entry} for entry, reason in refused]})
-    atomic_write(path, existing + (b"\n" if existing and not existing.endswith(b"\n\n") else b"") + chunk.encode("utf-8"))
+    chunk = tomli_w.dumps(
+        {
+            "refused": [
+                {"at": at, "reason": reason, "replayed_onto": remote_head or "", "entry": entry}
+                for entry, reason in refused
+            ]
+        }
+    )
+    atomic_write(
+        path, existing + (b"\n" if existing and not existing.endswith(b"\n\n") else b"") + chunk.encode("utf-8")
+    )
     return _rel(root, path)

@@ -10,10 +10,10 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Callable, Iterator
+from pathlib import Path
 
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.inspection import LOG_FILE
@@ -59,8 +59,15 @@ def enabled() -> bool:
     return os.environ.get(DISABLE_ENV, "1").strip().lower() not in ("0", "off", "no", "false")
 
 
-def _git(root: Path, *args: str, input: bytes | None = None, check: bool = True,
-         passthrough: bool = False, prompt: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+def _git(
+    root: Path,
+    *args: str,
+    input: bytes | None = None,
+    check: bool = True,
+    passthrough: bool = False,
+    prompt: bool = False,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
     """Run ``git -C root args``. ``passthrough`` lets git's progress reach our stderr."""
     exe = git_path()
     if exe is None:
@@ -74,8 +81,13 @@ def _git(root: Path, *args: str, input: bytes | None = None, check: bool = True,
         full_env["GIT_TERMINAL_PROMPT"] = "0"
     if env:
         full_env.update(env)
-    proc = subprocess.run([exe, "-C", str(root), *args], input=input, env=full_env,
-                          stdout=subprocess.PIPE, stderr=None if passthrough else subprocess.PIPE)
+    proc = subprocess.run(
+        [exe, "-C", str(root), *args],
+        input=input,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=None if passthrough else subprocess.PIPE,
+    )
     if check and proc.returncode != 0:
         raise GitFailed(args, proc)
     return proc
@@ -206,8 +218,9 @@ def ensure_ignored(root: Path) -> None:
         probe = [f"x/{name.replace('*', '1')}" for name in missing]
         proc = _git(root, "check-ignore", "--no-index", "--stdin", input="\n".join(probe).encode(), check=False)
         if len(proc.stdout.decode().splitlines()) != len(probe):
-            _append_lines(exclude, text, ([] if IGNORE_MARK in present else [IGNORE_MARK])
-                          + [f"**/{name}" for name in missing])
+            _append_lines(
+                exclude, text, ([] if IGNORE_MARK in present else [IGNORE_MARK]) + [f"**/{name}" for name in missing]
+            )
     attributes = _git_file(root, "info/attributes")
     text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     present = set(text.splitlines())
@@ -229,8 +242,16 @@ def _undo_checkout_conversions(root: Path) -> list[str]:
     file with any other difference (an uncommitted entry) is left for verify to judge."""
     from panel_tui.core.filelock import atomic_write
 
-    listed = _git(root, "ls-files", "-z", "-s", "--", *[f":(glob)**/{n}" for n in RAW_FILES],
-                  *[f":(literal){n}" for n in RAW_FILES], check=False).stdout
+    listed = _git(
+        root,
+        "ls-files",
+        "-z",
+        "-s",
+        "--",
+        *[f":(glob)**/{n}" for n in RAW_FILES],
+        *[f":(literal){n}" for n in RAW_FILES],
+        check=False,
+    ).stdout
     entries = []
     for item in listed.split(b"\0"):
         meta, tab, name = item.partition(b"\t")
@@ -252,6 +273,7 @@ def _undo_checkout_conversions(root: Path) -> list[str]:
             restored.append(rel)
     return restored
 
+
 _FOUND = re.compile(rb"([0-9a-f]{40,64}) (blob|tree|commit|tag) ([0-9]+)\n")
 
 
@@ -264,8 +286,13 @@ def blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
     """
     if not specs:
         return {}
-    proc = _git(root, "cat-file", "--batch=%(objectname) %(objecttype) %(objectsize)", "-z",
-                input=b"".join(spec.encode("utf-8") + b"\0" for spec in specs))
+    proc = _git(
+        root,
+        "cat-file",
+        "--batch=%(objectname) %(objecttype) %(objectsize)",
+        "-z",
+        input=b"".join(spec.encode("utf-8") + b"\0" for spec in specs),
+    )
     data, pos = proc.stdout, 0
     out: dict[str, bytes | None] = {}
     for spec in specs:
@@ -277,12 +304,15 @@ def blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
                     pos += len(raw) + len(word)
                     break
             else:
-                raise GitFailed(("cat-file", "--batch"), subprocess.CompletedProcess([], 0, data[pos:pos + 200], b"unexpected output"))
+                raise GitFailed(
+                    ("cat-file", "--batch"),
+                    subprocess.CompletedProcess([], 0, data[pos : pos + 200], b"unexpected output"),
+                )
             out[spec] = None
             continue
         size = int(found.group(3))
         start = found.end()
-        out[spec] = data[start:start + size] if found.group(2) == b"blob" else None
+        out[spec] = data[start : start + size] if found.group(2) == b"blob" else None
         pos = start + size + 1
     return out
 

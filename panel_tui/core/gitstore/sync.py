@@ -58,8 +58,9 @@ def _say(progress: Progress | None, report: SyncReport, line: str) -> None:
         progress(line)
 
 
-def sync(path: Path, replay: bool = False, progress: Progress | None = None, passthrough: bool = False,
-         prompt: bool = False) -> SyncReport:
+def sync(
+    path: Path, replay: bool = False, progress: Progress | None = None, passthrough: bool = False, prompt: bool = False
+) -> SyncReport:
     """Fetch, fast-forward only, push; or refuse (GitRefused, nothing changed) when logs diverged.
 
     ``replay``: re-record this side's entries after the remote's in a merge commit, then push.
@@ -71,19 +72,30 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
         _say(progress, report, line)
 
     if git_path() is None:
-        raise InputError(path, None, "git is not on PATH, so nothing can be synced.",
-                         "install git (or fix PATH); recorded entries are safe on disk meanwhile.")
+        raise InputError(
+            path,
+            None,
+            "git is not on PATH, so nothing can be synced.",
+            "install git (or fix PATH); recorded entries are safe on disk meanwhile.",
+        )
     if not enabled():
         raise InputError(None, None, f"the git integration is off ({DISABLE_ENV}=0).", f"unset {DISABLE_ENV}.")
     root = work_tree(path)
     if root is None:
-        raise InputError(path, None, "not inside a git work tree.",
-                         "clone the inspectorate's sessions repository and keep sessions in it (README: "
-                         "\"Sharing sessions through git\").")
+        raise InputError(
+            path,
+            None,
+            "not inside a git work tree.",
+            "clone the inspectorate's sessions repository and keep sessions in it (README: "
+            '"Sharing sessions through git").',
+        )
     ensure_ignored(root)
     if _git(root, "rev-parse", "--verify", "-q", "MERGE_HEAD", check=False).returncode == 0:
-        raise GitRefused("merge-in-progress", f"a merge is in progress in {shell_quote(root)}; finish it with git "
-                                              "(resolve, `git commit`) or `git merge --abort`, then sync again.")
+        raise GitRefused(
+            "merge-in-progress",
+            f"a merge is in progress in {shell_quote(root)}; finish it with git "
+            "(resolve, `git commit`) or `git merge --abort`, then sync again.",
+        )
     commit_pending(root, lambda s: _say(progress, report, s))
     target = upstream_target(root)
     if target is None:
@@ -91,20 +103,29 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
         remotes = _out(root, "remote").split()
         where = shell_quote(root)
         if not remotes:
-            raise GitRefused("no-upstream", f"{where} has no remote to sync with. Fix: `git -C {where} remote add origin "
-                                            f"URL`, then `git -C {where} push -u origin {shell_quote(branch)}` once.")
+            raise GitRefused(
+                "no-upstream",
+                f"{where} has no remote to sync with. Fix: `git -C {where} remote add origin "
+                f"URL`, then `git -C {where} push -u origin {shell_quote(branch)}` once.",
+            )
         remote = "origin" if "origin" in remotes else remotes[0]
-        raise GitRefused("no-upstream", f"branch {branch!r} in {where} has no upstream to sync with. Fix: "
-                                        f"`git -C {where} push -u {remote} {shell_quote(branch)}` once.")
+        raise GitRefused(
+            "no-upstream",
+            f"branch {branch!r} in {where} has no upstream to sync with. Fix: "
+            f"`git -C {where} push -u {remote} {shell_quote(branch)}` once.",
+        )
     up, remote = target.tracking, target.remote
     before_fetch = rev(root, up)
     _say(progress, report, f"fetching from {remote}…")
     try:
         run_net(root, ["fetch", remote], passthrough, prompt)
     except GitFailed as exc:
-        raise GitRefused("fetch", f"git fetch from {remote} failed: {_one_line(exc.detail, 300)} Nothing was "
-                                  "changed; your entries are committed here. Sync again when the remote is "
-                                  "reachable.") from None
+        raise GitRefused(
+            "fetch",
+            f"git fetch from {remote} failed: {_one_line(exc.detail, 300)} Nothing was "
+            "changed; your entries are committed here. Sync again when the remote is "
+            "reachable.",
+        ) from None
     after_fetch = rev(root, up)
     for known in dict.fromkeys(filter(None, (rev(root, synced_ref(target)), before_fetch))):
         if after_fetch and not is_ancestor(root, known, after_fetch):
@@ -127,8 +148,11 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
         try:
             _git(root, "merge", "--ff-only", "-q", up, passthrough=passthrough)
         except GitFailed as exc:
-            raise GitRefused("pull", f"git could not fast-forward: {exc.detail} Nothing of the decision logs was "
-                                     "changed; resolve what git names, then sync again.") from None
+            raise GitRefused(
+                "pull",
+                f"git could not fast-forward: {exc.detail} Nothing of the decision logs was "
+                "changed; resolve what git names, then sync again.",
+            ) from None
         for line in _pulled(root, before):
             _say(progress, report, line)
     if ahead:
@@ -138,8 +162,11 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
         try:
             run_net(root, ["push", remote, f"HEAD:{target.branch_ref}", *tags], passthrough, prompt)
         except GitFailed as exc:
-            raise GitRefused("push", f"git push failed: {exc.detail} Your commits are safe here; run "
-                                     "`panel-tui sync` again (someone may have pushed meanwhile).") from None
+            raise GitRefused(
+                "push",
+                f"git push failed: {exc.detail} Your commits are safe here; run "
+                "`panel-tui sync` again (someone may have pushed meanwhile).",
+            ) from None
     _git(root, "update-ref", synced_ref(target), "HEAD")  # what the remote held when last in step
     if not ahead and not behind:
         _say(progress, report, f"in step with {target.name}: nothing to pull or push.")
@@ -150,13 +177,17 @@ def sync(path: Path, replay: bool = False, progress: Progress | None = None, pas
 
 def _rewritten_message(root: Path, target: Upstream, before: str, after: str) -> str:
     gone = commit_lines(root, before, f"^{after}")
-    lines = [f"{target.name} was rewritten (force-pushed): it no longer holds commits it held when this clone "
-             f"last synced (up to {before[:10]}). Nothing was changed here, and `--replay` refuses too: a rewritten "
-             "record is for people to look at, not for a sync to settle. No longer on the remote:"]
+    lines = [
+        f"{target.name} was rewritten (force-pushed): it no longer holds commits it held when this clone "
+        f"last synced (up to {before[:10]}). Nothing was changed here, and `--replay` refuses too: a rewritten "
+        "record is for people to look at, not for a sync to settle. No longer on the remote:"
+    ]
     lines += [f"    {line}" for line in gone]
-    lines.append(f"Fix: ask who rewrote {target.name} (their commits now: `git -C {shell_quote(root)} log {after[:10]}`); "
-                 f"push this clone's history back (`git push {target.remote} {before[:10]}:{target.branch_ref}` "
-                 "restores what was there), or agree a correction recorded as new entries.")
+    lines.append(
+        f"Fix: ask who rewrote {target.name} (their commits now: `git -C {shell_quote(root)} log {after[:10]}`); "
+        f"push this clone's history back (`git push {target.remote} {before[:10]}:{target.branch_ref}` "
+        "restores what was there), or agree a correction recorded as new entries."
+    )
     return "\n".join(lines)
 
 
@@ -168,14 +199,17 @@ def _check_incoming(root: Path, target: Upstream, progress: Progress | None, rep
     problems = incoming_problems(root, base, target.tracking)
     if not problems:
         return
-    lines = [f"refused: {target.name} brings decision-log history that does not verify or does not extend what "
-             "was there; nothing was changed here."]
+    lines = [
+        f"refused: {target.name} brings decision-log history that does not verify or does not extend what "
+        "was there; nothing was changed here."
+    ]
     lines += [f"    {p.line(rel)}" for rel, p in problems[:20]]
     if len(problems) > 20:
         lines.append(f"    … and {len(problems) - 20} more")
-    lines.append("Fix: ask the author of each commit named; a correction is recorded as new entries (a retraction), "
-                 "never by rewriting the log. `panel-tui verify PATH --against " + target.name
-                 + "` shows it again.")
+    lines.append(
+        "Fix: ask the author of each commit named; a correction is recorded as new entries (a retraction), "
+        "never by rewriting the log. `panel-tui verify PATH --against " + target.name + "` shows it again."
+    )
     raise GitRefused("incoming-history", "\n".join(lines))
 
 
@@ -184,8 +218,11 @@ def _check_outgoing(root: Path, up: str) -> None:
     from panel_tui.core.inspection import load_inspection
     from panel_tui.core.log import read_state
 
-    changed = [p for p in _out(root, "diff", "--name-only", "-z", up, "HEAD").split("\0")
-               if p == LOG_FILE or p.endswith("/" + LOG_FILE)]
+    changed = [
+        p
+        for p in _out(root, "diff", "--name-only", "-z", up, "HEAD").split("\0")
+        if p == LOG_FILE or p.endswith("/" + LOG_FILE)
+    ]
     bad = []
     for rel in changed:
         path = root / rel
@@ -199,9 +236,12 @@ def _check_outgoing(root: Path, up: str) -> None:
         if state.problem:
             bad.append(state.problem)
     if bad:
-        raise GitRefused("unverified-log", "refused: a decision log to be pushed does not verify; nothing was pushed.\n"
-                         + "\n".join(f"    {line}" for line in bad)
-                         + "\nFix: `panel-tui verify` names the fault; restore the log from its history.")
+        raise GitRefused(
+            "unverified-log",
+            "refused: a decision log to be pushed does not verify; nothing was pushed.\n"
+            + "\n".join(f"    {line}" for line in bad)
+            + "\nFix: `panel-tui verify` names the fault; restore the log from its history.",
+        )
 
 
 def preview_replay(path: Path) -> list[str]:
@@ -223,8 +263,10 @@ def preview_replay(path: Path) -> list[str]:
     if behind:
         _check_incoming(root, target, None, SyncReport())
     if not (ahead and behind):
-        return [f"nothing to replay: this clone and {target.name} have not diverged "
-                f"({ahead} here, {behind} there); Git: Sync is enough."]
+        return [
+            f"nothing to replay: this clone and {target.name} have not diverged "
+            f"({ahead} here, {behind} there); Git: Sync is enough."
+        ]
     logs, others = diverged_logs(root, target.tracking)
     if not logs:
         return [f"nothing to replay: no decision log changed on both sides; Git: Sync merges {target.name}."]
@@ -232,12 +274,16 @@ def preview_replay(path: Path) -> list[str]:
     for d in logs:
         there = parse_version(d.there_bytes) or LogVersion(None, [])
         aside = conflicts(d, there.entries[: d.common])
-        lines.append(f"{visible(d.rel)}: {len(d.there)} entr{'y' if len(d.there) == 1 else 'ies'} from "
-                     f"{target.name} first, then:")
+        lines.append(
+            f"{visible(d.rel)}: {len(d.there)} entr{'y' if len(d.there) == 1 else 'ies'} from "
+            f"{target.name} first, then:"
+        )
         for e in d.here:
             why = aside.get(str(e.get("hash")))
-            lines.append(f"  {'⚑ kept aside' if why else '↻ re-recorded'}: {entry_line(e)} by "
-                         f"{_one_line(str(e.get('by')), 60)}" + (f" ({why})" if why else ""))
+            lines.append(
+                f"  {'⚑ kept aside' if why else '↻ re-recorded'}: {entry_line(e)} by "
+                f"{_one_line(str(e.get('by')), 60)}" + (f" ({why})" if why else "")
+            )
     lines.append("An entry the rules refuse on the merged log is kept aside too. Nothing has changed yet.")
     if others:
         lines.append(f"Other files changed on both sides, left to git: {', '.join(visible(o) for o in others)}")
@@ -250,8 +296,11 @@ def _pulled(root: Path, before: str) -> list[str]:
     from panel_tui.core.kept_aside import parse_kept_aside
 
     after = _out(root, "rev-parse", "HEAD")
-    changed = [p for p in _out(root, "diff", "--name-only", "-z", before, after).split("\0")
-               if p == LOG_FILE or p.endswith("/" + LOG_FILE) or p == REFUSED_FILE or p.endswith("/" + REFUSED_FILE)]
+    changed = [
+        p
+        for p in _out(root, "diff", "--name-only", "-z", before, after).split("\0")
+        if p == LOG_FILE or p.endswith("/" + LOG_FILE) or p == REFUSED_FILE or p.endswith("/" + REFUSED_FILE)
+    ]
     contents = blobs(root, [f"{rev}:{p}" for p in changed for rev in (before, after)])
     lines = []
     for p in changed:
@@ -259,15 +308,18 @@ def _pulled(root: Path, before: str) -> list[str]:
         if p.endswith(REFUSED_FILE):
             old_items = parse_kept_aside(old_bytes)[0] if old_bytes else []
             new_items = parse_kept_aside(new_bytes)[0] if new_bytes else []
-            for k in new_items[len(old_items):]:
+            for k in new_items[len(old_items) :]:
                 lines.append(f"kept aside in {visible(p)} (for the panel to settle): {k.line()}")
             continue
         old = parse_version(old_bytes) or LogVersion(None, [])
         new = parse_version(new_bytes)
         if new is None:
             continue
-        got = new.entries[len(old.entries):]
+        got = new.entries[len(old.entries) :]
         if got:
-            lines.append(f"pulled {visible(p)}: " + "; ".join(entry_line(e) for e in got[:10])
-                         + (f"; … ({len(got)} in all)" if len(got) > 10 else ""))
+            lines.append(
+                f"pulled {visible(p)}: "
+                + "; ".join(entry_line(e) for e in got[:10])
+                + (f"; … ({len(got)} in all)" if len(got) > 10 else "")
+            )
     return lines

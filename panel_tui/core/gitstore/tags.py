@@ -6,10 +6,10 @@ is never pushed (sync).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Iterator
 
 from panel_tui.core.gitstore.run import _git, _rel, blobs
 from panel_tui.core.gitstore.versions import LogVersion, _session_name, parse_version, tag_name
@@ -69,8 +69,13 @@ def tag_problem(root: Path, ref: str, rev: str = "HEAD") -> str | None:
         return "its message names no sign-off head (not a tag panel-tui made)"
     seq, head = named
     commit = _git(root, "rev-parse", f"{ref}^{{commit}}").stdout.decode().strip()
-    changed = [p for p in _git(root, "diff-tree", "-r", "-m", "--root", "--no-commit-id", "--name-only", "-z", commit)
-               .stdout.decode("utf-8", "replace").split("\0") if p == LOG_FILE or p.endswith("/" + LOG_FILE)]
+    changed = [
+        p
+        for p in _git(root, "diff-tree", "-r", "-m", "--root", "--no-commit-id", "--name-only", "-z", commit)
+        .stdout.decode("utf-8", "replace")
+        .split("\0")
+        if p == LOG_FILE or p.endswith("/" + LOG_FILE)
+    ]
     contents = blobs(root, [f"{rev}:{p}" for p in changed])
     if any(_names_sign_off(parse_version(data), seq, head) for data in contents.values()):
         return None
@@ -81,7 +86,7 @@ def session_tag_problems(root: Path, session_dir: Path, log: LogVersion | None =
     """Every ``panel/<session>/sign-off-N`` tag checked against this session's working log (read
     only when the session has such a tag: most have none, and the audit asks of every session)."""
     prefix = "refs/tags/" + tag_name(_session_name(root, session_dir), 0)[: -len("0")]
-    refs = [ref for ref in _panel_tags(root) if ref.startswith(prefix) and ref[len(prefix):].isdigit()]
+    refs = [ref for ref in _panel_tags(root) if ref.startswith(prefix) and ref[len(prefix) :].isdigit()]
     if not refs:
         return []
     rel = _rel(root, session_dir / LOG_FILE)
@@ -96,9 +101,13 @@ def session_tag_problems(root: Path, session_dir: Path, log: LogVersion | None =
         if named is None:
             out.append(f"{rel}: tag {short} names no sign-off head (not a tag panel-tui made)")
         elif not _names_sign_off(log, *named):
-            out.append(f"{rel}: tag {short} names a sign-off (entry {named[0]}, head {named[1][:16]}…) that is not "
-                       "in the log: a sign-off that was kept aside or rewritten")
+            out.append(
+                f"{rel}: tag {short} names a sign-off (entry {named[0]}, head {named[1][:16]}…) that is not "
+                "in the log: a sign-off that was kept aside or rewritten"
+            )
         elif not _names_sign_off(parse_version(tagged.get(f"{ref}:{rel}")), *named):
-            out.append(f"{rel}: tag {short} points at a commit whose log does not hold that sign-off (entry "
-                       f"{named[0]}): the tag was moved")
+            out.append(
+                f"{rel}: tag {short} points at a commit whose log does not hold that sign-off (entry "
+                f"{named[0]}): the tag was moved"
+            )
     return out

@@ -45,8 +45,16 @@ def upstream_target(root: Path) -> Upstream | None:
     branch = _git(root, "symbolic-ref", "-q", "HEAD", check=False).stdout.decode().strip()
     if not branch:
         return None
-    out = _git(root, "for-each-ref", "--format=%(upstream)%00%(upstream:remotename)%00%(upstream:remoteref)%00"
-                                     "%(upstream:short)", branch).stdout.decode("utf-8", "replace").strip("\n")
+    out = (
+        _git(
+            root,
+            "for-each-ref",
+            "--format=%(upstream)%00%(upstream:remotename)%00%(upstream:remoteref)%00%(upstream:short)",
+            branch,
+        )
+        .stdout.decode("utf-8", "replace")
+        .strip("\n")
+    )
     tracking, remote, branch_ref, name = (out.split("\0") + ["", "", "", ""])[:4]
     if not (tracking and remote and branch_ref):
         return None
@@ -125,8 +133,11 @@ def tags_to_push(root: Path, up: str, say: Progress) -> list[str]:
     log (a sign-off kept aside on replay has no tag to push)."""
     from panel_tui.core.gitstore.tags import tag_problem
 
-    out = _git(root, "for-each-ref", "--merged", "HEAD", "--no-merged", up, "--format=%(refname)",
-               "refs/tags/panel/").stdout.decode("utf-8", "replace").split("\n")
+    out = (
+        _git(root, "for-each-ref", "--merged", "HEAD", "--no-merged", up, "--format=%(refname)", "refs/tags/panel/")
+        .stdout.decode("utf-8", "replace")
+        .split("\n")
+    )
     tags = []
     for ref in filter(None, out):
         problem = tag_problem(root, ref, "HEAD")
@@ -156,12 +167,21 @@ def fetch_quietly(path: Path) -> bool:
     assert exe is not None
     import os
 
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_SSH_COMMAND":
-           os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=10")}
+    env = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=10"),
+    }
     try:
-        proc = subprocess.run([exe, "-C", str(root), "fetch", "--quiet", "--no-write-fetch-head", target.remote],
-                              env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=FETCH_TIMEOUT)
+        proc = subprocess.run(
+            [exe, "-C", str(root), "fetch", "--quiet", "--no-write-fetch-head", target.remote],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=FETCH_TIMEOUT,
+        )
     except (subprocess.TimeoutExpired, OSError):
         return False
     return proc.returncode == 0

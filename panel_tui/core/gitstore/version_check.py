@@ -60,8 +60,9 @@ class OwnCheck:
             path = self.session_dir / INSPECTION_FILE  # its real place: frameworks kept in folders above are found
             try:
                 text = decode_text(data, path, "inspection file")
-                self.inspections[digest] = parse_inspection(parse_toml(text, path, "inspection file", Decimal), data,
-                                                            text, path)
+                self.inspections[digest] = parse_inspection(
+                    parse_toml(text, path, "inspection file", Decimal), data, text, path
+                )
             except (InputError, OSError, ValueError):
                 self.inspections[digest] = None
         return self.inspections[digest]
@@ -96,8 +97,11 @@ class OwnCheck:
             insp = load()
             if not insp:
                 continue
-            state = LogState(path, kept_aside_source=lambda: self._kept_aside_at(sha),
-                             framework_copy_source=lambda: self._copy_at(sha))
+            state = LogState(
+                path,
+                kept_aside_source=lambda: self._kept_aside_at(sha),
+                framework_copy_source=lambda: self._copy_at(sha),
+            )
             problem = verify_bytes(state, data, insp).problem
             if problem is None:
                 return None

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import AbstractSet as Set
 from typing import Any
 
 from panel_tui.core.gitstore.run import _rel
@@ -44,6 +44,7 @@ def parse_version(data: bytes | None) -> LogVersion | None:
         return LogVersion(None, [], "is not a decision log")
     return LogVersion(header, entries)
 
+
 def appends_entries(old: bytes, new: bytes) -> bool:
     """The fast, sufficient test: ``new`` is ``old`` plus whole ``[[entry]]`` tables after it.
 
@@ -53,14 +54,14 @@ def appends_entries(old: bytes, new: bytes) -> bool:
     """
     if new == old:
         return True
-    return new.startswith(old) and new[len(old):len(old) + 11] == b"\n[[entry]]\n" and b"[[entry]]" in old
+    return new.startswith(old) and new[len(old) : len(old) + 11] == b"\n[[entry]]\n" and b"[[entry]]" in old
 
 
 def common_prefix(a: LogVersion, b: LogVersion) -> int:
     if a.header != b.header:
         return 0
     n = 0
-    for x, y in zip(a.entries, b.entries):
+    for x, y in zip(a.entries, b.entries, strict=False):
         if x != y:
             break
         n += 1
@@ -95,14 +96,16 @@ def extension_problem(old: LogVersion, new: LogVersion, accounted: Set[str] = fr
     said = _said(first)
     if said == contents[k]:
         return f"re-chains entry {k + 1} (what it says is the same; its seq, prev or hash changed)"
-    if said in contents[k + 1:]:
+    if said in contents[k + 1 :]:
         return f"reorders entries (entry {k + 1} is now at position {contents.index(said, k + 1) + 1})"
     if said in contents[:k]:
         return f"reorders entries (entry {k + 1} is now at position {contents.index(said) + 1})"
     later = [i for i in range(k + 1, len(old.entries)) if _said(old.entries[i]) == contents[k]]
     if later:
-        return (f"drops {_span(k + 1, later[0])} (entry {later[0] + 1} follows entry {k} directly; had "
-                f"{len(old.entries)}, now {len(new.entries)})")
+        return (
+            f"drops {_span(k + 1, later[0])} (entry {later[0] + 1} follows entry {k} directly; had "
+            f"{len(old.entries)}, now {len(new.entries)})"
+        )
     return f"changes entry {k + 1} (was: {entry_line(first)}; now: {entry_line(new.entries[k])})"
 
 

@@ -22,6 +22,7 @@ from panel_tui.core.log.entries import (
     LOG_FORMAT_V2,
     LOG_FORMAT_V3,
     LOG_FORMAT_V4,
+    NO_LOG,
     UNRETRACTABLE,
     Entry,
     entered_for,
@@ -38,7 +39,6 @@ from panel_tui.core.log.rules import (
     validate,
 )
 from panel_tui.core.log.state import LogState
-from panel_tui.core.log.entries import NO_LOG
 
 if TYPE_CHECKING:
     from panel_tui.core.log.writer import (
@@ -53,8 +53,19 @@ if TYPE_CHECKING:
         who_enters,
     )
 
-_WRITER_NAMES = frozenset({"ENTERED_BY_ENV", "Appended", "StaleView", "append", "append_entry", "build_entry",
-                           "describe", "new_header", "who_enters"})
+_WRITER_NAMES = frozenset(
+    {
+        "ENTERED_BY_ENV",
+        "Appended",
+        "StaleView",
+        "append",
+        "append_entry",
+        "build_entry",
+        "describe",
+        "new_header",
+        "who_enters",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -65,9 +76,44 @@ def __getattr__(name: str) -> Any:
         return getattr(writer, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
-    "ALL_KINDS", "DISMISSAL", "ENTERED_BY_ENV", "KINDS", "LOG_FORMAT", "LOG_FORMAT_V1", "LOG_FORMAT_V2", "LOG_FORMAT_V3", "LOG_FORMAT_V4", "MAX_LOG_BYTES", "MIN_RATIONALE", "MIN_REASON", "NO_LOG",
-    "UNRETRACTABLE", "Appended", "Entry", "LogState", "StaleView", "append", "append_entry", "build_entry",
-    "canonical_hash", "canonical_json", "check_head", "check_name", "check_text", "describe", "entered_for", "evidence_of",
-    "new_header", "percent_value", "read_state", "render_log", "replay", "sign_off_record", "validate", "verify_bytes", "who_enters",
+    "ALL_KINDS",
+    "DISMISSAL",
+    "ENTERED_BY_ENV",
+    "KINDS",
+    "LOG_FORMAT",
+    "LOG_FORMAT_V1",
+    "LOG_FORMAT_V2",
+    "LOG_FORMAT_V3",
+    "LOG_FORMAT_V4",
+    "MAX_LOG_BYTES",
+    "MIN_RATIONALE",
+    "MIN_REASON",
+    "NO_LOG",
+    "UNRETRACTABLE",
+    "Appended",
+    "Entry",
+    "LogState",
+    "StaleView",
+    "append",
+    "append_entry",
+    "build_entry",
+    "canonical_hash",
+    "canonical_json",
+    "check_head",
+    "check_name",
+    "check_text",
+    "describe",
+    "entered_for",
+    "evidence_of",
+    "new_header",
+    "percent_value",
+    "read_state",
+    "render_log",
+    "replay",
+    "sign_off_record",
+    "validate",
+    "verify_bytes",
+    "who_enters",
 ]

@@ -20,22 +20,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from panel_tui.core.log.entries import (
-    FIELDS,
-    LOG_FORMAT_V1,
-    EntryHead,
-    EntryTail,
-    Evidence,
-    Header,
-    QuestionEvidence,
-)
+from panel_tui.core.log.entries import FIELDS, LOG_FORMAT_V1, EntryHead, EntryTail, Evidence, Header, QuestionEvidence
 
 
 def canonical_json(table: dict[str, Any]) -> bytes:
     """The bytes that are hashed: the table without ``hash``, as canonical JSON in UTF-8."""
     body = {k: v for k, v in table.items() if k != "hash"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def canonical_hash(table: dict[str, Any]) -> str:
@@ -44,6 +35,7 @@ def canonical_hash(table: dict[str, Any]) -> str:
 
 
 # --- canonical TOML layout ----------------------------------------------------------------------
+
 
 def _order(keys: list[str], table: dict[str, Any]) -> dict[str, Any]:
     """The table's keys in the declared order (keys the schema does not know keep their place last)."""
@@ -90,8 +82,7 @@ def render_header(header: dict[str, Any]) -> bytes:
     return _render(header if v1 else _order(_HEADER_ORDER, header), "log", False).encode("utf-8")
 
 
-def render_entry(e: dict[str, Any], v1: bool = False,
-                 evidence_chunks: dict[Any, bytes] | None = None) -> bytes:
+def render_entry(e: dict[str, Any], v1: bool = False, evidence_chunks: dict[Any, bytes] | None = None) -> bytes:
     """One entry's canonical chunk (``[[entry]]`` ... ), to follow a blank line.
 
     ``evidence_chunks`` (verify only): the rendered ``[entry.evidence]`` tail per standard, reused
@@ -215,7 +206,7 @@ def _str(s: str) -> str:
     """A basic string: the quote, the backslash and every control character but tab escaped."""
     if _ESCAPE.search(s) is None:
         return f'"{s}"'
-    return '"' + _ESCAPE.sub(lambda m: _COMPACT.get(m.group(), "\\u%04x" % ord(m.group())), s) + '"'
+    return '"' + _ESCAPE.sub(lambda m: _COMPACT.get(m.group(), f"\\u{ord(m.group()):04x}"), s) + '"'
 
 
 _KEYS: dict[str, str] = {}  # a key as written: the schema's few dozen keys, looked up not matched

@@ -43,7 +43,7 @@ LOG_FORMAT_V4 = "panel-tui/decisions/4"
 LOG_FORMATS = (LOG_FORMAT_V1, LOG_FORMAT_V2, LOG_FORMAT_V3, LOG_FORMAT_V4)
 ENTERED_BY_FORMATS = (LOG_FORMAT_V3, LOG_FORMAT_V4)  # formats with format 3's entries (entered_by, dismissals)
 # When format 2 was first written (commit 3f87b9e): a format-1 header created later is not the writer's.
-FORMAT_2_SINCE = dt.datetime(2026, 11, 24, 0, 57, 5, tzinfo=dt.timezone.utc)
+FORMAT_2_SINCE = dt.datetime(2026, 11, 24, 0, 57, 5, tzinfo=dt.UTC)
 LOG_FORMAT = LOG_FORMAT_V4  # what new logs are written in
 FORMAT_3_KEYS = ("entered_by", "decided_at")  # entry keys no format-1 or format-2 log holds
 NO_LOG = "none"  # the head of a session with no decisions.toml yet (``--expect-head none``)
@@ -113,27 +113,56 @@ class EntryTail(TypedDict):
 # functional syntax.
 AttendanceFields = TypedDict("AttendanceFields", {"chair": str, "members": list[str]})
 ProposalFields = TypedDict("ProposalFields", {"standard": str, "from": str, "to": str, "rationale": str})
-DiscretionFields = TypedDict("DiscretionFields", {
-    "standard": str, "from": str, "to": str, "rationale": str,
-    "other_evidence": NotRequired[str], "outside_criteria": NotRequired[bool], "outside_reason": NotRequired[str],
-    "supersedes": NotRequired[int], "answers": NotRequired[int], "evidence": Evidence})
-DeclinedFields = TypedDict("DeclinedFields", {
-    "standard": str, "band": str, "reason": str, "supersedes": NotRequired[int], "answers": NotRequired[int],
-    "evidence": Evidence})
-RatificationFields = TypedDict("RatificationFields", {
-    "standard": str, "from": str, "to": str, "reason": NotRequired[str], "supersedes": NotRequired[int]})
+DiscretionFields = TypedDict(
+    "DiscretionFields",
+    {
+        "standard": str,
+        "from": str,
+        "to": str,
+        "rationale": str,
+        "other_evidence": NotRequired[str],
+        "outside_criteria": NotRequired[bool],
+        "outside_reason": NotRequired[str],
+        "supersedes": NotRequired[int],
+        "answers": NotRequired[int],
+        "evidence": Evidence,
+    },
+)
+DeclinedFields = TypedDict(
+    "DeclinedFields",
+    {
+        "standard": str,
+        "band": str,
+        "reason": str,
+        "supersedes": NotRequired[int],
+        "answers": NotRequired[int],
+        "evidence": Evidence,
+    },
+)
+RatificationFields = TypedDict(
+    "RatificationFields",
+    {"standard": str, "from": str, "to": str, "reason": NotRequired[str], "supersedes": NotRequired[int]},
+)
 RetractionFields = TypedDict("RetractionFields", {"retracts": int, "reason": str})
 DissentFields = TypedDict("DissentFields", {"member": str, "about": NotRequired[int], "reason": str})
-SignOffFields = TypedDict("SignOffFields", {
-    "ratings": dict[str, str], "score": int, "max_score": int, "overall": str, "entry_count": int})
+SignOffFields = TypedDict(
+    "SignOffFields", {"ratings": dict[str, str], "score": int, "max_score": int, "overall": str, "entry_count": int}
+)
 ReopenFields = TypedDict("ReopenFields", {"reason": str})
 # format 3: ``kept_aside`` is the hash (64 hex) of an entry in decisions.refused.toml whose own hash verifies
 DismissalFields = TypedDict("DismissalFields", {"kept_aside": str, "reason": str})
 
 FIELDS: dict[str, type] = {
-    ATTENDANCE: AttendanceFields, PROPOSAL: ProposalFields, DISCRETION: DiscretionFields,
-    DECLINED: DeclinedFields, RATIFICATION: RatificationFields, RETRACTION: RetractionFields,
-    DISSENT: DissentFields, SIGN_OFF: SignOffFields, REOPEN: ReopenFields, DISMISSAL: DismissalFields,
+    ATTENDANCE: AttendanceFields,
+    PROPOSAL: ProposalFields,
+    DISCRETION: DiscretionFields,
+    DECLINED: DeclinedFields,
+    RATIFICATION: RatificationFields,
+    RETRACTION: RetractionFields,
+    DISSENT: DissentFields,
+    SIGN_OFF: SignOffFields,
+    REOPEN: ReopenFields,
+    DISMISSAL: DismissalFields,
 }
 
 

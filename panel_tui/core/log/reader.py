@@ -11,9 +11,10 @@ import datetime as dt
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.chain import canonical_hash, first_difference, render_log
@@ -24,8 +25,8 @@ from panel_tui.core.log.state import LogState
 from panel_tui.core.tomlfile import decode_text, limit_problem, read_bytes
 
 if TYPE_CHECKING:
-    from panel_tui.core.framework import Framework
     from panel_tui.core.engine import Rating
+    from panel_tui.core.framework import Framework
     from panel_tui.core.inspection import Inspection
 
 MAX_LOG_BYTES = 64 * 1024 * 1024
@@ -65,7 +66,9 @@ def verify_bytes(state: LogState, data: bytes, insp: Inspection, rating: Rating 
         return _torn_or_unparseable(state, data, insp, rating, exc)
     except (RecursionError, ValueError) as exc:  # tomllib lets int()'s digit limit through as ValueError
         place, problem = limit_problem(exc, text)
-        return _fail(state, f"{path}: {place + ': ' if place else ''}unparseable log: {problem}. Nothing was overwritten.")
+        return _fail(
+            state, f"{path}: {place + ': ' if place else ''}unparseable log: {problem}. Nothing was overwritten."
+        )
     replay(state, doc, insp, rating)
     if state.problem is None:
         _check_canonical(state, data)
@@ -88,7 +91,7 @@ def verify_bytes(state: LogState, data: bytes, insp: Inspection, rating: Rating 
 # so every message about a bad log is exactly what it was.
 
 _SUB_TABLE_NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
-_INLINE_KEYS = [(f"{sep}{k}\": ", f'{sep}"{k}": ') for k in QuestionEvidence.__annotations__ for sep in ("{ ", ", ")]
+_INLINE_KEYS = [(f'{sep}{k}": ', f'{sep}"{k}": ') for k in QuestionEvidence.__annotations__ for sep in ("{ ", ", ")]
 _JSON = json.JSONDecoder(strict=False)
 
 
@@ -137,8 +140,9 @@ def parse_as_written(text: str) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) else None
 
 
-def _verified_as_written(path: Path, data: bytes, text: str, insp: Inspection,
-                         rating: Rating | None, given: LogState | None = None) -> LogState | None:
+def _verified_as_written(
+    path: Path, data: bytes, text: str, insp: Inspection, rating: Rating | None, given: LogState | None = None
+) -> LogState | None:
     """The log replayed from :func:`parse_as_written` when every check passes and the bytes are its
     canonical rendering; None in every other case (the caller then reads it with tomllib).
     ``given``: the caller's state, whose kept-aside hashes (or where to read them) the trial keeps."""
@@ -162,8 +166,9 @@ def _verified_as_written(path: Path, data: bytes, text: str, insp: Inspection,
     return trial
 
 
-def _torn_or_unparseable(state: LogState, data: bytes, insp: Inspection, rating: Rating | None,
-                         exc: Exception) -> LogState:
+def _torn_or_unparseable(
+    state: LogState, data: bytes, insp: Inspection, rating: Rating | None, exc: Exception
+) -> LogState:
     """A parse error: a torn tail only if every complete entry before the last header verifies."""
     path = state.path
     starts = [m.start() for m in ENTRY_HEADER.finditer(data)]
@@ -182,10 +187,13 @@ def _torn_or_unparseable(state: LogState, data: bytes, insp: Inspection, rating:
                 state.problem += f" The last entry (from line {line}) is also incomplete."
                 return state
             state.torn = True
-            return _fail(state, f"{path}: torn tail: the last entry (from line {line}) is incomplete, as if a write "
-                                f"was cut off; the {len(state.entries)} entries before it verify. Nothing was "
-                                "overwritten. Fix: restore the file from a backup, or remove the incomplete lines "
-                                f"from line {line} after checking what they were.")
+            return _fail(
+                state,
+                f"{path}: torn tail: the last entry (from line {line}) is incomplete, as if a write "
+                f"was cut off; the {len(state.entries)} entries before it verify. Nothing was "
+                "overwritten. Fix: restore the file from a backup, or remove the incomplete lines "
+                f"from line {line} after checking what they were.",
+            )
     return _fail(state, f"{path}: unparseable log: {exc}. Nothing was overwritten.")
 
 
@@ -198,10 +206,14 @@ def _check_canonical(state: LogState, data: bytes, torn_at: int | None = None) -
     entry = data.count(b"\n[[entry]]\n", 0, _offset_of_line(data, line)) or None
     found = data.split(b"\n")[line - 1][:60].decode("utf-8", "replace") if line <= data.count(b"\n") + 1 else ""
     where = f" (entry {entry})" if entry else " (the [log] table)"
-    _fail(state, f"{state.path}: not in canonical form at line {line}{where} ({found!r}): the file is not exactly what "
-                 "panel-tui writes (a comment, a re-layout or an edit). Its entries' hashes may still match, but a "
-                 "decision log must be byte-for-byte the writer's output. Fix: restore the file from a backup or "
-                 "its git history; nothing was overwritten.", entry)
+    _fail(
+        state,
+        f"{state.path}: not in canonical form at line {line}{where} ({found!r}): the file is not exactly what "
+        "panel-tui writes (a comment, a re-layout or an edit). Its entries' hashes may still match, but a "
+        "decision log must be byte-for-byte the writer's output. Fix: restore the file from a backup or "
+        "its git history; nothing was overwritten.",
+        entry,
+    )
 
 
 def _offset_of_line(data: bytes, line: int) -> int:
@@ -220,13 +232,16 @@ def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Ratin
     path = state.path
     extra = set(doc) - {"log", "entry"}
     if extra:
-        return _fail(state, f"{path}: unexpected top-level key(s): {', '.join(sorted(extra))} (only [log] and [[entry]]).")
+        return _fail(
+            state, f"{path}: unexpected top-level key(s): {', '.join(sorted(extra))} (only [log] and [[entry]])."
+        )
     header = doc.get("log")
     if not isinstance(header, dict):
         return _fail(state, f"{path}: missing [log] table.")
     if header.get("format") not in LOG_FORMATS:
-        return _fail(state, f"{path}: unknown log format {header.get('format')!r} (this version reads "
-                            f"{', '.join(LOG_FORMATS)}).")
+        return _fail(
+            state, f"{path}: unknown log format {header.get('format')!r} (this version reads {', '.join(LOG_FORMATS)})."
+        )
     try:
         check_header(header)
     except ShapeError as exc:
@@ -237,12 +252,18 @@ def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Ratin
     if late:
         return _fail(state, f"{path}: {late}")
     if header["inspection_sha256"] != insp.sha256:
-        return _fail(state, f"{path}: inspection changed: {insp.path.name} no longer matches the file the decisions "
-                            f"were made on (sha256 {str(header['inspection_sha256'])[:12]}…, now {insp.sha256[:12]}…).")
+        return _fail(
+            state,
+            f"{path}: inspection changed: {insp.path.name} no longer matches the file the decisions "
+            f"were made on (sha256 {str(header['inspection_sha256'])[:12]}…, now {insp.sha256[:12]}…).",
+        )
     fw = insp.framework
     if header["framework"] != fw.id:
-        return _fail(state, f"{path}: framework changed: the log was made under {header['framework']!r}, "
-                            f"the inspection names {fw.id!r}.")
+        return _fail(
+            state,
+            f"{path}: framework changed: the log was made under {header['framework']!r}, "
+            f"the inspection names {fw.id!r}.",
+        )
     problem = framework_problem(header, fw, insp.session_dir, state.framework_copy_source)
     if problem:
         return _fail(state, f"{path}: {problem}")
@@ -257,17 +278,24 @@ def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Ratin
         try:
             check_entry(e, i, log_format)
         except ShapeError as exc:
-            return _fail(state, f"{path}: {exc} No writer of panel-tui produces this: the entry was made or "
-                                "changed by hand.", i)
+            return _fail(
+                state, f"{path}: {exc} No writer of panel-tui produces this: the entry was made or changed by hand.", i
+            )
         if e["seq"] != i:
             return _fail(state, f"{path}: entry {i}: seq gap or reorder (found seq {e['seq']!r}, expected {i}).", i)
         if e["prev"] != prev:
-            return _fail(state, f"{path}: entry {i}: broken chain (prev does not match the hash of entry {i - 1}"
-                                f"{' (the [log] table)' if i == 1 else ''}).", i)
+            return _fail(
+                state,
+                f"{path}: entry {i}: broken chain (prev does not match the hash of entry {i - 1}"
+                f"{' (the [log] table)' if i == 1 else ''}).",
+                i,
+            )
         if e["hash"] != canonical_hash(e):
             return _fail(state, f"{path}: entry {i}: hash mismatch (the entry was changed after it was written).", i)
         if state.signed_off and e["kind"] != "reopen":
-            return _fail(state, f"{path}: entry {i}: entries after sign-off (entry {state.sign_off_seq}) without a reopen.", i)
+            return _fail(
+                state, f"{path}: entry {i}: entries after sign-off (entry {state.sign_off_seq}) without a reopen.", i
+            )
         try:
             validate(state, rating, e)
         except RuleRefused as exc:
@@ -277,32 +305,43 @@ def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Ratin
     return state
 
 
-def framework_problem(header: dict[str, Any], fw: Framework, session_dir: Path,
-                      copy_source: Callable[[], str | None] | None = None) -> str | None:
+def framework_problem(
+    header: dict[str, Any], fw: Framework, session_dir: Path, copy_source: Callable[[], str | None] | None = None
+) -> str | None:
     """Whether the rules the inspection was loaded with are the ones the log was decided under: for
     format 4, the session's own copy (``framework.toml``, or as ``copy_source`` says a version in
     git history has it), present and matching ``framework_sha256``."""
     from panel_tui.core.framework.session_copy import COPY_FILE, copy_sha256, keeps_copy
 
     copy = session_dir / COPY_FILE
-    restore = (f"Fix: restore {COPY_FILE} from the session's git history (`git checkout -- {COPY_FILE}` in "
-               f"{session_dir}) or a backup; nothing was changed.")
+    restore = (
+        f"Fix: restore {COPY_FILE} from the session's git history (`git checkout -- {COPY_FILE}` in "
+        f"{session_dir}) or a backup; nothing was changed."
+    )
     if keeps_copy(header["format"]):
         found = copy_source() if copy_source is not None else copy_sha256(session_dir)
         if found is None:
-            return (f"framework copy missing: {copy} holds the rules a {header['format']} log was decided under, "
-                    f"and it is not there. {restore}")
+            return (
+                f"framework copy missing: {copy} holds the rules a {header['format']} log was decided under, "
+                f"and it is not there. {restore}"
+            )
         if found == "not a file":
-            return (f"framework copy refused: {copy} is a symbolic link or not a readable file; a session's rules "
-                    f"are never read through a link. {restore}")
+            return (
+                f"framework copy refused: {copy} is a symbolic link or not a readable file; a session's rules "
+                f"are never read through a link. {restore}"
+            )
         if found != header["framework_sha256"]:
-            return (f"framework changed: the session's copy of its rules, {copy}, is not the file the log was decided "
-                    f"under (framework_sha256 {str(header['framework_sha256'])[:12]}…, the copy {found[:12]}…): it "
-                    f"was edited or replaced after the first entry, which is tampering with the record. {restore}")
+            return (
+                f"framework changed: the session's copy of its rules, {copy}, is not the file the log was decided "
+                f"under (framework_sha256 {str(header['framework_sha256'])[:12]}…, the copy {found[:12]}…): it "
+                f"was edited or replaced after the first entry, which is tampering with the record. {restore}"
+            )
     if header["framework_sha256"] == fw.sha256:
         return None
-    return (f"framework changed: {fw.id} ({fw.path}) no longer matches the rules the decisions were made under "
-            "(framework_sha256 differs, and no released version of it has that hash).")
+    return (
+        f"framework changed: {fw.id} ({fw.path}) no longer matches the rules the decisions were made under "
+        "(framework_sha256 differs, and no released version of it has that hash)."
+    )
 
 
 def format_1_too_late(header: dict[str, Any]) -> str | None:
@@ -315,12 +354,14 @@ def format_1_too_late(header: dict[str, Any]) -> str | None:
     except ValueError:
         return None  # the schema names a malformed time
     if created.tzinfo is None:
-        created = created.replace(tzinfo=dt.timezone.utc)
+        created = created.replace(tzinfo=dt.UTC)
     if created < FORMAT_2_SINCE:
         return None
-    return (f"a format-1 header ({LOG_FORMAT_V1}) created {header.get('created')}, after format 2 existed "
-            f"({FORMAT_2_SINCE:%Y-%m-%d %H:%M} UTC): no writer of panel-tui produces this, and its older rules "
-            "cannot be chosen for a new log. Fix: restore the log from a backup or its git history.")
+    return (
+        f"a format-1 header ({LOG_FORMAT_V1}) created {header.get('created')}, after format 2 existed "
+        f"({FORMAT_2_SINCE:%Y-%m-%d %H:%M} UTC): no writer of panel-tui produces this, and its older rules "
+        "cannot be chosen for a new log. Fix: restore the log from a backup or its git history."
+    )
 
 
 def verify_structure(path: Path, data: bytes) -> str | None:
@@ -373,9 +414,13 @@ def check_head(state: LogState, head: str) -> str | None:
     if later_entries is not None:
         later = len(later_entries)
         at = len(state.entries) - later
-        return (f"the recorded head is {'the [log] table' if at == 0 else f'entry {at}'}; {later} "
-                f"entr{'y' if later == 1 else 'ies'} {'was' if later == 1 else 'were'} added after it "
-                f"(up to entry {len(state.entries)}).")
-    return (f"the recorded head {head[:16]}… is not in this log, which ends at entry {len(state.entries)} "
-            f"(head {str(state.head)[:16]}…): entries after the recorded head are missing (the tail was cut off) "
-            "or the log was rewritten.")
+        return (
+            f"the recorded head is {'the [log] table' if at == 0 else f'entry {at}'}; {later} "
+            f"entr{'y' if later == 1 else 'ies'} {'was' if later == 1 else 'were'} added after it "
+            f"(up to entry {len(state.entries)})."
+        )
+    return (
+        f"the recorded head {head[:16]}… is not in this log, which ends at entry {len(state.entries)} "
+        f"(head {str(state.head)[:16]}…): entries after the recorded head are missing (the tail was cut off) "
+        "or the log was rewritten."
+    )

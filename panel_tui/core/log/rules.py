@@ -41,8 +41,30 @@ from panel_tui.core.stats import two_dp
 MIN_RATIONALE = 20
 MIN_REASON = 10
 MAX_TEXT = 10_000  # a rationale is a paragraph or two, not a pasted document
-PLACEHOLDERS = {"n/a", "na", "tbc", "tbd", "todo", "none", "nil", "-", "--", "...", "x", "xx", "xxx", "test",
-                "as above", "see above", "see notes", "no comment", "ok", "agreed", "fine", "same"}
+PLACEHOLDERS = {
+    "n/a",
+    "na",
+    "tbc",
+    "tbd",
+    "todo",
+    "none",
+    "nil",
+    "-",
+    "--",
+    "...",
+    "x",
+    "xx",
+    "xxx",
+    "test",
+    "as above",
+    "see above",
+    "see notes",
+    "no comment",
+    "ok",
+    "agreed",
+    "fine",
+    "same",
+}
 
 
 def check_text(value: Any, name: str, minimum: int, field: str | None = None) -> str:
@@ -60,13 +82,19 @@ def check_text(value: Any, name: str, minimum: int, field: str | None = None) ->
     if stripped.lower().rstrip(".") in PLACEHOLDERS:
         raise RuleRefused("text-placeholder", f"{name} '{stripped}' is a placeholder; say why.", field)
     if len(stripped) < minimum:
-        raise RuleRefused("text-too-short", f"{name} must be at least {minimum} characters (has {len(stripped)}).", field)
+        raise RuleRefused(
+            "text-too-short", f"{name} must be at least {minimum} characters (has {len(stripped)}).", field
+        )
     return value
 
 
-NAME_LABELS = {"by": "the name of who makes this entry", "chair": "the chair's name", "member": "a member's name",
-               "entered_by": "the name of who enters this entry (--entered-by, PANEL_TUI_ENTERED_BY, git's "
-                             "user.name or the login name)"}
+NAME_LABELS = {
+    "by": "the name of who makes this entry",
+    "chair": "the chair's name",
+    "member": "a member's name",
+    "entered_by": "the name of who enters this entry (--entered-by, PANEL_TUI_ENTERED_BY, git's "
+    "user.name or the login name)",
+}
 
 
 def check_name(value: Any, name: str = "by", field: str | None = None) -> str:
@@ -74,20 +102,29 @@ def check_name(value: Any, name: str = "by", field: str | None = None) -> str:
     label = NAME_LABELS.get(name, name)
     field = field or ("members" if name == "member" else name)
     if not isinstance(value, str) or not value.strip() or not has_visible_text(value):
-        raise RuleRefused("by-required", f"{label[0].upper()}{label[1:]} is required: a name with visible "
-                                         "letters, not only spaces, zero-width or control characters.", field)
+        raise RuleRefused(
+            "by-required",
+            f"{label[0].upper()}{label[1:]} is required: a name with visible "
+            "letters, not only spaces, zero-width or control characters.",
+            field,
+        )
     if "\x00" in value or len(value) > 200:
-        raise RuleRefused("by-invalid", f"{label[0].upper()}{label[1:]} must be at most 200 characters, "
-                                        "without NUL.", field)
+        raise RuleRefused(
+            "by-invalid", f"{label[0].upper()}{label[1:]} must be at most 200 characters, without NUL.", field
+        )
     return value
 
 
 def _check_present(state: LogState, value: Any, role: str) -> None:
     present = state.present
     if not any(same_name(str(value), p) for p in present):
-        raise RuleRefused("not-present", f"{role} {value!r} is not recorded as present; the panel present is: "
-                                         f"{', '.join(present)}. Use one of these names, or record attendance again "
-                                         "if someone arrived.", role)
+        raise RuleRefused(
+            "not-present",
+            f"{role} {value!r} is not recorded as present; the panel present is: "
+            f"{', '.join(present)}. Use one of these names, or record attendance again "
+            "if someone arrived.",
+            role,
+        )
 
 
 def _check_attendance(rating: Rating, e: Entry, quorum: bool, inquorate_allowed: bool = False) -> None:
@@ -105,13 +142,18 @@ def _check_attendance(rating: Rating, e: Entry, quorum: bool, inquorate_allowed:
     names = [chair, *members]
     for i, a in enumerate(names):
         if any(same_name(a, b) for b in names[:i]):
-            raise RuleRefused("attendance-duplicate", f"{a!r} is named twice; name each person present once.",
-                              "members")
+            raise RuleRefused(
+                "attendance-duplicate", f"{a!r} is named twice; name each person present once.", "members"
+            )
     needed = rating.framework.panel.quorum_members
     if len(members) < needed and not inquorate_allowed:
-        raise RuleRefused("quorum", f"a panel needs a chair and at least {needed} members present (quorum, "
-                                    f"framework {rating.framework.id}); {len(members)} member"
-                                    f"{'' if len(members) == 1 else 's'} named.", "members")
+        raise RuleRefused(
+            "quorum",
+            f"a panel needs a chair and at least {needed} members present (quorum, "
+            f"framework {rating.framework.id}); {len(members)} member"
+            f"{'' if len(members) == 1 else 's'} named.",
+            "members",
+        )
 
 
 # Entries that decide something: in format 3 each needs the framework's quorum present.
@@ -135,11 +177,13 @@ def quorum_shortfall(state: LogState, rating: Rating) -> str | None:
                 if not any(same_name(name, p) for p in state.present + earlier):
                     earlier.append(name)
     missing = needed - len(members)
-    who = (f"; present earlier: {', '.join(earlier)}" if earlier else "")
-    return (f"the panel is inquorate: {len(members)} member{'' if len(members) == 1 else 's'} present besides the "
-            f"chair ({', '.join(members) or 'none'}), and the quorum of framework {rating.framework.id} is a chair "
-            f"and {needed}; {missing} more member{'' if missing == 1 else 's'} would complete it{who}. Record the "
-            "arrival (attendance) first.")
+    who = f"; present earlier: {', '.join(earlier)}" if earlier else ""
+    return (
+        f"the panel is inquorate: {len(members)} member{'' if len(members) == 1 else 's'} present besides the "
+        f"chair ({', '.join(members) or 'none'}), and the quorum of framework {rating.framework.id} is a chair "
+        f"and {needed}; {missing} more member{'' if missing == 1 else 's'} would complete it{who}. Record the "
+        "arrival (attendance) first."
+    )
 
 
 def _std(rating: Rating, sid: Any) -> StandardResult:
@@ -173,9 +217,12 @@ def _one_step(rating: Rating, s: StandardResult, to: int, base: str) -> str:
     if step == 0:
         raise RuleRefused("no-change", f"{s.id} is already {base}; to keep it, record 'declined' instead.")
     if abs(step) > fw.discretion.steps:
-        raise RuleRefused("one-step", f"discretion moves {s.id} at most {fw.discretion.steps} band step from {base} "
-                                      f"(to {fw.bands[frm + 1].name if frm + 1 < len(fw.bands) else '-'} or "
-                                      f"{fw.bands[frm - 1].name if frm > 0 else '-'}).")
+        raise RuleRefused(
+            "one-step",
+            f"discretion moves {s.id} at most {fw.discretion.steps} band step from {base} "
+            f"(to {fw.bands[frm + 1].name if frm + 1 < len(fw.bands) else '-'} or "
+            f"{fw.bands[frm - 1].name if frm > 0 else '-'}).",
+        )
     return direction(fw, base, fw.bands[to].name)
 
 
@@ -221,8 +268,13 @@ def evidence_of(s: StandardResult, log_format: str) -> dict[str, Any]:
 def sign_off_record(state: LogState, rating: Rating) -> dict[str, Any]:
     """What a sign-off seals: final ratings, score, overall and the entries before it."""
     final = with_finals(rating, state.finals)  # the replay's own rating (light in the audit)
-    return {"ratings": {s.id: s.final for s in final.standards}, "score": final.score,
-            "max_score": final.max_score, "overall": final.overall, "entry_count": len(state.entries)}
+    return {
+        "ratings": {s.id: s.final for s in final.standards},
+        "score": final.score,
+        "max_score": final.max_score,
+        "overall": final.overall,
+        "entry_count": len(state.entries),
+    }
 
 
 def _seq_of(e: Entry | None) -> int | None:
@@ -233,8 +285,9 @@ def _check_supersedes(state: LogState, e: Entry, s: StandardResult, what: str) -
     standing = _seq_of(state.standing(e["kind"], s.id))
     if e.get("supersedes") != standing:
         named = f"entry {standing}" if standing is not None else "nothing (there is none; leave it out)"
-        raise RuleRefused("supersedes", f"'supersedes' must name the standing {what} on {s.id}: {named}, "
-                                        f"not {e.get('supersedes')!r}.")
+        raise RuleRefused(
+            "supersedes", f"'supersedes' must name the standing {what} on {s.id}: {named}, not {e.get('supersedes')!r}."
+        )
 
 
 def _check_answers(state: LogState, e: Entry, s: StandardResult) -> None:
@@ -243,8 +296,9 @@ def _check_answers(state: LogState, e: Entry, s: StandardResult) -> None:
     expected = _seq_of(proposal) if not _is_v1(state) else e.get("answers")
     if e.get("answers") != expected:
         named = f"entry {expected}" if expected is not None else "nothing (no proposal stands; leave it out)"
-        raise RuleRefused("answers", f"'answers' must name the standing proposal on {s.id}: {named}, "
-                                     f"not {e.get('answers')!r}.")
+        raise RuleRefused(
+            "answers", f"'answers' must name the standing proposal on {s.id}: {named}, not {e.get('answers')!r}."
+        )
 
 
 def _is_v1(state: LogState) -> bool:
@@ -262,8 +316,11 @@ def _check_evidence(state: LogState, e: Entry, s: StandardResult) -> None:
         raise RuleRefused("evidence", f"'evidence' must be the figures of {s.id} as the inspection gives them.")
     for key in sorted(set(expected) | set(found)):
         if expected.get(key) != found.get(key):
-            raise RuleRefused("evidence", f"evidence.{key} of {s.id} is {found.get(key)!r}, but the inspection gives "
-                                          f"{expected.get(key)!r}: the figures were not the ones decided on.")
+            raise RuleRefused(
+                "evidence",
+                f"evidence.{key} of {s.id} is {found.get(key)!r}, but the inspection gives "
+                f"{expected.get(key)!r}: the figures were not the ones decided on.",
+            )
 
 
 def _check_dismissal(state: LogState, e: Entry) -> None:
@@ -273,14 +330,22 @@ def _check_dismissal(state: LogState, e: Entry) -> None:
     target = e.get("kept_aside")
     if not isinstance(target, str) or target not in state.kept_aside():
         problem = f" ({state.kept_aside_problem})" if state.kept_aside_problem else ""
-        raise RuleRefused("kept-aside", f"there is no entry kept aside in {KEPT_ASIDE_FILE} whose hash is "
-                                        f"{str(target)[:64]!r}{problem}: a dismissal names an entry kept aside "
-                                        "beside this log, by its own hash, and no writer of panel-tui records one "
-                                        "for any other.", "kept_aside")
+        raise RuleRefused(
+            "kept-aside",
+            f"there is no entry kept aside in {KEPT_ASIDE_FILE} whose hash is "
+            f"{str(target)[:64]!r}{problem}: a dismissal names an entry kept aside "
+            "beside this log, by its own hash, and no writer of panel-tui records one "
+            "for any other.",
+            "kept_aside",
+        )
     if target in state.dismissed:
-        raise RuleRefused("dismissed", f"the kept-aside entry {target[:12]}… was already dismissed by entry "
-                                       f"{state.dismissed[target]}; an entry is dismissed once (retract that "
-                                       "dismissal first to dismiss it again).", "kept_aside")
+        raise RuleRefused(
+            "dismissed",
+            f"the kept-aside entry {target[:12]}… was already dismissed by entry "
+            f"{state.dismissed[target]}; an entry is dismissed once (retract that "
+            "dismissal first to dismiss it again).",
+            "kept_aside",
+        )
     check_text(e.get("reason"), "reason", MIN_REASON)
 
 
@@ -291,26 +356,38 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
         raise RuleRefused("unknown-kind", f"unknown entry kind {kind!r}; use one of: {', '.join(ALL_KINDS)}.")
     log_format = state.header.get("format") if state.header is not None else None
     if kind in FORMAT_3_KINDS and log_format not in ENTERED_BY_FORMATS:
-        raise RuleRefused("format", f"a {kind} is an entry of decision-log format 3 ({LOG_FORMAT_V3}); this log is "
-                                    f"{log_format} and keeps its own format's entries. Settle the kept-aside entry by "
-                                    "recording the decision knowingly instead.")
+        raise RuleRefused(
+            "format",
+            f"a {kind} is an entry of decision-log format 3 ({LOG_FORMAT_V3}); this log is "
+            f"{log_format} and keeps its own format's entries. Settle the kept-aside entry by "
+            "recording the decision knowingly instead.",
+        )
     check_name(e.get("by"))
     if log_format in ENTERED_BY_FORMATS:
         check_name(e.get("entered_by"), "entered_by")  # format 3: who typed it in, on every entry
     missing = rating.inspection.missing()
     if missing and not _is_v1(state):
-        raise RuleRefused("inspection-incomplete", "the inspection is not complete ("
-                          + "; ".join(missing[:3]) + ("; …" if len(missing) > 3 else "")
-                          + "), and a decision log freezes the inspection it is made on. Complete inspection.toml "
-                            "first (panel-tui check lists what is missing), then record.")
+        raise RuleRefused(
+            "inspection-incomplete",
+            "the inspection is not complete ("
+            + "; ".join(missing[:3])
+            + ("; …" if len(missing) > 3 else "")
+            + "), and a decision log freezes the inspection it is made on. Complete inspection.toml "
+            "first (panel-tui check lists what is missing), then record.",
+        )
     if state.signed_off and kind != REOPEN:
-        raise RuleRefused("signed-off", f"the session was signed off at entry {state.sign_off_seq}; "
-                                        "only 'reopen' (with a reason) is accepted.")
+        raise RuleRefused(
+            "signed-off",
+            f"the session was signed off at entry {state.sign_off_seq}; only 'reopen' (with a reason) is accepted.",
+        )
     v2 = not _is_v1(state)
     if v2 and kind in BY_PRESENT and not (kind == SIGN_OFF and state.attendance is None):
         if state.attendance is None:  # (a sign-off lists attendance among what is missing instead)
-            raise RuleRefused("no-attendance", "record who is present first (attendance: a chair and members); "
-                                               "before the meeting only the lead inspector's proposals are recorded.")
+            raise RuleRefused(
+                "no-attendance",
+                "record who is present first (attendance: a chair and members); "
+                "before the meeting only the lead inspector's proposals are recorded.",
+            )
         _check_present(state, e.get("by"), "by")
         if kind == DISSENT:
             _check_present(state, e.get("member"), "member")
@@ -324,26 +401,38 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
         s = _std(rating, e.get("standard"))
         base = s.computed
         if s.kind != "cases":
-            raise RuleRefused("judgement-standard", f"{s.id} is a judgement standard: use ratification to confirm "
-                                                    "or change the proposed band.")
+            raise RuleRefused(
+                "judgement-standard",
+                f"{s.id} is a judgement standard: use ratification to confirm or change the proposed band.",
+            )
         if e.get("from") != base:
             raise RuleRefused("from", f"'from' must be {s.id}'s computed band {base!r}, not {e.get('from')!r}.")
         way = _one_step(rating, s, _band(rating, e.get("to")), base)
         check_text(e.get("rationale"), "rationale", MIN_RATIONALE)
         if kind == DISCRETION:
             if "small-sample" in s.flag_names:
-                check_text(e.get("other_evidence"), "other compelling evidence (small sample)", MIN_REASON,
-                           "other_evidence")
+                check_text(
+                    e.get("other_evidence"), "other compelling evidence (small sample)", MIN_REASON, "other_evidence"
+                )
             if way in s.directions:
                 if not _is_v1(state) and ("outside_criteria" in e or "outside_reason" in e):
-                    raise RuleRefused("outside-criteria", f"{s.id}'s flags support {_a(way)}: it is within the "
-                                                          "criteria, so no outside-criteria reason is recorded.")
+                    raise RuleRefused(
+                        "outside-criteria",
+                        f"{s.id}'s flags support {_a(way)}: it is within the "
+                        "criteria, so no outside-criteria reason is recorded.",
+                    )
             else:
                 if e.get("outside_criteria") is not True:
-                    why = ("has no discretion flag" if not s.flags else
-                           f"has no flag supporting {_a(way)} (flags: {', '.join(s.flag_names)})")
-                    raise RuleRefused("outside-criteria", f"{s.id} {why}; record an outside-criteria reason "
-                                                          "to go ahead.", "outside_reason")
+                    why = (
+                        "has no discretion flag"
+                        if not s.flags
+                        else f"has no flag supporting {_a(way)} (flags: {', '.join(s.flag_names)})"
+                    )
+                    raise RuleRefused(
+                        "outside-criteria",
+                        f"{s.id} {why}; record an outside-criteria reason to go ahead.",
+                        "outside_reason",
+                    )
                 check_text(e.get("outside_reason"), "outside-criteria reason", MIN_REASON, "outside_reason")
             _check_supersedes(state, e, s, "decision")
             _check_answers(state, e, s)
@@ -361,8 +450,10 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
     elif kind == RATIFICATION:
         s = _std(rating, e.get("standard"))
         if s.kind != "judgement":
-            raise RuleRefused("case-standard", f"{s.id} is case-based: its band comes from the key questions; "
-                                               "use discretion or declined.")
+            raise RuleRefused(
+                "case-standard",
+                f"{s.id} is case-based: its band comes from the key questions; use discretion or declined.",
+            )
         if e.get("from") != s.proposed:
             raise RuleRefused("from", f"'from' must be the proposed band {s.proposed!r}.")
         to = _band(rating, e.get("to"))

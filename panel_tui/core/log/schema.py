@@ -11,7 +11,8 @@ import datetime as dt
 import functools
 import re
 import typing
-from typing import Any, Callable, NotRequired, get_args, get_origin
+from collections.abc import Callable
+from typing import Any, NotRequired, get_args, get_origin
 
 from panel_tui.core.log.entries import (
     ALL_KINDS,
@@ -19,10 +20,10 @@ from panel_tui.core.log.entries import (
     FIELDS,
     FORMAT_3_KEYS,
     FORMAT_3_KINDS,
-    LOG_FORMATS,
     LOG_FORMAT_V1,
     LOG_FORMAT_V2,
     LOG_FORMAT_V3,
+    LOG_FORMATS,
     EntryHead,
     EntryTail,
     Evidence,
@@ -75,20 +76,24 @@ def _checker(tp: Any) -> Checker:
         raise ShapeError(f"{where}: '{key}' must be {name}, not {type(value).__name__} {value!r:.40}.")
 
     if tp is bool:
+
         def check(value: Any, where: str, key: str) -> None:
             if type(value) is not bool:
                 wrong(value, where, key)
     elif tp is int:
+
         def check(value: Any, where: str, key: str) -> None:
             if type(value) is not int:
                 wrong(value, where, key)
             if not 0 <= value <= MAX_INT:
                 raise ShapeError(f"{where}: '{key}' = {value} is out of range (0 to {MAX_INT}).")
     elif tp is float:
+
         def check(value: Any, where: str, key: str) -> None:
             if type(value) not in (int, float):
                 wrong(value, where, key)
     elif tp is str:
+
         def check(value: Any, where: str, key: str) -> None:
             if type(value) is not str:
                 wrong(value, where, key)
@@ -113,6 +118,7 @@ def _checker(tp: Any) -> Checker:
             for k, v in value.items():
                 val(v, f"{where}: '{key}'", str(k))
     elif typing.is_typeddict(tp):
+
         def check(value: Any, where: str, key: str) -> None:
             if type(value) is not dict:
                 wrong(value, where, key)
@@ -124,22 +130,23 @@ def _checker(tp: Any) -> Checker:
 
 def _check_time(value: str, where: str, key: str) -> None:
     if not RFC3339_UTC.match(value):
-        raise ShapeError(f"{where}: '{key}' must be an RFC 3339 UTC time like 2026-11-23T14:05:00Z, "
-                         f"not {value!r:.40}.")
+        raise ShapeError(f"{where}: '{key}' must be an RFC 3339 UTC time like 2026-11-23T14:05:00Z, not {value!r:.40}.")
     try:
         dt.datetime.fromisoformat(value[:-1])
     except ValueError:
         raise ShapeError(f"{where}: '{key}' {value!r} is not a real date and time.") from None
 
 
-def _check_fields(table: dict[str, Any], checks: dict[str, Checker], required: frozenset[str],
-                  where: str, what: str) -> None:
+def _check_fields(
+    table: dict[str, Any], checks: dict[str, Checker], required: frozenset[str], where: str, what: str
+) -> None:
     for k, v in table.items():
         check = checks.get(k)
         if check is None:
             unknown = [k for k in table if k not in checks]
-            raise ShapeError(f"{where}: unknown key(s) {', '.join(repr(k) for k in unknown)}; "
-                             f"{what}: {', '.join(checks)}.")
+            raise ShapeError(
+                f"{where}: unknown key(s) {', '.join(repr(k) for k in unknown)}; {what}: {', '.join(checks)}."
+            )
         check(v, where, k)
     if not required <= table.keys():
         missing = [k for k in checks if k in required and k not in table]
@@ -185,18 +192,21 @@ def check_entry(e: dict[str, Any], n: int, log_format: str) -> None:
     log_format = log_format if log_format in LOG_FORMATS else LOG_FORMAT_V2
     kinds = kinds_of(log_format)
     if kind in FORMAT_3_KINDS and kind not in kinds:
-        raise ShapeError(f"entry {n}: a {kind!r} entry is a kind of format 3 ({LOG_FORMAT_V3}) only; a {log_format} "
-                         f"log holds: {', '.join(kinds)}.")
+        raise ShapeError(
+            f"entry {n}: a {kind!r} entry is a kind of format 3 ({LOG_FORMAT_V3}) only; a {log_format} "
+            f"log holds: {', '.join(kinds)}."
+        )
     if kind not in kinds:
         raise ShapeError(f"entry {n}: unknown kind {kind!r}; the kinds are: {', '.join(kinds)}.")
     checks, required = _SCHEMAS[(kind, log_format)]
     where = f"entry {n} ({kind})"
     _check_fields(e, checks, required, where, f"a {kind} entry holds")
     if "decided_at" in e and "replayed_from" not in e:
-        raise ShapeError(f"{where}: 'decided_at' is only for a replayed entry (with 'replayed_from'): the time "
-                         "the original entry was decided.")
+        raise ShapeError(
+            f"{where}: 'decided_at' is only for a replayed entry (with 'replayed_from'): the time "
+            "the original entry was decided."
+        )
 
 
 def check_header(header: dict[str, Any]) -> None:
     check_table(header, Header, "[log]")
-

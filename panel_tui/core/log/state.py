@@ -7,9 +7,10 @@ it without rescanning the log: verify stays linear however long the keep/retract
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from panel_tui.core.log.chain import canonical_hash
 from panel_tui.core.log.entries import (
@@ -33,8 +34,13 @@ if TYPE_CHECKING:
 KeptAsideSource = Callable[[], tuple[frozenset[str], str | None]]
 
 # kind -> the group whose latest unretracted entry stands
-GROUP_OF = {DISCRETION: "panel", DECLINED: "panel", RATIFICATION: "ratified", PROPOSAL: "proposals",
-            ATTENDANCE: "attendance"}
+GROUP_OF = {
+    DISCRETION: "panel",
+    DECLINED: "panel",
+    RATIFICATION: "ratified",
+    PROPOSAL: "proposals",
+    ATTENDANCE: "attendance",
+}
 
 
 @dataclass
@@ -78,8 +84,9 @@ class LogState:
         1,000 sessions). Read only: every caller shares it."""
         found = self.standing_memo.get(group)
         if found is None:
-            found = self.standing_memo[group] = {sid: self.entries[stack[-1] - 1]
-                                                 for (g, sid), stack in self.stacks.items() if g == group and stack}
+            found = self.standing_memo[group] = {
+                sid: self.entries[stack[-1] - 1] for (g, sid), stack in self.stacks.items() if g == group and stack
+            }
         return found
 
     @property
@@ -153,7 +160,8 @@ class LogState:
                 about.add(int(e["seq"]))
                 out.append(e)
             elif (e["kind"] == DISSENT and e.get("about") in about) or (
-                    e["kind"] == RETRACTION and e.get("retracts") in about):
+                e["kind"] == RETRACTION and e.get("retracts") in about
+            ):
                 out.append(e)
         return out
 
@@ -185,7 +193,7 @@ class LogState:
             return list(self.entries)
         for e in self.entries:
             if e["hash"] == head:
-                return self.entries[e["seq"]:]
+                return self.entries[e["seq"] :]
         return None
 
     def is_effective(self, e: Entry) -> bool:
@@ -245,8 +253,9 @@ class LogState:
                 missing.append(f"{s.id} is not ratified")
             elif status in (agenda.NEEDS_PANEL, agenda.PROPOSED):
                 pending = "; a proposal awaits the panel's answer" if status == agenda.PROPOSED else ""
-                missing.append(f"{s.id} is flagged ({', '.join(s.flag_names)}) with no discretion or declined "
-                               f"entry{pending}")
+                missing.append(
+                    f"{s.id} is flagged ({', '.join(s.flag_names)}) with no discretion or declined entry{pending}"
+                )
             elif status in (agenda.AWAITING_FIGURES, agenda.AWAITING_PROPOSAL):
                 missing.append(f"{s.id} is {status}")
         return missing

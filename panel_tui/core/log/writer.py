@@ -44,25 +44,29 @@ if TYPE_CHECKING:
     from panel_tui.core.inspection import Inspection
 
 
-
 class StaleView(RuleRefused):
     """The log moved on since the view a write was prepared on; nothing was written."""
 
     def __init__(self, expected: str, state: LogState, exists: bool) -> None:
         self.expected = expected
         self.current = state.head if exists and state.head else NO_LOG
-        self.new_entries: list[Entry] | None = (state.since(expected) if expected != NO_LOG else list(state.entries))
+        self.new_entries: list[Entry] | None = state.since(expected) if expected != NO_LOG else list(state.entries)
         if not exists:
             self.new_entries = []
             what = "the log it was prepared on is no longer on disk"
         elif self.new_entries is None:
-            what = (f"the head it was prepared on ({expected[:16]}…) is not in this log at all "
-                    "(a different or rewritten log)")
+            what = (
+                f"the head it was prepared on ({expected[:16]}…) is not in this log at all "
+                "(a different or rewritten log)"
+            )
         else:
             what = "since then: " + "; ".join(describe(e) for e in self.new_entries)
-        super().__init__("stale-view", f"the log changed after this was prepared: {what}. Nothing was written. "
-                                       f"Check the new entries, then submit again on the current head "
-                                       f"({self.current}).")
+        super().__init__(
+            "stale-view",
+            f"the log changed after this was prepared: {what}. Nothing was written. "
+            f"Check the new entries, then submit again on the current head "
+            f"({self.current}).",
+        )
 
 
 def describe(e: Entry) -> str:
@@ -123,8 +127,14 @@ def _git_identity(session_dir: Path) -> str | None:
 
 
 def new_header(insp: Inspection) -> dict[str, Any]:
-    return {"format": LOG_FORMAT, "service": insp.service, "inspection_sha256": insp.sha256,
-            "framework": insp.framework.id, "framework_sha256": insp.framework.sha256, "created": now_rfc3339()}
+    return {
+        "format": LOG_FORMAT,
+        "service": insp.service,
+        "inspection_sha256": insp.sha256,
+        "framework": insp.framework.id,
+        "framework_sha256": insp.framework.sha256,
+        "created": now_rfc3339(),
+    }
 
 
 def build_entry(state: LogState, rating: Rating, kind: str, fields: dict[str, Any]) -> Entry:
@@ -193,8 +203,9 @@ def _state_for_writing(path: Path, insp: Inspection, rating: Rating) -> LogState
     return LogState(path, header=header, raw=render_header(header))
 
 
-def append(session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any],
-           expect_head: str | None = None) -> Appended:
+def append(
+    session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any], expect_head: str | None = None
+) -> Appended:
     """Validate and append one entry, on disk (fsynced) before returning it.
 
     Under the lock the log is read and verified again; ``expect_head`` (the head the caller's view
@@ -211,8 +222,9 @@ class AppendedAll:
     state: LogState
 
 
-def append_all(session_dir: Path, insp: Inspection, items: list[tuple[str, dict[str, Any]]],
-               expect_head: str | None = None) -> AppendedAll:
+def append_all(
+    session_dir: Path, insp: Inspection, items: list[tuple[str, dict[str, Any]]], expect_head: str | None = None
+) -> AppendedAll:
     """Append several entries in one write: all of them are recorded, or none (each validated on the
     state the ones before it leave, e.g. ratifying every judgement standard as proposed)."""
     from panel_tui.core.engine import rate
@@ -243,7 +255,9 @@ def append_all(session_dir: Path, insp: Inspection, items: list[tuple[str, dict[
                 state.apply(entry)
         except RuleRefused as exc:
             if len(items) > 1:
-                exc.message = f"entry {len(state.entries) - before + 1} of {len(items)}: {exc.message} Nothing was written."
+                exc.message = (
+                    f"entry {len(state.entries) - before + 1} of {len(items)}: {exc.message} Nothing was written."
+                )
             raise
         added = state.entries[before:]
         _check_written(new, state)
@@ -268,7 +282,8 @@ def _check_written(new: bytes, state: LogState) -> None:
         raise RuleRefused("write-check", "the new log would not read back as written; nothing was written.")
 
 
-def append_entry(session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any],
-                 expect_head: str | None = None) -> Entry:
+def append_entry(
+    session_dir: Path, insp: Inspection, kind: str, fields: dict[str, Any], expect_head: str | None = None
+) -> Entry:
     """:func:`append`, returning only the entry."""
     return append(session_dir, insp, kind, fields, expect_head).entry
