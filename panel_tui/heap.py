@@ -12,7 +12,9 @@ middle of a later key (75-120 ms every two or three forms). The policy:
   collector's sight and the collector is turned back on;
 - ``opening_screen``: off while a screen is being built, until it is painted (a timer is the
   backstop should the screen never get that far);
-- ``screen_closed``: a collection a moment after a form or screen closes, while the chair reads.
+- ``screen_closed``: a collection a moment after a form or screen closes, while the chair reads;
+  should another screen be opening by then (a chair closing a form and pressing ``l`` at once), it
+  waits until that screen is painted and comes a moment after.
 
 ``PANEL_TUI_GC=default`` (or ``off``, ``0``) leaves the collector as Python runs it: none of the
 above happens (``HeapPolicy.from_environment``). Tests and other embedders get an inactive policy
@@ -43,6 +45,8 @@ class HeapPolicy:
         self._paused = False  # by opening_screen, until the new screen is painted
         self._backstop: Any = None  # the Timer that resumes the collector should no paint come
         self._idle_collect: Any = None  # the Timer of the collection after a close
+        self._app: Any = None  # the app whose timers the policy sets
+        self._collect_after_paint = False  # a collection that came due while a screen was opening
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> HeapPolicy:
@@ -89,6 +93,7 @@ class HeapPolicy:
         collector waits until the chair can read it. Nothing is paused when the collector is off
         already (the start-up, or a screen opened while another opens)."""
         pause = self.active and gc.isenabled()
+        self._app = app
         if pause:
             gc.disable()
             self._paused = True
@@ -112,6 +117,9 @@ class HeapPolicy:
         if self._backstop is not None:
             self._backstop.stop()
             self._backstop = None
+        if self._collect_after_paint and self._app is not None:
+            self._collect_after_paint = False
+            self._idle_collect = self._app.set_timer(IDLE_COLLECT_AFTER, self.collect)
 
     def screen_closed(self, app: Any) -> None:
         """A closed form or screen leaves its widgets for the collector: collect them a moment later,
@@ -119,10 +127,16 @@ class HeapPolicy:
         in the middle of a later key (75-120 ms, every two or three forms, measured)."""
         if not self.active:
             return
+        self._app = app
         if self._idle_collect is not None:
             self._idle_collect.stop()
         self._idle_collect = app.set_timer(IDLE_COLLECT_AFTER, self.collect)
 
     def collect(self) -> None:
+        """The collection after a close; while a screen is opening it waits for that screen's paint
+        (a full collection then cost the log view ~80 ms of its opening, bench_app.py)."""
         self._idle_collect = None
+        if self._paused:
+            self._collect_after_paint = True
+            return
         gc.collect()
