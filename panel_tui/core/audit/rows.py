@@ -89,7 +89,7 @@ class Row:
         return default if i is None else self.values[i]
 
     def json(self) -> dict[str, Any]:
-        return dict(zip(ROW_KEYS, self.values, strict=True))
+        return dict(zip(ROW_KEYS, self.values, strict=False))  # the context values after them are not columns
 
     @property
     def by_shown(self) -> str:
