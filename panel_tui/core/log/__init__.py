@@ -4,8 +4,10 @@ One job a module: ``entries`` (kinds and typed shapes), ``chain`` (hashing and t
 bytes), ``schema`` (strict shapes), ``rules`` (what an entry may say; its parts ``texts``, what a
 rationale, a reason or a name may be, ``attendance``, who is present and the quorum, and
 ``evidence``, the figures an entry carries), ``state`` (the log replayed), ``reader`` (verify in
-one pass) and ``writer`` (append under the lock, on the view it was prepared on). Nothing is ever
-edited or deleted: undo is a ``retraction`` entry. See docs/formats.md for a verifier's view.
+one pass; its parts ``as_written``, the quick parse of the writer's own layout, and
+``header_checks``, the framework in force and format 1's date) and ``writer`` (append under the
+lock, on the view it was prepared on). Nothing is ever edited or deleted: undo is a
+``retraction`` entry. See docs/formats.md for a verifier's view.
 
 The writer's names are imported on first use (``__getattr__`` below): reading a log (the meeting
 app's first screen, ``verify``, the audit) never needs the lock, the clock or who enters (issue 26).
