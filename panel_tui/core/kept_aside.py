@@ -166,7 +166,7 @@ def dismissed_on_disk(session_dir: Path) -> dict[str, int]:
     """Kept-aside hash -> seq of its standing dismissal, folded from the session's log as it is on disk
     without checking it (for a note beside a verdict already given; a log that does not read gives {})."""
     from panel_tui.core.inspection import LOG_FILE
-    from panel_tui.core.log.reader import parse_as_written
+    from panel_tui.core.log.as_written import parse_as_written
     from panel_tui.core.log.state import LogState
 
     path = session_dir / LOG_FILE

@@ -29,7 +29,7 @@ ROLES = ("chair", "member", "lead-inspector")
 TOP_KEYS = ("format", "person")
 PERSON_KEYS = ("name", "roles", "former")
 MAX_PEOPLE = 2000  # an inspectorate's panel members: far below this
-MAX_NAME = 200  # as the log's own names (rules.check_name)
+MAX_NAME = 200  # as the log's own names (log.texts.check_name)
 
 
 def name_key(name: str) -> str:

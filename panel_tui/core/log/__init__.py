@@ -1,10 +1,13 @@
 """The decision log (``decisions.toml``): hash-chained entries, replayed under the panel's rules.
 
-Four jobs, one module each: ``entries`` (kinds and typed shapes), ``chain`` (hashing and the
-canonical bytes), ``schema`` (strict shapes), ``rules`` (what an entry may say), ``state`` (the
-log replayed), ``reader`` (verify in one pass) and ``writer`` (append under the lock, on the
-view it was prepared on). Nothing is ever edited or deleted: undo is a ``retraction`` entry.
-See docs/formats.md for a verifier's view.
+One job a module: ``entries`` (kinds and typed shapes), ``chain`` (hashing and the canonical
+bytes), ``schema`` (strict shapes), ``rules`` (what an entry may say; its parts ``texts``, what a
+rationale, a reason or a name may be, ``attendance``, who is present and the quorum, and
+``evidence``, the figures an entry carries), ``state`` (the log replayed), ``reader`` (verify in
+one pass; its parts ``as_written``, the quick parse of the writer's own layout, and
+``header_checks``, the framework in force and format 1's date) and ``writer`` (append under the
+lock, on the view it was prepared on). Nothing is ever edited or deleted: undo is a
+``retraction`` entry. See docs/formats.md for a verifier's view.
 
 The writer's names are imported on first use (``__getattr__`` below): reading a log (the meeting
 app's first screen, ``verify``, the audit) never needs the lock, the clock or who enters (issue 26).
@@ -27,18 +30,11 @@ from panel_tui.core.log.entries import (
     Entry,
     entered_for,
 )
+from panel_tui.core.log.evidence import evidence_of, percent_value, sign_off_record
 from panel_tui.core.log.reader import MAX_LOG_BYTES, check_head, read_state, replay, verify_bytes
-from panel_tui.core.log.rules import (
-    MIN_RATIONALE,
-    MIN_REASON,
-    check_name,
-    check_text,
-    evidence_of,
-    percent_value,
-    sign_off_record,
-    validate,
-)
+from panel_tui.core.log.rules import validate
 from panel_tui.core.log.state import LogState
+from panel_tui.core.log.texts import MIN_RATIONALE, MIN_REASON, check_name, check_text
 
 if TYPE_CHECKING:
     from panel_tui.core.log.writer import (

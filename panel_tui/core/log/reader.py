@@ -3,22 +3,25 @@
 One pass, in order; the first problem found is the one reported, so a tampered entry is never
 hidden behind a torn tail after it, and a comment or re-layout (valid TOML, valid hashes) still
 fails as "not in canonical form".
+
+Its parts: ``as_written`` (the quick parse of the writer's own layout, replayed here before it is
+believed) and ``header_checks`` (the framework in force and format 1's date, asked of the [log]
+table); their names are still importable from here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from panel_tui.core.errors import InputError, RuleRefused
+from panel_tui.core.log.as_written import parse_as_written
 from panel_tui.core.log.chain import canonical_hash, first_difference, render_log
-from panel_tui.core.log.entries import FORMAT_2_SINCE, LOG_FORMAT_V1, LOG_FORMATS, QuestionEvidence
+from panel_tui.core.log.entries import LOG_FORMATS
+from panel_tui.core.log.header_checks import format_1_too_late, framework_problem
 from panel_tui.core.log.rules import validate
 from panel_tui.core.log.schema import ShapeError, check_entry, check_header
 from panel_tui.core.log.state import LogState
@@ -26,8 +29,20 @@ from panel_tui.core.tomlfile import decode_text, limit_problem, read_bytes
 
 if TYPE_CHECKING:
     from panel_tui.core.engine import Rating
-    from panel_tui.core.framework import Framework
     from panel_tui.core.inspection import Inspection
+
+__all__ = [  # parse_as_written, framework_problem and format_1_too_late moved out, still importable here
+    "ENTRY_HEADER",
+    "MAX_LOG_BYTES",
+    "check_head",
+    "format_1_too_late",
+    "framework_problem",
+    "parse_as_written",
+    "read_state",
+    "replay",
+    "verify_bytes",
+    "verify_structure",
+]
 
 MAX_LOG_BYTES = 64 * 1024 * 1024
 ENTRY_HEADER = re.compile(rb"^\[\[entry\]\][ \t]*\r?$", re.M)
@@ -77,67 +92,13 @@ def verify_bytes(state: LogState, data: bytes, insp: Inspection, rating: Rating 
     return state
 
 
-# --- the writer's own layout, read without tomllib ---------------------------------------------
-# tomllib reads a character at a time in Python: it was half the time of verifying a log (and of the
-# audit). A log that verifies is byte for byte what render_log writes, a small, rigid part of TOML
-# ([log], [[entry]], [entry.<name>], "key = value" lines, arrays one item a line, the key questions
-# as inline tables), which a few string replacements turn into JSON for the C JSON parser.
-#
-# What that gives is never trusted for what it is: it is replayed through every check (shape, seq,
-# chain, hash, rules) and the file's bytes must then equal the rendering of the tables read. Equal
-# bytes mean the file is the writer's rendering of those tables, which tomllib reads back as the
-# same tables, so the verdict is the one tomllib would have given. On anything else (a layout this
-# does not know, any problem found, any error) the log is read again from its bytes with tomllib,
-# so every message about a bad log is exactly what it was.
-
-_SUB_TABLE_NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
-_INLINE_KEYS = [(f'{sep}{k}": ', f'{sep}"{k}": ') for k in QuestionEvidence.__annotations__ for sep in ("{ ", ", ")]
-_JSON = json.JSONDecoder(strict=False)
-
-
-def _members(body: str) -> str:
-    """A table's ``key = value`` lines (arrays one item a line) as the members of a JSON object."""
-    body = body.strip("\n")
-    if not body:
-        return ""
-    s = '"' + body.replace(" = ", '": ').replace("\n", ',\n"')
-    s = s.replace('[,\n"    ', "[\n    ").replace(',,\n"    ', ",\n    ").replace(',,\n"]', "\n]")
-    s = s.replace('\n""', '\n"').replace('"": ', '": ')  # quoted keys ("1.1" in a sign-off's ratings)
-    if s.startswith('""'):
-        s = s[1:]
-    if "{ " in s:
-        for written, key in _INLINE_KEYS:
-            s = s.replace(written, key)
-    return s
-
-
-def parse_as_written(text: str) -> dict[str, Any] | None:
-    """The tables of a log laid out as the writer lays it out, or None (then tomllib reads it).
-
-    Only a first try: see :func:`_verified_as_written` for why what it returns can be relied on.
-    """
-    if not text.startswith("[log]\n") or not text.endswith("\n"):
-        return None
-    chunks = text[6:].split("\n[[entry]]\n")
-    parts = ['{"log": {', _members(chunks[0]), "}"]
-    if len(chunks) > 1:
-        parts.append(', "entry": [')
-        for i, chunk in enumerate(chunks[1:]):
-            tables = chunk.split("\n\n[entry.")
-            parts += ["{" if i == 0 else ", {", _members(tables[0])]
-            for sub in tables[1:]:
-                name, newline, body = sub.partition("]\n")
-                if not newline or _SUB_TABLE_NAME.match(name) is None:
-                    return None
-                parts += [f', "{name}": {{', _members(body), "}"]
-            parts.append("}")
-        parts.append("]")
-    parts.append("}")
-    try:
-        doc = _JSON.decode("".join(parts))
-    except (ValueError, RecursionError):  # not JSON once rewritten: not the writer's layout
-        return None
-    return doc if isinstance(doc, dict) else None
+# --- the writer's own layout, read without tomllib (as_written.py) -----------------------------
+# What parse_as_written gives is never trusted for what it is: it is replayed through every check
+# (shape, seq, chain, hash, rules) and the file's bytes must then equal the rendering of the tables
+# read. Equal bytes mean the file is the writer's rendering of those tables, which tomllib reads
+# back as the same tables, so the verdict is the one tomllib would have given. On anything else (a
+# layout this does not know, any problem found, any error) the log is read again from its bytes
+# with tomllib, so every message about a bad log is exactly what it was.
 
 
 def _verified_as_written(
@@ -303,65 +264,6 @@ def replay(state: LogState, doc: dict[str, Any], insp: Inspection, rating: Ratin
         state.apply(e)
         prev = e["hash"]
     return state
-
-
-def framework_problem(
-    header: dict[str, Any], fw: Framework, session_dir: Path, copy_source: Callable[[], str | None] | None = None
-) -> str | None:
-    """Whether the rules the inspection was loaded with are the ones the log was decided under: for
-    format 4, the session's own copy (``framework.toml``, or as ``copy_source`` says a version in
-    git history has it), present and matching ``framework_sha256``."""
-    from panel_tui.core.framework.session_copy import COPY_FILE, copy_sha256, keeps_copy
-
-    copy = session_dir / COPY_FILE
-    restore = (
-        f"Fix: restore {COPY_FILE} from the session's git history (`git checkout -- {COPY_FILE}` in "
-        f"{session_dir}) or a backup; nothing was changed."
-    )
-    if keeps_copy(header["format"]):
-        found = copy_source() if copy_source is not None else copy_sha256(session_dir)
-        if found is None:
-            return (
-                f"framework copy missing: {copy} holds the rules a {header['format']} log was decided under, "
-                f"and it is not there. {restore}"
-            )
-        if found == "not a file":
-            return (
-                f"framework copy refused: {copy} is a symbolic link or not a readable file; a session's rules "
-                f"are never read through a link. {restore}"
-            )
-        if found != header["framework_sha256"]:
-            return (
-                f"framework changed: the session's copy of its rules, {copy}, is not the file the log was decided "
-                f"under (framework_sha256 {str(header['framework_sha256'])[:12]}…, the copy {found[:12]}…): it "
-                f"was edited or replaced after the first entry, which is tampering with the record. {restore}"
-            )
-    if header["framework_sha256"] == fw.sha256:
-        return None
-    return (
-        f"framework changed: {fw.id} ({fw.path}) no longer matches the rules the decisions were made under "
-        "(framework_sha256 differs, and no released version of it has that hash)."
-    )
-
-
-def format_1_too_late(header: dict[str, Any]) -> str | None:
-    """A format-1 header dated after format 2 existed: no writer of panel-tui made it, and its older
-    rules (no attendance check on who decides) must not be chosen by editing one line."""
-    if header.get("format") != LOG_FORMAT_V1:
-        return None
-    try:
-        created = dt.datetime.fromisoformat(str(header.get("created")))
-    except ValueError:
-        return None  # the schema names a malformed time
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=dt.UTC)
-    if created < FORMAT_2_SINCE:
-        return None
-    return (
-        f"a format-1 header ({LOG_FORMAT_V1}) created {header.get('created')}, after format 2 existed "
-        f"({FORMAT_2_SINCE:%Y-%m-%d %H:%M} UTC): no writer of panel-tui produces this, and its older rules "
-        "cannot be chosen for a new log. Fix: restore the log from a backup or its git history."
-    )
 
 
 def verify_structure(path: Path, data: bytes) -> str | None:

@@ -4,16 +4,18 @@ One ``validate`` serves the writer (refusing before anything is written) and the
 (refusing a hand-made entry with a valid hash), so the command line, the app and an auditor see
 one set of rules. The figures an entry carries (``evidence``, the sign-off record) are recomputed
 from the inspection and must match, so forged figures never reach the audit.
+
+Its parts: ``texts`` (what a rationale, a reason or a name may be), ``attendance`` (who is present
+and the quorum) and ``evidence`` (the figures recomputed); their names are still importable from here.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
-from panel_tui.core.display import has_visible_text
-from panel_tui.core.engine import Rating, StandardResult, direction, with_finals
+from panel_tui.core.engine import Rating, StandardResult, direction
 from panel_tui.core.errors import RuleRefused
+from panel_tui.core.log.attendance import DECIDING, check_attendance, check_present, quorum_shortfall
 from panel_tui.core.log.entries import (
     ALL_KINDS,
     ATTENDANCE,
@@ -33,157 +35,25 @@ from panel_tui.core.log.entries import (
     SIGN_OFF,
     UNRETRACTABLE,
     Entry,
-    same_name,
 )
+from panel_tui.core.log.evidence import evidence_of, percent_text, percent_value, sign_off_record
 from panel_tui.core.log.state import LogState
-from panel_tui.core.stats import two_dp
+from panel_tui.core.log.texts import MAX_TEXT, MIN_RATIONALE, MIN_REASON, check_name, check_text
 
-MIN_RATIONALE = 20
-MIN_REASON = 10
-MAX_TEXT = 10_000  # a rationale is a paragraph or two, not a pasted document
-PLACEHOLDERS = {
-    "n/a",
-    "na",
-    "tbc",
-    "tbd",
-    "todo",
-    "none",
-    "nil",
-    "-",
-    "--",
-    "...",
-    "x",
-    "xx",
-    "xxx",
-    "test",
-    "as above",
-    "see above",
-    "see notes",
-    "no comment",
-    "ok",
-    "agreed",
-    "fine",
-    "same",
-}
-
-
-def check_text(value: Any, name: str, minimum: int, field: str | None = None) -> str:
-    """A rationale or reason: real words, not a placeholder, no NUL, not a pasted document."""
-    field = field or name
-    if not isinstance(value, str):
-        raise RuleRefused("text-required", f"{name} is required.", field)
-    if "\x00" in value:
-        raise RuleRefused("text-nul", f"{name} contains a NUL character; remove it.", field)
-    if len(value) > MAX_TEXT:
-        raise RuleRefused("text-too-long", f"{name} is {len(value):,} characters; the limit is {MAX_TEXT:,}.", field)
-    stripped = value.strip()
-    if not stripped or not has_visible_text(stripped):
-        raise RuleRefused("text-required", f"{name} is blank (only spaces, zero-width or control characters).", field)
-    if stripped.lower().rstrip(".") in PLACEHOLDERS:
-        raise RuleRefused("text-placeholder", f"{name} '{stripped}' is a placeholder; say why.", field)
-    if len(stripped) < minimum:
-        raise RuleRefused(
-            "text-too-short", f"{name} must be at least {minimum} characters (has {len(stripped)}).", field
-        )
-    return value
-
-
-NAME_LABELS = {
-    "by": "the name of who makes this entry",
-    "chair": "the chair's name",
-    "member": "a member's name",
-    "entered_by": "the name of who enters this entry (--entered-by, PANEL_TUI_ENTERED_BY, git's "
-    "user.name or the login name)",
-}
-
-
-def check_name(value: Any, name: str = "by", field: str | None = None) -> str:
-    """A person's name: visible letters, no NUL, not a paragraph."""
-    label = NAME_LABELS.get(name, name)
-    field = field or ("members" if name == "member" else name)
-    if not isinstance(value, str) or not value.strip() or not has_visible_text(value):
-        raise RuleRefused(
-            "by-required",
-            f"{label[0].upper()}{label[1:]} is required: a name with visible "
-            "letters, not only spaces, zero-width or control characters.",
-            field,
-        )
-    if "\x00" in value or len(value) > 200:
-        raise RuleRefused(
-            "by-invalid", f"{label[0].upper()}{label[1:]} must be at most 200 characters, without NUL.", field
-        )
-    return value
-
-
-def _check_present(state: LogState, value: Any, role: str) -> None:
-    present = state.present
-    if not any(same_name(str(value), p) for p in present):
-        raise RuleRefused(
-            "not-present",
-            f"{role} {value!r} is not recorded as present; the panel present is: "
-            f"{', '.join(present)}. Use one of these names, or record attendance again "
-            "if someone arrived.",
-            role,
-        )
-
-
-def _check_attendance(rating: Rating, e: Entry, quorum: bool, inquorate_allowed: bool = False) -> None:
-    """Names present once each; in format 2, a chair and the framework's quorum of members. From
-    format 3 attendance records who is present whatever their number (a late member's arrival is
-    an attendance entry too): the quorum is checked on each decision instead (:func:`_check_quorum`)."""
-    chair = check_name(e.get("chair"), "chair")
-    members = e.get("members", [])
-    if not isinstance(members, list):
-        raise RuleRefused("members", "members must be a list of names.")
-    for m in members:
-        check_name(m, "member")
-    if not quorum:
-        return
-    names = [chair, *members]
-    for i, a in enumerate(names):
-        if any(same_name(a, b) for b in names[:i]):
-            raise RuleRefused(
-                "attendance-duplicate", f"{a!r} is named twice; name each person present once.", "members"
-            )
-    needed = rating.framework.panel.quorum_members
-    if len(members) < needed and not inquorate_allowed:
-        raise RuleRefused(
-            "quorum",
-            f"a panel needs a chair and at least {needed} members present (quorum, "
-            f"framework {rating.framework.id}); {len(members)} member"
-            f"{'' if len(members) == 1 else 's'} named.",
-            "members",
-        )
-
-
-# Entries that decide something: in format 3 each needs the framework's quorum present.
-DECIDING = (DISCRETION, DECLINED, RATIFICATION, RETRACTION, SIGN_OFF, DISMISSAL)
-
-
-def quorum_shortfall(state: LogState, rating: Rating) -> str | None:
-    """Why the panel present cannot decide (too few members for the framework's quorum, and who was
-    present before and would complete it), or None when it is quorate."""
-    a = state.attendance
-    if a is None:
-        return None
-    members = [str(m) for m in a.get("members", [])]
-    needed = rating.framework.panel.quorum_members
-    if len(members) >= needed:
-        return None
-    earlier: list[str] = []
-    for e in state.entries:
-        if e.get("kind") == ATTENDANCE:
-            for name in [str(e.get("chair")), *map(str, e.get("members", []))]:
-                if not any(same_name(name, p) for p in state.present + earlier):
-                    earlier.append(name)
-    missing = needed - len(members)
-    who = f"; present earlier: {', '.join(earlier)}" if earlier else ""
-    return (
-        f"the panel is inquorate: {len(members)} member{'' if len(members) == 1 else 's'} present besides the "
-        f"chair ({', '.join(members) or 'none'}), and the quorum of framework {rating.framework.id} is a chair "
-        f"and {needed}; {missing} more member{'' if missing == 1 else 's'} would complete it{who}. Record the "
-        "arrival (attendance) first."
-    )
+__all__ = [  # the names moved out are still imported from here (tests and older callers)
+    "DECIDING",
+    "MAX_TEXT",
+    "MIN_RATIONALE",
+    "MIN_REASON",
+    "check_name",
+    "check_text",
+    "evidence_of",
+    "percent_text",
+    "percent_value",
+    "quorum_shortfall",
+    "sign_off_record",
+    "validate",
+]
 
 
 def _std(rating: Rating, sid: Any) -> StandardResult:
@@ -224,57 +94,6 @@ def _one_step(rating: Rating, s: StandardResult, to: int, base: str) -> str:
             f"{fw.bands[frm - 1].name if frm > 0 else '-'}).",
         )
     return direction(fw, base, fw.bands[to].name)
-
-
-def percent_text(value: Fraction) -> str:
-    """An exact percentage as a two-decimal string, rounded half up (2/3 of 100 -> "66.67")."""
-    # floor(value * 100 + 1/2) in integers (a Fraction here cost a tenth of reading a log)
-    hundredths = (200 * value.numerator + value.denominator) // (2 * value.denominator)
-    return f"{hundredths // 100}.{hundredths % 100:02d}"
-
-
-def percent_value(value: Any) -> float | None:
-    """A stored percentage as a number for figures and JSON: format 2 keeps "62.50", format 1 62.5."""
-    if isinstance(value, bool) or value is None:
-        return None
-    return float(value) if isinstance(value, (int, float, str)) else None
-
-
-def evidence_of(s: StandardResult, log_format: str) -> dict[str, Any]:
-    """The figures a decision was made on, stored with it: no floats in format 2."""
-    v1 = log_format == LOG_FORMAT_V1
-    ev: dict[str, Any] = {"computed": s.computed}
-    if s.lowest_percent is not None:
-        ev["lowest_percent"] = two_dp(s.lowest_percent) if v1 else percent_text(s.lowest_percent)
-        ev["lowest_questions"] = list(s.lowest_questions)
-    if s.cases is not None:
-        ev["cases"] = s.cases
-    ev["flags"] = s.flag_names
-    if s.flip_distance is not None:
-        ev["flip_distance"] = s.flip_distance
-    if not v1 and s.questions:
-        qs = []
-        for q in s.questions:
-            qe: dict[str, Any] = {"id": q.id, "percent": percent_text(q.percent)}
-            if q.yes is not None:
-                qe["yes"] = q.yes
-            if q.relevant is not None:
-                qe["relevant"] = q.relevant
-            qs.append(qe)
-        ev["questions"] = qs
-    return ev
-
-
-def sign_off_record(state: LogState, rating: Rating) -> dict[str, Any]:
-    """What a sign-off seals: final ratings, score, overall and the entries before it."""
-    final = with_finals(rating, state.finals)  # the replay's own rating (light in the audit)
-    return {
-        "ratings": {s.id: s.final for s in final.standards},
-        "score": final.score,
-        "max_score": final.max_score,
-        "overall": final.overall,
-        "entry_count": len(state.entries),
-    }
 
 
 def _seq_of(e: Entry | None) -> int | None:
@@ -388,15 +207,15 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
                 "record who is present first (attendance: a chair and members); "
                 "before the meeting only the lead inspector's proposals are recorded.",
             )
-        _check_present(state, e.get("by"), "by")
+        check_present(state, e.get("by"), "by")
         if kind == DISSENT:
-            _check_present(state, e.get("member"), "member")
+            check_present(state, e.get("member"), "member")
     if log_format in ENTERED_BY_FORMATS and kind in DECIDING and state.attendance is not None:
         short = quorum_shortfall(state, rating)
         if short:
             raise RuleRefused("inquorate", short)
     if kind == ATTENDANCE:
-        _check_attendance(rating, e, quorum=v2, inquorate_allowed=log_format in ENTERED_BY_FORMATS)
+        check_attendance(rating, e, quorum=v2, inquorate_allowed=log_format in ENTERED_BY_FORMATS)
     elif kind in (DISCRETION, PROPOSAL):
         s = _std(rating, e.get("standard"))
         base = s.computed

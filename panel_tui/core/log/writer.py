@@ -34,8 +34,9 @@ from panel_tui.core.log.entries import (
     Entry,
     entry_line,
 )
+from panel_tui.core.log.evidence import evidence_of, sign_off_record
 from panel_tui.core.log.reader import read_state
-from panel_tui.core.log.rules import evidence_of, sign_off_record, validate
+from panel_tui.core.log.rules import validate
 from panel_tui.core.log.schema import ShapeError, check_entry
 from panel_tui.core.log.state import LogState
 
