@@ -5,6 +5,7 @@ merged in the queue (``can_replace``), so the screen paints at once and a thousa
 the UI thread a handful of updates, not one call each. Sessions, rows (filterable) and figures come
 from ``panel_tui.core.audit``; a session opens read-only on the meeting screen (re-read from disk),
 and Esc comes back here. Help, the command palette and app.tcss are PanelApp's, as on every screen.
+Each tab's filling is its own module: screens/audit_sessions.py and screens/audit_decisions.py.
 """
 
 from __future__ import annotations
@@ -14,53 +15,25 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from panel_tui.core.audit import UNREADABLE, Audit, Row, filter_values, matches, run_audit
+from panel_tui.core.audit import UNREADABLE, Audit, Row, filter_values, run_audit
 from panel_tui.core.display import one_line
 from panel_tui.core.errors import InputError
-from panel_tui.core.people import EMPTY, PERSON_KEYS_IN_ROWS, Register, find_register, person_matches, person_values
+from panel_tui.core.people import EMPTY, PERSON_KEYS_IN_ROWS, Register, find_register, person_values
+from panel_tui.screens.audit_decisions import FILTERS, AuditDecisionsTab
 from panel_tui.screens.audit_figures import figures_text
 from panel_tui.screens.audit_help import AUDIT_HELP
-from panel_tui.screens.audit_tables import (
-    COLUMN_SORTS,
-    DECISION_COLUMNS,
-    SESSION_COLUMNS,
-    SESSION_SORTS,
-    SESSION_VIEWS,
-    decision_cells,
-    decision_detail,
-    session_cells,
-    session_detail,
-    session_shown,
-    sort_words,
-    sorted_sessions,
-)
+from panel_tui.screens.audit_sessions import AuditSessionsTab
+from panel_tui.screens.audit_tables import DECISION_COLUMNS, SESSION_COLUMNS, SESSION_VIEWS
 from panel_tui.widgets.safe import plain
 
-# The decisions' filters: who first (chair, by: a person under any spelling the register knows).
-# Meeting year: offered once the core's rows carry it (audit/4); empty before.
-FILTERS = [
-    ("chair", "Chair"),
-    ("by", "By"),
-    ("meeting_year", "Met in"),
-    ("kind", "Kind"),
-    ("status", "Status"),
-    ("standard", "Standard"),
-    ("direction", "Direction"),
-    ("flag", "Flag"),
-    ("framework", "Framework"),
-    ("lead_inspector", "Inspector"),
-    ("year", "Fieldwork"),
-]
 PROGRESS_EVERY = 0.1  # seconds between two progress messages from the scan
 
 
@@ -91,7 +64,7 @@ class _Cancelled(Exception):
     """The screen went away or a new scan started: stop reading."""
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
     HELP_TEXT = AUDIT_HELP
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="audit.quit", tooltip="Quit (the audit never writes anything)"),
@@ -275,123 +248,10 @@ class AuditScreen(Screen[None]):
         self.query_one(TabbedContent).active = tab
         self.query_one(self.TAB_FOCUS[tab]).focus()
 
-    def current_filters(self) -> dict[str, str | None]:
-        out: dict[str, str | None] = {}
-        for key, _ in FILTERS:
-            value = self.query_one(f"#filter-{key}", Select).value
-            out[key] = value if isinstance(value, str) else None  # Select.NULL: no choice
-        return out
-
-    def filtered(self) -> list[Row]:
-        if self.audit is None:
-            return []
-        filters = self.current_filters()
-        people = {k: v for k, v in filters.items() if k in PERSON_KEYS_IN_ROWS and v is not None}
-        rest = {k: v for k, v in filters.items() if k not in PERSON_KEYS_IN_ROWS}
-        return [
-            d
-            for d in self.audit.decisions
-            if matches(d, rest) and all(person_matches(d, k, v, self.register) for k, v in people.items())
-        ]
-
-    def fill_sessions(self, keep_cursor: bool = True) -> None:
-        """The Sessions table, as the "Show" filter chooses (every session, those not counted as
-        their log, history, tags or kept-aside entries fail, those with entries kept aside, those
-        with rewrites accepted on the record) and in the order ``s`` chose (a new order starts at its
-        first row: the ✗ sessions in one step). The log status is cut here; the pane gives it whole."""
-        if self.audit is None:
-            return
-        view = self.query_one("#session-filter", Select).value
-        table = self.query_one("#sessions", DataTable)
-        keep = self.selected_session_path() if keep_cursor else None
-        table.clear()
-        for s in sorted_sessions([s for s in self.audit.sessions if session_shown(s, view)], self.session_sort):
-            table.add_row(*session_cells(s, self.short_status(s)), key=s.path)
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
-        elif table.row_count:
-            table.move_cursor(row=0, animate=False)
-        self.show_session()
-
-    def short_status(self, s: Any) -> str:
-        """A log status as the table shows it: without the session's own folder (its row says which
-        session), so the problem itself shows first."""
-        folder = str((self.root / s.path).resolve())
-        return str(s.log_status.replace(folder + "/", "").replace(str(self.root / s.path) + "/", ""))
-
-    def selected_session_path(self) -> str | None:
-        table = self.query_one("#sessions", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-    def show_session(self) -> None:
-        body = self.query_one("#session-body", Static)
-        path = self.selected_session_path()
-        found = next((s for s in self.audit.sessions if s.path == path), None) if self.audit else None
-        body.update(session_detail(found) if found is not None else Text("No session is shown." if self.audit else ""))
-
-    def sort_label(self) -> Text:
-        return Text(f"Sort (s): {sort_words(self.session_sort)}")
-
     def action_filters(self) -> None:
         """The decisions' filters from anywhere on the screen: the Decisions tab, the Chair filter focused."""
         self.action_tab("tab-decisions")
         self.query_one(f"#filter-{FILTERS[0][0]}", Select).focus()
-
-    def action_sort_sessions(self, key: str | None = None) -> None:
-        """Step to the next order (``s``), or to ``key`` (a column header clicked)."""
-        keys = [k for k, _, _ in SESSION_SORTS]
-        self.session_sort = key or keys[(keys.index(self.session_sort) + 1) % len(keys)]
-        self.query_one("#session-sort", Static).update(self.sort_label())
-        self.fill_sessions(keep_cursor=False)
-
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        if event.data_table.id == "sessions" and event.column_key.value in COLUMN_SORTS:
-            self.action_sort_sessions(COLUMN_SORTS[event.column_key.value])
-
-    @on(Select.Changed, "#session-filter")
-    def session_filter_changed(self) -> None:
-        self.fill_sessions()
-
-    def fill_decisions(self) -> None:
-        table = self.query_one("#decisions", DataTable)
-        table.clear()
-        self.shown = {f"{d['session']}#{d['seq']}": d for d in self.filtered()}
-        for key, d in self.shown.items():
-            table.add_row(*decision_cells(d, self.register), key=key)
-        total = len(self.audit.decisions) if self.audit is not None else 0
-        self.query_one("#decision-count", Static).update(
-            Text(
-                f"{len(self.shown):,} of {total:,} decisions"
-                + (" (filtered: c clears)" if len(self.shown) != total else "")
-            )
-        )
-        self.show_decision()
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id != "session-filter":
-            self.fill_decisions()
-
-    def action_clear_filters(self) -> None:
-        for key, _ in FILTERS:
-            self.query_one(f"#filter-{key}", Select).clear()
-        self.fill_decisions()
-
-    def selected_decision(self) -> Row | None:
-        table = self.query_one("#decisions", DataTable)
-        if not table.row_count or self.audit is None:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.shown.get(key or "")
-
-    def show_decision(self) -> None:
-        d = self.selected_decision()
-        body = self.query_one("#decision-body", Static)
-        if d is None:
-            body.update(Text("No decision matches the filters." if self.audit else ""))
-            return
-        body.update(decision_detail(d, self.register))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "decisions":
