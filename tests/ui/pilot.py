@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -40,6 +41,18 @@ def run_app(
 
     asyncio.run(go())
     return app
+
+
+async def until(pilot, condition: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
+    """Wait until ``condition()`` holds, letting the app handle its messages between checks (as
+    ``pilot.pause()`` does). The deadline only bounds a failure: a condition that never holds fails
+    the test after ``timeout`` seconds; one that holds returns as soon as it is seen."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {timeout} s for {what or condition}")
+        await pilot.pause()
+    await pilot.pause()  # and whatever the event itself queued (a refresh, a callback)
 
 
 async def paste(pilot, text: str) -> None:
