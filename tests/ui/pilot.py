@@ -107,14 +107,27 @@ async def select_standard(pilot, sid: str) -> None:
     await pilot.pause()
 
 
-async def open_form(pilot, sid: str, key: str, wait: float | None = None) -> EntryForm:
-    """Select standard ``sid`` and press the key that opens a form on it; the form, once shown."""
+async def open_form(pilot, sid: str, key: str) -> EntryForm:
+    """Select standard ``sid`` and press the key that opens a form on it; the form, once shown and
+    settled (its follow-up worker done, its first fitting and scrolling handled)."""
     await select_standard(pilot, sid)
     await pilot.press(key)
-    await pilot.pause(wait)
+    await form_shown(pilot, f"a form from {key!r} on {sid}")
     form = pilot.app.screen
     assert isinstance(form, EntryForm), f"{key!r} on {sid} opened {type(form).__name__}, not a form"
     return form
+
+
+async def form_shown(pilot, what: str = "a form") -> None:
+    """Wait until a form is the screen, its workers done and its messages handled."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, EntryForm) and pilot.app.screen.is_mounted, what=what)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.wait_for_scheduled_animations()
+
+
+async def form_closed(pilot) -> None:
+    """Wait until the form on screen has gone (cancelled or recorded)."""
+    await until(pilot, lambda: not isinstance(pilot.app.screen, EntryForm), what="the form to close")
 
 
 def form_error(app) -> str:
