@@ -109,7 +109,7 @@ async def select_standard(pilot, sid: str) -> None:
 
 async def open_form(pilot, sid: str, key: str) -> EntryForm:
     """Select standard ``sid`` and press the key that opens a form on it; the form, once shown and
-    settled (its follow-up worker done, its first fitting and scrolling handled)."""
+    its first fitting and scrolling handled."""
     await select_standard(pilot, sid)
     await pilot.press(key)
     await form_shown(pilot, f"a form from {key!r} on {sid}")
@@ -119,9 +119,9 @@ async def open_form(pilot, sid: str, key: str) -> EntryForm:
 
 
 async def form_shown(pilot, what: str = "a form") -> None:
-    """Wait until a form is the screen, its workers done and its messages handled."""
+    """Wait until a form is the screen and its messages handled (not its workers: a form must be usable
+    while its follow-up scan still runs)."""
     await until(pilot, lambda: isinstance(pilot.app.screen, EntryForm) and pilot.app.screen.is_mounted, what=what)
-    await pilot.app.workers.wait_for_complete()
     await pilot.wait_for_scheduled_animations()
 
 
