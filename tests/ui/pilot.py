@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -40,6 +41,18 @@ def run_app(
 
     asyncio.run(go())
     return app
+
+
+async def until(pilot, condition: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
+    """Wait until ``condition()`` holds, letting the app handle its messages between checks (as
+    ``pilot.pause()`` does). The deadline only bounds a failure: a condition that never holds fails
+    the test after ``timeout`` seconds; one that holds returns as soon as it is seen."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {timeout} s for {what or condition}")
+        await pilot.pause()
+    await pilot.pause()  # and whatever the event itself queued (a refresh, a callback)
 
 
 async def paste(pilot, text: str) -> None:
@@ -94,14 +107,27 @@ async def select_standard(pilot, sid: str) -> None:
     await pilot.pause()
 
 
-async def open_form(pilot, sid: str, key: str, wait: float | None = None) -> EntryForm:
-    """Select standard ``sid`` and press the key that opens a form on it; the form, once shown."""
+async def open_form(pilot, sid: str, key: str) -> EntryForm:
+    """Select standard ``sid`` and press the key that opens a form on it; the form, once shown and
+    its first fitting and scrolling handled."""
     await select_standard(pilot, sid)
     await pilot.press(key)
-    await pilot.pause(wait)
+    await form_shown(pilot, f"a form from {key!r} on {sid}")
     form = pilot.app.screen
     assert isinstance(form, EntryForm), f"{key!r} on {sid} opened {type(form).__name__}, not a form"
     return form
+
+
+async def form_shown(pilot, what: str = "a form") -> None:
+    """Wait until a form is the screen and its messages handled (not its workers: a form must be usable
+    while its follow-up scan still runs)."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, EntryForm) and pilot.app.screen.is_mounted, what=what)
+    await pilot.wait_for_scheduled_animations()
+
+
+async def form_closed(pilot) -> None:
+    """Wait until the form on screen has gone (cancelled or recorded)."""
+    await until(pilot, lambda: not isinstance(pilot.app.screen, EntryForm), what="the form to close")
 
 
 def form_error(app) -> str:

@@ -16,6 +16,7 @@ from panel_tui.screens.audit import AuditScreen
 from panel_tui.screens.audit_tables import DECISION_COLUMNS
 from panel_tui.screens.help import HelpScreen
 from panel_tui.screens.meeting import MeetingScreen
+from tests.ui.pilot import until
 
 ROOT = Path(__file__).resolve().parents[2]
 WHY = "The panel weighed the case files and the interviews together."
@@ -58,11 +59,9 @@ def run(root: Path, script, size=(160, 45)) -> PanelApp:
 
     async def go():
         async with app.run_test(size=size) as pilot:
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if isinstance(app.screen, AuditScreen) and app.screen.audit is not None:
-                    break
-            await pilot.pause()
+            await until(
+                pilot, lambda: isinstance(app.screen, AuditScreen) and app.screen.audit is not None, 10, "the scan"
+            )
             await script(app.screen, pilot)
 
     asyncio.run(go())
@@ -297,10 +296,7 @@ def test_r_reads_every_session_again(tmp_path):
         assert table.row_count == 5
         shutil.copytree(ROOT / "sessions" / "leeds-2019", root / "leeds-again")
         await pilot.press("r")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if table.row_count == 6:
-                break
+        await until(pilot, lambda: table.row_count == 6, what="the new session read")
         assert "✓ intact" in str(table.get_cell("leeds-again", "Log"))
 
     run(root, script)

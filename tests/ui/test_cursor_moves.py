@@ -11,14 +11,16 @@ from panel_tui.screens.meeting import MeetingScreen
 from panel_tui.widgets import detail as detail_module
 from panel_tui.widgets.detail import StandardDetail
 from panel_tui.widgets.standards_table import StandardsTable
-from tests.ui.pilot import run_app
+from tests.ui.pilot import run_app, until
 
 
 def test_evidence_follows_the_cursor_in_the_same_turn(stockton_met):
     async def script(app, pilot):
         table = app.screen.query_one(StandardsTable)
         pane = app.screen.query_one(StandardDetail)
-        await pilot.pause(1.4)  # the pane renders every standard ahead of the cursor a second after start
+        ids = [s.id for s in app.screen.session.rating.standards]
+        # the pane renders every standard ahead of the cursor once the first screen is up
+        await until(pilot, lambda: all(sid in pane._lines_cache() for sid in ids), what="every standard rendered")
         for row, sid in ((5, "2.2"), (11, "3.4"), (0, "1.1")):
             table.move_cursor(row=row)
             # no await: the RowHighlighted message has not been handled yet, the pane already shows it
@@ -38,7 +40,7 @@ def test_a_cursor_move_never_lays_out_the_screen(stockton_met, monkeypatch):
         return original(self, *args, layout=layout, **kwargs)
 
     async def script(app, pilot):
-        await pilot.pause(0.3)
+        await pilot.wait_for_scheduled_animations()  # the first screen laid out before counting
         monkeypatch.setattr(Widget, "refresh", refresh)
         seen = set()
         for key in ["down"] * 11 + ["up"] * 11:
@@ -81,10 +83,10 @@ def test_key_repeat_renders_only_the_last_standard(stockton_met, monkeypatch):
 def test_theme_change_repaints_the_evidence_in_the_new_colours(stockton_met):
     async def script(app, pilot):
         pane = app.screen.query_one(StandardDetail)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: pane.text.plain and pane.render_line(0).text, what="the evidence painted")
         before = pane.render_line(0)
         app.theme = "textual-light"
-        await pilot.pause(0.3)
+        await pilot.pause()
         after = pane.render_line(0)
         assert before.text == after.text
         assert [s.style for s in before] != [s.style for s in after]
@@ -96,7 +98,7 @@ def test_evidence_pane_gives_times_in_the_meetings_zone(stockton_copy):
     """Stored UTC (2020-10-14T09:04:37Z), shown as the meeting clock read it (10:04 BST)."""
 
     async def script(app, pilot):
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.query_one(StandardDetail).text.plain, what="the evidence shown")
         pane = app.screen.query_one(StandardDetail).text.plain
         assert "#2 ratification [✓ stands] · 14 Oct 2020 10:04 BST · by " in pane, pane[-300:]
         assert "T09:04:37Z" not in pane

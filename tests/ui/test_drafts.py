@@ -69,7 +69,7 @@ def test_a_draft_is_on_disk_while_typing_so_a_crash_keeps_it(stockton_fresh):
         await pilot.press("k")
         await pilot.pause()
         await fill(pilot, "reason", "Kept: the assessment work was sound but not outstanding.")
-        await pilot.pause(1.2)  # a pause in typing
+        await pilot.pause(1.2)  # a pause in typing: the draft timer (0.8 s) is what is tested
         assert get_draft(stockton_fresh, "declined 2.1") is not None
         app.exit()  # the app goes away with the form open (as a crash would): no Esc, no save on exit
 

@@ -8,18 +8,9 @@ import pytest
 from textual.geometry import Region
 
 from panel_tui.modals.entry_form import EntryForm
-from tests.ui.pilot import burst, open_form, run_app
+from tests.ui.pilot import burst, form_shown, open_form, run_app, until
 
 SCREEN = Region(0, 0, 80, 24)
-
-
-async def until(pilot, condition, frames: int = 200) -> None:
-    """Let the app run a frame at a time until ``condition()`` holds (or give up; the asserts after
-    it then say what was not so)."""
-    for _ in range(frames):
-        if condition():
-            return
-        await pilot.pause()
 
 
 def visible_in_form(form: EntryForm, widget) -> bool:
@@ -35,7 +26,7 @@ def visible_in_form(form: EntryForm, widget) -> bool:
 )
 def test_every_part_of_a_form_can_be_reached_at_80x24(stockton_met, standard, key, last):
     async def script(app, pilot):
-        form = await open_form(pilot, standard, key, 0.3)
+        form = await open_form(pilot, standard, key)
         assert SCREEN.contains_region(form.query_one("#confirm").region)
         field = form.query_one(f"#f-{last}")
         if app.focused is field:  # the sign-off form starts on it, at the top of the form: tab away and back
@@ -66,7 +57,8 @@ def test_every_part_of_a_form_can_be_reached_at_80x24(stockton_met, standard, ke
 @pytest.mark.parametrize("standard,key", [("3.2", "d"), ("3.2", "k"), ("3.2", "p")])
 def test_the_field_to_type_in_is_on_screen_when_a_form_opens_at_80x24(stockton_met, standard, key):
     async def script(app, pilot):
-        form = await open_form(pilot, standard, key, 0.3)
+        form = await open_form(pilot, standard, key)
+        await until(pilot, lambda: app.focused is not None and visible_in_form(form, app.focused), what="in view")
         focused = app.focused
         assert focused is not None and focused.id in ("f-rationale", "f-reason"), focused
         assert visible_in_form(form, focused), (focused.region, form.query_one("#form-body").region)
@@ -77,7 +69,7 @@ def test_the_field_to_type_in_is_on_screen_when_a_form_opens_at_80x24(stockton_m
 def test_the_sign_off_form_opens_at_the_top_where_it_says_what_is_missing(stockton_met):
     async def script(app, pilot):
         await pilot.press("s")
-        await pilot.pause(0.3)
+        await form_shown(pilot, "the sign-off form")
         form = app.screen
         assert isinstance(form, EntryForm)
         assert form.query_one("#form-body").scroll_y == 0
@@ -88,11 +80,18 @@ def test_the_sign_off_form_opens_at_the_top_where_it_says_what_is_missing(stockt
 
 def test_the_refusal_beside_the_field_is_scrolled_into_view_at_80x24(stockton_met):
     async def script(app, pilot):
-        form = await open_form(pilot, "3.2", "d", 0.3)
-        form.query_one("#f-by").focus()  # the chair is at the bottom of the form
-        await pilot.pause(0.3)
+        form = await open_form(pilot, "3.2", "d")
+        by = form.query_one("#f-by")
+        by.focus()  # the chair is at the bottom of the form
+        await until(pilot, lambda: app.focused is by and visible_in_form(form, by), what="the chair in view")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()  # the refusal comes from the record worker
+
+        def refused_in_view():
+            shown = [w for w in form.query(".field-error") if w.has_class("-shown")]
+            return shown and visible_in_form(form, shown[0]) and visible_in_form(form, app.focused)
+
+        await until(pilot, refused_in_view, what="the refusal in view")
         shown = [w for w in form.query(".field-error") if w.has_class("-shown")]
         assert shown, "no message beside a field"
         assert visible_in_form(form, shown[0]), (shown[0].region, form.query_one("#form-body").region)
@@ -106,10 +105,11 @@ def test_the_refusal_under_the_last_field_is_not_hidden_by_the_buttons(stockton_
     scrolled into view before the line above the buttons appeared, which then covered it."""
 
     async def script(app, pilot):
-        form = await open_form(pilot, "3.4", "x", 0.3)
+        form = await open_form(pilot, "3.4", "x")
         await pilot.press("ctrl+s")  # refused: no reason given
-        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()  # the refusal comes from the record worker
         beside = form.query_one("#err-reason")
+        await until(pilot, lambda: beside.has_class("-shown") and visible_in_form(form, beside), what="in view")
         assert beside.has_class("-shown")
         assert visible_in_form(form, beside), (beside.region, form.query_one("#form-body").region)
 
@@ -127,16 +127,16 @@ def test_a_refusal_straight_after_opening_is_not_hidden_either(stockton_met, wai
         await select_standard(pilot, "3.4")
         if wait:
             burst(app, "x")
-            await pilot.pause(wait)
+            await pilot.pause(wait)  # the test is about the time between opening and ctrl+s: kept
             burst(app, "ctrl+s")
         else:
             burst(app, "x", "ctrl+s")
-        for _ in range(50):  # the refusal comes from a thread: slow on a busy machine
-            await pilot.pause(0.1)
-            if isinstance(app.screen, EntryForm) and app.screen.query("#err-reason"):
-                break
-        await pilot.pause(0.5)
+        # the refusal comes from a thread: slow on a busy machine
+        await until(pilot, lambda: isinstance(app.screen, EntryForm) and app.screen.query("#err-reason"), 10)
+        await app.workers.wait_for_complete()
         form = app.screen
+        beside_ = form.query_one("#err-reason")
+        await until(pilot, lambda: beside_.has_class("-shown") and visible_in_form(form, beside_), what="in view")
         assert isinstance(form, EntryForm)
         beside = form.query_one("#err-reason")
         assert beside.has_class("-shown")

@@ -15,7 +15,7 @@ from textual.widgets import TextArea
 
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.textual_fixes import forget_closed_watchers
-from tests.ui.pilot import choose, open_form, run_app, select_standard
+from tests.ui.pilot import choose, form_closed, form_shown, open_form, run_app, select_standard, until
 
 
 def _live(kind: str) -> int:
@@ -30,12 +30,12 @@ def test_closed_forms_are_not_kept_alive(stockton_met):
         await select_standard(pilot, "2.2")
         for _ in range(6):
             await pilot.press("d")
-            await pilot.pause(0.2)
+            await form_shown(pilot)
             assert isinstance(app.screen, EntryForm)
             for kind, seen in counts.items():
                 seen.append(_live(kind))
             await pilot.press("escape")
-            await pilot.pause(0.2)
+            await form_closed(pilot)
 
     run_app(stockton_met, script)
     # counted with each form open: the second form onwards, the count stays where it was
@@ -48,14 +48,14 @@ def test_forget_closed_watchers_drops_only_closed_nodes(stockton_met):
     async def script(app, pilot):
         await select_standard(pilot, "2.2")
         await pilot.press("d")
-        await pilot.pause(0.2)
+        await form_shown(pilot)
         area = app.screen.query_one(TextArea)
         watchers = getattr(app, "__watchers")["theme"]
         assert any(node is area for node, _ in watchers)
         forget_closed_watchers(app)
         assert any(node is area for node, _ in watchers)  # the open form's text area is kept
         await pilot.press("escape")
-        await pilot.pause(0.2)
+        await form_closed(pilot)
         assert area._closing
         assert forget_closed_watchers(app) >= 1
         assert not any(node is area for node, _ in watchers)
@@ -80,14 +80,14 @@ def test_a_fresh_form_or_log_view_is_not_restyled_whole_when_it_first_shows(stoc
     monkeypatch.setattr(App, "update_styles", spy)
 
     async def script(app, pilot):
-        form = await open_form(pilot, "2.2", "d", 0.3)
+        form = await open_form(pilot, "2.2", "d")
         assert form not in restyled
         area = form.query_one("#f-rationale")
         assert area.has_focus and area.styles.height.value == 5  # app.tcss applied as it mounted
         await pilot.press("escape")
-        await pilot.pause(0.2)
+        await form_closed(pilot)
         await pilot.press("l")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, LogScreen), what="the log view")
         assert isinstance(app.screen, LogScreen) and app.screen not in restyled
 
     run_app(stockton_met, script)
@@ -116,7 +116,7 @@ def test_a_form_restyles_only_its_focused_field_as_it_opens(stockton_met, monkey
         await select_standard(pilot, "2.2")
         restyled.clear()
         await pilot.press("d")
-        await pilot.pause(0.3)
+        await form_shown(pilot)
         form = app.screen
         in_form = [n for n in restyled if n is form or form in getattr(n, "ancestors", [])]
         assert in_form == [form.query_one("#f-rationale")], in_form

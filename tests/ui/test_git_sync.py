@@ -9,7 +9,7 @@ from panel_tui.core import gitstore
 from panel_tui.core.inspection import load_inspection
 from panel_tui.core.log import append_entry
 from panel_tui.widgets.summary import SessionSummary
-from tests.ui.pilot import dismiss_attendance, run_app
+from tests.ui.pilot import dismiss_attendance, run_app, until
 from tests.unit.gitrepos import Shared, git, needs_git
 
 pytestmark = needs_git
@@ -36,7 +36,9 @@ async def palette(pilot, title: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*title)
-    await pilot.pause(0.3)
+    await pilot.wait_for_scheduled_animations()  # the palette's search has run (a worker)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     await pilot.press("enter")
 
 
@@ -53,11 +55,7 @@ async def report(app, pilot):
 
 
 async def wait_for(pilot, condition, tries: int = 100) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not met in time")
+    await until(pilot, condition, timeout=tries * 0.05, what="condition")
 
 
 def test_an_entry_recorded_in_the_app_is_a_commit_and_the_header_says_ahead(shared: Shared) -> None:

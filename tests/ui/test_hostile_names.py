@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 from panel_tui.app import PanelApp
 from panel_tui.modals.entry_form import EntryForm
 from panel_tui.screens.audit import AuditScreen
-from tests.ui.pilot import dismiss_attendance, run_app, select_standard
+from tests.ui.pilot import dismiss_attendance, run_app, select_standard, until
 
 ROOT = Path(__file__).resolve().parents[2]
 EVIL = "evil\x1b]0;PWNED\x07\x1b[2J[bold]x[@click=app.quit]q"  # no "/": it cannot be in a name
@@ -42,14 +42,14 @@ def run_audit_app(root: Path, script) -> PanelApp:
 
     async def go():
         async with app.run_test(size=(160, 45)) as pilot:
-            for _ in range(60):
-                await pilot.pause(0.05)
+
+            def ended() -> bool:
                 screen = app.screen
-                if isinstance(screen, AuditScreen) and (
+                return isinstance(screen, AuditScreen) and (
                     screen.audit is not None or "failed" in str(screen.query_one("#audit-status").render())
-                ):
-                    break
-            await pilot.pause()
+                )
+
+            await until(pilot, ended, timeout=10, what="the audit scan to end or fail")
             await script(app.screen, pilot)
 
     asyncio.run(go())

@@ -11,7 +11,17 @@ from panel_tui.screens.log_view import LogScreen
 from panel_tui.screens.meeting import MeetingScreen
 from panel_tui.widgets.detail import StandardDetail
 from panel_tui.widgets.standards_table import StandardsTable
-from tests.ui.pilot import choose, dismiss_attendance, fill, form_error, open_form, run_app, select_standard, submit
+from tests.ui.pilot import (
+    choose,
+    dismiss_attendance,
+    fill,
+    form_error,
+    open_form,
+    run_app,
+    select_standard,
+    submit,
+    until,
+)
 
 WHY = "Planning for safety fell short only on contingency; the rest was good."
 
@@ -380,7 +390,9 @@ def test_command_palette_offers_the_panel_actions(stockton_copy):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Panel: Log")
-        await pilot.pause(0.3)
+        await pilot.wait_for_scheduled_animations()  # the palette's search has run (a worker)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LogScreen)
@@ -512,7 +524,8 @@ def test_a_proposal_prefills_discretion_and_is_answered(stockton_fresh):
             "proposal",
             {"standard": "3.2", "to": "Requires improvement", "rationale": case, "by": "Maria Jerram"},
         )
-        await pilot.pause(1.3)  # the screen picks up the proposal recorded elsewhere
+        # the screen picks up the proposal recorded elsewhere (its disk check, once a second)
+        await until(pilot, lambda: len(app.screen.session.log.entries) >= 2, what="the proposal picked up")
         form = await open_form(pilot, "3.2", "d")
         assert form.query_one("#f-to").value == "Requires improvement"
         assert form.query_one("#f-rationale").text == case

@@ -83,7 +83,7 @@ def test_own_writes_are_not_announced_as_news(stockton_fresh):
         await pilot.pause()
         await fill(pilot, "rationale", WHY)
         await submit(pilot)
-        await pilot.pause(1.3)
+        await pilot.pause(1.3)  # an absence: at least one run of the one-second disk check (a timer test)
         assert not [m for m, _ in app.seen if str(m).startswith("Recorded elsewhere")]
 
     run_app(stockton_fresh, script)
@@ -94,7 +94,7 @@ def test_log_tampered_while_open_turns_the_screen_read_only(stockton_fresh):
         await dismiss_attendance(pilot)
         log = stockton_fresh / "decisions.toml"
         log.write_text(log.read_text(encoding="utf-8").replace("Helen Davies", "Someone Else", 1), encoding="utf-8")
-        await pilot.pause(1.3)
+        await pilot.pause(1.3)  # the one-second disk check is what finds the change (a timer test)
         await pilot.pause()
         assert app.screen.session.log_problem
         assert any("no longer verifies" in str(m) for m, _ in app.seen)

@@ -16,7 +16,7 @@ import sys
 from textual.widgets._footer import FooterKey
 
 from panel_tui.widgets.summary import SessionSummary
-from tests.ui.pilot import run_app
+from tests.ui.pilot import run_app, until
 
 # Modules the first screen does not need: the other commands' parsers and what they import, the
 # audit, export, the other screens, the forms and the log's writer (each imported when first used)
@@ -105,10 +105,8 @@ def test_the_headers_first_git_read_waits_for_the_footers_keys(stockton_met, mon
 
     async def script(app, pilot):
         summary = app.screen.query_one(SessionSummary)
-        for _ in range(200):  # the read is a thread worker: wait for its answer (the event), not a time
-            if keys_when_read and not summary.is_running_sync():
-                break
-            await pilot.pause(0.02)
+        # the read is a thread worker: wait for its answer (the event), not a time
+        await until(pilot, lambda: keys_when_read and not summary.is_running_sync(), timeout=10, what="the git read")
 
     run_app(stockton_met, script, size=(100, 30))
     assert keys_when_read, "the header never read its sync state"

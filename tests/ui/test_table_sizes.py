@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 
 from panel_tui.widgets.standards_table import StandardsTable
-from tests.ui.pilot import run_app
+from tests.ui.pilot import run_app, until
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (140, 40), (160, 48), (200, 60)])
 def test_columns_fit_and_status_is_whole(stockton_met, size):
     async def script(app, pilot):
-        await pilot.pause(0.2)
         table = app.screen.query_one(StandardsTable)
+        await until(pilot, lambda: table.size.width and table.row_count, what="the table laid out")
         used = sum(c.get_render_width(table) for c in table.columns.values())
         assert used <= table.size.width - 2, (used, table.size.width)
         assert [c.value for c in table.columns][-1] == "status"
@@ -33,12 +33,12 @@ def test_a_short_terminal_keeps_room_for_the_evidence(stockton_met):
     from panel_tui.widgets.detail import StandardDetail
 
     async def script(app, pilot):
-        await pilot.pause(0.2)
         pane = app.screen.query_one(StandardDetail)
         table = app.screen.query_one(StandardsTable)
+        await until(pilot, lambda: pane.size.height and table.size.height, what="the screen laid out")
         assert pane.size.height >= 6, pane.size
         table.move_cursor(row=table.get_row_index("3.4"))
-        await pilot.pause(0.2)
+        await pilot.pause()
         assert any("3.4" in table.render_line(y).text for y in range(table.size.height))  # scrolled to it
         assert pane.text.plain.startswith("3.4 ")
 
@@ -47,8 +47,8 @@ def test_a_short_terminal_keeps_room_for_the_evidence(stockton_met):
 
 def test_a_tall_enough_terminal_shows_every_standard(stockton_met):
     async def script(app, pilot):
-        await pilot.pause(0.2)
         table = app.screen.query_one(StandardsTable)
+        await until(pilot, lambda: table.size.height and table.row_count, what="the table laid out")
         assert table.size.height >= table.row_count + 1  # header and all 12 rows, no scrolling
 
     run_app(stockton_met, script, size=(100, 30))
