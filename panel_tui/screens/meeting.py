@@ -209,18 +209,7 @@ class MeetingScreen(MeetingForms):
         signed = bool(state and state.signed_off and not self.session.log_problem)
         if action == "back":
             return self.back_to is not None
-        if self.read_only and action in (
-            "discretion",
-            "keep",
-            "ratify",
-            "ratify_all",
-            "propose",
-            "retract",
-            "attendance",
-            "dissent",
-            "sign_off",
-            "reopen",
-        ):
+        if self.read_only and action in WRITING_ACTIONS - {"export"}:  # a read-only record still exports
             return False
         if action in WRITING_ACTIONS and not self.role.allows_action(action):
             return False  # a member's or follower's link (panel_tui/roles.py)

@@ -13,6 +13,7 @@ from typing import Any
 
 from panel_tui.core.audit.breakdown import YEAR_KEYS
 from panel_tui.core.audit.charts import charts, svg
+from panel_tui.core.audit.figures import FIGURE_KEYS
 from panel_tui.core.audit.records import Audit
 from panel_tui.core.audit.tables import wide_tables
 from panel_tui.core.export import h
@@ -25,21 +26,7 @@ figure{margin:1rem 0 2rem}figcaption{font-weight:bold;margin-bottom:.3rem}svg{ma
 @media print{body{margin:0;max-width:none;font-size:10pt}.wide{overflow:visible}figure,table,tr{page-break-inside:avoid}
 h2{page-break-after:avoid}th{background:#ddd !important}}"""
 
-TOTALS = (
-    "sessions",
-    "sessions_signed_off",
-    "sessions_unreadable_or_broken",
-    "flagged_standards",
-    "flagged_with_discretion",
-    "flagged_declined",
-    "flagged_never_considered",
-    "flagged_pending",
-    "uplifts",
-    "lowerings",
-    "outside_criteria",
-    "small_sample_without_other_evidence",
-    "final_differs_from_computed",
-)
+TOTALS = FIGURE_KEYS  # the report's totals are the figures, in their order
 
 
 def _cell(v: Any, key: str = "") -> str:
