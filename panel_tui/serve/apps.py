@@ -3,7 +3,9 @@
 textual-serve's AppService starts ``command`` through a shell and copies the server's environment;
 here the app is exec'd from an argument list (no shell parses a session path), the role comes from
 the link's identity (panel_tui/roles.py reads it), and an app that does not stop when asked is
-killed after ``STOP_TIMEOUT`` seconds, so a hung app never holds the server or its shutdown.
+killed after ``STOP_TIMEOUT`` seconds, so a hung app never holds the server or its shutdown. An app
+that shows nothing within ``START_TIMEOUT`` seconds is killed too, and the page says so instead of
+staying blank.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from panel_tui.serve.access import Identity
 
 log = logging.getLogger("panel-tui.serve")
 STOP_TIMEOUT = 5.0
+START_TIMEOUT = 30.0  # a meeting app paints its first screen in about a second; 30 s is a hang
+NOT_STARTED = (
+    b"\r\n  panel-tui did not start within %g seconds, so it was stopped.\r\n"
+    b"  The chair's terminal shows why. Reload this page to try again.\r\n"
+)
 # variables of the server's shell that must not reach an app: roles come from the link alone
 _NOT_PASSED = ("PANEL_TUI_ROLE", "PANEL_TUI_MEMBER", "PANEL_TUI_ENTERED_BY", "TEXTUAL", "TEXTUAL_LOG")
 
@@ -30,6 +37,31 @@ class MeetingAppService(AppService):
         super().__init__(" ".join(argv), **kwargs)
         self.argv = argv
         self.who = who
+        self.shown = asyncio.Event()  # set by the app's first output for the page
+        self._watch: asyncio.Task[None] | None = None
+
+    async def start(self, width: int, height: int) -> None:
+        await super().start(width, height)
+        self._watch = asyncio.create_task(self._watch_start())
+
+    async def on_data(self, payload: bytes) -> None:
+        self.shown.set()
+        await super().on_data(payload)
+
+    async def _watch_start(self) -> None:
+        """Kill an app that shows nothing within START_TIMEOUT, tell the page, and close it."""
+        try:
+            await asyncio.wait_for(self.shown.wait(), START_TIMEOUT)
+            return
+        except TimeoutError:
+            pass
+        log.warning("an app (%s) showed nothing within %g s: killed, and its page told", self.who.label, START_TIMEOUT)
+        self._kill()
+        try:
+            await self.remote_write_bytes(NOT_STARTED % START_TIMEOUT)
+            await self.remote_close()
+        except (ConnectionError, RuntimeError):
+            pass  # the page went already
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         env = super()._build_environment(width=width, height=height)
@@ -59,6 +91,8 @@ class MeetingAppService(AppService):
 
     async def stop(self) -> None:
         """Ask the app to quit; kill it if it has not ended within STOP_TIMEOUT seconds."""
+        if self._watch is not None:
+            self._watch.cancel()
         if self._task is None:
             return
         asked = asyncio.ensure_future(super().stop())

@@ -206,6 +206,82 @@ def test_an_app_that_does_not_quit_is_killed(monkeypatch):
     assert asyncio.run(asyncio.wait_for(go(), 10)) is not None  # ended, not left sleeping
 
 
+def test_an_app_that_shows_nothing_is_killed_and_its_page_told(monkeypatch):
+    """An app that hangs before its first screen (a lock, a stuck disk) does not leave a blank page
+    and a process behind: after START_TIMEOUT it is killed, the page reads why, and it is closed."""
+    from textual_serve.download_manager import DownloadManager
+
+    from panel_tui.serve import apps
+
+    monkeypatch.setattr(apps, "START_TIMEOUT", 0.5)
+    hung = [sys.executable, "-c", "import time; print('__GANGLION__', flush=True); time.sleep(60)"]
+    page: list[bytes] = []
+    closed = asyncio.Event()
+
+    async def shown(data: bytes) -> None:
+        page.append(data)
+
+    async def nothing(*_args) -> None:
+        return None
+
+    async def close() -> None:
+        closed.set()
+
+    async def go() -> int | None:
+        service = apps.MeetingAppService(
+            hung, Identity("member", "A"), write_bytes=shown, write_str=nothing, close=close,
+            download_manager=DownloadManager(),
+        )  # fmt: skip
+        await service.start(80, 24)
+        await closed.wait()  # the event itself: the watchdog closed the page
+        await service.stop()
+        assert service._process is not None
+        return service._process.returncode
+
+    assert asyncio.run(asyncio.wait_for(go(), 10)) is not None  # killed, not left sleeping
+    text = b"".join(page).decode()
+    assert "did not start within 0.5 seconds, so it was stopped" in text
+    assert "Reload this page" in text
+
+
+def test_an_app_that_paints_is_left_alone(monkeypatch):
+    from textual_serve.download_manager import DownloadManager
+
+    from panel_tui.serve import apps
+
+    monkeypatch.setattr(apps, "START_TIMEOUT", 0.5)
+    # an app that paints at once (one data packet) and then runs on until asked to quit
+    quick = [
+        sys.executable,
+        "-c",
+        "import sys, time; out = sys.stdout.buffer; out.write(b'__GANGLION__\\n'); "
+        "out.write(b'D' + (5).to_bytes(4, 'big') + b'hello'); out.flush(); time.sleep(3)",
+    ]
+    page: list[bytes] = []
+
+    async def shown(data: bytes) -> None:
+        page.append(data)
+
+    async def nothing(*_args) -> None:
+        return None
+
+    async def go() -> int | None:
+        service = apps.MeetingAppService(
+            quick, Identity("chair"), write_bytes=shown, write_str=nothing, close=nothing,
+            download_manager=DownloadManager(),
+        )  # fmt: skip
+        await service.start(80, 24)
+        await service.shown.wait()
+        await asyncio.sleep(1.0)  # a timer test: longer than START_TIMEOUT, and the app must still run
+        assert service._process is not None
+        running = service._process.returncode
+        await service.stop()
+        return running
+
+    assert asyncio.run(asyncio.wait_for(go(), 15)) is None
+    assert page == [b"hello"]
+
+
 def test_one_link_runs_a_few_apps_at_most():
     """Each page is an app process on the chair's machine: a link (leaked, or a stuck reload loop)
     cannot start them without end."""
