@@ -277,3 +277,25 @@ def test_a_copy_that_does_not_read_or_is_another_framework_is_refused_naming_it(
         r = cli(*args)
         assert r.returncode == 2 and str(fresh / COPY_FILE) in r.stderr and words in r.stderr, (args, r.stderr)
         assert "git checkout -- framework.toml" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_forged_copy_does_not_rate_the_view_beside_its_warning(fresh: Path) -> None:
+    """Lowering the 'Good' boundary in the session's copy would lift standards in the read-only view
+    that shows the tampering: the view is rated by the rules the log names (here the bundled file,
+    unchanged), and the warning still names the copy."""
+    from panel_tui.core.session import load_session
+
+    before = load_session(fresh)
+    rated_before = json.loads(cli("rate", fresh, "--json").stdout)
+    assert before.log_problem is None
+    copy = fresh / COPY_FILE
+    forged = copy.read_text(encoding="utf-8").replace("min_percent = 80", "min_percent = 66")
+    assert forged != copy.read_text(encoding="utf-8")
+    copy.write_text(forged, encoding="utf-8")
+    after = load_session(fresh)
+    assert after.log_problem is not None and "framework changed: the session's copy" in after.log_problem
+    assert after.inspection.framework.sha256 == before.inspection.framework.sha256
+    assert [(s.id, s.computed) for s in after.rating.standards] == [(s.id, s.computed) for s in before.rating.standards]
+    rated = cli("rate", fresh, "--json")
+    assert "framework changed" in rated.stderr
+    assert json.loads(rated.stdout)["standards"] == rated_before["standards"]
