@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Select
+from textual.widgets import Footer, Select
 
 try:  # private: the box showing a Select's value (a rename must not break the app's import)
     from textual.widgets._select import SelectCurrent
@@ -36,6 +36,7 @@ WORKAROUNDS: dict[str, tuple[str, str]] = {
     "set_virtual_size_quietly": ("no upstream issue found", "test_a_new_virtual_size_still_lays_out_the_screen"),
     "refocus_after_app_focus": ("no upstream issue found", "test_the_web_driver_still_blurs_the_app_as_it_starts"),
     "answer_start_blur": ("no upstream issue found", "test_the_web_driver_still_blurs_the_app_as_it_starts"),
+    "KeysFooter": ("no upstream issue found", "test_the_footer_still_composes_its_keys_a_frame_late"),
 }
 
 
@@ -170,6 +171,48 @@ def set_virtual_size_quietly(view: Any, size: Any) -> None:
         return
     view.set_reactive(type(view).virtual_size, size)
     scroll_update(size)
+
+
+# --- the first screen whole in its first frame (time; issue 26 item 2; no upstream issue found) ---
+
+
+class KeysFooter(Footer):
+    """A Footer that shows its keys in the screen's first frame and rebuilds them only when they change.
+
+    Textual's Footer composes empty and waits for the screen's bindings signal, then rebuilds its
+    keys after a refresh: the first screen was painted without them and completed one layout and
+    paint later (the keys were the last part of the meeting's first screen, 30-45 ms after the
+    rest, in a 100x30 pty). It also rebuilt them on every signal, identical or not (three times as
+    the meeting screen starts). Here the first compose reads the screen's bindings as they are (the
+    private ``_bindings_ready`` flag set without watchers), and ``recompose`` is skipped when every
+    key, its state and its label are the same as last composed. Without the private flag this is
+    Textual's Footer, keys a frame late."""
+
+    _composed: object = None  # what the keys were composed from (``_shown``)
+
+    def _shown(self) -> object:
+        """Everything Footer.compose reads to build its keys."""
+        app = self.app
+        return (
+            tuple(
+                (key, b.key, b.action, b.description, b.show, b.group, enabled, tip, app.get_key_display(b))
+                for key, (_, b, enabled, tip) in self.screen.active_bindings.items()
+            ),
+            self.show_command_palette,
+            app.ENABLE_COMMAND_PALETTE,
+        )
+
+    def compose(self) -> ComposeResult:
+        ready = getattr(Footer, "_bindings_ready", None)
+        if ready is not None:
+            self.set_reactive(ready, True)
+        self._composed = self._shown()
+        yield from super().compose()
+
+    async def recompose(self) -> None:
+        if self.is_attached and self._composed is not None and self._shown() == self._composed:
+            return  # the same keys: nothing to rebuild, lay out or paint
+        await super().recompose()
 
 
 # --- a served app's focus (panel-tui serve, issue 27) ---------------------------------------------

@@ -15,12 +15,13 @@ from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from panel_tui.core import agenda
 from panel_tui.core.session import Session
 from panel_tui.screens.meeting_forms import MeetingForms
 from panel_tui.screens.meeting_writes import MeetingWrites
+from panel_tui.textual_fixes import KeysFooter
 from panel_tui.widgets.detail import StandardDetail
 from panel_tui.widgets.safe import plain
 from panel_tui.widgets.standards_table import StandardsTable
@@ -144,7 +145,7 @@ class MeetingScreen(MeetingForms):
             yield StandardDetail(id="detail")
         if self.role.label:  # a served link's role, in words above the footer (panel_tui/roles.py)
             yield Static(plain(self.role.label), id="role-line")  # a member's name shown literally
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)  # its keys in the first frame (textual_fixes)
 
     def on_mount(self) -> None:
         self.disk_signature = self._signature()

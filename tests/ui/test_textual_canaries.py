@@ -19,16 +19,19 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Footer, Select, Static
+from textual.widgets._footer import FooterKey
 
 from panel_tui import textual_fixes
 from panel_tui.textual_fixes import (
     WORKAROUNDS,
     FreshScreenStyles,
+    KeysFooter,
     RestyleAttachedOnly,
     ValuedSelect,
     forget_closed_watchers,
@@ -379,3 +382,71 @@ def test_the_web_driver_still_blurs_the_app_as_it_starts():
     from textual.drivers.web_driver import WebDriver
 
     assert "AppBlur()" in inspect.getsource(WebDriver.start_application_mode)
+
+
+# --- KeysFooter: the first screen whole in its first frame (no upstream issue found)
+
+
+class FirstPaint(Static):
+    """Notes, as it is first painted, how many footer keys are laid out (the same frame paints both)."""
+
+    keys_at_first_paint: int | None = None
+
+    def render(self):
+        if self.keys_at_first_paint is None:
+            self.keys_at_first_paint = sum(1 for k in self.screen.query(FooterKey) if k.region)
+        return super().render()
+
+
+class WithFooter(App[None]):
+    BINDINGS = [Binding("d", "go", "Go"), Binding("q", "quit", "Quit")]
+    allowed = True
+
+    def __init__(self, footer: type[Footer]) -> None:
+        super().__init__()
+        self.footer = footer
+
+    def compose(self) -> ComposeResult:
+        yield FirstPaint("body")
+        yield self.footer()
+
+    def action_go(self) -> None:
+        pass
+
+    def check_action(self, action, parameters):
+        return (True if self.allowed else None) if action == "go" else True  # None: shown dimmed
+
+
+def test_the_footer_still_composes_its_keys_a_frame_late():
+    """If this fails, Textual's Footer has its keys in the screen's first frame: drop ``KeysFooter``
+    (screens/meeting.py) for the plain Footer. Also checks KeysFooter shows them in that frame,
+    leaves identical keys alone, and rebuilds them when one changes."""
+    seen: dict[str, object] = {}
+
+    async def script(app, pilot):
+        seen[app.footer.__name__] = app.query_one(FirstPaint).keys_at_first_paint
+        if app.footer is KeysFooter:
+            keys = list(app.query(FooterKey))
+            app.screen.refresh_bindings()  # the same keys: left as they are
+            await pilot.pause()
+            seen["same"] = list(app.query(FooterKey)) == keys
+            app.allowed = False  # "Go" disabled: rebuilt, dimmed
+            app.screen.refresh_bindings()
+            await until_true(pilot, lambda: list(app.query(FooterKey)) != keys)
+            seen["disabled"] = [k.description for k in app.query(FooterKey) if k.has_class("-disabled")]
+
+    run(WithFooter(Footer), script)
+    run(WithFooter(KeysFooter), script)
+    assert seen["Footer"] == 0, "Textual's Footer now has its keys in the first frame: drop KeysFooter"
+    assert seen["KeysFooter"] == 3  # Go, Quit and the palette's key, in the first frame
+    assert seen["same"] is True
+    assert seen["disabled"] == ["Go"]
+
+
+async def until_true(pilot, condition, limit: int = 200) -> None:
+    """Pause until ``condition()`` holds (a bounded number of turns: a failure, not a hang)."""
+    for _ in range(limit):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError("condition never held")
