@@ -37,6 +37,7 @@ WORKAROUNDS: dict[str, tuple[str, str]] = {
     "refocus_after_app_focus": ("no upstream issue found", "test_the_web_driver_still_blurs_the_app_as_it_starts"),
     "answer_start_blur": ("no upstream issue found", "test_the_web_driver_still_blurs_the_app_as_it_starts"),
     "KeysFooter": ("no upstream issue found", "test_the_footer_still_composes_its_keys_a_frame_late"),
+    "SizedBeforePaint": ("no upstream issue found", "test_a_widget_still_hears_of_its_size_after_its_first_paint"),
 }
 
 
@@ -213,6 +214,24 @@ class KeysFooter(Footer):
         if self.is_attached and self._composed is not None and self._shown() == self._composed:
             return  # the same keys: nothing to rebuild, lay out or paint
         await super().recompose()
+
+
+class SizedBeforePaint:
+    """Mix-in for a widget whose lines depend on its width (the evidence pane): ``size_known()``
+    runs as soon as Textual gives the widget its size, in the layout that precedes the widget's
+    first paint, instead of in ``on_resize``, whose Resize event is handled only after that paint
+    (the evidence pane came one frame, 30-40 ms, after the rest of the first screen, measured in a
+    100x30 pty). It extends the private ``_size_updated``, which Textual calls for every widget of
+    a layout before painting it; should that go, ``on_resize`` still lays the widget out, a frame
+    later."""
+
+    def _size_updated(self, size: Any, virtual_size: Any, container_size: Any, layout: bool = True) -> bool:
+        changed: bool = super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc]
+        self.size_known()
+        return changed
+
+    def size_known(self) -> None:
+        """The widget has its size (and has not been painted at it yet)."""
 
 
 # --- a served app's focus (panel-tui serve, issue 27) ---------------------------------------------

@@ -14,7 +14,7 @@ from panel_tui.core import agenda
 from panel_tui.core.display import entry_summary, local_time, status_mark
 from panel_tui.core.engine import display_percent, pct_text
 from panel_tui.core.session import Session
-from panel_tui.textual_fixes import set_virtual_size_quietly
+from panel_tui.textual_fixes import SizedBeforePaint, set_virtual_size_quietly
 from panel_tui.widgets.ruler import ruler
 from panel_tui.widgets.safe import para, plain
 
@@ -175,12 +175,13 @@ def detail_text(session: Session, sid: str) -> Text:
     return t
 
 
-class StandardDetail(ScrollView, can_focus=True):
+class StandardDetail(SizedBeforePaint, ScrollView, can_focus=True):
     """Scrollable evidence pane, drawn line by line from strips rendered once per standard and
     width (until the session changes). A cursor move swaps the strips shown and repaints this pane
     alone: no widget is mounted and the screen is not laid out again, which was most of a move's
     cost. A move to a standard not yet rendered is coalesced: under key repeat only the last one is
-    rendered. Content is plain Text (user text never becomes markup).
+    rendered. Content is plain Text (user text never becomes markup). The lines are drawn as soon as
+    the pane has its width (``size_known``), so the first screen shows the evidence in its first frame.
     """
 
     DEFAULT_CSS = """
@@ -267,8 +268,8 @@ class StandardDetail(ScrollView, can_focus=True):
         self._sid, self._text = sid, text
         self._lay_out()
 
-    def _lay_out(self) -> None:
-        if not self.size.width:  # not laid out yet (on mount): on_resize draws it at its real width
+    def _lay_out(self, repaint: bool = True) -> None:
+        if not self.size.width:  # not laid out yet (on mount): size_known draws it at its real width
             return
         self._strips = self._lines(self._sid, self._text)
         width = self._width = self._content_width()
@@ -278,13 +279,20 @@ class StandardDetail(ScrollView, can_focus=True):
             # went would change the text's width too), so a new height changes nothing outside this
             # pane: the value and the scrollbar's extent only, not a layout of the whole screen
             set_virtual_size_quietly(self, size)
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def notify_style_update(self) -> None:
         """A theme or style change: the cached lines carry the old colours, draw them anew."""
         super().notify_style_update()
         if self._session is not None and self.is_mounted:
             self._lay_out()
+
+    def size_known(self) -> None:
+        """Laid out at a new width: the lines for it, before the pane is painted at that width (which
+        Textual does next, for the whole layout: no repaint of its own needed)."""
+        if self._session is not None and self._content_width() != self._width:
+            self._lay_out(repaint=False)
 
     def on_resize(self) -> None:
         if self._content_width() != self._width:

@@ -114,3 +114,30 @@ def test_the_headers_first_git_read_waits_for_the_footers_keys(stockton_met, mon
     assert composed > 0 and laid_out == composed, (
         f"the first git read began with {laid_out} of {composed} keys laid out"
     )
+
+
+def test_the_first_frame_is_the_whole_first_screen(stockton_met, monkeypatch):
+    """The evidence pane and the footer's keys are painted in the same frame as the table and the
+    header (issue 26: each came a frame, 30-45 ms, later): when the pane paints its first line, its
+    evidence is drawn and every footer key is laid out."""
+    from panel_tui.widgets.detail import StandardDetail
+
+    first: list[tuple[str, int, int]] = []  # (pane's first line, footer keys, of which laid out)
+    original = StandardDetail.render_line
+
+    def spy(self, y):
+        strip = original(self, y)
+        if not first:
+            keys = list(self.screen.query(FooterKey))
+            first.append((strip.text, len(keys), sum(1 for k in keys if k.region)))
+        return strip
+
+    monkeypatch.setattr(StandardDetail, "render_line", spy)
+
+    async def script(app, pilot):
+        assert first, "the evidence pane was never painted"
+
+    run_app(stockton_met, script, size=(100, 30))
+    line, keys, laid_out = first[0]
+    assert line.strip().startswith("1.1 Governance and leadership"), line
+    assert keys > 0 and laid_out == keys

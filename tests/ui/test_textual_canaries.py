@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Select, Static
 from textual.widgets._footer import FooterKey
@@ -33,6 +34,7 @@ from panel_tui.textual_fixes import (
     FreshScreenStyles,
     KeysFooter,
     RestyleAttachedOnly,
+    SizedBeforePaint,
     ValuedSelect,
     forget_closed_watchers,
     set_virtual_size_quietly,
@@ -384,7 +386,7 @@ def test_the_web_driver_still_blurs_the_app_as_it_starts():
     assert "AppBlur()" in inspect.getsource(WebDriver.start_application_mode)
 
 
-# --- KeysFooter: the first screen whole in its first frame (no upstream issue found)
+# --- KeysFooter, SizedBeforePaint: the first screen whole in its first frame (no upstream issue found)
 
 
 class FirstPaint(Static):
@@ -450,3 +452,70 @@ async def until_true(pilot, condition, limit: int = 200) -> None:
             return
         await pilot.pause()
     raise AssertionError("condition never held")
+
+
+class WidthPane(ScrollView):
+    """Lines that depend on the width, drawn where the app's evidence pane draws them."""
+
+    DEFAULT_CSS = "WidthPane { overflow-y: scroll; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.width_drawn = 0
+        self.events: list[str] = []
+
+    def draw(self) -> None:
+        self.width_drawn = self.size.width
+
+    def on_resize(self) -> None:
+        self.events.append("resize")
+        self.draw()
+
+    def render_line(self, y: int) -> Strip:
+        what = "paint" if self.width_drawn else "blank paint"
+        if not self.events or self.events[-1] != what:  # one entry for a frame's lines
+            self.events.append(what)
+        return Strip.blank(self.size.width)
+
+
+class SizedPane(SizedBeforePaint, WidthPane):
+    def size_known(self) -> None:
+        self.events.append("size known")
+        self.draw()
+
+
+class PaneApp(App[None]):
+    def __init__(self, pane: WidthPane) -> None:
+        super().__init__()
+        self.pane = pane
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+
+
+def test_a_widget_still_hears_of_its_size_after_its_first_paint():
+    """If this fails, Textual delivers a widget's Resize before the frame that first paints it: drop
+    ``SizedBeforePaint`` (widgets/detail.py lays out in on_resize alone). Also checks the mix-in
+    draws at the real width before that first paint."""
+    plain, sized = WidthPane(), SizedPane()
+
+    async def nothing(app, pilot):
+        pass
+
+    run(PaneApp(plain), nothing)
+    run(PaneApp(sized), nothing)
+    assert plain.events[:2] == ["blank paint", "resize"], (
+        f"{plain.events}: Textual now resizes before the first paint: drop SizedBeforePaint"
+    )
+    assert sized.events[:2] == ["size known", "paint"], sized.events
+
+
+def test_sized_before_paint_without_the_private_hook_lays_out_on_resize(monkeypatch):
+    monkeypatch.delattr(SizedBeforePaint, "_size_updated")  # as if Textual never called it
+    pane = SizedPane()
+
+    async def nothing(app, pilot):
+        pass
+
+    run(PaneApp(pane), nothing)
+    assert "size known" not in pane.events and "resize" in pane.events and pane.width_drawn > 0
