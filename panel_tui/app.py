@@ -14,6 +14,7 @@ from panel_tui.core.session import Session, load_session
 from panel_tui.heap import HeapPolicy
 from panel_tui.roles import Role
 from panel_tui.textual_fixes import (
+    KeysInOrder,
     RestyleAttachedOnly,
     answer_start_blur,
     forget_closed_watchers,
@@ -21,7 +22,7 @@ from panel_tui.textual_fixes import (
 )
 
 
-class PanelApp(RestyleAttachedOnly, App[None]):
+class PanelApp(KeysInOrder, RestyleAttachedOnly, App[None]):
     """Open one session (``PanelApp(path)``) or pick one under a sessions folder."""
 
     CSS_PATH = "styles/app.tcss"

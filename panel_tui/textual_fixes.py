@@ -11,9 +11,11 @@ still starts and works, only slower or with more memory.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import Footer, Select
 
 try:  # private: the box showing a Select's value (a rename must not break the app's import)
@@ -38,6 +40,7 @@ WORKAROUNDS: dict[str, tuple[str, str]] = {
     "answer_start_blur": ("no upstream issue found", "test_the_web_driver_still_blurs_the_app_as_it_starts"),
     "KeysFooter": ("no upstream issue found", "test_the_footer_still_composes_its_keys_a_frame_late"),
     "SizedBeforePaint": ("no upstream issue found", "test_a_widget_still_hears_of_its_size_after_its_first_paint"),
+    "KeysInOrder": ("no upstream issue found", "test_keys_in_a_burst_still_go_to_the_widget_focused_before_a_tab"),
 }
 
 
@@ -232,6 +235,87 @@ class SizedBeforePaint:
 
     def size_known(self) -> None:
         """The widget has its size (and has not been painted at it yet)."""
+
+
+# --- keys in one burst go where the user meant (data; issue 26 Part B; no upstream issue found) ---
+
+
+class KeysInOrder:
+    """App mix-in: each key reaches the widget focused once the key before it has been handled.
+
+    Textual hands every key to the widget focused at the moment the app reads it (a post to that
+    widget's queue), while a key that moves the focus (Tab, a binding such as a Select's Enter)
+    moves it only once it has travelled back up to the app, after the keys read with it in the same
+    burst were queued at the old widget. Typed one at a time it works; pasted, sent by a macro or by
+    ``tmux send-keys "Helen Davies" Tab "Maria Jerram"``, every word landed in the chair's field
+    ("Helen DaviesMaria Jerram" recorded as the chair). Here, after a key is handed on, a marker
+    follows it along the same path (the widget's queue, then each parent's, to the app); the next
+    key waits until the marker is back, and until the screen a key opened has settled (its focus
+    given), so it goes where the keys before it put the focus. Extends the app's ``on_event`` and
+    reads Textual's ``is_forwarded`` (public property of an event); a marker that never comes back
+    (its widget removed) releases the keys after RELEASE_AFTER seconds: delayed, never lost."""
+
+    RELEASE_AFTER = 0.5
+
+    class KeyHandled(Message):
+        """Follows a key along its way to the app (it bubbles; no widget handles it)."""
+
+        def __init__(self, on_screen: Any) -> None:
+            super().__init__()
+            self.on_screen = on_screen  # the screen shown when it was sent: a new one settles first
+
+    _held: deque[Any] | None = None  # keys read, not yet handed on
+    _in_flight: Any = None  # the KeyHandled marker on its way, if any
+    _release_timer: Any = None
+
+    async def on_event(self, event: Any) -> None:
+        from textual import events
+
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)  # type: ignore[misc]
+            return
+        if self._held is None:
+            self._held = deque()
+        self._held.append(event)
+        await self._deliver()
+
+    async def _deliver(self) -> None:
+        """Hand on held keys, one at a time, each after the marker that followed the one before."""
+        app: Any = self
+        while self._held and self._in_flight is None:
+            key = self._held.popleft()
+            screen = app.screen
+            await super().on_event(key)  # type: ignore[misc]  # Textual: priority bindings, else the focused widget
+            if key.is_forwarded:  # in a widget's queue: the marker follows it there
+                self._send_marker(app.focused or app.screen, screen)
+            elif app.screen is not screen:  # a priority binding opened or closed a screen
+                self._send_marker(app.screen, app.screen)
+
+    def _send_marker(self, target: Any, screen: Any) -> None:
+        marker = self.KeyHandled(screen)
+        if target.post_message(marker):  # False: a closed widget, nothing to wait for
+            self._in_flight = marker
+            if self._release_timer is not None:
+                self._release_timer.stop()
+            self._release_timer = self.set_timer(self.RELEASE_AFTER, self._release)  # type: ignore[attr-defined]
+
+    async def on_keys_in_order_key_handled(self, marker: KeysInOrder.KeyHandled) -> None:
+        if marker is not self._in_flight:
+            return  # the timer released the keys already
+        self._in_flight = None
+        screen = self.screen  # type: ignore[attr-defined]
+        if screen is not marker.on_screen:  # the key opened or closed a screen: the next key waits
+            self._send_marker(screen, screen)  # until that screen has handled what it was sent (its focus)
+            return
+        if self._release_timer is not None:
+            self._release_timer.stop()
+            self._release_timer = None
+        await self._deliver()
+
+    async def _release(self) -> None:
+        """The backstop: a marker lost with its widget delays the next keys, never loses them."""
+        self._in_flight = self._release_timer = None
+        await self._deliver()
 
 
 # --- a served app's focus (panel-tui serve, issue 27) ---------------------------------------------

@@ -137,12 +137,21 @@ def form_error(app) -> str:
     return "\n".join([*line, *beside])
 
 
+KEY_CHARS = {"space": " ", "tab": "\t", "enter": "\r"}  # the characters a terminal sends for these keys
+
+
 def burst(app, *keys: str) -> None:
-    """Keys handed to the app one after another without waiting for each to be handled (Pilot's
+    """Keys handed to the app one after another without waiting for each to be handled, as a
+    terminal delivers a paste (without bracketed paste), a macro or ``tmux send-keys`` (Pilot's
     press waits until the app is idle after every key, which hides races between keys)."""
     from textual import events
 
     for key in keys:
-        event = events.Key(key, key if len(key) == 1 else None)
+        event = events.Key(key, key if len(key) == 1 else KEY_CHARS.get(key))
         event.set_sender(app)
         app._driver.send_message(event)
+
+
+def typed(text: str) -> list[str]:
+    """The keys that type ``text`` (a space is the key "space")."""
+    return ["space" if ch == " " else ch for ch in text]

@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Select, Static
+from textual.widgets import Button, Footer, Input, Select, Static
 from textual.widgets._footer import FooterKey
 
 from panel_tui import textual_fixes
@@ -33,6 +33,7 @@ from panel_tui.textual_fixes import (
     WORKAROUNDS,
     FreshScreenStyles,
     KeysFooter,
+    KeysInOrder,
     RestyleAttachedOnly,
     SizedBeforePaint,
     ValuedSelect,
@@ -519,3 +520,70 @@ def test_sized_before_paint_without_the_private_hook_lays_out_on_resize(monkeypa
 
     run(PaneApp(pane), nothing)
     assert "size known" not in pane.events and "resize" in pane.events and pane.width_drawn > 0
+
+
+# --- KeysInOrder: keys in one burst (no upstream issue found) -------------------------------------
+
+
+class TwoFields(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Input(id="one")
+        yield Input(id="two")
+
+
+class TwoFieldsInOrder(KeysInOrder, TwoFields):
+    pass
+
+
+def send_burst(app: App, *keys: str) -> None:
+    """Keys posted as the terminal driver posts what it reads, none waiting for the one before."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key(key, {"tab": "\t"}.get(key, key))
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def test_keys_in_a_burst_still_go_to_the_widget_focused_before_a_tab():
+    """If this fails, Textual hands a key on only after the key before it has moved the focus:
+    drop ``KeysInOrder`` (app.py). Also checks the mix-in sends each key where the Tab left the focus."""
+    seen = {}
+
+    async def script(app, pilot):
+        send_burst(app, "a", "tab", "b")
+        await until_true(pilot, lambda: app.query_one("#one", Input).value.startswith("a") and app.focused.id == "two")
+        await pilot.pause()
+        seen[type(app).__name__] = (app.query_one("#one", Input).value, app.query_one("#two", Input).value)
+
+    run(TwoFields(), script)
+    run(TwoFieldsInOrder(), script)
+    assert seen["TwoFields"] == ("ab", ""), "Textual now sends keys after a Tab to the next field: drop KeysInOrder"
+    assert seen["TwoFieldsInOrder"] == ("a", "b")
+
+
+class Swallows(Input):
+    """Stops the marker that follows a key (as a widget removed with it would lose it)."""
+
+    def on_keys_in_order_key_handled(self, marker: KeysInOrder.KeyHandled) -> None:
+        marker.stop()
+
+
+class LostMarker(KeysInOrder, App[None]):
+    RELEASE_AFTER = 0.05
+
+    def compose(self) -> ComposeResult:
+        yield Swallows(id="one")
+        yield Input(id="two")
+
+
+def test_a_lost_marker_delays_the_next_keys_never_loses_them():
+    seen = {}
+
+    async def script(app, pilot):
+        send_burst(app, "a", "b", "tab", "c")
+        await until_true(pilot, lambda: app.query_one("#two", Input).value == "c", limit=2000)
+        seen["values"] = (app.query_one("#one", Input).value, app.query_one("#two", Input).value)
+
+    run(LostMarker(), script)
+    assert seen["values"] == ("ab", "c")
