@@ -7,11 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from panel_tui.core.display import entry_summary, local_time, status_mark
 from panel_tui.core.session import Session
-from panel_tui.textual_fixes import FreshScreenStyles
+from panel_tui.textual_fixes import FreshScreenStyles, KeysFooter
 from panel_tui.widgets.safe import para, plain
 
 
@@ -27,7 +27,7 @@ class LogScreen(FreshScreenStyles, Screen[None]):
         yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="log-entry"):
             yield Static(id="log-entry-body")
-        yield Footer()
+        yield KeysFooter()  # its keys in the screen's first frame (textual_fixes)
 
     def on_mount(self) -> None:
         s = self.session

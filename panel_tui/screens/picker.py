@@ -12,10 +12,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from panel_tui.core.sessions_dir import find_sessions
+from panel_tui.textual_fixes import KeysFooter
 from panel_tui.widgets.safe import plain
 
 PICKER_HELP = """panel-tui — choosing a session
@@ -73,7 +74,7 @@ class PickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(plain(f"Sessions under {self.root} — enter to open, ? for help"), id="picker-title")
         yield OptionList(id="picker")
-        yield Footer()
+        yield KeysFooter()  # its keys in the screen's first frame (textual_fixes)
 
     def on_mount(self) -> None:
         self.action_reload()

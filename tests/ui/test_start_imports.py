@@ -141,3 +141,39 @@ def test_the_first_frame_is_the_whole_first_screen(stockton_met, monkeypatch):
     line, keys, laid_out = first[0]
     assert line.strip().startswith("1.1 Governance and leadership"), line
     assert keys > 0 and laid_out == keys
+
+
+def test_the_log_view_and_the_picker_show_their_keys_in_their_first_frame(stockton_met, monkeypatch):
+    """Their footers' keys are laid out when their first line is painted (the same frame)."""
+    from textual.widgets import Static
+
+    from panel_tui.app import PanelApp
+    from tests.ui.pilot import until
+
+    first: dict[str, tuple[int, int]] = {}  # widget id -> (footer keys, of which laid out) at its first paint
+    original = Static.render
+
+    def spy(self):
+        if self.id in ("log-status", "picker-title") and self.id not in first:
+            keys = list(self.screen.query(FooterKey))
+            first[self.id] = (len(keys), sum(1 for k in keys if k.region))
+        return original(self)
+
+    monkeypatch.setattr(Static, "render", spy)
+
+    async def log_view(app, pilot):
+        await pilot.press("l")
+        await until(pilot, lambda: "log-status" in first, what="the log view's first paint")
+
+    run_app(stockton_met, log_view, size=(100, 30))
+
+    async def picker() -> None:
+        app = PanelApp(None, sessions_root=stockton_met.parent)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: "picker-title" in first, what="the picker's first paint")
+
+    import asyncio
+
+    asyncio.run(picker())
+    for name, (keys, laid_out) in first.items():
+        assert keys > 0 and laid_out == keys, f"{name}: {laid_out} of {keys} keys laid out at its first paint"
