@@ -252,7 +252,8 @@ class KeysInOrder:
     follows it along the same path (the widget's queue, then each parent's, to the app); the next
     key waits until the marker is back, and until the screen a key opened has settled (its focus
     given), so it goes where the keys before it put the focus. Extends the app's ``on_event`` and
-    reads Textual's ``is_forwarded`` (public property of an event); a marker that never comes back
+    reads Textual's ``is_forwarded`` (public property of an event). A bracketed paste waits its turn
+    like a key (else it overtook the keys typed before it). A marker that never comes back
     (its widget removed) releases the keys after RELEASE_AFTER seconds: delayed, never lost."""
 
     RELEASE_AFTER = 0.5
@@ -271,7 +272,7 @@ class KeysInOrder:
     async def on_event(self, event: Any) -> None:
         from textual import events
 
-        if not isinstance(event, events.Key) or event.is_forwarded:
+        if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:  # a paste keeps its place too
             await super().on_event(event)  # type: ignore[misc]
             return
         if self._held is None:

@@ -587,3 +587,18 @@ def test_a_lost_marker_delays_the_next_keys_never_loses_them():
 
     run(LostMarker(), script)
     assert seen["values"] == ("ab", "c")
+
+
+def test_a_paste_after_a_tab_in_the_same_burst_goes_to_the_next_field():
+    from textual import events
+
+    seen = {}
+
+    async def script(app, pilot):
+        send_burst(app, "a", "tab")
+        app._driver.send_message(events.Paste("pasted"))
+        await until_true(pilot, lambda: app.query_one("#two", Input).value == "pasted")
+        seen["values"] = (app.query_one("#one", Input).value, app.query_one("#two", Input).value)
+
+    run(TwoFieldsInOrder(), script)
+    assert seen["values"] == ("a", "pasted")
