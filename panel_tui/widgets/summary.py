@@ -142,7 +142,7 @@ def _log_parts(session: Session) -> list[list[Part]]:
 
 
 FETCH_EVERY = 60.0  # seconds between the header's quiet fetches, so ahead/behind is true
-FIRST_READ_REFRESHES = 3  # the screen's first paint, the footer's keys composed, their paint
+FIRST_READ_REFRESHES = 3  # the screen's first paint and two frames' margin (see SessionSummary.show)
 
 
 def after_refreshes(widget: Static, refreshes: int, callback: Any, *args: Any) -> None:
@@ -177,7 +177,9 @@ class SessionSummary(Static):
         # while the first screen is drawn. The first read waits for the whole first screen: its
         # paint, then the footer's keys (Textual's Footer composes them a refresh later) and theirs
         # (issue 26: after one refresh, the read's imports began 116-179 ms before the first screen
-        # was complete, measured in a 100x30 pty; after three, 7-20 ms after it)
+        # was complete, measured in a 100x30 pty; after three, 7-20 ms after it). Since the footer
+        # composes its keys in the first frame (textual_fixes.KeysFooter) the first paint is the
+        # whole screen; the other two refreshes are kept as a margin, not re-measured
         waits = FIRST_READ_REFRESHES if self._asked == 1 else 1
         after_refreshes(self, waits, self._read_sync, session, self._asked)
 
