@@ -19,6 +19,7 @@ from tests.ui.pilot import (
     run_app,
     select_standard,
     submit,
+    until,
 )
 from tests.unit.gitrepos import git, needs_git
 
@@ -194,8 +195,15 @@ def test_a_key_pressed_straight_after_esc_goes_to_the_meeting_not_the_closing_fo
     async def script(app, pilot):
         await dismiss_attendance(pilot)
         await select_standard(pilot, "2.2")
+        shown: list[object] = []
+        app.screen_change_signal.subscribe(app, shown.append, immediate=True)
         burst(app, "d", "escape", "k", "escape", "d")  # as a terminal delivers keys typed quickly
-        await pilot.pause(0.5)
+        # the burst has been handled at the fifth change of screen (form, meeting, keep form, meeting,
+        # form); a key lost, or typed into a closing form, leaves fewer and this wait fails
+        await until(pilot, lambda: len(shown) >= 5 and app.screen.is_mounted, what="d, Esc, k, Esc, d all handled")
+        await pilot.pause()
+        assert [type(s).__name__ for s in shown] == ["EntryForm", "MeetingScreen"] * 2 + ["EntryForm"]
+        assert shown[2].form_title.startswith("Keep")
         form = app.screen
         assert isinstance(form, EntryForm) and form.form_title.startswith("Discretion on 2.2")
         assert form.query_one("#f-rationale").text == ""
