@@ -1,16 +1,22 @@
 """The quality lead's audit as a screen of PanelApp: every session under a folder, read-only.
 
-The scan runs in a thread worker and reports progress as messages, at most ten a second and
-merged in the queue (``can_replace``), so the screen paints at once and a thousand sessions cost
-the UI thread a handful of updates, not one call each. Sessions, rows (filterable) and figures come
-from ``panel_tui.core.audit``; a session opens read-only on the meeting screen (re-read from disk),
-and Esc comes back here. Help, the command palette and app.tcss are PanelApp's, as on every screen.
-Each tab's filling is its own module: screens/audit_sessions.py and screens/audit_decisions.py.
+The scan runs in a thread worker and hands what it reads to the UI thread as messages
+(screens/audit_scan.py): sessions and their rows in batches, at most ten a second, appended to the
+Sessions and Decisions tables as they come (``DataTable.add_rows``, never a rebuild), so the first
+rows show within one session's reading however large the folder. While it reads, the status line,
+the count of decisions and the Figures tab say in words that the counts are incomplete ("so far",
+"figures when the scan ends"). Filters apply to rows as they arrive; a sort orders the sessions read
+so far, newer ones are added below it, and the table is put in order once the scan ends, the cursor
+kept on the session it was on. Figures need every session: they are shown at the end.
+
+Sessions, rows (filterable) and figures come from ``panel_tui.core.audit``; a session opens
+read-only on the meeting screen (re-read from disk), and Esc comes back here. Help, the command
+palette and app.tcss are PanelApp's, as on every screen. Each tab's filling is its own module:
+screens/audit_sessions.py and screens/audit_decisions.py.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,49 +25,20 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from panel_tui.core.audit import UNREADABLE, Audit, Row, filter_values, run_audit
+from panel_tui.core.audit import UNREADABLE, Audit, Row, SessionRecord, run_audit
 from panel_tui.core.display import one_line
 from panel_tui.core.errors import InputError
-from panel_tui.core.people import EMPTY, PERSON_KEYS_IN_ROWS, Register, find_register, person_values
+from panel_tui.core.people import EMPTY, Register, find_register
 from panel_tui.screens.audit_decisions import FILTERS, AuditDecisionsTab
-from panel_tui.screens.audit_figures import figures_text
+from panel_tui.screens.audit_figures import WAITING, figures_text
 from panel_tui.screens.audit_help import AUDIT_HELP
+from panel_tui.screens.audit_scan import Batcher, Cancelled, ScanDone, ScanFailed, ScanRows, reading_text
 from panel_tui.screens.audit_sessions import AuditSessionsTab
 from panel_tui.screens.audit_tables import DECISION_COLUMNS, SESSION_COLUMNS, SESSION_VIEWS
 from panel_tui.widgets.safe import plain
-
-PROGRESS_EVERY = 0.1  # seconds between two progress messages from the scan
-
-
-class ScanProgress(Message):
-    """Sessions read so far; a newer one replaces any still waiting in the queue."""
-
-    def __init__(self, done: int, total: int) -> None:
-        super().__init__()
-        self.done, self.total = done, total
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, ScanProgress)
-
-
-class ScanDone(Message):
-    def __init__(self, audit: Audit) -> None:
-        super().__init__()
-        self.audit = audit
-
-
-class ScanFailed(Message):
-    def __init__(self, error: BaseException) -> None:
-        super().__init__()
-        self.error = error
-
-
-class _Cancelled(Exception):
-    """The screen went away or a new scan started: stop reading."""
 
 
 class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
@@ -111,13 +88,17 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
     def __init__(self, root: Path | str) -> None:
         super().__init__()
         self.root = Path(root)
-        self.audit: Audit | None = None
+        self.audit: Audit | None = None  # the whole audit, once the scan has ended
+        self.records: list[SessionRecord] = []  # the sessions read so far, in reading order
+        self.rows: list[Row] = []  # their rows (from logs that verify), in reading order
         self.shown: dict[str, Row] = {}  # the decisions table's rows by key, as filtered
         self.register: Register = EMPTY  # people.toml at or above the folder: one name per person
         self.session_sort = "session"
+        self.scan_number = 0  # which scan's messages are current: an older one's are dropped
+        self.reading = False  # a scan is under way: counts are "so far", figures wait for its end
 
     def compose(self) -> ComposeResult:
-        yield Static(plain(f"Audit of {self.root} — scanning…"), id="audit-status")
+        yield Static(plain(f"Audit of {self.root} — looking for sessions…"), id="audit-status")
         with TabbedContent(id="audit-tabs"):
             with TabPane("Sessions", id="tab-sessions"):
                 with Horizontal(id="session-filters"):
@@ -138,7 +119,7 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
                     yield Static(id="decision-body")
             with TabPane("Figures", id="tab-figures"):
                 with VerticalScroll(id="figures-scroll"):
-                    yield Static(id="figures")
+                    yield Static(WAITING, id="figures")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -149,64 +130,80 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
         decisions = self.query_one("#decisions", DataTable)
         for col in DECISION_COLUMNS:
             decisions.add_column(col, key=col)
-        self.register = self.load_register()  # before the scan: its figures by chair merge spellings too
-        self.scan()
+        self.start_scan()
 
     # --- the scan -----------------------------------------------------------------------
 
+    def start_scan(self) -> None:
+        """A new scan: the tables emptied, the old scan's late messages made stale, then read."""
+        self.scan_number += 1
+        self.audit, self.records, self.rows, self.reading = None, [], [], True
+        self.forget_filter_values()
+        self.query_one("#sessions", DataTable).clear()
+        self.query_one("#decisions", DataTable).clear()
+        self.show_reading(0, 0)
+        self.register = self.load_register()  # before the scan: its figures by chair merge spellings too
+        self.scan(self.scan_number)
+
     @work(thread=True, exclusive=True, group="audit-scan")
-    def scan(self) -> None:
+    def scan(self, number: int) -> None:
         worker = get_current_worker()
-        last = 0.0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal last
-            if worker.is_cancelled:
-                raise _Cancelled
-            now = time.monotonic()
-            if done == total or now - last >= PROGRESS_EVERY:
-                last = now
-                self.post_message(ScanProgress(done, total))
-
+        batches = Batcher(number, self.post_message, lambda: worker.is_cancelled)
         try:
-            audit = run_audit(self.root, progress, canonical=self.register.canonical)
-        except _Cancelled:
+            audit = run_audit(self.root, batches.progress, canonical=self.register.canonical, record=batches.record)
+        except Cancelled:
             return
         except UNREADABLE as exc:  # the folder itself: shown as such, and the app goes on
-            self.post_message(ScanFailed(exc))
+            self.post_message(ScanFailed(number, exc))
             return
-        self.post_message(ScanDone(audit))
+        self.post_message(ScanDone(number, audit))
 
-    @on(ScanProgress)
-    def show_progress(self, message: ScanProgress) -> None:
-        self.query_one("#audit-status", Static).update(
-            plain(f"Audit of {self.root} — scanning {message.done}/{message.total} sessions…")
-        )
+    @on(ScanRows)
+    def rows_read(self, message: ScanRows) -> None:
+        if message.scan != self.scan_number:
+            return  # from a scan that was replaced (r) or cancelled
+        self.records.extend(message.records)
+        new = [d for rec in message.records for d in rec.rows]
+        self.rows.extend(new)
+        self.append_sessions(message.records)
+        self.append_decisions(new)
+        self.show_reading(message.done, message.total)
+
+    def show_reading(self, done: int, total: int) -> None:
+        text = reading_text(done, total, len(self.rows)) if total else "looking for sessions…"
+        self.query_one("#audit-status", Static).update(plain(f"Audit of {self.root} — {text}"))
+        if total:
+            self.query_one("#figures", Static).update(f"{WAITING} ({done:,} of {total:,} sessions read)")
 
     @on(ScanFailed)
     def scan_failed(self, message: ScanFailed) -> None:
         from panel_tui.core.tomlfile import os_error
 
+        if message.scan != self.scan_number:
+            return
+        self.reading = False
         exc = message.error
         if isinstance(exc, OSError):
             exc = os_error(exc, self.root, "the audit folder", "read")
         text = f"✗ Audit of {self.root} failed: {exc if isinstance(exc, InputError) else type(exc).__name__}"
         self.query_one("#audit-status", Static).update(plain(text))
+        self.query_one("#figures", Static).update(plain(text))
         self.notify(one_line(text), severity="error", markup=False, timeout=10)
 
     @on(ScanDone)
     def scan_done(self, message: ScanDone) -> None:
-        self.show_audit(message.audit)
+        if message.scan == self.scan_number:
+            self.show_audit(message.audit)
 
     def action_rescan(self) -> None:
-        self.query_one("#audit-status", Static).update(plain(f"Audit of {self.root} — scanning…"))
-        self.register = self.load_register()
-        self.scan()
+        self.start_scan()  # the running scan (if any) is cancelled: its worker group is exclusive
 
     # --- showing it ---------------------------------------------------------------------
 
     def show_audit(self, audit: Audit) -> None:
-        self.audit = audit
+        """The scan has ended: the counts are final, the sessions in their order, the figures shown.
+        Every session and row is already in the tables (each batch came before this message)."""
+        self.audit, self.reading = audit, False
         f = audit.figures
         self.query_one("#audit-status", Static).update(
             plain(
@@ -215,19 +212,9 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
                 f"standard(s) never considered, {f['flagged_pending']} not yet considered"
             )
         )
-        self.fill_sessions()
-        for key, _ in FILTERS:
-            select = self.query_one(f"#filter-{key}", Select)
-            keep = select.value
-            values = (
-                person_values(audit.decisions, key, self.register)
-                if key in PERSON_KEYS_IN_ROWS
-                else filter_values(audit.decisions, key)
-            )
-            select.set_options([(plain(v), v) for v in values])
-            if keep in values:
-                select.value = keep
-        self.fill_decisions()
+        self.sessions_in_order()
+        self.offer_filter_values(final=True)
+        self.show_count()
         self.query_one("#figures", Static).update(figures_text(audit.figures))
 
     def load_register(self) -> Register:
@@ -266,9 +253,7 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
         from panel_tui.core.session import load_session
         from panel_tui.screens.meeting import MeetingScreen
 
-        if self.audit is None:
-            return
-        if self.query_one(TabbedContent).active == "tab-decisions":
+        if self.query_one(TabbedContent).active == "tab-decisions":  # during the scan too: read from disk
             d = self.selected_decision()
             rel = d["session"] if d else None
         else:

@@ -42,6 +42,7 @@ TITLES = {
     "by_chair": "chair",
 }
 BLOCKS = " ▏▎▍▌▋▊▉█"
+WAITING = "Figures wait for the end of the scan: every one of them needs every session"
 
 
 def bar(value: float, biggest: float, width: int = BAR_WIDTH, full: str = "█") -> str:

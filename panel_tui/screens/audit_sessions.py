@@ -1,8 +1,9 @@
 """The audit screen's Sessions tab: its table as the "Show" filter and the sort order choose, and its pane.
 
 Kept apart from the screen (screens/audit.py: the scan, the tabs and opening a session) so the
-Sessions tab's filling, cursor and order read in one place; what each cell and the pane say, and
-the sort orders themselves, are screens/audit_tables.py's.
+Sessions tab's filling (appended as the scan reads, rebuilt for a filter or an order), cursor and
+order read in one place; what each cell and the pane say, and the sort orders themselves, are
+screens/audit_tables.py's.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from textual import on
 from textual.screen import Screen
 from textual.widgets import DataTable, Select, Static
 
-from panel_tui.core.audit import Audit
+from panel_tui.core.audit import SessionRecord
 from panel_tui.screens.audit_tables import (
     COLUMN_SORTS,
     SESSION_SORTS,
@@ -28,11 +29,12 @@ from panel_tui.screens.audit_tables import (
 
 
 class AuditSessionsTab(Screen[None]):
-    """The Sessions tab's half of the audit screen (screens/audit.py): ``audit`` is the scan's
-    result (None until it is done), ``session_sort`` the order chosen."""
+    """The Sessions tab's half of the audit screen (screens/audit.py): ``records`` are the sessions
+    read so far (all of them once ``reading`` is over), ``session_sort`` the order chosen."""
 
     root: Path
-    audit: Audit | None
+    records: list[SessionRecord]
+    reading: bool
     session_sort: str
 
     def fill_sessions(self, keep_cursor: bool = True) -> None:
@@ -40,18 +42,44 @@ class AuditSessionsTab(Screen[None]):
         their log, history, tags or kept-aside entries fail, those with entries kept aside, those
         with rewrites accepted on the record) and in the order ``s`` chose (a new order starts at its
         first row: the ✗ sessions in one step). The log status is cut here; the pane gives it whole."""
-        if self.audit is None:
-            return
         view = self.query_one("#session-filter", Select).value
         table = self.query_one("#sessions", DataTable)
         keep = self.selected_session_path() if keep_cursor else None
         table.clear()
-        for s in sorted_sessions([s for s in self.audit.sessions if session_shown(s, view)], self.session_sort):
-            table.add_row(*session_cells(s, self.short_status(s)), key=s.path)
+        self.add_sessions(sorted_sessions([s for s in self.records if session_shown(s, view)], self.session_sort))
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
         elif table.row_count:
             table.move_cursor(row=0, animate=False)
+        self.show_session()
+
+    def append_sessions(self, records: list[SessionRecord]) -> None:
+        """Sessions just read, added below the others (the cursor stays where the user put it)."""
+        view = self.query_one("#session-filter", Select).value
+        table = self.query_one("#sessions", DataTable)
+        was_empty = not table.row_count
+        new = [s for s in records if session_shown(s, view)]
+        self.add_sessions(new)
+        if was_empty and new:
+            self.show_session()
+        if self.session_sort != "session" and new:
+            self.query_one("#session-sort", Static).update(self.sort_label())
+
+    def add_sessions(self, records: list[SessionRecord]) -> None:
+        """Rows at the bottom of the table (DataTable.add_rows, with each session's path as its key)."""
+        table = self.query_one("#sessions", DataTable)
+        for s in records:
+            table.add_row(*session_cells(s, self.short_status(s)), key=s.path)
+
+    def sessions_in_order(self) -> None:
+        """At the end of the scan: the table in the chosen order (rebuilt only if the sessions read
+        since a sort, added below it, are out of order), the cursor on the session it was on."""
+        view = self.query_one("#session-filter", Select).value
+        table = self.query_one("#sessions", DataTable)
+        want = [s.path for s in sorted_sessions([s for s in self.records if session_shown(s, view)], self.session_sort)]
+        if [k.value for k in table.rows] != want:
+            self.fill_sessions()
+        self.query_one("#session-sort", Static).update(self.sort_label())
         self.show_session()
 
     def short_status(self, s: Any) -> str:
@@ -69,11 +97,17 @@ class AuditSessionsTab(Screen[None]):
     def show_session(self) -> None:
         body = self.query_one("#session-body", Static)
         path = self.selected_session_path()
-        found = next((s for s in self.audit.sessions if s.path == path), None) if self.audit else None
-        body.update(session_detail(found) if found is not None else Text("No session is shown." if self.audit else ""))
+        found = next((s for s in self.records if s.path == path), None) if path is not None else None
+        if found is not None:
+            body.update(session_detail(found))
+        else:
+            body.update(Text("Reading the sessions…" if self.reading else "No session is shown."))
 
     def sort_label(self) -> Text:
-        return Text(f"Sort (s): {sort_words(self.session_sort)}")
+        label = f"Sort (s): {sort_words(self.session_sort)}"
+        if self.reading and self.session_sort != "session":
+            label += " — sessions read since are added below until the scan ends"
+        return Text(label)
 
     def action_sort_sessions(self, key: str | None = None) -> None:
         """Step to the next order (``s``), or to ``key`` (a column header clicked)."""

@@ -7,6 +7,7 @@ import asyncio
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Select, TabbedContent
 
 from panel_tui.app import PanelApp
@@ -312,44 +313,64 @@ def test_q_quits(tmp_path):
     assert not app.return_code
 
 
-def test_progress_comes_as_a_few_coalesced_messages(tmp_path, monkeypatch):
-    """A thousand sessions' progress reaches the UI thread as a handful of messages, not one each."""
+def test_a_thousand_sessions_come_as_a_few_batches(tmp_path, monkeypatch):
+    """A thousand sessions reach the UI thread as a handful of batch messages, not one each, and
+    every session read is in the table once the scan has ended."""
     import time
 
     import panel_tui.screens.audit as screen_module
-    from panel_tui.core.audit import run_audit
+    from panel_tui.core.audit import SessionRecord, run_audit
+    from panel_tui.screens.audit_scan import ScanRows
 
     root = make_root(tmp_path)
-    made = []
-    original_init = screen_module.ScanProgress.__init__
+    batches: list[int] = []
+    original_init = ScanRows.__init__
 
-    def counting_init(self, done, total):
-        made.append(done)
-        original_init(self, done, total)
+    def counting_init(self, scan, records, done, total):
+        batches.append(len(records))
+        original_init(self, scan, records, done, total)
 
-    def slow_audit(folder, progress=None, canonical=None):
+    def slow_audit(folder, progress=None, rows=None, canonical=None, record=None):
         for i in range(1, 1001):
             if i % 250 == 0:
-                time.sleep(0.12)  # four pauses longer than the 0.1 s between two messages
+                time.sleep(0.12)  # four pauses longer than the 0.1 s between two batches
+            record(SessionRecord(f"read-{i:04d}"))
             progress(i, 1000)
         return run_audit(folder)
 
-    monkeypatch.setattr(screen_module.ScanProgress, "__init__", counting_init)
+    monkeypatch.setattr(ScanRows, "__init__", counting_init)
     monkeypatch.setattr(screen_module, "run_audit", slow_audit)
 
     async def script(screen, pilot):
-        assert screen.query_one("#sessions", DataTable).row_count == 5
-        # the first, one after each pause, the last; not one for each of the calls in between
-        assert made[0] == 1 and made[-1] == 1000 and {250, 500, 750} <= set(made) and len(made) <= 10
+        table = screen.query_one("#sessions", DataTable)
+        assert table.row_count == 1000 and str(table.get_row_at(999)[0]) == "read-1000"
+        # the first at once, one after each pause, the last; not one for each session in between
+        assert batches[0] == 1 and sum(batches) == 1000 and 4 <= len(batches) <= 10, batches
 
     run(root, script)
 
 
-def test_a_newer_progress_message_replaces_a_waiting_one():
-    from panel_tui.screens.audit import ScanDone, ScanProgress
+def test_the_batcher_sends_the_first_session_at_once_then_batches_and_stops_when_cancelled(monkeypatch):
+    import panel_tui.screens.audit_scan as scan_module
+    from panel_tui.core.audit import SessionRecord
 
-    assert ScanProgress(2, 9).can_replace(ScanProgress(1, 9))
-    assert not ScanProgress(2, 9).can_replace(ScanDone.__new__(ScanDone))
+    posted = []
+    cancelled = [False]
+    monkeypatch.setattr(scan_module, "BATCH_EVERY", 3600.0)  # no batch goes on time alone in this test
+    b = scan_module.Batcher(7, posted.append, lambda: cancelled[0])
+    for i in range(1, 5):
+        b.record(SessionRecord(f"s{i}"))
+        b.progress(i, 5)
+    assert [[r.path for r in m.records] for m in posted] == [["s1"]]  # the first at once, the rest held
+    b.record(SessionRecord("s5"))
+    b.progress(5, 5)
+    assert [[r.path for r in m.records] for m in posted] == [["s1"], ["s2", "s3", "s4", "s5"]]  # the last flushes
+    assert all(m.scan == 7 for m in posted) and (posted[-1].done, posted[-1].total) == (5, 5)
+    cancelled[0] = True
+    with pytest.raises(scan_module.Cancelled):
+        b.record(SessionRecord("s6"))
+    with pytest.raises(scan_module.Cancelled):
+        b.progress(6, 6)
 
 
 def test_the_sessions_tab_shows_only_sessions_not_counted_or_with_entries_kept_aside(tmp_path):

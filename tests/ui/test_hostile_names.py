@@ -105,7 +105,7 @@ def test_audit_app_survives_a_scan_that_fails(tmp_path, monkeypatch):
     """A failure of the scan itself is shown in the status line; the app does not crash."""
     import panel_tui.screens.audit as audit_screen
 
-    def broken(root, progress=None, canonical=None):
+    def broken(root, progress=None, rows=None, canonical=None, record=None):
         raise PermissionError(13, "Permission denied", str(root))
 
     monkeypatch.setattr(audit_screen, "run_audit", broken)

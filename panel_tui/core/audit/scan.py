@@ -139,15 +139,20 @@ def run_audit(
     progress: Callable[[int, int], None] | None = None,
     rows: Callable[[list[Row]], None] | None = None,
     canonical: Canonical | None = None,
+    record: Callable[[SessionRecord], None] | None = None,
 ) -> Audit:
     """Scan every session at any depth under ``root``; ``progress(done, total)`` is called as it goes.
 
     ``rows``: each session's rows are handed to it as the session is read and not kept
     (``Audit.decisions`` stays empty), so an audit written out as it goes holds no row for long.
     ``canonical``: a person's one name for any spelling (a register), merged before counting by chair.
+    ``record``: each session's record (its rows on it) as soon as it is read, before ``progress``: the
+    audit screen shows sessions and rows while the scan goes on.
     """
     scan = Scan(root, canonical, keep_rows=rows is None)
     for rec in scan:
+        if record is not None:
+            record(rec)
         if rows is not None:
             rows(rec.rows)
         if progress:
