@@ -19,12 +19,17 @@ from panel_tui.core.display import one_line, status_mark
 from panel_tui.core.people import Register
 from panel_tui.widgets.safe import para, plain
 
-LOG_WIDTH = 40  # the Sessions table's Log column: the problem's start; the full text is in the pane
+# The Sessions table at 80 columns: Session (cut in the middle) and Log (its start) narrow enough
+# that Signed, Score and Overall ("Requires improvement") show beside them without scrolling:
+# 17 + 20 + 6 + 5 + 20, a cell's padding of 2 each, and 2 for the scrollbar make 80. The pane
+# below the table gives both in full; the columns after Overall are a scroll away.
+SESSION_WIDTH = 17
+LOG_WIDTH = 20
 _FILE_AND_PLACE = re.compile(r"^(unreadable: )[^:\n]{1,200}?\.(?:toml|csv|xlsx): (?:line \d+(?:, column \d+)?: )?")
 SESSION_COLUMNS = (
     "Session",
     "Log",
-    "Signed off",
+    "Signed",
     "Score",
     "Overall",
     "Fieldwork",
@@ -85,7 +90,7 @@ SESSION_SORTS: list[tuple[str, str, Callable[[Any], Any]]] = [
     ("fieldwork", "fieldwork date", lambda s: (s.fieldwork or "", s.path)),
     ("signed", "not signed off first", lambda s: (s.signed_off, s.path)),
 ]
-COLUMN_SORTS = {"Session": "session", "Log": "log", "Score": "score", "Fieldwork": "fieldwork", "Signed off": "signed"}
+COLUMN_SORTS = {"Session": "session", "Log": "log", "Score": "score", "Fieldwork": "fieldwork", "Signed": "signed"}
 
 
 def sort_words(key: str) -> str:
@@ -95,6 +100,16 @@ def sort_words(key: str) -> str:
 def sorted_sessions(sessions: list[Any], key: str) -> list[Any]:
     how = next(fn for k, _, fn in SESSION_SORTS if k == key)
     return sorted(sessions, key=how)
+
+
+def middle(text: str, width: int) -> str:
+    """One line of user text cut in the middle with "…" to ``width``: a path keeps its start (the
+    archive's year or region) and more of its end (the session's own folder)."""
+    s = one_line(text)
+    if len(s) <= width:
+        return s
+    head = max(0, (width - 1) // 3)
+    return s[:head] + "…" + s[len(s) - (width - 1 - head) :]
 
 
 def short_problem(status: str) -> str:
@@ -108,7 +123,7 @@ def session_cells(s: Any, status: str) -> list[Text]:
     """One Sessions row; ``status`` is the log status without the session's own folder."""
     ok = log_ok(s)
     return [
-        plain(s.path),
+        plain(middle(s.path, SESSION_WIDTH)),
         plain(one_line(("✓ " if ok else "✗ ") + short_problem(status), LOG_WIDTH), "" if ok else "bold"),
         Text("✓ yes" if s.signed_off else "– no"),
         Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"),
@@ -176,7 +191,7 @@ def decision_cells(d: Row, register: Register) -> list[Text]:
         plain(meeting_date(d), dim),
         plain(one_line(_person(d.get("chair"), register), 18), dim),
         plain(one_line(_person(d["by"], register), 18), dim),
-        plain(one_line(d["session"], 24), dim),
+        plain(middle(d["session"], 24), dim),
         plain(d["seq"], dim),
         plain(d["kind"], dim),
         status_text(d),
@@ -215,7 +230,11 @@ def decision_detail(d: Row, register: Register) -> Text:
     if d["lowest_percent"] is not None:
         t.append(f"Evidence: lowest {d['lowest_percent']}%" + (f" of {d['cases']} cases" if d["cases"] else "") + "\n")
     t.append("Reason: " if d["kind"] in ("retraction", "dissent", "declined") else "Rationale: ")
-    t.append_text(para(d["rationale"] or ""))
+    if d["rationale"]:
+        t.append_text(para(d["rationale"]))
+    else:  # never a bare label: say why there is nothing
+        as_proposed = d["kind"] == "ratification" and d["from"] == d["to"]
+        t.append("— (ratified as proposed)" if as_proposed else "— (none recorded)")
     if d.get("other_evidence"):
         t.append("\nOther evidence: ")
         t.append_text(para(d["other_evidence"]))
