@@ -207,9 +207,9 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
         f = audit.figures
         self.query_one("#audit-status", Static).update(
             plain(
-                f"Audit of {self.root}: {f['sessions']} sessions ({f['sessions_signed_off']} signed off, "
-                f"{f['sessions_unreadable_or_broken']} ✗ not counted), {f['flagged_never_considered']} flagged "
-                f"standard(s) never considered, {f['flagged_pending']} not yet considered"
+                f"Audit of {self.root}: {f['sessions']:,} sessions ({f['sessions_signed_off']:,} signed off, "
+                f"{f['sessions_unreadable_or_broken']:,} ✗ not counted), {f['flagged_never_considered']:,} flagged "
+                f"standard(s) never considered, {f['flagged_pending']:,} not yet considered"
             )
         )
         self.sessions_in_order()

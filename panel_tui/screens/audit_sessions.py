@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.screen import Screen
 from textual.widgets import DataTable, Select, Static
 
@@ -20,6 +20,7 @@ from panel_tui.core.audit import SessionRecord
 from panel_tui.screens.audit_tables import (
     COLUMN_SORTS,
     SESSION_SORTS,
+    cut_widths,
     session_cells,
     session_detail,
     session_shown,
@@ -36,6 +37,7 @@ class AuditSessionsTab(Screen[None]):
     records: list[SessionRecord]
     reading: bool
     session_sort: str
+    widths: tuple[int, int]  # the Session and Log columns' widths the rows were cut to
 
     def fill_sessions(self, keep_cursor: bool = True) -> None:
         """The Sessions table, as the "Show" filter chooses (every session, those not counted as
@@ -68,8 +70,14 @@ class AuditSessionsTab(Screen[None]):
     def add_sessions(self, records: list[SessionRecord]) -> None:
         """Rows at the bottom of the table (DataTable.add_rows, with each session's path as its key)."""
         table = self.query_one("#sessions", DataTable)
+        widths = self.widths = cut_widths(self.size.width)
         for s in records:
-            table.add_row(*session_cells(s, self.short_status(s)), key=s.path)
+            table.add_row(*session_cells(s, self.short_status(s), widths), key=s.path)
+
+    def on_resize(self, _: events.Resize) -> None:
+        """A wider or narrower screen: the Session and Log columns cut again to fit it."""
+        if cut_widths(self.size.width) != getattr(self, "widths", None) and self.records:
+            self.fill_sessions()
 
     def sessions_in_order(self) -> None:
         """At the end of the scan: the table in the chosen order (rebuilt only if the sessions read

@@ -21,10 +21,20 @@ from panel_tui.widgets.safe import para, plain
 
 # The Sessions table at 80 columns: Session (cut in the middle) and Log (its start) narrow enough
 # that Signed, Score and Overall ("Requires improvement") show beside them without scrolling:
-# 17 + 20 + 6 + 5 + 20, a cell's padding of 2 each, and 2 for the scrollbar make 80. The pane
-# below the table gives both in full; the columns after Overall are a scroll away.
+# 17 + 20 + 6 + 5 + 20, a cell's padding of 2 each, and 2 for the scrollbar make 80. A wider
+# screen shares its extra columns between the two, up to WIDEST each. The pane below the table
+# gives both in full; the columns after Overall are a scroll away.
 SESSION_WIDTH = 17
 LOG_WIDTH = 20
+WIDEST = 40
+
+
+def cut_widths(screen_width: int) -> tuple[int, int]:
+    """The Session and Log columns' widths on a screen this wide."""
+    spare = max(0, screen_width - 80)
+    return min(WIDEST, SESSION_WIDTH + spare // 2), min(WIDEST, LOG_WIDTH + spare - spare // 2)
+
+
 _FILE_AND_PLACE = re.compile(r"^(unreadable: )[^:\n]{1,200}?\.(?:toml|csv|xlsx): (?:line \d+(?:, column \d+)?: )?")
 SESSION_COLUMNS = (
     "Session",
@@ -119,12 +129,13 @@ def short_problem(status: str) -> str:
     return _FILE_AND_PLACE.sub(r"\1", text)
 
 
-def session_cells(s: Any, status: str) -> list[Text]:
-    """One Sessions row; ``status`` is the log status without the session's own folder."""
+def session_cells(s: Any, status: str, widths: tuple[int, int] = (SESSION_WIDTH, LOG_WIDTH)) -> list[Text]:
+    """One Sessions row; ``status`` is the log status without the session's own folder; ``widths``
+    the Session and Log columns' (cut_widths)."""
     ok = log_ok(s)
     return [
-        plain(middle(s.path, SESSION_WIDTH)),
-        plain(one_line(("✓ " if ok else "✗ ") + short_problem(status), LOG_WIDTH), "" if ok else "bold"),
+        plain(middle(s.path, widths[0])),
+        plain(one_line(("✓ " if ok else "✗ ") + short_problem(status), widths[1]), "" if ok else "bold"),
         Text("✓ yes" if s.signed_off else "– no"),
         Text(f"{s.score}/{s.max_score}" if s.score is not None else "—"),
         plain(s.overall or "—"),

@@ -258,13 +258,19 @@ def test_r_mid_scan_starts_again_and_a_late_batch_of_the_old_scan_is_dropped(tmp
     run(make_root(tmp_path), script)
 
 
-def test_the_sessions_tab_shows_every_column_that_matters_at_80x24(tmp_path):
+def archive(tmp_path: Path) -> Path:
+    """Thirty sessions two folders down (enough for a vertical scrollbar at 80x24), and a broken one."""
     root = tmp_path / "all"
-    for i in range(30):  # enough for a vertical scrollbar
+    for i in range(30):
         shutil.copytree(ROOT / "sessions" / "leeds-2019", root / "2019" / "north-east-region" / f"leeds-{i:02d}")
     shutil.copytree(ROOT / "sessions" / "stockton-2021", root / "tampered")
     log = root / "tampered" / "decisions.toml"
     log.write_text(log.read_text().replace("eight cases", "all cases"))
+    return root
+
+
+def test_the_sessions_tab_shows_every_column_that_matters_at_80x24(tmp_path):
+    root = archive(tmp_path)
 
     async def script(screen, pilot):
         await until(pilot, lambda: screen.audit is not None, 20, "the end of the scan")
@@ -282,6 +288,24 @@ def test_the_sessions_tab_shows_every_column_that_matters_at_80x24(tmp_path):
         assert "2019/north-east-region/leeds-00" in text(screen, "#session-body")  # whole in the pane
 
     run(root, script, size=(80, 24))
+
+
+def test_a_wide_screen_shows_the_whole_path_and_more_of_the_log_and_cuts_again_when_narrowed(tmp_path):
+    path = "2019/north-east-region/leeds-00"
+
+    async def script(screen, pilot):
+        await until(pilot, lambda: screen.audit is not None, 20, "the end of the scan")
+        table = screen.query_one("#sessions", DataTable)
+        assert str(table.get_cell(path, "Session")) == path
+        wide_log = str(table.get_cell("tampered", "Log"))
+        assert len(wide_log) > 20 and wide_log.startswith("✗ broken at entry 7: ")
+        table.move_cursor(row=table.get_row_index("tampered"))
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: "…" in str(table.get_cell(path, "Session")), what="the rows cut again")
+        assert len(str(table.get_cell("tampered", "Log"))) <= 20
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "tampered"  # cursor kept
+
+    run(archive(tmp_path), script, size=(160, 45))
 
 
 @pytest.mark.parametrize("as_proposed", [True, False])
