@@ -28,10 +28,16 @@ dissent of the logs that verify.
   the table counts the rows they leave. A person is one person: people.toml's
   name stands for every spelling of it (case, spacing, former spellings).
 
+While the scan reads: sessions and decisions are added as they are read (the cursor stays
+  where you put it); the top line and the count say "so far" until the scan ends. Filters
+  apply to rows as they arrive; a sort orders the sessions read so far, and those read after
+  it are added below until the scan ends, when the table is put in order. r reads again.
+
 Figures: flagged standards with discretion, considered and kept, ✗ NEVER CONSIDERED
 (a signed-off session without a decision on it) and ◐ not yet considered (a meeting
 still open or to come); uplifts, lowerings, decisions outside the criteria; then by
 framework, lead inspector and year, as bar rows: ▲ uplifts and ▼ lowerings, and
-flagged standards with █ discretion and ░ without (the rate beside them).
+flagged standards with █ discretion and ░ without (the rate beside them). They need every
+session: the tab says so until the scan ends.
 
 Press esc or ? to close."""
