@@ -188,6 +188,7 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
         text = f"✗ Audit of {self.root} failed: {exc if isinstance(exc, InputError) else type(exc).__name__}"
         self.query_one("#audit-status", Static).update(plain(text))
         self.query_one("#figures", Static).update(plain(text))
+        self.show_count()
         self.notify(one_line(text), severity="error", markup=False, timeout=10)
 
     @on(ScanDone)

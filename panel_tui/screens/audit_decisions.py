@@ -157,8 +157,10 @@ class AuditDecisionsTab(Screen[None]):
             self.fill_decisions()
 
     def action_clear_filters(self) -> None:
-        for key, _ in FILTERS:
-            self.query_one(f"#filter-{key}", Select).clear()
+        """Every filter cleared, then the table filled once (not once per filter that had a value)."""
+        with self.prevent(Select.Changed):
+            for key, _ in FILTERS:
+                self.query_one(f"#filter-{key}", Select).clear()
         self.fill_decisions()
 
     def selected_key(self) -> str | None:

@@ -206,6 +206,30 @@ def test_a_sort_mid_scan_is_said_to_be_partial_and_completed_at_the_end_keeping_
     run(make_root(tmp_path), script)
 
 
+def test_o_mid_scan_opens_a_session_read_only_and_the_scan_goes_on_behind_it(tmp_path, monkeypatch):
+    from panel_tui.screens.meeting import MeetingScreen
+
+    gate = Gate(monkeypatch, 2)
+
+    async def script(screen, pilot):
+        await gate.held(pilot, 2)
+        sessions = screen.query_one("#sessions", DataTable)
+        await until(pilot, lambda: sessions.row_count == 2, what="two sessions")
+        sessions.focus()
+        sessions.move_cursor(row=sessions.get_row_index("leeds-2019"))
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(screen.app.screen, MeetingScreen), what="the session opened")
+        assert screen.app.screen.read_only
+        gate.release(2)
+        await until(pilot, lambda: screen.audit is not None, 10, "the scan to end behind the meeting screen")
+        await pilot.press("escape")
+        await until(pilot, lambda: screen.app.screen is screen, what="back on the audit")
+        assert keys(sessions) == ORDER and gate.ended == ["done"]
+        assert sessions.coordinate_to_cell_key(sessions.cursor_coordinate).row_key.value == "leeds-2019"
+
+    run(make_root(tmp_path), script)
+
+
 def test_leaving_the_screen_mid_scan_stops_the_scan(tmp_path, monkeypatch):
     gate = Gate(monkeypatch, 2)
 
