@@ -17,8 +17,9 @@ in the same alternation, so a change's before and after sit beside the same refe
 Time to the first decision row should not grow with the corpus (the rows are streamed); the end of
 the scan does. Medians (and minimums) of N runs; the load averages before and after.
 
-Run: python tests/benchmarks/bench_audit_screen.py [N] [--keep DIR] [--against DIR] [--sizes 150,1000]
-(--keep DIR: the corpora are generated once into DIR/150 and DIR/1000 and reused)
+Run: python tests/benchmarks/bench_audit_screen.py [N] [--keep DIR] [--against DIR] [--sizes 150,1000] [--git]
+(--keep DIR: the corpora are generated once into DIR/150 and DIR/1000 and reused; --git: each corpus
+in a git repository of its own, DIR/150-git and DIR/1000-git, with the history check on)
 """
 
 from __future__ import annotations
@@ -103,14 +104,20 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def corpora(base: Path, sizes: list[int]) -> dict[int, Path]:
+def corpora(base: Path, sizes: list[int], git: bool) -> dict[int, Path]:
+    """The corpus of each size; with ``git``, each in a git repository of its own (one commit), so
+    the history check's one pass over the repository comes before the first row."""
     out = {}
     for n in sizes:
-        root = base / str(n)
+        root = base / (f"{n}-git" if git else str(n))
         if not root.exists():
             t0 = time.perf_counter()
             entries = make_sessions(root, n)
             print(f"generated {n} sessions ({entries} entries) in {time.perf_counter() - t0:.1f} s")
+            if git:
+                ident = ["-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+                for cmd in (["init", "-q"], ["add", "-A"], [*ident, "commit", "-qm", "corpus"]):
+                    subprocess.run(["git", *cmd], cwd=root, check=True)
         out[n] = root
     return out
 
@@ -123,6 +130,8 @@ def main() -> None:
             i = argv.index(name)
             opts[name] = argv[i + 1]
             del argv[i : i + 2]
+    git = "--git" in argv
+    argv = [a for a in argv if a != "--git"]
     runs = int(argv[0]) if argv else 5
     sizes = [int(x) for x in opts.get("--sizes", "150,1000").split(",")]
     checkouts = {"this checkout": ROOT}
@@ -132,7 +141,7 @@ def main() -> None:
         compileall.compile_dir(checkout / "panel_tui", quiet=1)  # compiled, as after pip install
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(opts["--keep"]) if "--keep" in opts else Path(tmp)
-        roots = corpora(base, sizes)
+        roots = corpora(base, sizes, git)
         before = load()
         got: dict[str, list[float]] = {}
         for _ in range(runs):  # alternately, so a busy moment hits every side alike
@@ -152,7 +161,8 @@ def main() -> None:
     print(f"  reference: bare Textual first readable screen  median {bare:6.3f} s  (min {min(got['bare']):.3f})")
     for n in sizes:
         scan = med(got[f"json {n}"])
-        print(f"  {n} sessions; reference: the scan alone (audit --json) median {scan:6.3f} s")
+        where = " in git (one commit)" if git else ""
+        print(f"  {n} sessions{where}; reference: the scan alone (audit --json) median {scan:6.3f} s")
         for name in checkouts:
             for what, words in (
                 ("first", "first screen"),
