@@ -1,13 +1,14 @@
 """The quality lead's audit as a screen of PanelApp: every session under a folder, read-only.
 
 The scan runs in a thread worker and hands what it reads to the UI thread as messages
-(screens/audit_scan.py): sessions and their rows in batches, at most ten a second, appended to the
-Sessions and Decisions tables as they come (``DataTable.add_rows``, never a rebuild), so the first
-rows show within one session's reading however large the folder. While it reads, the status line,
-the count of decisions and the Figures tab say in words that the counts are incomplete ("so far",
-"figures when the scan ends"). Filters apply to rows as they arrive; a sort orders the sessions read
-so far, newer ones are added below it, and the table is put in order once the scan ends, the cursor
-kept on the session it was on. Figures need every session: they are shown at the end.
+(screens/audit_scan.py): sessions and their rows in batches, at most ten a second (fewer as the
+tables grow), added at the bottom of the Sessions and Decisions tables as they come (never a
+rebuild), so the first rows show once the first session is read, however large the folder. While it
+reads, the status line, the count of decisions and the Figures tab say in words that the counts are
+incomplete ("so far", "figures when the scan ends"). Filters apply to rows as they arrive; a sort
+orders the sessions read so far, newer ones are added below it, and the table is put in order once
+the scan ends, the cursor kept on the session it was on. Figures need every session: they are shown
+at the end.
 
 Sessions, rows (filterable) and figures come from ``panel_tui.core.audit``; a session opens
 read-only on the meeting screen (re-read from disk), and Esc comes back here. Help, the command
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -119,7 +121,7 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
                     yield Static(id="decision-body")
             with TabPane("Figures", id="tab-figures"):
                 with VerticalScroll(id="figures-scroll"):
-                    yield Static(WAITING, id="figures")
+                    yield Static(Text(WAITING), id="figures")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -137,10 +139,13 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
     def start_scan(self) -> None:
         """A new scan: the tables emptied, the old scan's late messages made stale, then read."""
         self.scan_number += 1
-        self.audit, self.records, self.rows, self.reading = None, [], [], True
+        self.audit, self.records, self.rows, self.shown, self.reading = None, [], [], {}, True
         self.forget_filter_values()
         self.query_one("#sessions", DataTable).clear()
         self.query_one("#decisions", DataTable).clear()
+        self.show_session()
+        self.show_decision()
+        self.show_count()
         self.show_reading(0, 0)
         self.register = self.load_register()  # before the scan: its figures by chair merge spellings too
         self.scan(self.scan_number)
@@ -173,7 +178,7 @@ class AuditScreen(AuditSessionsTab, AuditDecisionsTab):
         text = reading_text(done, total, len(self.rows)) if total else "looking for sessions…"
         self.query_one("#audit-status", Static).update(plain(f"Audit of {self.root} — {text}"))
         if total:
-            self.query_one("#figures", Static).update(f"{WAITING} ({done:,} of {total:,} sessions read)")
+            self.query_one("#figures", Static).update(Text(f"{WAITING} ({done:,} of {total:,} sessions read)"))
 
     @on(ScanFailed)
     def scan_failed(self, message: ScanFailed) -> None:

@@ -101,7 +101,7 @@ class AuditDecisionsTab(Screen[None]):
             self.show_decision()
 
     def add_decisions(self, rows: list[Row]) -> None:
-        """Rows at the bottom of the table (DataTable.add_rows, with each row's key: session#seq)."""
+        """Rows at the bottom of the table (DataTable.add_row each, keyed session#seq)."""
         table = self.query_one("#decisions", DataTable)
         for d in rows:
             key = f"{d['session']}#{d['seq']}"

@@ -68,7 +68,7 @@ class AuditSessionsTab(Screen[None]):
             self.query_one("#session-sort", Static).update(self.sort_label())
 
     def add_sessions(self, records: list[SessionRecord]) -> None:
-        """Rows at the bottom of the table (DataTable.add_rows, with each session's path as its key)."""
+        """Rows at the bottom of the table (DataTable.add_row each, keyed by the session's path)."""
         table = self.query_one("#sessions", DataTable)
         widths = self.widths = cut_widths(self.size.width)
         for s in records:

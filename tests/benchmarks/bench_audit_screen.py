@@ -47,11 +47,13 @@ def _squeeze(raw: bytes) -> bytes:
     return b"".join(ANSI.sub(b"", raw).split())
 
 
-def timeline(argv: list[str], cwd: Path, limit: float = 120.0) -> tuple[float, float, float]:
+def timeline(argv: list[str], cwd: Path, limit: float = 120.0) -> tuple[float, float, float, float]:
     """Seconds from the start of the process to the first screen, the first decision row (after
-    typing "2" at the first screen) and the end of the scan, each when its marker was painted."""
+    typing "2" at the first screen) and the end of the scan, each when its marker was painted; and
+    the CPU seconds (user + system, every thread) the process had used when it was killed at the
+    end, which the machine's other load barely changes."""
     proc, master, t0 = spawn(argv, {}, cwd)
-    raw, times = b"", {}
+    raw, times, cpu = b"", {}, 0.0
     wants = {"first": FIRST, "row": ROW, "end": END}
     deadline = t0 + limit
     try:
@@ -68,10 +70,10 @@ def timeline(argv: list[str], cwd: Path, limit: float = 120.0) -> tuple[float, f
                     if name == "first":
                         os.write(master, b"2")  # the Decisions tab, as soon as there is a screen
     finally:
-        stop(proc, master)
+        cpu = stop(proc, master)
     if len(times) < len(wants):
         raise SystemExit(f"{argv}: never showed {set(wants) - set(times)}; last: {ANSI.sub(b'', raw)[-400:]!r}")
-    return times["first"], times["row"], times["end"]
+    return times["first"], times["row"], times["end"], cpu
 
 
 def bare_first() -> float:
@@ -148,8 +150,8 @@ def main() -> None:
             got.setdefault("bare", []).append(bare_first())
             for n, corpus in roots.items():
                 for name, checkout in checkouts.items():
-                    first, row, end = timeline([sys.executable, "-m", "panel_tui", "audit", str(corpus)], checkout)
-                    for what, t in (("first", first), ("row", row), ("end", end)):
+                    first, row, end, cpu = timeline([sys.executable, "-m", "panel_tui", "audit", str(corpus)], checkout)
+                    for what, t in (("first", first), ("row", row), ("end", end), ("cpu", cpu)):
                         got.setdefault(f"{name} {n} {what}", []).append(t)
                 got.setdefault(f"json {n}", []).append(scan_alone(corpus, ROOT))
     med = statistics.median
@@ -174,6 +176,8 @@ def main() -> None:
                     f"    {name:<14} {words:<28} median {med(xs):6.3f} s (min {min(xs):.3f})"
                     f"  = {med(xs) / bare:5.2f}x bare first screen, {med(xs) / scan:5.2f}x the scan alone"
                 )
+            cpu = got[f"{name} {n} cpu"]
+            print(f"    {name:<14} {'CPU used to the end':<28} median {med(cpu):6.3f} s (min {min(cpu):.3f})")
 
 
 if __name__ == "__main__":

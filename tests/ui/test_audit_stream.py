@@ -274,6 +274,8 @@ def test_r_mid_scan_starts_again_and_a_late_batch_of_the_old_scan_is_dropped(tmp
         await until(pilot, lambda: gate.ended, 10, "the old scan to stop")
         assert gate.ended == ["Cancelled"] and screen.scan_number == old + 1
         assert keys(sessions) == ORDER  # each session once: nothing of the old scan mixed in
+        decisions = screen.query_one("#decisions", DataTable)
+        assert list(screen.shown) == keys(decisions) and decisions.row_count == len(screen.audit.decisions)
         screen.post_message(ScanRows(old, [SessionRecord("ghost")], 1, 1))  # as if it came late
         await pilot.pause()
         await pilot.pause()
