@@ -112,7 +112,7 @@ class AuditDecisionsTab(Screen[None]):
         total = len(self.rows)
         line = f"{len(self.shown):,} of {total:,} decisions"
         if self.reading:
-            line += " so far (still reading: not final)"
+            line += " so far, still reading"  # a partial count never looks final (fits 80 columns)
         if len(self.shown) != total:
             line += " (filtered: c clears)"
         self.query_one("#decision-count", Static).update(Text(line))

@@ -110,7 +110,7 @@ def test_rows_show_before_the_scan_ends_with_words_that_say_so_far(tmp_path, mon
         status = text(screen, "#audit-status")
         assert f"Reading 2 of 5 sessions… {len(rows_so_far):,} decisions so far; figures when the scan ends" in status
         count = text(screen, "#decision-count")
-        assert f"{len(rows_so_far)} of {len(rows_so_far)} decisions so far" in count and "not final" in count
+        assert count == f"{len(rows_so_far)} of {len(rows_so_far)} decisions so far, still reading"
         assert "wait for the end of the scan" in text(screen, "#figures") and "2 of 5 sessions read" in text(
             screen, "#figures"
         )
@@ -142,7 +142,9 @@ def test_a_filter_chosen_mid_scan_applies_to_the_rows_read_and_to_those_that_fol
         await until(pilot, lambda: all(k in screen.shown for k in keys(decisions)) and len(screen.shown) > 0)
         mid = [d for d in screen.rows if d["kind"] == "ratification"]
         assert decisions.row_count == len(mid) and all(d["kind"] == "ratification" for d in screen.shown.values())
-        assert f"{len(mid)} of {len(screen.rows)} decisions so far" in text(screen, "#decision-count")
+        count = text(screen, "#decision-count")
+        assert count == f"{len(mid)} of {len(screen.rows)} decisions so far, still reading (filtered: c clears)"
+        assert len(count) <= 76  # one line at 80 columns
         gate.release(2)
         await until(pilot, lambda: screen.audit is not None, 10, "the end of the scan")
         every = [d for d in screen.audit.decisions if d["kind"] == "ratification"]
