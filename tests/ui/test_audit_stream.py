@@ -159,6 +159,37 @@ def test_a_filter_chosen_mid_scan_applies_to_the_rows_read_and_to_those_that_fol
     run(make_root(tmp_path), script)
 
 
+def test_an_open_filter_list_does_not_change_under_the_user_and_catches_up_at_the_end(tmp_path, monkeypatch):
+    from tests.ui.test_audit_app import add_open_meeting
+
+    root = make_root(tmp_path)
+    add_open_meeting(root)  # read fourth: brings proposals, retractions and dissents
+    gate = Gate(monkeypatch, 2, 4)
+
+    def offered(select: Select) -> list[str]:
+        return [v for _, v in select._options if isinstance(v, str)]
+
+    async def script(screen, pilot):
+        await gate.held(pilot, 2)
+        kind = screen.query_one("#filter-kind", Select)
+        await until(pilot, lambda: "ratification" in offered(kind), what="the kinds read so far offered")
+        before = offered(kind)
+        assert "proposal" not in before
+        await pilot.press("2")
+        kind.focus()
+        kind.expanded = True  # the user has the list open
+        await pilot.pause()
+        gate.release(2)
+        await gate.held(pilot, 4)
+        await until(pilot, lambda: any(r.path == "open-meeting" for r in screen.records), what="open-meeting read")
+        assert offered(kind) == before and kind.expanded  # not moved while open
+        gate.release(4)
+        await until(pilot, lambda: screen.audit is not None, 10, "the end of the scan")
+        assert {"proposal", "retraction", "dissent"} <= set(offered(kind))  # caught up at the end
+
+    run(root, script)
+
+
 def test_the_cursor_stays_where_the_user_put_it_as_rows_append(tmp_path, monkeypatch):
     gate = Gate(monkeypatch, 1, 3)
 
