@@ -413,6 +413,23 @@ def test_a_scan_gives_each_session_as_it_is_read_and_the_same_audit_at_the_end(c
     assert whole.decisions == [] and whole.figures == audit.figures
 
 
+def test_run_audit_hands_each_record_with_its_rows_before_its_progress_and_keeps_the_rows(corpus):
+    """The audit screen's hook: ``record`` sees each session (its rows on it) before ``progress``
+    counts it, and the audit returned is the same as without the hook."""
+    root, _, audit = corpus
+    events = []
+    whole = run_audit(
+        root,
+        lambda done, total: events.append(("progress", done)),
+        record=lambda rec: events.append(("record", rec.path, [d.values for d in rec.rows])),
+    )
+    expected = []
+    for i, s in enumerate(audit.sessions, 1):
+        expected += [("record", s.path, [d.values for d in audit.decisions if d["session"] == s.path]), ("progress", i)]
+    assert events == expected
+    assert [d.values for d in whole.decisions] == [d.values for d in audit.decisions] and whole.figures == audit.figures
+
+
 def test_rows_before_any_attendance_count_under_no_chair_never_a_person_named_unknown(sessions_dir):
     from panel_tui.core.audit import ROW_KEYS, Row
     from panel_tui.core.audit.breakdown import NO_CHAIR_SHOWN, Breakdown
