@@ -64,8 +64,6 @@ class AuditSessionsTab(Screen[None]):
         self.add_sessions(new)
         if was_empty and new:
             self.show_session()
-        if self.session_sort != "session" and new:
-            self.query_one("#session-sort", Static).update(self.sort_label())
 
     def add_sessions(self, records: list[SessionRecord]) -> None:
         """Rows at the bottom of the table (DataTable.add_row each, keyed by the session's path)."""
