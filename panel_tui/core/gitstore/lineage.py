@@ -11,6 +11,8 @@ extends the version it came from (the nearest one that verified, when it came fr
 
 from __future__ import annotations
 
+import hashlib
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,9 @@ class Lineage:
     rel: str
     edges: list[Edge] = field(default_factory=list)
     head: str | None = None
+    # commit -> the version it holds at ``rel`` itself (not at a path it was moved from), for each
+    # commit that changed it: where a sign-off tag's commit is one, its log is known without git
+    at_commit: dict[str, str | None] = field(default_factory=dict)
 
 
 def _oid(text: str) -> str | None:
@@ -64,15 +69,22 @@ def lineages(
     names: tuple[str, ...] = RECORD_FILES,
 ) -> dict[str, Lineage]:
     """The lineage of every log and kept-aside file matching ``pathspecs`` (all of them by default)
-    reachable from ``tip`` and, with ``since``, not from it: one ``git log``, one ``git rev-list``
-    for the merges and one ``git ls-tree``."""
+    reachable from ``tip`` and, with ``since``, not from it: one ``git log`` and one ``git ls-tree``
+    (and, path-limited, one ``git rev-list`` for the merges).
+
+    All of them: the log is not path-limited at all, and the names are picked out here. A ``**/``
+    glob pathspec cost git three times the whole walk (measured: 0.88 s against 0.28 s of CPU on
+    21,000 commits), and without one there is no history simplification to undo: every commit is
+    shown, diffed against each real parent (``-m``), so ``%P`` names a merge's parents as made.
+    """
+    limited = pathspecs is not None
     specs = pathspecs or ALL_LOGS
+    walk = ("--full-history", "--parents") if limited else ()
     log = _git(
         root,
         "log",
         "--topo-order",
-        "--full-history",
-        "--parents",
+        *walk,
         "-m",
         "--raw",
         "--no-abbrev",
@@ -81,8 +93,7 @@ def lineages(
         "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI",
         tip,
         *([f"^{since}"] if since else []),
-        "--",
-        *specs,
+        *(["--", *specs] if limited else []),
         check=False,
     )
     if log.returncode != 0:
@@ -91,7 +102,11 @@ def lineages(
         raise GitFailed(("log", *specs), log)
     # a merge is a commit with two parents, as it was made: the parents git shows a path-limited
     # log are rewritten, and a merge whose side never touched the log would look like a plain commit
-    merges = set(_git(root, "rev-list", "--merges", tip, *([f"^{since}"] if since else [])).stdout.decode().split())
+    merges = (
+        set(_git(root, "rev-list", "--merges", tip, *([f"^{since}"] if since else [])).stdout.decode().split())
+        if limited
+        else None
+    )
     out: dict[str, Lineage] = {}
     for chunk in log.stdout.split(b"\x1e"):
         if not chunk.strip():
@@ -99,6 +114,7 @@ def lineages(
         header, _, rest = chunk.partition(b"\0")
         ids, author, date = (header.decode("utf-8", "replace").split("\x1f") + ["", ""])[:3]
         sha, *parents = ids.split()
+        merge = sha in merges if merges is not None else len(parents) > 1
         fields = rest.lstrip(b"\n").split(b"\0")
         for i in range(0, len(fields) - 1, 2):
             meta, path = fields[i].decode("ascii", "replace"), fields[i + 1].decode("utf-8", "surrogateescape")
@@ -108,11 +124,13 @@ def lineages(
             rel = path
             if not any(rel == name or rel.endswith("/" + name) for name in names):
                 continue
-            out.setdefault(rel, Lineage(rel)).edges.append(
-                Edge(sha, author, date, sha in merges, _oid(old), _oid(new), new_mode)
-            )
-    _join_moves(root, out, pathspecs is not None, tip)
-    tree = _git(root, "ls-tree", "-r", "-z", "--full-tree", tip, "--", *specs, check=False)
+            lin = out.setdefault(rel, Lineage(rel))
+            lin.edges.append(Edge(sha, author, date, merge, _oid(old), _oid(new), new_mode))
+            lin.at_commit[sha] = _oid(new)
+    _join_moves(root, out, limited, tip)
+    # ls-tree takes no glob pathspec ("pathspec magic not supported by this command: 'glob'", and
+    # check=False made that no head at all): all of them are listed, and the logs picked out here
+    tree = _git(root, "ls-tree", "-r", "-z", "--full-tree", tip, *(["--", *specs] if limited else []), check=False)
     for item in tree.stdout.split(b"\0"):
         meta_bytes, tab, path_bytes = item.partition(b"\t")
         rel = path_bytes.decode("utf-8", "surrogateescape")
@@ -124,7 +142,9 @@ def lineages(
 
 class BlobStore:
     """Versions' bytes by object id, from one long-running ``git cat-file --batch`` (object ids in,
-    so no path is ever parsed), each read once and kept only while its log is being checked."""
+    so no path is ever parsed), each read once and kept only while its log is being checked: the
+    last read's answers are kept until the next read (the sign-off tag check then asks for the
+    version the history check has just read)."""
 
     def __init__(self, root: Path) -> None:
         exe = git_path()
@@ -136,13 +156,21 @@ class BlobStore:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
+        self.recent: dict[str, bytes | None] = {}
 
-    def read(self, oids: list[str]) -> dict[str, bytes | None]:
+    def read(self, oids: list[str], like: list[bytes] | None = None) -> dict[str, bytes | None]:
+        """Each object's bytes (None: not a blob, or missing). ``like``: bytes the versions may be
+        cuts of (the working log): a version that is one is known without git (see ``cuts_named``)."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        wanted = list(dict.fromkeys(oids))
+        out: dict[str, bytes | None] = {o: self.recent[o] for o in oids if o in self.recent}
+        for data in like or []:
+            out.update(cuts_named(data, {o for o in oids if o not in out}))
+        wanted = [o for o in dict.fromkeys(oids) if o not in out]
+        self.recent = out
+        if not wanted:
+            return out
         self.proc.stdin.write("".join(f"{o}\n" for o in wanted).encode("ascii"))
         self.proc.stdin.flush()
-        out: dict[str, bytes | None] = {}
         for oid in wanted:
             line = self.proc.stdout.readline().decode("ascii", "replace").split()
             if len(line) == 3 and line[1] in ("blob", "tree", "commit", "tag"):
@@ -163,6 +191,31 @@ class BlobStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_ENTRY_START = re.compile(rb"\n\[\[entry\]\]\n")
+
+
+def cuts_named(data: bytes, oids: set[str]) -> dict[str, bytes]:
+    """The versions among ``oids`` that are ``data`` whole or cut just before one of its
+    ``[[entry]]`` headers, found by git's own name for a blob: the hash of ``blob <size>\\0`` and
+    the bytes (SHA-1, or SHA-256 in a repository made with it). An append-only log's earlier
+    versions are such cuts of its latest, so they need not be read from git at all (issue 26: the
+    bytes of every version of every log were most of the history check's cost). Equal names mean
+    equal bytes as far as git itself can tell: git names, finds and trusts objects by this hash."""
+    out: dict[str, bytes] = {}
+    if not oids:
+        return out
+    algos = [hashlib.sha1 if size == 40 else hashlib.sha256 for size in {len(o) for o in oids} if size in (40, 64)]
+    view = memoryview(data)
+    for cut in [len(data)] + [m.start() for m in _ENTRY_START.finditer(data)]:
+        for algo in algos:
+            h = algo(b"blob %d\0" % cut)
+            h.update(view[:cut])
+            name = h.hexdigest()
+            if name in oids:
+                out[name] = data[:cut]
+    return out
 
 
 def _moves(edges: dict[str, list[Edge]]) -> dict[tuple[str, str], tuple[str, Edge]]:
