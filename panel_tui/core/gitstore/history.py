@@ -49,7 +49,10 @@ def check_history(session_dir: Path, verified: bytes | None = None) -> tuple[str
     rel = _rel(root, session_dir / LOG_FILE)
     aside_rel = rel[: -len(LOG_FILE)] + REFUSED_FILE
     copy_rel = rel[: -len(LOG_FILE)] + COPY_FILE
-    found = lineages(root, "HEAD", pathspecs=[f":(literal){rel}", f":(literal){aside_rel}", f":(literal){copy_rel}"])
+    folder = rel[: -len(LOG_FILE)].rstrip("/")
+    files = [rel, aside_rel, copy_rel]
+    specs = [f":(literal){folder}"] if folder else [f":(literal){f}" for f in files]  # one: Bloom filters apply
+    found = lineages(root, "HEAD", pathspecs=specs, only=set(files))
     with BlobStore(root) as store:
         return rel, session_problems(root, rel, session_dir, found, store, verified)
 

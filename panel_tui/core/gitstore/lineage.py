@@ -67,6 +67,7 @@ def lineages(
     since: str | None = None,
     pathspecs: list[str] | None = None,
     names: tuple[str, ...] = RECORD_FILES,
+    only: set[str] | None = None,
 ) -> dict[str, Lineage]:
     """The lineage of every log and kept-aside file matching ``pathspecs`` (all of them by default)
     reachable from ``tip`` and, with ``since``, not from it: one ``git log`` and one ``git ls-tree``
@@ -76,6 +77,10 @@ def lineages(
     glob pathspec cost git three times the whole walk (measured: 0.88 s against 0.28 s of CPU on
     21,000 commits), and without one there is no history simplification to undo: every commit is
     shown, diffed against each real parent (``-m``), so ``%P`` names a merge's parents as made.
+
+    ``only``: the paths wanted, when ``pathspecs`` is wider (one session's folder: with a single
+    pathspec git can use the commit-graph's changed-path Bloom filters, which git 2.39 does not for
+    several, so verify walks only its own path's history where the repository has them).
     """
     limited = pathspecs is not None
     specs = pathspecs or ALL_LOGS
@@ -102,11 +107,7 @@ def lineages(
         raise GitFailed(("log", *specs), log)
     # a merge is a commit with two parents, as it was made: the parents git shows a path-limited
     # log are rewritten, and a merge whose side never touched the log would look like a plain commit
-    merges = (
-        set(_git(root, "rev-list", "--merges", tip, *([f"^{since}"] if since else [])).stdout.decode().split())
-        if limited
-        else None
-    )
+    merges = _merges(root, log.stdout) if limited else None
     out: dict[str, Lineage] = {}
     for chunk in log.stdout.split(b"\x1e"):
         if not chunk.strip():
@@ -122,6 +123,8 @@ def lineages(
                 continue
             _old_mode, new_mode, old, new, _status = meta[1:].split(" ", 4)
             rel = path
+            if only is not None and rel not in only:
+                continue
             if not any(rel == name or rel.endswith("/" + name) for name in names):
                 continue
             lin = out.setdefault(rel, Lineage(rel))
@@ -138,6 +141,17 @@ def lineages(
         if tab and len(parts) == 3 and parts[1] == "blob" and rel in out:
             out[rel].head = parts[2]
     return out
+
+
+def _merges(root: Path, log: bytes) -> set[str]:
+    """Which of the commits a path-limited log shows are merges as made (their parents there are
+    rewritten, and a merge whose side never touched the path would look like a plain commit):
+    asked of those commits alone, not of the whole history."""
+    shown = dict.fromkeys(chunk.split(b" ", 1)[0] for chunk in log.split(b"\x1e") if chunk.strip())
+    if not shown:
+        return set()
+    found = _git(root, "rev-list", "--no-walk", "--merges", "--stdin", input=b"\n".join(shown) + b"\n")
+    return set(found.stdout.decode().split())
 
 
 class BlobStore:

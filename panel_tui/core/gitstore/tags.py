@@ -44,14 +44,17 @@ def tags_read_once() -> Iterator[None]:
         _ALL.reset(token)
 
 
-def _read_tags(root: Path) -> tuple[dict[str, tuple[str, str]], dict[str, list[str]]]:
+def _read_tags(root: Path, under: str = "refs/tags/panel") -> tuple[dict[str, tuple[str, str]], dict[str, list[str]]]:
     """Every ``refs/tags/panel/…`` tag with its message and the object it points at (a commit,
     for the tags panel-tui makes), and the tags by their ``…/sign-off-`` prefix (each session's
-    own, found without looking through every session's), read once per block (tags_read_once)."""
+    own, found without looking through every session's), read once per block (tags_read_once).
+    Outside a block, only those ``under`` a prefix (one session's: verify in a repository of a
+    thousand signed-off sessions read every tag's message twice)."""
     cache = _ALL.get()
     if cache is not None and root in cache:
         return cache[root]
-    out = _git(root, "for-each-ref", "--format=%(refname)%00%(*objectname)%00%(contents)%00", "refs/tags/panel/").stdout
+    pattern = "refs/tags/panel/" if cache is not None else under + "/"  # matches up to a slash, no pattern
+    out = _git(root, "for-each-ref", "--format=%(refname)%00%(*objectname)%00%(contents)%00", pattern).stdout
     parts = out.decode("utf-8", "replace").split("\0")
     tags = {parts[i].lstrip("\n"): (parts[i + 2], parts[i + 1]) for i in range(0, len(parts) - 2, 3)}
     by_prefix: dict[str, list[str]] = {}
@@ -68,9 +71,9 @@ def _panel_tags(root: Path) -> dict[str, tuple[str, str]]:
     return _read_tags(root)[0]
 
 
-def _tag_head(root: Path, ref: str) -> tuple[int, str] | None:
+def _tag_head(root: Path, ref: str, tags: dict[str, tuple[str, str]] | None = None) -> tuple[int, str] | None:
     seq = _SEQ.search(ref)
-    found = _panel_tags(root).get(ref)
+    found = (_panel_tags(root) if tags is None else tags).get(ref)
     message = found[0] if found is not None else None
     if message is None:
         message = _git(root, "for-each-ref", "--format=%(contents)", ref).stdout.decode("utf-8", "replace")
@@ -155,7 +158,7 @@ def session_tag_problems(
     history already read (the audit's one pass), where the log at a tag's commit is found without a
     git process when that commit is one that changed the log; ``rel``: the log's path, if known."""
     prefix = "refs/tags/" + tag_name(_session_name(root, session_dir), 0)[: -len("0")]
-    tags, by_prefix = _read_tags(root)
+    tags, by_prefix = _read_tags(root, prefix[: -len(_SIGN_OFF)])
     refs = by_prefix.get(prefix, [])
     if not refs:
         return []
@@ -170,7 +173,7 @@ def session_tag_problems(
         tagged.update({f"{ref}:{rel}": read.get(oid) if oid else None for ref, oid in at_tag.items()})
     out = []
     for ref in refs:
-        named = _tag_head(root, ref)
+        named = _tag_head(root, ref, tags)
         short = ref.removeprefix("refs/tags/")
         if named is None:
             out.append(f"{rel}: tag {short} names no sign-off head (not a tag panel-tui made)")
