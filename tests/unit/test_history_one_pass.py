@@ -224,3 +224,23 @@ def test_the_one_pass_history_says_what_each_sessions_own_check_says(shared: Sha
     for name in checked:
         word = alone[name][0]
         assert status[name] == word if word else status[name].startswith("intact"), (name, status[name], word)
+
+
+def test_the_history_read_while_the_audit_starts_is_the_one_read_later(shared: Shared) -> None:
+    """prefetch.start reads HEAD's history beside the audit's start; lineages takes it once, log and
+    heads of that one commit (an entry committed meanwhile is read by the next reading)."""
+    from panel_tui.core.gitstore.lineage import lineages
+    from panel_tui.core.gitstore.prefetch import start, take
+
+    s = shared.session(shared.a)
+    _three(s)
+    root, rel = shared.a, "sessions/stockton/decisions.toml"
+    plain = lineages(root)
+    start(s)
+    dissent(s, "Bob Member", 3)  # HEAD moves after the reading began
+    early = lineages(root)
+    assert take(root) is None  # taken once
+    assert [(e.commit, e.old, e.new) for e in early[rel].edges] == [(e.commit, e.old, e.new) for e in plain[rel].edges]
+    assert early[rel].head == plain[rel].head == early[rel].edges[0].new
+    later = lineages(root)
+    assert len(later[rel].edges) == len(early[rel].edges) + 1 and later[rel].head == later[rel].edges[0].new

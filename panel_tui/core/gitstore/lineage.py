@@ -84,23 +84,15 @@ def lineages(
     """
     limited = pathspecs is not None
     specs = pathspecs or ALL_LOGS
-    walk = ("--full-history", "--parents") if limited else ()
-    log = _git(
-        root,
-        "log",
-        "--topo-order",
-        *walk,
-        "-m",
-        "--raw",
-        "--no-abbrev",
-        "--no-renames",
-        "-z",
-        "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI",
-        tip,
-        *([f"^{since}"] if since else []),
-        *(["--", *specs] if limited else []),
-        check=False,
-    )
+    early = None
+    if not limited and since is None and tip == "HEAD":
+        from panel_tui.core.gitstore.prefetch import take
+
+        early = take(root)  # read while the audit started (the same command, on HEAD's commit then)
+    if early is not None:
+        tip, log = early
+    else:
+        log = _git(root, *log_args(tip, since, specs, limited), check=False)
     if log.returncode != 0:
         if _git(root, "rev-parse", "--verify", "-q", tip, check=False).returncode != 0:
             return {}  # no commit yet
@@ -152,6 +144,25 @@ def _merges(root: Path, log: bytes) -> set[str]:
         return set()
     found = _git(root, "rev-list", "--no-walk", "--merges", "--stdin", input=b"\n".join(shown) + b"\n")
     return set(found.stdout.decode().split())
+
+
+def log_args(tip: str, since: str | None, specs: list[str], limited: bool) -> list[str]:
+    """The one ``git log`` a lineage is read from (see :func:`lineages`)."""
+    walk = ["--full-history", "--parents"] if limited else []
+    return [
+        "log",
+        "--topo-order",
+        *walk,
+        "-m",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "-z",
+        "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI",
+        tip,
+        *([f"^{since}"] if since else []),
+        *(["--", *specs] if limited else []),
+    ]
 
 
 class BlobStore:
