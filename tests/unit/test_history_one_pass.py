@@ -134,6 +134,17 @@ def build(shared: Shared) -> tuple[Path, dict[str, str | None], dict[str, str]]:
     git(clone, "add", "sessions/merge-drop")
     git(clone, "commit", "-q", "--amend", "--no-edit")
     expected["merge-drop"] = "drops entries 2-3"
+    s = _session(clone, "evil-merge")  # both parents hold the same log; the merge itself drops an entry
+    _three(s)
+    git(clone, "checkout", "-q", "-b", "side")
+    git(clone, "commit", "-q", "--allow-empty", "-m", "side")
+    git(clone, "checkout", "-q", "main")
+    git(clone, "commit", "-q", "--allow-empty", "-m", "main")
+    git(clone, "merge", "-q", "--no-ff", "--no-commit", "side")
+    _cut_last(s)
+    git(clone, "add", "sessions/evil-merge")
+    git(clone, "commit", "-q", "-m", "merge side")
+    expected["evil-merge"] = "drops entry 3"
     s = _session(clone, "accepted")
     _three(s)
     _cut_last(s)

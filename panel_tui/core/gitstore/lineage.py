@@ -120,7 +120,10 @@ def lineages(
             if not any(rel == name or rel.endswith("/" + name) for name in names):
                 continue
             lin = out.setdefault(rel, Lineage(rel))
-            lin.edges.append(Edge(sha, author, date, merge, _oid(old), _oid(new), new_mode))
+            edge = Edge(sha, author, date, merge, _oid(old), _oid(new), new_mode)
+            if merge and _seen_in(lin.edges, edge):
+                continue  # two parents held the same version: one edge, as a path-limited log shows it
+            lin.edges.append(edge)
             lin.at_commit[sha] = _oid(new)
     _join_moves(root, out, limited, tip)
     # ls-tree takes no glob pathspec ("pathspec magic not supported by this command: 'glob'", and
@@ -144,6 +147,16 @@ def _merges(root: Path, log: bytes) -> set[str]:
         return set()
     found = _git(root, "rev-list", "--no-walk", "--merges", "--stdin", input=b"\n".join(shown) + b"\n")
     return set(found.stdout.decode().split())
+
+
+def _seen_in(edges: list[Edge], edge: Edge) -> bool:
+    """Whether this commit's edges (the last ones: -m lists a merge's parents together) hold it."""
+    for e in reversed(edges):
+        if e.commit != edge.commit:
+            return False
+        if e == edge:
+            return True
+    return False
 
 
 def log_args(tip: str, since: str | None, specs: list[str], limited: bool) -> list[str]:
