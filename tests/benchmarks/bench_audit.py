@@ -203,11 +203,16 @@ def main() -> None:
         root = keep if keep is not None else Path(tmp) / "sessions"
         if not root.exists() and git:
             sys.path.insert(0, str(Path(__file__).parent))
-            from git_corpus import build
+            from git_corpus import build, folder
 
             t0 = time.perf_counter()
             commits = build(root, count)
             print(f"built {count} sessions in git, {commits} commits in {time.perf_counter() - t0:.1f} s")
+            for s in sorted({folder(0), folder(count // 2), folder(count - 1)}):  # the history check passes
+                r = subprocess.run([sys.executable, "-m", "panel_tui", "verify", str(root / s)], capture_output=True)
+                if r.returncode != 0 or b"every committed version" not in r.stdout:
+                    raise SystemExit(f"verify {s}: {r.stdout.decode()} {r.stderr.decode()}")
+            print("panel-tui verify: intact, every committed version verifies (first, middle and last session)")
         elif not root.exists():
             t0 = time.perf_counter()
             entries = make_sessions(root, count)
