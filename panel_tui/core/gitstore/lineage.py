@@ -188,18 +188,21 @@ class BlobStore:
         exe = git_path()
         if exe is None:
             raise GitFailed(("cat-file",), subprocess.CompletedProcess([], 1, b"", b"git is not on PATH"))
-        self.proc = subprocess.Popen(
-            [exe, "-C", str(root), "cat-file", "--batch"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        self.command = [exe, "-C", str(root), "cat-file", "--batch"]
+        self.started: subprocess.Popen[bytes] | None = None  # at the first version not known otherwise
         self.recent: dict[str, bytes | None] = {}
+
+    @property
+    def proc(self) -> subprocess.Popen[bytes]:
+        if self.started is None:
+            self.started = subprocess.Popen(
+                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
+        return self.started
 
     def read(self, oids: list[str], like: list[bytes] | None = None) -> dict[str, bytes | None]:
         """Each object's bytes (None: not a blob, or missing). ``like``: bytes the versions may be
         cuts of (the working log): a version that is one is known without git (see ``cuts_named``)."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
         out: dict[str, bytes | None] = {o: self.recent[o] for o in oids if o in self.recent}
         for data in like or []:
             out.update(cuts_named(data, {o for o in oids if o not in out}))
@@ -207,22 +210,25 @@ class BlobStore:
         self.recent = out
         if not wanted:
             return out
-        self.proc.stdin.write("".join(f"{o}\n" for o in wanted).encode("ascii"))
-        self.proc.stdin.flush()
+        proc = self.proc
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("".join(f"{o}\n" for o in wanted).encode("ascii"))
+        proc.stdin.flush()
         for oid in wanted:
-            line = self.proc.stdout.readline().decode("ascii", "replace").split()
+            line = proc.stdout.readline().decode("ascii", "replace").split()
             if len(line) == 3 and line[1] in ("blob", "tree", "commit", "tag"):
-                data = self.proc.stdout.read(int(line[2]))
-                self.proc.stdout.read(1)
+                data = proc.stdout.read(int(line[2]))
+                proc.stdout.read(1)
                 out[oid] = data if line[1] == "blob" else None
             else:
                 out[oid] = None
         return out
 
     def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.wait()
+        if self.started is not None:
+            if self.started.stdin:
+                self.started.stdin.close()
+            self.started.wait()
 
     def __enter__(self) -> BlobStore:
         return self
@@ -277,6 +283,8 @@ def _join_moves(root: Path, out: dict[str, Lineage], limited: bool, tip: str) ->
     versions before the move are part of its lineage, and the old path's deletion is no deletion.
     With a path-limited reading, the moving commit's other paths and the old path's history are
     read as needed (one git call per move)."""
+    if not limited and not any(e.new is None for lin in out.values() for e in lin.edges):
+        return  # the whole history read, and no file of these names ever deleted: nothing was moved
     for _ in range(20):  # a folder moved again and again: follow each move, within reason
         edges = {rel: lin.edges for rel, lin in out.items()}
         if limited:
