@@ -80,7 +80,6 @@ def _need_openpyxl() -> None:
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
-    from panel_tui.core.audit import run_audit, write_json
     from panel_tui.core.errors import InputError
 
     root = a.dir
@@ -89,6 +88,12 @@ def cmd_audit(a: argparse.Namespace) -> int:
     from panel_tui.cli_git import prepare_clone
 
     prepare_clone(root)  # a fresh clone: git's checkout conversions undone before any session is read
+    if a.json or a.csv or a.xlsx or a.html or a.text:
+        from panel_tui.core.gitstore.prefetch import start
+
+        start(root)  # the repository's history read beside the imports and the folder walk below
+    from panel_tui.core.audit import run_audit, write_json
+
     if a.csv:
         from panel_tui.core.outputs import check_output_folder
 

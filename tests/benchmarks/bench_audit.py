@@ -9,8 +9,13 @@ Peak RSS is the process's own high-water mark (VmHWM, read by the process itself
 wait4's ru_maxrss: Linux carries the parent's RSS at fork into the child's ru_maxrss, so a bench
 that generated the sessions first (~24 MiB) put that floor under both sides.
 
-Run: python tests/benchmarks/bench_audit.py [SESSIONS] [--keep DIR]
+Run: python tests/benchmarks/bench_audit.py [SESSIONS] [--keep DIR] [--git]
      (--keep DIR: generate the sessions into DIR once and reuse them on later runs)
+
+``--git`` (issue 26): the sessions in one git repository whose logs were committed entry by entry
+(``git_corpus``: one commit per entry, sessions interleaved, inspection and framework.toml commits,
+sign-off tags), and `audit --json` with the history check beside the same audit with
+PANEL_TUI_GIT=0, best of 3 each, alternately. Goal: <= 1.3x at 150 and at 1,000 sessions.
 """
 
 from __future__ import annotations
@@ -101,7 +106,7 @@ def make_sessions(root: Path, count: int) -> int:
     return total
 
 
-def measured(cmd: list[str]) -> tuple[float, int]:
+def measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one child process, as the child reports it."""
     read, write = os.pipe()
     t0 = time.perf_counter()
@@ -111,7 +116,7 @@ def measured(cmd: list[str]) -> tuple[float, int]:
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
         pass_fds=(write,),
-        env={**os.environ, "BENCH_HWM_FD": str(write)},
+        env={**os.environ, **(env or {}), "BENCH_HWM_FD": str(write)},
     )
     os.close(write)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -156,9 +161,39 @@ def compare(root: Path, runs: int = 3) -> None:
     print(f"load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 
+def compare_git(root: Path, runs: int = 3) -> None:
+    """audit --json with the history check vs PANEL_TUI_GIT=0, on the same repository, alternately."""
+    sessions = sum(1 for _ in root.rglob("inspection.toml"))
+    commits = subprocess.run(["git", "-C", str(root), "rev-list", "--count", "HEAD"], capture_output=True, text=True)
+    audit_cmd = [sys.executable, "-c", AUDIT, str(root)]
+    on, off, on_cpu, off_cpu = [], [], [], []
+    load0 = os.getloadavg()
+    for _ in range(runs):
+        off.append(measured(audit_cmd, {"PANEL_TUI_GIT": "0"})[0])
+        off_cpu.append(CPU[-1])
+        on.append(measured(audit_cmd)[0])
+        on_cpu.append(CPU[-1])
+    load1 = os.getloadavg()
+    print(f"sessions: {sessions} in one repository, {commits.stdout.strip()} commits (one per entry)")
+    print(f"audit --json, history checked: {min(on):6.2f} s  (best of {runs}: {', '.join(f'{t:.2f}' for t in on)})")
+    print(f"audit --json, PANEL_TUI_GIT=0: {min(off):6.2f} s  (best of {runs}: {', '.join(f'{t:.2f}' for t in off)})")
+    print(f"ratio:                         {min(on) / min(off):6.2f} x  (goal <= 1.3x)")
+    print(
+        f"CPU (user + system, best):     {min(on_cpu):6.2f} s vs {min(off_cpu):.2f} s = "
+        f"{min(on_cpu) / min(off_cpu):.2f} x"
+    )
+    print(
+        f"load average (1/5/15 min) before: {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, after: {load1[0]:.2f} "
+        f"{load1[1]:.2f} {load1[2]:.2f} on {os.cpu_count()} CPUs"
+    )
+
+
 def main() -> None:
     args = sys.argv[1:]
     keep = None
+    git = "--git" in args
+    if git:
+        args.remove("--git")
     if "--keep" in args:
         i = args.index("--keep")
         keep = Path(args[i + 1])
@@ -166,10 +201,25 @@ def main() -> None:
     count = int(args[0]) if args else 1000
     with tempfile.TemporaryDirectory() as tmp:
         root = keep if keep is not None else Path(tmp) / "sessions"
-        if not root.exists():
+        if not root.exists() and git:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from git_corpus import build, folder
+
+            t0 = time.perf_counter()
+            commits = build(root, count)
+            print(f"built {count} sessions in git, {commits} commits in {time.perf_counter() - t0:.1f} s")
+            for s in sorted({folder(0), folder(count // 2), folder(count - 1)}):  # the history check passes
+                r = subprocess.run([sys.executable, "-m", "panel_tui", "verify", str(root / s)], capture_output=True)
+                if r.returncode != 0 or b"every committed version" not in r.stdout:
+                    raise SystemExit(f"verify {s}: {r.stdout.decode()} {r.stderr.decode()}")
+            print("panel-tui verify: intact, every committed version verifies (first, middle and last session)")
+        elif not root.exists():
             t0 = time.perf_counter()
             entries = make_sessions(root, count)
             print(f"generated {count} sessions, {entries} log entries in {time.perf_counter() - t0:.1f} s")
+        if git:
+            compare_git(root)
+            return
         size = sum(p.stat().st_size for p in root.rglob("*.toml"))
         print(f"files: {sum(1 for _ in root.rglob('*.toml'))} TOML files, {size / 1e6:.1f} MB")
         compare(root)

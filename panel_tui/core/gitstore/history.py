@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Literal
 
 from panel_tui.core.errors import InputError
 from panel_tui.core.framework.session_copy import COPY_FILE
@@ -48,7 +49,10 @@ def check_history(session_dir: Path, verified: bytes | None = None) -> tuple[str
     rel = _rel(root, session_dir / LOG_FILE)
     aside_rel = rel[: -len(LOG_FILE)] + REFUSED_FILE
     copy_rel = rel[: -len(LOG_FILE)] + COPY_FILE
-    found = lineages(root, "HEAD", pathspecs=[f":(literal){rel}", f":(literal){aside_rel}", f":(literal){copy_rel}"])
+    folder = rel[: -len(LOG_FILE)].rstrip("/")
+    files = [rel, aside_rel, copy_rel]
+    specs = [f":(literal){folder}"] if folder else [f":(literal){f}" for f in files]  # one: Bloom filters apply
+    found = lineages(root, "HEAD", pathspecs=specs, only=set(files))
     with BlobStore(root) as store:
         return rel, session_problems(root, rel, session_dir, found, store, verified)
 
@@ -78,19 +82,20 @@ def one_history_per_repository() -> Iterator[None]:
 _STORES: ContextVar[dict[Path, BlobStore] | None] = ContextVar("panel_tui_blob_stores", default=None)
 
 
-def _repo_problems(session_dir: Path, verified: bytes | None) -> tuple[str | None, list[HistoryProblem]] | None:
-    """check_history from the repository's one-pass reading, when inside one_history_per_repository."""
+def _one_pass(session_dir: Path) -> tuple[Path, str, dict[str, Lineage], BlobStore] | Literal[False] | None:
+    """The repository's one-pass reading for this session, when inside one_history_per_repository:
+    (root, the log's path, every lineage, the blob stream); False outside git; None outside the block."""
     cache, stores = _REPO_HISTORY.get(), _STORES.get()
     if cache is None or stores is None:
         return None
     root = work_tree(session_dir)
     if root is None:
-        return None, []
+        return False
     rel = _rel(root, session_dir / LOG_FILE)
     if root not in cache:
         cache[root] = lineages(root)
         stores[root] = BlobStore(root)
-    return rel, session_problems(root, rel, session_dir, cache[root], stores[root], verified)
+    return root, rel, cache[root], stores[root]
 
 
 def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, HistoryProblem]]:
@@ -114,14 +119,17 @@ def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, Histo
     return out
 
 
-def sign_off_tag_problems(session_dir: Path) -> list[str]:
-    """Each ``panel/<session>/sign-off-N`` tag that names no sign-off in the working log."""
+def sign_off_tag_problems(
+    session_dir: Path, verified: bytes | None = None, lineage: Lineage | None = None, store: BlobStore | None = None
+) -> list[str]:
+    """Each ``panel/<session>/sign-off-N`` tag that names no sign-off in the working log
+    (``verified``, ``lineage``, ``store``: what the caller already has, see session_tag_problems)."""
     from panel_tui.core.gitstore.tags import session_tag_problems
 
     root = work_tree(session_dir)
     if root is None or not (session_dir / LOG_FILE).exists():
         return []
-    return session_tag_problems(root, session_dir)
+    return session_tag_problems(root, session_dir, verified, lineage, store)
 
 
 def history_unchecked(session_dir: Path) -> bool:
@@ -148,15 +156,30 @@ def history_report(session_dir: Path, verified: bytes | None = None) -> tuple[st
     "<commit>: <reason>", which the audit shows beside an intact log)."""
     if history_unchecked(session_dir):
         return "history not checked (git not found)", []
+    lineage, store, one = None, None, None
     try:
-        rel, problems = _repo_problems(session_dir, verified) or check_history(session_dir, verified)
+        one = _one_pass(session_dir)
+        if one is False:
+            rel, problems = None, []
+        elif one is not None:
+            root, rel, found, store = one
+            lineage = found.get(rel)
+            problems = session_problems(root, rel, session_dir, found, store, verified)
+        else:
+            rel, problems = check_history(session_dir, verified)
     except GitFailed as exc:
         return f"history unreadable: {exc}", []
     accepted = list(dict.fromkeys(f"{p.commit[:10]}: {p.accepted}" for p in problems if p.accepted))
     problems = [p for p in problems if not p.accepted]
     if problems:
         return f"history rewritten: {problems[0].line(rel or LOG_FILE)}", accepted
-    tags = sign_off_tag_problems(session_dir)
+    if isinstance(one, tuple):  # the work tree is known: not looked up again
+        from panel_tui.core.gitstore.tags import session_tag_problems
+
+        has_log = (session_dir / LOG_FILE).exists()
+        tags = session_tag_problems(one[0], session_dir, verified, lineage, store, one[1]) if has_log else []
+    else:
+        tags = sign_off_tag_problems(session_dir, verified)
     return (f"sign-off tag without its sign-off: {tags[0]}" if tags else None), accepted
 
 

@@ -136,7 +136,11 @@ def log_problems(
     own = OwnCheck(root, rel, session_dir)
     if verified is not None:
         own.done[verified] = None
-    contents = store.read([o for e in lin.edges for o in (e.old, e.new) if o] + ([lin.head] if lin.head else []))
+    wanted = [o for e in lin.edges for o in (e.old, e.new) if o] + ([lin.head] if lin.head else [])
+    # an append-only log's earlier versions are cuts of its latest: of the bytes just verified, else HEAD's
+    newest = [lin.head] if lin.head else []
+    like = [verified] if verified is not None else [b for b in store.read(newest).values() if b is not None]
+    contents = store.read(wanted, like)
     parsed: dict[str, LogVersion] = {}
 
     def version(oid: str) -> LogVersion:

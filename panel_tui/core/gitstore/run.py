@@ -113,15 +113,19 @@ _SEEN: ContextVar[dict[str, bool] | None] = ContextVar("panel_tui_dot_git_seen",
 
 @contextmanager
 def one_look_per_folder() -> Iterator[None]:
-    """Within this block, whether a folder holds ``.git`` is looked up once: an audit scan asks
-    it of every parent of every session (half a second a thousand sessions, measured), and the
-    sessions share their parents. Scoped to the block (and to its thread), so a long-running app
-    still sees a clone made after it started."""
-    token = _SEEN.set({})
+    """Within this block, whether a folder holds ``.git`` is looked up once (and a work tree's top
+    resolved once): an audit scan asks it of every parent of every session (half a second a
+    thousand sessions, measured), and the sessions share their parents. Scoped to the block (and
+    to its thread), so a long-running app still sees a clone made after it started."""
+    token, roots = _SEEN.set({}), _ROOTS_RESOLVED.set({})
     try:
         yield
     finally:
+        _ROOTS_RESOLVED.reset(roots)
         _SEEN.reset(token)
+
+
+_ROOTS_RESOLVED: ContextVar[dict[Path, Path] | None] = ContextVar("panel_tui_roots_resolved", default=None)
 
 
 def _nearest_git(path: Path) -> Path | None:
@@ -175,7 +179,12 @@ def work_tree(path: Path) -> Path | None:
 
 
 def _rel(root: Path, path: Path) -> str:
-    return path.resolve().relative_to(root.resolve()).as_posix()
+    resolved = _ROOTS_RESOLVED.get()  # within one_look_per_folder: a work tree's top resolved once
+    if resolved is None:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    if root not in resolved:
+        resolved[root] = root.resolve()
+    return path.resolve().relative_to(resolved[root]).as_posix()
 
 
 _IGNORE_CHECKED: set[Path] = set()
