@@ -196,11 +196,10 @@ def _stderr(line: str) -> None:
 
 def _history_problem(session_dir: Path) -> str | None:
     """Why this session's history in git cannot be trusted (rewritten, a stray sign-off tag,
-    kept-aside entries changed), or None."""
+    kept-aside entries changed, or not checked: git missing or refusing, a shallow clone), or None."""
     from panel_tui.core.gitstore.history import history_status
 
-    status = history_status(session_dir)
-    return None if status is None or status.startswith("history not checked") else status
+    return history_status(session_dir)
 
 
 def _banner(fmt: str, problem: str) -> str:
@@ -208,7 +207,7 @@ def _banner(fmt: str, problem: str) -> str:
     from panel_tui.core.export import h, md
     from panel_tui.core.outputs import spreadsheet_safe
 
-    line = f"WARNING: this record comes from a log whose history does not verify: {problem}"
+    line = f"WARNING: this record comes from a log whose history does not verify or was not checked: {problem}"
     if fmt == "md":
         return f"> **{md(line)}**\n\n"
     if fmt == "html":
@@ -219,7 +218,7 @@ def _banner(fmt: str, problem: str) -> str:
 def add_audit_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser("audit", help="audit every session under a folder (read-only)")
     s.add_argument("dir", type=Path)
-    s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/4)")
+    s.add_argument("--json", action="store_true", help="print the audit as JSON (format panel-tui/audit/5)")
     s.add_argument("--csv", type=Path, metavar="DIR2", help="write sessions.csv, decisions.csv, figures.csv there")
     s.add_argument(
         "--xlsx", type=Path, metavar="FILE", help="write the tables as a workbook (typed cells; needs openpyxl)"

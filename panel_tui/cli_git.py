@@ -33,18 +33,30 @@ def prepare_clone(path: Path) -> None:
         pass  # a read-only clone: the readers judge what is there
 
 
+NOT_CHECKED = (
+    "the log may verify on its own, but a commit that dropped or changed an entry could not be seen. "
+    "Fix: let git read this repository's whole history (`git status` there shows what git objects to), "
+    "then verify again"
+)
+
+
 def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[str]]:
     """The git checks of `verify`: (failure lines, notes); outside git, nothing to check."""
-    from panel_tui.core.gitstore import (
-        check_against,
-        check_history,
-        committed,
-        history_unchecked,
-        sign_off_tag_problems,
-    )
+    from panel_tui.core.gitstore import GitFailed, check_against, check_history, committed, sign_off_tag_problems
+    from panel_tui.core.gitstore.trust import unchecked_reason
 
-    rel, problems = check_history(session_dir)
-    failures = [p.line(rel or "decisions.toml") for p in problems if not p.accepted]
+    why = unchecked_reason(session_dir)
+    rel: str | None = None
+    problems: list[Any] = []
+    failures: list[str] = []
+    if why:  # a check that cannot be made fails verify (exit 1) saying why; it is never called intact
+        failures.append(f"{session_dir / 'decisions.toml'}: history not checked ({why}); {NOT_CHECKED}")
+    else:
+        try:
+            rel, problems = check_history(session_dir)
+        except GitFailed as exc:
+            failures.append(f"{session_dir / 'decisions.toml'}: history unreadable: {exc.detail.splitlines()[0]}")
+    failures += [p.line(rel or "decisions.toml") for p in problems if not p.accepted]
     if rel is not None:
         failures += sign_off_tag_problems(session_dir)
     from panel_tui.core.kept_aside import KEPT_ASIDE_FILE, load_kept_aside
@@ -62,8 +74,6 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
             ".gitattributes had converted their line endings as git checked them out; this clone now "
             "keeps git's conversions off the record files (.git/info/attributes)"
         )
-    if rel is None and history_unchecked(session_dir):
-        notes.append("history not checked (git not found): install git to check the log's committed versions")
     if rel is not None and not failures and not committed(session_dir, rel):
         notes.append(f"history in git: {rel} is not committed yet (`panel-tui sync` commits it)")
     elif rel is not None and not failures:
@@ -87,7 +97,7 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
                 else ""
             )
         )
-    if against:
+    if against and not why:
         problem = check_against(session_dir, against)  # InputError (exit 2) for a bad REF
         if problem:
             failures.append(problem)
@@ -110,6 +120,37 @@ def accepted_lines(problems: list[Any]) -> list[str]:
         f".panel-tui-accepted.toml ({reason}): " + "; ".join(f"{sha} {what}" for sha, what in shas.items())
         for reason, shas in by_reason.items()
     ]
+
+
+def gone(session_dir: Path) -> Any:
+    """Where a missing log went, if git history holds one (see gitstore.deleted), else None."""
+    from panel_tui.core.gitstore import GitFailed
+    from panel_tui.core.gitstore.deleted import deleted_log
+
+    try:
+        return deleted_log(session_dir)
+    except GitFailed:
+        return None  # history unreadable: nothing to name here
+
+
+def no_log(session_dir: Path, log_path: Path, as_json: bool, json_format: str) -> int:
+    """`panel-tui log` on a session with no decisions.toml: "no decisions recorded yet" (exit 0), or,
+    when git history holds a log here, the commit that deleted it and how to bring it back (exit 1)."""
+    import json
+
+    from panel_tui.core.display import visible
+
+    found = gone(session_dir)
+    problem = f"{found.line()}. Fix: {found.fix()}." if found else "no log"
+    if as_json:
+        doc: dict[str, Any] = {"format": json_format, "log": None, "entries": [], "verified": False, "problem": problem}
+        print(json.dumps({**doc, "proposals": [], "kept_aside": []}))
+    if found:
+        print(f"panel-tui: {visible(str(log_path))}: {visible(problem)}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    if not as_json:
+        print(f"{visible(str(log_path))}: no decisions recorded yet.")
+    return EXIT_OK
 
 
 def cmd_sync(a: argparse.Namespace) -> int:

@@ -178,7 +178,11 @@ def cmd_verify(a: argparse.Namespace) -> int:
     session = load_session(a.path)
     log_path, state = session.log_path, session.log
     if state is None:
-        _say(f"panel-tui: {log_path}: missing log: no decisions.toml in this session.", err=True)
+        from panel_tui.cli_git import gone
+
+        found = gone(session.dir)
+        why = f"{found.line()}. Fix: {found.fix()}." if found else "no decisions.toml in this session."
+        _say(f"panel-tui: {log_path}: missing log: {why}", err=True)
         return EXIT_CHECK_FAILED
     from panel_tui.cli_git import git_verify  # issue 14: the log's history in git, and --against REF
 
@@ -215,24 +219,10 @@ def cmd_log(a: argparse.Namespace) -> int:
 
     session = load_session(a.path)
     log_path, state = session.log_path, session.log
-    if state is None:
-        if a.json:
-            print(
-                json.dumps(
-                    {
-                        "format": LOG_JSON_FORMAT,
-                        "log": None,
-                        "entries": [],
-                        "verified": False,
-                        "problem": "no log",
-                        "proposals": [],
-                        "kept_aside": [],
-                    }
-                )
-            )
-        else:
-            _say(f"{log_path}: no decisions recorded yet.")
-        return EXIT_OK
+    if state is None:  # no decisions yet, or a log git history holds was deleted (then exit 1)
+        from panel_tui.cli_git import no_log
+
+        return no_log(session.dir, log_path, a.json, LOG_JSON_FORMAT)
     from panel_tui.core.kept_aside import dismissal, dismissed_line, load_kept_aside, pending_count
 
     aside, aside_problem = load_kept_aside(session.dir)

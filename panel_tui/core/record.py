@@ -71,6 +71,9 @@ def record_all(
     line says "recorded" at that moment, as the entry is safe whatever git then does)."""
     insp_path = resolve_inspection_path(path)
     insp = load_inspection(insp_path)
+    from panel_tui.core.gitstore.guard import refuse_unsafe_write
+
+    refuse_unsafe_write(insp_path.parent)  # git refusing the repository; a log history holds but disk lost
     bands = insp.framework.band_names
     written = append_all(
         insp_path.parent, insp, [(kind, _spelled(bands, fields)) for kind, fields in items], expect_head=expect_head

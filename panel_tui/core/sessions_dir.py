@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from panel_tui.core.inspection import INSPECTION_FILE
+from panel_tui.core.inspection import INSPECTION_FILE, LOG_FILE
 
 MAX_DEPTH = 32  # folder levels searched below the root; an archive by year/region/service needs 4
 
@@ -26,11 +26,14 @@ def _has_subfolder(folder: Path) -> bool:
         return True
 
 
-def find_sessions(root: Path, recursive: bool = False) -> tuple[list[Path], list[str]]:
+def find_sessions(
+    root: Path, recursive: bool = False, logs_alone: list[Path] | None = None
+) -> tuple[list[Path], list[str]]:
     """Session folders (holding inspection.toml) under ``root``, and why any were refused.
 
     Without ``recursive`` only the folders directly in ``root`` are looked at (the picker); with
-    it, every level down to ``MAX_DEPTH``, ``root`` itself included (the audit).
+    it, every level down to ``MAX_DEPTH``, ``root`` itself included (the audit). ``logs_alone``
+    collects folders holding a decisions.toml with no inspection.toml (a record the audit lists).
     """
     found: list[Path] = []
     problems: list[str] = []
@@ -47,6 +50,8 @@ def find_sessions(root: Path, recursive: bool = False) -> tuple[list[Path], list
                 problems.append(f"{folder}: refused, a symlinked session folder or file")
             elif insp.is_file():
                 found.append(folder)
+            elif logs_alone is not None and os.path.lexists(folder / LOG_FILE):
+                logs_alone.append(folder)
         except OSError as exc:
             problems.append(f"{folder}: refused, cannot be read ({_why(exc)})")
 
@@ -82,4 +87,6 @@ def find_sessions(root: Path, recursive: bool = False) -> tuple[list[Path], list
                     stack.append((path, depth + 1))
     found.sort()
     problems.sort()
+    if logs_alone is not None:
+        logs_alone.sort()
     return found, problems

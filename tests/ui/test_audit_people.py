@@ -30,7 +30,8 @@ def meeting(root: Path, name: str, chair: str) -> None:
     """An open meeting chaired by ``chair``: one discretion and one keep, both decided by the chair."""
     d = root / name
     d.mkdir()
-    shutil.copy(ROOT / "sessions" / "stockton-2021" / "inspection.toml", d)
+    text = (ROOT / "sessions" / "stockton-2021" / "inspection.toml").read_text()
+    (d / "inspection.toml").write_text(text + f"# {name}\n")  # its own: one inspection and creation are one record
     insp = load_inspection(d)
     append_entry(d, insp, "attendance", {"chair": chair, "members": ["Tom Baker", "Ann Lee"], "by": chair})
     append_entry(d, insp, "discretion", {"standard": "2.2", "to": "Good", "rationale": WHY, "by": chair})

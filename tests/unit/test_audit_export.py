@@ -315,7 +315,7 @@ def test_audit_rows_carry_status_outcome_and_what_they_concern(eventful_root):
     proc = cli("audit", root, "--json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert doc["format"] == "panel-tui/audit/4"
+    assert doc["format"] == "panel-tui/audit/5"
     rows = {r["seq"]: r for r in doc["decisions"]}
     assert 1 not in rows  # attendance is not a decision row
     assert [r["kind"] for r in doc["decisions"]] == [

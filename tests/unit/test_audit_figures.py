@@ -171,7 +171,7 @@ def test_streamed_json_csv_and_workbook_say_what_the_audit_says(corpus, tmp_path
     out = io.StringIO()
     write_json(root, out.write)
     doc = json.loads(out.getvalue())
-    assert doc["format"] == "panel-tui/audit/4"
+    assert doc["format"] == "panel-tui/audit/5"
     assert doc["figures"] == json.loads(json.dumps(audit.figures))
     assert doc["decisions"] == json.loads(json.dumps([d.json() for d in audit.decisions]))
 

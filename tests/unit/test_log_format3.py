@@ -362,7 +362,7 @@ def test_exports_show_entered_by_only_where_it_differs(stockton_fresh: Path) -> 
 def test_the_audit_rows_carry_entered_by(stockton_fresh: Path, tmp_path: Path) -> None:
     s = views_session(stockton_fresh)
     doc = json.loads(run("audit", s.parent, "--json").stdout)
-    assert doc["format"] == "panel-tui/audit/4"
+    assert doc["format"] == "panel-tui/audit/5"
     rows = {d["seq"]: d for d in doc["decisions"]}
     assert {n: (d["by"], d["entered_by"], d["decided_at"]) for n, d in rows.items()} == {
         2: ("A", "Priya Shah", None),

@@ -14,7 +14,9 @@ from panel_tui.core.audit.rows import Row
 
 # /3: rows' entered_by and decided_at; sessions' kept_aside and accepted_rewrites. /4: rows' chair,
 # meeting_date, superseded_by, outside_reason; sessions' chair and meeting_date; the year and chair figures
-AUDIT_FORMAT = "panel-tui/audit/4"
+# /5: sessions' same_record_as; log_status words "one record in two places: …", "no inspection: …",
+# "log deleted: …", and "history not checked (…)" (no longer counted as intact)
+AUDIT_FORMAT = "panel-tui/audit/5"
 
 # A session's keys in ``audit --json`` (and the columns of sessions.csv), in this order.
 SESSION_KEYS = (
@@ -33,6 +35,7 @@ SESSION_KEYS = (
     "kept_aside",
     "kept_aside_dismissed",
     "accepted_rewrites",
+    "same_record_as",
 )
 
 
@@ -55,6 +58,8 @@ class SessionRecord:
     kept_aside: int = 0  # entries a replay kept aside (decisions.refused.toml) still for the panel to settle
     kept_aside_dismissed: int = 0  # entries kept aside that a standing dismissal in the log dealt with
     accepted_rewrites: list[str] = field(default_factory=list)  # "<commit>: <reason>", accepted on the record
+    same_record_as: str | None = None  # another session's path holding a log with the same [log] table
+    record_key: str | None = None  # that table's inspection hash, framework and created (not output)
     loaded: bool = False  # the inspection was read (the session is grouped by framework, inspector, year)
     counted: bool = False  # loaded, and its log (if any) verifies: its figures count
     tally: dict[str, int] = field(default_factory=dict)  # TALLY_KEYS -> this session's figure

@@ -15,6 +15,7 @@ from panel_tui.core.audit.figures import figures, summarise
 from panel_tui.core.audit.names import Canonical
 from panel_tui.core.audit.records import Audit, SessionRecord
 from panel_tui.core.audit.rows import Row
+from panel_tui.core.audit.same_record import deleted_records, log_alone, mark_same_record
 from panel_tui.core.engine import rate
 from panel_tui.core.errors import InputError
 from panel_tui.core.inspection import LOG_FILE, load_inspection
@@ -63,15 +64,16 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
     rating = computed
     history_failed = False
     if state is not None:
+        from panel_tui.core.audit.same_record import record_key
+
+        rec.record_key = record_key(state.header) if state.problem is None else None
         verified_bytes, state.raw = state.raw, None
         rec.log_status = _status(state)
         if state.problem is None:  # issue 14: in git, a history that dropped or changed entries
             from panel_tui.core.gitstore.history import history_report
 
             history, rec.accepted_rewrites = history_report(folder, verified_bytes)
-            if history and history.startswith("history not checked"):
-                rec.log_status += f"; {history}"
-            elif history:  # only what verifies counts: the log's rows and figures are left out
+            if history:  # only what verifies counts (a history not checked is not known to): left out
                 rec.log_status, history_failed = history, True
             if not history_failed:
                 rating = rate(insp, state.finals, light=True)
@@ -83,8 +85,14 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
         if aside_problem and state.problem is None and not history_failed:
             rec.log_status, history_failed = f"kept-aside entries changed: {aside_problem}", True
             rec.signed_off = False
+    if state is None:  # finding 5: no log on disk, but history may hold one (then not "no log")
+        from panel_tui.core.gitstore.history import deleted_status
+
+        gone = deleted_status(folder)
+        if gone:
+            rec.log_status, history_failed = gone, True
     rec.score, rec.max_score, rec.overall = rating.score, rating.max_score, rating.overall
-    if state is None or state.problem is None and not history_failed:
+    if (state is None or state.problem is None) and not history_failed:
         rec.counted = True
         summarise(rec, state, rating)
     return rec
@@ -106,8 +114,10 @@ class Scan:
 
     def __init__(self, root: Path, canonical: Canonical | None = None, keep_rows: bool = True) -> None:
         self.root, self.keep_rows = root, keep_rows
-        self.folders, self.refused = find_sessions(root, recursive=True)
-        self.total, self.done = len(self.folders), 0
+        self.logs_alone: list[Path] = []  # a decisions.toml with no inspection.toml: listed too
+        self.folders, self.refused = find_sessions(root, recursive=True, logs_alone=self.logs_alone)
+        self.total, self.done = len(self.folders) + len(self.logs_alone), 0
+        self.records: dict[str, SessionRecord] = {}  # a [log] table -> the first session holding it
         self.sessions: list[SessionRecord] = []
         self.decisions: list[Row] = []
         self.breakdown = Breakdown(canonical)
@@ -115,19 +125,33 @@ class Scan:
     def __iter__(self) -> Iterator[SessionRecord]:
         from panel_tui.core.gitstore.history import one_history_per_repository
         from panel_tui.core.gitstore.run import one_look_per_folder
+        from panel_tui.core.gitstore.trust import asked_once_per_repository
 
         # the sessions share their parent folders, and each repository's history is read in one pass
-        with one_look_per_folder(), one_history_per_repository():
+        with one_look_per_folder(), one_history_per_repository(), asked_once_per_repository():
             for folder in self.folders[self.done :]:
                 rec = load_record(folder, self.root)
-                self.sessions.append(rec)
-                self.breakdown.add(rec.rows)
-                self.done += 1
-                yield rec
-                if self.keep_rows:
-                    self.decisions.extend(rec.rows)
-                else:
-                    rec.rows = []
+                first = self.records.setdefault(rec.record_key, rec) if rec.record_key else rec
+                if first is not rec:  # one record in two places: counted once
+                    mark_same_record(rec, first)
+                yield from self._keep(rec)
+            if self.done == len(self.folders):  # then what the folders alone do not show
+                extra = [log_alone(f, self.root) for f in self.logs_alone]
+                found = deleted_records(self.root, set(self.folders))
+                self.total += len(found)
+                for rec in extra + found:
+                    yield from self._keep(rec)
+
+    def _keep(self, rec: SessionRecord) -> Iterator[SessionRecord]:
+        """Count one record in, hand it to the caller, then keep or drop its rows."""
+        self.sessions.append(rec)
+        self.breakdown.add(rec.rows)
+        self.done += 1
+        yield rec
+        if self.keep_rows:
+            self.decisions.extend(rec.rows)
+        else:
+            rec.rows = []
 
     def audit(self) -> Audit:
         """The audit of every session read (call it once the iteration is over)."""

@@ -18,6 +18,7 @@ from typing import Literal
 from panel_tui.core.errors import InputError
 from panel_tui.core.framework.session_copy import COPY_FILE
 from panel_tui.core.gitstore.accepted import HistoryProblem
+from panel_tui.core.gitstore.copies import copy_groups, copy_origin_problems
 from panel_tui.core.gitstore.lineage import BlobStore, Lineage, lineages
 from panel_tui.core.gitstore.lineage_check import copy_problems, kept_aside_problems, log_problems, session_problems
 from panel_tui.core.gitstore.run import REFUSED_FILE, GitFailed, _git, _rel, blob, ensure_ignored, work_tree
@@ -54,7 +55,8 @@ def check_history(session_dir: Path, verified: bytes | None = None) -> tuple[str
     specs = [f":(literal){folder}"] if folder else [f":(literal){f}" for f in files]  # one: Bloom filters apply
     found = lineages(root, "HEAD", pathspecs=specs, only=set(files))
     with BlobStore(root) as store:
-        return rel, session_problems(root, rel, session_dir, found, store, verified)
+        copied = copy_origin_problems(root, found[rel], store) if rel in found else []  # one git grep
+        return rel, copied + session_problems(root, rel, session_dir, found, store, verified)
 
 
 _REPO_HISTORY: ContextVar[dict[Path, dict[str, Lineage]] | None] = ContextVar("panel_tui_repo_history", default=None)
@@ -92,10 +94,48 @@ def _one_pass(session_dir: Path) -> tuple[Path, str, dict[str, Lineage], BlobSto
     if root is None:
         return False
     rel = _rel(root, session_dir / LOG_FILE)
+    _read_pass(root, cache, stores)
+    return root, rel, cache[root], stores[root]
+
+
+_COPIES: dict[Path, set[str]] = {}  # work tree -> its logs that share a [log] table (from the one pass)
+
+
+def _read_pass(root: Path, cache: dict[Path, dict[str, Lineage]], stores: dict[Path, BlobStore]) -> None:
+    """The repository's one pass, read the first time any session there asks."""
     if root not in cache:
         cache[root] = lineages(root)
         stores[root] = BlobStore(root)
-    return root, rel, cache[root], stores[root]
+        _COPIES[root] = copy_groups(root, cache[root], stores[root])  # logs sharing a [log] table: usually none
+
+
+def deleted_logs(folder: Path, scanned: set[Path]) -> list[tuple[Path, str]]:
+    """Inside one_history_per_repository (an audit): every log under ``folder`` that history holds
+    and the disk does not, in a folder the audit did not read (``git rm -r`` of a session), as
+    (its folder, the audit's word); a log whose record continues at another path is not listed
+    (the continuation's own check compares them)."""
+    from panel_tui.core.gitstore.deleted import gone_from
+
+    cache, stores = _REPO_HISTORY.get(), _STORES.get()
+    root = work_tree(folder)
+    if cache is None or stores is None or root is None:
+        return []
+    try:
+        _read_pass(root, cache, stores)
+        out = []
+        top, seen = folder.resolve(), {f.resolve() for f in scanned}
+        for rel, lin in sorted(cache[root].items()):
+            where = (root / rel).parent.resolve()
+            if not rel.endswith(LOG_FILE) or lin.head is not None or rel in _COPIES.get(root, ()):
+                continue
+            if where in seen or (where / LOG_FILE).exists() or not where.is_relative_to(top):
+                continue
+            gone = gone_from(lin, stores[root].read([e.old for e in lin.edges[:1] if e.old]))
+            if gone is not None:
+                out.append((where, f"log deleted: {gone.line()}; {gone.fix()}"))
+        return out
+    except GitFailed:
+        return []  # the sessions read already say "history unreadable"
 
 
 def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, HistoryProblem]]:
@@ -110,7 +150,8 @@ def incoming_problems(root: Path, since: str, tip: str) -> list[tuple[str, Histo
     with BlobStore(root) as store:
         for rel, lin in found.items():
             if rel == LOG_FILE or rel.endswith("/" + LOG_FILE):
-                problems = log_problems(root, lin, (root / rel).parent, store, working=False)
+                problems = copy_origin_problems(root, lin, store)  # a new folder's log continues its origin
+                problems += log_problems(root, lin, (root / rel).parent, store, working=False)
             elif rel == COPY_FILE or rel.endswith("/" + COPY_FILE):
                 problems = copy_problems(root, lin)
             else:
@@ -133,11 +174,12 @@ def sign_off_tag_problems(
 
 
 def history_unchecked(session_dir: Path) -> bool:
-    """A session inside a git work tree whose history cannot be read because git is missing
-    (verify and the audit then say "history not checked", never a silent "intact")."""
-    from panel_tui.core.gitstore.run import _has_dot_git, enabled, git_path
+    """A session inside a git work tree whose history cannot be read (git missing or refusing the
+    repository, a shallow clone, an unborn HEAD): verify and the audit then say "history not
+    checked", never a silent "intact" (``trust.unchecked_reason`` says why)."""
+    from panel_tui.core.gitstore.trust import unchecked_reason
 
-    return enabled() and git_path() is None and _has_dot_git(session_dir.resolve())
+    return unchecked_reason(session_dir) is not None
 
 
 def committed(session_dir: Path, rel: str) -> bool:
@@ -154,8 +196,11 @@ def history_status(session_dir: Path, verified: bytes | None = None) -> str | No
 def history_report(session_dir: Path, verified: bytes | None = None) -> tuple[str | None, list[str]]:
     """(the audit's word on a history that fails, or None; the rewrites accepted on the record, as
     "<commit>: <reason>", which the audit shows beside an intact log)."""
-    if history_unchecked(session_dir):
-        return "history not checked (git not found)", []
+    from panel_tui.core.gitstore.trust import unchecked_reason
+
+    why = unchecked_reason(session_dir)  # git missing, refusing, shallow, or HEAD unborn: said, never "intact"
+    if why:
+        return f"history not checked ({why})", []
     lineage, store, one = None, None, None
     try:
         one = _one_pass(session_dir)
@@ -164,7 +209,8 @@ def history_report(session_dir: Path, verified: bytes | None = None) -> tuple[st
         elif one is not None:
             root, rel, found, store = one
             lineage = found.get(rel)
-            problems = session_problems(root, rel, session_dir, found, store, verified)
+            problems = copy_origin_problems(root, lineage, store) if lineage and rel in _COPIES.get(root, ()) else []
+            problems += session_problems(root, rel, session_dir, found, store, verified)
         else:
             rel, problems = check_history(session_dir, verified)
     except GitFailed as exc:
@@ -181,6 +227,27 @@ def history_report(session_dir: Path, verified: bytes | None = None) -> tuple[st
     else:
         tags = sign_off_tag_problems(session_dir, verified)
     return (f"sign-off tag without its sign-off: {tags[0]}" if tags else None), accepted
+
+
+def deleted_status(session_dir: Path) -> str | None:
+    """The audit's word on a session whose log is missing from disk while history holds it (from
+    the one pass when inside one_history_per_repository: no git process), or None."""
+    from panel_tui.core.gitstore.deleted import deleted_log, gone_from
+
+    try:
+        one = _one_pass(session_dir) if not (session_dir / LOG_FILE).exists() else False
+        if one is None:
+            gone = deleted_log(session_dir)
+        elif one is False:
+            return None
+        else:
+            root, rel, found, store = one
+            lin = found.get(rel)
+            ends = [lin.head, *(e.old for e in lin.edges[:1])] if lin else []
+            gone = gone_from(lin, store.read([o for o in ends if o])) if lin else None
+    except GitFailed as exc:
+        return f"history unreadable: {exc}"
+    return f"log deleted: {gone.line()}; {gone.fix()}" if gone else None
 
 
 def check_against(session_dir: Path, ref: str) -> str | None:

@@ -12,13 +12,14 @@ extends the version it came from (the nearest one that verified, when it came fr
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from panel_tui.core.framework.session_copy import COPY_FILE
-from panel_tui.core.gitstore.run import GitFailed, _git, git_path
+from panel_tui.core.gitstore.run import AS_MADE, GitFailed, _git, git_path
 from panel_tui.core.inspection import LOG_FILE
 from panel_tui.core.kept_aside import KEPT_ASIDE_FILE
 
@@ -196,7 +197,11 @@ class BlobStore:
     def proc(self) -> subprocess.Popen[bytes]:
         if self.started is None:
             self.started = subprocess.Popen(
-                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+                self.command,
+                env={**os.environ, **AS_MADE},  # replaced objects are not the versions committed
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
             )
         return self.started
 

@@ -8,12 +8,13 @@ repository) and sync (what a remote brings): each hands it lineages already read
 from __future__ import annotations
 
 from pathlib import Path
+from subprocess import CompletedProcess
 
 from panel_tui.core.framework.session_copy import COPY_FILE
 from panel_tui.core.gitstore.accepted import HistoryProblem, acceptance, accepted_rewrites
 from panel_tui.core.gitstore.accounting import accounted_entries
 from panel_tui.core.gitstore.lineage import BlobStore, Edge, Lineage
-from panel_tui.core.gitstore.run import REFUSED_FILE
+from panel_tui.core.gitstore.run import REFUSED_FILE, GitFailed
 from panel_tui.core.gitstore.version_check import OwnCheck
 from panel_tui.core.gitstore.versions import LogVersion, appends_entries, extension_problem, parse_version
 from panel_tui.core.inspection import LOG_FILE
@@ -159,7 +160,9 @@ def log_problems(
     problems: list[HistoryProblem] = []
     for e in lin.edges:  # newest first (topological): a version is decided after those made from it
         oid = e.new
-        if oid is not None and (e.not_a_file or contents.get(oid) is None):  # a link or submodule there
+        if oid is not None and not e.not_a_file and contents.get(oid) is None:  # a file git cannot give
+            raise GitFailed(("cat-file", "--batch"), CompletedProcess([], 1, b"", f"object {oid} missing".encode()))
+        if oid is not None and e.not_a_file:  # a link or submodule there
             good[oid] = False
             kind = {"120000": "a symbolic link", "160000": "a submodule"}.get(e.new_mode, f"mode {e.new_mode}")
             problems.append(HistoryProblem(e.commit, e.author, e.date, f"replaces the log with {kind}, not a file"))

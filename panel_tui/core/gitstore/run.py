@@ -26,6 +26,9 @@ IGNORED = (f"{LOG_FILE}.lock", DRAFTS_FILE, ".*.tmp-*")
 IGNORE_MARK = "# panel-tui: a session's lock, drafts and temporary files are never shared"
 DISABLE_ENV = "PANEL_TUI_GIT"  # "0" turns the git integration off (nothing is committed)
 INDEX_LOCK_WAIT = 5.0  # seconds to wait for another git process holding the index lock
+# Replace refs and grafts change which parents a commit seems to have: a clone handed over as a folder
+# could hide a commit that dropped an entry. Every git command here sees the commits as they were made.
+AS_MADE = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.path.join(os.devnull, "no-grafts")}  # cannot exist
 
 
 class GitRefused(RuleRefused):
@@ -79,6 +82,7 @@ def _git(
     full_env.setdefault("GIT_OPTIONAL_LOCKS", "0")
     if not prompt:
         full_env["GIT_TERMINAL_PROMPT"] = "0"
+    full_env.update(AS_MADE)
     if env:
         full_env.update(env)
     proc = subprocess.run(
@@ -170,12 +174,30 @@ def work_tree(path: Path) -> Path | None:
     if cacheable and near in _ROOTS:
         return _ROOTS[near]
     proc = _git(folder, "rev-parse", "--show-toplevel", check=False)
-    if proc.returncode != 0:
+    if proc.returncode != 0:  # outside a work tree, or git refuses the repository: refusal() tells them apart
+        _REFUSED[folder] = (proc.stderr or b"").decode("utf-8", "replace").strip()
         return None
     root = Path(proc.stdout.decode("utf-8", "replace").strip())
     if cacheable:
         _ROOTS[near] = root  # type: ignore[index]
     return root
+
+
+_REFUSED: dict[Path, str] = {}  # folder -> what git said when it would not name its work tree
+
+
+def refusal(path: Path) -> str | None:
+    """Git's first line when a ``.git`` lies above ``path`` (or GIT_DIR is set) but git will not
+    name the work tree (dubious ownership, a corrupt repository): None outside git, or when git
+    answers. A history check that cannot be made is said, never skipped as "not in git"."""
+    folder = (path if path.is_dir() else path.parent).resolve()
+    if not enabled() or git_path() is None or work_tree(folder) is not None:
+        return None
+    said = _REFUSED.get(folder)
+    if said is None:
+        return None
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    return lines[0] if lines else "git exited with an error"
 
 
 def _rel(root: Path, path: Path) -> str:

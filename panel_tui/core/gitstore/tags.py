@@ -167,7 +167,9 @@ def session_tag_problems(
     working = _Working(path.read_bytes() if path.exists() else None, verified)
     known = lineage.at_commit if lineage is not None and store is not None else {}
     at_tag = {ref: known[tags[ref][1]] for ref in refs if tags[ref][1] in known}
-    tagged = blobs(root, [f"{ref}:{rel}" for ref in refs if ref not in at_tag])  # the log at each tagged commit
+    # the log at each tagged commit (^{commit}: a tag on a tree or blob names no commit, so no log)
+    peeled = blobs(root, [f"{ref}^{{commit}}:{rel}" for ref in refs if ref not in at_tag])
+    tagged = {f"{ref}:{rel}": peeled[f"{ref}^{{commit}}:{rel}"] for ref in refs if ref not in at_tag}
     if at_tag and store is not None:
         read = store.read([oid for oid in at_tag.values() if oid], [working.data] if working.data else [])
         tagged.update({f"{ref}:{rel}": read.get(oid) if oid else None for ref, oid in at_tag.items()})
@@ -182,9 +184,20 @@ def session_tag_problems(
                 f"{rel}: tag {short} names a sign-off (entry {named[0]}, head {named[1][:16]}…) that is not "
                 "in the log: a sign-off that was kept aside or rewritten"
             )
+        elif tagged.get(f"{ref}:{rel}") is None and not_a_commit(root, ref):
+            out.append(
+                f"{rel}: tag {short} points at {not_a_commit(root, ref)}, not a commit: not a tag panel-tui made"
+            )
         elif not working.holds_at(tagged.get(f"{ref}:{rel}"), *named):
             out.append(
                 f"{rel}: tag {short} points at a commit whose log does not hold that sign-off (entry "
                 f"{named[0]}): the tag was moved"
             )
     return out
+
+
+def not_a_commit(root: Path, ref: str) -> str | None:
+    """What a tag points at when that is not a commit ("a tree", "a blob"), else None (asked only
+    when the log could not be read at the tag's commit: a sign-off tag names a commit)."""
+    kind = _git(root, "cat-file", "-t", f"{ref}^{{}}", check=False).stdout.decode().strip()
+    return f"a {kind}" if kind and kind != "commit" else None

@@ -1,0 +1,75 @@
+"""Whether git will answer truthfully about a session's history: a check that cannot be made is
+said ("history not checked: why"), never skipped as if the session were outside git, and never
+called intact.
+
+Git can be missing, can refuse the repository (dubious ownership, a corrupt ``.git``), can hold
+only the last commits (a shallow clone: the commit that dropped an entry is simply not there), or
+HEAD can be an unborn branch while other branches hold the log's history (``git checkout
+--orphan``). Replace refs and grafts are not a reason: every git command runs with them off
+(``run.AS_MADE``), so the commits are read as they were made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from panel_tui.core.gitstore.run import _git, _has_dot_git, enabled, git_path, refusal, work_tree
+
+_REPO: ContextVar[dict[Path, str | None] | None] = ContextVar("panel_tui_repo_trust", default=None)
+
+
+@contextmanager
+def asked_once_per_repository() -> Iterator[None]:
+    """Within this block (an audit's scan), each repository is asked once, not once per session;
+    outside it every check asks afresh (an app running while the clone is unshallowed sees it)."""
+    token = _REPO.set({})
+    try:
+        yield
+    finally:
+        _REPO.reset(token)
+
+
+def unchecked_reason(session_dir: Path) -> str | None:
+    """Why this session's history in git cannot be checked ("git not found", git's own refusal,
+    "shallow clone: …", an unborn HEAD), or None (checkable, or not in git at all)."""
+    if not enabled():
+        return None
+    folder = session_dir.resolve()
+    if git_path() is None:
+        return "git not found" if _has_dot_git(folder) else None
+    root = work_tree(folder)
+    if root is None:
+        said = refusal(folder)
+        return f"git refused the repository: {said}" if said else None
+    return repository_reason(root)
+
+
+def repository_reason(root: Path) -> str | None:
+    """Why no history in this work tree can be checked: a shallow clone, or an unborn HEAD while
+    other refs have commits (one git call; once per repository within asked_once_per_repository)."""
+    cache = _REPO.get()
+    if cache is not None and root in cache:
+        return cache[root]
+    proc = _git(root, "rev-parse", "--is-shallow-repository", "HEAD", check=False)
+    lines = proc.stdout.decode("utf-8", "replace").split()
+    why = None
+    if lines[:1] == ["true"]:
+        why = "shallow clone: its oldest commits are not here; run `git fetch --unshallow`"
+    elif proc.returncode != 0 and lines[1:2] == ["HEAD"]:  # no commit on this branch yet
+        other = _git(root, "for-each-ref", "--count=1", "--format=%(refname:short)", "refs/heads", "refs/remotes")
+        name = other.stdout.decode("utf-8", "replace").strip()
+        if name:
+            branch = _git(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).stdout.decode().strip()
+            why = (
+                f"HEAD is the branch {branch or 'HEAD'!r} with no commit yet, while {name!r} has history: "
+                f"check out the branch that holds the log (`git checkout {name}`)"
+            )
+    elif proc.returncode != 0:
+        err = (proc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        why = f"git cannot read HEAD: {err[0] if err else 'exit status ' + str(proc.returncode)}"
+    if cache is not None:
+        cache[root] = why
+    return why
