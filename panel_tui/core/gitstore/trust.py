@@ -11,6 +11,7 @@ HEAD can be an unborn branch while other branches hold the log's history (``git 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,24 +20,38 @@ from pathlib import Path
 from panel_tui.core.gitstore.run import _git, _has_dot_git, enabled, git_path, refusal, work_tree
 
 _REPO: ContextVar[dict[Path, str | None] | None] = ContextVar("panel_tui_repo_trust", default=None)
+_BY_FOLDER: ContextVar[dict[str, str | None] | None] = ContextVar("panel_tui_trust_by_folder", default=None)
 
 
 @contextmanager
 def asked_once_per_repository() -> Iterator[None]:
     """Within this block (an audit's scan), each repository is asked once, not once per session;
     outside it every check asks afresh (an app running while the clone is unshallowed sees it)."""
-    token = _REPO.set({})
+    token, by_folder = _REPO.set({}), _BY_FOLDER.set({})
     try:
         yield
     finally:
+        _BY_FOLDER.reset(by_folder)
         _REPO.reset(token)
 
 
 def unchecked_reason(session_dir: Path) -> str | None:
     """Why this session's history in git cannot be checked ("git not found", git's own refusal,
-    "shallow clone: …", an unborn HEAD), or None (checkable, or not in git at all)."""
+    "shallow clone: …", an unborn HEAD), or None (checkable, or not in git at all). Within
+    asked_once_per_repository, answered once per parent folder (the audit asks per session)."""
     if not enabled():
         return None
+    cache = _BY_FOLDER.get()
+    if cache is None:
+        return _reason(session_dir)
+    here = os.path.abspath(session_dir)  # siblings share their repository, unless one holds its own .git
+    key = here if os.path.lexists(os.path.join(here, ".git")) else os.path.dirname(here)
+    if key not in cache:
+        cache[key] = _reason(session_dir)
+    return cache[key]
+
+
+def _reason(session_dir: Path) -> str | None:
     folder = session_dir.resolve()
     if git_path() is None:
         return "git not found" if _has_dot_git(folder) else None
