@@ -74,7 +74,14 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
             ".gitattributes had converted their line endings as git checked them out; this clone now "
             "keeps git's conversions off the record files (.git/info/attributes)"
         )
-    if rel is not None and not failures and not committed(session_dir, rel):
+    unseen = rel is not None and not failures and not committed(session_dir, rel)
+    elsewhere = held_elsewhere_of(session_dir, rel) if unseen and rel is not None else None
+    if elsewhere:  # HEAD never had this log, another branch does: the working file is judged by nothing
+        failures.append(
+            f"{rel}: history not checked (HEAD's history has no version of this log, but commit {elsewhere} "
+            f"does: check out the branch that holds it); {NOT_CHECKED}"
+        )
+    elif rel is not None and not failures and not committed(session_dir, rel):
         notes.append(f"history in git: {rel} is not committed yet (`panel-tui sync` commits it)")
     elif rel is not None and not failures:
         notes.append(f"history in git: every committed version of {rel} verifies and extends the one before it")
@@ -120,6 +127,15 @@ def accepted_lines(problems: list[Any]) -> list[str]:
         f".panel-tui-accepted.toml ({reason}): " + "; ".join(f"{sha} {what}" for sha, what in shas.items())
         for reason, shas in by_reason.items()
     ]
+
+
+def held_elsewhere_of(session_dir: Path, rel: str) -> str | None:
+    """A commit on another branch holding the log HEAD's history lacks (see trust.held_elsewhere)."""
+    from panel_tui.core.gitstore import work_tree
+    from panel_tui.core.gitstore.trust import held_elsewhere
+
+    root = work_tree(session_dir)
+    return held_elsewhere(root, rel) if root is not None else None
 
 
 def gone(session_dir: Path) -> Any:

@@ -216,3 +216,16 @@ def test_a_sign_off_tag_pointing_at_a_tree_fails_verify(shared: Shared) -> None:
     git(shared.a, "tag", "-a", "-m", message, tag, "HEAD^{tree}")
     r = cli("verify", sa)
     assert r.returncode == 1 and "a tree, not a commit" in r.stderr
+
+
+def test_a_branch_from_before_the_log_with_a_forged_log_is_not_intact(shared: Shared) -> None:
+    _, sb = pushed_three(shared)
+    forged, rules = (sb / "decisions.toml").read_bytes(), (sb / "framework.toml").read_bytes()
+    first = git(shared.b, "rev-list", "--max-parents=0", "HEAD")  # the inspection's commit: no log yet
+    git(shared.b, "checkout", "-q", "-b", "review", first)
+    (sb / "decisions.toml").write_bytes(forged)
+    (sb / "framework.toml").write_bytes(rules)
+    forge(sb / "decisions.toml", 2)
+    r = cli("verify", sb)
+    assert r.returncode == 1 and "history not checked (HEAD's history has no version of this log" in r.stderr
+    assert "on main" in r.stderr and "intact" not in r.stdout

@@ -88,3 +88,25 @@ def repository_reason(root: Path) -> str | None:
     if cache is not None:
         cache[root] = why
     return why
+
+
+def held_elsewhere(root: Path, rel: str) -> str | None:
+    """When HEAD's history has no version of this log: a commit HEAD cannot reach that has one,
+    named with a branch holding it ("a1b2c3d4e5 on main"), or None. A working log then cannot be
+    compared with the history the session really has (a branch made from before the log began)."""
+    found = _git(root, "log", "--all", "^HEAD", "-1", "--format=%H", "--", f":(literal){rel}", check=False)
+    commit = found.stdout.decode().strip()
+    if not commit:
+        return None
+    refs = _git(
+        root,
+        "for-each-ref",
+        "--count=1",
+        "--contains",
+        commit,
+        "--format=%(refname:short)",
+        "refs/heads",
+        "refs/remotes",
+    )
+    branch = refs.stdout.decode("utf-8", "replace").strip()
+    return f"{commit[:10]}" + (f" on {branch}" if branch else "")
