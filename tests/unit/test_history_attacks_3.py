@@ -229,3 +229,17 @@ def test_a_branch_from_before_the_log_with_a_forged_log_is_not_intact(shared: Sh
     r = cli("verify", sb)
     assert r.returncode == 1 and "history not checked (HEAD's history has no version of this log" in r.stderr
     assert "on main" in r.stderr and "intact" not in r.stdout
+
+
+def test_the_audit_of_a_relative_folder_lists_each_deleted_log_once_by_its_relative_path(shared: Shared) -> None:
+    import subprocess
+    import sys
+
+    _, sb = pushed_three(shared)
+    git(shared.b, "rm", "-q", "sessions/stockton/decisions.toml")
+    commit_as(shared.b, "Mallory", "clean up")
+    r = subprocess.run(
+        [sys.executable, "-m", "panel_tui", "audit", ".", "--json"], cwd=shared.b, capture_output=True, text=True
+    )
+    paths = [s["path"] for s in json.loads(r.stdout)["sessions"]]
+    assert paths == ["sessions/stockton"], paths

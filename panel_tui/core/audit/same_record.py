@@ -33,7 +33,11 @@ def mark_same_record(rec: SessionRecord, first: SessionRecord) -> None:
 
 
 def _path(folder: Path, root: Path) -> str:
-    return str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder)
+    """As the scan names sessions: relative to the audited folder (given relative or not)."""
+    for base in (root, root.resolve()):
+        if folder.is_relative_to(base):
+            return str(folder.relative_to(base))
+    return str(folder)
 
 
 def log_alone(folder: Path, root: Path) -> SessionRecord:
