@@ -57,6 +57,9 @@ def test_a_repository_git_refuses_is_history_not_checked_and_not_written_to(shar
     assert_not_checked(sb, shared.b, "git refused the repository: fatal: not a git repository")
     r = cli("dissent", sb, "--member", "Bob Member", "--reason", "Bob disagrees with the panel here")
     assert r.returncode == 2 and "git refuses the repository" in r.stderr and "Traceback" not in r.stderr
+    from panel_tui.core.gitstore import sync_state
+
+    assert sync_state(sb, short=True) == "git refuses this repository"  # the app's header: not "not in git"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="dubious ownership needs a folder owned by another user (root chowns)")

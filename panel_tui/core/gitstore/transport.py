@@ -78,7 +78,9 @@ def sync_state(session_dir: Path, short: bool = False) -> str:
         return "git missing" if _has_dot_git(session_dir.resolve()) else "not in git"
     root = work_tree(session_dir)
     if root is None:
-        return "not in git"
+        from panel_tui.core.gitstore.run import refusal
+
+        return "git refuses this repository" if refusal(session_dir) else "not in git"  # not "not in git"
     try:
         ensure_ignored(root)  # before any entry: the app's drafts file must not show as untracked
         pending = bool(pending_logs(root))
