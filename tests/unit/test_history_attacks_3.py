@@ -246,3 +246,37 @@ def test_the_audit_of_a_relative_folder_lists_each_deleted_log_once_by_its_relat
     )
     paths = [s["path"] for s in json.loads(r.stdout)["sessions"]]
     assert paths == ["sessions/stockton"], paths
+
+
+def test_a_missing_kept_aside_blob_is_history_unreadable_not_a_dropped_entry(shared: Shared) -> None:
+    import subprocess
+
+    _, sb = pushed_three(shared)
+    import tomli_w
+
+    from tests.unit.test_gitstore import log_entries
+
+    aside, entries = sb / "decisions.refused.toml", log_entries(sb)  # entries whose own hashes hold
+    kept = [{"at": "2026-01-01T00:00:00Z", "reason": f"kept {i}", "entry": e} for i, e in enumerate(entries[:2])]
+    aside.write_text(tomli_w.dumps({"refused": kept[:1]}))
+    git(shared.b, "add", "sessions/stockton/decisions.refused.toml")
+    commit_as(shared.b, "Office", "kept aside")
+    assert statuses(shared.b)["sessions/stockton"] == "intact"
+    aside.write_text(tomli_w.dumps({"refused": kept}))
+    commit_as(shared.b, "Office", "kept aside again")
+    oid = git(shared.b, "rev-parse", "HEAD~1:sessions/stockton/decisions.refused.toml")
+    git(shared.b, "repack", "-q", "-a", "-d")
+    objects = git(shared.b, "cat-file", "--batch-all-objects", "--batch-check=%(objectname)").split()
+    packs = list((shared.b / ".git" / "objects" / "pack").glob("pack-*"))
+    subprocess.run(
+        ["git", "pack-objects", "-q", str(shared.b / ".git" / "objects" / "pack" / "keep")],
+        input="\n".join(o for o in objects if o != oid) + "\n",
+        text=True,
+        cwd=shared.b,
+        check=True,
+        capture_output=True,
+    )
+    for p in packs:
+        p.unlink()
+    status = statuses(shared.b)["sessions/stockton"]
+    assert status.startswith("history unreadable") and f"object {oid} missing" in status, status

@@ -80,6 +80,7 @@ def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[Hist
     from panel_tui.core.kept_aside import parse_kept_aside
 
     contents = store.read([o for e in lin.edges for o in (e.old, e.new) if o])
+    links = {e.new for e in lin.edges if e.not_a_file}  # a submodule's id is no object here
     problems = []
     for e in reversed(lin.edges):
         if e.not_a_file:
@@ -87,6 +88,9 @@ def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[Hist
                 HistoryProblem(e.commit, e.author, e.date, f"replaces {REFUSED_FILE} with a link, not a file")
             )
             continue
+        gone = next((o for o in (e.old, e.new) if o and o not in links and contents.get(o) is None), None)
+        if gone:  # read as empty it would look like a deletion: it is history git cannot give
+            raise GitFailed(("cat-file", "--batch"), CompletedProcess([], 1, b"", f"object {gone} missing".encode()))
         old_items = parse_kept_aside(contents.get(e.old) or b"")[0] if e.old else []
         if e.new is None:
             if old_items:
