@@ -25,7 +25,10 @@ WHY = "The panel kept the band on the evidence it read"
 def _session(clone: Path, name: str) -> Path:
     s = clone / "sessions" / name
     s.mkdir()
-    (s / "inspection.toml").write_bytes((clone / "sessions" / "stockton" / "inspection.toml").read_bytes())
+    # each its own inspection: logs with one inspection, framework and `created` are one record (copies)
+    (s / "inspection.toml").write_bytes(
+        (clone / "sessions" / "stockton" / "inspection.toml").read_bytes() + b"# %s\n" % name.encode()
+    )
     git(clone, "add", f"sessions/{name}/inspection.toml")
     git(clone, "commit", "-q", "-m", f"{name} inspection")
     return s
