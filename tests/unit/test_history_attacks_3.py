@@ -179,7 +179,8 @@ def test_a_session_folder_removed_in_a_commit_is_listed_by_the_audit(shared: Sha
 
 
 def test_a_missing_blob_is_history_unreadable_not_a_mode_change(shared: Shared) -> None:
-    _, sb = pushed_three(shared)
+    sb, _ = dropped_at_head(shared)
+    # the version before the drop: not a cut of the working log, so its bytes can only come from git
     oid = git(shared.b, "rev-parse", "HEAD~1:sessions/stockton/decisions.toml")
     git(shared.b, "repack", "-q", "-a", "-d")
     git(shared.b, "prune-packed")
