@@ -123,11 +123,12 @@ def deleted_logs(folder: Path, scanned: set[Path]) -> list[tuple[Path, str]]:
     try:
         _read_pass(root, cache, stores)
         out = []
-        top, seen = folder.resolve(), {f.resolve() for f in scanned}
+        top, seen = folder.resolve(), None
         for rel, lin in sorted(cache[root].items()):
-            where = (root / rel).parent.resolve()
             if not rel.endswith(LOG_FILE) or lin.head is not None or rel in _COPIES.get(root, ()):
                 continue
+            where = (root / rel).parent.resolve()  # only for a log HEAD no longer has
+            seen = seen if seen is not None else {f.resolve() for f in scanned}
             if where in seen or (where / LOG_FILE).exists() or not where.is_relative_to(top):
                 continue
             gone = gone_from(lin, stores[root].read([e.old for e in lin.edges[:1] if e.old]))
