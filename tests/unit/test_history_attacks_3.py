@@ -281,3 +281,16 @@ def test_a_missing_kept_aside_blob_is_history_unreadable_not_a_dropped_entry(sha
         p.unlink()
     status = statuses(shared.b)["sessions/stockton"]
     assert status.startswith("history unreadable") and f"object {oid} missing" in status, status
+
+
+def test_whether_a_clone_is_whole_is_read_from_its_files_with_packed_refs_too(shared: Shared) -> None:
+    from panel_tui.core.gitstore.trust import _plainly_whole, unchecked_reason
+
+    _, sb = pushed_three(shared)
+    git(shared.b, "pack-refs", "--all")
+    assert not (shared.b / ".git" / "refs" / "heads" / "main").exists()
+    assert _plainly_whole(shared.b) and unchecked_reason(sb) is None
+    assert cli("verify", sb).returncode == 0
+    git(shared.b, "checkout", "-q", "--orphan", "review")
+    assert not _plainly_whole(shared.b)  # an unborn branch: asked of git, which names it
+    assert "with no commit yet" in str(unchecked_reason(sb))
