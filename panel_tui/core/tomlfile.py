@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from panel_tui.core.errors import InputError
+from panel_tui.core.toml_quick import quick_toml
 
 MAX_BYTES = 4 * 1024 * 1024  # an inspection or a long log is far below this; anything bigger is a mistake
 MAX_DEPTH = 16  # tables and arrays inside each other: an inspection needs 3, a decision log 5
@@ -207,7 +208,11 @@ def parse_toml(text: str, path: Path, what: str, parse_float: Callable[[str], An
 
     ``parse_float=Decimal`` keeps a figure's exact digits (``64.99999999999999999`` is not 65).
     """
-    try:
+    quick = quick_toml(text, parse_float)  # the plain TOML panel files are written in, read quickly
+    if quick is not None:
+        _depth_and_numbers(quick, path, what, text)
+        return quick
+    try:  # anything else, and every error and its message: tomllib's
         doc = tomllib.loads(text, parse_float=parse_float)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)

@@ -27,6 +27,7 @@ from panel_tui.core.framework import discovery
 from panel_tui.core.framework.in_force import Signature, _sidecar_entry, _signature
 from panel_tui.core.framework.model import MAX_FRAMEWORK_BYTES, Framework
 from panel_tui.core.framework.reader import parse_framework
+from panel_tui.core.toml_quick import quick_toml
 from panel_tui.core.tomlfile import read_bytes
 
 COPY_FILE = "framework.toml"  # the session's own copy of its rules, beside decisions.toml
@@ -59,7 +60,9 @@ def log_header(log_path: Path) -> dict[str, Any] | None:
         os.close(fd)
     chunk = head.split(b"\n\n", 1)[0]
     try:
-        table = tomllib.loads(chunk.decode("utf-8")).get("log")
+        text = chunk.decode("utf-8")
+        doc = quick_toml(text)  # a header as the writer writes it; anything else tomllib reads
+        table = (doc if doc is not None else tomllib.loads(text)).get("log")
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError):  # (an integer too long)
         return None
     return table if isinstance(table, dict) else None
