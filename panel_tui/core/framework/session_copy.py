@@ -39,6 +39,8 @@ _SHA_RE = re.compile(r"[0-9a-f]{64}")
 # parsed copies and released versions by their bytes' SHA-256 (the audit reads hundreds of sessions
 # holding the same copy: each is parsed once and kept once, not once per session)
 _COPIES: dict[tuple[str, str], Framework] = {}
+# a session copy's SHA-256 by its path, kept while the file's signature holds (see copy_sha256)
+_HASHES: dict[str, tuple[Signature, str]] = {}
 
 
 def released_dir() -> Path:
@@ -76,8 +78,11 @@ def keeps_copy(log_format: object) -> bool:
 
 
 def _parse_cached(path: Path, origin: str, sidecar: tuple[dict[str, Any], Path] | None = None) -> Framework:
+    sig = _signature(str(path)) if origin == "session" else None  # taken before the read: a later change shows
     data = read_bytes(path, "framework file", MAX_FRAMEWORK_BYTES)
     key = (hashlib.sha256(data).hexdigest(), origin)
+    if sig is not None:  # the log reader's check of the copy (copy_sha256) need not read it a second time
+        _HASHES[str(path)] = (sig, key[0])
     cached = _COPIES.get(key)
     if cached is None:
         cached = _COPIES[key] = parse_framework(data, path, sidecar, origin)
@@ -160,9 +165,6 @@ def _by_hash(framework_id: str, sha256: object, session_dir: Path) -> Framework 
     except InputError:
         return None
     return by_id if by_id.sha256 == sha256 else None
-
-
-_HASHES: dict[str, tuple[Signature, str]] = {}
 
 
 def copy_sha256(session_dir: Path) -> str | None:
