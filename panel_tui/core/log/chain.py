@@ -100,9 +100,13 @@ def render_entry(e: dict[str, Any], v1: bool = False, evidence_chunks: dict[Any,
         if at >= 0:
             evidence_chunks[key] = full[at:]
         return full
-    table = ordered_entry(e, v1)
-    fast = _fast_entry(table)
-    return (fast if fast is not None else _render(table, "entry", True)).encode("utf-8")
+    fast = None if v1 else _fast_ordered(e)
+    if fast is None:
+        table = ordered_entry(e, v1)
+        fast = _fast_entry(table)
+        if fast is None:
+            fast = _render(table, "entry", True)
+    return fast.encode("utf-8")
 
 
 # --- the layout rules (docs/formats.md, "Canonical bytes") -----------------------------------------
@@ -289,6 +293,75 @@ def _fast_entry(e: dict[str, Any]) -> str | None:
                 return None
             lines.append(f"{_key(sk)} = {one}\n")
     return "".join(lines)
+
+
+# --- the same bytes again, ordering and rendering in one pass -----------------------------------------
+# What verify takes for nearly every entry of format 2 on: an entry holding only its kind's keys, each
+# a string, an integer, a boolean, a list of strings, or the evidence and ratings tables (the keys of
+# the schema are all bare: written as they are). ordered_entry then _fast_entry give the same bytes
+# (tests/unit/test_canonical_render.py checks it on every shape); anything else is left to them.
+
+
+def _fast_ordered(e: dict[str, Any]) -> str | None:
+    order = _ENTRY_ORDER.get(e.get("kind"))  # type: ignore[arg-type]
+    if order is None:
+        return None
+    out = ["[[entry]]\n"]
+    subs: list[str] = []
+    found = 0
+    for k in order:
+        if k not in e:
+            continue
+        found += 1
+        v = e[k]
+        t = type(v)
+        if t is str:
+            out.append(f"{k} = {_str(v)}\n")
+        elif t is int:
+            out.append(f"{k} = {v}\n")
+        elif t is bool:
+            out.append(f"{k} = {'true' if v else 'false'}\n")
+        elif t is dict:
+            sub = _evidence(v) if k == "evidence" else _ratings(v) if k == "ratings" else None
+            if sub is None:
+                return None
+            subs.append(f"\n[entry.{k}]\n{sub}")
+        else:
+            one = _value(v)
+            if one is None:
+                return None
+            out.append(f"{k} = {one}\n")
+    if found != len(e):  # a key the schema does not know: the general path places it
+        return None
+    return "".join(out + subs)
+
+
+def _evidence(ev: dict[str, Any]) -> str | None:
+    out = []
+    found = 0
+    for k in _EVIDENCE_ORDER:
+        if k not in ev:
+            continue
+        found += 1
+        v = ev[k]
+        if k == "questions" and isinstance(v, list):  # as ordered_entry orders them
+            v = [_order(_QUESTION_ORDER, q) if isinstance(q, dict) else q for q in v]
+        one = _value(v)
+        if one is None:
+            return None
+        out.append(f"{k} = {one}\n")
+    if found != len(ev) or not out:
+        return None
+    return "".join(out)
+
+
+def _ratings(ratings: dict[str, Any]) -> str | None:
+    out = []
+    for k, v in sorted(ratings.items()):
+        if type(k) is not str or type(v) is not str:
+            return None
+        out.append(f"{_key(k)} = {_str(v)}\n")
+    return "".join(out) if out else None
 
 
 def render_log(header: dict[str, Any], entries: list[dict[str, Any]], evidence_verified: bool = False) -> bytes:
