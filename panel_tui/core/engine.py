@@ -190,6 +190,16 @@ def _rate_computed(insp: Inspection, light: bool = False) -> Rating:
     return Rating(insp, fw, results, computed, overall, computed, fw.max_score, overall, flip, flip_to)
 
 
+def _with_final(s: StandardResult, final: str, score: int) -> StandardResult:
+    """``replace(s, final=final, score=score)``, without running ``__init__`` over its twenty fields
+    (a plain dataclass, no ``__post_init__``: a copy of its fields is the same object; the audit
+    makes one for every decided standard of every session)."""
+    new = object.__new__(StandardResult)
+    new.__dict__.update(s.__dict__)
+    new.final, new.score = final, score
+    return new
+
+
 def with_finals(r: Rating, finals: Mapping[str, str]) -> Rating:
     """The same analysis with the final bands a decision log set (cheap: nothing is re-analysed)."""
     fw = r.framework
@@ -197,7 +207,7 @@ def with_finals(r: Rating, finals: Mapping[str, str]) -> Rating:
     for s in r.standards:
         band = finals.get(s.id)
         if band is not None and not s.not_rated and not s.awaiting:
-            s = replace(s, final=band, score=fw.bands[fw.band_index(band)].score)
+            s = _with_final(s, band, fw.bands[fw.band_index(band)].score)
         standards.append(s)
     score = sum(s.score for s in standards if s.counted and s.score is not None)
     overall = INCOMPLETE if r.computed_overall == INCOMPLETE else fw.overall_for(score)

@@ -18,7 +18,6 @@ import hashlib
 import os
 import re
 import tomllib
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +85,17 @@ def _parse_cached(path: Path, origin: str, sidecar: tuple[dict[str, Any], Path] 
     cached = _COPIES.get(key)
     if cached is None:
         cached = _COPIES[key] = parse_framework(data, path, sidecar, origin)
-    return cached if cached.path == path else replace(cached, path=path)
+    return cached if cached.path == path else _at(cached, path)
+
+
+def _at(fw: Framework, path: Path) -> Framework:
+    """``replace(fw, path=path)`` for the same bytes read at another path, without running the frozen
+    dataclass's ``__init__`` again: its fields (and its cached band tables, which depend on the bands
+    and standards, never the path) copied as they are. The audit makes one per session."""
+    new = object.__new__(Framework)
+    new.__dict__.update(fw.__dict__)
+    object.__setattr__(new, "path", path)
+    return new
 
 
 def read_copy(session_dir: Path, framework_id: str) -> Framework | None:
