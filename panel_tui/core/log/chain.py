@@ -22,11 +22,14 @@ from typing import Any
 
 from panel_tui.core.log.entries import FIELDS, LOG_FORMAT_V1, EntryHead, EntryTail, Evidence, Header, QuestionEvidence
 
+# json.dumps with these options builds this same encoder on every call; verify hashes every entry
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
 
 def canonical_json(table: dict[str, Any]) -> bytes:
     """The bytes that are hashed: the table without ``hash``, as canonical JSON in UTF-8."""
     body = {k: v for k, v in table.items() if k != "hash"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return _CANONICAL.encode(body).encode("utf-8")
 
 
 def canonical_hash(table: dict[str, Any]) -> str:

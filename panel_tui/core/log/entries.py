@@ -173,7 +173,19 @@ def kinds_of(log_format: str | None) -> tuple[str, ...]:
 
 def same_name(a: str, b: str) -> bool:
     """Names match when equal but for case and runs of spaces ("Tom  baker" is "Tom Baker")."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return a == b or _name_key(a) == _name_key(b)
+
+
+_NAME_KEYS: dict[str, str] = {}  # a name as written -> its key (verify asks for each entry's names)
+
+
+def _name_key(name: str) -> str:
+    key = _NAME_KEYS.get(name)
+    if key is None:
+        key = " ".join(name.split()).casefold()
+        if len(_NAME_KEYS) < 10_000:  # a hostile log's names must not grow it without end
+            _NAME_KEYS[name] = key
+    return key
 
 
 def person(name: str) -> str:
