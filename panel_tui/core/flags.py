@@ -42,7 +42,10 @@ def near_boundary(inp: FlagInput) -> list[Flag]:
     fw, lowest = inp.fw, inp.lowest
     ids = ", ".join(q.id for q in inp.lowest_qs)
     flags = []
-    for boundary in fw.boundaries:
+    n, d = lowest.numerator, lowest.denominator
+    for boundary, (lo_n, lo_d, hi_n, hi_d) in zip(fw.boundaries, fw.near_windows, strict=True):
+        if n * lo_d < lo_n * d or n * hi_d > hi_n * d:  # outside boundary ± points: integers, no Fraction
+            continue
         gap = abs(lowest - boundary)
         if gap <= fw.discretion.near_boundary_points:
             above = lowest >= boundary

@@ -221,6 +221,17 @@ class Framework:
     def boundaries(self) -> list[Fraction]:
         return [b.min_percent for b in self.bands[1:]]
 
+    @cached_property
+    def near_windows(self) -> tuple[tuple[int, int, int, int], ...]:
+        """Each boundary less and plus the near-boundary points, as (numerator, denominator) pairs: the
+        flag's first test made with integers (rating thousands of sessions, Fractions were its cost)."""
+        pts = self.discretion.near_boundary_points
+        out = []
+        for b in self.boundaries:
+            lo, hi = b - pts, b + pts
+            out.append((lo.numerator, lo.denominator, hi.numerator, hi.denominator))
+        return tuple(out)
+
     @property
     def max_score(self) -> int:
         return sum(self.bands[-1].score for s in self.standards if s.counted)
