@@ -14,9 +14,12 @@ holds the same framework.toml, which the audit parses once (cached by its bytes'
 reference parses a thousand times, so that reference alone flatters the audit by about a third.
 
 Run: python tests/benchmarks/bench_audit.py [SESSIONS] [--keep DIR] [--git] [--against CHECKOUT]
+     [--no-bytecode-cache]
      (--keep DIR: generate the sessions into DIR once and reuse them on later runs;
       --against CHECKOUT: also time another checkout's audit, e.g. a worktree of main, in the same
-      alternation, so a change is measured beside what it changes, under the same load)
+      alternation, so a change is measured beside what it changes, under the same load;
+      --no-bytecode-cache: each side compiles what it imports on every run when the environment says
+      PYTHONDONTWRITEBYTECODE=1, as runs before this option did; see BYTECODE)
 
 ``--git`` (issue 26): the sessions in one git repository whose logs were committed entry by entry
 (``git_corpus``: one commit per entry, sessions interleaved, inspection and framework.toml commits,
@@ -114,6 +117,22 @@ def make_sessions(root: Path, count: int) -> int:
     return total
 
 
+# Where every side's compiled bytecode is kept (set by main): a user's install compiles panel-tui once
+# (pip does it, or the first run), but with PYTHONDONTWRITEBYTECODE=1 in the environment (as in this
+# project's sandboxes) every audit compiled its seventy modules again: 60 ms of each run's start-up
+# that the tomllib side, whose standard library comes compiled, never paid. None: the environment as
+# it is (--no-bytecode-cache, to compare with figures measured that way).
+BYTECODE: str | None = None
+
+
+def child_environment(extra: dict[str, str]) -> dict[str, str]:
+    env = {**os.environ, **extra}
+    if BYTECODE is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = BYTECODE
+    return env
+
+
 def measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one child process, as the child reports it (``env``: added to
     the environment; ``cwd``: the checkout whose panel_tui it imports, since ``-c`` puts the working
@@ -126,7 +145,7 @@ def measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
         stderr=subprocess.DEVNULL,
         cwd=cwd,
         pass_fds=(write,),
-        env={**os.environ, **(env or {}), "BENCH_HWM_FD": str(write)},
+        env=child_environment({**(env or {}), "BENCH_HWM_FD": str(write)}),
     )
     os.close(write)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -155,6 +174,8 @@ def compare(root: Path, runs: int = 3, against: Path | None = None) -> None:
     times: dict[str, list[float]] = {k: [] for k in sides}
     cpus: dict[str, list[float]] = {k: [] for k in sides}
     mems: dict[str, list[int]] = {k: [] for k in sides}
+    for cmd, cwd in sides.values():  # once each, not counted: the bytecode and the files in the page cache
+        measured(cmd, cwd=cwd)
     load0 = os.getloadavg()[0]
     for _ in range(runs):  # alternately, so a busy moment on the machine hits every side alike
         for name, (cmd, cwd) in sides.items():
@@ -162,7 +183,12 @@ def compare(root: Path, runs: int = 3, against: Path | None = None) -> None:
             times[name].append(t)
             cpus[name].append(CPU[-1])
             mems[name].append(m)
-    print(f"sessions: {sessions}; best of {runs}, each side its own process, alternately")
+    print(f"sessions: {sessions}; best of {runs} after one unmeasured run each, each side its own process, alternately")
+    print(
+        f"bytecode: kept in {BYTECODE}, as an install keeps it"
+        if BYTECODE is not None
+        else f"bytecode: as the environment says (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE')})"
+    )
     if against is not None:
         print(f"--against: {against} (this checkout: {ROOT})")
     print(f"{'':22}{'time s':>8}{'CPU s':>8}{'peak MiB':>10}   all times")
@@ -225,8 +251,14 @@ def main() -> None:
         i = args.index("--against")
         against = Path(args[i + 1]).resolve()
         del args[i : i + 2]
+    global BYTECODE
+    cold = "--no-bytecode-cache" in args
+    if cold:
+        args.remove("--no-bytecode-cache")
     count = int(args[0]) if args else 1000
     with tempfile.TemporaryDirectory() as tmp:
+        if not cold:
+            BYTECODE = str(Path(tmp) / "pycache")
         root = keep if keep is not None else Path(tmp) / "sessions"
         if not root.exists() and git:
             sys.path.insert(0, str(Path(__file__).parent))
