@@ -117,3 +117,38 @@ def test_entries_bent_out_of_shape_render_as_the_two_passes_render_them_or_are_l
                 assert one == expected, b
             assert render_entry(b) == expected.encode("utf-8")
     assert taken > 80  # the reordered and resorted ones go the quick way
+
+
+EDITS = [  # each tampering the hostile-log tests make, and re-layouts the writer never makes
+    ("eight cases", "all cases"),  # a rationale changed: hash mismatch
+    ("[[entry]]\nseq = 2\n", "# a comment\n[[entry]]\nseq = 2\n"),  # a comment
+    ('kind = "ratification"\n', 'kind  =  "ratification"\n'),  # re-laid out
+    ('kind = "ratification"\n', "kind = 'ratification'\n"),  # a literal string
+    ('by = "Ratings panel chair"', 'by = "\\u0052atings panel chair"'),  # an escape the writer never writes
+    ("\n\n[entry.evidence]\n", "\n[entry.evidence]\n"),  # a blank line gone
+    ("\n\n[entry.evidence]\n", "\n\n[entry.evidence]\n\n"),  # a blank line more
+    ('"\n\n[[entry]]\nseq = 2', '"\n\n[[entry]]\nseq = 2\n\n[entry.extra]\nx = 1'),  # a table no writer makes
+]
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_tampered_log_gets_the_same_verdict_with_and_without_the_one_pass(
+    stockton_copy: Path, edit: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from panel_tui.core.inspection import load_inspection
+    from panel_tui.core.log import chain, read_state
+
+    log = stockton_copy / "decisions.toml"
+    text = log.read_text(encoding="utf-8")
+    assert edit[0] in text
+    log.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with_it = read_state(log, load_inspection(stockton_copy))
+    monkeypatch.setattr(chain, "_fast_ordered", lambda e: None)
+    without = read_state(log, load_inspection(stockton_copy))
+    assert with_it.problem is not None
+    assert (with_it.problem, with_it.problem_entry, with_it.torn) == (
+        without.problem,
+        without.problem_entry,
+        without.torn,
+    )
+    assert with_it.entries == without.entries
