@@ -302,7 +302,8 @@ def _fast_entry(e: dict[str, Any]) -> str | None:
 # What verify takes for nearly every entry of format 2 on: an entry holding only its kind's keys, each
 # a string, an integer, a boolean, a list of strings, or the evidence and ratings tables (the keys of
 # the schema are all bare: written as they are). ordered_entry then _fast_entry give the same bytes
-# (tests/unit/test_canonical_render.py checks it on every shape); anything else is left to them.
+# (tests/unit/test_render_one_pass.py checks that; test_canonical_render.py both against tomli-w); anything
+# else is left to them.
 
 
 def _fast_ordered(e: dict[str, Any]) -> str | None:
