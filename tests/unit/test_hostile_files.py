@@ -1,0 +1,91 @@
+"""Hostile files (attack report of 2 December, findings 7, 8, 9, 12): bytes after a complete entry,
+absurd values in the files beside the log, and a log or its neighbours that are not regular files.
+
+Each test here failed on main before its fix. The messages must name the file, the place and the
+fix, never lead a user to delete a confirmed entry, and never be a traceback or a hang.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from panel_tui.cli import main
+from panel_tui.core.inspection import load_inspection
+from panel_tui.core.log import read_state
+from tests.conftest import SESSIONS
+
+STOCKTON = SESSIONS / "stockton-2021"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- 7: bytes after the last complete entry ------------------------------------------------------
+
+JUNK = {
+    "x": b"x",
+    "lone-cr": b"\r",
+    "newline": b"\n",
+    "spaces": b"   ",
+    "comment": b"# looked at this\n",
+    "half-header": b"[[entr",
+    "blank-comment-x": b"\n# c\nx",
+}
+
+
+@pytest.mark.parametrize("junk", list(JUNK.values()), ids=list(JUNK))
+def test_bytes_after_a_complete_entry_are_named_and_the_entry_kept(stockton_copy, junk):
+    log = stockton_copy / "decisions.toml"
+    good = log.read_bytes()
+    entries = good.count(b"\n[[entry]]\n")
+    lines = good.count(b"\n")
+    log.write_bytes(good + junk)
+    state = read_state(log, load_inspection(stockton_copy))
+    msg = str(state.problem)
+    assert not state.torn and "torn tail" not in msg, msg
+    assert f"{len(junk)} unexpected byte{'s' if len(junk) > 1 else ''} after entry {entries} (line {lines + 1}" in msg
+    assert f"entry {entries} is complete" in msg and f"the {entries - 1} before it verify" in msg
+    assert f"truncate -s {len(good)} " in msg and "Nothing was overwritten" in msg
+    assert "remove the incomplete lines" not in msg
+    assert log.read_bytes() == good + junk
+
+
+def test_the_fix_the_message_gives_keeps_every_entry(stockton_copy):
+    log = stockton_copy / "decisions.toml"
+    good = log.read_bytes()
+    log.write_bytes(good + b"x")
+    msg = str(read_state(log, load_inspection(stockton_copy)).problem)
+    size = int(msg.split("truncate -s ")[1].split(" ")[0])
+    log.write_bytes(log.read_bytes()[:size])  # what `truncate -s SIZE` does
+    state = read_state(log, load_inspection(stockton_copy))
+    assert state.problem is None and len(state.entries) == good.count(b"\n[[entry]]\n")
+
+
+def test_verify_command_names_the_extra_byte(stockton_copy, capsys):
+    log = stockton_copy / "decisions.toml"
+    log.write_bytes(log.read_bytes() + b"\r")
+    code, _out, err = run(capsys, "verify", stockton_copy)
+    assert code == 1 and "1 unexpected byte after entry 13" in err and "torn" not in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("cut_at", [b'hash = "', b'by = "', b"[[entry]]\nseq"], ids=["in-hash", "in-by", "header"])
+def test_a_real_torn_tail_keeps_its_message(stockton_copy, cut_at):
+    log = stockton_copy / "decisions.toml"
+    data = log.read_bytes()
+    log.write_bytes(data[: data.rindex(cut_at) + len(cut_at) - 2])
+    state = read_state(log, load_inspection(stockton_copy))
+    assert state.torn and "torn tail" in str(state.problem) and "unexpected byte" not in str(state.problem)
+
+
+def test_a_torn_entry_with_junk_after_it_is_still_torn(stockton_copy):
+    log = stockton_copy / "decisions.toml"
+    log.write_bytes(log.read_bytes()[:-30] + b"\nx")
+    state = read_state(log, load_inspection(stockton_copy))
+    assert "unexpected byte" not in str(state.problem)
+    assert state.problem is not None
