@@ -232,3 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a git step no check foresaw (objects missing, a broken repository)
+        from panel_tui.core.gitstore.run import GitFailed
+
+        if not isinstance(exc, GitFailed):
+            raise
+        _err(
+            f"error: git failed: {exc}. Nothing was written. Fix: repair the repository (`git fsck`) or clone it again."
+        )
+        return EXIT_BAD_INPUT

@@ -160,10 +160,13 @@ def cmd_dissent(a: argparse.Namespace) -> int:
 
 def cmd_dismiss(a: argparse.Namespace) -> int:
     """Dismiss an entry a replay kept aside (format 3): named by its hash, or a unique prefix of it."""
+    from panel_tui.core.errors import InputError
     from panel_tui.core.inspection import resolve_inspection_path
     from panel_tui.core.kept_aside import load_kept_aside, resolve_kept_aside
 
-    items, _ = load_kept_aside(resolve_inspection_path(a.path).parent)  # a changed entry: the rules refuse it
+    items, problem = load_kept_aside(resolve_inspection_path(a.path).parent)  # a changed entry: the rules refuse it
+    if problem and not items:  # the file does not read: not "this session has none"
+        raise InputError(None, None, problem)
     return _record(
         a, "dismissal", {"kept_aside": resolve_kept_aside(items, a.kept_aside), "reason": a.reason, "by": a.by}
     )

@@ -89,3 +89,53 @@ def test_a_torn_entry_with_junk_after_it_is_still_torn(stockton_copy):
     state = read_state(log, load_inspection(stockton_copy))
     assert "unexpected byte" not in str(state.problem)
     assert state.problem is not None
+
+
+# --- 8a: absurd values in decisions.refused.toml (the entries kept aside) ------------------------
+
+KEPT_ASIDE = {
+    "huge-int": "x = " + "9" * 5000 + "\n",
+    "deep": "x = " + "[" * 40 + "]" * 40 + "\n",
+    "refused-int": "refused = 5\n",
+    "entry-int": "[[refused]]\nentry = 3\n",
+    "nan": "x = nan\n",
+}
+
+
+@pytest.fixture(params=list(KEPT_ASIDE.values()), ids=list(KEPT_ASIDE))
+def bad_kept_aside(request, stockton_copy) -> Path:
+    (stockton_copy / "decisions.refused.toml").write_text(request.param, encoding="utf-8")
+    return stockton_copy
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify"],
+        ["log"],
+        ["log", "--json"],
+        ["export", "--format", "md", "-o", "{out}"],
+        ["dismiss", "--kept-aside", "0123456789abcdef", "--reason", "Settled at the meeting today.", "--by", "C"],
+    ],
+    ids=["verify", "log", "log-json", "export", "dismiss"],
+)
+def test_a_bad_kept_aside_file_is_a_message_in_every_command(bad_kept_aside, capsys, tmp_path, argv):
+    out_file = tmp_path / "out.md"
+    args = [a.replace("{out}", str(out_file)) for a in argv]
+    code, out, err = run(capsys, args[0], bad_kept_aside, *args[1:])
+    assert "Traceback" not in err and code in (1, 2), (code, err)
+    assert "decisions.refused.toml" in err
+    assert not out_file.exists()
+
+
+def test_the_kept_aside_message_names_the_line_and_the_fix(stockton_copy, capsys):
+    (stockton_copy / "decisions.refused.toml").write_text("a = 1\nx = " + "9" * 5000 + "\n", encoding="utf-8")
+    code, _out, err = run(capsys, "verify", stockton_copy)
+    assert code == 1 and "decisions.refused.toml: does not parse (line 2: " in err
+    assert "restore it from git history" in err and "never delete it" in err
+
+
+def test_the_audit_names_a_bad_kept_aside_file_and_goes_on(bad_kept_aside, capsys):
+    code, out, err = run(capsys, "audit", bad_kept_aside.parent, "--json")
+    assert "Traceback" not in err and code in (0, 1)
+    assert "decisions.refused.toml" in out

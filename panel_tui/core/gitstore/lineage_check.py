@@ -11,7 +11,7 @@ from pathlib import Path
 from subprocess import CompletedProcess
 
 from panel_tui.core.framework.session_copy import COPY_FILE
-from panel_tui.core.gitstore.accepted import HistoryProblem, acceptance, accepted_rewrites
+from panel_tui.core.gitstore.accepted import Accepted, HistoryProblem, accepted_rewrites, mark_accepted
 from panel_tui.core.gitstore.accounting import accounted_entries
 from panel_tui.core.gitstore.lineage import BlobStore, Edge, Lineage
 from panel_tui.core.gitstore.run import REFUSED_FILE, GitFailed
@@ -68,9 +68,7 @@ def copy_problems(root: Path, lin: Lineage) -> list[HistoryProblem]:
                     f"changes {COPY_FILE}, the rules the session's log was decided under (a session keeps its rules)",
                 )
             )
-    rewrites = accepted_rewrites(root) if problems else []
-    for found in problems:
-        found.accepted = acceptance(rewrites, found.commit, lin.rel)
+    mark_accepted(problems, accepted_rewrites(root) if problems else Accepted(), lin.rel)
     return problems
 
 
@@ -126,9 +124,7 @@ def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[Hist
                     f"changes or drops kept-aside entry {first + 1} in {REFUSED_FILE} (it had {len(kept)})",
                 )
             )
-    rewrites = accepted_rewrites(root) if problems else []
-    for found in problems:
-        found.accepted = acceptance(rewrites, found.commit, lin.rel)
+    mark_accepted(problems, accepted_rewrites(root) if problems else Accepted(), lin.rel)
     return problems
 
 
@@ -241,9 +237,7 @@ def log_problems(
                     ),
                 )
             )
-    rewrites = accepted_rewrites(root) if problems else []
-    for found in problems:
-        found.accepted = acceptance(rewrites, found.commit, rel)
+    mark_accepted(problems, accepted_rewrites(root) if problems else Accepted(), rel)
     if not working:
         return problems
     head_bytes = contents.get(lin.head) if lin.head else None
