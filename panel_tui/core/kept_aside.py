@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.chain import canonical_hash
 from panel_tui.core.log.entries import entry_line
-from panel_tui.core.tomlfile import decode_text, parse_toml
+from panel_tui.core.tomlfile import MAX_RECORD_BYTES, decode_text, parse_toml, read_regular
 
 if TYPE_CHECKING:
     from panel_tui.core.log.state import LogState
@@ -97,8 +97,10 @@ def load_kept_aside(session_dir: Path) -> tuple[list[KeptAside], str | None]:
     path = session_dir / KEPT_ASIDE_FILE
     if not path.exists():
         return [], None
-    try:
-        data = path.read_bytes()
+    try:  # never blocking: a FIFO, a device or a folder at this name is a problem, not a wait
+        data = read_regular(path, "the kept-aside file", MAX_RECORD_BYTES)
+    except InputError as exc:
+        return [], str(exc)
     except OSError as exc:
         return [], f"{path}: unreadable ({exc.strerror})"
     items, problem = parse_kept_aside(data)
@@ -182,11 +184,11 @@ def dismissed_on_disk(session_dir: Path) -> dict[str, int]:
 
     path = session_dir / LOG_FILE
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_regular(path, "decision log", MAX_RECORD_BYTES).decode("utf-8")
         doc = parse_as_written(text) or tomllib.loads(text)
         state = LogState(path)
         for e in doc.get("entry", []):
             state.apply(e)
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except (OSError, InputError, UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return {}
     return dict(state.dismissed)

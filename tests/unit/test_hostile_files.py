@@ -7,6 +7,12 @@ fix, never lead a user to delete a confirmed entry, and never be a traceback or 
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,3 +145,79 @@ def test_the_audit_names_a_bad_kept_aside_file_and_goes_on(bad_kept_aside, capsy
     code, out, err = run(capsys, "audit", bad_kept_aside.parent, "--json")
     assert "Traceback" not in err and code in (0, 1)
     assert "decisions.refused.toml" in out
+
+
+# --- 9: a record file that is a FIFO, a device or a folder -----------------------------------------
+
+NOT_FILES = ["fifo", "folder", "device"]
+
+
+def plant(path: Path, kind: str) -> None:
+    """Put something that is not a regular file at ``path`` (a character device: /dev/null's numbers)."""
+    path.unlink(missing_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        try:
+            os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        except PermissionError:
+            pytest.skip("mknod is not permitted here (needs root or CAP_MKNOD)")
+
+
+def cli(*argv: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """In a subprocess with a timeout: a hang fails the test instead of stopping the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "panel_tui", *map(str, argv)], capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.mark.parametrize("kind", NOT_FILES)
+@pytest.mark.parametrize("name", ["decisions.toml", "decisions.refused.toml"])
+@pytest.mark.parametrize("command", [["verify"], ["log", "--json"], ["rate"], ["export", "--format", "md", "-o"]])
+def test_a_record_file_that_is_not_a_regular_file_is_refused_never_waited_on(
+    stockton_copy, tmp_path, kind, name, command
+):
+    plant(stockton_copy / name, kind)
+    argv = [command[0], stockton_copy, *command[1:]] + ([tmp_path / "out.md"] if command[-1] == "-o" else [])
+    r = cli(*argv)
+    assert "Traceback" not in r.stderr, r.stderr
+    if command[0] != "rate" or name == "decisions.toml":
+        assert r.returncode in (1, 2) and name in r.stdout + r.stderr, (r.returncode, r.stdout, r.stderr)
+        assert "not a regular file" in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("kind", NOT_FILES)
+def test_a_write_onto_a_log_that_is_not_a_regular_file_is_refused(stockton_copy, kind):
+    plant(stockton_copy / "decisions.toml", kind)
+    r = cli("dissent", stockton_copy, "--member", "Bob Member", "--about", "2", "--reason", "Too generous by far here")
+    assert r.returncode in (1, 2) and "Traceback" not in r.stderr and "not a regular file" in r.stderr
+
+
+def test_the_audit_names_the_session_and_goes_on_with_the_others(tmp_path):
+    shutil.copytree(STOCKTON, tmp_path / "a-good", ignore=shutil.ignore_patterns("*.lock"))
+    shutil.copytree(STOCKTON, tmp_path / "b-fifo", ignore=shutil.ignore_patterns("*.lock"))
+    shutil.copytree(STOCKTON, tmp_path / "c-good", ignore=shutil.ignore_patterns("*.lock"))
+    plant(tmp_path / "b-fifo" / "decisions.toml", "fifo")
+    plant(tmp_path / "c-good" / "decisions.refused.toml", "fifo")
+    r = cli("audit", tmp_path, "--json")
+    assert "Traceback" not in r.stderr
+    sessions = {s["path"]: s["log_status"] for s in json.loads(r.stdout)["sessions"]}
+    assert sessions["a-good"] == "intact"
+    assert "FIFO" in sessions["b-fifo"], sessions
+    assert "decisions.refused.toml" in json.dumps(json.loads(r.stdout)), r.stdout[:500]
+
+
+@pytest.mark.parametrize("kind", NOT_FILES)
+def test_drafts_and_people_files_that_are_not_regular_files(stockton_copy, kind):
+    from panel_tui.core.drafts import DRAFTS_FILE, load_drafts
+    from panel_tui.core.errors import InputError
+    from panel_tui.core.people import PEOPLE_FILE, find_register
+
+    plant(stockton_copy / DRAFTS_FILE, kind)
+    assert load_drafts(stockton_copy) == {}
+    assert os.path.lexists(stockton_copy / DRAFTS_FILE)  # not moved aside: it is not ours
+    plant(stockton_copy / PEOPLE_FILE, kind)
+    with pytest.raises(InputError, match="not a regular file|is a folder|not a regular"):
+        find_register(stockton_copy)

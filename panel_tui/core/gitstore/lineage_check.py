@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from subprocess import CompletedProcess
 
+from panel_tui.core.errors import InputError
 from panel_tui.core.framework.session_copy import COPY_FILE
 from panel_tui.core.gitstore.accepted import Accepted, HistoryProblem, accepted_rewrites, mark_accepted
 from panel_tui.core.gitstore.accounting import accounted_entries
@@ -18,6 +19,7 @@ from panel_tui.core.gitstore.run import REFUSED_FILE, GitFailed
 from panel_tui.core.gitstore.version_check import OwnCheck
 from panel_tui.core.gitstore.versions import LogVersion, appends_entries, extension_problem, parse_version
 from panel_tui.core.inspection import LOG_FILE
+from panel_tui.core.tomlfile import MAX_RECORD_BYTES, read_regular
 
 
 def session_problems(
@@ -243,7 +245,10 @@ def log_problems(
     head_bytes = contents.get(lin.head) if lin.head else None
     working_path = root / rel
     if head_bytes is not None and working_path.exists():
-        working_bytes = working_path.read_bytes()
+        try:
+            working_bytes = read_regular(working_path, "decision log", MAX_RECORD_BYTES)
+        except InputError:  # a FIFO, a device or a folder: the log reader names it
+            return problems
         if not appends_entries(head_bytes, working_bytes):
             problem = extension_problem(
                 version(lin.head),  # type: ignore[arg-type]
