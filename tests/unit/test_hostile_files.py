@@ -221,3 +221,19 @@ def test_drafts_and_people_files_that_are_not_regular_files(stockton_copy, kind)
     plant(stockton_copy / PEOPLE_FILE, kind)
     with pytest.raises(InputError, match="not a regular file|is a folder|not a regular"):
         find_register(stockton_copy)
+
+
+# --- 12: an empty head is refused, never a skipped check ---------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])
+@pytest.mark.parametrize(
+    "argv",
+    [["verify", "--head"], ["dissent", "--member", "Bob Member", "--reason", "Too generous here", "--expect-head"]],
+    ids=["verify-head", "dissent-expect-head"],
+)
+def test_an_empty_head_is_refused(stockton_copy, argv, value):
+    before = (stockton_copy / "decisions.toml").read_bytes()
+    r = cli(argv[0], stockton_copy, *argv[1:], value)
+    assert r.returncode == 2 and "is empty" in r.stderr and "intact" not in r.stdout, (r.stdout, r.stderr)
+    assert (stockton_copy / "decisions.toml").read_bytes() == before
