@@ -85,7 +85,8 @@ def _git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list
     if RESTORED:
         notes.append(
             f"restored the committed bytes of {', '.join(visible(r) for r in RESTORED)}: a committed "
-            ".gitattributes had converted their line endings as git checked them out; this clone now "
+            ".gitattributes had converted them as git checked them out (line endings, ident's $Id$, an "
+            "encoding or a filter); this clone now "
             "keeps git's conversions off the record files (.git/info/attributes)"
         )
     unseen = rel is not None and not failures and not committed(session_dir, rel)

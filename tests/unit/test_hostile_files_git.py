@@ -87,3 +87,45 @@ def test_missing_objects_are_history_unreadable_in_verify(shared: Shared, tmp_pa
     ):
         r = cli(*argv)
         assert "Traceback" not in r.stderr, (argv, r.stderr)
+
+
+# --- 11: a committed .gitattributes conversion other than CRLF -------------------------------------
+
+CONVERSIONS = {
+    "ident": "decisions.toml ident\n",
+    "working-tree-encoding": "decisions.toml working-tree-encoding=UTF-16\n",
+    "filter": "decisions.toml filter=rot\n",
+    "crlf": "decisions.toml text eol=crlf\n",
+}
+ROT = ["-c", "filter.rot.smudge=tr a-z b-za", "-c", "filter.rot.clean=tr b-za a-z"]
+
+
+@pytest.mark.parametrize("attributes", list(CONVERSIONS.values()), ids=list(CONVERSIONS))
+@pytest.mark.parametrize("command", ["verify", "audit"])
+def test_a_fresh_clone_under_a_committed_conversion_is_not_called_tampered(
+    shared: Shared, tmp_path: Path, attributes: str, command: str
+) -> None:
+    from tests.unit.test_gitstore import record
+
+    sa = shared.session(shared.a)
+    attend(sa)
+    record(sa, "dissent", member="Bob Member", reason="As the minutes at $Id$ say, we disagree", by="Bob Member")
+    (shared.a / ".gitattributes").write_text(attributes, encoding="utf-8")
+    git(shared.a, "add", ".gitattributes")
+    git(shared.a, "commit", "-q", "-m", "attributes")
+    git(shared.a, "push", "-q", "origin", "main")
+    fresh = tmp_path / "fresh"
+    git(tmp_path, *ROT, "clone", "-q", str(shared.remote), str(fresh))
+    for key, value in (("filter.rot.smudge", "tr a-z b-za"), ("filter.rot.clean", "tr b-za a-z")):
+        git(fresh, "config", key, value)
+    session = fresh / "sessions" / "stockton"
+    committed = git(fresh, "show", "HEAD:sessions/stockton/decisions.toml").encode() + b"\n"
+    assert (session / "decisions.toml").read_bytes() != committed  # git converted it on checkout
+    for _run in range(2):  # the first run in the clone, and a later one
+        r = cli("verify", session) if command == "verify" else cli("audit", fresh, "--json")
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stdout[-800:] + r.stderr
+        if command == "audit":
+            assert [s["log_status"] for s in json.loads(r.stdout)["sessions"]] == ["intact"]
+    assert (session / "decisions.toml").read_bytes() == committed
+    r = cli("dissent", session, "--member", "Cat Member", "--reason", "Cat disagrees with the panel here")
+    assert r.returncode == 0, r.stderr
