@@ -14,11 +14,14 @@ original. Times are RFC 3339 UTC of one fixed shape (the schema checks it), so t
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from typing import TYPE_CHECKING, Any
 
 from panel_tui.core.clock import now_rfc3339
 from panel_tui.core.errors import RuleRefused
 from panel_tui.core.log.entries import LOG_FORMAT_V1, LOG_FORMAT_V2
+from panel_tui.core.log.schema import RFC3339_UTC
 
 if TYPE_CHECKING:
     from panel_tui.core.log.state import LogState
@@ -29,7 +32,19 @@ _KEEPS_REPLAYED_AT = (LOG_FORMAT_V1, LOG_FORMAT_V2)
 
 
 def _shift(t: str, by: dt.timedelta) -> str:
-    return (dt.datetime.strptime(t, _FMT) + by).strftime(_FMT)
+    """``t`` moved by ``by`` (fromisoformat, not strptime: opening a session imports no _strptime)."""
+    return (dt.datetime.fromisoformat(t.removesuffix("Z")) + by).strftime(_FMT)
+
+
+_BOUND: list[Any] = [None, ""]  # (the clock's second or the frozen time it was computed for, now + a day)
+
+
+def _future_bound() -> str:
+    """Now plus the slack, as text; computed once a second (a long log is verified in one)."""
+    key = os.environ.get("PANEL_TUI_FROZEN_TIME") or int(time.time())
+    if _BOUND[0] != key:
+        _BOUND[0], _BOUND[1] = key, _shift(now_rfc3339(), SLACK)
+    return str(_BOUND[1])
 
 
 def _refuse(at: str, why: str) -> RuleRefused:
@@ -46,10 +61,12 @@ def check_time(state: LogState, e: dict[str, Any]) -> None:
     """Refuse an entry dated before its log's ``created`` or the entry before it, or in the future
     (one day's slack each way). Raises RuleRefused."""
     at, header = e.get("at"), state.header
-    if not isinstance(at, str) or header is None:
-        return
+    if not isinstance(at, str) or header is None or not RFC3339_UTC.match(at):
+        return  # not a time at all: the schema names it
     created = str(header.get("created", ""))
-    if at > now_rfc3339() and at > _shift(now_rfc3339(), SLACK):
+    if not RFC3339_UTC.match(created):
+        return
+    if at > _future_bound():
         raise _refuse(at, "in the future (later than now)")
     if "replayed_from" in e and header.get("format") in _KEEPS_REPLAYED_AT:
         return
