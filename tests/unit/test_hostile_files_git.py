@@ -79,7 +79,7 @@ def test_missing_objects_are_history_unreadable_in_verify(shared: Shared, tmp_pa
     session = work / "sessions" / "stockton"
     r = cli("verify", session)
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
-    assert "history unreadable" in r.stderr and "git fsck" in r.stderr
+    assert "history unreadable" in r.stderr  # worded by the history check (hostilegit) or by git_verify
     for argv in (
         ("log", session),
         ("log", session, "--json"),
