@@ -198,6 +198,17 @@ def _quiet_stdout() -> None:
 FLAG_OF_FIELD = {"outside_reason": "--outside-criteria REASON", "other_evidence": "--other-evidence TEXT"}
 
 
+def head_arg(value: str) -> str:
+    """``verify --head`` and ``--expect-head``: an empty value is refused (exit 2). It used to skip
+    the head check silently, so `--head "$UNSET_VARIABLE"` printed "intact"."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError(
+            "is empty: give the head hash recorded elsewhere (64 hex digits; 'none' for --expect-head "
+            "before the first entry), or leave the option out"
+        )
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Every failure is one message and an exit code, never a traceback."""
     _safe_streams()
@@ -236,3 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a git step no check foresaw (objects missing, a broken repository)
+        from panel_tui.core.gitstore.run import GitFailed
+
+        if not isinstance(exc, GitFailed):
+            raise
+        _err(
+            f"error: git failed: {exc}. Nothing was written. Fix: repair the repository (`git fsck`) or clone it again."
+        )
+        return EXIT_BAD_INPUT

@@ -41,7 +41,21 @@ NOT_CHECKED = (
 
 
 def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[str]]:
-    """The git checks of `verify`: (failure lines, notes); outside git, nothing to check."""
+    """The git checks of `verify`: (failure lines, notes); outside git, nothing to check. A git step
+    that fails after the history check (objects missing: a `clone --shared` whose store moved) fails
+    verify with git's own words, as the audit and export say it, never a traceback."""
+    from panel_tui.core.gitstore import GitFailed
+
+    try:
+        return _git_verify(session_dir, against)
+    except GitFailed as exc:
+        return [
+            f"{session_dir}: history unreadable: {exc}. Fix: repair the repository (`git fsck` names what is "
+            "missing) or clone it again; the log's committed versions could not be checked"
+        ], []
+
+
+def _git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[str]]:
     from panel_tui.core.gitstore import GitFailed, check_against, check_history, committed, sign_off_tag_problems
     from panel_tui.core.gitstore.trust import unchecked_reason
 
@@ -71,7 +85,8 @@ def git_verify(session_dir: Path, against: str | None) -> tuple[list[str], list[
     if RESTORED:
         notes.append(
             f"restored the committed bytes of {', '.join(visible(r) for r in RESTORED)}: a committed "
-            ".gitattributes had converted their line endings as git checked them out; this clone now "
+            ".gitattributes had converted them as git checked them out (line endings, ident's $Id$, an "
+            "encoding or a filter); this clone now "
             "keeps git's conversions off the record files (.git/info/attributes)"
         )
     unseen = rel is not None and not failures and not committed(session_dir, rel)

@@ -160,10 +160,13 @@ def cmd_dissent(a: argparse.Namespace) -> int:
 
 def cmd_dismiss(a: argparse.Namespace) -> int:
     """Dismiss an entry a replay kept aside (format 3): named by its hash, or a unique prefix of it."""
+    from panel_tui.core.errors import InputError
     from panel_tui.core.inspection import resolve_inspection_path
     from panel_tui.core.kept_aside import load_kept_aside, resolve_kept_aside
 
-    items, _ = load_kept_aside(resolve_inspection_path(a.path).parent)  # a changed entry: the rules refuse it
+    items, problem = load_kept_aside(resolve_inspection_path(a.path).parent)  # a changed entry: the rules refuse it
+    if problem and not items:  # the file does not read: not "this session has none"
+        raise InputError(None, None, problem)
     return _record(
         a, "dismissal", {"kept_aside": resolve_kept_aside(items, a.kept_aside), "reason": a.reason, "by": a.by}
     )
@@ -287,6 +290,8 @@ def cmd_log(a: argparse.Namespace) -> int:
 
 
 def add_log_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from panel_tui.cli import head_arg
+
     def p(
         name: str, func: Callable[[argparse.Namespace], int], help: str, by_required: bool = True
     ) -> argparse.ArgumentParser:
@@ -304,6 +309,7 @@ def add_log_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         s.add_argument(
             "--expect-head",
             metavar="HASH",
+            type=head_arg,
             help="the head this entry was prepared on (the last entry's hash, the [log] table's hash for "
             "an empty log, or 'none' when there is no log yet); refused if the log has moved on",
         )
@@ -372,7 +378,7 @@ def add_log_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
     s = sub.add_parser("verify", help="verify a session's decision log")
     s.add_argument("path", type=Path)
-    s.add_argument("--head", help="a head hash recorded elsewhere (minutes, exported record)")
+    s.add_argument("--head", type=head_arg, help="a head hash recorded elsewhere (minutes, exported record)")
     s.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("log", help="show a session's decision log")

@@ -26,7 +26,9 @@ import tomli_w
 
 from panel_tui.core.clock import now_rfc3339
 from panel_tui.core.display import _BLANK_GLYPHS, has_visible_text, visible
+from panel_tui.core.errors import InputError
 from panel_tui.core.filelock import atomic_write
+from panel_tui.core.tomlfile import read_regular
 
 DRAFTS_FILE = "decisions.drafts.toml"
 MAX_DRAFT_BYTES = 1024 * 1024
@@ -49,7 +51,9 @@ def load_drafts(session_dir: Path) -> dict[str, dict[str, Any]]:
     try:
         if not path.is_file() or path.stat().st_size > MAX_DRAFT_BYTES:
             return {}
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(read_regular(path, "drafts file", MAX_DRAFT_BYTES).decode("utf-8"))  # never blocks
+    except InputError:  # a FIFO or a device put there after the check: not a draft, and not ours to move
+        return {}
     except (OSError, ValueError, RecursionError):
         try:
             os.replace(path, path.with_name(f"{DRAFTS_FILE}.unreadable-{os.getpid()}"))

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from panel_tui.core.errors import RuleRefused
+from panel_tui.core.errors import InputError, RuleRefused
 from panel_tui.core.log.chain import canonical_hash
 from panel_tui.core.log.entries import entry_line
+from panel_tui.core.tomlfile import MAX_RECORD_BYTES, decode_text, parse_toml, read_regular
 
 if TYPE_CHECKING:
     from panel_tui.core.log.state import LogState
@@ -61,11 +62,21 @@ def _intact(e: dict[str, Any]) -> bool:
 
 
 def parse_kept_aside(data: bytes) -> tuple[list[KeptAside], str | None]:
-    """The entries in a kept-aside file's bytes, and a problem when it does not read as one."""
+    """The entries in a kept-aside file's bytes, and a problem when it does not read as one.
+
+    Read through the bounded reader (tomlfile): an integer of thousands of digits, deep nesting or
+    a NaN is a problem named with its line, never a ValueError or RecursionError out of every
+    command that reads the file (verify, log, export, dismiss, sync)."""
+    where = Path(KEPT_ASIDE_FILE)
     try:
-        doc = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return [], f"does not parse ({exc})"
+        doc = parse_toml(decode_text(data, where, KEPT_ASIDE_FILE), where, KEPT_ASIDE_FILE)
+    except InputError as exc:
+        place = f"{exc.place}: " if exc.place else ""
+        what = exc.problem.removeprefix(KEPT_ASIDE_FILE + " ").rstrip(".")
+        return [], (
+            f"does not parse ({place}{what}); it is part of the record: "
+            "restore it from git history (`git log -p -- decisions.refused.toml`), never delete it"
+        )
     items = doc.get("refused", [])
     if not isinstance(items, list):
         return [], "'refused' is not an array of tables"
@@ -86,8 +97,10 @@ def load_kept_aside(session_dir: Path) -> tuple[list[KeptAside], str | None]:
     path = session_dir / KEPT_ASIDE_FILE
     if not path.exists():
         return [], None
-    try:
-        data = path.read_bytes()
+    try:  # never blocking: a FIFO, a device or a folder at this name is a problem, not a wait
+        data = read_regular(path, "the kept-aside file", MAX_RECORD_BYTES)
+    except InputError as exc:
+        return [], str(exc)
     except OSError as exc:
         return [], f"{path}: unreadable ({exc.strerror})"
     items, problem = parse_kept_aside(data)
@@ -171,11 +184,11 @@ def dismissed_on_disk(session_dir: Path) -> dict[str, int]:
 
     path = session_dir / LOG_FILE
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_regular(path, "decision log", MAX_RECORD_BYTES).decode("utf-8")
         doc = parse_as_written(text) or tomllib.loads(text)
         state = LogState(path)
         for e in doc.get("entry", []):
             state.apply(e)
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except (OSError, InputError, UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return {}
     return dict(state.dismissed)

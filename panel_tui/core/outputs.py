@@ -13,7 +13,9 @@ injection: a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage retu
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -83,6 +85,8 @@ def check_output_file(path: Path, protect: Iterable[Path] = ()) -> Path:
                 f"its folder {parent} does not exist; nothing was written.",
                 "create the folder first, or give another path.",
             )
+        if _special_target(path) is not None:  # /dev/null, a FIFO, /dev/stdout: written into in place
+            return path
         resolved = path.resolve()
         if is_owned_name(path.name) or is_owned_name(resolved.name):
             raise _owned(path)
@@ -136,11 +140,68 @@ def check_output_folder(path: Path, file_names: Iterable[str]) -> list[Path]:
     return [check_output_file(path / name) if path.is_dir() else path / name for name in file_names]
 
 
+# --- an output that exists and is not a regular file ---------------------------------------------
+# A character device or a FIFO (/dev/null, /dev/stdout, a pipe a script made with mkfifo) is written
+# into in place: that is what a Unix user means by `-o /dev/null`, and a rename over it would replace
+# the node itself (as root, /dev/null became a regular file). A folder, a socket or a block device is
+# refused: writing into a disk or a socket is never what an export means, and replacing them is worse.
+# Links are followed only under /dev (/dev/stdout, /dev/fd/N are links by design); anywhere else a
+# link stays refused by atomic_write, as for every file panel-tui writes.
+
+_REFUSED_KINDS = {stat.S_IFSOCK: "a socket", stat.S_IFBLK: "a block device (a disk)", stat.S_IFDIR: "a folder"}
+
+
+def _special_target(path: Path) -> int | None:
+    """The file type of an existing output that is a character device or a FIFO (None for anything
+    else, or nothing there); an InputError for a socket or a block device."""
+    try:
+        st = os.stat(path) if str(path.absolute()).startswith("/dev/") else os.lstat(path)
+    except OSError:
+        return None
+    kind = stat.S_IFMT(st.st_mode)
+    if kind in _REFUSED_KINDS:
+        raise InputError(
+            path,
+            None,
+            f"is {_REFUSED_KINDS[kind]}, not a file; an output is never written into one or put in its place. "
+            "Nothing was written.",
+            "give a file name (or /dev/null, or a FIFO, which are written into as they are).",
+        )
+    return kind if kind in (stat.S_IFCHR, stat.S_IFIFO) else None
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    """Write ``data`` into a character device or FIFO without replacing it. Opened with O_NONBLOCK
+    first: a FIFO nobody reads is a message (ENXIO), never a hang; then blocking for the write."""
+    flags = os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise InputError(
+                path, None, "is a FIFO that no program is reading; nothing was written.", "start the reader first."
+            ) from None
+        raise
+    try:
+        if stat.S_IFMT(os.fstat(fd).st_mode) not in (stat.S_IFCHR, stat.S_IFIFO):
+            raise InputError(path, None, "changed while it was opened; nothing was written.", "try again.")
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def write_output(path: Path, data: bytes, protect: Iterable[Path] = ()) -> None:
-    """Check the path, then write atomically; an OS refusal is one message naming the file."""
+    """Check the path, then write atomically (or, for a device or FIFO, into it in place); an OS
+    refusal is one message naming the file."""
     check_output_file(path, protect)
     try:
-        atomic_write(path, data)
+        if _special_target(path) is not None:
+            _write_in_place(path, data)
+        else:
+            atomic_write(path, data)
     except OSError as exc:
         raise os_error(exc, path, "the output file", "write") from None
 

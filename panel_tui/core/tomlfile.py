@@ -7,8 +7,11 @@ RecursionError, a NaN, an ``inf`` or an integer of thousands of digits.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
@@ -19,6 +22,7 @@ from panel_tui.core.errors import InputError
 from panel_tui.core.toml_quick import quick_toml
 
 MAX_BYTES = 4 * 1024 * 1024  # an inspection or a long log is far below this; anything bigger is a mistake
+MAX_RECORD_BYTES = 64 * 1024 * 1024  # a decision log or its kept-aside file (the log reader's own limit)
 MAX_DEPTH = 16  # tables and arrays inside each other: an inspection needs 3, a decision log 5
 MAX_INT = 2**53 - 1  # any integer beyond this loses digits in JSON (and no count is near it)
 MAX_DECIMAL_PLACES = 30  # a percent with more places than this is not a published figure
@@ -29,7 +33,11 @@ _CLOSE = "]}"
 
 
 def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file's bytes, refusing missing, non-regular, unreadable and oversized files before parsing."""
+    """Read a file's bytes, refusing missing, non-regular, unreadable and oversized files before parsing.
+
+    Opened without blocking and without following a link, then checked on the opened file itself:
+    a FIFO, a device or a folder at the name is refused with a message, never read (a FIFO used to
+    hang every command, and the audit of a whole folder, on its first read)."""
     try:
         if path.is_symlink():  # git carries links: one committed at a session file can point anywhere
             raise InputError(
@@ -41,19 +49,67 @@ def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
             )
         if not path.exists():
             raise InputError(path, None, f"{what} not found.", "check the path.")
-        if not path.is_file():
-            raise InputError(path, None, f"{what} is not a regular file.", "give the file or its session folder.")
-        size = path.stat().st_size
-        if size > max_bytes:
+        return read_regular(path, what, max_bytes)
+    except OSError as exc:
+        raise os_error(exc, path, what, "read") from None
+
+
+_KIND = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device"}
+_KIND |= {stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket", stat.S_IFLNK: "a symbolic link"}
+
+
+def read_regular(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at ``path``: opened with O_NONBLOCK|O_NOFOLLOW and checked with
+    fstat on the opened descriptor (no window between the check and the read). Anything else is an
+    InputError naming what is there; a missing file or a permission problem is the OSError."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
             raise InputError(
                 path,
                 None,
-                f"{what} is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed.",
+                f"{what} is a symbolic link; panel-tui never reads a record through a link.",
+                "replace the link with the file itself.",
+            ) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = _KIND.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            raise InputError(
+                path,
+                None,
+                f"{what} is {kind}, not a regular file; not read (reading it could wait for ever or never end).",
+                "put the file itself there (or move away what is at that name if it is not yours).",
+            )
+        if st.st_size > max_bytes:
+            raise InputError(
+                path,
+                None,
+                f"{what} is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit; not parsed.",
                 "check that this is the right file.",
             )
-        return path.read_bytes()
-    except OSError as exc:
-        raise os_error(exc, path, what, "read") from None
+        chunks = []
+        left = max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:  # grew while it was read
+        raise InputError(
+            path,
+            None,
+            f"{what} is over the {max_bytes:,}-byte limit; not parsed.",
+            "check that this is the right file.",
+        )
+    return data
 
 
 def os_error(exc: OSError, path: Path | str, what: str, doing: str) -> InputError:

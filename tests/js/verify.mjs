@@ -65,6 +65,11 @@ function verify(dir) {
     const fw = createHash("sha256").update(readFileSync(copy)).digest("hex");
     if (fw !== log.framework_sha256) return "framework changed";
   }
+  // Times (docs/formats.md, "When an entry may be dated"): not before created or the entry before it,
+  // not later than now, each with a day's slack; formats 1 and 2 keep a replayed entry's own time.
+  const DAY = 86400000, now = Date.parse(process.env.PANEL_TUI_FROZEN_TIME || new Date().toISOString());
+  const created = Date.parse(log.created);
+  let lastAt = null;
   let prev = H(log), signed = false, aside = null;
   const dismissed = new Map(); // kept-aside hash -> seq of its standing dismissal
   const entries = doc.entry || [];
@@ -76,6 +81,13 @@ function verify(dir) {
     if (v3 && typeof e.entered_by !== "string") return `entry ${n}: no entered_by (format 3)`;
     if (!v3 && ("entered_by" in e || "decided_at" in e)) return `entry ${n}: format-3 key in a format-2 log`;
     if ("decided_at" in e && !("replayed_from" in e)) return `entry ${n}: decided_at without replayed_from`;
+    const at = Date.parse(e.at);
+    if (at > now + DAY) return `entry ${n}: dated in the future`;
+    if (!("replayed_from" in e && !v3)) {
+      if (at < created - DAY) return `entry ${n}: dated before the log was created`;
+      if (lastAt !== null && at < lastAt - DAY) return `entry ${n}: dated before the entry before it`;
+      lastAt = at;
+    }
     if (signed && e.kind !== "reopen") return `entry ${n}: after sign-off`;
     if (e.kind === "dismissal") {
       if (!v3) return `entry ${n}: a dismissal in a format-2 log`;

@@ -1,7 +1,9 @@
 """An independent verifier written from docs/formats.md alone (no panel_tui import). ~30 lines."""
 
+import datetime as dt
 import hashlib
 import json
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -12,6 +14,13 @@ def h(t):
     return hashlib.sha256(
         json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
     ).hexdigest()
+
+
+def t(s):
+    try:
+        return dt.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+    except (TypeError, ValueError):
+        return None  # not a time: a shape check's job, not this hash-and-time verifier's
 
 
 def verify(session: Path) -> str | None:
@@ -27,7 +36,10 @@ def verify(session: Path) -> str | None:
             return "framework copy missing"
         if hashlib.sha256(copy.read_bytes()).hexdigest() != log["framework_sha256"]:
             return "framework changed"
-    prev, signed = h(log), False
+    prev, signed, last = h(log), False, None
+    day, now = dt.timedelta(days=1), dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if os.environ.get("PANEL_TUI_FROZEN_TIME"):
+        now = t(os.environ["PANEL_TUI_FROZEN_TIME"])
     for i, e in enumerate(doc.get("entry", []), 1):
         if e.get("seq") != i:
             return f"entry {i}: seq"
@@ -35,6 +47,15 @@ def verify(session: Path) -> str | None:
             return f"entry {i}: chain"
         if e.get("hash") != h(e):
             return f"entry {i}: hash"
+        at = t(e.get("at"))  # when an entry may be dated: after created and the entry before, not ahead of now
+        if at is None or t(log.get("created")) is None:
+            pass
+        elif at > now + day:
+            return f"entry {i}: dated in the future"
+        elif not ("replayed_from" in e and log["format"][-1] in "12"):
+            if at < t(log["created"]) - day or (last is not None and at < last - day):
+                return f"entry {i}: dated before the log or the entry before it"
+            last = at
         if signed and e["kind"] != "reopen":
             return f"entry {i}: after sign-off"
         signed = {"sign-off": True, "reopen": False}.get(e["kind"], signed)

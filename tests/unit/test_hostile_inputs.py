@@ -213,14 +213,14 @@ needs_non_root = pytest.mark.skipif(
 )
 def test_unreadable_inspection_is_one_message(tmp_path, capsys, command, monkeypatch):
     d = with_log(tmp_path)
-    real = Path.read_bytes
+    real = os.open
 
-    def deny(self: Path) -> bytes:
-        if self.name == "inspection.toml":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def deny(path, flags, *args, **kwargs):  # the bounded reader opens with os.open (O_NONBLOCK, then fstat)
+        if os.path.basename(path) == "inspection.toml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(os, "open", deny)
     code, out, err = run(capsys, command[0], d, *command[1:])
     assert_one_message(code, err, 2, "inspection.toml", "cannot read inspection file: Permission denied", "permissions")
 

@@ -235,12 +235,11 @@ def test_a_comment_after_a_value_is_not_canonical(stockton_copy):
     [
         lambda b: b.replace(b"\n", b"\r\n"),
         lambda b: b"\xef\xbb\xbf" + b,
-        lambda b: b + b"\n",
         lambda b: b.replace(b"seq = 1\n", b"seq = 1 \n", 1),
         lambda b: b.replace(b'kind = "attendance"', b"kind = 'attendance'", 1),
     ],
-    ids=["crlf", "bom", "trailing-blank-line", "trailing-space", "literal-string"],
-)
+    ids=["crlf", "bom", "trailing-space", "literal-string"],
+)  # a blank line after the last entry: named as extra bytes, test_hostile_files.py
 def test_same_values_other_bytes_are_not_canonical(stockton_copy, mutate):
     log = stockton_copy / "decisions.toml"
     log.write_bytes(mutate(log.read_bytes()))

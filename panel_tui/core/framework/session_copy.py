@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -49,11 +50,13 @@ def released_dir() -> Path:
 def log_header(log_path: Path) -> dict[str, Any] | None:
     """The ``[log]`` table of a decision log, read from its first chunk alone (None when there is
     no log, or its head does not read: the log reader then names what is wrong)."""
-    try:
-        fd = os.open(log_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:  # never blocking: a FIFO at the log's name is refused by the log reader, not waited on
+        fd = os.open(log_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
         head = os.read(fd, _HEADER_BYTES)
     except OSError:
         return None

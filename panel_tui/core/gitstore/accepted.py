@@ -8,13 +8,14 @@ reads, and never hides a problem from view (verify and the audit still name it).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from panel_tui.core.errors import InputError
 from panel_tui.core.gitstore.run import ACCEPTED_FILE, blob
 from panel_tui.core.gitstore.versions import _one_line
+from panel_tui.core.tomlfile import decode_text, parse_toml
 
 
 @dataclass
@@ -32,24 +33,63 @@ class HistoryProblem:
         return text + (f" (accepted in {ACCEPTED_FILE}: {self.accepted})" if self.accepted else "")
 
 
-def accepted_rewrites(root: Path) -> list[dict[str, Any]]:
+class Accepted(list[dict[str, Any]]):
+    """The rewrites accepted on the record, and why the file accepts nothing (or less than it lists)."""
+
+    problem: str | None = None
+
+
+def accepted_rewrites(root: Path) -> Accepted:
     """Rewrites accepted on the record: ``[[rewrite]]`` tables, each naming one log ``path`` (exact,
     no pattern), one ``commit`` (its full id) and a ``reason``.
 
     Read from HEAD's committed file only, so an acceptance is itself in the history an auditor
     reads (e.g. example logs rebuilt when the log format changed). A rewrite not listed fails, and
     verify and the audit still name every accepted one. A table naming a pattern, no commit or no
-    reason accepts nothing (``_rewrite_problem`` says why).
+    reason accepts nothing (``_rewrite_problem`` says why, in ``problem``). The file is read through
+    the bounded reader: a huge number, deep nesting or a wrong shape is a problem, never a traceback.
     """
+    out = Accepted()
     data = blob(root, "HEAD", ACCEPTED_FILE)
     if data is None:
-        return []
+        return out
+    where = Path(ACCEPTED_FILE)
     try:
-        doc = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return []
+        doc = parse_toml(decode_text(data, where, ACCEPTED_FILE), where, ACCEPTED_FILE)
+    except InputError as exc:
+        place = f"{exc.place}: " if exc.place else ""
+        what = exc.problem.removeprefix(ACCEPTED_FILE + " ").rstrip(".")
+        out.problem = (
+            f"{ACCEPTED_FILE} (as committed at HEAD): {place}{what}, so it accepts nothing. Fix: correct it and "
+            f"commit it (`git log -p -- {ACCEPTED_FILE}` shows who changed it)"
+        )
+        return out
     items = doc.get("rewrite", [])
-    return [r for r in items if isinstance(items, list) and _rewrite_problem(r) is None]
+    if not isinstance(items, list):
+        out.problem = (
+            f"{ACCEPTED_FILE}: 'rewrite' is {type(items).__name__}, not an array of [[rewrite]] tables; it accepts "
+            "nothing. Fix: write each acceptance as a [[rewrite]] table with path, commit and reason"
+        )
+        return out
+    for i, r in enumerate(items, 1):
+        problem = _rewrite_problem(r)
+        if problem is None:
+            out.append(r)
+        elif out.problem is None:
+            out.problem = (
+                f"{ACCEPTED_FILE}: [[rewrite]] {i} {problem}, so it accepts nothing. Fix: give it path, the full "
+                "commit id and a reason"
+            )
+    return out
+
+
+def mark_accepted(problems: list[HistoryProblem], rewrites: Accepted, rel: str) -> None:
+    """Set each problem's acceptance; when the accepted file (or a table in it) does not read, say so
+    beside every problem it might have been meant to accept."""
+    for found in problems:
+        found.accepted = acceptance(rewrites, found.commit, rel)
+        if found.accepted is None and rewrites.problem and found.commit != "working tree":
+            found.problem += f" (note: {_one_line(rewrites.problem, 300)})"
 
 
 def _rewrite_problem(r: Any) -> str | None:
@@ -67,6 +107,7 @@ def _rewrite_problem(r: Any) -> str | None:
 
 
 def acceptance(rewrites: list[dict[str, Any]], sha: str, rel: str) -> str | None:
+    """The reason a rewrite of ``rel`` in commit ``sha`` was accepted, or None."""
     for r in rewrites:
         if sha == str(r["commit"]).lower() and r["path"] == rel:
             return _one_line(r["reason"], 200)

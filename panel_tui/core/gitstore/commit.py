@@ -42,6 +42,7 @@ from panel_tui.core.gitstore.versions import (
     tag_name,
 )
 from panel_tui.core.inspection import LOG_FILE
+from panel_tui.core.tomlfile import MAX_RECORD_BYTES, read_regular
 
 
 @dataclass
@@ -104,7 +105,7 @@ def commit_entry(session_dir: Path, entry: dict[str, Any] | None = None) -> Comm
 
 def _commit_log(root: Path, session_dir: Path, rel: str, subject_note: str = "") -> CommitOutcome:
     """Commit the working decisions.toml if it holds entries HEAD does not (it must extend HEAD)."""
-    working = parse_version((root / rel).read_bytes())
+    working = parse_version(read_regular(root / rel, "decision log", MAX_RECORD_BYTES))
     head_has_commit = _git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode == 0
     committed = parse_version(blob(root, "HEAD", rel)) if head_has_commit else None
     assert working is not None

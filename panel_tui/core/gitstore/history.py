@@ -24,6 +24,7 @@ from panel_tui.core.gitstore.lineage_check import copy_problems, kept_aside_prob
 from panel_tui.core.gitstore.run import REFUSED_FILE, GitFailed, _git, _rel, blob, ensure_ignored, work_tree
 from panel_tui.core.gitstore.versions import LogVersion, common_prefix, entry_line, extension_problem, parse_version
 from panel_tui.core.inspection import LOG_FILE
+from panel_tui.core.tomlfile import MAX_RECORD_BYTES, read_regular
 
 
 def check_history(session_dir: Path, verified: bytes | None = None) -> tuple[str | None, list[HistoryProblem]]:
@@ -276,7 +277,11 @@ def check_against(session_dir: Path, ref: str) -> str | None:
     if theirs is None:
         return None
     path = root / rel
-    ours = parse_version(path.read_bytes()) if path.exists() else LogVersion(theirs.header, [])
+    ours = (
+        parse_version(read_regular(path, "decision log", MAX_RECORD_BYTES))
+        if path.exists()
+        else LogVersion(theirs.header, [])
+    )
     assert ours is not None
     problem = extension_problem(theirs, ours)
     if problem is None:

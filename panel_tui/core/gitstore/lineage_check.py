@@ -10,14 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from subprocess import CompletedProcess
 
+from panel_tui.core.errors import InputError
 from panel_tui.core.framework.session_copy import COPY_FILE
-from panel_tui.core.gitstore.accepted import HistoryProblem, acceptance, accepted_rewrites
+from panel_tui.core.gitstore.accepted import Accepted, HistoryProblem, accepted_rewrites, mark_accepted
 from panel_tui.core.gitstore.accounting import accounted_entries
 from panel_tui.core.gitstore.lineage import BlobStore, Edge, Lineage
 from panel_tui.core.gitstore.run import REFUSED_FILE, GitFailed
 from panel_tui.core.gitstore.version_check import OwnCheck
 from panel_tui.core.gitstore.versions import LogVersion, appends_entries, extension_problem, parse_version
 from panel_tui.core.inspection import LOG_FILE
+from panel_tui.core.tomlfile import MAX_RECORD_BYTES, read_regular
 
 
 def session_problems(
@@ -68,9 +70,7 @@ def copy_problems(root: Path, lin: Lineage) -> list[HistoryProblem]:
                     f"changes {COPY_FILE}, the rules the session's log was decided under (a session keeps its rules)",
                 )
             )
-    rewrites = accepted_rewrites(root) if problems else []
-    for found in problems:
-        found.accepted = acceptance(rewrites, found.commit, lin.rel)
+    mark_accepted(problems, accepted_rewrites(root) if problems else Accepted(), lin.rel)
     return problems
 
 
@@ -126,9 +126,7 @@ def kept_aside_problems(root: Path, lin: Lineage, store: BlobStore) -> list[Hist
                     f"changes or drops kept-aside entry {first + 1} in {REFUSED_FILE} (it had {len(kept)})",
                 )
             )
-    rewrites = accepted_rewrites(root) if problems else []
-    for found in problems:
-        found.accepted = acceptance(rewrites, found.commit, lin.rel)
+    mark_accepted(problems, accepted_rewrites(root) if problems else Accepted(), lin.rel)
     return problems
 
 
@@ -241,15 +239,16 @@ def log_problems(
                     ),
                 )
             )
-    rewrites = accepted_rewrites(root) if problems else []
-    for found in problems:
-        found.accepted = acceptance(rewrites, found.commit, rel)
+    mark_accepted(problems, accepted_rewrites(root) if problems else Accepted(), rel)
     if not working:
         return problems
     head_bytes = contents.get(lin.head) if lin.head else None
     working_path = root / rel
     if head_bytes is not None and working_path.exists():
-        working_bytes = working_path.read_bytes()
+        try:
+            working_bytes = read_regular(working_path, "decision log", MAX_RECORD_BYTES)
+        except InputError:  # a FIFO, a device or a folder: the log reader names it
+            return problems
         if not appends_entries(head_bytes, working_bytes):
             problem = extension_problem(
                 version(lin.head),  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ from panel_tui.core.gitstore.versions import (
     tag_name,
 )
 from panel_tui.core.inspection import LOG_FILE
+from panel_tui.core.tomlfile import MAX_RECORD_BYTES, read_regular
 
 
 def merge_other_sessions(root: Path, target: Upstream, others: list[str], say: Progress) -> None:
@@ -163,7 +164,7 @@ def _keep_aside(
 
     path = session_dir / REFUSED_FILE
     existing = (
-        path.read_bytes()
+        read_regular(path, "kept-aside file", MAX_RECORD_BYTES)
         if path.exists()
         else (
             b"# Entries a `panel-tui sync --replay` could not re-record under the log's rules.\n"

@@ -258,21 +258,23 @@ def ensure_ignored(root: Path) -> None:
     wanted = [f"{name} {RAW_ATTRIBUTES}" for name in RAW_FILES]  # a name without "/" matches in every folder
     missing = [line for line in wanted if line not in present]
     if missing:
+        converted = _checkout_conversions(root)  # asked of git before its conversions are turned off
         _append_lines(attributes, text, ([] if ATTRIBUTES_MARK in present else [ATTRIBUTES_MARK]) + missing)
-        RESTORED.extend(_undo_checkout_conversions(root))
+        RESTORED.extend(_restore_committed(converted))
     _IGNORE_CHECKED.add(root)
 
 
 RESTORED: list[str] = []  # record files whose checkout conversion was undone (verify says so)
 
 
-def _undo_checkout_conversions(root: Path) -> list[str]:
+def _checkout_conversions(root: Path) -> list[tuple[Path, str, bytes]]:
     """Record files a committed .gitattributes converted as git checked them out (a fresh clone,
-    before panel-tui first ran there): where the working file differs from the committed one only
-    by that conversion (CRLF for LF), it gets the committed bytes back. Nothing else is touched: a
-    file with any other difference (an uncommitted entry) is left for verify to judge."""
-    from panel_tui.core.filelock import atomic_write
-
+    before panel-tui first ran there): (path, name, committed bytes) of each working file that
+    differs from its committed blob exactly by git's own checkout conversion, whatever it was (CRLF,
+    ``ident``'s ``$Id$`` expansion, ``working-tree-encoding``, a ``filter``'s smudge). Asked of git
+    itself (``cat-file --filters``, the conversion checkout applies) while the committed attributes
+    still rule, so no conversion is guessed. A file with any other difference (an uncommitted entry)
+    is not listed: verify judges it."""
     listed = _git(
         root,
         "ls-files",
@@ -289,20 +291,29 @@ def _undo_checkout_conversions(root: Path) -> list[str]:
         parts = meta.decode("ascii", "replace").split()
         if tab and len(parts) == 3 and parts[0] in ("100644", "100755"):
             entries.append((parts[1], name.decode("utf-8", "surrogateescape")))
-    restored = []
+    found = blobs(root, [oid for oid, _ in entries])
+    out = []
     for oid, rel in entries:
-        path = root / rel
+        path, committed = root / rel, found.get(oid)
         try:
             working = path.read_bytes() if path.is_file() and not path.is_symlink() else None
         except OSError:
             continue
-        if working is None or b"\r\n" not in working:
+        if working is None or committed is None or working == committed:
             continue
-        committed = _git(root, "cat-file", "blob", oid, check=False).stdout
-        if working != committed and working.replace(b"\r\n", b"\n") == committed:
-            atomic_write(path, committed)
-            restored.append(rel)
-    return restored
+        proc = _git(root, "cat-file", "--filters", f"--path={rel}", oid, check=False)
+        if proc.returncode == 0 and proc.stdout == working:
+            out.append((path, rel, committed))
+    return out
+
+
+def _restore_committed(converted: list[tuple[Path, str, bytes]]) -> list[str]:
+    """Give each converted record file its committed bytes back (conversions are off from now on)."""
+    from panel_tui.core.filelock import atomic_write
+
+    for path, _rel_name, committed in converted:
+        atomic_write(path, committed)
+    return [rel for _, rel, _ in converted]
 
 
 _FOUND = re.compile(rb"([0-9a-f]{40,64}) (blob|tree|commit|tag) ([0-9]+)\n")

@@ -11,10 +11,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+from panel_tui.core.errors import InputError
 from panel_tui.core.gitstore.lineage import BlobStore, Lineage
 from panel_tui.core.gitstore.run import _git, _rel, blobs
 from panel_tui.core.gitstore.versions import LogVersion, _session_name, appends_entries, parse_version, tag_name
 from panel_tui.core.inspection import LOG_FILE
+from panel_tui.core.tomlfile import MAX_RECORD_BYTES, read_regular
 
 _HEAD = re.compile(r"^head ([0-9a-f]{64})\b", re.M)
 _SEQ = re.compile(r"/sign-off-([0-9]+)$")
@@ -164,7 +166,11 @@ def session_tag_problems(
         return []
     rel = rel or _rel(root, session_dir / LOG_FILE)
     path = session_dir / LOG_FILE
-    working = _Working(path.read_bytes() if path.exists() else None, verified)
+    try:  # never blocking: a FIFO, a device or a folder at the log's name is named by the log reader
+        data = read_regular(path, "decision log", MAX_RECORD_BYTES) if path.exists() else None
+    except InputError:
+        data = None
+    working = _Working(data, verified)
     known = lineage.at_commit if lineage is not None and store is not None else {}
     at_tag = {ref: known[tags[ref][1]] for ref in refs if tags[ref][1] in known}
     # the log at each tagged commit (^{commit}: a tag on a tree or blob names no commit, so no log)

@@ -25,6 +25,7 @@ from panel_tui.core.log.header_checks import format_1_too_late, framework_proble
 from panel_tui.core.log.rules import validate
 from panel_tui.core.log.schema import ShapeError, check_entry, check_header
 from panel_tui.core.log.state import LogState
+from panel_tui.core.log.trailing import complete_entry_before, error_line, extra_bytes_problem
 from panel_tui.core.tomlfile import decode_text, limit_problem, read_bytes
 
 if TYPE_CHECKING:
@@ -142,6 +143,8 @@ def _torn_or_unparseable(
         if prefix_doc is not None:
             line = data.count(b"\n", 0, cut) + 1
             replay(state, prefix_doc, insp, rating)
+            if state.problem is None and _extra_after_last(state, prefix_doc, data, cut, exc, insp, rating):
+                return state
             if state.problem is None:
                 _check_canonical(state, data[:cut].removesuffix(b"\n"), torn_at=line)
             if state.problem is not None:
@@ -158,10 +161,45 @@ def _torn_or_unparseable(
     return _fail(state, f"{path}: unparseable log: {exc}. Nothing was overwritten.")
 
 
+def _extra_after_last(
+    state: LogState,
+    prefix_doc: dict[str, Any],
+    data: bytes,
+    cut: int,
+    exc: Exception,
+    insp: Inspection,
+    rating: Rating | None,
+) -> bool:
+    """Bytes that do not parse after a last entry that is complete and verifies (trailing.py):
+    the problem names those bytes, never the entry, and True is returned."""
+    err = error_line(exc)
+    found = complete_entry_before(data, cut, _offset_of_line(data, err) if err else len(data))
+    if found is None or found[1].get("hash") != canonical_hash(found[1]):
+        return False
+    trial = LogState(state.path)
+    trial.kept_aside_hashes, trial.kept_aside_problem = state.kept_aside_hashes, state.kept_aside_problem
+    trial.kept_aside_source, trial.framework_copy_source = state.kept_aside_source, state.framework_copy_source
+    replay(trial, {**prefix_doc, "entry": [*prefix_doc.get("entry", []), found[1]]}, insp, rating)
+    if trial.problem is not None or trial.header is None:
+        return False
+    expected = render_log(trial.header, trial.entries, evidence_verified=True)
+    problem = extra_bytes_problem(state.path, data, expected, len(trial.entries))
+    if problem is None:
+        return False
+    for f in fields(LogState):
+        setattr(state, f.name, getattr(trial, f.name))
+    _fail(state, problem)
+    return True
+
+
 def _check_canonical(state: LogState, data: bytes, torn_at: int | None = None) -> None:
     assert state.header is not None
     expected = render_log(state.header, state.entries, evidence_verified=True)  # replay checked the evidence
     if data == expected:
+        return
+    extra = extra_bytes_problem(state.path, data, expected, len(state.entries)) if torn_at is None else None
+    if extra is not None:
+        _fail(state, extra)
         return
     line = first_difference(data, expected)
     entry = data.count(b"\n[[entry]]\n", 0, _offset_of_line(data, line)) or None

@@ -39,6 +39,7 @@ from panel_tui.core.log.entries import (
 from panel_tui.core.log.evidence import evidence_of, percent_text, percent_value, sign_off_record
 from panel_tui.core.log.state import LogState
 from panel_tui.core.log.texts import MAX_TEXT, MIN_RATIONALE, MIN_REASON, check_name, check_text
+from panel_tui.core.log.times import check_time
 
 __all__ = [  # the names moved out are still imported from here (tests and older callers)
     "DECIDING",
@@ -182,6 +183,7 @@ def validate(state: LogState, rating: Rating, e: Entry) -> None:
             "recording the decision knowingly instead.",
         )
     check_name(e.get("by"))
+    check_time(state, dict(e))  # not before the log or the entry before it, not in the future (times.py)
     if log_format in ENTERED_BY_FORMATS:
         check_name(e.get("entered_by"), "entered_by")  # format 3: who typed it in, on every entry
     missing = rating.inspection.missing()
