@@ -54,7 +54,10 @@ async def report(app, pilot):
     return str(dialog.query_one("#git-title").render()), str(dialog.query_one("#git-text").render())
 
 
-async def wait_for(pilot, condition, tries: int = 100) -> None:
+async def wait_for(pilot, condition, tries: int = 400) -> None:
+    # the deadline only bounds a failure (the wait ends as soon as the condition holds, 0.6 s when the
+    # machine is idle, 1.6 s with eight processes on two cores); 5 s was once too short for the
+    # header's git read after a commit while CI shared the machine with a stray busy process
     await until(pilot, condition, timeout=tries * 0.05, what="condition")
 
 
