@@ -38,6 +38,7 @@ import tomllib
 from pathlib import Path
 
 import tomli_w
+from git_corpus import hold_meeting  # the script's own folder is on sys.path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,18 +100,7 @@ def make_sessions(root: Path, count: int) -> int:
             e = build_entry(state, r, kind, {"by": "Chair", **fields})
             state.apply(e)
 
-        add("attendance", chair="Chair", members=["A", "B"])
-        for sid in ("1.1", "1.2", "1.3", "1.4"):
-            add("ratification", standard=sid)
-        for sid in ("2.1", "2.4", "3.1", "3.2", "3.3", "3.4"):
-            add("declined", standard=sid, reason=why)
-        if i % 3:
-            add("discretion", standard="2.2", to="Good", rationale=why)
-        else:
-            add("declined", standard="2.2", reason=why)
-        while len(state.entries) < 19:
-            add("dissent", member="B", reason=why)
-        add("sign-off")
+        hold_meeting(add, i, why, lambda: len(state.entries))
         (d / "decisions.toml").write_bytes(render_log(header, state.entries))
         (d / "framework.toml").write_bytes(insp.framework.path.read_bytes())  # format 4: the session's rules
         total += len(state.entries)

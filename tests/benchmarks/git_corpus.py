@@ -34,6 +34,23 @@ GIT_ENV = {
 }
 
 
+def hold_meeting(add: Any, i: int, why: str, entries: Any) -> None:
+    """Session i's meeting, as both benchmarks record it: attendance, four ratifications, six kept
+    bands, 2.2 uplifted in two sessions of three, dissents up to 19 entries, and the sign-off."""
+    add("attendance", chair="Chair", members=["A", "B"])
+    for sid in ("1.1", "1.2", "1.3", "1.4"):
+        add("ratification", standard=sid)
+    for sid in ("2.1", "2.4", "3.1", "3.2", "3.3", "3.4"):
+        add("declined", standard=sid, reason=why)
+    if i % 3:
+        add("discretion", standard="2.2", to="Good", rationale=why)
+    else:
+        add("declined", standard="2.2", reason=why)
+    while entries() < 19:
+        add("dissent", member="B", reason=why)
+    add("sign-off")
+
+
 def folder(i: int) -> str:
     return f"{2019 + i % 5}/session-{i:04d}"
 
@@ -79,18 +96,7 @@ def _session(root: Path, i: int, times: list[dt.datetime]) -> tuple[bytes, bytes
         os.environ["PANEL_TUI_FROZEN_TIME"] = _stamp(times[len(state.entries) + 1])
         state.apply(build_entry(state, r, kind, {"by": "Chair", "entered_by": "Clerk", **fields}))
 
-    add("attendance", chair="Chair", members=["A", "B"])
-    for sid in ("1.1", "1.2", "1.3", "1.4"):
-        add("ratification", standard=sid)
-    for sid in ("2.1", "2.4", "3.1", "3.2", "3.3", "3.4"):
-        add("declined", standard=sid, reason=why)
-    if i % 3:
-        add("discretion", standard="2.2", to="Good", rationale=why)
-    else:
-        add("declined", standard="2.2", reason=why)
-    while len(state.entries) < 19:
-        add("dissent", member="B", reason=why)
-    add("sign-off")
+    hold_meeting(add, i, why, lambda: len(state.entries))
     os.environ.pop("PANEL_TUI_FROZEN_TIME", None)
     framework = insp.framework.path.read_bytes()
     (d / "decisions.toml").write_bytes(render_log(header, state.entries))
