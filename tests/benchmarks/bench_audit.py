@@ -38,7 +38,7 @@ import tomllib
 from pathlib import Path
 
 import tomli_w
-from git_corpus import hold_meeting  # the script's own folder is on sys.path
+from git_corpus import hold_meeting, write_inspection  # the script's own folder is on sys.path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,14 +82,10 @@ def make_sessions(root: Path, count: int) -> int:
     from panel_tui.core.inspection import load_inspection
     from panel_tui.core.log import LogState, build_entry, new_header, render_log
 
-    template = (ROOT / "sessions" / "stockton-2021" / "inspection.toml").read_text(encoding="utf-8")
     total = 0
     for i in range(count):
         d = root / f"{2019 + i % 5}" / f"session-{i:04d}"
-        d.mkdir(parents=True)
-        text = template.replace("Stockton-on-Tees Youth Offending Service", f"Service {i:04d}")
-        text = text.replace('lead_inspector = "Maria Jerram"', f'lead_inspector = "Inspector {i % 17}"')
-        (d / "inspection.toml").write_text(text, encoding="utf-8")
+        write_inspection(d, i)
         insp = load_inspection(d)
         r = rate(insp)
         header = tomllib.loads(tomli_w.dumps({"log": new_header(insp)}))["log"]

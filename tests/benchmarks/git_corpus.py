@@ -14,6 +14,7 @@ tree and index end up equal to HEAD (``git reset``), as in an office's clone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import subprocess
 import tomllib
@@ -32,6 +33,21 @@ GIT_ENV = {
     "GIT_COMMITTER_NAME": "Office Laptop",
     "GIT_COMMITTER_EMAIL": "laptop@example.invalid",
 }
+
+
+@functools.cache
+def _template() -> str:
+    return (ROOT / "sessions" / "stockton-2021" / "inspection.toml").read_text(encoding="utf-8")
+
+
+def write_inspection(d: Path, i: int) -> str:
+    """Session i's inspection, as both benchmarks make it: Stockton's, renamed and with one of 17
+    lead inspectors, written into the new folder ``d``. Returns its text."""
+    d.mkdir(parents=True)
+    text = _template().replace("Stockton-on-Tees Youth Offending Service", f"Service {i:04d}")
+    text = text.replace('lead_inspector = "Maria Jerram"', f'lead_inspector = "Inspector {i % 17}"')
+    (d / "inspection.toml").write_text(text, encoding="utf-8")
+    return text
 
 
 def hold_meeting(add: Any, i: int, why: str, entries: Any) -> None:
@@ -79,12 +95,8 @@ def _session(root: Path, i: int, times: list[dt.datetime]) -> tuple[bytes, bytes
     from panel_tui.core.inspection import load_inspection
     from panel_tui.core.log import LogState, build_entry, new_header, render_log
 
-    template = (ROOT / "sessions" / "stockton-2021" / "inspection.toml").read_text(encoding="utf-8")
     d = root / folder(i)
-    d.mkdir(parents=True)
-    text = template.replace("Stockton-on-Tees Youth Offending Service", f"Service {i:04d}")
-    text = text.replace('lead_inspector = "Maria Jerram"', f'lead_inspector = "Inspector {i % 17}"')
-    (d / "inspection.toml").write_text(text, encoding="utf-8")
+    text = write_inspection(d, i)
     insp = load_inspection(d)
     r = rate(insp)
     os.environ["PANEL_TUI_FROZEN_TIME"] = _stamp(times[0])
