@@ -195,21 +195,32 @@ def compare(root: Path, runs: int = 3, against: Path | None = None) -> None:
     print(f"load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 
-def compare_git(root: Path, runs: int = 3) -> None:
-    """audit --json with the history check vs PANEL_TUI_GIT=0, on the same repository, alternately."""
+def compare_git(root: Path, runs: int = 3, against: Path | None = None) -> None:
+    """audit --json with the history check vs PANEL_TUI_GIT=0, on the same repository, alternately
+    (``against``: another checkout's audit with the history check too, in the same alternation)."""
     sessions = sum(1 for _ in root.rglob("inspection.toml"))
     commits = subprocess.run(["git", "-C", str(root), "rev-list", "--count", "HEAD"], capture_output=True, text=True)
     audit_cmd = [sys.executable, "-c", AUDIT, str(root)]
-    on, off, on_cpu, off_cpu = [], [], [], []
+    on, off, on_cpu, off_cpu, other, other_cpu = [], [], [], [], [], []
     measured(audit_cmd, {"PANEL_TUI_GIT": "0"})  # once each, not counted: the bytecode (see BYTECODE) and
     measured(audit_cmd)  # the files in the page cache, as compare() does
+    if against is not None:
+        measured(audit_cmd, cwd=against)
     load0 = os.getloadavg()
     for _ in range(runs):
         off.append(measured(audit_cmd, {"PANEL_TUI_GIT": "0"})[0])
         off_cpu.append(CPU[-1])
         on.append(measured(audit_cmd)[0])
         on_cpu.append(CPU[-1])
+        if against is not None:
+            other.append(measured(audit_cmd, cwd=against)[0])
+            other_cpu.append(CPU[-1])
     load1 = os.getloadavg()
+    if against is not None:
+        print(
+            f"--against {against}, history checked: {min(other):.2f} s (best of {runs}: "
+            f"{', '.join(f'{t:.2f}' for t in other)}), {min(other) / min(off):.2f}x; CPU {min(other_cpu):.2f} s"
+        )
     print(f"sessions: {sessions} in one repository, {commits.stdout.strip()} commits (one per entry)")
     print(f"audit --json, history checked: {min(on):6.2f} s  (best of {runs}: {', '.join(f'{t:.2f}' for t in on)})")
     print(f"audit --json, PANEL_TUI_GIT=0: {min(off):6.2f} s  (best of {runs}: {', '.join(f'{t:.2f}' for t in off)})")
@@ -270,7 +281,7 @@ def main() -> None:
             entries = make_sessions(root, count)
             print(f"generated {count} sessions, {entries} log entries in {time.perf_counter() - t0:.1f} s")
         if git:
-            compare_git(root, runs)
+            compare_git(root, runs, against)
             return
         size = sum(p.stat().st_size for p in root.rglob("*.toml"))
         print(f"files: {sum(1 for _ in root.rglob('*.toml'))} TOML files, {size / 1e6:.1f} MB")

@@ -258,3 +258,48 @@ def test_the_history_read_while_the_audit_starts_is_the_one_read_later(shared: S
     assert early[rel].head == plain[rel].head == early[rel].edges[0].new
     later = lineages(root)
     assert len(later[rel].edges) == len(early[rel].edges) + 1 and later[rel].head == later[rel].edges[0].new
+
+
+def _audit_doc(clone: Path) -> dict:
+    import json
+
+    from panel_tui.core.audit import write_json
+
+    out: list[str] = []
+    write_json(clone, out.append)
+    return json.loads("".join(out))
+
+
+def test_sessions_held_while_git_reads_the_history_come_out_as_read_at_once(shared: Shared, monkeypatch) -> None:
+    """While the repository's `git log` still runs, the scan reads later sessions' own files first
+    and finishes them in order once it is read: the audit document (rows, sessions, their order,
+    words and figures) is the one the scan gives without holding any, and so is one that holds at
+    most two at a time."""
+    from panel_tui.core.audit import scan
+    from panel_tui.core.gitstore import prefetch
+
+    clone, _expected, _among = build(shared)
+    plain = _audit_doc(clone)
+    assert len(plain["sessions"]) >= 8 and plain["decisions"]
+    events: list[tuple[str, str]] = []
+    made, finish = scan.Reading.__init__, scan.Reading.finish
+
+    def made_and_noted(self, folder: Path, root: Path) -> None:
+        made(self, folder, root)
+        events.append(("read", self.rec.path))
+
+    def finished_and_noted(self):
+        events.append(("finished", self.rec.path))
+        return finish(self)
+
+    monkeypatch.setattr(scan.Reading, "__init__", made_and_noted)
+    monkeypatch.setattr(scan.Reading, "finish", finished_and_noted)
+    for at_most in (500, 2):
+        events.clear()
+        monkeypatch.setattr(scan, "HELD_AT_MOST", at_most)
+        monkeypatch.setattr(prefetch, "history_running", lambda: True)  # git never done: held up to the bound
+        assert _audit_doc(clone) == plain
+        order = [path for kind, path in events if kind == "read"]
+        assert [path for kind, path in events if kind == "finished"] == order  # each once, in the scan's order
+        first_finished = events.index(("finished", order[0]))
+        assert first_finished == (len(order) if at_most == 500 else at_most + 1)  # held, then the next one read

@@ -7,7 +7,8 @@ the audit; its rows and figures are left out, since a broken log cannot be trust
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 from panel_tui.core.audit.breakdown import Breakdown
@@ -40,16 +41,41 @@ UNREADABLE = (InputError, OSError, RecursionError, ValueError, ArithmeticError)
 
 def load_record(folder: Path, root: Path) -> SessionRecord:
     """One session's facts, figures and rows; its problem in ``log_status`` if it has one."""
-    rec = SessionRecord(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder))
-    try:
-        return _load_record(folder, rec)
-    except UNREADABLE as exc:
-        fresh = SessionRecord(rec.path)
-        fresh.log_status = f"unreadable: {exc if isinstance(exc, InputError) else type(exc).__name__ + ': ' + str(exc)}"
-        return fresh
+    return Reading(folder, root).finish()
 
 
-def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
+class Reading:
+    """One session being read, in two steps: its own files first (the inspection, the log verified),
+    then its git history. Between them the scan may hold it (see ``Scan``): a repository's history is
+    one ``git log`` still running while the first sessions' own files are read on the other core."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        self.rec = SessionRecord(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder))
+        self.steps = _load_record(folder, self.rec)
+        self.done: SessionRecord | None = None
+        self.wants_history = self._step()  # its own files read now
+
+    def _step(self) -> bool:
+        """Run the next step; True when the history is what it waits for."""
+        try:
+            next(self.steps)
+            return True
+        except StopIteration as stop:
+            self.done = stop.value
+        except UNREADABLE as exc:
+            self.done = SessionRecord(self.rec.path)
+            why = exc if isinstance(exc, InputError) else type(exc).__name__ + ": " + str(exc)
+            self.done.log_status = f"unreadable: {why}"
+        return False
+
+    def finish(self) -> SessionRecord:
+        """The whole record (its history checked, if it waits for that)."""
+        while self.done is None:
+            self._step()
+        return self.done
+
+
+def _load_record(folder: Path, rec: SessionRecord) -> Generator[None, None, SessionRecord]:
     try:
         insp = load_inspection(folder)
     except InputError as exc:
@@ -72,6 +98,7 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
         if state.problem is None:  # issue 14: in git, a history that dropped or changed entries
             from panel_tui.core.gitstore.history import history_report
 
+            yield  # the history next (the scan may first read later sessions' own files)
             history, rec.accepted_rewrites = history_report(folder, verified_bytes)
             if history:  # only what verifies counts (a history not checked is not known to): left out
                 rec.log_status, history_failed = history, True
@@ -88,6 +115,7 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
     if state is None:  # finding 5: no log on disk, but history may hold one (then not "no log")
         from panel_tui.core.gitstore.history import deleted_status
 
+        yield  # history may hold the log (the scan may first read later sessions' own files)
         gone = deleted_status(folder)
         if gone:
             rec.log_status, history_failed = gone, True
@@ -101,6 +129,12 @@ def _load_record(folder: Path, rec: SessionRecord) -> SessionRecord:
 def decisions_of(rec: SessionRecord) -> list[Row]:
     """The rows of one session (only from a log that verifies)."""
     return rec.rows
+
+
+# Sessions read as far as their history while the repository's one ``git log`` still runs (started
+# by the audit command beside its imports): that many at most, so memory stays bounded however long
+# git takes; a session held is then finished in order, exactly as it would have been at once.
+HELD_AT_MOST = 500
 
 
 class Scan:
@@ -124,23 +158,37 @@ class Scan:
 
     def __iter__(self) -> Iterator[SessionRecord]:
         from panel_tui.core.gitstore.history import one_history_per_repository
+        from panel_tui.core.gitstore.prefetch import history_running
         from panel_tui.core.gitstore.run import one_look_per_folder
         from panel_tui.core.gitstore.trust import asked_once_per_repository
 
         # the sessions share their parent folders, and each repository's history is read in one pass
         with one_look_per_folder(), one_history_per_repository(), asked_once_per_repository():
+            held: deque[Reading] = deque()  # read as far as their history, in order, while git reads it
             for folder in self.folders[self.done :]:
-                rec = load_record(folder, self.root)
-                first = self.records.setdefault(rec.record_key, rec) if rec.record_key else rec
-                if first is not rec:  # one record in two places: counted once
-                    mark_same_record(rec, first)
-                yield from self._keep(rec)
+                reading = Reading(folder, self.root)
+                if (held or reading.wants_history) and len(held) < HELD_AT_MOST and history_running():
+                    held.append(reading)
+                    continue
+                held.append(reading)
+                while held:
+                    yield from self._first(held.popleft())
+            while held:
+                yield from self._first(held.popleft())
             if self.done == len(self.folders):  # then what the folders alone do not show
                 extra = [log_alone(f, self.root) for f in self.logs_alone]
                 found = deleted_records(self.root, set(self.folders))
                 self.total += len(found)
                 for rec in extra + found:
                     yield from self._keep(rec)
+
+    def _first(self, reading: Reading) -> Iterator[SessionRecord]:
+        """A session's whole record, in the scan's order, checked against the records before it."""
+        rec = reading.finish()
+        first = self.records.setdefault(rec.record_key, rec) if rec.record_key else rec
+        if first is not rec:  # one record in two places: counted once
+            mark_same_record(rec, first)
+        yield from self._keep(rec)
 
     def _keep(self, rec: SessionRecord) -> Iterator[SessionRecord]:
         """Count one record in, hand it to the caller, then keep or drop its rows."""

@@ -54,3 +54,10 @@ def take(root: Path) -> tuple[str, subprocess.CompletedProcess[bytes]] | None:
     tip, thread, out = found
     thread.join()
     return (tip, out[0]) if out else None
+
+
+def history_running() -> bool:
+    """Whether a history started here is still being read by git (the audit's scan then reads
+    later sessions' own files before it waits for it)."""
+    with _LOCK:
+        return any(thread.is_alive() for _tip, thread, _out in _EARLY.values())

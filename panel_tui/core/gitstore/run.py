@@ -121,15 +121,20 @@ def one_look_per_folder() -> Iterator[None]:
     resolved once): an audit scan asks it of every parent of every session (half a second a
     thousand sessions, measured), and the sessions share their parents. Scoped to the block (and
     to its thread), so a long-running app still sees a clone made after it started."""
-    token, roots = _SEEN.set({}), _ROOTS_RESOLVED.set({})
+    token, roots, trees = _SEEN.set({}), _ROOTS_RESOLVED.set({}), _WORK_TREES.set({})
     try:
         yield
     finally:
+        _WORK_TREES.reset(trees)
         _ROOTS_RESOLVED.reset(roots)
         _SEEN.reset(token)
 
 
+# Within one_look_per_folder: paths resolved once (a work tree's top, a session's folder and log)
 _ROOTS_RESOLVED: ContextVar[dict[Path, Path] | None] = ContextVar("panel_tui_roots_resolved", default=None)
+# Within one_look_per_folder: each path's work tree, looked up once (the audit asks it of a session
+# several times: its history, its tags, its trust)
+_WORK_TREES: ContextVar[dict[Path, Path | None] | None] = ContextVar("panel_tui_work_trees", default=None)
 
 
 def _nearest_git(path: Path) -> Path | None:
@@ -163,6 +168,15 @@ def work_tree(path: Path) -> Path | None:
     """
     if not enabled():
         return None
+    trees = _WORK_TREES.get()
+    if trees is None:
+        return _work_tree(path)
+    if path not in trees:
+        trees[path] = _work_tree(path)
+    return trees[path]
+
+
+def _work_tree(path: Path) -> Path | None:
     folder = (path if path.is_dir() else path.parent).resolve()
     near = _nearest_git(folder)
     plain = "GIT_DIR" not in os.environ and "GIT_WORK_TREE" not in os.environ
@@ -204,9 +218,10 @@ def _rel(root: Path, path: Path) -> str:
     resolved = _ROOTS_RESOLVED.get()  # within one_look_per_folder: a work tree's top resolved once
     if resolved is None:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    if root not in resolved:
-        resolved[root] = root.resolve()
-    return path.resolve().relative_to(resolved[root]).as_posix()
+    for p in (root, path):
+        if p not in resolved:
+            resolved[p] = p.resolve()
+    return resolved[path].relative_to(resolved[root]).as_posix()
 
 
 _IGNORE_CHECKED: set[Path] = set()
