@@ -677,3 +677,55 @@ def test_reading_the_sync_state_takes_no_optional_lock(shared: Shared, monkeypat
     s = shared.session(shared.a)
     assert gitstore.sync_state(s, short=True) in ("in step", "no upstream")
     assert seen and all(env.get("GIT_OPTIONAL_LOCKS") == "0" for env in seen)
+
+
+def _graph_layers(clone: Path) -> list[bytes]:
+    info = clone / ".git" / "objects" / "info"
+    chain = info / "commit-graphs" / "commit-graph-chain"
+    names = chain.read_text().split() if chain.is_file() else []
+    return [(info / "commit-graphs" / f"graph-{n}.graph").read_bytes() for n in names]
+
+
+def _commits_in(layer: bytes) -> int:
+    """The commit count of one commit-graph file: the last entry of its OID fanout chunk."""
+    assert layer[:4] == b"CGPH"
+    chunks = layer[6]
+    table = {
+        layer[8 + 12 * i : 12 + 12 * i]: int.from_bytes(layer[12 + 12 * i : 20 + 12 * i], "big") for i in range(chunks)
+    }
+    fanout = table[b"OIDF"]
+    return int.from_bytes(layer[fanout + 255 * 4 : fanout + 256 * 4], "big")
+
+
+def test_sync_keeps_the_clones_commit_graph_with_changed_paths(shared: Shared) -> None:
+    """verify of one session in a repository of a thousand walks only its own folder's commits when
+    git has a commit-graph with changed-path Bloom filters (issue 26): each sync that moves the
+    clone writes what it brought, so every reachable commit is in the graph, filters included."""
+    sa, sb = shared.session(shared.a), shared.session(shared.b)
+    attend(sa)
+    dissent(sa, "Bob Member", 1)
+    assert cli("sync", sa).returncode == 0
+    r = cli("sync", sb)
+    assert r.returncode == 0, r.stderr
+    assert "commit-graph" not in r.stderr  # said only when git would not write it
+    for clone in (shared.a, shared.b):
+        layers = _graph_layers(clone)
+        assert layers and all(b"BIDX" in layer and b"BDAT" in layer for layer in layers)  # the Bloom filters
+        assert sum(_commits_in(layer) for layer in layers) == int(git(clone, "rev-list", "--count", "--all"))
+        git(clone, "commit-graph", "verify")
+    dissent(sb, "Cat Member", 2)  # one more commit: the next sync adds it (a layer, not the whole again)
+    assert cli("sync", sb).returncode == 0
+    layers = _graph_layers(shared.b)
+    assert sum(_commits_in(layer) for layer in layers) == int(git(shared.b, "rev-list", "--count", "--all"))
+    r = cli("verify", sb)
+    assert r.returncode == 0 and "every committed version" in r.stdout, r.stdout
+
+
+def test_a_commit_graph_git_will_not_write_is_said_and_the_sync_still_succeeds(shared: Shared) -> None:
+    sa = shared.session(shared.a)
+    attend(sa)
+    (shared.a / ".git" / "objects" / "info" / "commit-graphs").write_text("not a folder\n")
+    r = cli("sync", sa)
+    assert r.returncode == 0, r.stderr
+    assert "git did not write its commit-graph (" in r.stderr and "verify still works, more slowly" in r.stderr
+    assert gitstore.sync_state(sa) == "in step with origin/main"

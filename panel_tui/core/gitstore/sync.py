@@ -168,11 +168,36 @@ def sync(
                 "`panel-tui sync` again (someone may have pushed meanwhile).",
             ) from None
     _git(root, "update-ref", synced_ref(target), "HEAD")  # what the remote held when last in step
+    if ahead or behind or not has_commit_graph(root):
+        problem = write_commit_graph(root)
+        if problem:
+            _say(progress, report, f"git did not write its commit-graph ({problem}): verify still works, more slowly.")
     if not ahead and not behind:
         _say(progress, report, f"in step with {target.name}: nothing to pull or push.")
     else:
         _say(progress, report, f"in step with {target.name}.")
     return report
+
+
+def has_commit_graph(root: Path) -> bool:
+    """Whether the clone has a commit-graph (one file, or a chain of them)."""
+    info = Path(_out(root, "rev-parse", "--git-path", "objects/info"))
+    info = info if info.is_absolute() else root / info
+    return (info / "commit-graph").is_file() or (info / "commit-graphs" / "commit-graph-chain").is_file()
+
+
+def write_commit_graph(root: Path) -> str | None:
+    """Keep the clone's commit-graph, with changed-path Bloom filters, up to date after a sync (issue
+    26): ``verify`` of one session then walks only its own folder's commits in a repository of a
+    thousand sessions, not all of them. Incremental (``--split``): tens of milliseconds for what a
+    sync brings; the first one reads every commit once (half a second for 21,000). It is git's own
+    cache, checked by git, read by git alone; no panel-tui check rests on it. Git's first line
+    when it would not, else None."""
+    proc = _git(root, "commit-graph", "write", "--reachable", "--changed-paths", "--split", check=False)
+    if proc.returncode == 0:
+        return None
+    said = [line.strip() for line in (proc.stderr or b"").decode("utf-8", "replace").splitlines() if line.strip()]
+    return said[0] if said else f"exit status {proc.returncode}"
 
 
 def _rewritten_message(root: Path, target: Upstream, before: str, after: str) -> str:
