@@ -132,8 +132,12 @@ def build(repo: Path, count: int) -> int:
 
     order = schedule(count)
     times: dict[int, list[dt.datetime]] = {}
-    for n, (i, _k) in enumerate(order):  # a meeting a fortnight, its commits a minute apart: five years
-        meeting = START + dt.timedelta(days=14 * (i // WINDOW))
+    # a meeting a fortnight, its commits a minute apart: five years for 1,000 sessions, from 2019; more
+    # sessions start earlier, so the last meeting is still weeks before today (a later entry's time is
+    # in the future, which the log's time rule refuses)
+    start = min(START, dt.datetime.now(dt.UTC) - dt.timedelta(days=14 * (count // WINDOW + 3)))
+    for n, (i, _k) in enumerate(order):
+        meeting = start + dt.timedelta(days=14 * (i // WINDOW))
         times.setdefault(i, []).append(meeting + dt.timedelta(minutes=n % (21 * WINDOW)))
     repo.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env={**os.environ, **GIT_ENV})

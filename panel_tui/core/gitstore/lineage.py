@@ -15,8 +15,10 @@ import hashlib
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from subprocess import CompletedProcess
 
 from panel_tui.core.framework.session_copy import COPY_FILE
 from panel_tui.core.gitstore.run import AS_MADE, GitFailed, _git, git_path
@@ -100,24 +102,14 @@ def lineages(
         raise GitFailed(("log", *specs), log)
     # a merge is a commit with two parents, as it was made: the parents git shows a path-limited
     # log are rewritten, and a merge whose side never touched the log would look like a plain commit
-    merges = _merges(root, log.stdout) if limited else None
+    commits = list(read_log(log.stdout, ("log", *specs)))
+    merges = _merges(root, commits) if limited else None
     out: dict[str, Lineage] = {}
     once: dict[str, str] = {}  # one string for each author and version (a thousand sessions: 21,000 edges)
-    for chunk in log.stdout.split(b"\x1e"):
-        if not chunk.strip():
-            continue
-        header, _, rest = chunk.partition(b"\0")
-        ids, author, date = (header.decode("utf-8", "replace").split("\x1f") + ["", ""])[:3]
+    for sha, parents, author, date, changes in commits:
         author = once.setdefault(author, author)
-        sha, *parents = ids.split()
         merge = sha in merges if merges is not None else len(parents) > 1
-        fields = rest.lstrip(b"\n").split(b"\0")
-        for i in range(0, len(fields) - 1, 2):
-            meta, path = fields[i].decode("ascii", "replace"), fields[i + 1].decode("utf-8", "surrogateescape")
-            if not meta.startswith(":"):
-                continue
-            _old_mode, new_mode, old, new, _status = meta[1:].split(" ", 4)
-            rel = path
+        for new_mode, old, new, rel in changes:
             if only is not None and rel not in only:
                 continue
             if not any(rel == name or rel.endswith("/" + name) for name in names):
@@ -142,15 +134,49 @@ def lineages(
     return out
 
 
-def _merges(root: Path, log: bytes) -> set[str]:
+def _merges(root: Path, commits: list[Commit]) -> set[str]:
     """Which of the commits a path-limited log shows are merges as made (their parents there are
     rewritten, and a merge whose side never touched the path would look like a plain commit):
     asked of those commits alone, not of the whole history."""
-    shown = dict.fromkeys(chunk.split(b" ", 1)[0] for chunk in log.split(b"\x1e") if chunk.strip())
+    shown = dict.fromkeys(sha for sha, *_rest in commits)
     if not shown:
         return set()
-    found = _git(root, "rev-list", "--no-walk", "--merges", "--stdin", input=b"\n".join(shown) + b"\n")
+    found = _git(root, "rev-list", "--no-walk", "--merges", "--stdin", input="".join(f"{s}\n" for s in shown).encode())
     return set(found.stdout.decode().split())
+
+
+# One commit of the log: (id, parents, author, date, its changes as (new mode, old id, new id, path)).
+Commit = tuple[str, list[str], str, str, list[tuple[str, str, str, str]]]
+_OID = rb"[0-9a-f]{40}(?:[0-9a-f]{24})?"  # SHA-1, or SHA-256 in a repository made with it
+_HEADER = re.compile(rb"\x1e(" + _OID + rb")((?: " + _OID + rb")*) ?")  # a root commit: no parent, a space
+_RAW = re.compile(rb"\n?:[0-7]{6} ([0-7]{6}) (" + _OID + rb") (" + _OID + rb") [A-Z][0-9]*")
+
+
+def read_log(out: bytes, command: tuple[str, ...]) -> Iterator[Commit]:
+    """The commits of ``git log -z --raw`` in :func:`log_args`' format, read field by field: git
+    ends every field with a NUL and no field of it can hold one, so an author name, an e-mail or a
+    path holding the separators a line-based reading relies on (``\\x1e``, ``\\x1f``, a newline,
+    something shaped like a commit header) is only ever read as what it is. Only a commit id and a
+    change line are recognised by their shape (hex ids, octal modes); output that does not follow
+    the format raises GitFailed (the history check then says "history unreadable"), never a guess."""
+    fields = out.split(b"\0")
+    if fields and fields[-1] == b"":
+        fields.pop()  # the NUL ending the last field
+    i, n = 0, len(fields)
+    while i < n:
+        head = _HEADER.fullmatch(fields[i])
+        if head is None or i + 2 >= n:
+            detail = f"git log gave output panel-tui cannot read (field {i + 1} of {n}: {fields[i][:60]!r})"
+            raise GitFailed(command, CompletedProcess([], 1, b"", detail.encode()))
+        author = fields[i + 1].decode("utf-8", "replace")
+        date = fields[i + 2].decode("utf-8", "replace")
+        i += 3
+        changes = []
+        while i + 1 < n and (raw := _RAW.fullmatch(fields[i])) is not None:
+            mode, old, new = (g.decode("ascii") for g in raw.groups())
+            changes.append((mode, old, new, fields[i + 1].decode("utf-8", "surrogateescape")))
+            i += 2
+        yield head.group(1).decode("ascii"), head.group(2).decode("ascii").split(), author, date, changes
 
 
 def _seen_in(edges: list[Edge], edge: Edge) -> bool:
@@ -175,7 +201,7 @@ def log_args(tip: str, since: str | None, specs: list[str], limited: bool) -> li
         "--no-abbrev",
         "--no-renames",
         "-z",
-        "--format=%x1e%H %P%x1f%an <%ae>%x1f%aI",
+        "--format=%x1e%H %P%x00%an <%ae>%x00%aI",  # fields NUL-ended: see read_log
         tip,
         *([f"^{since}"] if since else []),
         *(["--", *specs] if limited else []),
