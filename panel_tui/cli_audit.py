@@ -88,12 +88,6 @@ def cmd_audit(a: argparse.Namespace) -> int:
     from panel_tui.cli_git import prepare_clone
 
     prepare_clone(root)  # a fresh clone: git's checkout conversions undone before any session is read
-    if a.json or a.csv or a.xlsx or a.html or a.text:
-        from panel_tui.core.gitstore.prefetch import start
-
-        start(root)  # the repository's history read beside the imports and the folder walk below
-    from panel_tui.core.audit import run_audit, write_json
-
     if a.csv:
         from panel_tui.core.outputs import check_output_folder
 
@@ -112,12 +106,26 @@ def cmd_audit(a: argparse.Namespace) -> int:
             "and --json both print to standard output.",
             "give one of them (the other outputs, --csv, --xlsx and --html, write files).",
         )
-    if not (a.json or a.csv or a.xlsx or a.html or a.text):
-        from panel_tui.app import PanelApp
+    if a.json or a.csv or a.xlsx or a.html or a.text:
+        from panel_tui.core.gitstore.prefetch import start
 
-        app = PanelApp(audit=root, freeze_heap=True)
-        app.run()
-        return app.return_code or EXIT_OK  # a crash in the app is never a success
+        start(root)  # the repository's history read beside the imports and the folder walk below
+        try:
+            return _audit_out(a, root)
+        finally:
+            from panel_tui.core.gitstore.prefetch import forget
+
+            forget()  # a history nobody took (no session in git, or an error) is not a later audit's
+    from panel_tui.app import PanelApp
+
+    app = PanelApp(audit=root, freeze_heap=True)
+    app.run()
+    return app.return_code or EXIT_OK  # a crash in the app is never a success
+
+
+def _audit_out(a: argparse.Namespace, root: Path) -> int:
+    """The audit written out (--json, --csv, --xlsx, --html, --text)."""
+    from panel_tui.core.audit import run_audit, write_json
     from panel_tui.core.people import find_register
 
     canonical = find_register(root).canonical  # people.toml at or above DIR: one name per person in the figures

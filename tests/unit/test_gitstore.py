@@ -728,4 +728,21 @@ def test_a_commit_graph_git_will_not_write_is_said_and_the_sync_still_succeeds(s
     r = cli("sync", sa)
     assert r.returncode == 0, r.stderr
     assert "git did not write its commit-graph (" in r.stderr and "verify still works, more slowly" in r.stderr
+    assert "To see why, run `git -C" in r.stderr and "commit-graph write --reachable --changed-paths`" in r.stderr
     assert gitstore.sync_state(sa) == "in step with origin/main"
+
+
+def test_a_commit_graph_without_filters_is_replaced_by_one_with_them(shared: Shared) -> None:
+    """`git gc` writes a commit-graph without changed-path filters; the next sync, even one with
+    nothing to pull or push, replaces it with one that has them (for every commit, not only new ones)."""
+    sa, sb = shared.session(shared.a), shared.session(shared.b)
+    attend(sa)
+    assert cli("sync", sa).returncode == 0
+    assert cli("sync", sb).returncode == 0
+    git(shared.b, "commit-graph", "write", "--reachable", "--no-changed-paths", "--split=replace")
+    assert not any(b"BIDX" in layer for layer in _graph_layers(shared.b))
+    r = cli("sync", sb)
+    assert r.returncode == 0 and "in step with origin/main: nothing to pull or push." in r.stderr, r.stderr
+    layers = _graph_layers(shared.b)
+    assert layers and all(b"BIDX" in layer for layer in layers)
+    assert sum(_commits_in(layer) for layer in layers) == int(git(shared.b, "rev-list", "--count", "--all"))

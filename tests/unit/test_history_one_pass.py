@@ -5,6 +5,7 @@ the word expected of it (so a one-pass reading that skipped a session's versions
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -274,7 +275,7 @@ def test_sessions_held_while_git_reads_the_history_come_out_as_read_at_once(shar
     """While the repository's `git log` still runs, the scan reads later sessions' own files first
     and finishes them in order once it is read: the audit document (rows, sessions, their order,
     words and figures) is the one the scan gives without holding any, and so is one that holds at
-    most two at a time."""
+    most two at a time, or at most one log's bytes, or none (a byte)."""
     from panel_tui.core.audit import scan
     from panel_tui.core.gitstore import prefetch
 
@@ -294,12 +295,61 @@ def test_sessions_held_while_git_reads_the_history_come_out_as_read_at_once(shar
 
     monkeypatch.setattr(scan.Reading, "__init__", made_and_noted)
     monkeypatch.setattr(scan.Reading, "finish", finished_and_noted)
-    for at_most in (500, 2):
+    sizes = sorted((f / "decisions.toml").stat().st_size for f in (clone / "sessions").iterdir())
+    for at_most, at_most_bytes, first in ((500, 2**30, None), (2, 2**30, 3), (500, 1, 1), (500, sizes[-1], 2)):
         events.clear()
         monkeypatch.setattr(scan, "HELD_AT_MOST", at_most)
-        monkeypatch.setattr(prefetch, "history_running", lambda: True)  # git never done: held up to the bound
+        monkeypatch.setattr(scan, "HELD_BYTES_AT_MOST", at_most_bytes)
+        monkeypatch.setattr(prefetch, "history_running", lambda: True)  # git never done: held up to the bounds
         assert _audit_doc(clone) == plain
         order = [path for kind, path in events if kind == "read"]
         assert [path for kind, path in events if kind == "finished"] == order  # each once, in the scan's order
         first_finished = events.index(("finished", order[0]))
-        assert first_finished == (len(order) if at_most == 500 else at_most + 1)  # held, then the next one read
+        if first is None:
+            assert first_finished == len(order)  # all held until the end
+        elif at_most_bytes == sizes[-1]:  # room for one log's bytes at most: not all of them held
+            assert 1 <= first_finished < len(order)
+        else:
+            assert first_finished == first  # held, then the one read that found no room
+
+
+def test_a_held_session_is_judged_on_the_bytes_it_verified(shared: Shared, monkeypatch) -> None:
+    """Its log read once: a working file restored while the session waited for its history does
+    not make the drop it verified look intact with the dropped log's rows (a mixed state)."""
+    from panel_tui.core.audit import scan
+    from panel_tui.core.gitstore import prefetch
+
+    s = shared.session(shared.a)
+    _three(s)
+    whole = (s / "decisions.toml").read_bytes()
+    _cut_last(s)
+    before = _audit_doc(shared.a)
+    word = before["sessions"][0]["log_status"]
+    assert word.startswith("history rewritten") and "working tree" in word, word
+    finish = scan.Reading.finish
+
+    def restored_then_finished(self):
+        (s / "decisions.toml").write_bytes(whole)  # put back while it waited
+        return finish(self)
+
+    monkeypatch.setattr(prefetch, "history_running", lambda: True)
+    monkeypatch.setattr(scan.Reading, "finish", restored_then_finished)
+    assert _audit_doc(shared.a) == before
+
+
+def test_a_history_no_session_took_is_not_a_later_audits(shared: Shared, capsys) -> None:
+    """An audit stopped by a bad argument leaves no history started for a later audit in the same
+    process to take as its own (it would be of an older commit)."""
+    from panel_tui.cli import main
+    from panel_tui.core.gitstore import prefetch
+
+    s = shared.session(shared.a)
+    _three(s)
+    assert main(["audit", str(shared.a), "--json", "--csv", "/proc/no-such-folder/out"]) == 2  # a bad path
+    assert not prefetch._EARLY
+    capsys.readouterr()
+    _cut_last(s)
+    commit_as(shared.a, "Mallory", "drop")
+    assert main(["audit", str(shared.a), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["sessions"][0]["log_status"].startswith("history rewritten"), out["sessions"][0]

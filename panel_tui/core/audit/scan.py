@@ -53,12 +53,13 @@ class Reading:
         self.rec = SessionRecord(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder))
         self.steps = _load_record(folder, self.rec)
         self.done: SessionRecord | None = None
+        self.holds = 0  # bytes of its log kept while it waits
         self.wants_history = self._step()  # its own files read now
 
     def _step(self) -> bool:
         """Run the next step; True when the history is what it waits for."""
         try:
-            next(self.steps)
+            self.holds = next(self.steps)
             return True
         except StopIteration as stop:
             self.done = stop.value
@@ -75,7 +76,9 @@ class Reading:
         return self.done
 
 
-def _load_record(folder: Path, rec: SessionRecord) -> Generator[None, None, SessionRecord]:
+def _load_record(folder: Path, rec: SessionRecord) -> Generator[int, None, SessionRecord]:
+    """The steps of reading a session: each ``yield`` gives the size of the log bytes it holds
+    while it waits for its history (see ``Reading``)."""
     try:
         insp = load_inspection(folder)
     except InputError as exc:
@@ -98,7 +101,7 @@ def _load_record(folder: Path, rec: SessionRecord) -> Generator[None, None, Sess
         if state.problem is None:  # issue 14: in git, a history that dropped or changed entries
             from panel_tui.core.gitstore.history import history_report
 
-            yield  # the history next (the scan may first read later sessions' own files)
+            yield len(verified_bytes or b"")  # the history next (the scan may first read later sessions' files)
             history, rec.accepted_rewrites = history_report(folder, verified_bytes)
             if history:  # only what verifies counts (a history not checked is not known to): left out
                 rec.log_status, history_failed = history, True
@@ -115,7 +118,7 @@ def _load_record(folder: Path, rec: SessionRecord) -> Generator[None, None, Sess
     if state is None:  # finding 5: no log on disk, but history may hold one (then not "no log")
         from panel_tui.core.gitstore.history import deleted_status
 
-        yield  # history may hold the log (the scan may first read later sessions' own files)
+        yield 0  # history may hold the log (the scan may first read later sessions' own files)
         gone = deleted_status(folder)
         if gone:
             rec.log_status, history_failed = gone, True
@@ -135,6 +138,7 @@ def decisions_of(rec: SessionRecord) -> list[Row]:
 # by the audit command beside its imports): that many at most, so memory stays bounded however long
 # git takes; a session held is then finished in order, exactly as it would have been at once.
 HELD_AT_MOST = 500
+HELD_BYTES_AT_MOST = 16 * 1024 * 1024  # and their logs' bytes (a session held keeps about twice its log)
 
 
 class Scan:
@@ -165,12 +169,16 @@ class Scan:
         # the sessions share their parent folders, and each repository's history is read in one pass
         with one_look_per_folder(), one_history_per_repository(), asked_once_per_repository():
             held: deque[Reading] = deque()  # read as far as their history, in order, while git reads it
+            weight = 0  # the bytes of their logs
             for folder in self.folders[self.done :]:
                 reading = Reading(folder, self.root)
-                if (held or reading.wants_history) and len(held) < HELD_AT_MOST and history_running():
+                room = len(held) < HELD_AT_MOST and weight + reading.holds <= HELD_BYTES_AT_MOST
+                if (held or reading.wants_history) and room and history_running():
                     held.append(reading)
+                    weight += reading.holds
                     continue
                 held.append(reading)
+                weight = 0
                 while held:
                     yield from self._first(held.popleft())
             while held:

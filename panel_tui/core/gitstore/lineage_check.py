@@ -244,9 +244,11 @@ def log_problems(
         return problems
     head_bytes = contents.get(lin.head) if lin.head else None
     working_path = root / rel
-    if head_bytes is not None and working_path.exists():
+    if head_bytes is not None and (verified is not None or working_path.exists()):
+        # the bytes the caller verified are the working file compared: one reading of it, not two
+        # (an audit holds a session between them while git reads the history)
         try:
-            working_bytes = read_regular(working_path, "decision log", MAX_RECORD_BYTES)
+            working_bytes = verified or read_regular(working_path, "decision log", MAX_RECORD_BYTES)
         except InputError:  # a FIFO, a device or a folder: the log reader names it
             return problems
         if not appends_entries(head_bytes, working_bytes):

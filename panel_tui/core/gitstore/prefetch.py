@@ -61,3 +61,11 @@ def history_running() -> bool:
     later sessions' own files before it waits for it)."""
     with _LOCK:
         return any(thread.is_alive() for _tip, thread, _out in _EARLY.values())
+
+
+def forget() -> None:
+    """Drop every history started and not taken (its git process is left to finish): an audit that
+    found no session in git, or stopped on an error, leaves nothing a later audit in the same
+    process would take for its own."""
+    with _LOCK:
+        _EARLY.clear()

@@ -168,10 +168,15 @@ def sync(
                 "`panel-tui sync` again (someone may have pushed meanwhile).",
             ) from None
     _git(root, "update-ref", synced_ref(target), "HEAD")  # what the remote held when last in step
-    if ahead or behind or not has_commit_graph(root):
+    if ahead or behind or not graph_with_filters(root):
         problem = write_commit_graph(root)
         if problem:
-            _say(progress, report, f"git did not write its commit-graph ({problem}): verify still works, more slowly.")
+            _say(
+                progress,
+                report,
+                f"git did not write its commit-graph ({problem}): verify still works, more slowly. To see why, run "
+                f"`git -C {shell_quote(root)} commit-graph write --reachable --changed-paths`.",
+            )
     if not ahead and not behind:
         _say(progress, report, f"in step with {target.name}: nothing to pull or push.")
     else:
@@ -179,21 +184,47 @@ def sync(
     return report
 
 
-def has_commit_graph(root: Path) -> bool:
-    """Whether the clone has a commit-graph (one file, or a chain of them)."""
+def _graph_files(root: Path) -> list[Path]:
+    """The clone's commit-graph files: one, or the layers a chain names (none: no graph)."""
     info = Path(_out(root, "rev-parse", "--git-path", "objects/info"))
     info = info if info.is_absolute() else root / info
-    return (info / "commit-graph").is_file() or (info / "commit-graphs" / "commit-graph-chain").is_file()
+    chain = info / "commit-graphs" / "commit-graph-chain"
+    try:
+        if chain.is_file():
+            return [info / "commit-graphs" / f"graph-{name}.graph" for name in chain.read_text("ascii").split()]
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [info / "commit-graph"] if (info / "commit-graph").is_file() else []
+
+
+def graph_with_filters(root: Path) -> bool:
+    """Whether the clone has a commit-graph whose every layer holds changed-path Bloom filters (a
+    graph ``git gc`` wrote has none, and then verify walks every commit's tree again)."""
+    files = _graph_files(root)
+    if not files:
+        return False
+    for path in files:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(8)
+                chunks = head[6] if len(head) == 8 and head[:4] == b"CGPH" else 0
+                table = fh.read(12 * chunks)
+        except OSError:
+            return False
+        if b"BIDX" not in {table[i : i + 4] for i in range(0, len(table), 12)}:
+            return False
+    return True
 
 
 def write_commit_graph(root: Path) -> str | None:
     """Keep the clone's commit-graph, with changed-path Bloom filters, up to date after a sync (issue
     26): ``verify`` of one session then walks only its own folder's commits in a repository of a
     thousand sessions, not all of them. Incremental (``--split``): tens of milliseconds for what a
-    sync brings; the first one reads every commit once (half a second for 21,000). It is git's own
-    cache, checked by git, read by git alone; no panel-tui check rests on it. Git's first line
-    when it would not, else None."""
-    proc = _git(root, "commit-graph", "write", "--reachable", "--changed-paths", "--split", check=False)
+    sync brings; the first one, or one replacing a graph without filters (``git gc`` writes those),
+    reads every commit once (half a second for 21,000). It is git's own cache, checked by git, read
+    by git alone; no panel-tui check rests on it. Git's first line when it would not, else None."""
+    split = "--split" if graph_with_filters(root) else "--split=replace"
+    proc = _git(root, "commit-graph", "write", "--reachable", "--changed-paths", split, check=False)
     if proc.returncode == 0:
         return None
     said = [line.strip() for line in (proc.stderr or b"").decode("utf-8", "replace").splitlines() if line.strip()]
