@@ -7,6 +7,7 @@ the audit; its rows and figures are left out, since a broken log cannot be trust
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -170,17 +171,31 @@ class Scan:
         with one_look_per_folder(), one_history_per_repository(), asked_once_per_repository():
             held: deque[Reading] = deque()  # read as far as their history, in order, while git reads it
             weight = 0  # the bytes of their logs
-            for folder in self.folders[self.done :]:
-                reading = Reading(folder, self.root)
-                room = len(held) < HELD_AT_MOST and weight + reading.holds <= HELD_BYTES_AT_MOST
-                if (held or reading.wants_history) and room and history_running():
+            paused = False  # the collector, while sessions are held (see below)
+            try:
+                for folder in self.folders[self.done :]:
+                    reading = Reading(folder, self.root)
+                    room = len(held) < HELD_AT_MOST and weight + reading.holds <= HELD_BYTES_AT_MOST
+                    if (held or reading.wants_history) and room and history_running():
+                        if not held and gc.isenabled():
+                            # held sessions all live until git is done and they are finished: full
+                            # collections meanwhile only walk them, and the history as it is read,
+                            # again and again (0.3 s of a 3,000-session audit, measured)
+                            gc.disable()
+                            paused = True
+                        held.append(reading)
+                        weight += reading.holds
+                        continue
                     held.append(reading)
-                    weight += reading.holds
-                    continue
-                held.append(reading)
-                weight = 0
-                while held:
-                    yield from self._first(held.popleft())
+                    weight = 0
+                    while held:  # the first reads the history (tens of thousands of objects, then frozen)
+                        yield from self._first(held.popleft())
+                    if paused:
+                        gc.enable()
+                        paused = False
+            finally:
+                if paused:
+                    gc.enable()
             while held:
                 yield from self._first(held.popleft())
             if self.done == len(self.folders):  # then what the folders alone do not show
