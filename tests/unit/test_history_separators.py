@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.core.gitstore.lineage import lineages, read_log
+from panel_tui.core.gitstore.lineage import lineages
+from panel_tui.core.gitstore.log_fields import read_log
 from panel_tui.core.gitstore.run import GitFailed
 from tests.unit.gitrepos import Shared, git, needs_git
 from tests.unit.test_gitstore import attend, cli, dissent

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from panel_tui.core.audit.breakdown import Breakdown
@@ -78,8 +79,10 @@ class Reading:
 
 
 def _load_record(folder: Path, rec: SessionRecord) -> Generator[int, None, SessionRecord]:
-    """The steps of reading a session: each ``yield`` gives the size of the log bytes it holds
-    while it waits for its history (see ``Reading``)."""
+    """The steps of reading a session. Each ``yield`` comes before its git history is asked, giving
+    the size of the log bytes it keeps while it waits (see ``Reading``); by then everything the log
+    itself gives is worked out both ways, as if its history holds (``ok``) and as if it does not
+    (``rec``), so a session held keeps its rows and figures, not its log, inspection and ratings."""
     try:
         insp = load_inspection(folder)
     except InputError as exc:
@@ -89,45 +92,63 @@ def _load_record(folder: Path, rec: SessionRecord) -> Generator[int, None, Sessi
     rec.lead_inspector = insp.lead_inspector
     rec.loaded = True
     computed = rate(insp, light=True)  # the audit shows no question's intervals
+    rec.score, rec.max_score, rec.overall = computed.score, computed.max_score, computed.overall
     log_path = folder / LOG_FILE
     state = read_state(log_path, insp, computed) if log_path.exists() else None
-    rating = computed
-    history_failed = False
-    if state is not None:
-        from panel_tui.core.audit.same_record import record_key
-
-        rec.record_key = record_key(state.header) if state.problem is None else None
-        verified_bytes, state.raw = state.raw, None
-        rec.log_status = _status(state)
-        if state.problem is None:  # issue 14: in git, a history that dropped or changed entries
-            from panel_tui.core.gitstore.history import history_report
-
-            yield len(verified_bytes or b"")  # the history next (the scan may first read later sessions' files)
-            history, rec.accepted_rewrites = history_report(folder, verified_bytes)
-            if history:  # only what verifies counts (a history not checked is not known to): left out
-                rec.log_status, history_failed = history, True
-            if not history_failed:
-                rating = rate(insp, state.finals, light=True)
-        rec.signed_off = state.signed_off and state.problem is None and not history_failed
-        from panel_tui.core.kept_aside import load_kept_aside, pending_count
-
-        aside, aside_problem = load_kept_aside(folder)
-        rec.kept_aside, rec.kept_aside_dismissed = pending_count(aside, state)
-        if aside_problem and state.problem is None and not history_failed:
-            rec.log_status, history_failed = f"kept-aside entries changed: {aside_problem}", True
-            rec.signed_off = False
     if state is None:  # finding 5: no log on disk, but history may hold one (then not "no log")
         from panel_tui.core.gitstore.history import deleted_status
 
+        ok = _fresh_copy(rec)
+        ok.counted = True
+        summarise(ok, None, computed)
+        del insp, computed
         yield 0  # history may hold the log (the scan may first read later sessions' own files)
         gone = deleted_status(folder)
         if gone:
-            rec.log_status, history_failed = gone, True
-    rec.score, rec.max_score, rec.overall = rating.score, rating.max_score, rating.overall
-    if (state is None or state.problem is None) and not history_failed:
-        rec.counted = True
-        summarise(rec, state, rating)
-    return rec
+            rec.log_status = gone
+            return rec
+        return ok
+    from panel_tui.core.audit.same_record import record_key
+    from panel_tui.core.kept_aside import load_kept_aside, pending_count
+
+    rec.record_key = record_key(state.header) if state.problem is None else None
+    verified_bytes, state.raw = state.raw, None
+    rec.log_status = _status(state)
+    aside, aside_problem = load_kept_aside(folder)
+    rec.kept_aside, rec.kept_aside_dismissed = pending_count(aside, state)
+    if state.problem is not None:  # a broken log: no history asked, nothing counted
+        return rec
+    # issue 14: in git, a history that dropped or changed entries fails the session; what counts
+    # if it holds is worked out first (an error doing so is the session's only if it counts)
+    ok, error = _fresh_copy(rec), None
+    try:
+        final = rate(insp, state.finals, light=True)
+        ok.score, ok.max_score, ok.overall = final.score, final.max_score, final.overall
+        ok.signed_off = state.signed_off
+        if aside_problem:
+            ok.log_status, ok.signed_off = f"kept-aside entries changed: {aside_problem}", False
+        else:
+            ok.counted = True
+            summarise(ok, state, final)
+    except UNREADABLE as exc:
+        error = exc
+    del insp, computed, state, aside
+    from panel_tui.core.gitstore.history import history_report
+
+    yield len(verified_bytes or b"")  # the history next (the scan may first read later sessions' files)
+    history, accepted = history_report(folder, verified_bytes)
+    if history:  # only what verifies counts (a history not checked is not known to): left out
+        rec.log_status, rec.accepted_rewrites = history, accepted
+        return rec
+    if error is not None:
+        raise error
+    ok.accepted_rewrites = accepted
+    return ok
+
+
+def _fresh_copy(rec: SessionRecord) -> SessionRecord:
+    """The record so far, with lists and figures of its own (summarise fills them in)."""
+    return replace(rec, accepted_rewrites=[], never=[], pending=[], rows=[], tally={})
 
 
 def decisions_of(rec: SessionRecord) -> list[Row]:
