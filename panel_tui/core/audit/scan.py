@@ -120,7 +120,7 @@ def _load_record(folder: Path, rec: SessionRecord) -> Generator[int, None, Sessi
         return rec
     # issue 14: in git, a history that dropped or changed entries fails the session; what counts
     # if it holds is worked out first (an error doing so is the session's only if it counts)
-    ok, error = _fresh_copy(rec), None
+    ok, error, final = _fresh_copy(rec), None, None
     try:
         final = rate(insp, state.finals, light=True)
         ok.score, ok.max_score, ok.overall = final.score, final.max_score, final.overall
@@ -132,7 +132,7 @@ def _load_record(folder: Path, rec: SessionRecord) -> Generator[int, None, Sessi
             summarise(ok, state, final)
     except UNREADABLE as exc:
         error = exc
-    del insp, computed, state, aside
+    del insp, computed, state, aside, final  # what the session keeps while held: ok, rec, the log's bytes
     from panel_tui.core.gitstore.history import history_report
 
     yield len(verified_bytes or b"")  # the history next (the scan may first read later sessions' files)
@@ -158,8 +158,10 @@ def decisions_of(rec: SessionRecord) -> list[Row]:
 
 # Sessions read as far as their history while the repository's one ``git log`` still runs (started
 # by the audit command beside its imports): that many at most, so memory stays bounded however long
-# git takes; a session held is then finished in order, exactly as it would have been at once.
-HELD_AT_MOST = 500
+# git takes; a session held is then finished in order, exactly as it would have been at once. A
+# thousand: git's log of 3,000 sessions' 63,000 commits takes as long as reading ~750 sessions, and
+# one held keeps ~25 KB (its log's bytes, its rows; measured), so at most ~25 MB.
+HELD_AT_MOST = 1000
 HELD_BYTES_AT_MOST = 16 * 1024 * 1024  # and their logs' bytes (a session held keeps about twice its log)
 
 
