@@ -9,6 +9,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import pytest
 import tomli_w
 
 from panel_tui.core import gitstore
@@ -353,3 +354,52 @@ def test_a_history_no_session_took_is_not_a_later_audits(shared: Shared, capsys)
     assert main(["audit", str(shared.a), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["sessions"][0]["log_status"].startswith("history rewritten"), out["sessions"][0]
+
+
+def test_the_users_git_config_does_not_change_what_the_history_check_reads(shared: Shared, tmp_path: Path) -> None:
+    """log.showSignature prints signature checks among git log's fields, and log.diffMerges=combined
+    changes what a merge shows (it hid a dropped entry from a line-based reading): panel-tui asks for
+    its own form, so the audit reads the same history whatever the config says (the attack round)."""
+    import shutil
+    import subprocess
+
+    clone, _expected, _among = build(shared)
+    plain = _audit_doc(clone)
+    git(clone, "config", "log.diffMerges", "combined")
+    assert _audit_doc(clone) == plain
+    git(clone, "config", "--unset", "log.diffMerges")
+    if shutil.which("ssh-keygen") is None:
+        pytest.skip("ssh-keygen is not installed: no signed commit to show a signature for")
+    key = tmp_path / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    git(clone, "config", "gpg.format", "ssh")
+    git(clone, "config", "user.signingkey", str(key))
+    git(clone, "commit", "-q", "-S", "--allow-empty", "-m", "a signed commit")
+    git(clone, "config", "log.showSignature", "true")
+    assert "signature" in git(clone, "log", "-1")  # git itself now shows it
+    signed = _audit_doc(clone)
+    assert signed == plain
+
+
+def test_an_error_working_out_a_session_that_does_not_count_stops_nothing(shared: Shared, monkeypatch) -> None:
+    """The figures are worked out before the history is checked; an error doing so belongs to the
+    session only if it counts (as before the scan held sessions): a failed history is still listed."""
+    from panel_tui.core.audit import scan
+
+    clone, _expected, _among = build(shared)
+    plain = {s["path"]: s["log_status"] for s in _audit_doc(clone)["sessions"]}
+    summarise = scan.summarise
+
+    failing = {"sessions/dropped", "sessions/clean"}
+
+    def fails_for_some(rec, st, r):
+        if rec.path in failing:
+            raise KeyError("x")
+        return summarise(rec, st, r)
+
+    monkeypatch.setattr(scan, "summarise", fails_for_some)
+    with pytest.raises(KeyError):  # clean counts: its error is raised, as before
+        _audit_doc(clone)
+    failing.discard("sessions/clean")  # dropped alone: its history fails, so it never counted
+    now = {s["path"]: s["log_status"] for s in _audit_doc(clone)["sessions"]}
+    assert now == plain and plain["sessions/dropped"].startswith("history rewritten")

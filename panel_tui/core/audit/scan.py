@@ -98,15 +98,20 @@ def _load_record(folder: Path, rec: SessionRecord) -> Generator[int, None, Sessi
     if state is None:  # finding 5: no log on disk, but history may hold one (then not "no log")
         from panel_tui.core.gitstore.history import deleted_status
 
-        ok = _fresh_copy(rec)
+        ok, error = _fresh_copy(rec), None
         ok.counted = True
-        summarise(ok, None, computed)
+        try:
+            summarise(ok, None, computed)
+        except Exception as exc:  # noqa: BLE001 - the session's only if it counts: raised below, as before
+            error = exc
         del insp, computed
         yield 0  # history may hold the log (the scan may first read later sessions' own files)
         gone = deleted_status(folder)
         if gone:
             rec.log_status = gone
             return rec
+        if error is not None:
+            raise error
         return ok
     from panel_tui.core.audit.same_record import record_key
     from panel_tui.core.kept_aside import load_kept_aside, pending_count
@@ -130,7 +135,7 @@ def _load_record(folder: Path, rec: SessionRecord) -> Generator[int, None, Sessi
         else:
             ok.counted = True
             summarise(ok, state, final)
-    except UNREADABLE as exc:
+    except Exception as exc:  # noqa: BLE001 - raised below if the session counts, exactly as before
         error = exc
     del insp, computed, state, aside, final  # what the session keeps while held: ok, rec, the log's bytes
     from panel_tui.core.gitstore.history import history_report

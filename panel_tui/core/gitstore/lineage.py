@@ -180,7 +180,8 @@ def log_args(tip: str, since: str | None, specs: list[str], limited: bool) -> li
         "log",
         "--topo-order",
         *walk,
-        "-m",
+        "--no-show-signature",
+        "--diff-merges=separate",  # -m as git shows it by default: each parent's diff on its own
         "--raw",
         "--no-abbrev",
         "--no-renames",

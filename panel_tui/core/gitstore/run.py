@@ -29,6 +29,10 @@ INDEX_LOCK_WAIT = 5.0  # seconds to wait for another git process holding the ind
 # Replace refs and grafts change which parents a commit seems to have: a clone handed over as a folder
 # could hide a commit that dropped an entry. Every git command here sees the commits as they were made.
 AS_MADE = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.path.join(os.devnull, "no-grafts")}  # cannot exist
+# Output in the form panel-tui reads, whatever the user's or the repository's config says: with
+# log.showSignature git log prints each signature check among the fields, and log.diffMerges
+# changes what -m shows for a merge (combined diffs hid a dropped entry; the attack round, issue 26)
+AS_WRITTEN = ("-c", "log.showSignature=false", "-c", "log.diffMerges=separate")
 
 
 class GitRefused(RuleRefused):
@@ -86,7 +90,7 @@ def _git(
     if env:
         full_env.update(env)
     proc = subprocess.run(
-        [exe, "-C", str(root), *args],
+        [exe, "-C", str(root), *AS_WRITTEN, *args],
         input=input,
         env=full_env,
         stdout=subprocess.PIPE,
