@@ -145,11 +145,12 @@ def _out_of_the_collectors_sight() -> None:
     until the audit ends): frozen out of the garbage collector's sight, so its full collections do
     not walk them again and again (0.6 s of a 3,000-session audit, measured). Only where the audit
     command started the reading (``prefetch``: a one-shot process); ``PANEL_TUI_GC=default`` leaves
-    the collector alone, as for the app (``panel_tui.heap``). The cost: garbage in a cycle made
+    the collector alone, as for the app (the heap policy reads it). The cost: garbage in a cycle made
     before this is never collected (the audit makes little: 17,000 objects in 3,000 sessions)."""
-    if os.environ.get("PANEL_TUI_GC", "").strip().lower() in ("default", "off", "0"):
-        return
-    gc.freeze()
+    from panel_tui.heap import HeapPolicy  # gc and os only: no UI
+
+    if HeapPolicy.from_environment().active:
+        gc.freeze()
 
 
 def _merges(root: Path, commits: list[Commit]) -> set[str]:

@@ -214,8 +214,12 @@ def refusal(path: Path) -> str | None:
     said = _REFUSED.get(folder)
     if said is None:
         return None
-    lines = [line.strip() for line in said.splitlines() if line.strip()]
-    return lines[0] if lines else "git exited with an error"
+    return first_line(said, "git exited with an error")
+
+
+def first_line(said: str, otherwise: str) -> str:
+    """Git's first non-blank line of what it said (its message), or ``otherwise``."""
+    return next((line.strip() for line in said.splitlines() if line.strip()), otherwise)
 
 
 def _rel(root: Path, path: Path) -> str:

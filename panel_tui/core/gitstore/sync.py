@@ -28,6 +28,7 @@ from panel_tui.core.gitstore.run import (
     blobs,
     enabled,
     ensure_ignored,
+    first_line,
     git_path,
     shell_quote,
     work_tree,
@@ -168,8 +169,9 @@ def sync(
                 "`panel-tui sync` again (someone may have pushed meanwhile).",
             ) from None
     _git(root, "update-ref", synced_ref(target), "HEAD")  # what the remote held when last in step
-    if ahead or behind or not graph_with_filters(root):
-        problem = write_commit_graph(root)
+    filtered = graph_with_filters(root)
+    if ahead or behind or not filtered:
+        problem = write_commit_graph(root, filtered)
         if problem:
             _say(
                 progress,
@@ -216,19 +218,19 @@ def graph_with_filters(root: Path) -> bool:
     return True
 
 
-def write_commit_graph(root: Path) -> str | None:
+def write_commit_graph(root: Path, filtered: bool) -> str | None:
     """Keep the clone's commit-graph, with changed-path Bloom filters, up to date after a sync (issue
     26): ``verify`` of one session then walks only its own folder's commits in a repository of a
     thousand sessions, not all of them. Incremental (``--split``): tens of milliseconds for what a
     sync brings; the first one, or one replacing a graph without filters (``git gc`` writes those),
     reads every commit once (half a second for 21,000). It is git's own cache, checked by git, read
-    by git alone; no panel-tui check rests on it. Git's first line when it would not, else None."""
-    split = "--split" if graph_with_filters(root) else "--split=replace"
+    by git alone; no panel-tui check rests on it. ``filtered``: whether every layer it has now holds
+    the filters (:func:`graph_with_filters`). Git's first line when it would not, else None."""
+    split = "--split" if filtered else "--split=replace"
     proc = _git(root, "commit-graph", "write", "--reachable", "--changed-paths", split, check=False)
     if proc.returncode == 0:
         return None
-    said = [line.strip() for line in (proc.stderr or b"").decode("utf-8", "replace").splitlines() if line.strip()]
-    return said[0] if said else f"exit status {proc.returncode}"
+    return first_line((proc.stderr or b"").decode("utf-8", "replace"), f"exit status {proc.returncode}")
 
 
 def _rewritten_message(root: Path, target: Upstream, before: str, after: str) -> str:
